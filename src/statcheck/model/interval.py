@@ -1,0 +1,180 @@
+"""Closed intervals of real numbers, and verdicts comparing them.
+
+A reported figure stands for every value it could be rounding or qualifying, so figures
+are compared as intervals. Bounds are closed and may be infinite ("more than 350,000" is
+``[350000, inf]``): the threshold itself is usually a rounded number, so statcheck does
+not rely on the strictness of "more than".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if math.isnan(self.low) or math.isnan(self.high):
+            raise ValueError("an interval bound cannot be NaN")
+        if self.low > self.high:
+            raise ValueError(f"interval low {self.low} is above high {self.high}")
+        if self.low == math.inf or self.high == -math.inf:
+            raise ValueError("an interval must hold at least one finite value")
+
+    @classmethod
+    def point(cls, value: float) -> Interval:
+        return cls(value, value)
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    @property
+    def midpoint(self) -> float:
+        if math.isinf(self.low) or math.isinf(self.high):
+            return self.low if math.isinf(self.high) else self.high
+        return (self.low + self.high) / 2
+
+    def __contains__(self, x: float) -> bool:
+        return self.low <= x <= self.high
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.low + other.low, self.high + other.high)
+
+    def __neg__(self) -> Interval:
+        return Interval(-self.high, -self.low)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return self + (-other)
+
+    def scale(self, k: float) -> Interval:
+        """Multiply by a constant (a unit conversion, "k times", a period-length factor)."""
+        if k == 0:
+            return Interval(0.0, 0.0)
+        a, b = self.low * k, self.high * k
+        return Interval(min(a, b), max(a, b))
+
+    def widen(self, by: float) -> Interval:
+        """Grow by ``by`` on each side (an absolute tolerance)."""
+        return Interval(self.low - by, self.high + by)
+
+    def __truediv__(self, other: Interval) -> Interval:
+        """Every ratio x/y for x in self and y in other; undefined when other holds 0."""
+        if other.low <= 0 <= other.high:
+            raise ZeroDivisionError(f"the divisor {other} contains zero")
+        quotients = [
+            _div(a, b) for a in (self.low, self.high) for b in (other.low, other.high)
+        ]
+        return Interval(min(quotients), max(quotients))
+
+    def gap(self, other: Interval) -> float:
+        """Distance between the intervals: 0 when they overlap."""
+        return max(0.0, self.low - other.high, other.low - self.high)
+
+    def intersection(self, other: Interval) -> Interval | None:
+        low, high = max(self.low, other.low), min(self.high, other.high)
+        return Interval(low, high) if low <= high else None
+
+    def to_list(self) -> list[float | None]:
+        """JSON form: ``[low, high]``, infinite bounds as null."""
+        return [None if math.isinf(b) else b for b in (self.low, self.high)]
+
+    def __str__(self) -> str:
+        return f"[{format_number(self.low)}, {format_number(self.high)}]"
+
+
+def _div(a: float, b: float) -> float:
+    if math.isinf(a) and math.isinf(b):
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def format_number(x: float) -> str:
+    """How statcheck prints a number in explanations: thousands separators, no float noise."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    text = f"{x:,.6f}".rstrip("0").rstrip(".")
+    return text
+
+
+class Relation(StrEnum):
+    """What a rule claims about two intervals' true values."""
+
+    EQUAL = "=="
+    GREATER = ">"
+    GREATER_EQUAL = ">="
+    LESS = "<"
+    LESS_EQUAL = "<="
+
+
+class Outcome(StrEnum):
+    CONSISTENT = "consistent"
+    INCONSISTENT = "inconsistent"
+    UNDETERMINED = "undetermined"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether some true values inside both intervals satisfy a relation.
+
+    ``gap`` is how far the intervals are from satisfying it (0 when consistent);
+    ``witness`` is a pair of values, one from each interval, that satisfies it.
+    """
+
+    outcome: Outcome
+    gap: float | None = None
+    witness: tuple[float, float] | None = None
+
+    @property
+    def consistent(self) -> bool:
+        return self.outcome is Outcome.CONSISTENT
+
+
+def compare(left: Interval | None, relation: Relation, right: Interval | None) -> Verdict:
+    """The verdict of ``left relation right`` for true values anywhere in the intervals.
+
+    A missing input gives UNDETERMINED, never a pass.
+    """
+    if left is None or right is None:
+        return Verdict(Outcome.UNDETERMINED)
+    if relation is Relation.EQUAL:
+        common = left.intersection(right)
+        if common is None:
+            return Verdict(Outcome.INCONSISTENT, gap=left.gap(right))
+        x = _finite_point(common)
+        return Verdict(Outcome.CONSISTENT, gap=0.0, witness=(x, x))
+    if relation in (Relation.LESS, Relation.LESS_EQUAL):
+        flipped = Relation.GREATER if relation is Relation.LESS else Relation.GREATER_EQUAL
+        v = compare(right, flipped, left)
+        return Verdict(v.outcome, v.gap, (v.witness[1], v.witness[0]) if v.witness else None)
+    # left > right (or >=): best case is left's high against right's low.
+    shortfall = right.low - left.high
+    strict = relation is Relation.GREATER
+    holds = shortfall < 0 or (shortfall == 0 and not strict)
+    if not holds:
+        return Verdict(Outcome.INCONSISTENT, gap=shortfall)
+    return Verdict(Outcome.CONSISTENT, gap=0.0, witness=_greater_witness(left, right, strict))
+
+
+def _finite_point(iv: Interval) -> float:
+    if math.isfinite(iv.low):
+        return iv.low if not math.isfinite(iv.high) else (iv.low + iv.high) / 2
+    return iv.high if math.isfinite(iv.high) else 0.0
+
+
+def _greater_witness(left: Interval, right: Interval, strict: bool) -> tuple[float, float]:
+    """Values l in left and r in right with l > r (l >= r when not strict); the caller
+    has established that such values exist."""
+    if math.isfinite(left.high):
+        l = left.high
+        r = right.low if math.isfinite(right.low) else min(right.high, l - 1.0)
+        return (l, r)
+    r = right.low if math.isfinite(right.low) else min(right.high, 0.0)
+    return (max(left.low, r + 1.0), r)

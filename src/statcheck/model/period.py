@@ -1,0 +1,165 @@
+"""Reporting periods: inclusive start and end dates, and the labels people give them.
+
+Accepted labels (an unparseable label is an error, never today's date):
+
+* a year ``2024``; a half ``2024-H1``; a quarter ``2024-Q3``; a month ``2024-10``;
+* a day ``2024-10-31``; an ISO interval ``2024-01-01/2024-10-31`` (both ends inclusive),
+  whose ends may themselves be any of the labels above (``2024-01/2024-10``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from statcheck.errors import PeriodParseError
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise PeriodParseError(
+                f"period starts {self.start.isoformat()} after it ends {self.end.isoformat()}",
+                slug="period-reversed",
+            )
+
+    @property
+    def days(self) -> int:
+        """Length in days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def contains(self, other: Period) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def label(self) -> str:
+        """The shortest label that parses back to this period."""
+        s, e = self.start, self.end
+        if s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1] and s.year == e.year:
+            if s.month == 1 and e.month == 12:
+                return f"{s.year}"
+            if s.month == e.month:
+                return f"{s.year}-{s.month:02d}"
+            if e.month - s.month == 2 and s.month % 3 == 1:
+                return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+        if s == e:
+            return s.isoformat()
+        return f"{s.isoformat()}/{e.isoformat()}"
+
+    def __str__(self) -> str:
+        return self.label()
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+_HALF = re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_period(label: str) -> Period:
+    """A period from its label (see the module docstring)."""
+    if not isinstance(label, str) or not label.strip():
+        raise PeriodParseError("the period label is empty", slug="missing-period")
+    text = label.strip()
+    if "/" in text:
+        first, _, last = text.partition("/")
+        if "/" in last:
+            raise PeriodParseError(f"{label!r} has more than one '/'")
+        return Period(_parse_single(first.strip(), label).start, _parse_single(last.strip(), label).end)
+    return _parse_single(text, label)
+
+
+def parse_date(text: str) -> date:
+    """An ISO calendar date ``YYYY-MM-DD``; anything else is an error."""
+    m = _DAY.match(text.strip()) if isinstance(text, str) else None
+    if m is None:
+        raise PeriodParseError(f"{text!r} is not a date in the form YYYY-MM-DD", slug="invalid-date")
+    return _date(int(m[1]), int(m[2]), int(m[3]), text)
+
+
+def _parse_single(text: str, original: str) -> Period:
+    if m := _YEAR.match(text):
+        y = int(m[1])
+        return Period(date(y, 1, 1), date(y, 12, 31))
+    if m := _HALF.match(text):
+        y, h = int(m[1]), int(m[2])
+        return Period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h, original))
+    if m := _QUARTER.match(text):
+        y, q = int(m[1]), int(m[2])
+        return Period(date(y, 3 * q - 2, 1), _month_end(y, 3 * q, original))
+    if m := _MONTH.match(text):
+        y, mo = int(m[1]), int(m[2])
+        return Period(_date(y, mo, 1, original), _month_end(y, mo, original))
+    if m := _DAY.match(text):
+        d = _date(int(m[1]), int(m[2]), int(m[3]), original)
+        return Period(d, d)
+    raise PeriodParseError(
+        f"{original!r} is not a period label statcheck understands",
+        hint="use 2024, 2024-H1, 2024-Q3, 2024-10, 2024-10-31 or 2024-01-01/2024-10-31",
+    )
+
+
+def _date(y: int, m: int, d: int, original: str) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise PeriodParseError(f"{original!r} names a date that does not exist", slug="invalid-date") from None
+
+
+def _month_end(y: int, m: int, original: str) -> date:
+    if not 1 <= m <= 12:
+        raise PeriodParseError(f"{original!r} names month {m}, which does not exist", slug="invalid-date")
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How a set of periods covers a whole: the days missed and the days counted twice."""
+
+    gaps: tuple[Period, ...]
+    overlaps: tuple[Period, ...]
+    outside: tuple[Period, ...]
+
+    @property
+    def exact(self) -> bool:
+        return not (self.gaps or self.overlaps or self.outside)
+
+
+def coverage(parts: Iterable[Period], whole: Period) -> Coverage:
+    """Whether ``parts`` partition ``whole``: no gap, no overlap, nothing outside it."""
+    ordered = sorted(parts)
+    gaps: list[Period] = []
+    overlaps: list[Period] = []
+    outside: list[Period] = []
+    for p in ordered:
+        if p.start < whole.start:
+            outside.append(Period(p.start, min(p.end, whole.start - timedelta(days=1))))
+        if p.end > whole.end:
+            outside.append(Period(max(p.start, whole.end + timedelta(days=1)), p.end))
+    cursor = whole.start  # first day not yet covered
+    for p in ordered:
+        s, e = max(p.start, whole.start), min(p.end, whole.end)
+        if s > e:
+            continue
+        if s > cursor:
+            gaps.append(Period(cursor, s - timedelta(days=1)))
+        elif s < cursor:
+            overlaps.append(Period(s, min(e, cursor - timedelta(days=1))))
+        cursor = max(cursor, e + timedelta(days=1))
+    if cursor <= whole.end:
+        gaps.append(Period(cursor, whole.end))
+    return Coverage(tuple(gaps), tuple(overlaps), tuple(outside))
+
+
+def partitions(parts: Iterable[Period], whole: Period) -> bool:
+    return coverage(parts, whole).exact

@@ -1,0 +1,278 @@
+"""Reported values as people write them, and the interval each one stands for.
+
+The grammar (``VALUE_PATTERN``) is declared once here and used twice: by
+:func:`parse_value` for a single value, and by the engines, which run the same regular
+expression over a whole column at once (see ``statcheck.engine.values``).
+
+Precision rule (how wide a printed number is when no precision is stated):
+
+* a number with decimals is precise to its last decimal: ``2.5`` -> 0.1, ``12.50`` -> 0.01;
+* a whole number is precise to its last non-zero digit, the usual reading of round
+  numbers in reporting: ``60,000`` -> 10,000, ``41,950`` -> 10, ``19,922`` -> 1, ``0`` -> 1;
+* a scale word multiplies the precision: ``1.2 million`` -> 100,000.
+
+A figure known to be exact (a count from a register) states ``precision: 1`` (or the
+unit it is exact to) and the inference is skipped.
+
+Qualifier rule (the interval around value v with precision p):
+
+=====================================================  ===================
+qualifier (and its synonyms)                           interval
+=====================================================  ===================
+exact (no qualifier)                                   [v - p/2, v + p/2]
+about, approximately, around, roughly, estimated      [v - p/2, v + p/2]
+nearly, almost, just under                             [v - p,   v]
+more than, over, above, in excess of                   [v,       +inf]
+at least, no fewer than, no less than                  [v,       +inf]
+fewer than, less than, under, below                    [-inf,    v]
+at most, up to, no more than                           [-inf,    v]
+=====================================================  ===================
+
+"about" is read as "rounded at its precision", the same width as an unqualified printed
+number: both are approximations at the precision they show. Bounds are closed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from statcheck.errors import ValueParseError
+from statcheck.model.interval import Interval
+
+
+class Qualifier(StrEnum):
+    EXACT = "exact"
+    ABOUT = "about"
+    NEARLY = "nearly"
+    MORE_THAN = "more_than"
+    AT_LEAST = "at_least"
+    FEWER_THAN = "fewer_than"
+    AT_MOST = "at_most"
+
+    @classmethod
+    def parse(cls, word: str | None) -> Qualifier:
+        """A qualifier from any of its spellings; empty means exact."""
+        key = " ".join((word or "").strip().lower().replace("_", " ").split())
+        try:
+            return QUALIFIER_WORDS[key]
+        except KeyError:
+            known = ", ".join(sorted(k for k in QUALIFIER_WORDS if k))
+            raise ValueParseError(
+                f"unknown qualifier {word!r}", slug="unknown-qualifier", hint=f"use one of: {known}"
+            ) from None
+
+
+QUALIFIER_WORDS: dict[str, Qualifier] = {
+    "": Qualifier.EXACT,
+    "exact": Qualifier.EXACT,
+    "exactly": Qualifier.EXACT,
+    "about": Qualifier.ABOUT,
+    "approximately": Qualifier.ABOUT,
+    "approx.": Qualifier.ABOUT,
+    "around": Qualifier.ABOUT,
+    "roughly": Qualifier.ABOUT,
+    "some": Qualifier.ABOUT,
+    "estimated": Qualifier.ABOUT,
+    "an estimated": Qualifier.ABOUT,
+    "~": Qualifier.ABOUT,
+    "nearly": Qualifier.NEARLY,
+    "almost": Qualifier.NEARLY,
+    "just under": Qualifier.NEARLY,
+    "more than": Qualifier.MORE_THAN,
+    "over": Qualifier.MORE_THAN,
+    "above": Qualifier.MORE_THAN,
+    "in excess of": Qualifier.MORE_THAN,
+    "at least": Qualifier.AT_LEAST,
+    "no fewer than": Qualifier.AT_LEAST,
+    "no less than": Qualifier.AT_LEAST,
+    "fewer than": Qualifier.FEWER_THAN,
+    "less than": Qualifier.FEWER_THAN,
+    "under": Qualifier.FEWER_THAN,
+    "below": Qualifier.FEWER_THAN,
+    "at most": Qualifier.AT_MOST,
+    "up to": Qualifier.AT_MOST,
+    "no more than": Qualifier.AT_MOST,
+}
+
+# (low, high) offsets in units of precision; the single source of the qualifier rule,
+# used by Figure.interval here and by the engines' vectorized interval columns.
+QUALIFIER_BOUNDS: dict[Qualifier, tuple[float, float]] = {
+    Qualifier.EXACT: (-0.5, 0.5),
+    Qualifier.ABOUT: (-0.5, 0.5),
+    Qualifier.NEARLY: (-1.0, 0.0),
+    Qualifier.MORE_THAN: (0.0, math.inf),
+    Qualifier.AT_LEAST: (0.0, math.inf),
+    Qualifier.FEWER_THAN: (-math.inf, 0.0),
+    Qualifier.AT_MOST: (-math.inf, 0.0),
+}
+
+SCALE_WORDS: dict[str, float] = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+}
+
+# Characters that mean "minus" and spaces that separate thousands, as they arrive from
+# typeset text: U+2212 minus, U+2013 en dash; no-break, narrow no-break and thin spaces.
+MINUS_SIGNS = "\u2212\u2013"
+GROUP_SPACES = "\u00a0\u202f\u2009"
+
+
+def _alternation(words: list[str]) -> str:
+    # Longest first so "more than" wins over a shorter prefix.
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def value_pattern(decimal_mark: str = ".") -> str:
+    """The grammar of a normalised value (lower case, ASCII minus, plain spaces).
+
+    Groups: qualifier, sign, integer digits (with group separators), fraction, scale,
+    percent. Written without look-arounds so every engine's regex dialect accepts it.
+    """
+    if decimal_mark not in (".", ","):
+        raise ValueError(f"decimal mark must be '.' or ',', not {decimal_mark!r}")
+    group = "," if decimal_mark == "." else r"\."
+    dec = re.escape(decimal_mark)
+    qualifiers = _alternation([w for w in QUALIFIER_WORDS if w])
+    scales = _alternation(list(SCALE_WORDS))
+    return (
+        rf"^(?:({qualifiers}) ?)?"
+        r"([-+])?"
+        rf"([0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,3}}(?: [0-9]{{3}})+|[0-9]+)"
+        rf"(?:{dec}([0-9]+))?"
+        rf" ?(?:({scales})|(%))?$"
+    )
+
+
+VALUE_PATTERN = value_pattern(".")
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, one plain space between words, ASCII minus: the form the grammar reads."""
+    for ch in MINUS_SIGNS:
+        text = text.replace(ch, "-")
+    for ch in GROUP_SPACES:
+        text = text.replace(ch, " ")
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class ReportedValue:
+    """A number as reported: its value, qualifier and precision (rounding unit).
+
+    ``precision`` 0 means exact to the last digit of a real number (no rounding).
+    ``percent`` records that the text carried a % sign: the value is in percent.
+    """
+
+    value: float
+    qualifier: Qualifier = Qualifier.EXACT
+    precision: float = 0.0
+    percent: bool = False
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.value):
+            raise ValueParseError(f"value {self.value!r} is not a finite number", slug="not-finite")
+        if not (math.isfinite(self.precision) and self.precision >= 0):
+            raise ValueParseError(
+                f"precision {self.precision!r} must be a finite number >= 0", slug="bad-precision"
+            )
+
+    def interval(self) -> Interval:
+        lo, hi = QUALIFIER_BOUNDS[self.qualifier]
+        return Interval(_offset(self.value, lo, self.precision), _offset(self.value, hi, self.precision))
+
+
+def _offset(value: float, factor: float, precision: float) -> float:
+    if math.isinf(factor):
+        return factor
+    return value + factor * precision
+
+
+def infer_precision(integer_digits: str, fraction_digits: str | None, scale: float = 1.0) -> float:
+    """The precision rule in the module docstring, on the digits as printed."""
+    if fraction_digits:
+        return scale * 10.0 ** -len(fraction_digits)
+    digits = integer_digits.lstrip("0")
+    if not digits:
+        return scale
+    trailing = len(digits) - len(digits.rstrip("0"))
+    return scale * 10.0**trailing
+
+
+def parse_value(
+    text: str,
+    *,
+    precision: float | None = None,
+    qualifier: Qualifier | str | None = None,
+    decimal_mark: str = ".",
+) -> ReportedValue:
+    """Read a value as printed: ``60,000``, ``60 000``, ``about 60,000``, ``20%``,
+    ``1.2 million``, ``−5``. Anything that could be read two ways is an error.
+
+    ``precision`` overrides the inferred precision; ``qualifier`` is a qualifier given
+    beside the value (a table column) and must not contradict one in the text.
+    """
+    if not isinstance(text, str):
+        raise ValueParseError(f"expected text, got {type(text).__name__}", slug="invalid-number")
+    norm = normalise_text(text)
+    if not norm:
+        raise ValueParseError("the value is empty", slug="missing-value")
+    pattern = _COMPILED.get(decimal_mark)
+    if pattern is None:
+        pattern = _COMPILED[decimal_mark] = re.compile(value_pattern(decimal_mark))
+    m = pattern.match(norm)
+    if m is None:
+        raise ValueParseError(_why_unreadable(norm, decimal_mark), slug=_slug_unreadable(norm, decimal_mark))
+    qual_word, sign, int_part, frac, scale_word, pct = m.groups()
+    stated = Qualifier.parse(qual_word)
+    if qualifier is not None and qualifier != "":
+        given = Qualifier.parse(qualifier) if isinstance(qualifier, str) else qualifier
+        if qual_word and given is not stated:
+            raise ValueParseError(
+                f"{text!r} says {qual_word!r} but its qualifier is given as {given.value!r}",
+                slug="conflicting-qualifier",
+            )
+        stated = given
+    group = "," if decimal_mark == "." else "."
+    digits = int_part.replace(group, "").replace(" ", "")
+    scale = SCALE_WORDS[scale_word] if scale_word else 1.0
+    magnitude = float(digits + ("." + frac if frac else ""))
+    value = -magnitude * scale if sign == "-" else magnitude * scale
+    if not math.isfinite(value):
+        raise ValueParseError(f"{text!r} is too large to represent", slug="not-finite")
+    if precision is None:
+        precision = infer_precision(digits, frac, scale)
+    return ReportedValue(
+        value=value, qualifier=stated, precision=precision, percent=pct is not None, text=text
+    )
+
+
+def _slug_unreadable(norm: str, decimal_mark: str) -> str:
+    return "ambiguous-number" if _ambiguous(norm, decimal_mark) else "invalid-number"
+
+
+def _ambiguous(norm: str, decimal_mark: str) -> bool:
+    other = "," if decimal_mark == "." else "."
+    # "2,5" or "1,25": a decimal comma or a thousands separator; we will not guess.
+    return re.search(rf"[0-9]{re.escape(other)}[0-9]{{1,2}}(?:[^0-9]|$)", norm) is not None or (
+        re.search(rf"[0-9]{re.escape(other)}[0-9]{{4,}}", norm) is not None
+    )
+
+
+def _why_unreadable(norm: str, decimal_mark: str) -> str:
+    if _ambiguous(norm, decimal_mark):
+        other = "," if decimal_mark == "." else "."
+        return (
+            f"{norm!r} is ambiguous: {other!r} could be a decimal mark or a thousands separator; "
+            f"write the value with {decimal_mark!r} as decimal mark and thousands in groups of three"
+        )
+    return f"{norm!r} is not a number statcheck can read"
