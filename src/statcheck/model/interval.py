@@ -174,7 +174,14 @@ def _greater_witness(left: Interval, right: Interval, strict: bool) -> tuple[flo
     has established that such values exist."""
     if math.isfinite(left.high):
         l = left.high
-        r = right.low if math.isfinite(right.low) else min(right.high, l - 1.0)
+        r = right.low if math.isfinite(right.low) else min(right.high, _step(l, -1.0))
         return (l, r)
     r = right.low if math.isfinite(right.low) else min(right.high, 0.0)
-    return (max(left.low, r + 1.0), r)
+    return (max(left.low, _step(r, 1.0)), r)
+
+
+def _step(x: float, by: float) -> float:
+    """``x + by``, or the next float in that direction where ``by`` is lost to rounding
+    (beyond 2**53, ``1e17 - 1 == 1e17`` and would not be a strict witness)."""
+    y = x + by
+    return y if y != x else math.nextafter(x, math.copysign(math.inf, by))

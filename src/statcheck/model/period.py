@@ -45,15 +45,33 @@ class Period:
         """The shortest label that parses back to this period."""
         s, e = self.start, self.end
         if s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1] and s.year == e.year:
+            # Years are zero-padded to the four digits the labels require (0999, not 999).
             if s.month == 1 and e.month == 12:
-                return f"{s.year}"
+                return f"{s.year:04d}"
             if s.month == e.month:
-                return f"{s.year}-{s.month:02d}"
+                return f"{s.year:04d}-{s.month:02d}"
             if e.month - s.month == 2 and s.month % 3 == 1:
-                return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+                return f"{s.year:04d}-Q{(s.month - 1) // 3 + 1}"
         if s == e:
             return s.isoformat()
         return f"{s.isoformat()}/{e.isoformat()}"
+
+    def describe(self) -> str:
+        """How a reader would say it: ``2024``, ``Oct 2024``, ``Q3 2024``, ``Jan–Oct 2024``."""
+        s, e = self.start, self.end
+        whole_months = s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1]
+        if whole_months and s.year == e.year:
+            if s.month == 1 and e.month == 12:
+                return str(s.year)
+            first, last = calendar.month_abbr[s.month], calendar.month_abbr[e.month]
+            if s.month == e.month:
+                return f"{first} {s.year}"
+            if e.month - s.month == 2 and s.month % 3 == 1:
+                return f"Q{(s.month - 1) // 3 + 1} {s.year}"
+            return f"{first}–{last} {s.year}"
+        if s == e:
+            return s.isoformat()
+        return f"{s.isoformat()} to {e.isoformat()}"
 
     def __str__(self) -> str:
         return self.label()
@@ -90,13 +108,13 @@ def parse_date(text: str) -> date:
 def _parse_single(text: str, original: str) -> Period:
     if m := _YEAR.match(text):
         y = int(m[1])
-        return Period(date(y, 1, 1), date(y, 12, 31))
+        return Period(_date(y, 1, 1, original), _date(y, 12, 31, original))
     if m := _HALF.match(text):
         y, h = int(m[1]), int(m[2])
-        return Period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h, original))
+        return Period(_date(y, 6 * h - 5, 1, original), _month_end(y, 6 * h, original))
     if m := _QUARTER.match(text):
         y, q = int(m[1]), int(m[2])
-        return Period(date(y, 3 * q - 2, 1), _month_end(y, 3 * q, original))
+        return Period(_date(y, 3 * q - 2, 1, original), _month_end(y, 3 * q, original))
     if m := _MONTH.match(text):
         y, mo = int(m[1]), int(m[2])
         return Period(_date(y, mo, 1, original), _month_end(y, mo, original))
@@ -119,7 +137,7 @@ def _date(y: int, m: int, d: int, original: str) -> date:
 def _month_end(y: int, m: int, original: str) -> date:
     if not 1 <= m <= 12:
         raise PeriodParseError(f"{original!r} names month {m}, which does not exist", slug="invalid-date")
-    return date(y, m, calendar.monthrange(y, m)[1])
+    return _date(y, m, calendar.monthrange(y, m)[1], original)
 
 
 @dataclass(frozen=True)
@@ -146,18 +164,19 @@ def coverage(parts: Iterable[Period], whole: Period) -> Coverage:
             outside.append(Period(p.start, min(p.end, whole.start - timedelta(days=1))))
         if p.end > whole.end:
             outside.append(Period(max(p.start, whole.end + timedelta(days=1)), p.end))
-    cursor = whole.start  # first day not yet covered
+    # First day not yet covered, as an ordinal: the day after 9999-12-31 is no date.
+    cursor = whole.start.toordinal()
     for p in ordered:
         s, e = max(p.start, whole.start), min(p.end, whole.end)
         if s > e:
             continue
-        if s > cursor:
-            gaps.append(Period(cursor, s - timedelta(days=1)))
-        elif s < cursor:
-            overlaps.append(Period(s, min(e, cursor - timedelta(days=1))))
-        cursor = max(cursor, e + timedelta(days=1))
-    if cursor <= whole.end:
-        gaps.append(Period(cursor, whole.end))
+        if s.toordinal() > cursor:
+            gaps.append(Period(date.fromordinal(cursor), s - timedelta(days=1)))
+        elif s.toordinal() < cursor:
+            overlaps.append(Period(s, min(e, date.fromordinal(cursor - 1))))
+        cursor = max(cursor, e.toordinal() + 1)
+    if cursor <= whole.end.toordinal():
+        gaps.append(Period(date.fromordinal(cursor), whole.end))
     return Coverage(tuple(gaps), tuple(overlaps), tuple(outside))
 
 

@@ -11,8 +11,9 @@ Precision rule (how wide a printed number is when no precision is stated):
   numbers in reporting: ``60,000`` -> 10,000, ``41,950`` -> 10, ``19,922`` -> 1, ``0`` -> 1;
 * a scale word multiplies the precision: ``1.2 million`` -> 100,000.
 
-A figure known to be exact (a count from a register) states ``precision: 1`` (or the
-unit it is exact to) and the inference is skipped.
+A figure known to be exact (a count from a register) states ``precision: 0``; one known
+to be rounded to some unit states that unit (``precision: 1000``). Either way the
+inference is skipped.
 
 Qualifier rule (the interval around value v with precision p):
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Context, Decimal
 from enum import StrEnum
 
 from statcheck.errors import ValueParseError
@@ -133,8 +135,8 @@ def _alternation(words: list[str]) -> str:
 def value_pattern(decimal_mark: str = ".") -> str:
     """The grammar of a normalised value (lower case, ASCII minus, plain spaces).
 
-    Groups: qualifier, sign, integer digits (with group separators), fraction, scale,
-    percent. Written without look-arounds so every engine's regex dialect accepts it.
+    Named groups: ``qual``, ``sign``, ``int`` (digits with group separators), ``frac``,
+    ``scale`` and ``pct``. Written without look-arounds so every engine's regex dialect accepts it.
     """
     if decimal_mark not in (".", ","):
         raise ValueError(f"decimal mark must be '.' or ',', not {decimal_mark!r}")
@@ -143,11 +145,11 @@ def value_pattern(decimal_mark: str = ".") -> str:
     qualifiers = _alternation([w for w in QUALIFIER_WORDS if w])
     scales = _alternation(list(SCALE_WORDS))
     return (
-        rf"^(?:({qualifiers}) ?)?"
-        r"([-+])?"
-        rf"([0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,3}}(?: [0-9]{{3}})+|[0-9]+)"
-        rf"(?:{dec}([0-9]+))?"
-        rf" ?(?:({scales})|(%))?$"
+        rf"^(?:(?P<qual>{qualifiers}) ?)?"
+        r"(?P<sign>[-+])?"
+        rf"(?P<int>[0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,3}}(?: [0-9]{{3}})+|[0-9]+)"
+        rf"(?:{dec}(?P<frac>[0-9]+))?"
+        rf" ?(?:(?P<scale>{scales})|(?P<pct>%))?$"
     )
 
 
@@ -200,7 +202,8 @@ def _offset(value: float, factor: float, precision: float) -> float:
 def infer_precision(integer_digits: str, fraction_digits: str | None, scale: float = 1.0) -> float:
     """The precision rule in the module docstring, on the digits as printed."""
     if fraction_digits:
-        return scale * 10.0 ** -len(fraction_digits)
+        # Divide by the exact power of ten: ``scale * 10.0**-n`` carries float noise.
+        return scale / 10.0 ** len(fraction_digits)
     digits = integer_digits.lstrip("0")
     if not digits:
         return scale
@@ -232,9 +235,11 @@ def parse_value(
     m = pattern.match(norm)
     if m is None:
         raise ValueParseError(_why_unreadable(norm, decimal_mark), slug=_slug_unreadable(norm, decimal_mark))
-    qual_word, sign, int_part, frac, scale_word, pct = m.groups()
+    qual_word, sign, int_part, frac, scale_word, pct = (
+        m.group(g) for g in ("qual", "sign", "int", "frac", "scale", "pct")
+    )
     stated = Qualifier.parse(qual_word)
-    if qualifier is not None and qualifier != "":
+    if qualifier is not None and str(qualifier).strip():  # a blank cell gives no qualifier
         given = Qualifier.parse(qualifier) if isinstance(qualifier, str) else qualifier
         if qual_word and given is not stated:
             raise ValueParseError(
@@ -245,8 +250,11 @@ def parse_value(
     group = "," if decimal_mark == "." else "."
     digits = int_part.replace(group, "").replace(" ", "")
     scale = SCALE_WORDS[scale_word] if scale_word else 1.0
-    magnitude = float(digits + ("." + frac if frac else ""))
-    value = -magnitude * scale if sign == "-" else magnitude * scale
+    # Scale in decimal, then round once: 2.01 * 1e6 in floats is 2009999.9999999998.
+    # No traps: an overflow gives Infinity, reported as not-finite below.
+    number = Decimal(digits + ("." + frac if frac else ""))
+    magnitude = float(Context(traps=[]).multiply(number, Decimal(scale)))
+    value = -magnitude if sign == "-" else magnitude
     if not math.isfinite(value):
         raise ValueParseError(f"{text!r} is too large to represent", slug="not-finite")
     if precision is None:
@@ -263,9 +271,9 @@ def _slug_unreadable(norm: str, decimal_mark: str) -> str:
 def _ambiguous(norm: str, decimal_mark: str) -> bool:
     other = "," if decimal_mark == "." else "."
     # "2,5" or "1,25": a decimal comma or a thousands separator; we will not guess.
-    return re.search(rf"[0-9]{re.escape(other)}[0-9]{{1,2}}(?:[^0-9]|$)", norm) is not None or (
-        re.search(rf"[0-9]{re.escape(other)}[0-9]{{4,}}", norm) is not None
-    )
+    # A mark followed by another group ("60,00,000") cannot be a decimal mark: invalid.
+    o = re.escape(other)
+    return re.search(rf"[0-9]{o}(?:[0-9]{{1,2}}|[0-9]{{4,}})(?:[^0-9{o}]|$)", norm) is not None
 
 
 def _why_unreadable(norm: str, decimal_mark: str) -> str:

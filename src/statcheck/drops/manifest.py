@@ -1,0 +1,183 @@
+"""The drop manifest (``drop.yml``) and the readiness check.
+
+A drop is *ready* when its manifest exists and every file it lists is present with the
+SHA-256 the manifest states. A drop that is not ready is never validated as if complete
+(exit code 4). Files are only ever opened for reading.
+
+``drop.yml``::
+
+    id: 2025-01-06-kyivpost-desertion
+    publisher: Kyiv Post
+    published_at: 2025-01-06
+    files:
+      - path: figures.csv       # relative to the drop folder, never outside it
+        role: figures           # figures | sources
+        format: csv             # csv (the default)
+        sha256: e148f98...
+        encoding: utf-8         # default utf-8; a byte-order mark is accepted
+        delimiter: ","          # default ","
+        decimal: "."            # default "."
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from statcheck.contract.yamlio import Mapping, load_yaml
+from statcheck.errors import DataError, DropNotReady, Location, StatcheckError
+
+MANIFEST = "drop.yml"
+ROLES = ("figures", "sources")
+FORMATS = ("csv",)
+
+
+@dataclass(frozen=True)
+class DropFile:
+    path: str
+    role: str
+    sha256: str | None
+    format: str = "csv"
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    decimal: str = "."
+
+
+@dataclass(frozen=True)
+class Drop:
+    folder: Path
+    id: str
+    files: tuple[DropFile, ...]
+    publisher: str | None = None
+    published_at: str | None = None
+    description: str | None = None
+
+    def file(self, role: str) -> DropFile | None:
+        for f in self.files:
+            if f.role == role:
+                return f
+        return None
+
+    def to_report(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "path": str(self.folder)}
+        if self.publisher:
+            out["publisher"] = self.publisher
+        if self.published_at:
+            out["published_at"] = self.published_at
+        out["files"] = {f.path: f.sha256 for f in self.files}
+        return out
+
+
+def read_drop(folder: str | Path) -> Drop:
+    """Read a drop's manifest and check the drop is complete; raise DropNotReady if not."""
+    root = Path(folder)
+    manifest = root / MANIFEST
+    if not root.is_dir():
+        raise DropNotReady(f"drop folder {str(root)!r} does not exist", slug="drop-missing", location=Location(file=str(root)))
+    if not manifest.is_file():
+        raise DropNotReady(
+            f"drop {root.name!r} has no {MANIFEST}: it may still be arriving",
+            slug="manifest-missing",
+            location=Location(file=str(manifest)),
+            hint="a drop is validated only once its manifest lists its files and their SHA-256",
+        )
+    try:
+        text = manifest.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("the manifest is not UTF-8", slug="invalid-manifest", location=Location(file=str(manifest))) from None
+    try:
+        data = load_yaml(text, str(manifest))
+    except StatcheckError as exc:
+        raise DataError(exc.message, slug="invalid-manifest", location=exc.location, hint=exc.hint) from None
+    if not isinstance(data, Mapping):
+        raise DataError("the manifest must be a mapping with id and files", slug="invalid-manifest", location=Location(file=str(manifest)))
+    drop_id = data.get("id", root.name)
+    files_raw = data.get("files")
+    if not isinstance(files_raw, list) or not files_raw:
+        raise DataError("the manifest lists no files", slug="invalid-manifest", location=Location(file=str(manifest), line=data.line_of("files")))
+    files = tuple(_read_entry(e, manifest, root) for e in files_raw)
+    if not any(f.role == "figures" for f in files):
+        raise DataError("the manifest lists no file with role: figures", slug="invalid-manifest", location=Location(file=str(manifest)))
+    for f in files:
+        _check_ready(root, f, manifest)
+    published = data.get("published_at")
+    return Drop(
+        folder=root,
+        id=str(drop_id),
+        files=files,
+        publisher=_opt_str(data.get("publisher")),
+        published_at=_opt_str(published),
+        description=_opt_str(data.get("description")),
+    )
+
+
+def _opt_str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
+    where = Location(file=str(manifest), line=getattr(entry, "line", None))
+    if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+        raise DataError("each file entry needs a path", slug="invalid-manifest", location=where)
+    path = entry["path"]
+    if Path(path).is_absolute() or ".." in Path(path).parts:
+        raise DataError(f"file path {path!r} leaves the drop folder", slug="unsafe-path", location=where)
+    role = entry.get("role", "figures")
+    if role not in ROLES:
+        raise DataError(f"file {path!r} has role {role!r}", slug="invalid-manifest", location=where, hint=f"use one of: {', '.join(ROLES)}")
+    fmt = entry.get("format", Path(path).suffix.lstrip(".").lower() or "csv")
+    if fmt not in FORMATS:
+        raise DataError(f"file {path!r} has format {fmt!r}, which this version cannot read", slug="unsupported-format", location=where, hint=f"formats: {', '.join(FORMATS)}")
+    decimal = str(entry.get("decimal", "."))
+    if decimal not in (".", ","):
+        raise DataError(f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where)
+    delimiter = str(entry.get("delimiter", ","))
+    if len(delimiter) != 1:
+        raise DataError(f"delimiter {delimiter!r} must be one character", slug="invalid-manifest", location=where)
+    sha = entry.get("sha256")
+    return DropFile(
+        path=path,
+        role=role,
+        sha256=str(sha).lower() if sha is not None else None,
+        format=fmt,
+        encoding=str(entry.get("encoding", "utf-8")),
+        delimiter=delimiter,
+        decimal=decimal,
+    )
+
+
+def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
+    target = root / f.path
+    if target.is_symlink() and not target.resolve().is_relative_to(root.resolve()):
+        raise DataError(f"{f.path!r} is a link to a file outside the drop", slug="unsafe-path", location=Location(file=str(target)))
+    if not target.is_file():
+        raise DropNotReady(
+            f"{f.path!r}, listed in the manifest, is not in the drop",
+            slug="file-missing",
+            location=Location(file=str(target)),
+        )
+    if f.sha256 is None:
+        raise DropNotReady(
+            f"the manifest gives no sha256 for {f.path!r}",
+            slug="checksum-missing",
+            location=Location(file=str(manifest)),
+            hint=f"add `sha256: {sha256_of(target)}` once the file is complete",
+        )
+    actual = sha256_of(target)
+    if actual != f.sha256:
+        raise DropNotReady(
+            f"{f.path!r} does not match its checksum: the manifest says {f.sha256[:12]}…, the file is {actual[:12]}…",
+            slug="checksum-mismatch",
+            location=Location(file=str(target)),
+            hint="the file may still be being written, or was changed after the manifest",
+        )
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

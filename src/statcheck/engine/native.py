@@ -1,0 +1,63 @@
+"""The few operations narwhals does not offer, done natively per backend.
+
+Everything else in the engine is written once against narwhals; this module is the only
+place that knows which dataframe library is underneath.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals as nw
+
+
+def extract_groups(frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str) -> nw.DataFrame[Any]:
+    """Add one text column per named group of ``pattern`` matched against ``column``.
+
+    Non-matching rows get nulls in every group column. ``pattern`` uses only syntax shared
+    by Python's ``re`` and Rust's ``regex`` (named groups, no look-arounds).
+    """
+    native = frame.to_native()
+    impl = frame.implementation
+    if impl.is_polars():
+        import polars as pl
+
+        extracted = native.select(pl.col(column).str.extract_groups(pattern).alias("_g")).unnest("_g")
+        renamed = extracted.rename({c: prefix + c for c in extracted.columns})
+        return nw.from_native(native.hstack(renamed), eager_only=True)
+    if impl.is_pandas_like():
+        extracted = native[column].str.extract(pattern, expand=True)
+        extracted = extracted.rename(columns={c: prefix + str(c) for c in extracted.columns})
+        extracted = extracted.astype("object").where(extracted.notna(), None)
+        out = native.assign(**{c: extracted[c] for c in extracted.columns})
+        return nw.from_native(out, eager_only=True)
+    raise NotImplementedError(f"no regex extraction for {impl}")  # pragma: no cover
+
+
+def as_text_frame(native: Any) -> nw.DataFrame[Any]:
+    """A frame from a pipeline, every column as text (numbers print as Python prints them)."""
+    frame = nw.from_native(native, eager_only=True)
+    if frame.implementation.is_pandas_like():
+        native = frame.to_native()
+        # pyarrow-backed text, as the CSV reader produces: narwhals list operations need it.
+        text = native.astype("string[pyarrow]")
+        return nw.from_native(text, eager_only=True)
+    return frame.with_columns([nw.col(c).cast(nw.String) for c in frame.columns])
+
+
+def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -> nw.DataFrame[Any]:
+    """One row per ``sep``-separated item of ``column`` (as ``alias``); null or blank items dropped.
+
+    narwhals has this for polars and pyarrow-backed pandas only; text columns built by
+    expressions on pandas are object dtype, so pandas does it natively.
+    """
+    impl = frame.implementation
+    if impl.is_pandas_like():
+        native = frame.to_native()
+        items = native[column].astype(object).str.split(sep, regex=False)
+        out = native.assign(**{alias: items}).explode(alias, ignore_index=True)
+        out[alias] = out[alias].astype(object).str.strip()
+        out = out[out[alias].notna() & (out[alias] != "")]
+        return nw.from_native(out.reset_index(drop=True), eager_only=True)
+    out = frame.with_columns(nw.col(column).str.split(sep).alias(alias)).explode(alias)
+    return out.with_columns(nw.col(alias).str.strip_chars()).filter(~nw.col(alias).is_null() & (nw.col(alias) != ""))

@@ -1,0 +1,56 @@
+"""One implementation per rule kind, registered under the kind's name.
+
+Each implementation takes the declared rule and a Context and returns a RuleResult.
+They are written against narwhals, so the same code runs on every dataframe backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from statcheck.contract.rules import RULE_KINDS, Rule
+from statcheck.engine.context import Context
+from statcheck.errors import StatcheckError
+from statcheck.report import RuleResult, Status
+
+Implementation = Callable[[Rule, Context], RuleResult]
+IMPLEMENTATIONS: dict[str, Implementation] = {}
+
+
+def implements(kind: str) -> Callable[[Implementation], Implementation]:
+    if kind not in RULE_KINDS:
+        raise AssertionError(f"no rule kind {kind!r} is declared in statcheck.contract.rules")
+
+    def register(fn: Implementation) -> Implementation:
+        IMPLEMENTATIONS[kind] = fn
+        return fn
+
+    return register
+
+
+def run_rule(rule: Rule, ctx: Context) -> RuleResult:
+    """Evaluate one rule; a rule that cannot be evaluated is an error result, never a crash."""
+    try:
+        missing = ctx.missing_ids(rule.refs())
+        if missing:
+            raise StatcheckError(
+                f"figure id(s) {', '.join(map(repr, missing))} are not in the drop",
+                slug="unknown-figure",
+                hint="check the id against the figure table's figure_id column, or use a selector",
+            )
+        return IMPLEMENTATIONS[rule.KIND](rule, ctx)
+    except StatcheckError as exc:
+        where = f" (suite line {rule.line})" if rule.line else ""
+        return RuleResult(
+            rule.id, rule.KIND, Status.ERROR, description=rule.description,
+            error=f"{exc.message}{where}" + (f"; {exc.hint}" if exc.hint else ""), error_slug=exc.slug,
+        )
+    except Exception as exc:  # a bug in statcheck: record it, keep checking the other rules
+        return RuleResult(
+            rule.id, rule.KIND, Status.ERROR, description=rule.description,
+            error=f"internal error: {type(exc).__name__}: {exc}", error_slug="internal-error", internal=True,
+        )
+
+
+# Register the implementations.
+from statcheck.engine.rules import attribution, compare, period, sum  # noqa: E402, F401

@@ -1,0 +1,70 @@
+"""compare: an ordering claim between figures (A > B, A > B + C, A at least k times B)."""
+
+from __future__ import annotations
+
+from statcheck.contract.rules import CompareRule, Ref, Rule
+from statcheck.engine.context import Context
+from statcheck.engine.rules import explain, implements
+from statcheck.model.figure import Figure
+from statcheck.model.interval import Interval, Outcome, compare, format_number
+from statcheck.report import Finding, RuleResult, Status
+
+_SAYS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most", "==": "equal to"}
+
+
+@implements("compare")
+def check_compare(rule: Rule, ctx: Context) -> RuleResult:
+    assert isinstance(rule, CompareRule)
+    left, left_missing = _side(rule.left, ctx)
+    right, right_missing = _side(rule.right, ctx)
+    missing = left_missing + right_missing
+    present = tuple(f.figure_id for f in left + right)
+    if missing:
+        return RuleResult(
+            rule.id, rule.KIND, Status.UNDETERMINED, description=rule.description,
+            findings=(Finding(
+                "missing-figure", present,
+                f"The claim cannot be checked: no figure matches {explain.join([repr(m) for m in missing])}.",
+            ),),
+        )
+    lhs = _total(left)
+    rhs = _total(right).scale(rule.factor)
+    allowed = rule.tolerance.amount(rhs)
+    verdict = compare(lhs, rule.op, rhs.widen(allowed))
+    if verdict.outcome is Outcome.CONSISTENT:
+        return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+    times = f"{format_number(rule.factor)} times " if rule.factor != 1 else ""
+    explanation = (
+        f"{_describe(left)} should be {_SAYS[rule.op.value]} {times}{_describe(right)}, but "
+        f"{explain.span(lhs)} against {explain.span(rhs)} falls short by {format_number(verdict.gap or 0.0)}."
+    )
+    finding = Finding(
+        "comparison-mismatch", present, explanation,
+        reported=lhs, expected=rhs, gap=verdict.gap, tolerance=allowed,
+    )
+    return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
+
+
+def _side(refs: tuple[Ref, ...], ctx: Context) -> tuple[list[Figure], list[str]]:
+    found: list[Figure] = []
+    missing: list[str] = []
+    for ref in refs:
+        f = ctx.resolve(ref)
+        if f is None:
+            missing.append(str(ref))
+        else:
+            found.append(f)
+    return found, missing
+
+
+def _total(figures: list[Figure]) -> Interval:
+    total = Interval.point(0.0)
+    for f in figures:
+        total = total + f.interval
+    return total
+
+
+def _describe(figures: list[Figure]) -> str:
+    if len(figures) == 1:
+        return explain.figure(figures[0])
+    return "the sum of " + explain.join([explain.figure(f) for f in figures])

@@ -1,0 +1,86 @@
+"""sum: a total equals the sum of its parts, over the same period."""
+
+from __future__ import annotations
+
+from statcheck.contract.rules import Rule, SumRule
+from statcheck.engine.context import Context
+from statcheck.engine.rules import explain, implements
+from statcheck.model.figure import Figure
+from statcheck.model.interval import Interval, format_number
+from statcheck.model.period import coverage
+from statcheck.report import Finding, RuleResult, Status
+
+
+@implements("sum")
+def check_sum(rule: Rule, ctx: Context) -> RuleResult:
+    assert isinstance(rule, SumRule)
+    total = ctx.resolve(rule.total)
+    resolved = [(ref, ctx.resolve(ref)) for ref in rule.parts]
+    parts = [f for _, f in resolved if f is not None]
+    absent = [str(ref) for ref, f in resolved if f is None]
+    if total is None or (absent and rule.missing == "undetermined"):
+        missing = ([str(rule.total)] if total is None else []) + absent
+        return RuleResult(
+            rule.id, rule.KIND, Status.UNDETERMINED, description=rule.description,
+            findings=(Finding("missing-figure", tuple(f.figure_id for f in parts), f"No figure matches {explain.join([repr(m) for m in missing])}, so the sum cannot be checked."),),
+        )
+    expected = Interval.point(0.0)
+    for f in parts:
+        expected = expected + f.interval
+    reported = total.interval
+    gap = reported.gap(expected)
+    allowed = rule.tolerance.amount(expected)
+    ids = (total.figure_id, *(f.figure_id for f in parts))
+    parts_text = explain.join([explain.figure(f) for f in parts]) or "no parts"
+    sum_text = explain.amount(sum(f.reported.value for f in parts), expected)
+    findings: list[Finding] = []
+    numeric_ok = gap <= allowed
+    if not numeric_ok:
+        findings.append(
+            Finding(
+                "sum-mismatch", ids,
+                f"{explain.figure(total)} should equal the sum of {parts_text}, but the parts add up to "
+                f"{sum_text}, {format_number(gap)} away from what {explain.as_reported(total)} can stand for "
+                f"({explain.span(reported)})" + (f" even with the tolerance of {format_number(allowed)}" if allowed else "") + ".",
+                reported=reported, expected=expected, gap=gap, tolerance=allowed,
+            )
+        )
+    period_problem = _period_problem(rule, total, parts)
+    if period_problem:
+        agreement = (
+            f"within what {explain.as_reported(total)} can stand for ({explain.span(reported)})"
+            if numeric_ok else f"{format_number(gap)} away from {explain.span(reported)}"
+        )
+        findings.append(
+            Finding(
+                "period-mismatch", ids,
+                f"{explain.figure(total)} cannot be the sum of {parts_text}: the parts add up to {sum_text}, "
+                f"{agreement}, but {period_problem}.",
+                reported=reported, expected=expected, gap=gap, tolerance=allowed,
+            )
+        )
+    status = Status.FAIL if findings else Status.PASS
+    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+
+
+def _period_problem(rule: SumRule, total: Figure, parts: list[Figure]) -> str | None:
+    """Why the parts' periods do not make up the total's, or None when they do."""
+    if rule.across == "time":
+        cov = coverage([p.period for p in parts], total.period)
+        if cov.exact:
+            return None
+        bits = []
+        if cov.gaps:
+            bits.append("they miss " + explain.join([g.describe() for g in cov.gaps]))
+        if cov.overlaps:
+            bits.append("they count " + explain.join([o.describe() for o in cov.overlaps]) + " twice")
+        if cov.outside:
+            bits.append("they reach outside the total's period into " + explain.join([o.describe() for o in cov.outside]))
+        return f"the total covers {total.period.describe()} and " + explain.join(bits)
+    off = [p for p in parts if p.period != total.period]
+    if not off:
+        return None
+    return (
+        explain.join([f"{p.figure_id} covers {p.period.describe()}" for p in off])
+        + f" while the total covers {total.period.describe()}"
+    )

@@ -1,0 +1,328 @@
+"""The canonical figure and source tables, built from whatever frame a drop was read into.
+
+Input: a narwhals DataFrame whose cells are text as published. Output: typed columns
+the rules work on, every cell parsed by vectorized expressions (no loop over rows):
+
+========================  ====================================================
+column                    meaning
+========================  ====================================================
+figure_id                 unique id of the figure
+metric, unit              what is counted, and in what
+value                     the number (float), sign and scale applied
+qualifier                 exact, about, nearly, more_than, at_least, ...
+precision                 rounding unit (explicit, or inferred from the text)
+low, high                 the interval the figure stands for
+percent                   the printed value carried a % sign
+period_start, period_end  inclusive dates
+source_id, cites          who reports it; ``;``-separated sources it cites
+published_at, status      when it was published; final / provisional / forecast
+note                      free text
+_row                      row number in the file (the header is row 1)
+(any other column)        a dimension (region, offence, age group, ...)
+========================  ====================================================
+
+Distinct date texts are parsed once each by the model's date parser (a table has few
+distinct dates, however many rows); everything else is column arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import narwhals as nw
+
+from statcheck.engine.native import extract_groups
+from statcheck.errors import DataError, Location, StatcheckError
+from statcheck.model.figure import FigureStatus, SourceKind
+from statcheck.model.period import parse_date, parse_period
+from statcheck.model.value import (
+    GROUP_SPACES,
+    MINUS_SIGNS,
+    QUALIFIER_BOUNDS,
+    QUALIFIER_WORDS,
+    SCALE_WORDS,
+    Qualifier,
+    parse_value,
+    value_pattern,
+)
+
+FIGURE_REQUIRED = ("figure_id", "metric", "value", "unit", "source_id")
+FIGURE_OPTIONAL = (
+    "qualifier",
+    "precision",
+    "period",
+    "period_start",
+    "period_end",
+    "cites",
+    "published_at",
+    "status",
+    "note",
+)
+FIGURE_DERIVED = ("low", "high", "percent", "_row")
+SOURCE_REQUIRED = ("source_id", "name", "kind")
+SOURCE_OPTIONAL = ("url", "note")
+PERCENT_UNITS = ("percent", "%", "pct", "percentage")
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    frame: nw.DataFrame[Any]
+    dimensions: tuple[str, ...]
+    file: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.frame.columns)
+
+
+def _blank_to_null(name: str) -> nw.Expr:
+    stripped = nw.col(name).cast(nw.String).str.strip_chars()
+    return nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
+
+
+def _problem(
+    frame: nw.DataFrame[Any], mask: nw.Expr, column: str, message: str, slug: str, file: str | None, hint: str | None = None
+) -> None:
+    """Raise a DataError naming the first offending rows, if any row matches ``mask``."""
+    bad = frame.filter(mask)
+    if bad.is_empty():
+        return
+    examples = bad.head(MAX_EXAMPLES).select("_row", column).rows()
+    first_row = examples[0][0]
+    shown = "; ".join(f"row {r}: {v!r}" for r, v in examples)
+    more = f" (and {len(bad) - len(examples)} more)" if len(bad) > len(examples) else ""
+    raise DataError(
+        f"{message} in {len(bad)} row(s): {shown}{more}",
+        slug=slug,
+        location=Location(file=file, row=int(first_row), column=column),
+        hint=hint,
+    )
+
+
+def normalise_figures(raw: nw.DataFrame[Any], file: str | None = None, decimal_mark: str = ".") -> FigureTable:
+    columns = list(raw.columns)
+    missing = [c for c in FIGURE_REQUIRED if c not in columns]
+    if "period" not in columns and not {"period_start", "period_end"} <= set(columns):
+        missing.append("period_start, period_end (or period)")
+    if missing:
+        raise DataError(
+            f"the figure table lacks required column(s): {', '.join(missing)}",
+            slug="missing-column",
+            location=Location(file=file),
+            hint=f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}",
+        )
+    frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
+    frame = frame.with_columns([_blank_to_null(c) for c in columns])
+    for c in ("figure_id", "metric", "value", "unit", "source_id"):
+        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
+    _problem(
+        frame,
+        nw.col("figure_id").is_duplicated(),
+        "figure_id",
+        "figure_id is not unique",
+        "duplicate-figure-id",
+        file,
+        "every figure needs its own id",
+    )
+    frame = _parse_values(frame, file, decimal_mark)
+    frame = _parse_periods(frame, file)
+    frame = _parse_dates(frame, "published_at", file)
+    frame = _parse_status(frame, file)
+    for c in ("cites", "note", "published_at"):
+        if c not in frame.columns:
+            frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
+    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED)
+    dims = tuple(c for c in columns if c not in known)
+    return FigureTable(frame=frame, dimensions=dims, file=file)
+
+
+def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str) -> nw.DataFrame[Any]:
+    text = nw.col("value").str.to_lowercase()
+    text = text.str.replace_all(f"[{MINUS_SIGNS}]", "-").str.replace_all(f"[{GROUP_SPACES}\\s]+", " ")
+    frame = frame.with_columns(text.str.strip_chars().alias("_vtext"))
+    frame = extract_groups(frame, "_vtext", value_pattern(decimal_mark), "_v_")
+    unreadable = frame.filter(nw.col("_v_int").is_null())
+    if not unreadable.is_empty():
+        # Say why with the scalar parser: it gives the same answer, with a reason.
+        row, cell = unreadable.select("_row", "value").row(0)
+        try:
+            parse_value(cell, decimal_mark=decimal_mark)
+        except StatcheckError as exc:
+            reason, slug = exc.message, exc.slug
+        else:  # pragma: no cover - the two parsers share one grammar
+            reason, slug = f"{cell!r} could not be read", "invalid-number"
+        more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
+        raise DataError(f"{reason}{more}", slug=slug, location=Location(file=file, row=int(row), column="value"))
+    group_chars = "[, ]" if decimal_mark == "." else "[. ]"
+    digits = nw.col("_v_int").str.replace_all(group_chars, "")
+    stripped = digits.str.strip_chars_start("0")
+    trailing = (stripped.str.len_chars() - stripped.str.strip_chars_end("0").str.len_chars()).cast(nw.Float64)
+    scale = nw.col("_v_scale").fill_null("").replace_strict(
+        {"": 1.0, **SCALE_WORDS}, return_dtype=nw.Float64
+    )
+    frac_len = nw.col("_v_frac").str.len_chars().cast(nw.Float64)
+    inferred = (
+        nw.when(~frac_len.is_null())
+        .then(nw.lit(10.0) ** (-frac_len))
+        .otherwise(nw.when(stripped == "").then(nw.lit(1.0)).otherwise(nw.lit(10.0) ** trailing))
+    ) * scale
+    magnitude = nw.concat_str([digits, nw.lit("."), nw.col("_v_frac").fill_null("0")]).cast(nw.Float64)
+    sign = nw.when(nw.col("_v_sign") == "-").then(nw.lit(-1.0)).otherwise(nw.lit(1.0))
+    qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
+    stated = nw.col("_v_qual").fill_null("").replace_strict(qualifier_words, return_dtype=nw.String)
+    frame = frame.with_columns(
+        (magnitude * scale * sign).alias("_value"),
+        inferred.alias("_inferred_precision"),
+        stated.alias("_stated_qualifier"),
+        ~nw.col("_v_pct").is_null().alias("percent"),
+    )
+    _problem(frame, ~nw.col("_value").is_finite(), "value", "value is too large to represent", "not-finite", file)
+    # The qualifier column, when there is one, must be a known word that agrees with the text.
+    if "qualifier" in frame.columns:
+        given = nw.col("qualifier").str.to_lowercase().str.replace_all("[_\\s]+", " ")
+        frame = frame.with_columns(given.alias("_given_qualifier"))
+        known = list(qualifier_words) + [q.value.replace("_", " ") for q in Qualifier]
+        _problem(
+            frame,
+            ~nw.col("_given_qualifier").is_null() & ~nw.col("_given_qualifier").is_in(known),
+            "qualifier",
+            "unknown qualifier",
+            "unknown-qualifier",
+            file,
+            f"use one of: {', '.join(q.value for q in Qualifier)}",
+        )
+        canonical = {**qualifier_words, **{q.value.replace("_", " "): q.value for q in Qualifier}}
+        frame = frame.with_columns(
+            nw.col("_given_qualifier").fill_null("").replace_strict({**canonical, "": None}, return_dtype=nw.String).alias("_given_qualifier")
+        )
+        _problem(
+            frame,
+            ~nw.col("_v_qual").is_null()
+            & ~nw.col("_given_qualifier").is_null()
+            & (nw.col("_given_qualifier") != nw.col("_stated_qualifier")),
+            "value",
+            "the value's own qualifier contradicts the qualifier column",
+            "conflicting-qualifier",
+            file,
+        )
+        qualifier = nw.when(~nw.col("_given_qualifier").is_null()).then(nw.col("_given_qualifier")).otherwise(nw.col("_stated_qualifier"))
+    else:
+        qualifier = nw.col("_stated_qualifier")
+    frame = frame.with_columns(qualifier.alias("_qualifier"))
+    if "precision" in frame.columns:
+        frame = frame.with_columns(
+            nw.col("precision").str.replace_all(r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$", "ok").alias("_pcheck")
+        )
+        _problem(
+            frame,
+            ~nw.col("precision").is_null() & (nw.col("_pcheck") != "ok"),
+            "precision",
+            "precision is not a non-negative number",
+            "bad-precision",
+            file,
+            "write the rounding unit, e.g. 1, 0.1 or 1000",
+        )
+        precision = nw.when(~nw.col("precision").is_null()).then(nw.col("precision").cast(nw.Float64)).otherwise(nw.col("_inferred_precision"))
+    else:
+        precision = nw.col("_inferred_precision")
+    frame = frame.with_columns(precision.alias("_precision"))
+    lo = {q.value: b[0] for q, b in QUALIFIER_BOUNDS.items()}
+    hi = {q.value: b[1] for q, b in QUALIFIER_BOUNDS.items()}
+    lo_f = nw.col("_qualifier").replace_strict(lo, return_dtype=nw.Float64)
+    hi_f = nw.col("_qualifier").replace_strict(hi, return_dtype=nw.Float64)
+    # An infinite offset is the bound itself (inf * 0 would be NaN).
+    low = nw.when(lo_f.is_finite()).then(nw.col("_value") + lo_f * nw.col("_precision")).otherwise(lo_f)
+    high = nw.when(hi_f.is_finite()).then(nw.col("_value") + hi_f * nw.col("_precision")).otherwise(hi_f)
+    frame = frame.with_columns(
+        nw.col("value").alias("value_text"),
+        nw.col("_value").alias("value"),
+        nw.col("_qualifier").alias("qualifier"),
+        nw.col("_precision").alias("precision"),
+        low.alias("low"),
+        high.alias("high"),
+    )
+    _problem(
+        frame,
+        nw.col("percent") & ~nw.col("unit").str.to_lowercase().is_in(PERCENT_UNITS),
+        "value",
+        "value has a % sign but its unit is not percent",
+        "unit-mismatch",
+        file,
+    )
+    return frame.drop([c for c in frame.columns if c.startswith(("_v", "_given", "_stated", "_inferred", "_pcheck")) or c in ("_value", "_qualifier", "_precision")])
+
+
+def _date_map(frame: nw.DataFrame[Any], column: str, file: str | None) -> dict[str, date]:
+    mapping: dict[str, date] = {}
+    for text in frame.get_column(column).drop_nulls().unique().to_list():
+        try:
+            mapping[text] = parse_date(text)
+        except StatcheckError as exc:
+            row = frame.filter(nw.col(column) == text).item(0, "_row")
+            raise DataError(exc.message, slug=exc.slug, location=Location(file=file, row=int(row), column=column)) from None
+    return mapping
+
+
+def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.DataFrame[Any]:
+    if column not in frame.columns:
+        return frame
+    mapping = _date_map(frame, column, file)
+    return frame.with_columns(nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.Date).alias(column))
+
+
+def _parse_periods(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+    if "period_start" not in frame.columns:
+        # A period label column: each distinct label is parsed once.
+        _problem(frame, nw.col("period").is_null(), "period", "period is empty", "missing-period", file)
+        starts: dict[str, date] = {}
+        ends: dict[str, date] = {}
+        for text in frame.get_column("period").unique().to_list():
+            try:
+                p = parse_period(text)
+            except StatcheckError as exc:
+                row = frame.filter(nw.col("period") == text).item(0, "_row")
+                raise DataError(exc.message, slug=exc.slug, location=Location(file=file, row=int(row), column="period"), hint=exc.hint) from None
+            starts[text], ends[text] = p.start, p.end
+        return frame.with_columns(
+            nw.col("period").replace_strict(starts, return_dtype=nw.Date).alias("period_start"),
+            nw.col("period").replace_strict(ends, return_dtype=nw.Date).alias("period_end"),
+        ).drop("period")
+    for c in ("period_start", "period_end"):
+        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-period", file)
+        frame = _parse_dates(frame, c, file)
+    return frame
+
+
+def _parse_status(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+    if "status" not in frame.columns:
+        return frame.with_columns(nw.lit(FigureStatus.FINAL.value).alias("status"))
+    frame = frame.with_columns(nw.col("status").str.to_lowercase().fill_null(FigureStatus.FINAL.value))
+    allowed = [s.value for s in FigureStatus]
+    _problem(frame, ~nw.col("status").is_in(allowed), "status", "unknown status", "unknown-status", file, f"use one of: {', '.join(allowed)}")
+    return frame
+
+
+def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.DataFrame[Any]:
+    columns = list(raw.columns)
+    missing = [c for c in SOURCE_REQUIRED if c not in columns]
+    if missing:
+        raise DataError(
+            f"the source table lacks required column(s): {', '.join(missing)}",
+            slug="missing-column",
+            location=Location(file=file),
+            hint=f"a source table has {', '.join(SOURCE_REQUIRED)} and optionally {', '.join(SOURCE_OPTIONAL)}",
+        )
+    frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
+    frame = frame.with_columns([_blank_to_null(c) for c in columns])
+    for c in SOURCE_REQUIRED:
+        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
+    _problem(frame, nw.col("source_id").is_duplicated(), "source_id", "source_id is not unique", "duplicate-source-id", file)
+    frame = frame.with_columns(nw.col("kind").str.to_lowercase())
+    kinds = [k.value for k in SourceKind]
+    _problem(frame, ~nw.col("kind").is_in(kinds), "kind", "unknown source kind", "unknown-source-kind", file, f"use one of: {', '.join(kinds)}")
+    if "url" not in frame.columns:
+        frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias("url"))
+    return frame

@@ -1,0 +1,187 @@
+"""Results as data: findings, rule results and the report that serializes to JSON.
+
+The JSON form is a contract for pipelines. Stable fields (more may be added):
+``suite``, ``drop``, ``summary`` (counts per status), ``results`` (one entry per rule:
+``rule``, ``kind``, ``status``, ``findings``), and per finding ``slug``, ``figures``,
+``explanation`` and, where numeric, ``reported`` / ``expected`` as ``[low, high]`` and
+``gap``. Only ``generated_at`` changes between runs on the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from statcheck.errors import ExitCode, StatcheckError
+from statcheck.model.interval import Interval
+
+REPORT_FORMAT = 1
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNDETERMINED = "undetermined"  # inputs missing: never counted as a pass
+    ERROR = "error"  # the rule could not be evaluated
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule found, explained in one plain sentence."""
+
+    slug: str
+    figures: tuple[str, ...]
+    explanation: str
+    reported: Interval | None = None
+    expected: Interval | None = None
+    gap: float | None = None
+    tolerance: float | None = None
+    details: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "slug": self.slug,
+            "figures": list(self.figures),
+            "explanation": self.explanation,
+        }
+        if self.reported is not None:
+            out["reported"] = self.reported.to_list()
+        if self.expected is not None:
+            out["expected"] = self.expected.to_list()
+        if self.gap is not None:
+            out["gap"] = _json_number(self.gap)
+        if self.tolerance is not None:
+            out["tolerance"] = _json_number(self.tolerance)
+        if self.details:
+            out["details"] = dict(self.details)
+        return out
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    kind: str
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    description: str | None = None
+    error: str | None = None  # for status ERROR: what could not be evaluated and why
+    error_slug: str | None = None
+    internal: bool = False  # the error is a statcheck bug, not a problem with the input
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule, "kind": self.kind, "status": self.status.value}
+        if self.description:
+            out["description"] = self.description
+        out["findings"] = [f.to_dict() for f in self.findings]
+        if self.error is not None:
+            out["error"] = {"slug": self.error_slug, "message": self.error, "internal": self.internal}
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of one suite on one drop."""
+
+    suite: dict[str, Any]
+    drop: dict[str, Any]
+    results: tuple[RuleResult, ...]
+    errors: tuple[dict[str, Any], ...] = ()  # problems that stopped rules from running at all
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(r.status for r in self.results)
+        return {s.value: counts.get(s, 0) for s in Status} | {"rules": len(self.results)}
+
+    @property
+    def exit_code(self) -> ExitCode:
+        codes = [ExitCode(e.get("exit_code", ExitCode.CONTRACT)) for e in self.errors]
+        for r in self.results:
+            if r.status is Status.ERROR:
+                codes.append(ExitCode.INTERNAL if r.internal else ExitCode.CONTRACT)
+            elif r.status is Status.FAIL:
+                codes.append(ExitCode.FAILED)
+        return max(codes, default=ExitCode.OK)
+
+    @property
+    def failures(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.status is Status.FAIL)
+
+    def result(self, rule_id: str) -> RuleResult:
+        for r in self.results:
+            if r.rule == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_format": REPORT_FORMAT,
+            "suite": self.suite,
+            "drop": self.drop,
+            "status": _overall(self),
+            "exit_code": int(self.exit_code),
+            "summary": self.summary,
+            "results": [r.to_dict() for r in self.results],
+            "errors": list(self.errors),
+            "generated_at": self.generated_at,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the JSON atomically: readers see the old report or the new one, never half."""
+        return write_atomic(Path(path), self.to_json())
+
+    def raise_for_failures(self) -> None:
+        if self.exit_code is not ExitCode.OK:
+            raise ValidationFailed(self)
+
+
+def _overall(report: Report) -> str:
+    code = report.exit_code
+    if code is ExitCode.OK:
+        return "pass"
+    if code is ExitCode.FAILED:
+        return "fail"
+    return "error"
+
+
+class ValidationFailed(StatcheckError):
+    """Raised by ``Report.raise_for_failures``; carries the report."""
+
+    def __init__(self, report: Report) -> None:
+        failed = [r.rule for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
+        super().__init__(
+            message=f"{len(failed)} rule(s) did not pass: {', '.join(failed)}",
+            slug="validation-failed",
+            exit_code=report.exit_code,
+        )
+        self.report = report
+
+
+def _json_number(x: float) -> float | None:
+    return None if math.isinf(x) or math.isnan(x) else x
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
