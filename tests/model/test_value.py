@@ -283,6 +283,8 @@ def test_million(text: str) -> None:
         ("1.5 trillion", 1.5e12, 1e11),
         ("60 million", 6e7, 1e7),
         ("2.01 million", 2_010_000, 10_000),
+        ("1.2345678 million", 1_234_567.8, 0.1),
+        ("2.123456789 thousand", 2123.456789, 1e-6),
     ],
 )
 def test_scale_words(text: str, value: float, precision: float) -> None:
@@ -535,7 +537,7 @@ def test_decimals_value_and_precision(whole: int, frac: str) -> None:
 
 @given(
     st.integers(0, 999),
-    st.text("0123456789", max_size=3),
+    st.text("0123456789", max_size=9),
     st.sampled_from(sorted(SCALE_WORDS)),
 )
 def test_scaled_values_are_correctly_rounded(whole: int, frac: str, word: str) -> None:

@@ -77,7 +77,8 @@ class Context:
     def dimension_items(self) -> tuple[str, ...]:
         return self.figures.dimensions
 
-    def to_figure(self, row: dict[str, Any]) -> Figure:
+    def to_figure(self, raw: dict[str, Any]) -> Figure:
+        row = {k: None if _is_missing(v) else v for k, v in raw.items()}
         dims = tuple((d, str(row[d])) for d in self.figures.dimensions if row.get(d) is not None)
         cites = tuple(c.strip() for c in (row.get("cites") or "").split(";") if c.strip())
         published = row.get("published_at")
@@ -108,6 +109,16 @@ class Context:
             r["source_id"]: Source(r["source_id"], r["name"], SourceKind(r["kind"]), r.get("url"))
             for r in self.sources.select("source_id", "name", "kind", "url").rows(named=True)
         }
+
+
+def _is_missing(v: Any) -> bool:
+    # pandas hands back NaN or pd.NA for a missing cell where polars gives None.
+    if v is None:
+        return True
+    try:
+        return bool(v != v)
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
 
 
 def _as_date(v: Any) -> date:

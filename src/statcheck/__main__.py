@@ -1,0 +1,5 @@
+import sys
+
+from statcheck.cli import main
+
+sys.exit(main())

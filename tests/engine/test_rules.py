@@ -1,0 +1,200 @@
+"""Each rule kind on small valid and invalid drops, on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from statcheck.contract import suite_from_yaml
+from statcheck.engine import validate_drop
+from statcheck.errors import ExitCode
+from statcheck.report import Report, Status
+from tests.conftest import MakeDrop, figure
+
+
+def run(drop: Path, suite_yaml: str, backend: str) -> Report:
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + suite_yaml), backend=backend)
+
+
+SUM = """
+  - id: s
+    kind: sum
+    total: total
+    parts: [a, b]
+"""
+
+
+def test_sum_within_rounding_passes(make_drop: MakeDrop, backend: str) -> None:
+    # Printed in thousands: 5,000 + 3,000 vs 9,000 -> [7,000, 9,000] vs [8,500, 9,500] overlap.
+    drop = make_drop([
+        figure("total", "9,000", precision="1000"),
+        figure("a", "5,000", precision="1000"),
+        figure("b", "3,000", precision="1000"),
+    ])
+    assert run(drop, SUM, backend).result("s").status is Status.PASS
+
+
+def test_sum_beyond_rounding_fails_with_gap(make_drop: MakeDrop, backend: str) -> None:
+    # "100" is precise to its last non-zero digit (100): it stands for 50..150, so 85 fits.
+    drop = make_drop([figure("total", "100"), figure("a", "40", precision="0"), figure("b", "45", precision="0")])
+    assert run(drop, SUM, backend).result("s").status is Status.PASS
+    # With an explicit precision it does not:
+    drop2 = make_drop([figure("total", "100", precision="1"), figure("a", "40", precision="0"),
+                       figure("b", "45", precision="0")], name="d2")
+    result2 = run(drop2, SUM, backend).result("s")
+    assert result2.status is Status.FAIL
+    [f2] = result2.findings
+    assert f2.slug == "sum-mismatch"
+    assert f2.figures == ("total", "a", "b")
+    assert f2.gap == 14.5  # 85 vs [99.5, 100.5]
+    assert f2.expected is not None and (f2.expected.low, f2.expected.high) == (85, 85)
+    assert "85" in f2.explanation and "14.5" in f2.explanation
+
+
+def test_sum_tolerance_widens_and_is_reported(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([figure("total", "100", precision="0"), figure("a", "40", precision="0"),
+                      figure("b", "58", precision="0")])
+    suite = SUM + "    tolerance: {absolute: 2}\n"
+    assert run(drop, suite, backend).result("s").status is Status.PASS
+    tight = SUM + "    tolerance: {absolute: 1}\n"
+    [f] = run(drop, tight, backend).result("s").findings
+    assert (f.gap, f.tolerance) == (2, 1)
+
+
+def test_sum_across_time_checks_coverage(make_drop: MakeDrop, backend: str) -> None:
+    rows = [
+        figure("year", "10", precision="0"),
+        figure("h1", "4", precision="0", period_start="2024-01-01", period_end="2024-06-30"),
+        figure("q3", "3", precision="0", period_start="2024-07-01", period_end="2024-09-30"),
+        figure("q4", "3", precision="0", period_start="2024-10-01", period_end="2024-12-31"),
+    ]
+    drop = make_drop(rows)
+    ok = "  - id: s\n    kind: sum\n    across: time\n    total: year\n    parts: [h1, q3, q4]\n"
+    assert run(drop, ok, backend).result("s").status is Status.PASS
+    gap = "  - id: s\n    kind: sum\n    across: time\n    total: year\n    parts: [h1, q4]\n"
+    findings = run(drop, gap, backend).result("s").findings
+    assert [f.slug for f in findings] == ["sum-mismatch", "period-mismatch"]
+    assert "they miss Q3 2024" in findings[1].explanation
+
+
+def test_sum_missing_part_is_undetermined_or_zero(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([figure("total", "7", precision="0"), figure("a", "7", precision="0")])
+    parts = "    total: total\n    parts: [a, {metric: cases, period: '2023'}]\n"
+    undetermined = run(drop, "  - id: s\n    kind: sum\n" + parts, backend).result("s")
+    assert undetermined.status is Status.UNDETERMINED
+    assert undetermined.findings[0].slug == "missing-figure"
+    as_zero = run(drop, "  - id: s\n    kind: sum\n    missing: zero\n" + parts, backend).result("s")
+    assert as_zero.status is Status.PASS
+
+
+def test_unknown_figure_id_is_a_contract_error(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([figure("total", "7")])
+    report = run(drop, SUM, backend)
+    result = report.result("s")
+    assert result.status is Status.ERROR and result.error_slug == "unknown-figure"
+    assert "'a'" in (result.error or "") and "suite line 4" in (result.error or "")
+    assert report.exit_code is ExitCode.CONTRACT
+
+
+def test_ambiguous_selector_is_an_error_not_a_guess(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([figure("x", "7", source_id="stats"), figure("y", "8", source_id="paper")])
+    suite = "  - id: c\n    kind: compare\n    left: {metric: cases}\n    op: '>'\n    right: x\n"
+    result = run(drop, suite, backend).result("c")
+    assert result.status is Status.ERROR and result.error_slug == "ambiguous-selector"
+
+
+COMPARE = "  - id: c\n    kind: compare\n    left: a\n    op: '>'\n    right: [b, c]\n"
+
+
+def test_compare(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([figure("a", "10", precision="0"), figure("b", "4", precision="0"),
+                      figure("c", "5", precision="0")])
+    assert run(drop, COMPARE, backend).result("c").status is Status.PASS
+    drop2 = make_drop([figure("a", "8", precision="0"), figure("b", "4", precision="0"),
+                       figure("c", "5", precision="0")], name="d2")
+    [f] = run(drop2, COMPARE, backend).result("c").findings
+    assert f.slug == "comparison-mismatch" and f.gap == 1 and f.figures == ("a", "b", "c")
+
+
+def test_compare_factor_and_qualifiers(make_drop: MakeDrop, backend: str) -> None:
+    # "more than 350,000" is at least 350,000: it can be 3 times "about 100,000" ([50k, 150k]).
+    drop = make_drop([figure("a", "more than 350,000"), figure("b", "about 100,000")])
+    suite = "  - id: c\n    kind: compare\n    left: a\n    op: '>='\n    factor: 3\n    right: b\n"
+    assert run(drop, suite, backend).result("c").status is Status.PASS
+    # "fewer than 100" can never be at least 3 times "about 50" (45..55 at precision 10).
+    drop2 = make_drop([figure("a", "fewer than 100"), figure("b", "about 50")], name="d2")
+    [f] = run(drop2, suite, backend).result("c").findings
+    assert f.gap == 35  # 3 * 45 = 135 vs at most 100
+
+
+SOURCES = [
+    {"source_id": "stats", "name": "Statistics office", "kind": "official"},
+    {"source_id": "paper", "name": "A newspaper", "kind": "media"},
+    {"source_id": "blog", "name": "A blog", "kind": "analyst"},
+]
+
+
+def attribution(checks: str) -> str:
+    return f"  - id: a\n    kind: attribution\n    checks: [{checks}]\n"
+
+
+def test_attribution_valid_chain(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([
+        figure("p1", "100", source_id="paper", cites="blog"),
+        figure("b1", "100", source_id="blog", cites="stats"),
+    ], SOURCES)
+    result = run(drop, "  - id: a\n    kind: attribution\n", backend).result("a")
+    assert result.status is Status.PASS, result.findings
+
+
+def test_attribution_problems(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([
+        figure("ghost", "1", source_id="nobody"),
+        figure("dangling", "1", source_id="paper", cites="missing-source", metric="m2"),
+        figure("loop-p", "5", source_id="paper", cites="blog", metric="m3"),
+        figure("loop-b", "5", source_id="blog", cites="paper", metric="m3"),
+        figure("self", "5", source_id="blog", cites="blog", metric="m4"),
+        figure("relay", "100", precision="0", source_id="paper", cites="blog", metric="m5"),
+        figure("origin", "120", precision="0", source_id="blog", cites="stats", metric="m5"),
+    ], SOURCES)
+    findings = run(drop, attribution("known-source, citations-resolve, no-cycles, agrees-with-cited"), backend).result("a").findings
+    got = {(f.slug, f.figures) for f in findings}
+    assert got == {
+        ("unknown-source", ("ghost",)),
+        ("unresolved-citation", ("dangling",)),
+        ("citation-cycle", ("loop-p",)),
+        ("citation-cycle", ("loop-b",)),
+        ("citation-cycle", ("self",)),
+        ("cited-figure-disagrees", ("relay", "origin")),
+    }
+    disagreement = next(f for f in findings if f.slug == "cited-figure-disagrees")
+    assert disagreement.gap == 20
+    primary = run(drop, attribution("reaches-primary"), backend).result("a").findings
+    assert sorted(f.figures[0] for f in primary) == ["dangling", "ghost"]
+
+
+def test_period_rule(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop([
+        figure("early", "1", published_at="2024-06-01"),
+        figure("forecast", "1", published_at="2024-06-01", status="forecast"),
+        figure("ok", "1", published_at="2025-01-01"),
+        figure("undated", "1", published_at=""),
+    ])
+    result = run(drop, "  - id: p\n    kind: period\n", backend).result("p")
+    assert [(f.slug, f.figures) for f in result.findings] == [("published-before-period-end", ("early",))]
+
+
+def test_rule_that_crashes_is_recorded_and_others_still_run(make_drop: MakeDrop, backend: str,
+                                                           monkeypatch: object) -> None:
+    from statcheck.engine import rules
+
+    def boom(rule: object, ctx: object) -> None:
+        raise RuntimeError("boom")
+
+    drop = make_drop([figure("a", "1"), figure("b", "1")])
+    patch: Callable[..., None] = monkeypatch.setitem  # type: ignore[attr-defined]
+    patch(rules.IMPLEMENTATIONS, "period", boom)
+    report = run(drop, "  - id: p\n    kind: period\n  - id: c\n    kind: compare\n    left: a\n    op: '=='\n    right: b\n", backend)
+    assert report.result("p").status is Status.ERROR and report.result("p").internal
+    assert report.result("c").status is Status.PASS
+    assert report.exit_code is ExitCode.INTERNAL
