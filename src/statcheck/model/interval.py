@@ -142,6 +142,7 @@ def compare(left: Interval | None, relation: Relation, right: Interval | None) -
 
     A missing input gives UNDETERMINED, never a pass.
     """
+    relation = Relation(relation)  # accept the plain text of an operator too
     if left is None or right is None:
         return Verdict(Outcome.UNDETERMINED)
     if relation is Relation.EQUAL:
