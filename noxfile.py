@@ -1,8 +1,8 @@
 """nox sessions: the main validation job, the tests, and lint.
 
-    nox -s validate   # every suite in expectations/ against its drops; reports in build/reports
-    nox -s tests      # the test suite
-    nox -s lint       # ruff and mypy
+nox -s validate   # every suite in expectations/ against its drops; reports in build/reports
+nox -s tests      # the test suite
+nox -s lint       # ruff and mypy
 """
 
 from __future__ import annotations

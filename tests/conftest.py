@@ -16,8 +16,18 @@ SEED_DROP = REPO / "fixtures" / "drops" / "2025-01-06-kyivpost-desertion"
 SEED_SUITE = REPO / "expectations" / "kyivpost-desertion.yml"
 
 FIGURE_COLUMNS = [
-    "figure_id", "metric", "value", "unit", "qualifier", "precision",
-    "period_start", "period_end", "source_id", "cites", "published_at", "status",
+    "figure_id",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "precision",
+    "period_start",
+    "period_end",
+    "source_id",
+    "cites",
+    "published_at",
+    "status",
 ]
 DEFAULT_SOURCES = [
     {"source_id": "stats", "name": "Statistics office", "kind": "official"},
@@ -42,8 +52,13 @@ def _csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
 def figure(fid: str, value: str, **kw: str) -> dict[str, str]:
     """A figure row with sensible defaults: an exact count for 2024 from the statistics office."""
     row = {
-        "figure_id": fid, "metric": "cases", "value": value, "unit": "cases",
-        "period_start": "2024-01-01", "period_end": "2024-12-31", "source_id": "stats",
+        "figure_id": fid,
+        "metric": "cases",
+        "value": value,
+        "unit": "cases",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "source_id": "stats",
         "published_at": "2025-02-01",
     }
     row.update(kw)
@@ -67,7 +82,9 @@ def make_drop(tmp_path: Path) -> MakeDrop:
         folder.mkdir()
         cols = FIGURE_COLUMNS + [c for c in (extra_columns or []) if c not in FIGURE_COLUMNS]
         (folder / "figures.csv").write_bytes(_csv(figures, cols))
-        (folder / "sources.csv").write_bytes(_csv(sources or DEFAULT_SOURCES, ["source_id", "name", "kind", "url"]))
+        (folder / "sources.csv").write_bytes(
+            _csv(sources or DEFAULT_SOURCES, ["source_id", "name", "kind", "url"])
+        )
         lines = [f"id: {name}", "publisher: test", "files:"]
         for f, role in (("figures.csv", "figures"), ("sources.csv", "sources")):
             sha = hashlib.sha256((folder / f).read_bytes()).hexdigest()

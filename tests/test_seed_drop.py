@@ -21,7 +21,11 @@ def test_ft_sum_fails_as_a_period_mismatch_not_a_numeric_one(report: Report) -> 
     assert result.status is Status.FAIL
     [finding] = result.findings  # numerically the sum fits "60,000"; only the periods are wrong
     assert finding.slug == "period-mismatch"
-    assert finding.figures == ("kp-ft-abandoning-cases", "kp-odb-desertion-jan-oct", "kp-odb-awol-2024")
+    assert finding.figures == (
+        "kp-ft-abandoning-cases",
+        "kp-odb-desertion-jan-oct",
+        "kp-odb-awol-2024",
+    )
     assert "61,872" in finding.explanation and "60,000" in finding.explanation
     assert "kp-odb-awol-2024 covers 2024" in finding.explanation
     assert "Jan–Oct 2024" in finding.explanation
@@ -46,14 +50,21 @@ def test_attribution(report: Report) -> None:
     assert primary.status is Status.FAIL
     # Only the FT's figures stop short of a primary source; Opendatabot's reach the prosecutors.
     assert sorted(f.figures[0] for f in primary.findings) == [
-        "ft-abandoning-cases", "kp-ft-abandoning-cases", "kp-ft-active-duty", "kp-ft-military-force",
+        "ft-abandoning-cases",
+        "kp-ft-abandoning-cases",
+        "kp-ft-active-duty",
+        "kp-ft-military-force",
     ]
     assert {f.slug for f in primary.findings} == {"no-primary-source"}
 
 
 def test_other_claims_and_exit_code(report: Report) -> None:
-    for rule in ("active-duty-within-the-force", "equipped-brigades-within-planned",
-                 "tanks-arrived-within-promised", "periods-are-sound"):
+    for rule in (
+        "active-duty-within-the-force",
+        "equipped-brigades-within-planned",
+        "tanks-arrived-within-promised",
+        "periods-are-sound",
+    ):
         assert report.result(rule).status is Status.PASS, rule
     assert report.summary == {"pass": 6, "fail": 2, "undetermined": 1, "error": 0, "rules": 9}
     assert report.exit_code is ExitCode.FAILED
@@ -65,3 +76,24 @@ def test_backends_give_identical_reports() -> None:
     a.pop("generated_at")
     b.pop("generated_at")
     assert a == b
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_frames_in_memory_give_the_same_results(library: str) -> None:
+    """A pipeline that already holds the tables gets the same verdicts as from the drop."""
+    from statcheck.engine import check_frames
+
+    if library == "pandas":
+        import pandas as pd
+
+        figures = pd.read_csv(SEED_DROP / "figures.csv", dtype=str, keep_default_na=False)
+        sources = pd.read_csv(SEED_DROP / "sources.csv", dtype=str, keep_default_na=False)
+    else:
+        import polars as pl
+
+        figures = pl.read_csv(SEED_DROP / "figures.csv", infer_schema=False)
+        sources = pl.read_csv(SEED_DROP / "sources.csv", infer_schema=False)
+    suite = load_suite(SEED_SUITE)
+    in_memory = check_frames(figures, suite, sources=sources)
+    from_drop = validate_drop(SEED_DROP, suite)
+    assert [r.to_dict() for r in in_memory.results] == [r.to_dict() for r in from_drop.results]

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from statcheck.report import Report
 
 DEFAULT_OUT = Path("build") / "reports"
-STATUS_STYLE = {"pass": "green", "fail": "bold red", "undetermined": "yellow", "error": "bold magenta"}
+STATUS_STYLE = {
+    "pass": "green",
+    "fail": "bold red",
+    "undetermined": "yellow",
+    "error": "bold magenta",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,22 +54,55 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="statcheck", description="Check whether reported figures agree with each other.")
+    p = argparse.ArgumentParser(
+        prog="statcheck", description="Check whether reported figures agree with each other."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="validate one drop against one suite")
     v.add_argument("drop", type=Path, help="the drop folder (with drop.yml)")
     v.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
-    v.add_argument("--out", "-o", type=Path, help=f"where to write the JSON report (default {DEFAULT_OUT}/SUITE/DROP.json)")
-    v.add_argument("--engine", choices=("polars", "pandas"), default="polars", help="dataframe engine (default polars)")
-    v.add_argument("--json", action="store_true", help="print the JSON report instead of the summary")
+    v.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        help=f"where to write the JSON report (default {DEFAULT_OUT}/SUITE/DROP.json)",
+    )
+    v.add_argument(
+        "--engine",
+        choices=("polars", "pandas"),
+        default="polars",
+        help="dataframe engine (default polars)",
+    )
+    v.add_argument(
+        "--json", action="store_true", help="print the JSON report instead of the summary"
+    )
     v.set_defaults(func=_cmd_validate)
 
-    r = sub.add_parser("run", help="validate every suite in a folder against the drops each targets")
-    r.add_argument("--expectations", "-e", type=Path, default=Path("expectations"), help="folder of suites (default expectations/)")
-    r.add_argument("--drops", "-d", type=Path, default=_env_path("STATCHECK_DROPS"),
-                   help="look for drops in this folder instead of where each suite's `drops` globs point (env STATCHECK_DROPS)")
-    r.add_argument("--out", "-o", type=Path, default=DEFAULT_OUT, help=f"folder for the JSON reports (default {DEFAULT_OUT})")
+    r = sub.add_parser(
+        "run", help="validate every suite in a folder against the drops each targets"
+    )
+    r.add_argument(
+        "--expectations",
+        "-e",
+        type=Path,
+        default=Path("expectations"),
+        help="folder of suites (default expectations/)",
+    )
+    r.add_argument(
+        "--drops",
+        "-d",
+        type=Path,
+        default=_env_path("STATCHECK_DROPS"),
+        help="look for drops in this folder instead of where each suite's `drops` globs point (env STATCHECK_DROPS)",
+    )
+    r.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder for the JSON reports (default {DEFAULT_OUT})",
+    )
     r.add_argument("--engine", choices=("polars", "pandas"), default="polars")
     r.set_defaults(func=_cmd_run)
 
@@ -155,7 +193,9 @@ def _cmd_check_suite(args: argparse.Namespace) -> int:
 
     suite = load_suite(args.suite)
     kinds = sorted({r.KIND for r in suite.rules})
-    _console().print(f"suite {suite.id}: {len(suite.rules)} rule(s) ({', '.join(kinds)}), no problems found")
+    _console().print(
+        f"suite {suite.id}: {len(suite.rules)} rule(s) ({', '.join(kinds)}), no problems found"
+    )
     return int(ExitCode.OK)
 
 

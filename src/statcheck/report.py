@@ -82,7 +82,11 @@ class RuleResult:
             out["description"] = self.description
         out["findings"] = [f.to_dict() for f in self.findings]
         if self.error is not None:
-            out["error"] = {"slug": self.error_slug, "message": self.error, "internal": self.internal}
+            out["error"] = {
+                "slug": self.error_slug,
+                "message": self.error,
+                "internal": self.internal,
+            }
         return out
 
 
@@ -94,7 +98,9 @@ class Report:
     drop: dict[str, Any]
     results: tuple[RuleResult, ...]
     errors: tuple[dict[str, Any], ...] = ()  # problems that stopped rules from running at all
-    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    generated_at: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
+    )
 
     @property
     def summary(self) -> dict[str, int]:

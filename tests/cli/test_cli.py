@@ -27,15 +27,37 @@ def validate(drop: Path, suite: Path, out: Path) -> tuple[int, dict[str, object]
     return code, json.loads(out.read_text()) if out.exists() else None
 
 
-def test_exit_0_when_every_rule_passes(make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path) -> None:
-    drop = make_drop([figure("total", "10", precision="0"), figure("a", "4", precision="0"), figure("b", "6", precision="0")])
+def test_exit_0_when_every_rule_passes(
+    make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path
+) -> None:
+    drop = make_drop(
+        [
+            figure("total", "10", precision="0"),
+            figure("a", "4", precision="0"),
+            figure("b", "6", precision="0"),
+        ]
+    )
     code, report = validate(drop, write_suite(SUITE), tmp_path / "r.json")
     assert code == 0
-    assert report is not None and report["summary"] == {"pass": 1, "fail": 0, "undetermined": 0, "error": 0, "rules": 1}
+    assert report is not None and report["summary"] == {
+        "pass": 1,
+        "fail": 0,
+        "undetermined": 0,
+        "error": 0,
+        "rules": 1,
+    }
 
 
-def test_exit_1_when_data_fails_a_rule(make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path) -> None:
-    drop = make_drop([figure("total", "11", precision="0"), figure("a", "4", precision="0"), figure("b", "6", precision="0")])
+def test_exit_1_when_data_fails_a_rule(
+    make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path
+) -> None:
+    drop = make_drop(
+        [
+            figure("total", "11", precision="0"),
+            figure("a", "4", precision="0"),
+            figure("b", "6", precision="0"),
+        ]
+    )
     code, report = validate(drop, write_suite(SUITE), tmp_path / "r.json")
     assert code == 1
     assert report is not None
@@ -44,21 +66,30 @@ def test_exit_1_when_data_fails_a_rule(make_drop: MakeDrop, write_suite: Callabl
     [finding] = result["findings"]
     assert finding["slug"] == "sum-mismatch"
     assert finding["figures"] == ["total", "a", "b"]
-    assert finding["reported"] == [11, 11] and finding["expected"] == [10, 10] and finding["gap"] == 1
+    assert (
+        finding["reported"] == [11, 11] and finding["expected"] == [10, 10] and finding["gap"] == 1
+    )
 
 
-def test_exit_2_on_a_broken_suite(make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_2_on_a_broken_suite(
+    make_drop: MakeDrop,
+    write_suite: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     drop = make_drop([figure("total", "10")])
-    code, report = validate(drop, write_suite(SUITE.replace("kind: sum", "kind: summ")), tmp_path / "r.json")
+    code, report = validate(
+        drop, write_suite(SUITE.replace("kind: sum", "kind: summ")), tmp_path / "r.json"
+    )
     assert code == 2 and report is None
     err = capsys.readouterr().err
     assert "unknown-rule-kind" in err and "suite.yml:4" in err and "did you mean 'sum'" in err
     assert "Traceback" not in err
 
 
-def test_exit_2_on_unreadable_data_names_row_and_column(make_drop: MakeDrop, write_suite: Callable[[str], Path],
-                                                         tmp_path: Path) -> None:
+def test_exit_2_on_unreadable_data_names_row_and_column(
+    make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path
+) -> None:
     drop = make_drop([figure("total", "10"), figure("a", "2,5"), figure("b", "6")])
     code, report = validate(drop, write_suite(SUITE), tmp_path / "r.json")
     assert code == 2 and report is not None
@@ -74,7 +105,9 @@ def test_exit_2_on_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
 
 
-def test_exit_4_when_the_manifest_is_missing(make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path) -> None:
+def test_exit_4_when_the_manifest_is_missing(
+    make_drop: MakeDrop, write_suite: Callable[[str], Path], tmp_path: Path
+) -> None:
     drop = make_drop([figure("total", "10")])
     (drop / "drop.yml").unlink()
     code, report = validate(drop, write_suite(SUITE), tmp_path / "r.json")
@@ -82,8 +115,12 @@ def test_exit_4_when_the_manifest_is_missing(make_drop: MakeDrop, write_suite: C
     assert report["errors"][0]["slug"] == "manifest-missing"  # type: ignore[index]
 
 
-def test_exit_4_on_a_checksum_mismatch_names_the_file(make_drop: MakeDrop, write_suite: Callable[[str], Path],
-                                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_4_on_a_checksum_mismatch_names_the_file(
+    make_drop: MakeDrop,
+    write_suite: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     drop = make_drop([figure("total", "10")])
     with (drop / "figures.csv").open("a") as fh:
         fh.write("late,cases,1,cases,,,2024-01-01,2024-12-31,stats,,,\n")
@@ -93,8 +130,12 @@ def test_exit_4_on_a_checksum_mismatch_names_the_file(make_drop: MakeDrop, write
     assert "figures.csv" in capsys.readouterr().out
 
 
-def test_exit_3_on_an_internal_error_still_writes_the_report(make_drop: MakeDrop, write_suite: Callable[[str], Path],
-                                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exit_3_on_an_internal_error_still_writes_the_report(
+    make_drop: MakeDrop,
+    write_suite: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from statcheck.engine import rules
 
     def boom(rule: object, ctx: object) -> None:

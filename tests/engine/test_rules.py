@@ -26,21 +26,31 @@ SUM = """
 
 def test_sum_within_rounding_passes(make_drop: MakeDrop, backend: str) -> None:
     # Printed in thousands: 5,000 + 3,000 vs 9,000 -> [7,000, 9,000] vs [8,500, 9,500] overlap.
-    drop = make_drop([
-        figure("total", "9,000", precision="1000"),
-        figure("a", "5,000", precision="1000"),
-        figure("b", "3,000", precision="1000"),
-    ])
+    drop = make_drop(
+        [
+            figure("total", "9,000", precision="1000"),
+            figure("a", "5,000", precision="1000"),
+            figure("b", "3,000", precision="1000"),
+        ]
+    )
     assert run(drop, SUM, backend).result("s").status is Status.PASS
 
 
 def test_sum_beyond_rounding_fails_with_gap(make_drop: MakeDrop, backend: str) -> None:
     # "100" is precise to its last non-zero digit (100): it stands for 50..150, so 85 fits.
-    drop = make_drop([figure("total", "100"), figure("a", "40", precision="0"), figure("b", "45", precision="0")])
+    drop = make_drop(
+        [figure("total", "100"), figure("a", "40", precision="0"), figure("b", "45", precision="0")]
+    )
     assert run(drop, SUM, backend).result("s").status is Status.PASS
     # With an explicit precision it does not:
-    drop2 = make_drop([figure("total", "100", precision="1"), figure("a", "40", precision="0"),
-                       figure("b", "45", precision="0")], name="d2")
+    drop2 = make_drop(
+        [
+            figure("total", "100", precision="1"),
+            figure("a", "40", precision="0"),
+            figure("b", "45", precision="0"),
+        ],
+        name="d2",
+    )
     result2 = run(drop2, SUM, backend).result("s")
     assert result2.status is Status.FAIL
     [f2] = result2.findings
@@ -52,8 +62,13 @@ def test_sum_beyond_rounding_fails_with_gap(make_drop: MakeDrop, backend: str) -
 
 
 def test_sum_tolerance_widens_and_is_reported(make_drop: MakeDrop, backend: str) -> None:
-    drop = make_drop([figure("total", "100", precision="0"), figure("a", "40", precision="0"),
-                      figure("b", "58", precision="0")])
+    drop = make_drop(
+        [
+            figure("total", "100", precision="0"),
+            figure("a", "40", precision="0"),
+            figure("b", "58", precision="0"),
+        ]
+    )
     suite = SUM + "    tolerance: {absolute: 2}\n"
     assert run(drop, suite, backend).result("s").status is Status.PASS
     tight = SUM + "    tolerance: {absolute: 1}\n"
@@ -83,7 +98,9 @@ def test_sum_missing_part_is_undetermined_or_zero(make_drop: MakeDrop, backend: 
     undetermined = run(drop, "  - id: s\n    kind: sum\n" + parts, backend).result("s")
     assert undetermined.status is Status.UNDETERMINED
     assert undetermined.findings[0].slug == "missing-figure"
-    as_zero = run(drop, "  - id: s\n    kind: sum\n    missing: zero\n" + parts, backend).result("s")
+    as_zero = run(drop, "  - id: s\n    kind: sum\n    missing: zero\n" + parts, backend).result(
+        "s"
+    )
     assert as_zero.status is Status.PASS
 
 
@@ -107,11 +124,22 @@ COMPARE = "  - id: c\n    kind: compare\n    left: a\n    op: '>'\n    right: [b
 
 
 def test_compare(make_drop: MakeDrop, backend: str) -> None:
-    drop = make_drop([figure("a", "10", precision="0"), figure("b", "4", precision="0"),
-                      figure("c", "5", precision="0")])
+    drop = make_drop(
+        [
+            figure("a", "10", precision="0"),
+            figure("b", "4", precision="0"),
+            figure("c", "5", precision="0"),
+        ]
+    )
     assert run(drop, COMPARE, backend).result("c").status is Status.PASS
-    drop2 = make_drop([figure("a", "8", precision="0"), figure("b", "4", precision="0"),
-                       figure("c", "5", precision="0")], name="d2")
+    drop2 = make_drop(
+        [
+            figure("a", "8", precision="0"),
+            figure("b", "4", precision="0"),
+            figure("c", "5", precision="0"),
+        ],
+        name="d2",
+    )
     [f] = run(drop2, COMPARE, backend).result("c").findings
     assert f.slug == "comparison-mismatch" and f.gap == 1 and f.figures == ("a", "b", "c")
 
@@ -139,25 +167,39 @@ def attribution(checks: str) -> str:
 
 
 def test_attribution_valid_chain(make_drop: MakeDrop, backend: str) -> None:
-    drop = make_drop([
-        figure("p1", "100", source_id="paper", cites="blog"),
-        figure("b1", "100", source_id="blog", cites="stats"),
-    ], SOURCES)
+    drop = make_drop(
+        [
+            figure("p1", "100", source_id="paper", cites="blog"),
+            figure("b1", "100", source_id="blog", cites="stats"),
+        ],
+        SOURCES,
+    )
     result = run(drop, "  - id: a\n    kind: attribution\n", backend).result("a")
     assert result.status is Status.PASS, result.findings
 
 
 def test_attribution_problems(make_drop: MakeDrop, backend: str) -> None:
-    drop = make_drop([
-        figure("ghost", "1", source_id="nobody"),
-        figure("dangling", "1", source_id="paper", cites="missing-source", metric="m2"),
-        figure("loop-p", "5", source_id="paper", cites="blog", metric="m3"),
-        figure("loop-b", "5", source_id="blog", cites="paper", metric="m3"),
-        figure("self", "5", source_id="blog", cites="blog", metric="m4"),
-        figure("relay", "100", precision="0", source_id="paper", cites="blog", metric="m5"),
-        figure("origin", "120", precision="0", source_id="blog", cites="stats", metric="m5"),
-    ], SOURCES)
-    findings = run(drop, attribution("known-source, citations-resolve, no-cycles, agrees-with-cited"), backend).result("a").findings
+    drop = make_drop(
+        [
+            figure("ghost", "1", source_id="nobody"),
+            figure("dangling", "1", source_id="paper", cites="missing-source", metric="m2"),
+            figure("loop-p", "5", source_id="paper", cites="blog", metric="m3"),
+            figure("loop-b", "5", source_id="blog", cites="paper", metric="m3"),
+            figure("self", "5", source_id="blog", cites="blog", metric="m4"),
+            figure("relay", "100", precision="0", source_id="paper", cites="blog", metric="m5"),
+            figure("origin", "120", precision="0", source_id="blog", cites="stats", metric="m5"),
+        ],
+        SOURCES,
+    )
+    findings = (
+        run(
+            drop,
+            attribution("known-source, citations-resolve, no-cycles, agrees-with-cited"),
+            backend,
+        )
+        .result("a")
+        .findings
+    )
     got = {(f.slug, f.figures) for f in findings}
     assert got == {
         ("unknown-source", ("ghost",)),
@@ -174,18 +216,23 @@ def test_attribution_problems(make_drop: MakeDrop, backend: str) -> None:
 
 
 def test_period_rule(make_drop: MakeDrop, backend: str) -> None:
-    drop = make_drop([
-        figure("early", "1", published_at="2024-06-01"),
-        figure("forecast", "1", published_at="2024-06-01", status="forecast"),
-        figure("ok", "1", published_at="2025-01-01"),
-        figure("undated", "1", published_at=""),
-    ])
+    drop = make_drop(
+        [
+            figure("early", "1", published_at="2024-06-01"),
+            figure("forecast", "1", published_at="2024-06-01", status="forecast"),
+            figure("ok", "1", published_at="2025-01-01"),
+            figure("undated", "1", published_at=""),
+        ]
+    )
     result = run(drop, "  - id: p\n    kind: period\n", backend).result("p")
-    assert [(f.slug, f.figures) for f in result.findings] == [("published-before-period-end", ("early",))]
+    assert [(f.slug, f.figures) for f in result.findings] == [
+        ("published-before-period-end", ("early",))
+    ]
 
 
-def test_rule_that_crashes_is_recorded_and_others_still_run(make_drop: MakeDrop, backend: str,
-                                                           monkeypatch: object) -> None:
+def test_rule_that_crashes_is_recorded_and_others_still_run(
+    make_drop: MakeDrop, backend: str, monkeypatch: object
+) -> None:
     from statcheck.engine import rules
 
     def boom(rule: object, ctx: object) -> None:
@@ -194,7 +241,11 @@ def test_rule_that_crashes_is_recorded_and_others_still_run(make_drop: MakeDrop,
     drop = make_drop([figure("a", "1"), figure("b", "1")])
     patch: Callable[..., None] = monkeypatch.setitem  # type: ignore[attr-defined]
     patch(rules.IMPLEMENTATIONS, "period", boom)
-    report = run(drop, "  - id: p\n    kind: period\n  - id: c\n    kind: compare\n    left: a\n    op: '=='\n    right: b\n", backend)
+    report = run(
+        drop,
+        "  - id: p\n    kind: period\n  - id: c\n    kind: compare\n    left: a\n    op: '=='\n    right: b\n",
+        backend,
+    )
     assert report.result("p").status is Status.ERROR and report.result("p").internal
     assert report.result("c").status is Status.PASS
     assert report.exit_code is ExitCode.INTERNAL

@@ -30,17 +30,25 @@ def printed_numbers(draw: st.DrawFn) -> str:
     return draw(qualifiers) + draw(signs) + grouped + frac + suffix
 
 
-values = st.one_of(printed_numbers(), st.text(alphabet="0123456789,. -%abmnk", min_size=1, max_size=12))
+values = st.one_of(
+    printed_numbers(), st.text(alphabet="0123456789,. -%abmnk", min_size=1, max_size=12)
+)
 
 
 def table(texts: list[str], backend: str) -> nw.DataFrame[object]:
     n = len(texts)
     data = {
-        "figure_id": [f"f{i}" for i in range(n)], "metric": ["m"] * n, "value": texts,
+        "figure_id": [f"f{i}" for i in range(n)],
+        "metric": ["m"] * n,
+        "value": texts,
         "unit": ["percent" if t.strip().endswith("%") else "u" for t in texts],
-        "period_start": ["2024-01-01"] * n, "period_end": ["2024-12-31"] * n, "source_id": ["s"] * n,
+        "period_start": ["2024-01-01"] * n,
+        "period_end": ["2024-12-31"] * n,
+        "source_id": ["s"] * n,
     }
-    native = pl.DataFrame(data) if backend == "polars" else pd.DataFrame(data, dtype="string[pyarrow]")
+    native = (
+        pl.DataFrame(data) if backend == "polars" else pd.DataFrame(data, dtype="string[pyarrow]")
+    )
     return nw.from_native(native, eager_only=True)
 
 
@@ -69,6 +77,10 @@ def test_vectorized_parser_matches_scalar(backend: str, texts: list[str]) -> Non
         assert math.isclose(value, want.value, rel_tol=1e-12, abs_tol=1e-12)
         assert qualifier == want.qualifier.value
         assert math.isclose(precision, want.precision, rel_tol=1e-9)
-        assert (math.isinf(low) and math.isinf(iv.low)) or math.isclose(low, iv.low, rel_tol=1e-9, abs_tol=1e-9)
-        assert (math.isinf(high) and math.isinf(iv.high)) or math.isclose(high, iv.high, rel_tol=1e-9, abs_tol=1e-9)
+        assert (math.isinf(low) and math.isinf(iv.low)) or math.isclose(
+            low, iv.low, rel_tol=1e-9, abs_tol=1e-9
+        )
+        assert (math.isinf(high) and math.isinf(iv.high)) or math.isclose(
+            high, iv.high, rel_tol=1e-9, abs_tol=1e-9
+        )
         assert bool(percent) == want.percent

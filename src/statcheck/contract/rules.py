@@ -172,7 +172,9 @@ class CompareRule(Rule):
         try:
             relation = Relation(op)
         except ValueError:
-            raise r.error(f"op {op!r} is not a comparison", "op", "use one of: > >= < <= ==") from None
+            raise r.error(
+                f"op {op!r} is not a comparison", "op", "use one of: > >= < <= =="
+            ) from None
         factor = r.number("factor", 1.0)
         if factor <= 0:
             raise r.error("factor must be above 0", "factor")
@@ -297,10 +299,19 @@ class RuleReader:
         rid = mapping.get("id")
         self.rule_id = rid if isinstance(rid, str) and rid else f"#{index + 1}"
 
-    def error(self, message: str, key: str | None = None, hint: str | None = None, slug: str = "invalid-rule") -> SuiteError:
+    def error(
+        self,
+        message: str,
+        key: str | None = None,
+        hint: str | None = None,
+        slug: str = "invalid-rule",
+    ) -> SuiteError:
         line = self.m.line_of(key) if key else self.m.line
         return SuiteError(
-            message, slug=slug, location=Location(file=self.file, line=line, rule=self.rule_id), hint=hint
+            message,
+            slug=slug,
+            location=Location(file=self.file, line=line, rule=self.rule_id),
+            hint=hint,
         )
 
     def check_fields(self, allowed: tuple[str, ...]) -> None:
@@ -308,7 +319,11 @@ class RuleReader:
         for key in self.m:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"fields of this kind: {', '.join(known)}"
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"fields of this kind: {', '.join(known)}"
+                )
                 raise self.error(f"unknown field {key!r}", key, hint, slug="unknown-field")
 
     def required(self, key: str) -> Any:
@@ -316,7 +331,9 @@ class RuleReader:
             raise self.error(f"missing field {key!r}", None, slug="missing-field")
         return self.m[key]
 
-    def text(self, key: str, default: str | None = None, choices: tuple[str, ...] | None = None) -> str | None:
+    def text(
+        self, key: str, default: str | None = None, choices: tuple[str, ...] | None = None
+    ) -> str | None:
         v = self.m.get(key, default)
         if v is None:
             return None
@@ -356,7 +373,9 @@ class RuleReader:
         criteria = []
         for k, v in value.items():
             if isinstance(v, bool) or v is None or isinstance(v, list | dict):
-                raise self.error(f"selector {key}.{k} must be a single text or number, not {v!r}", key)
+                raise self.error(
+                    f"selector {key}.{k} must be a single text or number, not {v!r}", key
+                )
             criteria.append((str(k), str(v)))
         return Selector(tuple(criteria))
 
@@ -379,7 +398,9 @@ class RuleReader:
         except ValueError as exc:
             raise self.error(str(exc), "tolerance", slug="bad-tolerance") from None
 
-    def choices(self, key: str, allowed: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+    def choices(
+        self, key: str, allowed: tuple[str, ...], default: tuple[str, ...]
+    ) -> tuple[str, ...]:
         v = self.m.get(key)
         if v is None:
             return default

@@ -74,13 +74,17 @@ def load_suite(path: str | Path) -> Suite:
         raw = p.read_bytes()
     except OSError as exc:
         raise SuiteError(
-            f"cannot read the suite: {exc.strerror}", slug="suite-not-found", location=Location(file=str(p))
+            f"cannot read the suite: {exc.strerror}",
+            slug="suite-not-found",
+            location=Location(file=str(p)),
         ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SuiteError(
-            f"the suite is not UTF-8 (byte {exc.start})", slug="invalid-encoding", location=Location(file=str(p))
+            f"the suite is not UTF-8 (byte {exc.start})",
+            slug="invalid-encoding",
+            location=Location(file=str(p)),
         ) from None
     suite = suite_from_yaml(text, str(p))
     return Suite(
@@ -103,7 +107,9 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         if isinstance(data, dict):  # built in Python rather than read from YAML
             data = _as_mapping(data)
         else:
-            raise SuiteError("a suite must be a mapping with 'suite' and 'rules'", location=Location(file=file))
+            raise SuiteError(
+                "a suite must be a mapping with 'suite' and 'rules'", location=Location(file=file)
+            )
     top = RuleReader(data, file, 0)
     top.rule_id = None  # type: ignore[assignment]
     for key in data:
@@ -116,11 +122,17 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
             )
     suite_id = data.get("suite")
     if not isinstance(suite_id, str) or not suite_id.strip():
-        raise SuiteError("the suite needs an id: `suite: <name>`", slug="missing-field", location=Location(file=file, line=data.line or 1))
+        raise SuiteError(
+            "the suite needs an id: `suite: <name>`",
+            slug="missing-field",
+            location=Location(file=file, line=data.line or 1),
+        )
     rules_raw = data.get("rules")
     if not isinstance(rules_raw, list) or not rules_raw:
         raise SuiteError(
-            "the suite has no rules: add a `rules:` list", slug="missing-field", location=Location(file=file, line=data.line_of("rules"))
+            "the suite has no rules: add a `rules:` list",
+            slug="missing-field",
+            location=Location(file=file, line=data.line_of("rules")),
         )
     rules = tuple(read_rule(m, file, i) for i, m in enumerate(rules_raw))
     seen: dict[str, Rule] = {}
@@ -135,7 +147,10 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
     drops = data.get("drops", [])
     drops = [drops] if isinstance(drops, str) else drops
     if not isinstance(drops, list) or not all(isinstance(d, str) for d in drops):
-        raise SuiteError("`drops` must be a list of folder globs", location=Location(file=file, line=data.line_of("drops")))
+        raise SuiteError(
+            "`drops` must be a list of folder globs",
+            location=Location(file=file, line=data.line_of("drops")),
+        )
     primary = top.source_kinds("primary_sources") or DEFAULT_PRIMARY
     description = data.get("description")
     return Suite(

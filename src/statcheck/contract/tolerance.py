@@ -24,7 +24,8 @@ class Tolerance:
     def __post_init__(self) -> None:
         for name in ("absolute", "relative"):
             v = getattr(self, name)
-            if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0):
+            number = isinstance(v, int | float) and not isinstance(v, bool)
+            if not (number and math.isfinite(v) and v >= 0):
                 raise ValueError(f"tolerance {name} must be a finite number >= 0, not {v!r}")
 
     @property
@@ -35,9 +36,11 @@ class Tolerance:
         """The extra width allowed on each side of ``expected``."""
         if self.relative == 0:
             return self.absolute
-        scale = max(abs(b) for b in (expected.low, expected.high) if math.isfinite(b)) if any(
-            math.isfinite(b) for b in (expected.low, expected.high)
-        ) else 0.0
+        scale = (
+            max(abs(b) for b in (expected.low, expected.high) if math.isfinite(b))
+            if any(math.isfinite(b) for b in (expected.low, expected.high))
+            else 0.0
+        )
         return self.absolute + self.relative * scale
 
     def apply(self, expected: Interval) -> Interval:

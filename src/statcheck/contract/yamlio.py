@@ -28,9 +28,7 @@ class Mapping(dict[str, Any]):
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_SCALAR_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")
-)
+_SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null"))
 
 
 class _Loader(yaml.SafeLoader):
@@ -63,11 +61,26 @@ def load_yaml(text: str, file: str) -> Any:
             location=Location(file=file, line=mark.line + 1 if mark else None),
         ) from None
     except yaml.YAMLError as exc:
-        raise SuiteError(f"not valid YAML: {exc}", slug="invalid-yaml", location=Location(file=file)) from None
+        raise SuiteError(
+            f"not valid YAML: {exc}", slug="invalid-yaml", location=Location(file=file)
+        ) from None
+    except RecursionError:
+        raise _too_deep(file) from None
     if node is None:
         return None
     budget = [MAX_NODES]
-    return _convert(node, file, budget)
+    try:
+        return _convert(node, file, budget)
+    except RecursionError:  # an alias that contains itself (`a: &x [*x]`), or absurd nesting
+        raise _too_deep(file) from None
+
+
+def _too_deep(file: str) -> SuiteError:
+    return SuiteError(
+        "the YAML nests too deeply (an alias that refers to itself?)",
+        slug="yaml-too-large",
+        location=Location(file=file),
+    )
 
 
 def _convert(node: yaml.Node, file: str, budget: list[int]) -> Any:

@@ -75,7 +75,11 @@ def read_drop(folder: str | Path) -> Drop:
     root = Path(folder)
     manifest = root / MANIFEST
     if not root.is_dir():
-        raise DropNotReady(f"drop folder {str(root)!r} does not exist", slug="drop-missing", location=Location(file=str(root)))
+        raise DropNotReady(
+            f"drop folder {str(root)!r} does not exist",
+            slug="drop-missing",
+            location=Location(file=str(root)),
+        )
     if not manifest.is_file():
         raise DropNotReady(
             f"drop {root.name!r} has no {MANIFEST}: it may still be arriving",
@@ -86,20 +90,38 @@ def read_drop(folder: str | Path) -> Drop:
     try:
         text = manifest.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError("the manifest is not UTF-8", slug="invalid-manifest", location=Location(file=str(manifest))) from None
+        raise DataError(
+            "the manifest is not UTF-8",
+            slug="invalid-manifest",
+            location=Location(file=str(manifest)),
+        ) from None
     try:
         data = load_yaml(text, str(manifest))
     except StatcheckError as exc:
-        raise DataError(exc.message, slug="invalid-manifest", location=exc.location, hint=exc.hint) from None
+        raise DataError(
+            exc.message, slug="invalid-manifest", location=exc.location, hint=exc.hint
+        ) from None
     if not isinstance(data, Mapping):
-        raise DataError("the manifest must be a mapping with id and files", slug="invalid-manifest", location=Location(file=str(manifest)))
+        raise DataError(
+            "the manifest must be a mapping with id and files",
+            slug="invalid-manifest",
+            location=Location(file=str(manifest)),
+        )
     drop_id = data.get("id", root.name)
     files_raw = data.get("files")
     if not isinstance(files_raw, list) or not files_raw:
-        raise DataError("the manifest lists no files", slug="invalid-manifest", location=Location(file=str(manifest), line=data.line_of("files")))
+        raise DataError(
+            "the manifest lists no files",
+            slug="invalid-manifest",
+            location=Location(file=str(manifest), line=data.line_of("files")),
+        )
     files = tuple(_read_entry(e, manifest, root) for e in files_raw)
     if not any(f.role == "figures" for f in files):
-        raise DataError("the manifest lists no file with role: figures", slug="invalid-manifest", location=Location(file=str(manifest)))
+        raise DataError(
+            "the manifest lists no file with role: figures",
+            slug="invalid-manifest",
+            location=Location(file=str(manifest)),
+        )
     for f in files:
         _check_ready(root, f, manifest)
     published = data.get("published_at")
@@ -123,19 +145,37 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
         raise DataError("each file entry needs a path", slug="invalid-manifest", location=where)
     path = entry["path"]
     if Path(path).is_absolute() or ".." in Path(path).parts:
-        raise DataError(f"file path {path!r} leaves the drop folder", slug="unsafe-path", location=where)
+        raise DataError(
+            f"file path {path!r} leaves the drop folder", slug="unsafe-path", location=where
+        )
     role = entry.get("role", "figures")
     if role not in ROLES:
-        raise DataError(f"file {path!r} has role {role!r}", slug="invalid-manifest", location=where, hint=f"use one of: {', '.join(ROLES)}")
+        raise DataError(
+            f"file {path!r} has role {role!r}",
+            slug="invalid-manifest",
+            location=where,
+            hint=f"use one of: {', '.join(ROLES)}",
+        )
     fmt = entry.get("format", Path(path).suffix.lstrip(".").lower() or "csv")
     if fmt not in FORMATS:
-        raise DataError(f"file {path!r} has format {fmt!r}, which this version cannot read", slug="unsupported-format", location=where, hint=f"formats: {', '.join(FORMATS)}")
+        raise DataError(
+            f"file {path!r} has format {fmt!r}, which this version cannot read",
+            slug="unsupported-format",
+            location=where,
+            hint=f"formats: {', '.join(FORMATS)}",
+        )
     decimal = str(entry.get("decimal", "."))
     if decimal not in (".", ","):
-        raise DataError(f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where)
+        raise DataError(
+            f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where
+        )
     delimiter = str(entry.get("delimiter", ","))
     if len(delimiter) != 1:
-        raise DataError(f"delimiter {delimiter!r} must be one character", slug="invalid-manifest", location=where)
+        raise DataError(
+            f"delimiter {delimiter!r} must be one character",
+            slug="invalid-manifest",
+            location=where,
+        )
     sha = entry.get("sha256")
     return DropFile(
         path=path,
@@ -151,7 +191,11 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
 def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
     target = root / f.path
     if target.is_symlink() and not target.resolve().is_relative_to(root.resolve()):
-        raise DataError(f"{f.path!r} is a link to a file outside the drop", slug="unsafe-path", location=Location(file=str(target)))
+        raise DataError(
+            f"{f.path!r} is a link to a file outside the drop",
+            slug="unsafe-path",
+            location=Location(file=str(target)),
+        )
     if not target.is_file():
         raise DropNotReady(
             f"{f.path!r}, listed in the manifest, is not in the drop",

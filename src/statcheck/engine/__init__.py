@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import narwhals as nw
-
 from statcheck.contract.suite import Suite
 from statcheck.drops.manifest import Drop, read_drop
 from statcheck.drops.reader import BACKENDS, read_text_table
@@ -34,7 +32,11 @@ def _suite_info(suite: Suite) -> dict[str, Any]:
 
 
 def error_entry(exc: StatcheckError) -> dict[str, Any]:
-    out: dict[str, Any] = {"slug": exc.slug, "message": exc.message, "exit_code": int(exc.exit_code)}
+    out: dict[str, Any] = {
+        "slug": exc.slug,
+        "message": exc.message,
+        "exit_code": int(exc.exit_code),
+    }
     loc = exc.location.to_dict()
     if loc:
         out["location"] = loc
@@ -54,19 +56,31 @@ def validate_drop(folder: str | Path, suite: Suite, backend: str = "polars") -> 
         figures, sources = _read(drop, backend)
         return _check(figures, sources, suite, drop_info)
     except StatcheckError as exc:
-        return Report(suite=_suite_info(suite), drop=drop_info, results=(), errors=(error_entry(exc),))
+        return Report(
+            suite=_suite_info(suite), drop=drop_info, results=(), errors=(error_entry(exc),)
+        )
     except Exception as exc:  # a bug: still write a report that says so
-        entry = {"slug": "internal-error", "message": f"{type(exc).__name__}: {exc}", "exit_code": int(ExitCode.INTERNAL)}
+        entry = {
+            "slug": "internal-error",
+            "message": f"{type(exc).__name__}: {exc}",
+            "exit_code": int(ExitCode.INTERNAL),
+        }
         return Report(suite=_suite_info(suite), drop=drop_info, results=(), errors=(entry,))
 
 
 def _read(drop: Drop, backend: str) -> tuple[Any, Any]:
     if backend not in BACKENDS:
-        raise DataError(f"unknown engine {backend!r}", slug="unknown-engine", hint=f"use one of: {', '.join(BACKENDS)}")
+        raise DataError(
+            f"unknown engine {backend!r}",
+            slug="unknown-engine",
+            hint=f"use one of: {', '.join(BACKENDS)}",
+        )
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file
     fig_path = drop.folder / fig_spec.path
-    figures = normalise_figures(read_text_table(fig_path, fig_spec, backend), str(fig_path), fig_spec.decimal)
+    figures = normalise_figures(
+        read_text_table(fig_path, fig_spec, backend), str(fig_path), fig_spec.decimal
+    )
     src_spec = drop.file("sources")
     sources = None
     if src_spec is not None:
@@ -75,7 +89,9 @@ def _read(drop: Drop, backend: str) -> tuple[Any, Any]:
     return figures, sources
 
 
-def check_frames(figures: Any, suite: Suite, sources: Any = None, drop_id: str = "<frame>") -> Report:
+def check_frames(
+    figures: Any, suite: Suite, sources: Any = None, drop_id: str = "<frame>"
+) -> Report:
     """Validate figure (and source) tables already in memory: any narwhals-supported frame
     whose cells are text as published, or already numbers."""
     table = normalise_figures(as_text_frame(figures))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import narwhals as nw
@@ -38,7 +38,9 @@ class Context:
             self._by_id.update({row["figure_id"]: self.to_figure(row) for row in rows})
 
     def missing_ids(self, refs: tuple[Ref, ...]) -> list[str]:
-        return [r.figure_id for r in refs if isinstance(r, FigureRef) and r.figure_id not in self._by_id]
+        return [
+            r.figure_id for r in refs if isinstance(r, FigureRef) and r.figure_id not in self._by_id
+        ]
 
     def resolve(self, ref: Ref) -> Figure | None:
         """The figure a reference names; None when a selector matches nothing."""
@@ -59,7 +61,11 @@ class Context:
         for key, value in selector.criteria:
             if key == "period":
                 p = parse_period(value)
-                mask = mask & (nw.col("period_start") == nw.lit(p.start)) & (nw.col("period_end") == nw.lit(p.end))
+                mask = (
+                    mask
+                    & (nw.col("period_start") == nw.lit(p.start))
+                    & (nw.col("period_end") == nw.lit(p.end))
+                )
             elif key in SELECTOR_COLUMNS:
                 mask = mask & (nw.col(SELECTOR_COLUMNS[key]) == value)
             elif key in self.figures.dimensions:
@@ -78,7 +84,7 @@ class Context:
         return self.figures.dimensions
 
     def to_figure(self, raw: dict[str, Any]) -> Figure:
-        row = {k: None if _is_missing(v) else v for k, v in raw.items()}
+        row: dict[str, Any] = {k: None if _is_missing(v) else v for k, v in raw.items()}
         dims = tuple((d, str(row[d])) for d in self.figures.dimensions if row.get(d) is not None)
         cites = tuple(c.strip() for c in (row.get("cites") or "").split(";") if c.strip())
         published = row.get("published_at")
@@ -122,6 +128,8 @@ def _is_missing(v: Any) -> bool:
 
 
 def _as_date(v: Any) -> date:
+    if isinstance(v, datetime):  # pandas hands back Timestamps
+        return v.date()
     if isinstance(v, date):
-        return v if type(v) is date else v.date()  # pandas hands back Timestamps
+        return v
     raise TypeError(f"expected a date, got {v!r}")

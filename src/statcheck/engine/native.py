@@ -11,7 +11,9 @@ from typing import Any
 import narwhals as nw
 
 
-def extract_groups(frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str) -> nw.DataFrame[Any]:
+def extract_groups(
+    frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str
+) -> nw.DataFrame[Any]:
     """Add one text column per named group of ``pattern`` matched against ``column``.
 
     Non-matching rows get nulls in every group column. ``pattern`` uses only syntax shared
@@ -22,7 +24,9 @@ def extract_groups(frame: nw.DataFrame[Any], column: str, pattern: str, prefix: 
     if impl.is_polars():
         import polars as pl
 
-        extracted = native.select(pl.col(column).str.extract_groups(pattern).alias("_g")).unnest("_g")
+        extracted = native.select(pl.col(column).str.extract_groups(pattern).alias("_g")).unnest(
+            "_g"
+        )
         renamed = extracted.rename({c: prefix + c for c in extracted.columns})
         return nw.from_native(native.hstack(renamed), eager_only=True)
     if impl.is_pandas_like():
@@ -36,12 +40,7 @@ def extract_groups(frame: nw.DataFrame[Any], column: str, pattern: str, prefix: 
 
 def as_text_frame(native: Any) -> nw.DataFrame[Any]:
     """A frame from a pipeline, every column as text (numbers print as Python prints them)."""
-    frame = nw.from_native(native, eager_only=True)
-    if frame.implementation.is_pandas_like():
-        native = frame.to_native()
-        # pyarrow-backed text, as the CSV reader produces: narwhals list operations need it.
-        text = native.astype("string[pyarrow]")
-        return nw.from_native(text, eager_only=True)
+    frame: nw.DataFrame[Any] = nw.from_native(native, eager_only=True)
     return frame.with_columns([nw.col(c).cast(nw.String) for c in frame.columns])
 
 
@@ -60,4 +59,6 @@ def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -
         out = out[out[alias].notna() & (out[alias] != "")]
         return nw.from_native(out.reset_index(drop=True), eager_only=True)
     out = frame.with_columns(nw.col(column).str.split(sep).alias(alias)).explode(alias)
-    return out.with_columns(nw.col(alias).str.strip_chars()).filter(~nw.col(alias).is_null() & (nw.col(alias) != ""))
+    return out.with_columns(nw.col(alias).str.strip_chars()).filter(
+        ~nw.col(alias).is_null() & (nw.col(alias) != "")
+    )

@@ -80,11 +80,19 @@ class FigureTable:
 
 def _blank_to_null(name: str) -> nw.Expr:
     stripped = nw.col(name).cast(nw.String).str.strip_chars()
-    return nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
+    return (
+        nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
+    )
 
 
 def _problem(
-    frame: nw.DataFrame[Any], mask: nw.Expr, column: str, message: str, slug: str, file: str | None, hint: str | None = None
+    frame: nw.DataFrame[Any],
+    mask: nw.Expr,
+    column: str,
+    message: str,
+    slug: str,
+    file: str | None,
+    hint: str | None = None,
 ) -> None:
     """Raise a DataError naming the first offending rows, if any row matches ``mask``."""
     bad = frame.filter(mask)
@@ -102,7 +110,9 @@ def _problem(
     )
 
 
-def normalise_figures(raw: nw.DataFrame[Any], file: str | None = None, decimal_mark: str = ".") -> FigureTable:
+def normalise_figures(
+    raw: nw.DataFrame[Any], file: str | None = None, decimal_mark: str = "."
+) -> FigureTable:
     columns = list(raw.columns)
     missing = [c for c in FIGURE_REQUIRED if c not in columns]
     if "period" not in columns and not {"period_start", "period_end"} <= set(columns):
@@ -139,9 +149,13 @@ def normalise_figures(raw: nw.DataFrame[Any], file: str | None = None, decimal_m
     return FigureTable(frame=frame, dimensions=dims, file=file)
 
 
-def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str) -> nw.DataFrame[Any]:
+def _parse_values(
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
+) -> nw.DataFrame[Any]:
     text = nw.col("value").str.to_lowercase()
-    text = text.str.replace_all(f"[{MINUS_SIGNS}]", "-").str.replace_all(f"[{GROUP_SPACES}\\s]+", " ")
+    text = text.str.replace_all(f"[{MINUS_SIGNS}]", "-").str.replace_all(
+        f"[{GROUP_SPACES}\\s]+", " "
+    )
     frame = frame.with_columns(text.str.strip_chars().alias("_vtext"))
     frame = extract_groups(frame, "_vtext", value_pattern(decimal_mark), "_v_")
     unreadable = frame.filter(nw.col("_v_int").is_null())
@@ -155,13 +169,19 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
         else:  # pragma: no cover - the two parsers share one grammar
             reason, slug = f"{cell!r} could not be read", "invalid-number"
         more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
-        raise DataError(f"{reason}{more}", slug=slug, location=Location(file=file, row=int(row), column="value"))
+        raise DataError(
+            f"{reason}{more}", slug=slug, location=Location(file=file, row=int(row), column="value")
+        )
     group_chars = "[, ]" if decimal_mark == "." else "[. ]"
     digits = nw.col("_v_int").str.replace_all(group_chars, "")
     stripped = digits.str.strip_chars_start("0")
-    trailing = (stripped.str.len_chars() - stripped.str.strip_chars_end("0").str.len_chars()).cast(nw.Float64)
-    scale = nw.col("_v_scale").fill_null("").replace_strict(
-        {"": 1.0, **SCALE_WORDS}, return_dtype=nw.Float64
+    trailing = (stripped.str.len_chars() - stripped.str.strip_chars_end("0").str.len_chars()).cast(
+        nw.Float64
+    )
+    scale = (
+        nw.col("_v_scale")
+        .fill_null("")
+        .replace_strict({"": 1.0, **SCALE_WORDS}, return_dtype=nw.Float64)
     )
     frac_len = nw.col("_v_frac").str.len_chars().cast(nw.Float64)
     inferred = (
@@ -169,7 +189,9 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
         .then(nw.lit(10.0) ** (-frac_len))
         .otherwise(nw.when(stripped == "").then(nw.lit(1.0)).otherwise(nw.lit(10.0) ** trailing))
     ) * scale
-    magnitude = nw.concat_str([digits, nw.lit("."), nw.col("_v_frac").fill_null("0")]).cast(nw.Float64)
+    magnitude = nw.concat_str([digits, nw.lit("."), nw.col("_v_frac").fill_null("0")]).cast(
+        nw.Float64
+    )
     sign = nw.when(nw.col("_v_sign") == "-").then(nw.lit(-1.0)).otherwise(nw.lit(1.0))
     qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
     stated = nw.col("_v_qual").fill_null("").replace_strict(qualifier_words, return_dtype=nw.String)
@@ -179,7 +201,14 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
         stated.alias("_stated_qualifier"),
         ~nw.col("_v_pct").is_null().alias("percent"),
     )
-    _problem(frame, ~nw.col("_value").is_finite(), "value", "value is too large to represent", "not-finite", file)
+    _problem(
+        frame,
+        ~nw.col("_value").is_finite(),
+        "value",
+        "value is too large to represent",
+        "not-finite",
+        file,
+    )
     # The qualifier column, when there is one, must be a known word that agrees with the text.
     if "qualifier" in frame.columns:
         given = nw.col("qualifier").str.to_lowercase().str.replace_all("[_\\s]+", " ")
@@ -196,7 +225,10 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
         )
         canonical = {**qualifier_words, **{q.value.replace("_", " "): q.value for q in Qualifier}}
         frame = frame.with_columns(
-            nw.col("_given_qualifier").fill_null("").replace_strict({**canonical, "": None}, return_dtype=nw.String).alias("_given_qualifier")
+            nw.col("_given_qualifier")
+            .fill_null("")
+            .replace_strict({**canonical, "": None}, return_dtype=nw.String)
+            .alias("_given_qualifier")
         )
         _problem(
             frame,
@@ -208,13 +240,19 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
             "conflicting-qualifier",
             file,
         )
-        qualifier = nw.when(~nw.col("_given_qualifier").is_null()).then(nw.col("_given_qualifier")).otherwise(nw.col("_stated_qualifier"))
+        qualifier = (
+            nw.when(~nw.col("_given_qualifier").is_null())
+            .then(nw.col("_given_qualifier"))
+            .otherwise(nw.col("_stated_qualifier"))
+        )
     else:
         qualifier = nw.col("_stated_qualifier")
     frame = frame.with_columns(qualifier.alias("_qualifier"))
     if "precision" in frame.columns:
         frame = frame.with_columns(
-            nw.col("precision").str.replace_all(r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$", "ok").alias("_pcheck")
+            nw.col("precision")
+            .str.replace_all(r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$", "ok")
+            .alias("_pcheck")
         )
         _problem(
             frame,
@@ -225,7 +263,11 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
             file,
             "write the rounding unit, e.g. 1, 0.1 or 1000",
         )
-        precision = nw.when(~nw.col("precision").is_null()).then(nw.col("precision").cast(nw.Float64)).otherwise(nw.col("_inferred_precision"))
+        precision = (
+            nw.when(~nw.col("precision").is_null())
+            .then(nw.col("precision").cast(nw.Float64))
+            .otherwise(nw.col("_inferred_precision"))
+        )
     else:
         precision = nw.col("_inferred_precision")
     frame = frame.with_columns(precision.alias("_precision"))
@@ -234,8 +276,16 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
     lo_f = nw.col("_qualifier").replace_strict(lo, return_dtype=nw.Float64)
     hi_f = nw.col("_qualifier").replace_strict(hi, return_dtype=nw.Float64)
     # An infinite offset is the bound itself (inf * 0 would be NaN).
-    low = nw.when(lo_f.is_finite()).then(nw.col("_value") + lo_f * nw.col("_precision")).otherwise(lo_f)
-    high = nw.when(hi_f.is_finite()).then(nw.col("_value") + hi_f * nw.col("_precision")).otherwise(hi_f)
+    low = (
+        nw.when(lo_f.is_finite())
+        .then(nw.col("_value") + lo_f * nw.col("_precision"))
+        .otherwise(lo_f)
+    )
+    high = (
+        nw.when(hi_f.is_finite())
+        .then(nw.col("_value") + hi_f * nw.col("_precision"))
+        .otherwise(hi_f)
+    )
     frame = frame.with_columns(
         nw.col("value").alias("value_text"),
         nw.col("_value").alias("value"),
@@ -252,7 +302,14 @@ def _parse_values(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str)
         "unit-mismatch",
         file,
     )
-    return frame.drop([c for c in frame.columns if c.startswith(("_v", "_given", "_stated", "_inferred", "_pcheck")) or c in ("_value", "_qualifier", "_precision")])
+    return frame.drop(
+        [
+            c
+            for c in frame.columns
+            if c.startswith(("_v", "_given", "_stated", "_inferred", "_pcheck"))
+            or c in ("_value", "_qualifier", "_precision")
+        ]
+    )
 
 
 def _date_map(frame: nw.DataFrame[Any], column: str, file: str | None) -> dict[str, date]:
@@ -262,7 +319,11 @@ def _date_map(frame: nw.DataFrame[Any], column: str, file: str | None) -> dict[s
             mapping[text] = parse_date(text)
         except StatcheckError as exc:
             row = frame.filter(nw.col(column) == text).item(0, "_row")
-            raise DataError(exc.message, slug=exc.slug, location=Location(file=file, row=int(row), column=column)) from None
+            raise DataError(
+                exc.message,
+                slug=exc.slug,
+                location=Location(file=file, row=int(row), column=column),
+            ) from None
     return mapping
 
 
@@ -270,13 +331,17 @@ def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.
     if column not in frame.columns:
         return frame
     mapping = _date_map(frame, column, file)
-    return frame.with_columns(nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.Date).alias(column))
+    return frame.with_columns(
+        nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.Date).alias(column)
+    )
 
 
 def _parse_periods(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
     if "period_start" not in frame.columns:
         # A period label column: each distinct label is parsed once.
-        _problem(frame, nw.col("period").is_null(), "period", "period is empty", "missing-period", file)
+        _problem(
+            frame, nw.col("period").is_null(), "period", "period is empty", "missing-period", file
+        )
         starts: dict[str, date] = {}
         ends: dict[str, date] = {}
         for text in frame.get_column("period").unique().to_list():
@@ -284,7 +349,12 @@ def _parse_periods(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[A
                 p = parse_period(text)
             except StatcheckError as exc:
                 row = frame.filter(nw.col("period") == text).item(0, "_row")
-                raise DataError(exc.message, slug=exc.slug, location=Location(file=file, row=int(row), column="period"), hint=exc.hint) from None
+                raise DataError(
+                    exc.message,
+                    slug=exc.slug,
+                    location=Location(file=file, row=int(row), column="period"),
+                    hint=exc.hint,
+                ) from None
             starts[text], ends[text] = p.start, p.end
         return frame.with_columns(
             nw.col("period").replace_strict(starts, return_dtype=nw.Date).alias("period_start"),
@@ -299,9 +369,19 @@ def _parse_periods(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[A
 def _parse_status(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
     if "status" not in frame.columns:
         return frame.with_columns(nw.lit(FigureStatus.FINAL.value).alias("status"))
-    frame = frame.with_columns(nw.col("status").str.to_lowercase().fill_null(FigureStatus.FINAL.value))
+    frame = frame.with_columns(
+        nw.col("status").str.to_lowercase().fill_null(FigureStatus.FINAL.value)
+    )
     allowed = [s.value for s in FigureStatus]
-    _problem(frame, ~nw.col("status").is_in(allowed), "status", "unknown status", "unknown-status", file, f"use one of: {', '.join(allowed)}")
+    _problem(
+        frame,
+        ~nw.col("status").is_in(allowed),
+        "status",
+        "unknown status",
+        "unknown-status",
+        file,
+        f"use one of: {', '.join(allowed)}",
+    )
     return frame
 
 
@@ -319,10 +399,25 @@ def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.Dat
     frame = frame.with_columns([_blank_to_null(c) for c in columns])
     for c in SOURCE_REQUIRED:
         _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
-    _problem(frame, nw.col("source_id").is_duplicated(), "source_id", "source_id is not unique", "duplicate-source-id", file)
+    _problem(
+        frame,
+        nw.col("source_id").is_duplicated(),
+        "source_id",
+        "source_id is not unique",
+        "duplicate-source-id",
+        file,
+    )
     frame = frame.with_columns(nw.col("kind").str.to_lowercase())
     kinds = [k.value for k in SourceKind]
-    _problem(frame, ~nw.col("kind").is_in(kinds), "kind", "unknown source kind", "unknown-source-kind", file, f"use one of: {', '.join(kinds)}")
+    _problem(
+        frame,
+        ~nw.col("kind").is_in(kinds),
+        "kind",
+        "unknown source kind",
+        "unknown-source-kind",
+        file,
+        f"use one of: {', '.join(kinds)}",
+    )
     if "url" not in frame.columns:
         frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias("url"))
     return frame

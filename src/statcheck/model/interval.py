@@ -67,9 +67,7 @@ class Interval:
         """Every ratio x/y for x in self and y in other; undefined when other holds 0."""
         if other.low <= 0 <= other.high:
             raise ZeroDivisionError(f"the divisor {other} contains zero")
-        quotients = [
-            _div(a, b) for a in (self.low, self.high) for b in (other.low, other.high)
-        ]
+        quotients = [_div(a, b) for a in (self.low, self.high) for b in (other.low, other.high)]
         return Interval(min(quotients), max(quotients))
 
     def gap(self, other: Interval) -> float:
@@ -174,9 +172,9 @@ def _greater_witness(left: Interval, right: Interval, strict: bool) -> tuple[flo
     """Values l in left and r in right with l > r (l >= r when not strict); the caller
     has established that such values exist."""
     if math.isfinite(left.high):
-        l = left.high
-        r = right.low if math.isfinite(right.low) else min(right.high, _step(l, -1.0))
-        return (l, r)
+        lo = left.high
+        r = right.low if math.isfinite(right.low) else min(right.high, _step(lo, -1.0))
+        return (lo, r)
     r = right.low if math.isfinite(right.low) else min(right.high, 0.0)
     return (max(left.low, _step(r, 1.0)), r)
 

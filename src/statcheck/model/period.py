@@ -93,7 +93,9 @@ def parse_period(label: str) -> Period:
         first, _, last = text.partition("/")
         if "/" in last:
             raise PeriodParseError(f"{label!r} has more than one '/'")
-        return Period(_parse_single(first.strip(), label).start, _parse_single(last.strip(), label).end)
+        return Period(
+            _parse_single(first.strip(), label).start, _parse_single(last.strip(), label).end
+        )
     return _parse_single(text, label)
 
 
@@ -101,7 +103,9 @@ def parse_date(text: str) -> date:
     """An ISO calendar date ``YYYY-MM-DD``; anything else is an error."""
     m = _DAY.match(text.strip()) if isinstance(text, str) else None
     if m is None:
-        raise PeriodParseError(f"{text!r} is not a date in the form YYYY-MM-DD", slug="invalid-date")
+        raise PeriodParseError(
+            f"{text!r} is not a date in the form YYYY-MM-DD", slug="invalid-date"
+        )
     return _date(int(m[1]), int(m[2]), int(m[3]), text)
 
 
@@ -131,12 +135,16 @@ def _date(y: int, m: int, d: int, original: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise PeriodParseError(f"{original!r} names a date that does not exist", slug="invalid-date") from None
+        raise PeriodParseError(
+            f"{original!r} names a date that does not exist", slug="invalid-date"
+        ) from None
 
 
 def _month_end(y: int, m: int, original: str) -> date:
     if not 1 <= m <= 12:
-        raise PeriodParseError(f"{original!r} names month {m}, which does not exist", slug="invalid-date")
+        raise PeriodParseError(
+            f"{original!r} names month {m}, which does not exist", slug="invalid-date"
+        )
     return _date(y, m, calendar.monthrange(y, m)[1], original)
 
 

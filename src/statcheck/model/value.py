@@ -190,7 +190,9 @@ class ReportedValue:
 
     def interval(self) -> Interval:
         lo, hi = QUALIFIER_BOUNDS[self.qualifier]
-        return Interval(_offset(self.value, lo, self.precision), _offset(self.value, hi, self.precision))
+        return Interval(
+            _offset(self.value, lo, self.precision), _offset(self.value, hi, self.precision)
+        )
 
 
 def _offset(value: float, factor: float, precision: float) -> float:
@@ -234,7 +236,9 @@ def parse_value(
         pattern = _COMPILED[decimal_mark] = re.compile(value_pattern(decimal_mark))
     m = pattern.match(norm)
     if m is None:
-        raise ValueParseError(_why_unreadable(norm, decimal_mark), slug=_slug_unreadable(norm, decimal_mark))
+        raise ValueParseError(
+            _why_unreadable(norm, decimal_mark), slug=_slug_unreadable(norm, decimal_mark)
+        )
     qual_word, sign, int_part, frac, scale_word, pct = (
         m.group(g) for g in ("qual", "sign", "int", "frac", "scale", "pct")
     )

@@ -42,13 +42,22 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
     except StatcheckError as exc:
         where = f" (suite line {rule.line})" if rule.line else ""
         return RuleResult(
-            rule.id, rule.KIND, Status.ERROR, description=rule.description,
-            error=f"{exc.message}{where}" + (f"; {exc.hint}" if exc.hint else ""), error_slug=exc.slug,
+            rule.id,
+            rule.KIND,
+            Status.ERROR,
+            description=rule.description,
+            error=f"{exc.message}{where}" + (f"; {exc.hint}" if exc.hint else ""),
+            error_slug=exc.slug,
         )
     except Exception as exc:  # a bug in statcheck: record it, keep checking the other rules
         return RuleResult(
-            rule.id, rule.KIND, Status.ERROR, description=rule.description,
-            error=f"internal error: {type(exc).__name__}: {exc}", error_slug="internal-error", internal=True,
+            rule.id,
+            rule.KIND,
+            Status.ERROR,
+            description=rule.description,
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            error_slug="internal-error",
+            internal=True,
         )
 
 

@@ -26,7 +26,9 @@ SEP = ">"
 def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, AttributionRule)
     table = ctx.figures
-    scope = table.frame if rule.figures is None else table.frame.filter(ctx.selector_mask(rule.figures))
+    scope = (
+        table.frame if rule.figures is None else table.frame.filter(ctx.selector_mask(rule.figures))
+    )
     sources = ctx.source_map()
     known = list(sources)
     primary_kinds = set(rule.primary or ctx.suite.primary_sources)
@@ -39,13 +41,29 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
         return f"{sid} ({s.name}, {s.kind.value})" if s else f"{sid} (not in the sources table)"
 
     if "known-source" in rule.checks:
-        for fid, sid in scope.filter(~nw.col("source_id").is_in(known)).select("figure_id", "source_id").rows():
-            findings.append(Finding("unknown-source", (fid,), f"{fid} is reported by {sid!r}, which is not in the sources table."))
+        for fid, sid in (
+            scope.filter(~nw.col("source_id").is_in(known)).select("figure_id", "source_id").rows()
+        ):
+            findings.append(
+                Finding(
+                    "unknown-source",
+                    (fid,),
+                    f"{fid} is reported by {sid!r}, which is not in the sources table.",
+                )
+            )
 
     edges = _edges(scope, key)
     if "citations-resolve" in rule.checks:
-        for fid, cited in edges.filter(~nw.col("cited").is_in(known)).select("figure_id", "cited").rows():
-            findings.append(Finding("unresolved-citation", (fid,), f"{fid} cites {cited!r}, which is not in the sources table."))
+        for fid, cited in (
+            edges.filter(~nw.col("cited").is_in(known)).select("figure_id", "cited").rows()
+        ):
+            findings.append(
+                Finding(
+                    "unresolved-citation",
+                    (fid,),
+                    f"{fid} cites {cited!r}, which is not in the sources table.",
+                )
+            )
 
     lookup = _with_blank_dims(table.frame, table.dimensions).select(
         *key,
@@ -59,21 +77,39 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
         pairs = edges.join(lookup, on=[*key, "cited"], how="inner").filter(
             (nw.col("high") < nw.col("cited_low")) | (nw.col("low") > nw.col("cited_high"))
         )
-        for row in pairs.select("figure_id", "cited", "cited_figure", "low", "high", "cited_low", "cited_high").rows(named=True):
-            mine, theirs = Interval(row["low"], row["high"]), Interval(row["cited_low"], row["cited_high"])
+        for row in pairs.select(
+            "figure_id", "cited", "cited_figure", "low", "high", "cited_low", "cited_high"
+        ).rows(named=True):
+            mine, theirs = (
+                Interval(row["low"], row["high"]),
+                Interval(row["cited_low"], row["cited_high"]),
+            )
             gap = mine.gap(theirs)
-            findings.append(Finding(
-                "cited-figure-disagrees", (row["figure_id"], row["cited_figure"]),
-                f"{row['figure_id']} ({mine}) cites {row['cited']}, whose own figure {row['cited_figure']} "
-                f"({theirs}) for the same thing differs by {format_number(gap)}.",
-                reported=mine, expected=theirs, gap=gap,
-            ))
+            findings.append(
+                Finding(
+                    "cited-figure-disagrees",
+                    (row["figure_id"], row["cited_figure"]),
+                    f"{row['figure_id']} ({mine}) cites {row['cited']}, whose own figure {row['cited_figure']} "
+                    f"({theirs}) for the same thing differs by {format_number(gap)}.",
+                    reported=mine,
+                    expected=theirs,
+                    gap=gap,
+                )
+            )
 
     if {"no-cycles", "reaches-primary"} & set(rule.checks):
-        reached, dead_ends, cycles = _follow(scope, edges, lookup, key, primary, max_hops=len(sources) + 1)
+        reached, dead_ends, cycles = _follow(
+            scope, edges, lookup, key, primary, max_hops=len(sources) + 1
+        )
         if "no-cycles" in rule.checks:
             for fid, path in cycles:
-                findings.append(Finding("citation-cycle", (fid,), f"{fid}'s citations go round in a circle: {path.replace(SEP, ' → ')}."))
+                findings.append(
+                    Finding(
+                        "citation-cycle",
+                        (fid,),
+                        f"{fid}'s citations go round in a circle: {path.replace(SEP, ' → ')}.",
+                    )
+                )
         if "reaches-primary" in rule.checks:
             cyclic = {fid for fid, _ in cycles}
             kinds = " or ".join(sorted(k.value for k in primary_kinds))
@@ -82,13 +118,21 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
                     continue
                 last = path.split(SEP)[-1]
                 chain = path.replace(SEP, " → ")
-                how = f"its chain of citations {chain} ends at {name(last)}" if SEP in path else f"it is reported by {name(last)} and cites no one"
-                findings.append(Finding(
-                    "no-primary-source", (fid,),
-                    f"{fid} is not traced to a primary ({kinds}) source: {how}, and the drop has no figure from "
-                    f"{last} for the same metric and period that says where it came from." if SEP in path
-                    else f"{fid} is not traced to a primary ({kinds}) source: {how}.",
-                ))
+                how = (
+                    f"its chain of citations {chain} ends at {name(last)}"
+                    if SEP in path
+                    else f"it is reported by {name(last)} and cites no one"
+                )
+                findings.append(
+                    Finding(
+                        "no-primary-source",
+                        (fid,),
+                        f"{fid} is not traced to a primary ({kinds}) source: {how}, and the drop has no figure from "
+                        f"{last} for the same metric and period that says where it came from."
+                        if SEP in path
+                        else f"{fid} is not traced to a primary ({kinds}) source: {how}.",
+                    )
+                )
     # Joins do not promise an order: sort so reports are byte-identical run to run.
     findings.sort(key=lambda f: (f.slug, f.figures, f.explanation))
     status = Status.FAIL if findings else Status.PASS
@@ -104,22 +148,35 @@ def _edges(scope: nw.DataFrame[Any], key: list[str]) -> nw.DataFrame[Any]:
     """One row per (figure, cited source)."""
     dims = tuple(k for k in key if k not in ("metric", "period_start", "period_end"))
     frame = _with_blank_dims(scope, dims).filter(~nw.col("cites").is_null())
-    return split_explode(frame.select("figure_id", "source_id", "low", "high", *key, "cites"), "cites", ";", "cited").drop("cites")
+    return split_explode(
+        frame.select("figure_id", "source_id", "low", "high", *key, "cites"), "cites", ";", "cited"
+    ).drop("cites")
 
 
 def _follow(
-    scope: nw.DataFrame[Any], edges: nw.DataFrame[Any], lookup: nw.DataFrame[Any], key: list[str], primary: list[str], max_hops: int
+    scope: nw.DataFrame[Any],
+    edges: nw.DataFrame[Any],
+    lookup: nw.DataFrame[Any],
+    key: list[str],
+    primary: list[str],
+    max_hops: int,
 ) -> tuple[set[str], list[tuple[str, str]], list[tuple[str, str]]]:
     """Walk every figure's citations hop by hop (one join per hop).
 
     Returns the figures that reach a primary source, the dead ends (figure, path) and
     the cycles (figure, path). A chain longer than the number of sources must revisit one.
     """
-    reached = set(scope.filter(nw.col("source_id").is_in(primary)).get_column("figure_id").to_list())
+    reached = set(
+        scope.filter(nw.col("source_id").is_in(primary)).get_column("figure_id").to_list()
+    )
     uncited = scope.filter(nw.col("cites").is_null() & ~nw.col("source_id").is_in(primary))
-    dead_ends: list[tuple[str, str]] = [tuple(r) for r in uncited.select("figure_id", "source_id").rows()]  # type: ignore[misc]
+    dead_ends: list[tuple[str, str]] = [
+        tuple(r) for r in uncited.select("figure_id", "source_id").rows()
+    ]
     frontier = edges.select(
-        nw.col("figure_id").alias("origin"), *key, "cited",
+        nw.col("figure_id").alias("origin"),
+        *key,
+        "cited",
         nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path"),
     )
     for _ in range(max_hops):
@@ -127,13 +184,17 @@ def _follow(
             return reached, dead_ends, []
         hit = frontier.filter(nw.col("cited").is_in(primary))
         reached.update(hit.get_column("origin").to_list())
-        going = frontier.filter(~nw.col("cited").is_in(primary)).join(lookup, on=[*key, "cited"], how="left")
+        going = frontier.filter(~nw.col("cited").is_in(primary)).join(
+            lookup, on=[*key, "cited"], how="left"
+        )
         stop = going.filter(nw.col("cited_figure").is_null() | nw.col("next_cites").is_null())
-        dead_ends.extend(tuple(r) for r in stop.select("origin", "path").unique().rows())  # type: ignore[misc]
+        dead_ends.extend(tuple(r) for r in stop.select("origin", "path").unique().rows())
         onward = going.filter(~nw.col("cited_figure").is_null() & ~nw.col("next_cites").is_null())
-        frontier = split_explode(onward.select("origin", *key, "path", "next_cites"), "next_cites", ";", "cited")
+        frontier = split_explode(
+            onward.select("origin", *key, "path", "next_cites"), "next_cites", ";", "cited"
+        )
         frontier = frontier.drop("next_cites").with_columns(
             nw.concat_str([nw.col("path"), nw.lit(SEP), nw.col("cited")]).alias("path")
         )
-    cycles = sorted({tuple(r) for r in frontier.select("origin", "path").rows()})  # type: ignore[misc]
-    return reached, dead_ends, cycles  # type: ignore[return-value]
+    cycles = sorted({tuple(r) for r in frontier.select("origin", "path").rows()})
+    return reached, dead_ends, cycles

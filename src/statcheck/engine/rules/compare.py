@@ -21,11 +21,17 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
     present = tuple(f.figure_id for f in left + right)
     if missing:
         return RuleResult(
-            rule.id, rule.KIND, Status.UNDETERMINED, description=rule.description,
-            findings=(Finding(
-                "missing-figure", present,
-                f"The claim cannot be checked: no figure matches {explain.join([repr(m) for m in missing])}.",
-            ),),
+            rule.id,
+            rule.KIND,
+            Status.UNDETERMINED,
+            description=rule.description,
+            findings=(
+                Finding(
+                    "missing-figure",
+                    present,
+                    f"The claim cannot be checked: no figure matches {explain.join([repr(m) for m in missing])}.",
+                ),
+            ),
         )
     lhs = _total(left)
     rhs = _total(right).scale(rule.factor)
@@ -39,8 +45,13 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
         f"{explain.span(lhs)} against {explain.span(rhs)} falls short by {format_number(verdict.gap or 0.0)}."
     )
     finding = Finding(
-        "comparison-mismatch", present, explanation,
-        reported=lhs, expected=rhs, gap=verdict.gap, tolerance=allowed,
+        "comparison-mismatch",
+        present,
+        explanation,
+        reported=lhs,
+        expected=rhs,
+        gap=verdict.gap,
+        tolerance=allowed,
     )
     return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
 

@@ -21,7 +21,13 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
     if "ordered" in rule.checks:
         bad = scope.filter(nw.col("period_start") > nw.col("period_end"))
         for fid, s, e in bad.select("figure_id", "period_start", "period_end").rows():
-            findings.append(Finding("period-reversed", (fid,), f"{fid}'s period starts on {_d(s)}, after it ends on {_d(e)}."))
+            findings.append(
+                Finding(
+                    "period-reversed",
+                    (fid,),
+                    f"{fid}'s period starts on {_d(s)}, after it ends on {_d(e)}.",
+                )
+            )
     if "published-after-end" in rule.checks:
         early = scope.filter(
             ~nw.col("published_at").is_null()
@@ -29,11 +35,14 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
             & (nw.col("status") == FigureStatus.FINAL.value)
         )
         for fid, pub, e in early.select("figure_id", "published_at", "period_end").rows():
-            findings.append(Finding(
-                "published-before-period-end", (fid,),
-                f"{fid} was published on {_d(pub)}, before its period ended on {_d(e)}, so it can only be a "
-                f"projection; mark it provisional or forecast if that is what it is.",
-            ))
+            findings.append(
+                Finding(
+                    "published-before-period-end",
+                    (fid,),
+                    f"{fid} was published on {_d(pub)}, before its period ended on {_d(e)}, so it can only be a "
+                    f"projection; mark it provisional or forecast if that is what it is.",
+                )
+            )
     status = Status.FAIL if findings else Status.PASS
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
 

@@ -21,8 +21,17 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     if total is None or (absent and rule.missing == "undetermined"):
         missing = ([str(rule.total)] if total is None else []) + absent
         return RuleResult(
-            rule.id, rule.KIND, Status.UNDETERMINED, description=rule.description,
-            findings=(Finding("missing-figure", tuple(f.figure_id for f in parts), f"No figure matches {explain.join([repr(m) for m in missing])}, so the sum cannot be checked."),),
+            rule.id,
+            rule.KIND,
+            Status.UNDETERMINED,
+            description=rule.description,
+            findings=(
+                Finding(
+                    "missing-figure",
+                    tuple(f.figure_id for f in parts),
+                    f"No figure matches {explain.join([repr(m) for m in missing])}, so the sum cannot be checked.",
+                ),
+            ),
         )
     expected = Interval.point(0.0)
     for f in parts:
@@ -38,25 +47,36 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     if not numeric_ok:
         findings.append(
             Finding(
-                "sum-mismatch", ids,
+                "sum-mismatch",
+                ids,
                 f"{explain.figure(total)} should equal the sum of {parts_text}, but the parts add up to "
                 f"{sum_text}, {format_number(gap)} away from what {explain.as_reported(total)} can stand for "
-                f"({explain.span(reported)})" + (f" even with the tolerance of {format_number(allowed)}" if allowed else "") + ".",
-                reported=reported, expected=expected, gap=gap, tolerance=allowed,
+                f"({explain.span(reported)})"
+                + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
+                + ".",
+                reported=reported,
+                expected=expected,
+                gap=gap,
+                tolerance=allowed,
             )
         )
     period_problem = _period_problem(rule, total, parts)
     if period_problem:
         agreement = (
             f"within what {explain.as_reported(total)} can stand for ({explain.span(reported)})"
-            if numeric_ok else f"{format_number(gap)} away from {explain.span(reported)}"
+            if numeric_ok
+            else f"{format_number(gap)} away from {explain.span(reported)}"
         )
         findings.append(
             Finding(
-                "period-mismatch", ids,
+                "period-mismatch",
+                ids,
                 f"{explain.figure(total)} cannot be the sum of {parts_text}: the parts add up to {sum_text}, "
                 f"{agreement}, but {period_problem}.",
-                reported=reported, expected=expected, gap=gap, tolerance=allowed,
+                reported=reported,
+                expected=expected,
+                gap=gap,
+                tolerance=allowed,
             )
         )
     status = Status.FAIL if findings else Status.PASS
@@ -73,9 +93,14 @@ def _period_problem(rule: SumRule, total: Figure, parts: list[Figure]) -> str | 
         if cov.gaps:
             bits.append("they miss " + explain.join([g.describe() for g in cov.gaps]))
         if cov.overlaps:
-            bits.append("they count " + explain.join([o.describe() for o in cov.overlaps]) + " twice")
+            bits.append(
+                "they count " + explain.join([o.describe() for o in cov.overlaps]) + " twice"
+            )
         if cov.outside:
-            bits.append("they reach outside the total's period into " + explain.join([o.describe() for o in cov.outside]))
+            bits.append(
+                "they reach outside the total's period into "
+                + explain.join([o.describe() for o in cov.outside])
+            )
         return f"the total covers {total.period.describe()} and " + explain.join(bits)
     off = [p for p in parts if p.period != total.period]
     if not off:
