@@ -477,7 +477,9 @@ def test_primary_sources_are_checked() -> None:
 
 
 def test_primary_sources_and_drops_are_read() -> None:
-    text = "suite: s\nprimary_sources: [person, media]\ndrops: one/*\nrules: [{id: a, kind: period}]\n"
+    text = (
+        "suite: s\nprimary_sources: [person, media]\ndrops: one/*\nrules: [{id: a, kind: period}]\n"
+    )
     suite = suite_from_yaml(text)
     assert suite.primary_sources == (SourceKind.PERSON, SourceKind.MEDIA)
     assert suite.drops == ("one/*",)
@@ -508,7 +510,10 @@ def _no_exec(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         # the whole document
         ("!!python/object/apply:os.system [{cmd}]\n", 1),
         # a top-level value
-        ("suite: s\nx: !!python/object/apply:os.system [{cmd}]\nrules: [{{id: a, kind: period}}]\n", 2),
+        (
+            "suite: s\nx: !!python/object/apply:os.system [{cmd}]\nrules: [{{id: a, kind: period}}]\n",
+            2,
+        ),
         # the suite id itself (a scalar form)
         ("suite: !!python/object/apply:os.system {cmd}\nrules: [{{id: a, kind: period}}]\n", 1),
         # a field inside a rule
@@ -571,7 +576,11 @@ def test_python_tag_in_a_suite_file_is_refused(
     ("text", "tag", "line"),
     [
         ("suite: !!binary aGVsbG8=\nrules: []\n", "binary", 1),
-        ("suite: s\nrules:\n  - id: a\n    kind: period\n    description: !!binary aGk=\n", "binary", 5),
+        (
+            "suite: s\nrules:\n  - id: a\n    kind: period\n    description: !!binary aGk=\n",
+            "binary",
+            5,
+        ),
         (
             "suite: s\nrules:\n  - id: a\n    kind: period\n"
             "    figures: {period: !!timestamp 2024-01-01}\n",
@@ -606,7 +615,9 @@ def _billion_laughs(levels: int = 9) -> str:
 def test_alias_bomb_is_refused_quickly(where: str) -> None:
     bomb = _billion_laughs(9)
     if where == "top":
-        text = "suite: s\nbomb:\n" + textwrap.indent(bomb, "  ") + "rules: [{id: a, kind: period}]\n"
+        text = (
+            "suite: s\nbomb:\n" + textwrap.indent(bomb, "  ") + "rules: [{id: a, kind: period}]\n"
+        )
     else:
         text = (
             "suite: s\nrules:\n  - id: a\n    kind: period\n    description:\n"
@@ -830,7 +841,9 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     plain = tmp_path / "plain.yml"
     plain.write_bytes(text.encode("utf-8"))
     bom = tmp_path / "bom.yml"
-    bom.write_bytes(b"\xef\xbb\xbf" + text.replace("summ", "sum\n    total: t\n    parts: [x]").encode())
+    bom.write_bytes(
+        b"\xef\xbb\xbf" + text.replace("summ", "sum\n    total: t\n    parts: [x]").encode()
+    )
     suite = load_suite(bom)
     assert suite.id == "київ"
     assert [r.line for r in suite.rules] == [3, 5]

@@ -435,5 +435,10 @@ def read_rule(mapping: Any, file: str, index: int) -> Rule:
         hint = f"did you mean {close[0]!r}?" if close else f"rule kinds: {', '.join(RULE_KINDS)}"
         raise r.error(f"unknown rule kind {kind!r}", "kind", hint, slug="unknown-rule-kind")
     r.check_fields(cls.FIELDS)
-    common: dict[str, Any] = {"id": rid, "description": r.text("description"), "line": mapping.line}
+    # An empty description is no description (so that load -> write -> load is identity).
+    common: dict[str, Any] = {
+        "id": rid,
+        "description": r.text("description") or None,
+        "line": mapping.line,
+    }
     return cls.read(r, common)

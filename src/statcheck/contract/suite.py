@@ -14,7 +14,9 @@ A suite file (``expectations/*.yml``)::
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,8 +65,11 @@ class Suite:
         base = Path(self.file).parent if self.file else Path.cwd()
         found: set[Path] = set()
         for pattern in self.drops:
-            found.update(p for p in base.glob(pattern) if p.is_dir())
-        return sorted(found)
+            if pattern.strip():  # an absolute pattern stays absolute under os.path.join
+                found.update(
+                    Path(p) for p in glob.glob(os.path.join(base, pattern)) if Path(p).is_dir()
+                )
+        return sorted({Path(os.path.normpath(p)) for p in found})
 
 
 def load_suite(path: str | Path) -> Suite:

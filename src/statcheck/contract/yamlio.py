@@ -37,16 +37,26 @@ class _Loader(yaml.SafeLoader):
 
 # YAML 1.1 reads `NO`, `yes`, `off` as booleans: a country code NO must stay "NO".
 # Keep only true/false as booleans, as YAML 1.2 does; dates stay text (period labels).
+# Numbers as YAML 1.2 writes them, and only those: YAML 1.1 would read a postal code
+# 01001 as octal 513, 0x1F as 31 and 1:30 as 90. A leading zero keeps a value text.
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag not in (_BOOL, _TIMESTAMP)]
+    k: [(tag, rx) for tag, rx in v if tag not in (_BOOL, _TIMESTAMP, _INT, _FLOAT)]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 for _first in "tTfF":
     _Loader.add_implicit_resolver(
-        _BOOL,
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        [_first],
+        _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), [_first]
     )
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$"
+    ),
+    list("-+0123456789."),
+)
 
 
 def load_yaml(text: str, file: str) -> Any:
@@ -138,5 +148,19 @@ def _unsafe(node: yaml.Node, file: str) -> SuiteError:
     )
 
 
+class _Dumper(yaml.SafeDumper):
+    """Quotes any text that our loader, or a YAML 1.1 reader such as an editor, would
+    read as something other than text (`NO`, `01001`, `1e3`)."""
+
+
+_Dumper.yaml_implicit_resolvers = {
+    k: [
+        *yaml.SafeDumper.yaml_implicit_resolvers.get(k, []),
+        *_Loader.yaml_implicit_resolvers.get(k, []),
+    ]
+    for k in {*yaml.SafeDumper.yaml_implicit_resolvers, *_Loader.yaml_implicit_resolvers}
+}
+
+
 def dump_yaml(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
