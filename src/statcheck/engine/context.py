@@ -56,6 +56,18 @@ class Context:
             )
         return self.to_figure(rows[0]) if rows else None
 
+    def resolve_many(self, refs: tuple[Ref, ...]) -> tuple[list[Figure], list[str]]:
+        """The figures found, and the references that matched nothing (as text)."""
+        found: list[Figure] = []
+        missing: list[str] = []
+        for ref in refs:
+            f = self.resolve(ref)
+            if f is None:
+                missing.append(str(ref))
+            else:
+                found.append(f)
+        return found, missing
+
     def selector_mask(self, selector: Selector) -> nw.Expr:
         mask = nw.lit(True)
         for key, value in selector.criteria:

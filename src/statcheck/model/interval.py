@@ -9,6 +9,7 @@ not rely on the strictness of "more than".
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,6 +30,14 @@ class Interval:
     @classmethod
     def point(cls, value: float) -> Interval:
         return cls(value, value)
+
+    @classmethod
+    def total(cls, intervals: Iterable[Interval]) -> Interval:
+        """The sum of several intervals (the point 0 for none)."""
+        out = cls.point(0.0)
+        for iv in intervals:
+            out = out + iv
+        return out
 
     @property
     def width(self) -> float:

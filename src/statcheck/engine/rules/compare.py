@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from statcheck.contract.rules import CompareRule, Ref, Rule
+from statcheck.contract.rules import CompareRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.rules import explain, implements
 from statcheck.model.figure import Figure
@@ -15,8 +15,8 @@ _SAYS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most", 
 @implements("compare")
 def check_compare(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, CompareRule)
-    left, left_missing = _side(rule.left, ctx)
-    right, right_missing = _side(rule.right, ctx)
+    left, left_missing = ctx.resolve_many(rule.left)
+    right, right_missing = ctx.resolve_many(rule.right)
     missing = left_missing + right_missing
     present = tuple(f.figure_id for f in left + right)
     if missing:
@@ -33,8 +33,8 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
                 ),
             ),
         )
-    lhs = _total(left)
-    rhs = _total(right).scale(rule.factor)
+    lhs = Interval.total(f.interval for f in left)
+    rhs = Interval.total(f.interval for f in right).scale(rule.factor)
     allowed = rule.tolerance.amount(rhs)
     verdict = compare(lhs, rule.op, rhs.widen(allowed))
     if verdict.outcome is Outcome.CONSISTENT:
@@ -54,25 +54,6 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
         tolerance=allowed,
     )
     return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
-
-
-def _side(refs: tuple[Ref, ...], ctx: Context) -> tuple[list[Figure], list[str]]:
-    found: list[Figure] = []
-    missing: list[str] = []
-    for ref in refs:
-        f = ctx.resolve(ref)
-        if f is None:
-            missing.append(str(ref))
-        else:
-            found.append(f)
-    return found, missing
-
-
-def _total(figures: list[Figure]) -> Interval:
-    total = Interval.point(0.0)
-    for f in figures:
-        total = total + f.interval
-    return total
 
 
 def _describe(figures: list[Figure]) -> str:

@@ -15,9 +15,7 @@ from statcheck.report import Finding, RuleResult, Status
 def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, SumRule)
     total = ctx.resolve(rule.total)
-    resolved = [(ref, ctx.resolve(ref)) for ref in rule.parts]
-    parts = [f for _, f in resolved if f is not None]
-    absent = [str(ref) for ref, f in resolved if f is None]
+    parts, absent = ctx.resolve_many(rule.parts)
     if total is None or (absent and rule.missing == "undetermined"):
         missing = ([str(rule.total)] if total is None else []) + absent
         return RuleResult(
@@ -33,9 +31,7 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
                 ),
             ),
         )
-    expected = Interval.point(0.0)
-    for f in parts:
-        expected = expected + f.interval
+    expected = Interval.total(f.interval for f in parts)
     reported = total.interval
     gap = reported.gap(expected)
     allowed = rule.tolerance.amount(expected)
