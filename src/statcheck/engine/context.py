@@ -91,10 +91,6 @@ class Context:
                 )
         return mask
 
-    @property
-    def dimension_items(self) -> tuple[str, ...]:
-        return self.figures.dimensions
-
     def to_figure(self, raw: dict[str, Any]) -> Figure:
         row: dict[str, Any] = {k: None if _is_missing(v) else v for k, v in raw.items()}
         dims = tuple((d, str(row[d])) for d in self.figures.dimensions if row.get(d) is not None)

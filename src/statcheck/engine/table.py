@@ -73,10 +73,6 @@ class FigureTable:
     dimensions: tuple[str, ...]
     file: str | None = None
 
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(self.frame.columns)
-
 
 def _blank_to_null(name: str) -> nw.Expr:
     stripped = nw.col(name).cast(nw.String).str.strip_chars()
@@ -110,6 +106,30 @@ def _problem(
     )
 
 
+def _prepare(
+    raw: nw.DataFrame[Any],
+    what: str,
+    required: tuple[str, ...],
+    missing: list[str],
+    hint: str,
+    file: str | None,
+) -> nw.DataFrame[Any]:
+    """Refuse a table without its required columns or values; number the rows (the
+    header is row 1) and turn blank cells into nulls."""
+    if missing:
+        raise DataError(
+            f"the {what} table lacks required column(s): {', '.join(missing)}",
+            slug="missing-column",
+            location=Location(file=file),
+            hint=hint,
+        )
+    frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
+    frame = frame.with_columns([_blank_to_null(c) for c in raw.columns])
+    for c in required:
+        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
+    return frame
+
+
 def normalise_figures(
     raw: nw.DataFrame[Any], file: str | None = None, decimal_mark: str = "."
 ) -> FigureTable:
@@ -117,17 +137,8 @@ def normalise_figures(
     missing = [c for c in FIGURE_REQUIRED if c not in columns]
     if "period" not in columns and not {"period_start", "period_end"} <= set(columns):
         missing.append("period_start, period_end (or period)")
-    if missing:
-        raise DataError(
-            f"the figure table lacks required column(s): {', '.join(missing)}",
-            slug="missing-column",
-            location=Location(file=file),
-            hint=f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}",
-        )
-    frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
-    frame = frame.with_columns([_blank_to_null(c) for c in columns])
-    for c in ("figure_id", "metric", "value", "unit", "source_id"):
-        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
+    hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
+    frame = _prepare(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
     _problem(
         frame,
         nw.col("figure_id").is_duplicated(),
@@ -386,19 +397,9 @@ def _parse_status(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[An
 
 
 def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.DataFrame[Any]:
-    columns = list(raw.columns)
-    missing = [c for c in SOURCE_REQUIRED if c not in columns]
-    if missing:
-        raise DataError(
-            f"the source table lacks required column(s): {', '.join(missing)}",
-            slug="missing-column",
-            location=Location(file=file),
-            hint=f"a source table has {', '.join(SOURCE_REQUIRED)} and optionally {', '.join(SOURCE_OPTIONAL)}",
-        )
-    frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
-    frame = frame.with_columns([_blank_to_null(c) for c in columns])
-    for c in SOURCE_REQUIRED:
-        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
+    missing = [c for c in SOURCE_REQUIRED if c not in raw.columns]
+    hint = f"a source table has {', '.join(SOURCE_REQUIRED)} and optionally {', '.join(SOURCE_OPTIONAL)}"
+    frame = _prepare(raw, "source", SOURCE_REQUIRED, missing, hint, file)
     _problem(
         frame,
         nw.col("source_id").is_duplicated(),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from statcheck.contract.rules import RULE_KINDS, Rule
 from statcheck.engine.context import Context
 from statcheck.errors import StatcheckError
-from statcheck.report import RuleResult, Status
+from statcheck.report import Finding, RuleResult, Status
 
 Implementation = Callable[[Rule, Context], RuleResult]
 IMPLEMENTATIONS: dict[str, Implementation] = {}
@@ -26,6 +26,17 @@ def implements(kind: str) -> Callable[[Implementation], Implementation]:
         return fn
 
     return register
+
+
+def undetermined(rule: Rule, present: tuple[str, ...], missing: list[str], what: str) -> RuleResult:
+    """The result of a rule whose inputs are not all in the drop: never a pass."""
+    matches = " and ".join(repr(m) for m in missing)
+    finding = Finding(
+        "missing-figure", present, f"{what} cannot be checked: no figure matches {matches}."
+    )
+    return RuleResult(
+        rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
+    )
 
 
 def run_rule(rule: Rule, ctx: Context) -> RuleResult:

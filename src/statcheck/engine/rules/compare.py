@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statcheck.contract.rules import CompareRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, implements
+from statcheck.engine.rules import explain, implements, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, Outcome, compare, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -20,19 +20,7 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
     missing = left_missing + right_missing
     present = tuple(f.figure_id for f in left + right)
     if missing:
-        return RuleResult(
-            rule.id,
-            rule.KIND,
-            Status.UNDETERMINED,
-            description=rule.description,
-            findings=(
-                Finding(
-                    "missing-figure",
-                    present,
-                    f"The claim cannot be checked: no figure matches {explain.join([repr(m) for m in missing])}.",
-                ),
-            ),
-        )
+        return undetermined(rule, present, missing, "The claim")
     lhs = Interval.total(f.interval for f in left)
     rhs = Interval.total(f.interval for f in right).scale(rule.factor)
     allowed = rule.tolerance.amount(rhs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statcheck.contract.rules import Rule, SumRule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, implements
+from statcheck.engine.rules import explain, implements, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
 from statcheck.model.period import coverage
@@ -18,19 +18,7 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     parts, absent = ctx.resolve_many(rule.parts)
     if total is None or (absent and rule.missing == "undetermined"):
         missing = ([str(rule.total)] if total is None else []) + absent
-        return RuleResult(
-            rule.id,
-            rule.KIND,
-            Status.UNDETERMINED,
-            description=rule.description,
-            findings=(
-                Finding(
-                    "missing-figure",
-                    tuple(f.figure_id for f in parts),
-                    f"No figure matches {explain.join([repr(m) for m in missing])}, so the sum cannot be checked.",
-                ),
-            ),
-        )
+        return undetermined(rule, tuple(f.figure_id for f in parts), missing, "The sum")
     expected = Interval.total(f.interval for f in parts)
     reported = total.interval
     gap = reported.gap(expected)
