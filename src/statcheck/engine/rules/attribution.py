@@ -14,6 +14,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
+from statcheck.engine.groups import with_blank_dims
 from statcheck.engine.native import split_explode
 from statcheck.engine.rules import implements
 from statcheck.model.interval import Interval, format_number
@@ -65,7 +66,7 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
                 )
             )
 
-    lookup = _with_blank_dims(table.frame, table.dimensions).select(
+    lookup = with_blank_dims(table.frame, table.dimensions).select(
         *key,
         nw.col("source_id").alias("cited"),
         nw.col("figure_id").alias("cited_figure"),
@@ -139,15 +140,10 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
 
 
-def _with_blank_dims(frame: nw.DataFrame[Any], dims: tuple[str, ...]) -> nw.DataFrame[Any]:
-    # Joins must match a missing dimension with a missing dimension on every backend.
-    return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
-
-
 def _edges(scope: nw.DataFrame[Any], key: list[str]) -> nw.DataFrame[Any]:
     """One row per (figure, cited source)."""
     dims = tuple(k for k in key if k not in ("metric", "period_start", "period_end"))
-    frame = _with_blank_dims(scope, dims).filter(~nw.col("cites").is_null())
+    frame = with_blank_dims(scope, dims).filter(~nw.col("cites").is_null())
     return split_explode(
         frame.select("figure_id", "source_id", "low", "high", *key, "cites"), "cites", ";", "cited"
     ).drop("cites")

@@ -1,0 +1,40 @@
+"""Groups of comparable figures, for rules that run over a whole table.
+
+A figure is identified by its metric, source, period and dimensions. A table-wide rule
+relates figures that differ in exactly one of those columns (``over``: the region that
+splits a total, the metric that makes a share, the period that makes a series) and agree
+on all the others: those others are the group key. Units are not part of the key: a
+share in percent and its counts in thousands belong to the same group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import narwhals as nw
+
+from statcheck.engine.table import FigureTable
+
+IDENTITY = ("metric", "source_id", "period_start", "period_end")
+
+
+def identity_columns(table: FigureTable) -> list[str]:
+    return [*IDENTITY, *table.dimensions]
+
+
+def group_keys(table: FigureTable, without: str | Iterable[str]) -> list[str]:
+    """The identity columns minus ``without`` (``period`` stands for start and end)."""
+    drop = {without} if isinstance(without, str) else set(without)
+    if "period" in drop:
+        drop |= {"period_start", "period_end"}
+    if "source" in drop:
+        drop.add("source_id")
+    return [c for c in identity_columns(table) if c not in drop]
+
+
+def with_blank_dims(frame: nw.DataFrame[Any], dims: Iterable[str]) -> nw.DataFrame[Any]:
+    """Missing dimensions as empty text, so joins and group-bys match a missing value with
+    a missing value on every backend (polars joins never match nulls; pandas merges do)."""
+    dims = [d for d in dims if d in frame.columns]
+    return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
