@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from statcheck.report import Report
 
 DEFAULT_OUT = Path("build") / "reports"
+MAX_SHOWN = 8  # findings printed per rule; the JSON report has them all
 STATUS_STYLE = {
     "pass": "green",
     "fail": "bold red",
@@ -218,8 +219,14 @@ def print_report(console: Console, report: Report) -> None:
         line.append(f"{res.status.value.upper():<12}", style=STATUS_STYLE[res.status.value])
         line.append(f" {res.rule}")
         console.print(line)
-        for f in res.findings:
+        for f in res.findings[:MAX_SHOWN]:
             console.print(Text(f"      {f.slug}: {f.explanation}"))
+        if len(res.findings) > MAX_SHOWN:
+            console.print(
+                Text(
+                    f"      … and {len(res.findings) - MAX_SHOWN} more finding(s) in the JSON report"
+                )
+            )
         if res.error:
             console.print(Text(f"      {res.error_slug}: {res.error}"))
     s = report.summary

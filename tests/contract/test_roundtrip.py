@@ -14,7 +14,11 @@ from statcheck.contract import (
     CompareRule,
     FigureRef,
     PeriodRule,
+    RateRule,
+    RatioRule,
     Selector,
+    SeriesChange,
+    SeriesRule,
     Suite,
     SumRule,
     Tolerance,
@@ -73,6 +77,38 @@ rules:
     kind: period
     checks: [published-after-end]
     figures: {status: final, period: 2024-01}
+
+  - id: share-of-deserters
+    kind: ratio
+    part: {metric: deserters, period: 2024}
+    whole: kp-cases
+    share: kp-share
+    scale: 1000
+    tolerance: {absolute: 0.5}
+
+  - id: shares-by-region
+    kind: ratio
+    over: metric
+    part: deserters
+    whole: cases
+    share: NO
+    scale: 100
+    figures: {source: odb, country: NO}
+    tolerance: {relative: 0.01}
+
+  - id: twelve-a-month
+    kind: rate
+    rate: {metric: deserters_per_month, period: 2024}
+    total: kp-total
+    per: quarter
+    tolerance: {absolute: 10}
+
+  - id: running-total
+    kind: series
+    figures: {source: odb, country: NO}
+    cumulative: true
+    change: {metric: cases_change, of: cases, as: percent}
+    tolerance: {absolute: 1, relative: 0.002}
 """
 
 EXPECTED_EVERY_FIELD = Suite(
@@ -118,6 +154,38 @@ EXPECTED_EVERY_FIELD = Suite(
             id="final-figures-published-after-the-period",
             checks=("published-after-end",),
             figures=Selector((("status", "final"), ("period", "2024-01"))),
+        ),
+        RatioRule(
+            id="share-of-deserters",
+            part=Selector((("metric", "deserters"), ("period", "2024"))),
+            whole=FigureRef("kp-cases"),
+            share=FigureRef("kp-share"),
+            scale=1000,
+            tolerance=Tolerance(absolute=0.5),
+        ),
+        RatioRule(
+            id="shares-by-region",
+            over="metric",
+            part="deserters",
+            whole="cases",
+            share="NO",
+            scale=100,
+            figures=Selector((("source", "odb"), ("country", "NO"))),
+            tolerance=Tolerance(relative=0.01),
+        ),
+        RateRule(
+            id="twelve-a-month",
+            rate=Selector((("metric", "deserters_per_month"), ("period", "2024"))),
+            total=FigureRef("kp-total"),
+            per="quarter",
+            tolerance=Tolerance(absolute=10),
+        ),
+        SeriesRule(
+            id="running-total",
+            figures=Selector((("source", "odb"), ("country", "NO"))),
+            cumulative=True,
+            change=SeriesChange(metric="cases_change", of="cases", as_="percent"),
+            tolerance=Tolerance(absolute=1, relative=0.002),
         ),
     ),
 )
@@ -166,6 +234,42 @@ EVERY_FIELD_DICT: dict[str, Any] = {
             "kind": "period",
             "checks": ["published-after-end"],
             "figures": {"status": "final", "period": "2024-01"},
+        },
+        {
+            "id": "share-of-deserters",
+            "kind": "ratio",
+            "part": {"metric": "deserters", "period": "2024"},
+            "whole": "kp-cases",
+            "share": "kp-share",
+            "scale": 1000,
+            "tolerance": {"absolute": 0.5},
+        },
+        {
+            "id": "shares-by-region",
+            "kind": "ratio",
+            "over": "metric",
+            "part": "deserters",
+            "whole": "cases",
+            "share": "NO",
+            "scale": 100,
+            "figures": {"source": "odb", "country": "NO"},
+            "tolerance": {"relative": 0.01},
+        },
+        {
+            "id": "twelve-a-month",
+            "kind": "rate",
+            "rate": {"metric": "deserters_per_month", "period": "2024"},
+            "total": "kp-total",
+            "per": "quarter",
+            "tolerance": {"absolute": 10},
+        },
+        {
+            "id": "running-total",
+            "kind": "series",
+            "figures": {"source": "odb", "country": "NO"},
+            "cumulative": True,
+            "change": {"metric": "cases_change", "of": "cases", "as": "percent"},
+            "tolerance": {"absolute": 1, "relative": 0.002},
         },
     ],
 }
@@ -234,7 +338,7 @@ def test_every_field_suite_loads_as_expected(every_field_file: Path) -> None:
     id_lines = [
         n for n, line in enumerate(EVERY_FIELD_YAML.splitlines(), 1) if line.startswith("  - id:")
     ]
-    assert id_lines == [8, 22, 31, 38]
+    assert id_lines == [8, 22, 31, 38, 43, 51, 61, 68]
     assert [r.line for r in suite.rules] == id_lines
 
 
@@ -256,6 +360,14 @@ def test_every_field_suite_round_trips(every_field_file: Path) -> None:
         "- citations-resolve",
         "- agrees-with-cited",
         "- published-after-end",
+        "scale: 1000",
+        "over: metric",
+        "share: 'NO'",
+        "per: quarter",
+        "cumulative: true",
+        "as: percent",
+        "absolute: 0.5",
+        "relative: 0.002",
         "- media",
         "- analyst",
         "- /srv/drops/2025-*",
@@ -285,6 +397,9 @@ def test_minimal_rules_write_only_id_and_kind() -> None:
             CompareRule(id="c", left=(FigureRef("a"),), op=Relation.LESS, right=(FigureRef("b"),)),
             AttributionRule(id="a"),
             PeriodRule(id="p"),
+            RatioRule(id="r", part=FigureRef("x"), whole=FigureRef("y"), share=FigureRef("z")),
+            RateRule(id="m", rate=FigureRef("x"), total=FigureRef("y"), per="month"),
+            SeriesRule(id="q", cumulative=True),
         ),
     )
     assert suite.to_mapping() == {
@@ -294,6 +409,9 @@ def test_minimal_rules_write_only_id_and_kind() -> None:
             {"id": "c", "kind": "compare", "left": "a", "op": "<", "right": "b"},
             {"id": "a", "kind": "attribution"},
             {"id": "p", "kind": "period"},
+            {"id": "r", "kind": "ratio", "part": "x", "whole": "y", "share": "z"},
+            {"id": "m", "kind": "rate", "rate": "x", "total": "y", "per": "month"},
+            {"id": "q", "kind": "series", "cumulative": True},
         ],
     }
     assert_round_trip(suite)

@@ -445,3 +445,49 @@ def test_coverage_matches_day_counting(whole: Period, parts: list[Period]) -> No
         assert (g2.start - g1.end).days > 1
     assert cov.exact is partitions(parts, whole)
     assert cov.exact is (not gap_days and not outside_days and all(c == 1 for c in counts.values()))
+
+
+# --- lengths in units (Period.length_in) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "length"),
+    [
+        ("2024", "month", 12),
+        ("2024", "quarter", 4),
+        ("2024", "year", 1),
+        ("2024", "day", 366),
+        ("2023", "week", 365 / 7),
+        ("2024-01/2024-10", "month", 10),
+        ("2024-01/2024-10", "quarter", 10 / 3),
+        ("2024-01/2024-10", "year", 10 / 12),
+        ("2024-02", "month", 1),  # 29 days, still one calendar month
+        ("2023-02", "month", 1),
+        ("2024-Q3", "quarter", 1),
+        ("2024-H1", "month", 6),
+        ("2023-11/2024-02", "month", 4),  # across a year end
+        ("2022-03/2024-02", "year", 2),
+        ("2024-01-01/2024-01-14", "week", 2),
+        ("2024-01-01/2024-01-14", "day", 14),
+        ("2024-01-15/2024-02-14", "month", 31 / (365.25 / 12)),  # not whole months: days
+        ("2024-01-01/2024-06-15", "quarter", 167 / (365.25 / 4)),
+        ("2024-10-31", "year", 1 / 365.25),
+    ],
+)
+def test_length_in(label: str, unit: str, length: float) -> None:
+    assert parse_period(label).length_in(unit) == pytest.approx(length)
+
+
+def test_length_in_an_unknown_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown period unit 'fortnight'"):
+        YEAR_2024.length_in("fortnight")
+
+
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 1, 1)), st.integers(0, 800))
+def test_length_in_days_and_weeks_count_days(start: date, extra: int) -> None:
+    p = Period(start, start + timedelta(days=extra))
+    assert p.length_in("day") == extra + 1
+    assert p.length_in("week") == pytest.approx((extra + 1) / 7)
+    # whole months or not, a year is twelve months and four quarters
+    assert p.length_in("month") == pytest.approx(12 * p.length_in("year"))
+    assert p.length_in("quarter") == pytest.approx(4 * p.length_in("year"))

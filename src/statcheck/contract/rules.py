@@ -17,6 +17,7 @@ from statcheck.contract.yamlio import Mapping
 from statcheck.errors import Location, SuiteError
 from statcheck.model.figure import SourceKind
 from statcheck.model.interval import Relation
+from statcheck.model.period import PERIOD_UNITS
 
 # ---------------------------------------------------------------- references to figures
 
@@ -105,40 +106,107 @@ def rule_kind(cls: type[Rule]) -> type[Rule]:
 class SumRule(Rule):
     """A total equals the sum of its parts, and the parts cover the total's period.
 
-    ``across: categories`` (default): the parts split the total by a dimension, so each
-    part must cover exactly the total's period. ``across: time``: the parts split the
-    total's period, so together they must cover it with no gap and no overlap.
-    ``missing: zero`` counts a missing part as 0; by default it leaves the rule undetermined.
+    Explicit form: ``total`` and ``parts`` name figures (ids or selectors). Table form:
+    ``over`` names the column whose values split a total (``region``, or ``metric``), and
+    ``total``/``parts`` are values of that column (``total: WLD`` alone means "every other
+    value"), or ``hierarchy`` maps each parent value to its children, on as many levels as
+    it has; every group of figures that agree on all other columns is checked. Either form
+    takes a number as ``total`` (shares that must add up to 100).
+
+    ``across: categories`` (default): each part covers exactly the total's period.
+    ``across: time`` (explicit form): the parts cover the total's period with no gap and no
+    overlap. ``missing: zero`` counts a missing part as 0; by default it leaves the check
+    undetermined.
     """
 
     KIND: ClassVar[str] = "sum"
-    FIELDS: ClassVar[tuple[str, ...]] = ("total", "parts", "across", "missing", "tolerance")
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "total", "parts", "over", "hierarchy", "figures", "across", "missing", "tolerance",
+    )  # fmt: skip
 
-    total: Ref
-    parts: tuple[Ref, ...]
+    total: Ref | None = None
+    parts: tuple[Ref, ...] = ()
+    constant: float | None = None  # a total given as a number
+    over: str | None = None
+    hierarchy: tuple[tuple[str, tuple[str, ...]], ...] = ()  # parent -> children; () = all others
+    figures: Selector | None = None
     across: str = "categories"
     missing: str = "undetermined"
     tolerance: Tolerance = NO_TOLERANCE
 
     @classmethod
     def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
-        return cls(
-            **common,
-            total=r.ref(r.required("total"), "total"),
-            parts=r.refs("parts"),
-            across=r.text("across", "categories", ("categories", "time")) or "categories",
-            missing=r.text("missing", "undetermined", ("undetermined", "zero")) or "undetermined",
-            tolerance=r.tolerance(),
-        )
+        shared: dict[str, Any] = {
+            "across": r.text("across", "categories", ("categories", "time")) or "categories",
+            "missing": r.text("missing", "undetermined", ("undetermined", "zero"))
+            or "undetermined",
+            "tolerance": r.tolerance(),
+        }
+        over = r.text("over")
+        if over is None:
+            for key in ("hierarchy", "figures"):
+                if key in r.m:
+                    raise r.error(
+                        f"`{key}` needs `over:` (the column whose values split the total)", key
+                    )
+            total = r.required("total")
+            if _is_number(total):
+                return cls(**common, constant=float(total), parts=r.refs("parts"), **shared)
+            return cls(**common, total=r.ref(total, "total"), parts=r.refs("parts"), **shared)
+        if shared["across"] != "categories":
+            raise r.error(
+                "`across: time` applies to the explicit form (total and parts as figures)", "across"
+            )
+        figures = r.optional_selector("figures")
+        if "hierarchy" in r.m:
+            if "total" in r.m or "parts" in r.m:
+                raise r.error("give either `hierarchy` or `total`/`parts`, not both", "hierarchy")
+            return cls(
+                **common, over=over, hierarchy=r.hierarchy("hierarchy"), figures=figures, **shared
+            )
+        total = r.required("total")
+        parts = tuple(r.values("parts")) if "parts" in r.m else ()
+        if _is_number(total):
+            if not parts:
+                raise r.error("a numeric total needs the `parts` it is the sum of", "total")
+            return cls(
+                **common,
+                over=over,
+                constant=float(total),
+                hierarchy=(("", parts),),
+                figures=figures,
+                **shared,
+            )
+        if not isinstance(total, str | int) or isinstance(total, bool):
+            raise r.error(f"`total` must be a value of the {over!r} column, not {total!r}", "total")
+        return cls(**common, over=over, hierarchy=((str(total), parts),), figures=figures, **shared)
 
     def refs(self) -> tuple[Ref, ...]:
-        return (self.total, *self.parts)
+        return (*((self.total,) if self.total is not None else ()), *self.parts)
 
     def _fields_to_mapping(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "total": self.total.to_yaml(),
-            "parts": [p.to_yaml() for p in self.parts],
-        }
+        out: dict[str, Any] = {}
+        if self.over is not None:
+            out["over"] = self.over
+            if self.constant is not None:
+                out["total"] = self.constant
+                out["parts"] = list(self.hierarchy[0][1])
+            elif len(self.hierarchy) == 1:
+                parent, children = self.hierarchy[0]
+                out["total"] = parent
+                if children:
+                    out["parts"] = list(children)
+            else:
+                out["hierarchy"] = {parent: list(children) for parent, children in self.hierarchy}
+            if self.figures is not None:
+                out["figures"] = self.figures.to_yaml()
+        else:
+            out["total"] = (
+                self.constant
+                if self.constant is not None
+                else (self.total.to_yaml() if self.total else None)
+            )
+            out["parts"] = [p.to_yaml() for p in self.parts]
         if self.across != "categories":
             out["across"] = self.across
         if self.missing != "undetermined":
@@ -146,6 +214,10 @@ class SumRule(Rule):
         if not self.tolerance.is_zero:
             out["tolerance"] = self.tolerance.to_mapping()
         return out
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 @rule_kind
@@ -283,6 +355,235 @@ class PeriodRule(Rule):
         return out
 
 
+@rule_kind
+@dataclass(frozen=True, kw_only=True)
+class RatioRule(Rule):
+    """A share or ratio equals part / whole times a scale (100 for a percent).
+
+    Explicit form: ``part``, ``whole`` and ``share`` name figures (ids or selectors).
+    Table form: ``over`` names the column that tells them apart (usually ``metric``) and
+    ``part``, ``whole`` and ``share`` are values of that column; every group of figures
+    that agree on all other columns is checked, ``figures`` narrowing the rows. ``scale``
+    defaults from the share's unit (percent 100, per_1000 1000, fraction 1). The check is
+    rounding-aware: part / whole is computed on the figures' intervals and must overlap
+    the share's own interval, so counts rounded to thousands and a share printed to one
+    decimal are compared for what they can stand for.
+    """
+
+    KIND: ClassVar[str] = "ratio"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "part", "whole", "share", "scale", "over", "figures", "tolerance",
+    )  # fmt: skip
+
+    # A figure reference in the explicit form; a value of the ``over`` column in the table form.
+    part: Ref | str
+    whole: Ref | str
+    share: Ref | str
+    scale: float | None = None
+    over: str | None = None
+    figures: Selector | None = None
+    tolerance: Tolerance = NO_TOLERANCE
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        scale = r.number("scale", 1.0) if r.m.get("scale") is not None else None
+        if scale is not None and scale <= 0:
+            raise r.error("scale must be above 0", "scale", "percent is 100, per 1,000 is 1000")
+        over = r.text("over")
+        operands: dict[str, Ref | str]
+        if over is None:
+            if r.m.get("figures") is not None:
+                raise r.error(
+                    "`figures` needs `over:` (the column whose values are part, whole and share)",
+                    "figures",
+                )
+            operands = {k: r.ref(r.required(k), k) for k in _RATIO_OPERANDS}
+        else:
+            if not over.strip():
+                raise r.error("`over` must name a column", "over")
+            operands = {k: _column_value(r, k, over) for k in _RATIO_OPERANDS}
+        return cls(
+            **common,
+            part=operands["part"],
+            whole=operands["whole"],
+            share=operands["share"],
+            scale=scale,
+            over=over,
+            figures=r.optional_selector("figures"),
+            tolerance=r.tolerance(),
+        )
+
+    def refs(self) -> tuple[Ref, ...]:
+        return tuple(v for v in (self.part, self.whole, self.share) if not isinstance(v, str))
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.over is not None:
+            out["over"] = self.over
+        for key, v in zip(_RATIO_OPERANDS, (self.part, self.whole, self.share), strict=True):
+            out[key] = v if isinstance(v, str) else v.to_yaml()
+        if self.scale is not None:
+            # 100, not 100.0: the same text whether the rule was read or built in code.
+            out["scale"] = int(self.scale) if float(self.scale).is_integer() else self.scale
+        if self.figures is not None:
+            out["figures"] = self.figures.to_yaml()
+        if not self.tolerance.is_zero:
+            out["tolerance"] = self.tolerance.to_mapping()
+        return out
+
+
+_RATIO_OPERANDS = ("part", "whole", "share")
+
+
+@rule_kind
+@dataclass(frozen=True, kw_only=True)
+class RateRule(Rule):
+    """A rate per day, week, month, quarter or year agrees with a total over a period.
+
+    "About 12 a month" and a total for 2024 agree when the total is within 12 months of
+    the rate: the rate's interval times the length of the total's period in ``per`` units
+    (whole calendar months where the period is made of them; see ``Period.length_in``).
+    """
+
+    KIND: ClassVar[str] = "rate"
+    FIELDS: ClassVar[tuple[str, ...]] = ("rate", "total", "per", "tolerance")
+
+    rate: Ref
+    total: Ref
+    per: str
+    tolerance: Tolerance = NO_TOLERANCE
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        r.required("per")
+        return cls(
+            **common,
+            rate=r.ref(r.required("rate"), "rate"),
+            total=r.ref(r.required("total"), "total"),
+            per=r.text("per", None, PERIOD_UNITS) or "",
+            tolerance=r.tolerance(),
+        )
+
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.rate, self.total)
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rate": self.rate.to_yaml(),
+            "total": self.total.to_yaml(),
+            "per": self.per,
+        }
+        if not self.tolerance.is_zero:
+            out["tolerance"] = self.tolerance.to_mapping()
+        return out
+
+
+CHANGE_MEASURES = ("percent", "absolute")
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """Figures of ``metric`` report the change in ``of`` from the previous period:
+    ``as_: absolute`` (of_t - of_t-1) or ``as_: percent`` ((of_t - of_t-1) / of_t-1 x 100)."""
+
+    metric: str
+    of: str
+    as_: str
+
+    def to_yaml(self) -> dict[str, Any]:
+        return {"metric": self.metric, "of": self.of, "as": self.as_}
+
+
+@rule_kind
+@dataclass(frozen=True, kw_only=True)
+class SeriesRule(Rule):
+    """A series over periods: figures that agree on everything but the period, in order.
+
+    ``cumulative: true``: a running total never falls from one period to the next.
+    ``change``: figures of one metric are the change in another from the previous period.
+    With ``change``, ``cumulative`` applies to the ``of`` metric (changes may fall).
+    ``figures`` narrows the rows the rule reads.
+    """
+
+    KIND: ClassVar[str] = "series"
+    FIELDS: ClassVar[tuple[str, ...]] = ("figures", "cumulative", "change", "tolerance")
+
+    figures: Selector | None = None
+    cumulative: bool = False
+    change: SeriesChange | None = None
+    tolerance: Tolerance = NO_TOLERANCE
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        cumulative = r.m.get("cumulative", False)
+        if not isinstance(cumulative, bool):
+            raise r.error(f"`cumulative` must be true or false, not {cumulative!r}", "cumulative")
+        change = _series_change(r) if r.m.get("change") is not None else None
+        if not cumulative and change is None:
+            raise r.error(
+                "a series rule needs something to check",
+                None,
+                "add `cumulative: true`, `change: {metric: ..., of: ..., as: percent}`, or both",
+                slug="missing-field",
+            )
+        return cls(
+            **common,
+            figures=r.optional_selector("figures"),
+            cumulative=cumulative,
+            change=change,
+            tolerance=r.tolerance(),
+        )
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.figures is not None:
+            out["figures"] = self.figures.to_yaml()
+        if self.cumulative:
+            out["cumulative"] = True
+        if self.change is not None:
+            out["change"] = self.change.to_yaml()
+        if not self.tolerance.is_zero:
+            out["tolerance"] = self.tolerance.to_mapping()
+        return out
+
+
+def _column_value(r: RuleReader, key: str, over: str) -> str:
+    """A value of the ``over`` column (a number is read as its text)."""
+    v = r.required(key)
+    if isinstance(v, bool) or not isinstance(v, str | int) or (isinstance(v, str) and not v):
+        raise r.error(
+            f"with `over: {over}`, `{key}` must be a value of the {over!r} column, not {v!r}",
+            key,
+            "drop `over` to name figures by id or selector instead",
+        )
+    return str(v)
+
+
+def _series_change(r: RuleReader) -> SeriesChange:
+    v = r.m["change"]
+    example = "e.g. change: {metric: cases_change, of: cases, as: percent}"
+    if not isinstance(v, dict):
+        raise r.error(f"`change` must be a mapping, not {v!r}", "change", example)
+    for key in v:
+        if key not in ("metric", "of", "as"):
+            raise r.error(f"unknown field `change.{key}`", "change", example, slug="unknown-field")
+    texts: dict[str, str] = {}
+    for key in ("metric", "of", "as"):
+        item = v.get(key)
+        if item is None:
+            raise r.error(f"missing field `change.{key}`", "change", example, slug="missing-field")
+        if not isinstance(item, str) or not item.strip():
+            raise r.error(f"`change.{key}` must be text, not {item!r}", "change", example)
+        texts[key] = item
+    if texts["as"] not in CHANGE_MEASURES:
+        raise r.error(
+            f"`change.as` is {texts['as']!r}", "change", f"use one of: {', '.join(CHANGE_MEASURES)}"
+        )
+    if texts["metric"] == texts["of"]:
+        raise r.error("`change.metric` and `change.of` must be different metrics", "change")
+    return SeriesChange(metric=texts["metric"], of=texts["of"], as_=texts["as"])
+
+
 def _refs_to_yaml(refs: tuple[Ref, ...]) -> Any:
     return refs[0].to_yaml() if len(refs) == 1 else [r.to_yaml() for r in refs]
 
@@ -378,6 +679,28 @@ class RuleReader:
                 )
             criteria.append((str(k), str(v)))
         return Selector(tuple(criteria))
+
+    def values(self, key: str) -> list[str]:
+        """A list of column values (numbers are read as their text)."""
+        v = self.m.get(key)
+        if (
+            not isinstance(v, list)
+            or not v
+            or not all(isinstance(x, str | int) and not isinstance(x, bool) for x in v)
+        ):
+            raise self.error(f"`{key}` must be a non-empty list of values", key)
+        return [str(x) for x in v]
+
+    def hierarchy(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        v = self.m.get(key)
+        if not isinstance(v, dict) or not v:
+            raise self.error(f"`{key}` must map each parent value to the list of its children", key)
+        out = []
+        for parent, children in v.items():
+            if not isinstance(children, list) or not children:
+                raise self.error(f"`{key}`: {parent!r} needs a non-empty list of children", key)
+            out.append((str(parent), tuple(str(c) for c in children)))
+        return tuple(out)
 
     def optional_selector(self, key: str) -> Selector | None:
         return self.selector(self.m[key], key) if self.m.get(key) is not None else None

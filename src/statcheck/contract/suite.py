@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from statcheck.contract.mapping import TableMapping, read_mapping
 from statcheck.contract.rules import Rule, RuleReader, read_rule
 from statcheck.contract.yamlio import Mapping, dump_yaml, load_yaml
 from statcheck.errors import Location, SuiteError
 from statcheck.model.figure import SourceKind
 
-TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "rules")
+TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "table", "rules")
 DEFAULT_PRIMARY = (SourceKind.OFFICIAL,)
 
 
@@ -37,6 +38,7 @@ class Suite:
     description: str | None = None
     drops: tuple[str, ...] = ()
     primary_sources: tuple[SourceKind, ...] = DEFAULT_PRIMARY
+    table: TableMapping | None = None  # how to read a publisher's own table as figures
     file: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
 
@@ -54,6 +56,8 @@ class Suite:
             out["drops"] = list(self.drops)
         if self.primary_sources != DEFAULT_PRIMARY:
             out["primary_sources"] = [k.value for k in self.primary_sources]
+        if self.table is not None:
+            out["table"] = self.table.to_mapping()
         out["rules"] = [r.to_mapping() for r in self.rules]
         return out
 
@@ -98,6 +102,7 @@ def load_suite(path: str | Path) -> Suite:
         description=suite.description,
         drops=suite.drops,
         primary_sources=suite.primary_sources,
+        table=suite.table,
         file=str(p),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
@@ -164,6 +169,9 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         description=description if isinstance(description, str) else None,
         drops=tuple(drops),
         primary_sources=primary,
+        table=read_mapping(data["table"], file, data.line_of("table"))
+        if data.get("table") is not None
+        else None,
         file=file,
     )
 

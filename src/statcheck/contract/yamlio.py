@@ -19,8 +19,10 @@ MAX_NODES = 100_000
 class Mapping(dict[str, Any]):
     """A YAML mapping that knows its line and the line of each key (1-based)."""
 
-    line: int | None = None
-    key_lines: dict[str, int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line: int | None = None
+        self.key_lines: dict[str, int] = {}
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.line)

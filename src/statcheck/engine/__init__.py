@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from statcheck.contract.mapping import TableMapping
 from statcheck.contract.suite import Suite
 from statcheck.drops.manifest import Drop, read_drop
 from statcheck.drops.reader import BACKENDS, read_text_table
 from statcheck.engine.context import Context
+from statcheck.engine.mapping import apply_mapping
 from statcheck.engine.native import as_text_frame
 from statcheck.engine.rules import run_rule
 from statcheck.engine.table import normalise_figures, normalise_sources
@@ -53,7 +55,7 @@ def validate_drop(folder: str | Path, suite: Suite, backend: str = "polars") -> 
     try:
         drop = read_drop(folder)
         drop_info = drop.to_report()
-        figures, sources = _read(drop, backend)
+        figures, sources = _read(drop, backend, suite.table)
         return _check(figures, sources, suite, drop_info)
     except StatcheckError as exc:
         return Report(
@@ -68,7 +70,7 @@ def validate_drop(folder: str | Path, suite: Suite, backend: str = "polars") -> 
         return Report(suite=_suite_info(suite), drop=drop_info, results=(), errors=(entry,))
 
 
-def _read(drop: Drop, backend: str) -> tuple[Any, Any]:
+def _read(drop: Drop, backend: str, mapping: TableMapping | None) -> tuple[Any, Any]:
     if backend not in BACKENDS:
         raise DataError(
             f"unknown engine {backend!r}",
@@ -78,14 +80,18 @@ def _read(drop: Drop, backend: str) -> tuple[Any, Any]:
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file
     fig_path = drop.folder / fig_spec.path
-    figures = normalise_figures(
-        read_text_table(fig_path, fig_spec, backend), str(fig_path), fig_spec.decimal
-    )
+    raw = read_text_table(fig_path, fig_spec, backend)
+    mapped_source = None
+    if mapping is not None:
+        raw, mapped_source = apply_mapping(raw, mapping, str(fig_path))
+    figures = normalise_figures(raw, str(fig_path), fig_spec.decimal)
     src_spec = drop.file("sources")
     sources = None
     if src_spec is not None:
         src_path = drop.folder / src_spec.path
         sources = normalise_sources(read_text_table(src_path, src_spec, backend), str(src_path))
+    elif mapped_source is not None:
+        sources = normalise_sources(mapped_source, "the suite's table mapping")
     return figures, sources
 
 

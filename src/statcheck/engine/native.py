@@ -38,10 +38,21 @@ def extract_groups(
     raise NotImplementedError(f"no regex extraction for {impl}")  # pragma: no cover
 
 
+NUMERIC_COLUMNS = ("value", "precision", "scale")
+
+
 def as_text_frame(native: Any) -> nw.DataFrame[Any]:
-    """A frame from a pipeline, every column as text (numbers print as Python prints them)."""
+    """A frame from a pipeline: text columns stay text, numbers in value, precision and
+    scale stay numbers (exact unless a precision says otherwise); the rest becomes text."""
     frame: nw.DataFrame[Any] = nw.from_native(native, eager_only=True)
-    return frame.with_columns([nw.col(c).cast(nw.String) for c in frame.columns])
+    schema = frame.schema
+    return frame.with_columns(
+        [
+            nw.col(c).cast(nw.String)
+            for c in frame.columns
+            if not (c in NUMERIC_COLUMNS and schema[c].is_numeric())
+        ]
+    )
 
 
 def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -> nw.DataFrame[Any]:

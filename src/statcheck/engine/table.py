@@ -11,6 +11,8 @@ metric, unit              what is counted, and in what
 value                     the number (float), sign and scale applied
 qualifier                 exact, about, nearly, more_than, at_least, ...
 precision                 rounding unit (explicit, or inferred from the text)
+scale                     multiplier of a table printed in thousands etc. (value and
+                          precision are in printed units; both are multiplied)
 low, high                 the interval the figure stands for
 percent                   the printed value carried a % sign
 period_start, period_end  inclusive dates
@@ -59,12 +61,14 @@ FIGURE_OPTIONAL = (
     "published_at",
     "status",
     "note",
+    "scale",
 )
 FIGURE_DERIVED = ("low", "high", "percent", "_row")
 SOURCE_REQUIRED = ("source_id", "name", "kind")
 SOURCE_OPTIONAL = ("url", "note")
 PERCENT_UNITS = ("percent", "%", "pct", "percentage")
 MAX_EXAMPLES = 5
+_NUMBER = r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$"
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,13 @@ def _prepare(
             location=Location(file=file),
             hint=hint,
         )
-    frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
-    frame = frame.with_columns([_blank_to_null(c) for c in raw.columns])
+    if "_source_row" in raw.columns:  # rows melted from a publisher's table keep their row
+        frame = raw.rename({"_source_row": "_row"})
+    else:
+        frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
+    schema = raw.schema
+    text = [c for c in raw.columns if c != "_source_row" and not schema[c].is_numeric()]
+    frame = frame.with_columns([_blank_to_null(c) for c in text])
     for c in required:
         _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
     return frame
@@ -155,7 +164,7 @@ def normalise_figures(
     for c in ("cites", "note", "published_at"):
         if c not in frame.columns:
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
-    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED)
+    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED) | {"_source_row"}
     dims = tuple(c for c in columns if c not in known)
     return FigureTable(frame=frame, dimensions=dims, file=file)
 
@@ -163,6 +172,38 @@ def normalise_figures(
 def _parse_values(
     frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
 ) -> nw.DataFrame[Any]:
+    if frame.schema["value"].is_numeric():
+        frame = _numeric_values(frame, file)
+    else:
+        frame = _read_printed_values(frame, file, decimal_mark)
+    return _qualify(frame, file)
+
+
+def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+    """Numbers handed over as numbers (a pipeline's frame): nothing printed to infer a
+    precision from, so they are exact unless a precision column says otherwise."""
+    _problem(
+        frame,
+        ~nw.col("value").cast(nw.Float64).is_finite(),
+        "value",
+        "value is not a finite number",
+        "not-finite",
+        file,
+    )
+    return frame.with_columns(
+        nw.col("value").cast(nw.Float64).alias("_value"),
+        nw.lit(0.0).alias("_inferred_precision"),
+        nw.lit(Qualifier.EXACT.value).alias("_stated_qualifier"),
+        nw.lit(None, dtype=nw.String).alias("_v_qual"),
+        nw.lit(False).alias("percent"),
+        nw.col("value").cast(nw.String).alias("value_text"),
+    )
+
+
+def _read_printed_values(
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
+) -> nw.DataFrame[Any]:
+    """Values as printed: the grammar of statcheck.model.value, run over the column."""
     text = nw.col("value").str.to_lowercase()
     text = text.str.replace_all(f"[{MINUS_SIGNS}]", "-").str.replace_all(
         f"[{GROUP_SPACES}\\s]+", " "
@@ -220,6 +261,12 @@ def _parse_values(
         "not-finite",
         file,
     )
+    return frame.with_columns(nw.col("value").alias("value_text"))
+
+
+def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+    """Qualifier, precision and scale columns applied: each figure's interval (low, high)."""
+    qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
     # The qualifier column, when there is one, must be a known word that agrees with the text.
     if "qualifier" in frame.columns:
         given = nw.col("qualifier").str.to_lowercase().str.replace_all("[_\\s]+", " ")
@@ -260,28 +307,27 @@ def _parse_values(
         qualifier = nw.col("_stated_qualifier")
     frame = frame.with_columns(qualifier.alias("_qualifier"))
     if "precision" in frame.columns:
-        frame = frame.with_columns(
-            nw.col("precision")
-            .str.replace_all(r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$", "ok")
-            .alias("_pcheck")
-        )
-        _problem(
-            frame,
-            ~nw.col("precision").is_null() & (nw.col("_pcheck") != "ok"),
-            "precision",
-            "precision is not a non-negative number",
-            "bad-precision",
-            file,
-            "write the rounding unit, e.g. 1, 0.1 or 1000",
+        given_precision = _number_column(
+            frame, "precision", "a rounding unit >= 0, e.g. 1, 0.1 or 1000", file
         )
         precision = (
-            nw.when(~nw.col("precision").is_null())
-            .then(nw.col("precision").cast(nw.Float64))
+            nw.when(~given_precision.is_null())
+            .then(given_precision)
             .otherwise(nw.col("_inferred_precision"))
         )
     else:
         precision = nw.col("_inferred_precision")
     frame = frame.with_columns(precision.alias("_precision"))
+    if "scale" in frame.columns:
+        # Printed in thousands (scale 1000): value and precision are in printed units.
+        factor = _number_column(
+            frame, "scale", "a multiplier, e.g. 1000 for a table in thousands", file
+        ).fill_null(1.0)
+        _problem(frame, factor <= 0, "scale", "scale is not a positive number", "bad-scale", file)
+        frame = frame.with_columns(
+            (nw.col("_value") * factor).alias("_value"),
+            (nw.col("_precision") * factor).alias("_precision"),
+        )
     lo = {q.value: b[0] for q, b in QUALIFIER_BOUNDS.items()}
     hi = {q.value: b[1] for q, b in QUALIFIER_BOUNDS.items()}
     lo_f = nw.col("_qualifier").replace_strict(lo, return_dtype=nw.Float64)
@@ -298,7 +344,6 @@ def _parse_values(
         .otherwise(hi_f)
     )
     frame = frame.with_columns(
-        nw.col("value").alias("value_text"),
         nw.col("_value").alias("value"),
         nw.col("_qualifier").alias("qualifier"),
         nw.col("_precision").alias("precision"),
@@ -317,10 +362,29 @@ def _parse_values(
         [
             c
             for c in frame.columns
-            if c.startswith(("_v", "_given", "_stated", "_inferred", "_pcheck"))
+            if c.startswith(("_v", "_given", "_stated", "_inferred"))
             or c in ("_value", "_qualifier", "_precision")
         ]
     )
+
+
+def _number_column(frame: nw.DataFrame[Any], name: str, what: str, file: str | None) -> nw.Expr:
+    """A numeric column, given as numbers or as text; anything else is an error."""
+    if frame.schema[name].is_numeric():
+        number = nw.col(name).cast(nw.Float64)
+    else:
+        bad = ~nw.col(name).is_null() & (nw.col(name).str.replace_all(_NUMBER, "ok") != "ok")
+        _problem(frame, bad, name, f"{name} is not {what}", f"bad-{name}", file)
+        number = nw.col(name).cast(nw.Float64)
+    _problem(
+        frame,
+        ~number.is_null() & ~((number >= 0) & number.is_finite()),
+        name,
+        f"{name} is not {what}",
+        f"bad-{name}",
+        file,
+    )
+    return number
 
 
 def _date_map(frame: nw.DataFrame[Any], column: str, file: str | None) -> dict[str, date]:

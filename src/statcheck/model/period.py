@@ -17,6 +17,17 @@ from datetime import date, timedelta
 
 from statcheck.errors import PeriodParseError
 
+# The units a rate can be given per, and their lengths (see ``Period.length_in``).
+PERIOD_UNITS = ("day", "week", "month", "quarter", "year")
+_MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
+_MEAN_DAYS_IN = {
+    "day": 1.0,
+    "week": 7.0,
+    "month": 365.25 / 12,
+    "quarter": 365.25 / 4,
+    "year": 365.25,
+}
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -34,6 +45,27 @@ class Period:
     def days(self) -> int:
         """Length in days, both ends included."""
         return (self.end - self.start).days + 1
+
+    def length_in(self, unit: str) -> float:
+        """The length of the period in ``unit``: day, week, month, quarter or year.
+
+        A period of whole calendar months (it starts on a 1st and ends on a month's last
+        day) counts its months: ``2024`` is 12 months, 4 quarters, 1 year; Jan–Oct 2024 is
+        10 months. Any other period, and weeks and days always, count days: a month is
+        365.25 / 12 days, a quarter 365.25 / 4, a year 365.25, a week 7.
+        """
+        if unit not in PERIOD_UNITS:
+            raise ValueError(f"unknown period unit {unit!r}; use one of: {', '.join(PERIOD_UNITS)}")
+        months = self._whole_months()
+        if unit in _MONTHS_IN and months is not None:
+            return months / _MONTHS_IN[unit]
+        return self.days / _MEAN_DAYS_IN[unit]
+
+    def _whole_months(self) -> int | None:
+        s, e = self.start, self.end
+        if s.day != 1 or e.day != calendar.monthrange(e.year, e.month)[1]:
+            return None
+        return (e.year - s.year) * 12 + e.month - s.month + 1
 
     def contains(self, other: Period) -> bool:
         return self.start <= other.start and other.end <= self.end

@@ -73,4 +73,12 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
 
 
 # Register the implementations.
-from statcheck.engine.rules import attribution, compare, period, sum  # noqa: E402, F401
+from statcheck.engine.rules import (  # noqa: E402, F401
+    attribution,
+    compare,
+    period,
+    rate,
+    ratio,
+    series,
+    sum,
+)

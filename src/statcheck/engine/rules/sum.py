@@ -5,6 +5,7 @@ from __future__ import annotations
 from statcheck.contract.rules import Rule, SumRule
 from statcheck.engine.context import Context
 from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.engine.rules.sum_table import check_sum_table
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
 from statcheck.model.period import coverage
@@ -14,6 +15,11 @@ from statcheck.report import Finding, RuleResult, Status
 @implements("sum")
 def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, SumRule)
+    if rule.over is not None:
+        return check_sum_table(rule, ctx)
+    if rule.constant is not None:
+        return _check_constant(rule, ctx, rule.constant)
+    assert rule.total is not None
     total = ctx.resolve(rule.total)
     parts, absent = ctx.resolve_many(rule.parts)
     if total is None or (absent and rule.missing == "undetermined"):
@@ -65,6 +71,30 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
         )
     status = Status.FAIL if findings else Status.PASS
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+
+
+def _check_constant(rule: SumRule, ctx: Context, constant: float) -> RuleResult:
+    """Parts that must add up to a known number (shares of one whole: 100)."""
+    parts, absent = ctx.resolve_many(rule.parts)
+    if absent and rule.missing == "undetermined":
+        return undetermined(rule, tuple(f.figure_id for f in parts), absent, "The sum")
+    expected = Interval.total(f.interval for f in parts)
+    gap = expected.gap(Interval.point(constant))
+    allowed = rule.tolerance.amount(expected)
+    if gap <= allowed:
+        return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+    finding = Finding(
+        "sum-mismatch",
+        tuple(f.figure_id for f in parts),
+        f"{explain.join([explain.figure(f) for f in parts])} should add up to {format_number(constant)}, but they add "
+        f"up to {explain.amount(sum(f.reported.value for f in parts), expected)}, {format_number(gap)} away even "
+        f"allowing for their rounding.",
+        reported=Interval.point(constant),
+        expected=expected,
+        gap=gap,
+        tolerance=allowed,
+    )
+    return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
 
 
 def _period_problem(rule: SumRule, total: Figure, parts: list[Figure]) -> str | None:

@@ -1,0 +1,235 @@
+"""How to read a publisher's own table as figures: declared in a suite's ``table:`` section.
+
+Publishers rarely print the canonical long table. A mapping says where the period is,
+which columns are dimensions, and either which single column holds the value (a long
+table) or which columns are each a series (a wide table, melted into one figure per row
+and column). Each series has its metric, unit, scale (a table in thousands has scale
+1000) and precision (in printed units). Every figure gets the mapping's source, and an id
+made from metric, dimensions and period. An empty cell is no figure.
+
+    table:
+      source: {source_id: bls, name: US Bureau of Labor Statistics, kind: official}
+      period: {year: year}                  # year | date | month | quarter | label
+      series:
+        labor_force: {unit: persons, scale: 1000, precision: 1}
+        population_percent: {metric: participation_rate, unit: percent}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from statcheck.contract.yamlio import Mapping
+from statcheck.errors import Location, SuiteError
+from statcheck.model.figure import SourceKind
+
+PERIOD_KINDS = ("year", "date", "month", "quarter", "label")
+# Names a dimension cannot take: they are the figure table's own columns.
+RESERVED = (
+    "figure_id", "metric", "value", "unit", "qualifier", "precision", "scale", "period",
+    "period_start", "period_end", "source_id", "cites", "published_at", "status", "note",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    column: str
+    metric: str
+    unit: str
+    scale: float = 1.0
+    precision: float | None = None
+    qualifier: str | None = None
+
+    def to_mapping(self, defaults: TableMapping) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.metric != self.column:
+            out["metric"] = self.metric
+        out["unit"] = self.unit
+        if self.scale != 1.0:
+            out["scale"] = self.scale
+        if self.precision is not None:
+            out["precision"] = self.precision
+        if self.qualifier:
+            out["qualifier"] = self.qualifier
+        return out
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    source_id: str
+    name: str
+    kind: SourceKind
+    url: str | None = None
+
+    def to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source_id": self.source_id,
+            "name": self.name,
+            "kind": self.kind.value,
+        }
+        if self.url:
+            out["url"] = self.url
+        return out
+
+
+@dataclass(frozen=True)
+class TableMapping:
+    source: SourceSpec
+    period_kind: str
+    period_column: str
+    series: tuple[SeriesSpec, ...] = ()
+    value: str | None = None  # the value column of a long table
+    metric: str | None = None
+    unit: str | None = None
+    scale: float = 1.0
+    precision: float | None = None
+    dimensions: tuple[tuple[str, str], ...] = ()  # (figure column, publisher's column)
+
+    def to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source.to_mapping(),
+            "period": {self.period_kind: self.period_column},
+        }
+        if self.dimensions:
+            out["dimensions"] = dict(self.dimensions)
+        if self.series:
+            out["series"] = {s.column: s.to_mapping(self) for s in self.series}
+        else:
+            out["value"] = self.value
+            out["metric"] = self.metric
+            out["unit"] = self.unit
+            if self.scale != 1.0:
+                out["scale"] = self.scale
+            if self.precision is not None:
+                out["precision"] = self.precision
+        return out
+
+    @property
+    def source_columns(self) -> list[str]:
+        """The publisher's columns the mapping reads."""
+        cols = [self.period_column, *(c for _, c in self.dimensions)]
+        cols += [s.column for s in self.series] if self.series else [self.value or ""]
+        return cols
+
+
+LONG_FIELDS = ("source", "period", "dimensions", "value", "metric", "unit", "scale", "precision")
+WIDE_FIELDS = ("source", "period", "dimensions", "series")
+SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
+
+
+def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
+    def err(
+        message: str, where: Mapping | None = None, key: str | None = None, hint: str | None = None
+    ) -> SuiteError:
+        at = (
+            where.line_of(key)
+            if (where is not None and key)
+            else (where.line if where is not None else line)
+        )
+        return SuiteError(
+            f"table: {message}",
+            slug="invalid-table-mapping",
+            location=Location(file=file, line=at),
+            hint=hint,
+        )
+
+    if not isinstance(m, Mapping):
+        raise err("must be a mapping with source, period and value or series")
+    wide = "series" in m
+    allowed = WIDE_FIELDS if wide else LONG_FIELDS
+    for key in m:
+        if key not in allowed:
+            raise err(
+                f"unknown field {key!r}",
+                m,
+                key,
+                f"a {'wide' if wide else 'long'} table has: {', '.join(allowed)}",
+            )
+    src = m.get("source")
+    if not isinstance(src, Mapping) or not all(
+        isinstance(src.get(k), str) for k in ("source_id", "name", "kind")
+    ):
+        raise err("`source` needs source_id, name and kind", m, "source")
+    try:
+        kind = SourceKind(src["kind"])
+    except ValueError:
+        raise err(
+            f"source kind {src['kind']!r}",
+            m,
+            "source",
+            f"use one of: {', '.join(k.value for k in SourceKind)}",
+        ) from None
+    source = SourceSpec(src["source_id"], src["name"], kind, src.get("url"))
+    period = m.get("period")
+    if not isinstance(period, Mapping) or len(period) != 1:
+        raise err(
+            "`period` must be one of {year: COLUMN}, {date: ...}, {month: ...}, {quarter: ...}, {label: ...}",
+            m,
+            "period",
+        )
+    [(pkind, pcol)] = period.items()
+    if pkind not in PERIOD_KINDS or not isinstance(pcol, str):
+        raise err(f"period kind {pkind!r}", m, "period", f"use one of: {', '.join(PERIOD_KINDS)}")
+    dims_raw = m.get("dimensions") or {}
+    if not isinstance(dims_raw, dict) or not all(isinstance(v, str) for v in dims_raw.values()):
+        raise err("`dimensions` maps a figure column to the publisher's column", m, "dimensions")
+    for name in dims_raw:
+        if name in RESERVED:
+            raise err(
+                f"dimension {name!r} would replace the figure column of that name", m, "dimensions"
+            )
+    dims = tuple((str(k), v) for k, v in dims_raw.items())
+
+    def number(where: Mapping, key: str, default: float | None) -> float | None:
+        v = where.get(key, default)
+        if v is None:
+            return None
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or v < 0
+            or (key == "scale" and v == 0)
+        ):
+            raise err(f"{key} must be a positive number, not {v!r}", where, key)
+        return float(v)
+
+    if wide:
+        series_raw = m["series"]
+        if not isinstance(series_raw, Mapping) or not series_raw:
+            raise err(
+                "`series` maps each value column to its metric, unit, scale and precision",
+                m,
+                "series",
+            )
+        series = []
+        for col, spec in series_raw.items():
+            spec = spec if spec is not None else Mapping()
+            if not isinstance(spec, Mapping):
+                raise err(f"series {col!r} must be a mapping", series_raw, col)
+            for key in spec:
+                if key not in SERIES_FIELDS:
+                    raise err(
+                        f"series {col!r}: unknown field {key!r}",
+                        spec,
+                        key,
+                        f"a series has: {', '.join(SERIES_FIELDS)}",
+                    )
+            unit = spec.get("unit")
+            if not isinstance(unit, str):
+                raise err(f"series {col!r} needs a unit", series_raw, col)
+            series.append(
+                SeriesSpec(
+                    column=col, metric=str(spec.get("metric", col)), unit=unit,
+                    scale=number(spec, "scale", 1.0) or 1.0, precision=number(spec, "precision", None),
+                    qualifier=spec.get("qualifier"),
+                )
+            )  # fmt: skip
+        return TableMapping(source, pkind, pcol, series=tuple(series), dimensions=dims)
+    for key in ("value", "metric", "unit"):
+        if not isinstance(m.get(key), str):
+            raise err(f"a long table needs `{key}` (or use `series:` for a wide one)", m, None)
+    return TableMapping(
+        source, pkind, pcol, value=m["value"], metric=m["metric"], unit=m["unit"],
+        scale=number(m, "scale", 1.0) or 1.0, precision=number(m, "precision", None), dimensions=dims,
+    )  # fmt: skip

@@ -1,0 +1,45 @@
+"""Interval arithmetic on columns: the vectorized twin of ``statcheck.model.interval``.
+
+Each interval is a pair of low/high expressions. The operations give the same floats as
+the model's ``Interval`` methods (same operations in the same order), so a table-wide
+rule can find its failing rows here and explain them with the model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import narwhals as nw
+
+Bounds = tuple[nw.Expr, nw.Expr]
+
+
+def contains_zero(iv: Bounds) -> nw.Expr:
+    low, high = iv
+    return (low <= 0) & (high >= 0)
+
+
+def divide(numerator: Bounds, denominator: Bounds) -> Bounds:
+    """Every ratio x/y for x in the numerator and y in the denominator, like
+    ``Interval.__truediv__``. Rows whose denominator holds 0 must be filtered out first."""
+    quotients = [_quotient(a, b) for a in numerator for b in denominator]
+    return nw.min_horizontal(*quotients), nw.max_horizontal(*quotients)
+
+
+def _quotient(a: nw.Expr, b: nw.Expr) -> nw.Expr:
+    # inf / inf is NaN in IEEE arithmetic; the model reads it as an infinity of the
+    # quotient's sign, the limit the interval bound stands for.
+    both_infinite = ~a.is_finite() & ~b.is_finite()
+    signed = nw.when((a > 0) == (b > 0)).then(nw.lit(math.inf)).otherwise(nw.lit(-math.inf))
+    return nw.when(both_infinite).then(signed).otherwise(a / b)
+
+
+def scale(iv: Bounds, k: float | nw.Expr) -> Bounds:
+    """Multiply by a positive constant (or a column of positive constants)."""
+    low, high = iv
+    return low * k, high * k
+
+
+def gap(a: Bounds, b: Bounds) -> nw.Expr:
+    """Distance between the intervals, 0 when they overlap (``Interval.gap``)."""
+    return nw.max_horizontal(nw.lit(0.0), a[0] - b[1], b[0] - a[1])

@@ -1,0 +1,48 @@
+"""rate: a rate per period agrees with a total over a period of another length.
+
+"About 12 a month" and a total for 2024 agree when the total is within what 12 months
+of the rate can add up to: the rate's interval times the length of the total's period
+in the rate's unit (``Period.length_in``: whole calendar months where it is made of them).
+"""
+
+from __future__ import annotations
+
+from statcheck.contract.rules import RateRule, Rule
+from statcheck.engine.context import Context
+from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.model.interval import format_number
+from statcheck.report import Finding, RuleResult, Status
+
+
+@implements("rate")
+def check_rate(rule: Rule, ctx: Context) -> RuleResult:
+    assert isinstance(rule, RateRule)
+    rate = ctx.resolve(rule.rate)
+    total = ctx.resolve(rule.total)
+    if rate is None or total is None:
+        missing = [str(ref) for ref, f in ((rule.rate, rate), (rule.total, total)) if f is None]
+        present = tuple(f.figure_id for f in (rate, total) if f is not None)
+        return undetermined(rule, present, missing, "The rate")
+    units = total.period.length_in(rule.per)
+    expected = rate.interval.scale(units)
+    reported = total.interval
+    gap = reported.gap(expected)
+    allowed = rule.tolerance.amount(expected)
+    if gap <= allowed:
+        return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+    count = f"{format_number(round(units, 2))} {rule.per}{'' if units == 1 else 's'}"
+    finding = Finding(
+        "rate-mismatch",
+        (total.figure_id, rate.figure_id),
+        f"{rate.figure_id} ({explain.as_reported(rate)} a {rule.per}, {rate.period.describe()}) "
+        f"over the {count} of {total.period.describe()} "
+        f"comes to {explain.amount(rate.reported.value * units, expected)}, but "
+        f"{explain.figure(total)} is {format_number(gap)} away from that"
+        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
+        + ".",
+        reported=reported,
+        expected=expected,
+        gap=gap,
+        tolerance=allowed,
+    )
+    return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)

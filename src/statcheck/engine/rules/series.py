@@ -1,0 +1,209 @@
+"""series: figures over consecutive periods, checked against their predecessors.
+
+A series is a group of figures that agree on everything but the period (and, for
+``change``, the metric), ordered by period. Each figure's predecessor comes from one
+``shift(1)`` over the group ordered by period, on every backend; the failing rows alone
+are turned into figures and explained.
+
+* ``cumulative``: a running total never falls: a figure whose interval lies entirely
+  below its predecessor's is a ``series-decrease``.
+* ``change``: a figure of the change metric at period t equals of_t - of_t-1
+  (``absolute``) or (of_t - of_t-1) / of_t-1 x 100 (``percent``), interval-wise
+  (``change-mismatch``). The first period has no predecessor, nor does a period whose
+  predecessor ends before the day before it starts (the period between is missing).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import narwhals as nw
+
+from statcheck.contract.rules import Rule, SeriesChange, SeriesRule
+from statcheck.engine import intervals
+from statcheck.engine.context import Context
+from statcheck.engine.groups import group_keys, with_blank_dims
+from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.model.figure import Figure
+from statcheck.model.interval import Interval, format_number
+from statcheck.report import Finding, RuleResult, Status
+
+PERIOD = ("period_start", "period_end")
+# figure_id last: two figures for the same period (in different units, say) still come
+# out in the same order on every backend.
+ORDER = [*PERIOD, "figure_id"]
+
+
+@implements("series")
+def check_series(rule: Rule, ctx: Context) -> RuleResult:
+    assert isinstance(rule, SeriesRule)
+    table = ctx.figures
+    scope = table.frame
+    if rule.figures is not None:
+        scope = scope.filter(ctx.selector_mask(rule.figures))
+        if scope.is_empty():
+            return undetermined(rule, (), [str(rule.figures)], "The series")
+    scope = with_blank_dims(scope, table.dimensions)
+    findings: list[Finding] = []
+    unchecked: list[str] = []
+    if rule.cumulative:
+        rows = scope if rule.change is None else scope.filter(nw.col("metric") == rule.change.of)
+        keys = group_keys(table, without="period")
+        pairs = _with_predecessor(rows, keys).filter(~nw.col("prev_id").is_null())
+        if pairs.is_empty():
+            unchecked.append("no series has two periods to compare")
+        falls = pairs.filter(nw.col("high") < nw.col("prev_low")).sort("figure_id")
+        ids = falls.select("figure_id", "prev_id").rows()
+        figures = ctx.figures_by_id(i for pair in ids for i in pair)
+        for fid, prev_id in ids:
+            f = _decrease(figures[fid], figures[prev_id], rule)
+            if f is not None:
+                findings.append(f)
+    if rule.change is not None:
+        found, checked = _changes(rule, rule.change, scope, ctx)
+        findings.extend(found)
+        if not checked:
+            unchecked.append(
+                f"no figure of {rule.change.metric!r} has figures of {rule.change.of!r} "
+                f"for its period and the period before"
+            )
+    if findings:
+        return RuleResult(
+            rule.id, rule.KIND, Status.FAIL, tuple(findings), description=rule.description
+        )
+    if unchecked:
+        finding = Finding(
+            "missing-figure", (), f"The series cannot be checked: {'; '.join(unchecked)}."
+        )
+        return RuleResult(
+            rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
+        )
+    return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+
+
+def _with_predecessor(rows: nw.DataFrame[Any], keys: list[str]) -> nw.DataFrame[Any]:
+    """Each row with the id, interval and end of the row before it in its group."""
+    return rows.with_columns(
+        [
+            nw.col(c).shift(1).over(*keys, order_by=ORDER).alias(f"prev_{c}")
+            for c in ("figure_id", "low", "high", "period_end")
+        ]
+    ).rename({"prev_figure_id": "prev_id"})
+
+
+def _decrease(cur: Figure, prev: Figure, rule: SeriesRule) -> Finding | None:
+    expected = Interval(prev.interval.low, math.inf)  # at least what came before
+    reported = cur.interval
+    gap = reported.gap(expected)
+    allowed = rule.tolerance.amount(expected)
+    if gap <= allowed:
+        return None
+    drop = prev.reported.value - cur.reported.value
+    return Finding(
+        "series-decrease",
+        (cur.figure_id, prev.figure_id),
+        f"{explain.figure(cur)} is below {explain.figure(prev)}, but a cumulative figure "
+        f"cannot fall: it drops by {format_number(drop)}"
+        + (f", at least {format_number(gap)} allowing for rounding" if gap != drop else "")
+        + (f", more than the tolerance of {format_number(allowed)}" if allowed else "")
+        + ".",
+        reported=reported,
+        expected=expected,
+        gap=gap,
+        tolerance=allowed,
+    )
+
+
+def _changes(
+    rule: SeriesRule, change: SeriesChange, scope: nw.DataFrame[Any], ctx: Context
+) -> tuple[list[Finding], bool]:
+    """The change findings, and whether any change figure could be checked at all."""
+    keys = group_keys(ctx.figures, without=["period", "metric"])
+    levels = _with_predecessor(scope.filter(nw.col("metric") == change.of), keys)
+    # A predecessor counts when no period lies between it and this one.
+    levels = levels.filter(
+        ~nw.col("prev_id").is_null()
+        & (nw.col("prev_period_end").dt.offset_by("1d") >= nw.col("period_start"))
+    ).select(
+        *keys,
+        *PERIOD,
+        nw.col("figure_id").alias("of_id"),
+        nw.col("low").alias("of_low"),
+        nw.col("high").alias("of_high"),
+        "prev_id",
+        "prev_low",
+        "prev_high",
+    )
+    changes = scope.filter(nw.col("metric") == change.metric).select(
+        *keys,
+        *PERIOD,
+        nw.col("figure_id").alias("change_id"),
+        nw.col("low").alias("change_low"),
+        nw.col("high").alias("change_high"),
+    )
+    pairs = changes.join(levels, on=[*keys, *PERIOD])
+    if pairs.is_empty():
+        return [], False
+    of = (nw.col("of_low"), nw.col("of_high"))
+    prev = (nw.col("prev_low"), nw.col("prev_high"))
+    reported = (nw.col("change_low"), nw.col("change_high"))
+    if change.as_ == "absolute":
+        suspects = pairs.filter(intervals.gap(reported, (of[0] - prev[1], of[1] - prev[0])) > 0)
+    else:
+        low, high = intervals.scale(intervals.divide(of, prev), 100.0)
+        zero = pairs.filter(intervals.contains_zero(prev))
+        off = pairs.filter(~intervals.contains_zero(prev)).filter(
+            intervals.gap(reported, (low - 100.0, high - 100.0)) > 0
+        )
+        suspects = nw.concat([zero, off])
+    triples = suspects.sort("change_id").select("change_id", "prev_id", "of_id").rows()
+    figures = ctx.figures_by_id(i for t in triples for i in t)
+    findings = []
+    for change_id, prev_id, of_id in triples:
+        f = _change_verdict(figures[change_id], figures[prev_id], figures[of_id], change, rule)
+        if f is not None:
+            findings.append(f)
+    return findings, True
+
+
+def _change_verdict(
+    reported_change: Figure, prev: Figure, cur: Figure, change: SeriesChange, rule: SeriesRule
+) -> Finding | None:
+    ids = (reported_change.figure_id, prev.figure_id, cur.figure_id)
+    reported = reported_change.interval
+    if change.as_ == "percent":
+        if 0 in prev.interval:
+            return Finding(
+                "zero-denominator",
+                ids,
+                f"{explain.figure(reported_change)} is given as the percentage change from "
+                f"{explain.figure(prev)}, but {explain.as_reported(prev)} can stand for 0 "
+                f"({explain.span(prev.interval)}), and a change from 0 has no percentage.",
+                reported=reported,
+            )
+        expected = (cur.interval / prev.interval).scale(100.0) - Interval.point(100.0)
+        point = (cur.reported.value / prev.reported.value - 1) * 100
+        what = "percentage change"
+    else:
+        expected = cur.interval - prev.interval
+        point = cur.reported.value - prev.reported.value
+        what = "change"
+    gap = reported.gap(expected)
+    allowed = rule.tolerance.amount(expected)
+    if gap <= allowed:
+        return None
+    return Finding(
+        "change-mismatch",
+        ids,
+        f"{explain.figure(reported_change)} should be the {what} in {change.of} from "
+        f"{explain.figure(prev)} to {explain.figure(cur)}, which is "
+        f"{explain.amount(point, expected)}, {format_number(gap)} away from what "
+        f"{explain.as_reported(reported_change)} can stand for ({explain.span(reported)})"
+        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
+        + ".",
+        reported=reported,
+        expected=expected,
+        gap=gap,
+        tolerance=allowed,
+    )

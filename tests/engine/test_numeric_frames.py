@@ -1,0 +1,49 @@
+"""Frames a pipeline hands over with numbers already numbers: exact unless a precision says
+otherwise (there is no printing to infer a precision from)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import polars as pl
+import pytest
+
+from statcheck.contract import suite_from_yaml
+from statcheck.engine import check_frames
+from statcheck.report import Status
+
+SUITE = suite_from_yaml(
+    "suite: t\nrules:\n  - id: s\n    kind: sum\n    over: region\n    total: T\n"
+)
+
+
+def frame(library: str, values: list[float], precision: list[float | None]) -> object:
+    data = {
+        "figure_id": ["t", "a", "b"], "metric": ["m"] * 3, "value": values, "unit": ["u"] * 3,
+        "period": ["2024"] * 3, "source_id": ["s"] * 3, "region": ["T", "A", "B"], "precision": precision,
+    }  # fmt: skip
+    return pl.DataFrame(data) if library == "polars" else pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("library", ["polars", "pandas"])
+def test_numbers_are_exact_by_default(library: str) -> None:
+    [f] = (
+        check_frames(frame(library, [10.0, 4.0, 6.5], [None, None, None]), SUITE)
+        .result("s")
+        .findings
+    )
+    assert f.gap == 0.5 and f.reported is not None and f.reported.low == f.reported.high == 10
+
+
+@pytest.mark.parametrize("library", ["polars", "pandas"])
+def test_a_precision_column_widens_them(library: str) -> None:
+    report = check_frames(frame(library, [10.0, 4.0, 6.5], [1.0, None, None]), SUITE)
+    assert report.result("s").status is Status.PASS
+
+
+@pytest.mark.parametrize("library", ["polars", "pandas"])
+def test_non_finite_numbers_are_refused_with_their_row(library: str) -> None:
+    from statcheck.errors import DataError
+
+    with pytest.raises(DataError) as exc:
+        check_frames(frame(library, [10.0, float("inf"), 6.5], [None, None, None]), SUITE)
+    assert exc.value.slug == "not-finite" and exc.value.location.row == 3

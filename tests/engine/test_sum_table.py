@@ -1,0 +1,154 @@
+"""sum over a whole table: totals against parts in every group, hierarchies, margins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from statcheck.contract import suite_from_yaml
+from statcheck.engine import validate_drop
+from statcheck.report import Report, Status
+from tests.conftest import MakeDrop, figure
+
+
+def run(drop: Path, rules: str, backend: str) -> Report:
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), backend=backend)
+
+
+def region_rows(year: str, total: str, parts: dict[str, str], **kw: str) -> list[dict[str, str]]:
+    period = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31"}
+    rows = [figure(f"{year}-TOTAL", total, region="TOTAL", precision="0", **period, **kw)]
+    rows += [
+        figure(f"{year}-{r}", v, region=r, precision="0", **period, **kw) for r, v in parts.items()
+    ]
+    return rows
+
+
+TOTAL_OF_OTHERS = "  - id: s\n    kind: sum\n    over: region\n    total: TOTAL\n"
+
+
+def test_every_group_is_checked_and_only_failing_ones_reported(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    rows = region_rows("2023", "10", {"N": "4", "S": "6"}) + region_rows(
+        "2024", "12", {"N": "4", "S": "7"}
+    )
+    drop = make_drop(rows, extra_columns=["region"])
+    result = run(drop, TOTAL_OF_OTHERS, backend).result("s")
+    assert result.status is Status.FAIL
+    [f] = result.findings
+    assert f.slug == "sum-mismatch"
+    assert f.figures == ("2024-TOTAL", "2024-N", "2024-S")
+    assert f.gap == 1 and f.expected is not None and f.expected.low == 11
+    assert "the total is larger" in f.explanation
+
+
+def test_rounded_parts_within_rounding_pass(make_drop: MakeDrop, backend: str) -> None:
+    # In thousands: 10 vs 4 + 7 = 11 is within 3 x 0.5 thousand; 10 vs 4 + 8 = 12 is not.
+    rows = [
+        figure("t", "10", region="TOTAL", scale="1000", precision="1"),
+        figure("n", "4", region="N", scale="1000", precision="1"),
+        figure("s", "7", region="S", scale="1000", precision="1"),
+    ]
+    assert (
+        run(make_drop(rows, extra_columns=["region", "scale"]), TOTAL_OF_OTHERS, backend)
+        .result("s")
+        .status
+        is Status.PASS
+    )
+    rows[2] = figure("s", "8", region="S", scale="1000", precision="1")
+    [f] = (
+        run(make_drop(rows, name="d2", extra_columns=["region", "scale"]), TOTAL_OF_OTHERS, backend)
+        .result("s")
+        .findings
+    )
+    assert (
+        f.gap == 500
+        and f.reported is not None
+        and (f.reported.low, f.reported.high) == (9_500, 10_500)
+    )
+
+
+def test_listed_parts_missing_are_undetermined_or_zero(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop(region_rows("2024", "10", {"N": "10"}), extra_columns=["region"])
+    listed = "  - id: s\n    kind: sum\n    over: region\n    total: TOTAL\n    parts: [N, S]\n"
+    result = run(drop, listed, backend).result("s")
+    assert result.status is Status.UNDETERMINED
+    assert (
+        result.findings[0].slug == "missing-figure"
+        and "only 1 of its 2 parts" in result.findings[0].explanation
+    )
+    assert run(drop, listed + "    missing: zero\n", backend).result("s").status is Status.PASS
+
+
+def test_multi_level_hierarchy_checks_every_level(make_drop: MakeDrop, backend: str) -> None:
+    rows = [
+        figure("w", "100", region="WORLD", precision="0"),
+        figure("eu", "30", region="EUROPE", precision="0"),
+        figure("as", "70", region="ASIA", precision="0"),
+        figure("fr", "10", region="FR", precision="0"),
+        figure("de", "21", region="DE", precision="0"),  # Europe's parts add to 31, not 30
+        figure("cn", "70", region="CN", precision="0"),
+    ]
+    rule = (
+        "  - id: h\n    kind: sum\n    over: region\n    hierarchy:\n"
+        "      WORLD: [EUROPE, ASIA]\n      EUROPE: [FR, DE]\n      ASIA: [CN]\n"
+    )
+    [f] = run(make_drop(rows, extra_columns=["region"]), rule, backend).result("h").findings
+    assert f.figures == ("eu", "de", "fr") and f.gap == 1
+    assert "parts add up to more" in f.explanation
+
+
+def test_cross_classified_table_both_margins(make_drop: MakeDrop, backend: str) -> None:
+    cells = {("F", "N"): "3", ("F", "S"): "4", ("M", "N"): "5", ("M", "S"): "6"}
+    rows = [figure(f"{s}{r}", v, sex=s, region=r, precision="0") for (s, r), v in cells.items()]
+    rows += [
+        figure("TN", "8", sex="ALL", region="N", precision="0"),
+        figure("TS", "10", sex="ALL", region="S", precision="0"),
+    ]
+    rows += [
+        figure("FT", "7", sex="F", region="ALL", precision="0"),
+        figure("MT", "11", sex="M", region="ALL", precision="0"),
+    ]
+    rows += [figure("TT", "18", sex="ALL", region="ALL", precision="0")]
+    drop = make_drop(rows, extra_columns=["sex", "region"])
+    margins = (
+        "  - id: by-sex\n    kind: sum\n    over: sex\n    total: ALL\n"
+        "  - id: by-region\n    kind: sum\n    over: region\n    total: ALL\n"
+    )
+    report = run(drop, margins, backend)
+    assert report.result("by-sex").status is Status.PASS  # TN = 3 + 5, TS = 4 + 6, TT = 7 + 11
+    assert report.result("by-region").status is Status.PASS  # FT = 3 + 4, MT = 5 + 6, TT = 8 + 10
+    rows[1] = figure(
+        "FS", "5", sex="F", region="S", precision="0"
+    )  # one inner cell breaks both margins
+    report = run(make_drop(rows, name="d2", extra_columns=["sex", "region"]), margins, backend)
+    assert [f.figures for f in report.result("by-sex").findings] == [("TS", "FS", "MS")]
+    assert [f.figures for f in report.result("by-region").findings] == [("FT", "FN", "FS")]
+
+
+def test_shares_sum_to_100_within_their_rounding(make_drop: MakeDrop, backend: str) -> None:
+    # 33.3 + 33.3 + 33.3 = 99.9, and each may be 0.05 higher: consistent with 100.
+    rows = [figure(k, "33.3%", unit="percent", group=k) for k in ("a", "b", "c")]
+    rule = "  - id: s\n    kind: sum\n    over: group\n    total: 100\n    parts: [a, b, c]\n"
+    assert (
+        run(make_drop(rows, extra_columns=["group"]), rule, backend).result("s").status
+        is Status.PASS
+    )
+    rows[2] = figure("c", "33.0%", unit="percent", group="c")
+    [f] = (
+        run(make_drop(rows, name="d2", extra_columns=["group"]), rule, backend).result("s").findings
+    )
+    assert round(f.gap or 0, 9) == 0.25  # 99.6 at most 99.75 vs 100
+
+
+def test_duplicated_figures_are_reported_not_merged(make_drop: MakeDrop, backend: str) -> None:
+    rows = [
+        *region_rows("2024", "10", {"N": "4", "S": "6"}),
+        figure("2024-N-again", "5", region="N", precision="0"),
+    ]
+    result = run(make_drop(rows, extra_columns=["region"]), TOTAL_OF_OTHERS, backend).result("s")
+    assert result.status is Status.UNDETERMINED
+    slugs = sorted(f.slug for f in result.findings)
+    assert slugs == ["duplicate-figure", "missing-figure"]
+    dup = next(f for f in result.findings if f.slug == "duplicate-figure")
+    assert set(dup.figures) == {"2024-N", "2024-N-again"}
