@@ -117,3 +117,79 @@ def test_real_data_reports_are_identical_on_pandas() -> None:
         a.pop("generated_at")
         b.pop("generated_at")
         assert a == b, (suite, drop)
+
+
+# --- BLS percentages against their counts (rounding-aware, GRIM-style) -------------------
+
+BLS_RATIOS = {
+    "participation-rate-is-labor-force-over-population": (
+        "labor_force",
+        "population",
+        "population_percent",
+        "participation_rate",
+    ),
+    "employment-ratio-is-employed-over-population": (
+        "employed_total",
+        "population",
+        "employed_percent",
+        "employment_population_ratio",
+    ),
+    "unemployment-rate-is-unemployed-over-labor-force": (
+        "unemployed",
+        "labor_force",
+        "unemployed_percent",
+        "unemployment_rate",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", BLS_RATIOS)
+def test_bls_percentages_unreachable_from_their_rounded_counts(rule: str) -> None:
+    part, whole, share, metric = BLS_RATIOS[rule]
+    raw = pd.read_csv(DROPS / "bls-cps-aat1-2025" / "aat1.csv", dtype=str)
+    single = raw[~raw["year"].duplicated(keep=False)]
+    p, w = single[part].astype(float), single[whole].astype(float)
+    s = single[share].astype(float)
+    half = 0.5 * 10.0 ** -single[share].str.split(".").str[1].str.len()  # printed decimals
+    low, high = (p - 0.5) / (w + 0.5) * 100, (p + 0.5) / (w - 0.5) * 100
+    off = (s + half < low) | (s - half > high)
+    expected = {f"{metric}|{y}" for y in single.loc[off, "year"]}
+    r = report("bls-cps-aat1", "bls-cps-aat1-2025")
+    mismatches = [f for f in r.result(rule).findings if f.slug == "ratio-mismatch"]
+    got = {fid for f in mismatches for fid in f.figures if fid.startswith(metric + "|")}
+    assert got == expected
+    assert r.result(rule).status is (
+        Status.FAIL if expected else Status.UNDETERMINED
+    )  # 1947 stays unchecked
+
+
+# --- JHU: five vintages of one cumulative series ---------------------------------------
+
+JHU_VINTAGES = ["2020-12-01", "2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01"]
+
+
+@pytest.mark.parametrize("vintage", JHU_VINTAGES)
+def test_jhu_cumulative_counts_that_fall(vintage: str) -> None:
+    t = pd.read_csv(
+        DROPS / f"jhu-covid-worldwide-{vintage}" / "worldwide-aggregate.csv"
+    ).sort_values("Date")
+    r = report("jhu-covid-worldwide", f"jhu-covid-worldwide-{vintage}")
+    for column, rule in [("Confirmed", "cumulative-counts-never-fall"), ("Recovered", "cumulative-recovered-never-falls"),
+                         ("Deaths", "cumulative-deaths-never-fall")]:  # fmt: skip
+        falls = t[t[column] < t[column].shift(1)]
+        expected = {f"{column.lower()}|{d}" for d in falls["Date"]}
+        got = {f.figures[0] for f in r.result(rule).findings}
+        assert got == expected, (vintage, column)
+        assert r.result(rule).status is (Status.FAIL if expected else Status.PASS)
+
+
+@pytest.mark.parametrize("vintage", JHU_VINTAGES)
+def test_jhu_increase_rate_is_the_growth_of_confirmed(vintage: str) -> None:
+    t = pd.read_csv(
+        DROPS / f"jhu-covid-worldwide-{vintage}" / "worldwide-aggregate.csv"
+    ).sort_values("Date")
+    growth = (t["Confirmed"] / t["Confirmed"].shift(1) - 1) * 100
+    printed = t["Increase rate"]
+    assert ((growth - printed).abs().dropna() < 1e-9).all()  # the data holds it exactly
+    r = report("jhu-covid-worldwide", f"jhu-covid-worldwide-{vintage}")
+    assert r.result("increase-rate-is-the-growth-of-confirmed").status is Status.PASS

@@ -36,12 +36,17 @@ class Tolerance:
         """The extra width allowed on each side of ``expected``."""
         if self.relative == 0:
             return self.absolute
-        scale = (
-            max(abs(b) for b in (expected.low, expected.high) if math.isfinite(b))
-            if any(math.isfinite(b) for b in (expected.low, expected.high))
-            else 0.0
-        )
-        return self.absolute + self.relative * scale
+        return self.absolute + self.relative * _magnitude(expected)
+
+    def allows(self, gap: float, expected: Interval) -> bool:
+        """Whether a gap is within the tolerance, ignoring the last digits of binary floating
+        point (a rate printed as 43.88379204892966 is its own quotient, to the last bit)."""
+        return gap <= self.amount(expected) + self.noise(expected)
+
+    @staticmethod
+    def noise(expected: Interval) -> float:
+        """How much of a gap near ``expected`` is floating-point noise (FLOAT_NOISE)."""
+        return FLOAT_NOISE * _magnitude(expected)
 
     def apply(self, expected: Interval) -> Interval:
         return expected.widen(self.amount(expected))
@@ -56,3 +61,12 @@ class Tolerance:
 
 
 NO_TOLERANCE = Tolerance()
+
+# Arithmetic in binary floating point is exact to about 1e-16 of the numbers involved; a
+# gap below 1e-9 of them is rounding noise of the computation, not of the figures.
+FLOAT_NOISE = 1e-9
+
+
+def _magnitude(iv: Interval) -> float:
+    finite = [abs(b) for b in (iv.low, iv.high) if math.isfinite(b)]
+    return max(finite) if finite else 0.0

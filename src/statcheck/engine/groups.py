@@ -15,6 +15,8 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.engine.table import FigureTable
+from statcheck.model.interval import format_number
+from statcheck.report import Finding
 
 IDENTITY = ("metric", "source_id", "period_start", "period_end")
 
@@ -38,3 +40,37 @@ def with_blank_dims(frame: nw.DataFrame[Any], dims: Iterable[str]) -> nw.DataFra
     a missing value on every backend (polars joins never match nulls; pandas merges do)."""
     dims = [d for d in dims if d in frame.columns]
     return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
+
+
+def split_duplicates(
+    frame: nw.DataFrame[Any], identity: list[str]
+) -> tuple[nw.DataFrame[Any], nw.DataFrame[Any]]:
+    """Rows with a unique identity, and rows that share theirs with another row.
+
+    Two figures for the same thing (1947 printed on two age bases) cannot both be the
+    total or the part of a check; combining them would invent mismatches, so table-wide
+    rules leave them out and report them (``duplicate_finding``).
+    """
+    dup = frame.select(*identity).is_duplicated()
+    return frame.filter(~dup), frame.filter(dup)
+
+
+def duplicate_finding(dupes: nw.DataFrame[Any], shown: int = 6) -> list[Finding]:
+    if dupes.is_empty():
+        return []
+    rows = dupes.sort("figure_id").select("figure_id", "value").rows()
+    listed = "; ".join(f"{fid} = {format_number(v)}" for fid, v in rows[:shown])
+    more = f"; and {len(rows) - shown} more" if len(rows) > shown else ""
+    return [
+        Finding(
+            "duplicate-figure",
+            tuple(fid for fid, _ in rows),
+            f"{len(rows)} figures share their metric, period, source and dimensions with another one "
+            f"({listed}{more}): a break in coverage or a repeated row, so they are left out of this check.",
+        )
+    ]
+
+
+def failed(findings: list[Finding]) -> bool:
+    """Whether findings include a failure, not only figures left out or missing."""
+    return any(f.slug not in ("duplicate-figure", "missing-figure") for f in findings)

@@ -28,7 +28,7 @@ def check_rate(rule: Rule, ctx: Context) -> RuleResult:
     reported = total.interval
     gap = reported.gap(expected)
     allowed = rule.tolerance.amount(expected)
-    if gap <= allowed:
+    if rule.tolerance.allows(gap, expected):
         return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
     count = f"{format_number(round(units, 2))} {rule.per}{'' if units == 1 else 's'}"
     finding = Finding(

@@ -19,7 +19,13 @@ import narwhals as nw
 from statcheck.contract.rules import RatioRule, Rule
 from statcheck.engine import intervals
 from statcheck.engine.context import SELECTOR_COLUMNS, Context
-from statcheck.engine.groups import group_keys, with_blank_dims
+from statcheck.engine.groups import (
+    duplicate_finding,
+    failed,
+    group_keys,
+    split_duplicates,
+    with_blank_dims,
+)
 from statcheck.engine.rules import explain, implements, undetermined
 from statcheck.errors import StatcheckError, SuiteError
 from statcheck.model.figure import Figure
@@ -36,7 +42,7 @@ def check_ratio(rule: Rule, ctx: Context) -> RuleResult:
     findings = _explicit(rule, ctx) if rule.over is None else _table(rule, ctx)
     if isinstance(findings, RuleResult):
         return findings
-    status = Status.FAIL if findings else Status.PASS
+    status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
 
 
@@ -68,6 +74,8 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
         frame = frame.filter(ctx.selector_mask(rule.figures))
     frame = with_blank_dims(frame, table.dimensions)
     values = dict(zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True))
+    frame = frame.filter(nw.col(column).is_in([str(v) for v in values.values()]))
+    frame, dupes = split_duplicates(frame, [*keys, column])
     rows: dict[str, nw.DataFrame[Any]] = {}
     for role, value in values.items():
         extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
@@ -106,7 +114,7 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
     suspects = nw.concat([zero, off]).sort("share_id", "part_id", "whole_id")
     triples = suspects.select("part_id", "whole_id", "share_id", "scale").rows()
     figures = ctx.figures_by_id(i for t in triples for i in t[:3])
-    findings = []
+    findings = duplicate_finding(dupes)
     for part_id, whole_id, share_id, k in triples:
         f = verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
         if f is not None:
@@ -132,7 +140,7 @@ def verdict(
     expected = (part.interval / whole.interval).scale(k)
     gap = reported.gap(expected)
     allowed = rule.tolerance.amount(expected)
-    if gap <= allowed:
+    if rule.tolerance.allows(gap, expected):
         return None
     point = part.reported.value / whole.reported.value * k
     return Finding(

@@ -23,7 +23,7 @@ import narwhals as nw
 from statcheck.contract.rules import Rule, SeriesChange, SeriesRule
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
-from statcheck.engine.groups import group_keys, with_blank_dims
+from statcheck.engine.groups import duplicate_finding, group_keys, split_duplicates, with_blank_dims
 from statcheck.engine.rules import explain, implements, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
@@ -45,6 +45,7 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
         if scope.is_empty():
             return undetermined(rule, (), [str(rule.figures)], "The series")
     scope = with_blank_dims(scope, table.dimensions)
+    scope, dupes = split_duplicates(scope, group_keys(table, without=()))
     findings: list[Finding] = []
     unchecked: list[str] = []
     if rule.cumulative:
@@ -70,7 +71,19 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
             )
     if findings:
         return RuleResult(
-            rule.id, rule.KIND, Status.FAIL, tuple(findings), description=rule.description
+            rule.id,
+            rule.KIND,
+            Status.FAIL,
+            (*findings, *duplicate_finding(dupes)),
+            description=rule.description,
+        )
+    if not dupes.is_empty():
+        return RuleResult(
+            rule.id,
+            rule.KIND,
+            Status.UNDETERMINED,
+            tuple(duplicate_finding(dupes)),
+            description=rule.description,
         )
     if unchecked:
         finding = Finding(
@@ -97,7 +110,7 @@ def _decrease(cur: Figure, prev: Figure, rule: SeriesRule) -> Finding | None:
     reported = cur.interval
     gap = reported.gap(expected)
     allowed = rule.tolerance.amount(expected)
-    if gap <= allowed:
+    if rule.tolerance.allows(gap, expected):
         return None
     drop = prev.reported.value - cur.reported.value
     return Finding(
@@ -191,7 +204,7 @@ def _change_verdict(
         what = "change"
     gap = reported.gap(expected)
     allowed = rule.tolerance.amount(expected)
-    if gap <= allowed:
+    if rule.tolerance.allows(gap, expected):
         return None
     return Finding(
         "change-mismatch",

@@ -33,7 +33,7 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     parts_text = explain.join([explain.figure(f) for f in parts]) or "no parts"
     sum_text = explain.amount(sum(f.reported.value for f in parts), expected)
     findings: list[Finding] = []
-    numeric_ok = gap <= allowed
+    numeric_ok = rule.tolerance.allows(gap, expected)
     if not numeric_ok:
         findings.append(
             Finding(
@@ -81,7 +81,7 @@ def _check_constant(rule: SumRule, ctx: Context, constant: float) -> RuleResult:
     expected = Interval.total(f.interval for f in parts)
     gap = expected.gap(Interval.point(constant))
     allowed = rule.tolerance.amount(expected)
-    if gap <= allowed:
+    if rule.tolerance.allows(gap, expected):
         return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
     finding = Finding(
         "sum-mismatch",

@@ -12,8 +12,9 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import SumRule
+from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine.context import Context
-from statcheck.engine.groups import group_keys, with_blank_dims
+from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
 from statcheck.errors import StatcheckError
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -96,11 +97,12 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         ).alias("_gap"),
         (nw.lit(absolute) + nw.lit(rel) * scale).alias("_allowed"),
     )
-    failing = checked.filter(nw.col("_gap") > nw.col("_allowed"))
+    noise = nw.lit(FLOAT_NOISE) * scale  # see contract.tolerance.FLOAT_NOISE
+    failing = checked.filter(nw.col("_gap") > nw.col("_allowed") + noise)
 
     findings = _mismatches(rule, failing, children, keys)
     findings += _incomplete(rule, incomplete, children, keys)
-    findings += _duplicates(dupes, over_col)
+    findings += duplicate_finding(dupes)
     if not failing.is_empty():
         status = Status.FAIL
     elif findings or checked.is_empty():
@@ -198,23 +200,6 @@ def _incomplete(
             )
         )
     return findings
-
-
-def _duplicates(dupes: nw.DataFrame[Any], over_col: str) -> list[Finding]:
-    if dupes.is_empty():
-        return []
-    rows = dupes.sort("figure_id").select("figure_id", "value").rows()
-    ids = tuple(fid for fid, _ in rows)
-    shown = "; ".join(f"{fid} = {format_number(v)}" for fid, v in rows[:MAX_IDS])
-    more = f"; and {len(rows) - MAX_IDS} more" if len(rows) > MAX_IDS else ""
-    return [
-        Finding(
-            "duplicate-figure",
-            ids,
-            f"{len(ids)} figures share their metric, period, source and dimensions with another one "
-            f"({shown}{more}): a break in coverage or a repeated row, so they are left out of the sum.",
-        )
-    ]
 
 
 def _list(ids: list[str]) -> str:
