@@ -556,3 +556,14 @@ def test_arbitrary_text_round_trips(
         ),
     )
     assert_round_trip(suite)
+
+
+@pytest.mark.parametrize("name", ["bls-cps-aat1", "worldbank-population", "jhu-covid-worldwide"])
+def test_bundled_real_data_suites_round_trip(name: str) -> None:
+    """Suites with a table mapping and a schema come back the same after writing."""
+    from statcheck.contract import load_suite, suite_from_yaml
+
+    suite = load_suite(Path(__file__).resolve().parents[2] / "expectations" / f"{name}.yml")
+    again = suite_from_yaml(suite.to_yaml())
+    assert again == suite
+    assert again.to_yaml() == suite.to_yaml()

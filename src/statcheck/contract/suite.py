@@ -23,11 +23,12 @@ from typing import Any
 
 from statcheck.contract.mapping import TableMapping, read_mapping
 from statcheck.contract.rules import Rule, RuleReader, read_rule
+from statcheck.contract.schema import TableSchema, read_schema
 from statcheck.contract.yamlio import Mapping, dump_yaml, load_yaml
 from statcheck.errors import Location, SuiteError
 from statcheck.model.figure import SourceKind
 
-TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "table", "rules")
+TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "table", "schema", "rules")
 DEFAULT_PRIMARY = (SourceKind.OFFICIAL,)
 
 
@@ -39,6 +40,7 @@ class Suite:
     drops: tuple[str, ...] = ()
     primary_sources: tuple[SourceKind, ...] = DEFAULT_PRIMARY
     table: TableMapping | None = None  # how to read a publisher's own table as figures
+    schema: TableSchema | None = None  # the column-level contract, compiled to pandera
     file: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
 
@@ -58,6 +60,8 @@ class Suite:
             out["primary_sources"] = [k.value for k in self.primary_sources]
         if self.table is not None:
             out["table"] = self.table.to_mapping()
+        if self.schema is not None:
+            out["schema"] = self.schema.to_mapping()
         out["rules"] = [r.to_mapping() for r in self.rules]
         return out
 
@@ -103,6 +107,7 @@ def load_suite(path: str | Path) -> Suite:
         drops=suite.drops,
         primary_sources=suite.primary_sources,
         table=suite.table,
+        schema=suite.schema,
         file=str(p),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
@@ -171,6 +176,9 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         primary_sources=primary,
         table=read_mapping(data["table"], file, data.line_of("table"))
         if data.get("table") is not None
+        else None,
+        schema=read_schema(data["schema"], file, data.line_of("schema"))
+        if data.get("schema") is not None
         else None,
         file=file,
     )

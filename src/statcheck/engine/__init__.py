@@ -19,7 +19,7 @@ from statcheck.engine.native import as_text_frame
 from statcheck.engine.rules import run_rule
 from statcheck.engine.table import normalise_figures, normalise_sources
 from statcheck.errors import DataError, ExitCode, StatcheckError
-from statcheck.report import Report
+from statcheck.report import Report, RuleResult, Status
 
 __all__ = ["BACKENDS", "check_frames", "validate_drop"]
 
@@ -109,4 +109,16 @@ def _check(figures: Any, sources: Any, suite: Suite, drop_info: dict[str, Any]) 
     ctx = Context(figures=figures, sources=sources, suite=suite)
     ctx.preload([ref for rule in suite.rules for ref in rule.refs()])
     results = tuple(run_rule(rule, ctx) for rule in suite.rules)
+    if suite.schema is not None:
+        from statcheck.engine.schema import check_schema  # imports pandera: only when asked
+
+        try:
+            schema_result = check_schema(suite.schema, figures)
+        except Exception as exc:  # as for any rule: recorded, never a crash
+            internal = not isinstance(exc, StatcheckError)
+            schema_result = RuleResult(
+                "schema", "schema", Status.ERROR, error=f"{type(exc).__name__}: {exc}",
+                error_slug="internal-error" if internal else getattr(exc, "slug", None), internal=internal,
+            )  # fmt: skip
+        results = (schema_result, *results)
     return Report(suite=_suite_info(suite), drop=drop_info, results=results)
