@@ -77,6 +77,7 @@ rules:
     kind: period
     checks: [published-after-end]
     figures: {status: final, period: 2024-01}
+    within: 2024
 
   - id: share-of-deserters
     kind: ratio

@@ -249,3 +249,17 @@ def test_rule_that_crashes_is_recorded_and_others_still_run(
     assert report.result("p").status is Status.ERROR and report.result("p").internal
     assert report.result("c").status is Status.PASS
     assert report.exit_code is ExitCode.INTERNAL
+
+
+def test_period_within(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop(
+        [
+            figure("in", "1", period_start="2024-01-01", period_end="2024-10-31"),
+            figure("out", "1", period_start="2023-12-01", period_end="2024-10-31"),
+        ]
+    )
+    result = run(
+        drop, "  - id: p\n    kind: period\n    checks: [ordered]\n    within: '2024'\n", backend
+    ).result("p")
+    assert [(f.slug, f.figures) for f in result.findings] == [("period-outside", ("out",))]
+    assert "not within 2024" in result.findings[0].explanation

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 from statcheck.contract.tolerance import NO_TOLERANCE, Tolerance
 from statcheck.contract.yamlio import Mapping
-from statcheck.errors import Location, SuiteError
+from statcheck.errors import Location, StatcheckError, SuiteError
 from statcheck.model.figure import SourceKind
 from statcheck.model.interval import Relation
-from statcheck.model.period import PERIOD_UNITS
+from statcheck.model.period import PERIOD_UNITS, parse_period
 
 # ---------------------------------------------------------------- references to figures
 
@@ -330,20 +330,30 @@ PERIOD_CHECKS = (
 @dataclass(frozen=True, kw_only=True)
 class PeriodRule(Rule):
     """Each figure's period is well formed, and a final figure was not published before
-    its period ended (that would make it a projection: mark it provisional or forecast)."""
+    its period ended (that would make it a projection: mark it provisional or forecast).
+    ``within`` (a period label) requires every figure's period to lie inside it."""
 
     KIND: ClassVar[str] = "period"
-    FIELDS: ClassVar[tuple[str, ...]] = ("checks", "figures")
+    FIELDS: ClassVar[tuple[str, ...]] = ("checks", "figures", "within")
 
     checks: tuple[str, ...] = PERIOD_CHECKS
     figures: Selector | None = None
+    within: str | None = None
 
     @classmethod
     def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        within = r.m.get("within")
+        if within is not None:
+            within = str(within)
+            try:
+                parse_period(within)
+            except StatcheckError as exc:
+                raise r.error(f"`within`: {exc.message}", "within", exc.hint) from None
         return cls(
             **common,
             checks=r.choices("checks", PERIOD_CHECKS, PERIOD_CHECKS),
             figures=r.optional_selector("figures"),
+            within=within,
         )
 
     def _fields_to_mapping(self) -> dict[str, Any]:
@@ -352,6 +362,8 @@ class PeriodRule(Rule):
             out["checks"] = list(self.checks)
         if self.figures is not None:
             out["figures"] = self.figures.to_yaml()
+        if self.within is not None:
+            out["within"] = self.within
         return out
 
 

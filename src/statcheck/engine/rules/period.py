@@ -9,6 +9,7 @@ from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.rules import implements
 from statcheck.model.figure import FigureStatus
+from statcheck.model.period import parse_period
 from statcheck.report import Finding, RuleResult, Status
 
 
@@ -41,6 +42,22 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
                     (fid,),
                     f"{fid} was published on {_d(pub)}, before its period ended on {_d(e)}, so it can only be a "
                     f"projection; mark it provisional or forecast if that is what it is.",
+                )
+            )
+    if rule.within is not None:
+        bound = parse_period(rule.within)
+        outside = scope.filter(
+            (nw.col("period_start") < nw.lit(bound.start))
+            | (nw.col("period_end") > nw.lit(bound.end))
+        )
+        for fid, s, e in (
+            outside.sort("figure_id").select("figure_id", "period_start", "period_end").rows()
+        ):
+            findings.append(
+                Finding(
+                    "period-outside",
+                    (fid,),
+                    f"{fid} covers {_d(s)} to {_d(e)}, which is not within {bound.describe()}.",
                 )
             )
     status = Status.FAIL if findings else Status.PASS
