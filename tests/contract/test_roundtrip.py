@@ -155,6 +155,7 @@ EXPECTED_EVERY_FIELD = Suite(
             id="final-figures-published-after-the-period",
             checks=("published-after-end",),
             figures=Selector((("status", "final"), ("period", "2024-01"))),
+            within="2024",
         ),
         RatioRule(
             id="share-of-deserters",
@@ -235,6 +236,7 @@ EVERY_FIELD_DICT: dict[str, Any] = {
             "kind": "period",
             "checks": ["published-after-end"],
             "figures": {"status": "final", "period": "2024-01"},
+            "within": "2024",
         },
         {
             "id": "share-of-deserters",
