@@ -203,7 +203,7 @@ def generate(n_rows: int, seed: int = SEED) -> Workload:
         .otherwise(pl.col("precision"))
         .alias("precision")
     )
-    totals_only = pl.Series([TOTAL]).repeat_by(n_groups).explode()
+    totals_only = pl.repeat(TOTAL, n_groups, eager=True)
     later = m_idx > 0
     monthly = pl.concat(
         [
@@ -245,7 +245,7 @@ def generate(n_rows: int, seed: int = SEED) -> Workload:
     avg[rate_bad] = np.round(avg[rate_bad] * 1.1, 1)
     expected["rate"] = n_bad
     k_s = np.arange(k_annual, dtype=np.int32)
-    k_regions = pl.Series([TOTAL]).repeat_by(k_annual).explode()
+    k_regions = pl.repeat(TOTAL, k_annual, eager=True)
     annual = pl.concat(
         [
             block(YEAR, year, 10.0, "cases", k_s, np.full(k_annual, -1, np.int32), k_regions),
