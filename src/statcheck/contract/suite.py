@@ -6,9 +6,11 @@ A suite file (``expectations/*.yml``)::
     description: ...
     drops: ["../fixtures/drops/*-kyivpost-desertion"]   # globs, relative to this file
     primary_sources: [official, person]  # source kinds that end a chain of citations
+    table: ...                           # optional: how to read a publisher's own table
+    schema: ...                          # optional: the column-level contract (pandera)
     rules:
       - id: ...
-        kind: sum | compare | attribution | period
+        kind: sum | compare | ratio | rate | series | attribution | period
         ...
 """
 
