@@ -3,6 +3,7 @@
 nox -s validate   # every suite in expectations/ against its drops; reports in build/reports
 nox -s tests      # the test suite
 nox -s lint       # ruff and mypy
+nox -s bench      # benchmark against a hand-written polars floor (not run by default)
 """
 
 from __future__ import annotations
@@ -41,3 +42,12 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("ruff", "check", "src", "tests", "noxfile.py")
     session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmark statcheck against a hand-written polars floor (not a test; not run by
+    default). Extra arguments go to benchmarks/bench.py, e.g. `nox -s bench -- --sizes 1e5`;
+    results in build/bench/."""
+    session.install("-e", ".", "numpy")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

@@ -223,9 +223,7 @@ def generate(n_rows: int, seed: int = SEED) -> Workload:
         ],
         rechunk=True,
     )
-    month_start = pl.date(
-        pl.lit(FIRST_YEAR) + pl.col("m") // 12, pl.col("m") % 12 + 1, pl.lit(1)
-    )
+    month_start = pl.date(pl.lit(FIRST_YEAR) + pl.col("m") // 12, pl.col("m") % 12 + 1, pl.lit(1))
     monthly = monthly.with_columns(month_start.alias("period_start")).with_columns(
         pl.col("period_start").dt.month_end().alias("period_end"),
         pl.col("m")
@@ -269,9 +267,7 @@ def generate(n_rows: int, seed: int = SEED) -> Workload:
     bad_cite = (u_cite < VIOLATION_SHARE) & ~news
     expected["attribution"] = int(bad_cite.sum())
     two_cites = (u_cite >= VIOLATION_SHARE) & (u_cite < 11 * VIOLATION_SHARE) & ~news
-    cites = np.where(
-        bad_cite, 2, np.where(two_cites, 1, np.where(news, 3, 0))
-    ).astype(np.int8)
+    cites = np.where(bad_cite, 2, np.where(two_cites, 1, np.where(news, 3, 0))).astype(np.int8)
     days = np.where(early, -10, np.where(provisional, -5, 15)).astype(np.int32)
     frame = frame.with_columns(
         pl.Series("_cite", cites),
@@ -326,13 +322,11 @@ def generate(n_rows: int, seed: int = SEED) -> Workload:
     for i in range(n_cmp):
         a, b = 2 * i, 2 * i + 1
         larger = year[a] >= year[b]
-        if i in false_claims:
-            op = "<" if larger else ">"
-        else:
-            op = ">=" if larger else "<="
+        op = ("<" if larger else ">") if i in false_claims else ">=" if larger else "<="
         if i % 4 == 3 and i not in false_claims:  # a sum on one side: a <= a + b
-            compares.append(Compare(f"compare-{i + 1:03d}", (year_id(a),), "<=",
-                                    (year_id(a), year_id(b))))
+            compares.append(
+                Compare(f"compare-{i + 1:03d}", (year_id(a),), "<=", (year_id(a), year_id(b)))
+            )
         else:
             compares.append(Compare(f"compare-{i + 1:03d}", (year_id(a),), op, (year_id(b),)))
 

@@ -263,3 +263,27 @@ def test_period_within(make_drop: MakeDrop, backend: str) -> None:
     ).result("p")
     assert [(f.slug, f.figures) for f in result.findings] == [("period-outside", ("out",))]
     assert "not within 2024" in result.findings[0].explanation
+
+
+def test_attribution_chain_as_long_as_the_sources_table_reaches_primary(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """Regression: a chain that reaches the primary source on its last possible hop is not a cycle."""
+    sources = [
+        {"source_id": "a", "name": "A", "kind": "media"},
+        {"source_id": "b", "name": "B", "kind": "media"},
+        {"source_id": "stats", "name": "Statistics office", "kind": "official"},
+    ]
+    drop = make_drop(
+        [
+            figure("fa", "1", source_id="a", cites="b"),
+            figure("fb", "1", source_id="b", cites="a;stats"),
+        ],
+        sources,
+    )
+    result = run(drop, attribution("no-cycles, reaches-primary"), backend).result("a")
+    slugs = {(f.slug, f.figures) for f in result.findings}
+    assert ("no-primary-source", ("fa",)) not in slugs and (
+        "no-primary-source",
+        ("fb",),
+    ) not in slugs

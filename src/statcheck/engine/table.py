@@ -95,9 +95,9 @@ def _problem(
     hint: str | None = None,
 ) -> None:
     """Raise a DataError naming the first offending rows, if any row matches ``mask``."""
-    bad = frame.filter(mask)
-    if bad.is_empty():
+    if not frame.select(mask.fill_null(False).any()).item():  # the usual case: one cheap pass
         return
+    bad = frame.filter(mask)
     examples = bad.head(MAX_EXAMPLES).select("_row", column).rows()
     first_row = examples[0][0]
     shown = "; ".join(f"row {r}: {v!r}" for r, v in examples)

@@ -99,9 +99,7 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
             )
 
     if {"no-cycles", "reaches-primary"} & set(rule.checks):
-        reached, dead_ends, cycles = _follow(
-            scope, edges, lookup, key, primary, max_hops=len(sources) + 1
-        )
+        dead_ends, cycles = _follow(scope, edges, lookup, key, primary, max_hops=len(sources) + 1)
         if "no-cycles" in rule.checks:
             for fid, path in cycles:
                 findings.append(
@@ -112,11 +110,8 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
                     )
                 )
         if "reaches-primary" in rule.checks:
-            cyclic = {fid for fid, _ in cycles}
             kinds = " or ".join(sorted(k.value for k in primary_kinds))
             for fid, path in dead_ends:
-                if fid in reached or fid in cyclic:
-                    continue
                 last = path.split(SEP)[-1]
                 chain = path.replace(SEP, " → ")
                 how = (
@@ -156,19 +151,18 @@ def _follow(
     key: list[str],
     primary: list[str],
     max_hops: int,
-) -> tuple[set[str], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Walk every figure's citations hop by hop (one join per hop).
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Walk every figure's citations hop by hop (one join per hop), all figures at once.
 
-    Returns the figures that reach a primary source, the dead ends (figure, path) and
-    the cycles (figure, path). A chain longer than the number of sources must revisit one.
+    Returns the figures that reach no primary source, each with the first of its dead-end
+    paths (figure, path), and the cycles (figure, path). A chain longer than the number of
+    sources must revisit one. Only the failing figures leave the dataframe.
     """
-    reached = set(
-        scope.filter(nw.col("source_id").is_in(primary)).get_column("figure_id").to_list()
-    )
-    uncited = scope.filter(nw.col("cites").is_null() & ~nw.col("source_id").is_in(primary))
-    dead_ends: list[tuple[str, str]] = [
-        tuple(r) for r in uncited.select("figure_id", "source_id").rows()
+    reached = [
+        scope.filter(nw.col("source_id").is_in(primary)).select(nw.col("figure_id").alias("origin"))
     ]
+    uncited = scope.filter(nw.col("cites").is_null() & ~nw.col("source_id").is_in(primary))
+    dead = [uncited.select(nw.col("figure_id").alias("origin"), nw.col("source_id").alias("path"))]
     frontier = edges.select(
         nw.col("figure_id").alias("origin"),
         *key,
@@ -177,20 +171,29 @@ def _follow(
     )
     for _ in range(max_hops):
         if frontier.is_empty():
-            return reached, dead_ends, []
-        hit = frontier.filter(nw.col("cited").is_in(primary))
-        reached.update(hit.get_column("origin").to_list())
+            break
+        reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
         going = frontier.filter(~nw.col("cited").is_in(primary)).join(
             lookup, on=[*key, "cited"], how="left"
         )
-        stop = going.filter(nw.col("cited_figure").is_null() | nw.col("next_cites").is_null())
-        dead_ends.extend(tuple(r) for r in stop.select("origin", "path").unique().rows())
-        onward = going.filter(~nw.col("cited_figure").is_null() & ~nw.col("next_cites").is_null())
+        ends = nw.col("cited_figure").is_null() | nw.col("next_cites").is_null()
+        dead.append(going.filter(ends).select("origin", "path"))
+        onward = going.filter(~ends)
         frontier = split_explode(
             onward.select("origin", *key, "path", "next_cites"), "next_cites", ";", "cited"
         )
         frontier = frontier.drop("next_cites").with_columns(
             nw.concat_str([nw.col("path"), nw.lit(SEP), nw.col("cited")]).alias("path")
         )
-    cycles = sorted({tuple(r) for r in frontier.select("origin", "path").rows()})
-    return reached, dead_ends, cycles
+    # Whatever is still travelling after a hop per source has revisited one: a cycle,
+    # unless this last hop landed on a primary source.
+    reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
+    cycles = frontier.filter(~nw.col("cited").is_in(primary)).select("origin", "path").unique()
+    ok = nw.concat([*reached, cycles.select("origin")]).unique()
+    failing = (
+        nw.concat(dead)
+        .join(ok, on="origin", how="anti")
+        .group_by("origin")
+        .agg(nw.col("path").min())  # one path per figure, the same on every run
+    )
+    return sorted(failing.rows()), sorted(cycles.rows())
