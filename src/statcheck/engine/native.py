@@ -46,13 +46,12 @@ def as_text_frame(native: Any) -> nw.DataFrame[Any]:
     scale stay numbers (exact unless a precision says otherwise); the rest becomes text."""
     frame: nw.DataFrame[Any] = nw.from_native(native, eager_only=True)
     schema = frame.schema
-    return frame.with_columns(
-        [
-            nw.col(c).cast(nw.String)
-            for c in frame.columns
-            if not (c in NUMERIC_COLUMNS and schema[c].is_numeric())
-        ]
-    )
+    convert = [
+        c
+        for c in frame.columns
+        if schema[c] != nw.String and not (c in NUMERIC_COLUMNS and schema[c].is_numeric())
+    ]
+    return frame.with_columns([nw.col(c).cast(nw.String) for c in convert]) if convert else frame
 
 
 def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -> nw.DataFrame[Any]:
