@@ -74,8 +74,11 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
         nw.col("low").alias("cited_low"),
         nw.col("high").alias("cited_high"),
     )
+    # One join of every citation with the cited source's own figure serves both the
+    # agreement check and the first hop of the chains.
+    first_hop = edges.join(lookup, on=[*key, "cited"], how="left")
     if "agrees-with-cited" in rule.checks:
-        pairs = edges.join(lookup, on=[*key, "cited"], how="inner").filter(
+        pairs = first_hop.filter(~nw.col("cited_figure").is_null()).filter(
             (nw.col("high") < nw.col("cited_low")) | (nw.col("low") > nw.col("cited_high"))
         )
         for row in pairs.select(
@@ -99,7 +102,9 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
             )
 
     if {"no-cycles", "reaches-primary"} & set(rule.checks):
-        dead_ends, cycles = _follow(scope, edges, lookup, key, primary, max_hops=len(sources) + 1)
+        dead_ends, cycles = _follow(
+            scope, first_hop, lookup, key, primary, max_hops=len(sources) + 1
+        )
         if "no-cycles" in rule.checks:
             for fid, path in cycles:
                 findings.append(
@@ -146,7 +151,7 @@ def _edges(scope: nw.DataFrame[Any], key: list[str]) -> nw.DataFrame[Any]:
 
 def _follow(
     scope: nw.DataFrame[Any],
-    edges: nw.DataFrame[Any],
+    first_hop: nw.DataFrame[Any],
     lookup: nw.DataFrame[Any],
     key: list[str],
     primary: list[str],
@@ -154,6 +159,7 @@ def _follow(
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Walk every figure's citations hop by hop (one join per hop), all figures at once.
 
+    ``first_hop`` is every citation already joined with the cited source's figure.
     Returns the figures that reach no primary source, each with the first of its dead-end
     paths (figure, path), and the cycles (figure, path). A chain longer than the number of
     sources must revisit one. Only the failing figures leave the dataframe.
@@ -163,32 +169,39 @@ def _follow(
     ]
     uncited = scope.filter(nw.col("cites").is_null() & ~nw.col("source_id").is_in(primary))
     dead = [uncited.select(nw.col("figure_id").alias("origin"), nw.col("source_id").alias("path"))]
-    frontier = edges.select(
+    joined = first_hop.select(
         nw.col("figure_id").alias("origin"),
         *key,
         "cited",
+        "cited_figure",
+        "next_cites",
         nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path"),
     )
-    for _ in range(max_hops):
-        if frontier.is_empty():
-            break
-        reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
-        going = frontier.filter(~nw.col("cited").is_in(primary)).join(
-            lookup, on=[*key, "cited"], how="left"
-        )
+    reached.append(joined.filter(nw.col("cited").is_in(primary)).select("origin"))
+    joined = joined.filter(~nw.col("cited").is_in(primary))
+    frontier = joined.head(0)  # replaced on the first hop
+    for hop in range(max(1, max_hops)):
+        if hop > 0:
+            reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
+            joined = frontier.filter(~nw.col("cited").is_in(primary)).join(
+                lookup, on=[*key, "cited"], how="left"
+            )
         ends = nw.col("cited_figure").is_null() | nw.col("next_cites").is_null()
-        dead.append(going.filter(ends).select("origin", "path"))
-        onward = going.filter(~ends)
+        dead.append(joined.filter(ends).select("origin", "path"))
+        onward = joined.filter(~ends)
         frontier = split_explode(
             onward.select("origin", *key, "path", "next_cites"), "next_cites", ";", "cited"
         )
         frontier = frontier.drop("next_cites").with_columns(
             nw.concat_str([nw.col("path"), nw.lit(SEP), nw.col("cited")]).alias("path")
         )
-    # Whatever is still travelling after a hop per source has revisited one: a cycle,
-    # unless this last hop landed on a primary source.
+        if frontier.is_empty():
+            break
+    # Still travelling after a hop per source: a source was revisited, a cycle, unless
+    # this last hop landed on a primary source.
     reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
-    cycles = frontier.filter(~nw.col("cited").is_in(primary)).select("origin", "path").unique()
+    frontier = frontier.filter(~nw.col("cited").is_in(primary))
+    cycles = frontier.select("origin", "path").unique()
     ok = nw.concat([*reached, cycles.select("origin")]).unique()
     failing = (
         nw.concat(dead)
