@@ -47,3 +47,18 @@ def test_non_finite_numbers_are_refused_with_their_row(library: str) -> None:
     with pytest.raises(DataError) as exc:
         check_frames(frame(library, [10.0, float("inf"), 6.5], [None, None, None]), SUITE)
     assert exc.value.slug == "not-finite" and exc.value.location.row == 3
+
+
+@pytest.mark.parametrize("library", ["polars", "pandas"])
+def test_dates_and_datetimes_are_taken_as_they_are(library: str) -> None:
+    import datetime as dt
+
+    data = {
+        "figure_id": ["early", "ok"], "metric": ["m"] * 2, "value": [1.0, 2.0], "unit": ["u"] * 2,
+        "period_start": [dt.date(2024, 1, 1)] * 2, "period_end": [dt.date(2024, 12, 31)] * 2,
+        "source_id": ["s"] * 2, "published_at": [dt.datetime(2024, 6, 1), dt.datetime(2025, 1, 1)],
+    }  # fmt: skip
+    native = pl.DataFrame(data) if library == "polars" else pd.DataFrame(data)
+    suite = suite_from_yaml("suite: t\nrules:\n  - id: p\n    kind: period\n")
+    [f] = check_frames(native, suite).result("p").findings
+    assert (f.slug, f.figures) == ("published-before-period-end", ("early",))

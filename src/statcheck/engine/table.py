@@ -132,7 +132,11 @@ def _prepare(
     else:
         frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
     schema = raw.schema
-    text = [c for c in raw.columns if c != "_source_row" and not schema[c].is_numeric()]
+    text = [
+        c
+        for c in raw.columns
+        if c != "_source_row" and not (schema[c].is_numeric() or schema[c].is_temporal())
+    ]
     frame = frame.with_columns([_blank_to_null(c) for c in text])
     for c in required:
         _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
@@ -405,6 +409,11 @@ def _date_map(frame: nw.DataFrame[Any], column: str, file: str | None) -> dict[s
 def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.DataFrame[Any]:
     if column not in frame.columns:
         return frame
+    dtype = frame.schema[column]
+    if dtype == nw.Date:  # a pipeline's frame with real dates: nothing to parse
+        return frame
+    if dtype == nw.Datetime:
+        return frame.with_columns(nw.col(column).cast(nw.Date))
     mapping = _date_map(frame, column, file)
     return frame.with_columns(
         nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.Date).alias(column)
