@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from statcheck.contract.tolerance import Tolerance
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
 from statcheck.model.value import Qualifier
+from statcheck.report import Finding
 
 _QUALIFIER_WORDS = {
     Qualifier.EXACT: "",
@@ -45,3 +47,35 @@ def amount(value: float, iv: Interval) -> str:
     if iv.low == iv.high:
         return format_number(iv.low)
     return f"{format_number(value)} ({span(iv)} allowing for rounding)"
+
+
+def mismatch(
+    slug: str,
+    figures: tuple[str, ...],
+    claim: str,
+    shown: Figure,
+    expected: Interval,
+    tolerance: Tolerance,
+) -> Finding | None:
+    """A finding when ``shown``'s interval misses ``expected`` beyond the tolerance, else None.
+
+    ``claim`` says what ``shown`` should be ("x should be a as a percentage of b, which is
+    58.6"); the sentence goes on with the gap, the span the figure can stand for and the
+    tolerance, the same way for every rule kind that uses it.
+    """
+    reported = shown.interval
+    gap = reported.gap(expected)
+    if tolerance.allows(gap, expected):
+        return None
+    allowed = tolerance.amount(expected)
+    return Finding(
+        slug,
+        figures,
+        f"{claim}, {format_number(gap)} away from what {as_reported(shown)} can stand for ({span(reported)})"
+        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
+        + ".",
+        reported=reported,
+        expected=expected,
+        gap=gap,
+        tolerance=allowed,
+    )

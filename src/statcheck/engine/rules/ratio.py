@@ -138,25 +138,12 @@ def verdict(
             reported=reported,
         )
     expected = (part.interval / whole.interval).scale(k)
-    gap = reported.gap(expected)
-    allowed = rule.tolerance.amount(expected)
-    if rule.tolerance.allows(gap, expected):
-        return None
     point = part.reported.value / whole.reported.value * k
-    return Finding(
-        "ratio-mismatch",
-        ids,
+    claim = (
         f"{explain.figure(share)} should be {explain.figure(part)} {_per(k)} "
-        f"{explain.figure(whole)}, which is {explain.amount(point, expected)}, "
-        f"{format_number(gap)} away from what {explain.as_reported(share)} can stand for "
-        f"({explain.span(reported)})"
-        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
-        + ".",
-        reported=reported,
-        expected=expected,
-        gap=gap,
-        tolerance=allowed,
+        f"{explain.figure(whole)}, which is {explain.amount(point, expected)}"
     )
+    return explain.mismatch("ratio-mismatch", ids, claim, share, expected, rule.tolerance)
 
 
 def _per(k: float) -> str:

@@ -202,21 +202,10 @@ def _change_verdict(
         expected = cur.interval - prev.interval
         point = cur.reported.value - prev.reported.value
         what = "change"
-    gap = reported.gap(expected)
-    allowed = rule.tolerance.amount(expected)
-    if rule.tolerance.allows(gap, expected):
-        return None
-    return Finding(
-        "change-mismatch",
-        ids,
+    claim = (
         f"{explain.figure(reported_change)} should be the {what} in {change.of} from "
-        f"{explain.figure(prev)} to {explain.figure(cur)}, which is "
-        f"{explain.amount(point, expected)}, {format_number(gap)} away from what "
-        f"{explain.as_reported(reported_change)} can stand for ({explain.span(reported)})"
-        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
-        + ".",
-        reported=reported,
-        expected=expected,
-        gap=gap,
-        tolerance=allowed,
+        f"{explain.figure(prev)} to {explain.figure(cur)}, which is {explain.amount(point, expected)}"
+    )
+    return explain.mismatch(
+        "change-mismatch", ids, claim, reported_change, expected, rule.tolerance
     )
