@@ -75,8 +75,11 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
         nw.col("high").alias("cited_high"),
     )
     # One join of every citation with the cited source's own figure serves both the
-    # agreement check and the first hop of the chains.
-    first_hop = edges.join(lookup, on=[*key, "cited"], how="left")
+    # agreement check and the first hop of the chains. Only citations of a source that
+    # reports figures itself can meet one: the others skip the join (often most of them,
+    # as figures cite an office that publishes elsewhere).
+    reporting = table.frame.get_column("source_id").unique().to_list()
+    first_hop = _meet(edges, lookup, key, reporting)
     if "agrees-with-cited" in rule.checks:
         pairs = first_hop.filter(~nw.col("cited_figure").is_null()).filter(
             (nw.col("high") < nw.col("cited_low")) | (nw.col("low") > nw.col("cited_high"))
@@ -103,7 +106,7 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
 
     if {"no-cycles", "reaches-primary"} & set(rule.checks):
         dead_ends, cycles = _follow(
-            scope, first_hop, lookup, key, primary, max_hops=len(sources) + 1
+            scope, first_hop, lookup, key, primary, len(sources) + 1, reporting
         )
         if "no-cycles" in rule.checks:
             for fid, path in cycles:
@@ -140,6 +143,32 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
 
 
+def _meet(
+    edges: nw.DataFrame[Any], lookup: nw.DataFrame[Any], key: list[str], reporting: list[str]
+) -> nw.DataFrame[Any]:
+    """Each citation with the cited source's figure for the same thing (nulls when none).
+
+    Only citations of a source that reports figures itself can meet one; and an inner
+    join of those few lets the engine hash the small side, where a left join would hash
+    the whole lookup.
+    """
+    on = [*key, "cited"]
+    candidates = edges.filter(nw.col("cited").is_in(reporting))
+    met = candidates.join(lookup, on=on, how="inner")
+    unmet = nw.concat(
+        [
+            edges.filter(~nw.col("cited").is_in(reporting)),
+            candidates.join(met.select(on), on=on, how="anti"),
+        ]
+    ).with_columns(
+        nw.lit(None, dtype=nw.String).alias("cited_figure"),
+        nw.lit(None, dtype=nw.String).alias("next_cites"),
+        nw.lit(None, dtype=nw.Float64).alias("cited_low"),
+        nw.lit(None, dtype=nw.Float64).alias("cited_high"),
+    )
+    return nw.concat([met, unmet.select(met.columns)])
+
+
 def _edges(scope: nw.DataFrame[Any], key: list[str]) -> nw.DataFrame[Any]:
     """One row per (figure, cited source)."""
     dims = tuple(k for k in key if k not in ("metric", "period_start", "period_end"))
@@ -156,6 +185,7 @@ def _follow(
     key: list[str],
     primary: list[str],
     max_hops: int,
+    reporting: list[str],
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Walk every figure's citations hop by hop (one join per hop), all figures at once.
 
@@ -164,33 +194,25 @@ def _follow(
     paths (figure, path), and the cycles (figure, path). A chain longer than the number of
     sources must revisit one. Only the failing figures leave the dataframe.
     """
-    reached = [
-        scope.filter(nw.col("source_id").is_in(primary)).select(nw.col("figure_id").alias("origin"))
-    ]
     uncited = scope.filter(nw.col("cites").is_null() & ~nw.col("source_id").is_in(primary))
     dead = [uncited.select(nw.col("figure_id").alias("origin"), nw.col("source_id").alias("path"))]
-    joined = first_hop.select(
-        nw.col("figure_id").alias("origin"),
-        *key,
-        "cited",
-        "cited_figure",
-        "next_cites",
-        nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path"),
-    )
-    reached.append(joined.filter(nw.col("cited").is_in(primary)).select("origin"))
-    joined = joined.filter(~nw.col("cited").is_in(primary))
+    # The first hop covers every citation: paths are spelled out only where a chain
+    # goes on or stops short, and who is reached is asked only of those that stop.
+    first = first_hop.rename({"figure_id": "origin"}).filter(~nw.col("cited").is_in(primary))
+    ends = nw.col("cited_figure").is_null() | nw.col("next_cites").is_null()
+    path = nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path")
+    dead.append(first.filter(ends).select("origin", path))
+    joined = first.filter(~ends).select("origin", *key, "cited", "cited_figure", "next_cites", path)
+    reached_later: list[nw.DataFrame[Any]] = []
     frontier = joined.head(0)  # replaced on the first hop
     for hop in range(max(1, max_hops)):
         if hop > 0:
-            reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
-            joined = frontier.filter(~nw.col("cited").is_in(primary)).join(
-                lookup, on=[*key, "cited"], how="left"
-            )
-        ends = nw.col("cited_figure").is_null() | nw.col("next_cites").is_null()
-        dead.append(joined.filter(ends).select("origin", "path"))
-        onward = joined.filter(~ends)
+            reached_later.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
+            joined = _meet(frontier.filter(~nw.col("cited").is_in(primary)), lookup, key, reporting)
+            dead.append(joined.filter(ends).select("origin", "path"))
+            joined = joined.filter(~ends)
         frontier = split_explode(
-            onward.select("origin", *key, "path", "next_cites"), "next_cites", ";", "cited"
+            joined.select("origin", *key, "path", "next_cites"), "next_cites", ";", "cited"
         )
         frontier = frontier.drop("next_cites").with_columns(
             nw.concat_str([nw.col("path"), nw.lit(SEP), nw.col("cited")]).alias("path")
@@ -199,13 +221,28 @@ def _follow(
             break
     # Still travelling after a hop per source: a source was revisited, a cycle, unless
     # this last hop landed on a primary source.
-    reached.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
-    frontier = frontier.filter(~nw.col("cited").is_in(primary))
-    cycles = frontier.select("origin", "path").unique()
-    ok = nw.concat([*reached, cycles.select("origin")]).unique()
+    reached_later.append(frontier.filter(nw.col("cited").is_in(primary)).select("origin"))
+    cycles = frontier.filter(~nw.col("cited").is_in(primary)).select("origin", "path").unique()
+    stopped = nw.concat(dead)
+    candidates = stopped.select("origin").unique()
+    reached = [
+        # reported by a primary source, or citing one directly, or reaching one later
+        scope.filter(nw.col("source_id").is_in(primary)).select(
+            nw.col("figure_id").alias("origin")
+        ),
+        first_hop.filter(nw.col("cited").is_in(primary)).select(
+            nw.col("figure_id").alias("origin")
+        ),
+    ]
+    ok = nw.concat(
+        [
+            *(r.join(candidates, on="origin", how="semi") for r in reached),
+            *reached_later,
+            cycles.select("origin"),
+        ]
+    )
     failing = (
-        nw.concat(dead)
-        .join(ok, on="origin", how="anti")
+        stopped.join(ok, on="origin", how="anti")
         .group_by("origin")
         .agg(nw.col("path").min())  # one path per figure, the same on every run
     )
