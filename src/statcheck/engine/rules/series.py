@@ -44,6 +44,8 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
         scope = scope.filter(ctx.selector_mask(rule.figures))
         if scope.is_empty():
             return undetermined(rule, (), [str(rule.figures)], "The series")
+    if rule.change is not None:  # a change rule reads two metrics; the rest of the table can wait
+        scope = scope.filter(nw.col("metric").is_in([rule.change.metric, rule.change.of]))
     scope = with_blank_dims(scope, table.dimensions)
     scope, dupes = split_duplicates(scope, group_keys(table, without=()))
     findings: list[Finding] = []
@@ -133,7 +135,12 @@ def _changes(
 ) -> tuple[list[Finding], bool]:
     """The change findings, and whether any change figure could be checked at all."""
     keys = group_keys(ctx.figures, without=["period", "metric"])
-    levels = _with_predecessor(scope.filter(nw.col("metric") == change.of), keys)
+    changes = scope.filter(nw.col("metric") == change.metric)
+    # Only the series that have change figures need their levels lined up.
+    levels = scope.filter(nw.col("metric") == change.of).join(
+        changes.select(keys).unique(), on=keys, how="semi"
+    )
+    levels = _with_predecessor(levels, keys)
     # A predecessor counts when no period lies between it and this one.
     levels = levels.filter(
         ~nw.col("prev_id").is_null()
@@ -148,7 +155,7 @@ def _changes(
         "prev_low",
         "prev_high",
     )
-    changes = scope.filter(nw.col("metric") == change.metric).select(
+    changes = changes.select(
         *keys,
         *PERIOD,
         nw.col("figure_id").alias("change_id"),
