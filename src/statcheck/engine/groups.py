@@ -42,17 +42,15 @@ def with_blank_dims(frame: nw.DataFrame[Any], dims: Iterable[str]) -> nw.DataFra
     return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
 
 
-def split_duplicates(
-    frame: nw.DataFrame[Any], identity: list[str]
-) -> tuple[nw.DataFrame[Any], nw.DataFrame[Any]]:
+def split_duplicates(frame: nw.DataFrame[Any]) -> tuple[nw.DataFrame[Any], nw.DataFrame[Any]]:
     """Rows with a unique identity, and rows that share theirs with another row.
 
     Two figures for the same thing (1947 printed on two age bases) cannot both be the
     total or the part of a check; combining them would invent mismatches, so table-wide
-    rules leave them out and report them (``duplicate_finding``).
+    rules leave them out and report them (``duplicate_finding``). The mark is computed
+    once, when the figure table is built (``_duplicate``).
     """
-    dup = frame.select(*identity).is_duplicated()
-    return frame.filter(~dup), frame.filter(dup)
+    return frame.filter(~nw.col("_duplicate")), frame.filter(nw.col("_duplicate"))
 
 
 def duplicate_finding(dupes: nw.DataFrame[Any], shown: int = 6) -> list[Finding]:

@@ -63,7 +63,7 @@ FIGURE_OPTIONAL = (
     "note",
     "scale",
 )
-FIGURE_DERIVED = ("low", "high", "percent", "_row")
+FIGURE_DERIVED = ("low", "high", "percent", "_row", "_duplicate")
 SOURCE_REQUIRED = ("source_id", "name", "kind")
 SOURCE_OPTIONAL = ("url", "note")
 PERCENT_UNITS = ("percent", "%", "pct", "percentage")
@@ -172,6 +172,10 @@ def normalise_figures(
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
     known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED) | {"_source_row"}
     dims = tuple(c for c in columns if c not in known)
+    # Figures that share metric, source, period and dimensions with another: marked once
+    # here, left out and reported by every table-wide rule (see engine.groups).
+    identity = ["metric", "source_id", "period_start", "period_end", *dims]
+    frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
     return FigureTable(frame=frame, dimensions=dims, file=file)
 
 

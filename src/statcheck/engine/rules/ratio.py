@@ -75,7 +75,7 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
     frame = with_blank_dims(frame, table.dimensions)
     values = dict(zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True))
     frame = frame.filter(nw.col(column).is_in([str(v) for v in values.values()]))
-    frame, dupes = split_duplicates(frame, [*keys, column])
+    frame, dupes = split_duplicates(frame)
     rows: dict[str, nw.DataFrame[Any]] = {}
     for role, value in values.items():
         extra = [nw.col("unit").alias("share_unit")] if role == "share" else []

@@ -47,7 +47,7 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
     if rule.change is not None:  # a change rule reads two metrics; the rest of the table can wait
         scope = scope.filter(nw.col("metric").is_in([rule.change.metric, rule.change.of]))
     scope = with_blank_dims(scope, table.dimensions)
-    scope, dupes = split_duplicates(scope, group_keys(table, without=()))
+    scope, dupes = split_duplicates(scope)
     findings: list[Finding] = []
     unchecked: list[str] = []
     if rule.cumulative:

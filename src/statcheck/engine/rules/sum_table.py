@@ -14,7 +14,7 @@ import narwhals as nw
 from statcheck.contract.rules import SumRule
 from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine.context import Context
-from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
+from statcheck.engine.groups import duplicate_finding, group_keys, split_duplicates, with_blank_dims
 from statcheck.errors import StatcheckError
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -37,14 +37,12 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         table.frame if rule.figures is None else table.frame.filter(ctx.selector_mask(rule.figures))
     )
     frame = with_blank_dims(frame, table.dimensions).select(
-        "figure_id", "value", "low", "high", *keys, over_col
+        "figure_id", "value", "low", "high", *keys, over_col, "_duplicate"
     )
-    # Two figures for the same thing (a coverage break printed twice): neither is used.
-    dup = frame.select(*keys, over_col).is_duplicated()
-    edges, expected_counts = _edges(
-        rule, frame, over_col
-    )  # "all others": counted before dropping duplicates
-    frame, dupes = frame.filter(~dup), frame.filter(dup)
+    # "All others" are counted before duplicates go; two figures for the same thing (a
+    # coverage break printed twice) are then left out and reported, never added up.
+    edges, expected_counts = _edges(rule, frame, over_col)
+    frame, dupes = split_duplicates(frame)
     involved = [*expected_counts, *edges.get_column(over_col).to_list()]
     dupes = dupes.filter(nw.col(over_col).is_in(involved))
     children = frame.join(edges, on=over_col, how="inner")
