@@ -76,3 +76,20 @@ def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -
     return out.with_columns(nw.col(alias).str.strip_chars()).filter(
         ~nw.col(alias).is_null() & (nw.col(alias) != "")
     )
+
+
+def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
+    """True when no two rows agree on ``columns``: one 64-bit hash per row and a count of
+    distinct hashes, far cheaper than comparing text. A hash collision only answers False,
+    and the caller then compares the columns themselves."""
+    if len(frame) == 0:
+        return True
+    impl = frame.implementation
+    native = frame.to_native()
+    if impl.is_polars():
+        return bool(native.select(columns).hash_rows().n_unique() == native.height)
+    if impl.is_pandas_like():
+        import pandas as pd
+
+        return bool(pd.util.hash_pandas_object(native[columns], index=False).nunique() == len(native))
+    return bool(frame.select(columns).is_unique().all())  # pragma: no cover

@@ -35,7 +35,7 @@ from typing import Any
 
 import narwhals as nw
 
-from statcheck.engine.native import extract_groups
+from statcheck.engine.native import all_distinct, extract_groups
 from statcheck.errors import DataError, Location, StatcheckError
 from statcheck.model.figure import FigureStatus, SourceKind
 from statcheck.model.period import parse_date, parse_period
@@ -97,6 +97,29 @@ def _problem(
     """Raise a DataError naming the first offending rows, if any row matches ``mask``."""
     if not frame.select(mask.fill_null(False).any()).item():  # the usual case: one cheap pass
         return
+    _raise_problem(frame, mask, column, message, slug, file, hint)
+
+
+def _missing(frame: nw.DataFrame[Any], columns: list[str], slug: str, file: str | None) -> None:
+    """The empty-cell checks of several columns in one pass; the first column with an
+    empty cell is reported."""
+    if not columns:
+        return
+    flags = frame.select([nw.col(c).is_null().any().alias(c) for c in columns]).row(0)
+    for c, flagged in zip(columns, flags, strict=True):
+        if flagged:
+            _raise_problem(frame, nw.col(c).is_null(), c, f"{c} is empty", slug, file)
+
+
+def _raise_problem(
+    frame: nw.DataFrame[Any],
+    mask: nw.Expr,
+    column: str,
+    message: str,
+    slug: str,
+    file: str | None,
+    hint: str | None = None,
+) -> None:
     bad = frame.filter(mask)
     examples = bad.head(MAX_EXAMPLES).select("_row", column).rows()
     first_row = examples[0][0]
@@ -138,8 +161,7 @@ def _prepare(
         if c != "_source_row" and not (schema[c].is_numeric() or schema[c].is_temporal())
     ]
     frame = frame.with_columns([_blank_to_null(c) for c in text])
-    for c in required:
-        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-value", file)
+    _missing(frame, list(required), "missing-value", file)
     return frame
 
 
@@ -153,7 +175,7 @@ def normalise_figures(
     hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
     frame = _prepare(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
     # Counting distinct ids is much cheaper than marking duplicates: mark only if needed.
-    if frame.select(nw.col("figure_id").n_unique()).item() != len(frame):
+    if not all_distinct(frame, ["figure_id"]):
         _problem(
             frame,
             nw.col("figure_id").is_duplicated(),
@@ -175,7 +197,10 @@ def normalise_figures(
     # Figures that share metric, source, period and dimensions with another: marked once
     # here, left out and reported by every table-wide rule (see engine.groups).
     identity = ["metric", "source_id", "period_start", "period_end", *dims]
-    frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
+    if all_distinct(frame, identity):  # the usual case, found with one hash per row
+        frame = frame.with_columns(nw.lit(False).alias("_duplicate"))
+    else:
+        frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
     return FigureTable(frame=frame, dimensions=dims, file=file)
 
 
@@ -206,7 +231,7 @@ def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[
         nw.lit(Qualifier.EXACT.value).alias("_stated_qualifier"),
         nw.lit(None, dtype=nw.String).alias("_v_qual"),
         nw.lit(False).alias("percent"),
-        nw.col("value").cast(nw.String).alias("value_text"),
+        nw.lit(None, dtype=nw.String).alias("value_text"),  # nothing was printed
     )
 
 
@@ -450,8 +475,8 @@ def _parse_periods(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[A
             nw.col("period").replace_strict(starts, return_dtype=nw.Date).alias("period_start"),
             nw.col("period").replace_strict(ends, return_dtype=nw.Date).alias("period_end"),
         ).drop("period")
+    _missing(frame, ["period_start", "period_end"], "missing-period", file)
     for c in ("period_start", "period_end"):
-        _problem(frame, nw.col(c).is_null(), c, f"{c} is empty", "missing-period", file)
         frame = _parse_dates(frame, c, file)
     return frame
 
