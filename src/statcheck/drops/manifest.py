@@ -12,15 +12,23 @@ SHA-256 the manifest states. A drop that is not ready is never validated as if c
     files:
       - path: figures.csv       # relative to the drop folder, never outside it
         role: figures           # figures | sources
-        format: csv             # csv (the default)
+        format: csv             # csv | parquet | json | jsonl (ndjson); default from the suffix
         sha256: e148f98...
-        encoding: utf-8         # default utf-8; a byte-order mark is accepted
-        delimiter: ","          # default ","
-        decimal: "."            # default "."
+        encoding: utf-8         # csv, json, jsonl: default utf-8 (a byte-order mark is
+                                # accepted); any text encoding Python knows: cp1252,
+                                # latin-1, utf-16 (with a byte-order mark), ...
+        delimiter: ","          # csv only; default ","
+        header: 1               # csv only; the line of the column names, lines above it
+                                # skipped (a publisher's title lines); default 1
+        decimal: "."            # default "."; "," for a decimal comma in text cells
+
+A field that does not apply to the file's format (a delimiter for a Parquet file) is an
+error, never ignored.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +39,23 @@ from statcheck.errors import DataError, DropNotReady, Location, StatcheckError
 
 MANIFEST = "drop.yml"
 ROLES = ("figures", "sources")
-FORMATS = ("csv",)
+FORMATS = ("csv", "parquet", "json", "jsonl")
+FORMAT_ALIASES = {"ndjson": "jsonl"}
+SUFFIXES = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+# The fields each format takes beyond path, role, format, sha256 and decimal.
+FORMAT_FIELDS = {
+    "csv": ("encoding", "delimiter", "header"),
+    "parquet": (),
+    "json": ("encoding",),
+    "jsonl": ("encoding",),
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,7 @@ class DropFile:
     encoding: str = "utf-8"
     delimiter: str = ","
     decimal: str = "."
+    header: int = 1  # the line of the column names (csv); the lines above it are skipped
 
 
 @dataclass(frozen=True)
@@ -156,25 +181,42 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
             location=where,
             hint=f"use one of: {', '.join(ROLES)}",
         )
-    fmt = entry.get("format", Path(path).suffix.lstrip(".").lower() or "csv")
-    if fmt not in FORMATS:
-        raise DataError(
-            f"file {path!r} has format {fmt!r}, which this version cannot read",
-            slug="unsupported-format",
-            location=where,
-            hint=f"formats: {', '.join(FORMATS)}",
-        )
+    fmt = _format(entry, path, where)
+    for key in ("encoding", "delimiter", "header"):
+        if key in entry and key not in FORMAT_FIELDS[fmt]:
+            raise DataError(
+                f"file {path!r}: `{key}` does not apply to a {fmt} file",
+                slug="invalid-manifest",
+                location=where,
+                hint=f"remove `{key}`, or declare the file's real `format:`",
+            )
     decimal = str(entry.get("decimal", "."))
     if decimal not in (".", ","):
         raise DataError(
             f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where
         )
     delimiter = str(entry.get("delimiter", ","))
-    if len(delimiter) != 1:
+    if len(delimiter) != 1 or delimiter in ('"', "\n", "\r"):
         raise DataError(
-            f"delimiter {delimiter!r} must be one character",
+            f"delimiter {delimiter!r} must be one character, not a quote or line break",
             slug="invalid-manifest",
             location=where,
+        )
+    header = entry.get("header", 1)
+    if isinstance(header, bool) or not isinstance(header, int) or header < 1:
+        raise DataError(
+            f"header {header!r} must be the line number of the column names (1 or more)",
+            slug="invalid-manifest",
+            location=where,
+            hint="header: 3 reads the column names from line 3 and skips lines 1 and 2",
+        )
+    encoding = entry.get("encoding", "utf-8")
+    if not isinstance(encoding, str) or not _is_text_encoding(encoding):
+        raise DataError(
+            f"file {path!r} has encoding {encoding!r}, which this version cannot decode",
+            slug="unsupported-encoding",
+            location=where,
+            hint="use a name such as utf-8, cp1252, latin-1, utf-16",
         )
     sha = entry.get("sha256")
     return DropFile(
@@ -182,10 +224,45 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
         role=role,
         sha256=str(sha).lower() if sha is not None else None,
         format=fmt,
-        encoding=str(entry.get("encoding", "utf-8")),
+        encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
+        header=header,
     )
+
+
+def _format(entry: Any, path: str, where: Location) -> str:
+    """The declared format, or the one the file's suffix names (no suffix: csv)."""
+    suffix = Path(path).suffix.lower()
+    declared = entry.get("format")
+    if declared is None:
+        if not suffix:
+            return "csv"
+        if suffix not in SUFFIXES:
+            raise DataError(
+                f"file {path!r}: no format is declared and {suffix!r} names none this version reads",
+                slug="unsupported-format",
+                location=where,
+                hint=f"declare `format:` ({', '.join(FORMATS)}); compressed files are not read",
+            )
+        return SUFFIXES[suffix]
+    fmt = FORMAT_ALIASES.get(str(declared).lower(), str(declared).lower())
+    if fmt not in FORMATS:
+        raise DataError(
+            f"file {path!r} has format {declared!r}, which this version cannot read",
+            slug="unsupported-format",
+            location=where,
+            hint=f"formats: {', '.join(FORMATS)} (ndjson is jsonl)",
+        )
+    return fmt
+
+
+def _is_text_encoding(name: str) -> bool:
+    try:
+        "".encode(codecs.lookup(name).name)  # base64 and the like are not text encodings
+    except LookupError:
+        return False
+    return True
 
 
 def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:

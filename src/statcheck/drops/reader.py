@@ -1,86 +1,613 @@
-"""Reading a drop's files into a dataframe of text cells, on the chosen backend.
+"""Reading a drop's files into a dataframe on the chosen backend: CSV, Parquet or JSON.
 
-Every cell is read as text: the figure model decides what a number is (thousands
-separators, qualifiers, precision), not the CSV reader's type inference.
+What a cell is follows from the file:
+
+- **CSV** cells are text: the figure model decides what a number is (thousands
+  separators, qualifiers, precision), never the CSV reader's type inference. Read by the
+  backend's own native parser (no loop over rows), after the rows above the header
+  (``header: N``) are skipped.
+- **Parquet** and **JSON** cells that are typed (numbers, dates) stay typed where the
+  caller asks for it (``keep_numbers``, ``keep_dates``: a figure table's ``value`` and its
+  dates); every other typed column becomes text in one way on every backend (integers as
+  digits, other numbers as the shortest text that reads back as the same number, with
+  ``.0`` when whole, dates as ISO dates), so both backends see the same cells.
+
+What is read is no more than needed: Parquet and JSON Lines read only ``columns``
+(CSV too, after parsing); a UTF-8 file is checked in one streaming pass of 1 MiB blocks
+(blocks of plain ASCII are only scanned) and then handed to the parser as it is; a file in
+another declared encoding is transcoded once, block by block, to a temporary UTF-8 copy
+(disk: about the file's size; memory: one block) that is deleted after reading. A JSON
+array is parsed whole (polars cannot stream one); use JSON Lines or Parquet for large
+files. Input files are only ever opened for reading.
+
+Every problem is a :class:`~statcheck.errors.DataError` with a stable slug, the file, and
+the line or row where known: ``invalid-encoding`` (byte offset and line),
+``unsupported-encoding``, ``empty-file``, ``bad-header``, ``missing-column``,
+``unreadable-csv``, ``unreadable-parquet``, ``unreadable-json``,
+``unsupported-column-type``.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import narwhals as nw
 
 from statcheck.drops.manifest import DropFile
 from statcheck.errors import DataError, Location
 
+__all__ = ["BACKENDS", "read_drop_file", "read_text_table", "with_file_rows"]
+
 BACKENDS = ("polars", "pandas")
+BLOCK = 1 << 20  # bytes read at a time when checking or transcoding text
+_UTF8 = ("utf-8", "utf-8-sig")
+_BOMS = {
+    codecs.BOM_UTF32_LE: "utf-32",  # before UTF-16: it starts with the UTF-16 LE mark
+    codecs.BOM_UTF32_BE: "utf-32",
+    codecs.BOM_UTF16_LE: "utf-16",
+    codecs.BOM_UTF16_BE: "utf-16",
+}
+# Codecs whose byte order is read from a byte-order mark; without one it would be a guess.
+_NEEDS_BOM = ("utf-16", "utf-32")
+# Whole floats below this print the same way on every backend once written as digits + ".0".
+_WHOLE_LIMIT = 1e16
 
 
-def read_text_table(path: Path, spec: DropFile, backend: str = "polars") -> nw.DataFrame[Any]:
-    where = Location(file=str(path))
-    if spec.encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+def read_drop_file(
+    path: Path,
+    spec: DropFile,
+    backend: str = "polars",
+    columns: Sequence[str] | None = None,
+    keep_numbers: Collection[str] = (),
+    keep_dates: Collection[str] = (),
+) -> nw.DataFrame[Any]:
+    """One file of a drop as a narwhals frame on ``backend``, read as ``spec`` says.
+
+    ``columns``: read only these (by header name); a file that lacks any of them is an
+    error (``missing-column``) naming the file's columns. ``keep_numbers`` and
+    ``keep_dates``: typed columns (Parquet, JSON) of these names stay numbers or dates;
+    every other column is text. Column names are stripped of spaces and byte-order marks.
+    """
+    if backend not in BACKENDS:
         raise DataError(
-            f"encoding {spec.encoding!r} is not supported yet",
-            slug="unsupported-encoding",
-            location=where,
+            f"unknown engine {backend!r}",
+            slug="unknown-engine",
+            hint=f"use one of: {', '.join(BACKENDS)}",
         )
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+    if path.stat().st_size == 0:
+        raise DataError("the file is empty", slug="empty-file", location=Location(file=str(path)))
+    wanted = list(dict.fromkeys(columns)) if columns is not None else None
+    if spec.format == "parquet":
+        frame = _read_parquet(path, backend, wanted)
+    else:
+        with _as_utf8(path, spec) as text_file:
+            if spec.format == "csv":
+                frame = _read_csv(path, text_file, spec, backend, wanted)
+            else:
+                frame = _read_json(path, text_file, spec.format, backend, wanted)
+    return _typed_as_text(frame, set(keep_numbers), set(keep_dates), path)
+
+
+# The name from before drops could hold Parquet and JSON.
+read_text_table = read_drop_file
+
+
+def with_file_rows(frame: nw.DataFrame[Any], spec: DropFile) -> nw.DataFrame[Any]:
+    """Number rows as the file does when rows above the header were skipped (``header: N``
+    puts the first record on row N + 1): shifts a ``_source_row`` column the caller made,
+    or adds one. A file read from row 1 is returned as it is."""
+    if spec.header == 1:
+        return frame
+    if "_source_row" in frame.columns:
+        return frame.with_columns(nw.col("_source_row") + (spec.header - 1))
+    return frame.with_row_index("_source_row").with_columns(
+        nw.col("_source_row") + (spec.header + 1)
+    )
+
+
+# --- encodings --------------------------------------------------------------------------
+
+
+@contextmanager
+def _as_utf8(path: Path, spec: DropFile) -> Iterator[Path]:
+    """The file as UTF-8: the file itself once checked, or a temporary transcoded copy."""
+    codec = _codec(path, spec.encoding)
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if codec in _NEEDS_BOM and not any(head.startswith(b) for b in _BOMS):
         raise DataError(
-            f"the file is not valid UTF-8 (byte {exc.start}, line {line})",
+            f"the file has no byte-order mark, so its {codec} byte order is unknown",
             slug="invalid-encoding",
-            location=Location(file=str(path), line=line),
-            hint="declare the file's encoding in the manifest, or re-save it as UTF-8",
+            location=Location(file=str(path), line=1),
+            hint=f"declare encoding: {codec}-le or {codec}-be",
+        )
+    # polars reads a UTF-8 CSV or JSON array with a byte-order mark, but not JSON Lines.
+    if codec in _UTF8 and not (spec.format == "jsonl" and head.startswith(codecs.BOM_UTF8)):
+        _decode_blocks(path, "utf-8", None)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="statcheck-") as tmp:
+        copy = Path(tmp) / f"utf8{path.suffix}"
+        with copy.open("w", encoding="utf-8", newline="") as out:
+            _decode_blocks(path, codec, out.write)
+        yield copy
+
+
+def _codec(path: Path, encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+        "".encode(name)  # a text encoding, not a bytes-to-bytes codec such as base64
+    except LookupError:
+        raise DataError(
+            f"encoding {encoding!r} is not one Python knows",
+            slug="unsupported-encoding",
+            location=Location(file=str(path)),
+            hint="use a name such as utf-8, cp1252, latin-1 or utf-16",
         ) from None
-    if not raw.strip():
-        raise DataError("the file is empty", slug="empty-file", location=where)
+    return name
+
+
+def _decode_blocks(path: Path, codec: str, sink: Callable[[str], Any] | None) -> None:
+    """Decode the file block by block, passing the text to ``sink`` (if any); the first
+    undecodable byte is an ``invalid-encoding`` error with its offset and line."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    offset = 0  # bytes of the file handed to the decoder so far
+    first = True
+    with path.open("rb") as fh:
+        for block in iter(partial(fh.read, BLOCK), b""):
+            pending = len(decoder.getstate()[0])
+            if sink is None and not pending and block.isascii():
+                offset += len(block)  # ASCII is valid UTF-8: nothing to decode
+                continue
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                raise _encoding_error(
+                    path, codec, offset - pending + exc.start, exc.reason
+                ) from None
+            if sink is not None:
+                if first and text.startswith("\ufeff"):
+                    text = text[1:]
+                sink(text)
+                first = first and not text
+            offset += len(block)
+        pending = len(decoder.getstate()[0])
+        try:
+            tail = decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, codec, offset - pending + exc.start, exc.reason) from None
+        if sink is not None and tail:
+            sink(tail)
+
+
+def _encoding_error(path: Path, codec: str, offset: int, reason: str) -> DataError:
+    line = _line_at(path, codec, offset)
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    found = next((name for bom, name in _BOMS.items() if head.startswith(bom)), None)
+    if codec in _UTF8 and found:
+        hint = f"the file starts with a {found.upper()} byte-order mark: declare encoding: {found}"
+    else:
+        hint = "declare the file's encoding in the manifest (e.g. encoding: cp1252), or re-save it as UTF-8"
+    return DataError(
+        f"the file is not valid {codec} (byte {offset}, line {line}: {reason})",
+        slug="invalid-encoding",
+        location=Location(file=str(path), line=line),
+        hint=hint,
+    )
+
+
+def _line_at(path: Path, codec: str, offset: int) -> int:
+    """The line holding byte ``offset``: the newlines decoded before it, plus one."""
+    decoder = codecs.getincrementaldecoder(codec)("replace")
+    lines, left = 1, offset
+    with path.open("rb") as fh:
+        while left > 0:
+            block = fh.read(min(BLOCK, left))
+            if not block:
+                break
+            lines += decoder.decode(block).count("\n")
+            left -= len(block)
+    return lines
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _skip_lines(fh: IO[bytes], n: int) -> int:
+    """Skip ``n`` lines of an open file, whatever they hold; the number actually skipped."""
+    for i in range(n):
+        if not fh.readline():
+            return i
+    return n
+
+
+def _csv_header(path: Path, text_file: Path, spec: DropFile) -> list[str]:
+    """The header row's names, read by the csv module from line ``spec.header``: the
+    parsers rename repeated names (``a_duplicated_0``, ``a.1``), so they are checked here."""
+    where = Location(file=str(path), line=spec.header, row=spec.header)
+    with text_file.open("rb") as fh:
+        skipped = _skip_lines(fh, spec.header - 1)
+        text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+        try:
+            names = next(csv.reader(text, delimiter=spec.delimiter, strict=False), None)
+        except csv.Error as exc:
+            raise DataError(
+                f"cannot read the header row: {exc}", slug="bad-header", location=where
+            ) from None
+    if names is None:  # nothing on or after the header's line
+        if spec.header == 1:
+            raise DataError(
+                "the file is empty", slug="empty-file", location=Location(file=str(path))
+            )
+        raise DataError(
+            f"the manifest puts the header on line {spec.header}, but the file has {skipped} line(s)",
+            slug="bad-header",
+            location=where,
+            hint="set `header:` in drop.yml to the line of the column names",
+        )
+    if not "".join(names).strip():
+        if spec.header == 1 and _only_whitespace(text_file):
+            raise DataError(
+                "the file is empty", slug="empty-file", location=Location(file=str(path))
+            )
+        raise DataError(
+            f"the header row (line {spec.header}) is blank",
+            slug="bad-header",
+            location=where,
+            hint="set `header:` in drop.yml to the line of the column names",
+        )
+    return _check_names(names, path, where)
+
+
+def _only_whitespace(text_file: Path) -> bool:
+    if text_file.stat().st_size > BLOCK:
+        return False
+    return not text_file.read_bytes().lstrip(codecs.BOM_UTF8).strip()
+
+
+def _check_names(raw: Sequence[str], path: Path, where: Location) -> list[str]:
+    names = [str(c).lstrip("\ufeff").strip() for c in raw]
+    blank = [i + 1 for i, n in enumerate(names) if not n]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if blank or repeated:
+        problems = []
+        if blank:
+            problems.append(f"blank name in column(s) {', '.join(map(str, blank))}")
+        if repeated:
+            problems.append(f"repeated name(s) {', '.join(map(repr, repeated))}")
+        raise DataError(
+            f"the header has {' and '.join(problems)}: {names}",
+            slug="bad-header",
+            location=where,
+            hint="every column needs its own name; if the names are on another line, set `header:` in drop.yml",
+        )
+    return names
+
+
+def _select(names: list[str], wanted: list[str] | None, path: Path) -> list[int] | None:
+    """Positions of the wanted columns (in file order), or None for every column."""
+    if wanted is None:
+        return None
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise DataError(
+            f"the table lacks the column(s) it is read for: {', '.join(missing)}",
+            slug="missing-column",
+            location=Location(file=str(path)),
+            hint=f"the file's columns are: {', '.join(names)}",
+        )
+    return sorted(names.index(c) for c in wanted)
+
+
+def _read_csv(
+    path: Path, text_file: Path, spec: DropFile, backend: str, wanted: list[str] | None
+) -> nw.DataFrame[Any]:
+    names = _csv_header(path, text_file, spec)
+    positions = _select(names, wanted, path)
     frame: Any
     try:
         if backend == "polars":
             import polars as pl
 
             frame = pl.read_csv(
-                path,
+                text_file,
+                columns=positions,
                 infer_schema=False,
                 separator=spec.delimiter,
                 encoding="utf8",
+                skip_lines=spec.header - 1,
                 truncate_ragged_lines=False,
             )
-        elif backend == "pandas":
+        else:
             import pandas as pd
 
-            # pyarrow-backed text: narwhals needs it for list operations (split, explode).
-            frame = pd.read_csv(
-                path,
-                dtype="string[pyarrow]",
-                keep_default_na=False,
-                sep=spec.delimiter,
-                encoding="utf-8-sig",
-            )
-        else:
-            raise DataError(
-                f"unknown engine {backend!r}",
-                slug="unknown-engine",
-                hint=f"use one of: {', '.join(BACKENDS)}",
-            )
-    except DataError:
-        raise
+            with text_file.open("rb") as fh:
+                _skip_lines(fh, spec.header - 1)
+                # pyarrow-backed text: narwhals needs it for list operations (split, explode).
+                frame = pd.read_csv(
+                    fh,
+                    dtype="string[pyarrow]",
+                    keep_default_na=False,
+                    sep=spec.delimiter,
+                    encoding="utf-8-sig",
+                    usecols=positions,
+                )
     except Exception as exc:  # the CSV parsers' own errors: say which file and why
         raise DataError(
-            f"cannot read the CSV: {str(exc).splitlines()[0]}",
+            f"cannot read the CSV: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}",
             slug="unreadable-csv",
+            location=Location(file=str(path)),
+            hint="check `delimiter:` and `header:` in drop.yml against the file",
+        ) from None
+    table: nw.DataFrame[Any] = nw.from_native(frame, eager_only=True)
+    chosen = names if positions is None else [names[i] for i in positions]
+    if len(table.columns) != len(chosen):
+        raise DataError(
+            f"the parser found {len(table.columns)} column(s) where the header names {len(chosen)}",
+            slug="unreadable-csv",
+            location=Location(file=str(path), line=spec.header),
+            hint="check `delimiter:` and quoting in the header row",
+        )
+    return table.rename(dict(zip(table.columns, chosen, strict=True)))
+
+
+# --- Parquet ----------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path, backend: str, wanted: list[str] | None) -> nw.DataFrame[Any]:
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    where = Location(file=str(path))
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(max(size - 4, 0))
+        tail = fh.read(4)
+    if head != b"PAR1":
+        looks_like_text = head.isascii() and all(32 <= b < 127 or b in b"\t\r\n" for b in head)
+        raise DataError(
+            "the file is not Parquet (it does not start with the Parquet marker PAR1)",
+            slug="unreadable-parquet",
+            location=where,
+            hint="if it is a CSV or JSON file, declare `format: csv` (or json) in drop.yml"
+            if looks_like_text
+            else "check that the manifest lists the right file",
+        )
+    if tail != b"PAR1":
+        raise DataError(
+            "the Parquet file is cut short: it has no footer",
+            slug="unreadable-parquet",
+            location=where,
+            hint="the file may have been copied or written only in part; its checksum was taken of the cut file",
+        )
+    try:
+        schema = pq.read_schema(path)
+    except Exception as exc:
+        raise DataError(
+            f"cannot read the Parquet footer: {_first_line(exc)}",
+            slug="unreadable-parquet",
+            location=where,
+        ) from None
+    raw_names = list(schema.names)
+    names = _check_names(raw_names, path, where)
+    positions = _select(names, wanted, path)
+    chosen = raw_names if positions is None else [raw_names[i] for i in positions]
+    frame: Any
+    try:
+        if backend == "polars":
+            import polars as pl
+
+            frame = pl.read_parquet(path, columns=chosen, hive_partitioning=False)
+        else:
+            frame = _arrow_to_pandas(pq.read_table(path, columns=chosen))
+    except Exception as exc:
+        raise DataError(
+            f"cannot read the Parquet file: {_first_line(exc)}",
+            slug="unreadable-parquet",
             location=where,
         ) from None
     table: nw.DataFrame[Any] = nw.from_native(frame, eager_only=True)
-    names = [str(c).lstrip("\ufeff").strip() for c in table.columns]
-    if len(set(names)) != len(names) or any(not n for n in names):
-        raise DataError(
-            f"the header has blank or repeated column names: {names}",
-            slug="bad-header",
-            location=Location(file=str(path), row=1),
+    final = names if positions is None else [names[i] for i in positions]
+    return table.rename(dict(zip(table.columns, final, strict=True)))
+
+
+def _arrow_to_pandas(table: Any) -> Any:
+    """A pyarrow table as pandas with Arrow-backed columns: integers with gaps stay
+    integers, text is ``string[pyarrow]`` as from the CSV reader."""
+    import pandas as pd
+    import pyarrow as pa
+
+    fields = [
+        f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+        for f in table.schema
+    ]
+    table = table.cast(pa.schema(fields))
+
+    def pandas_type(t: Any) -> Any:
+        if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+            return pd.StringDtype("pyarrow")
+        return pd.ArrowDtype(t)
+
+    return table.to_pandas(types_mapper=pandas_type, ignore_metadata=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def _read_json(
+    path: Path, text_file: Path, fmt: str, backend: str, wanted: list[str] | None
+) -> nw.DataFrame[Any]:
+    """JSON records (an array of objects) or JSON Lines (one object per line), parsed by
+    polars for every backend so that both see the same types."""
+    import polars as pl
+
+    if fmt == "json":
+        with text_file.open("rb") as fh:
+            start = fh.read(BLOCK).lstrip(codecs.BOM_UTF8).lstrip()
+        if not start:
+            raise DataError(
+                "the file is empty", slug="empty-file", location=Location(file=str(path))
+            )
+        if not start.startswith(b"["):
+            kind = "an object" if start.startswith(b"{") else "not an array"
+            raise DataError(
+                f"the JSON is {kind}: a table is an array of records, [{{...}}, {{...}}]",
+                slug="unreadable-json",
+                location=Location(file=str(path), line=1),
+                hint="for one object per line, declare `format: jsonl` in drop.yml",
+            )
+    where = Location(file=str(path))
+    try:
+        if fmt == "json":
+            native = pl.read_json(text_file, infer_schema_length=None)
+            raw_names = list(native.columns)
+        else:
+            lazy = pl.scan_ndjson(text_file, infer_schema_length=None)
+            raw_names = lazy.collect_schema().names()
+        names = _check_names(raw_names, path, where)
+        positions = _select(names, wanted, path)
+        chosen = raw_names if positions is None else [raw_names[i] for i in positions]
+        native = native.select(chosen) if fmt == "json" else lazy.select(chosen).collect()
+    except DataError:
+        raise
+    except Exception as exc:
+        raise _json_error(path, text_file, fmt, exc) from None
+    final = names if positions is None else [names[i] for i in positions]
+    native = native.rename(dict(zip(native.columns, final, strict=True)))
+    if backend == "pandas":
+        return nw.from_native(
+            _arrow_to_pandas(native.to_arrow(compat_level=pl.CompatLevel.oldest())),
+            eager_only=True,
         )
-    return table.rename(dict(zip(table.columns, names, strict=True)))
+    return nw.from_native(native, eager_only=True)
+
+
+def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> DataError:
+    """Why polars refused the JSON, found again with Python's parser (an error path only:
+    a JSON array is parsed whole here too) to give line and column."""
+    where = Location(file=str(path))
+    if fmt == "jsonl":
+        with text_file.open(encoding="utf-8-sig") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as bad:
+                    return _bad_json(path, bad.msg, number, bad.colno)
+                if not isinstance(record, dict):
+                    return DataError(
+                        f"line {number} is a JSON {type(record).__name__}, not an object",
+                        slug="unreadable-json",
+                        location=Location(file=str(path), line=number),
+                        hint="JSON Lines hold one object per line",
+                    )
+    else:
+        try:
+            records = json.loads(text_file.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as bad:
+            return _bad_json(path, bad.msg, bad.lineno, bad.colno)
+        for i, record in enumerate(records):
+            if not isinstance(record, dict):
+                return DataError(
+                    f"element {i + 1} of the array is a JSON {type(record).__name__}, not an object",
+                    slug="unreadable-json",
+                    location=Location(file=str(path), row=i + 2),
+                    hint="a table is an array of records, [{...}, {...}]",
+                )
+    return DataError(
+        f"cannot read the JSON: {_first_line(exc)}",
+        slug="unreadable-json",
+        location=where,
+        hint="cells must be text, numbers, true/false or null, and a column one kind of them",
+    )
+
+
+def _bad_json(path: Path, message: str, line: int, column: int) -> DataError:
+    return DataError(
+        f"the JSON is not well formed: {message} (line {line}, column {column})",
+        slug="unreadable-json",
+        location=Location(file=str(path), line=line),
+    )
+
+
+# --- typed cells ------------------------------------------------------------------------
+
+
+def _typed_as_text(
+    frame: nw.DataFrame[Any], keep_numbers: set[str], keep_dates: set[str], path: Path
+) -> nw.DataFrame[Any]:
+    """Text columns as they are; numbers and dates kept where asked; every other typed
+    column as text, the same on every backend."""
+    convert = []
+    for name, dtype in frame.schema.items():
+        if dtype == nw.String:
+            continue
+        if name in keep_numbers and dtype.is_numeric():
+            continue
+        if name in keep_dates and (dtype == nw.Date or dtype == nw.Datetime):
+            continue
+        convert.append(_text_of(frame, name, dtype, path))
+    return frame.with_columns(convert) if convert else frame
+
+
+def _text_of(frame: nw.DataFrame[Any], name: str, dtype: Any, path: Path) -> nw.Expr:
+    col = nw.col(name)
+    if dtype.is_float():
+        # polars prints 56.0 as "56.0", pyarrow as "56": whole numbers are written here.
+        x = col.cast(nw.Float64)
+        whole = x.is_finite() & (x == x.floor()) & (x.abs() < _WHOLE_LIMIT)
+        digits = nw.when(whole).then(x).otherwise(nw.lit(0.0)).cast(nw.Int64).cast(nw.String)
+        printed = (
+            nw.when(x.is_nan())
+            .then(nw.lit("NaN"))
+            .otherwise(
+                nw.when(whole)
+                .then(nw.concat_str([digits, nw.lit(".0")]))
+                .otherwise(col.cast(nw.String))
+            )
+        )
+        return printed.alias(name)
+    if dtype == nw.Datetime:
+        midnight = (
+            (col.dt.hour() == 0)
+            & (col.dt.minute() == 0)
+            & (col.dt.second() == 0)
+            & (col.dt.nanosecond() == 0)
+        )
+        return (
+            nw.when(midnight)
+            .then(col.cast(nw.Date).cast(nw.String))
+            .otherwise(col.cast(nw.String))
+            .alias(name)
+        )
+    if (
+        dtype.is_numeric()
+        or dtype.is_boolean()
+        or dtype == nw.Date
+        or dtype in (nw.Categorical, nw.Enum, nw.Unknown)
+    ):
+        return col.cast(nw.String).alias(name)
+    found = frame.with_row_index("_i").filter(~col.is_null())
+    row = int(found.item(0, "_i")) + 2 if len(found) else None
+    raise DataError(
+        f"column {name!r} holds {dtype} values, which cannot be read as figures",
+        slug="unsupported-column-type",
+        location=Location(file=str(path), row=row, column=name),
+        hint="cells must be text, numbers, true/false, dates or empty",
+    )
