@@ -26,6 +26,7 @@ from statcheck.contract import (
     suite_from_mapping,
     suite_from_yaml,
 )
+from statcheck.contract.rules import RevisionRule
 from statcheck.errors import ExitCode, SuiteError
 from statcheck.model.figure import SourceKind
 from statcheck.model.interval import Relation
@@ -110,6 +111,14 @@ rules:
     cumulative: true
     change: {metric: cases_change, of: cases, as: percent}
     tolerance: {absolute: 1, relative: 0.002}
+
+  - id: not-revised
+    kind: revision
+    metrics: [cases, 2024]
+    figures: {country: NO}
+    allow: [open, forecast]
+    same_source: false
+    tolerance: {relative: 0.001}
 """
 
 EXPECTED_EVERY_FIELD = Suite(
@@ -188,6 +197,14 @@ EXPECTED_EVERY_FIELD = Suite(
             cumulative=True,
             change=SeriesChange(metric="cases_change", of="cases", as_="percent"),
             tolerance=Tolerance(absolute=1, relative=0.002),
+        ),
+        RevisionRule(
+            id="not-revised",
+            metrics=("cases", "2024"),
+            figures=Selector((("country", "NO"),)),
+            allow=("open", "forecast"),
+            same_source=False,
+            tolerance=Tolerance(relative=0.001),
         ),
     ),
 )
@@ -274,6 +291,15 @@ EVERY_FIELD_DICT: dict[str, Any] = {
             "change": {"metric": "cases_change", "of": "cases", "as": "percent"},
             "tolerance": {"absolute": 1, "relative": 0.002},
         },
+        {
+            "id": "not-revised",
+            "kind": "revision",
+            "metrics": ["cases", "2024"],
+            "figures": {"country": "NO"},
+            "allow": ["open", "forecast"],
+            "same_source": False,
+            "tolerance": {"relative": 0.001},
+        },
     ],
 }
 
@@ -341,7 +367,7 @@ def test_every_field_suite_loads_as_expected(every_field_file: Path) -> None:
     id_lines = [
         n for n, line in enumerate(EVERY_FIELD_YAML.splitlines(), 1) if line.startswith("  - id:")
     ]
-    assert id_lines == [8, 22, 31, 38, 44, 52, 62, 69]
+    assert id_lines == [8, 22, 31, 38, 44, 52, 62, 69, 76]
     assert [r.line for r in suite.rules] == id_lines
 
 
@@ -371,6 +397,9 @@ def test_every_field_suite_round_trips(every_field_file: Path) -> None:
         "as: percent",
         "absolute: 0.5",
         "relative: 0.002",
+        "- forecast",
+        "same_source: false",
+        "relative: 0.001",
         "- media",
         "- analyst",
         "- /srv/drops/2025-*",
@@ -403,6 +432,7 @@ def test_minimal_rules_write_only_id_and_kind() -> None:
             RatioRule(id="r", part=FigureRef("x"), whole=FigureRef("y"), share=FigureRef("z")),
             RateRule(id="m", rate=FigureRef("x"), total=FigureRef("y"), per="month"),
             SeriesRule(id="q", cumulative=True),
+            RevisionRule(id="v"),
         ),
     )
     assert suite.to_mapping() == {
@@ -415,6 +445,7 @@ def test_minimal_rules_write_only_id_and_kind() -> None:
             {"id": "r", "kind": "ratio", "part": "x", "whole": "y", "share": "z"},
             {"id": "m", "kind": "rate", "rate": "x", "total": "y", "per": "month"},
             {"id": "q", "kind": "series", "cumulative": True},
+            {"id": "v", "kind": "revision"},
         ],
     }
     assert_round_trip(suite)

@@ -62,3 +62,17 @@ def test_dates_and_datetimes_are_taken_as_they_are(library: str) -> None:
     suite = suite_from_yaml("suite: t\nrules:\n  - id: p\n    kind: period\n")
     [f] = check_frames(native, suite).result("p").findings
     assert (f.slug, f.figures) == ("published-before-period-end", ("early",))
+
+
+@pytest.mark.parametrize("library", ["polars", "pandas"])
+def test_an_entirely_empty_date_column_is_no_date(library: str) -> None:
+    # Every published_at blank: no figure has a publication date, and no engine crashes.
+    data = {
+        "figure_id": ["a", "b"], "metric": ["m", "m"], "value": ["1", "2"], "unit": ["u", "u"],
+        "period": ["2024", "2023"], "source_id": ["s", "s"], "published_at": ["", ""],
+    }  # fmt: skip
+    table = pl.DataFrame(data) if library == "polars" else pd.DataFrame(data)
+    suite = suite_from_yaml("suite: t\nrules: [{id: p, kind: period}]\n")
+    report = check_frames(table, suite)
+    assert report.errors == ()
+    assert [r.status for r in report.results] == [Status.PASS]

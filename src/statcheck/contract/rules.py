@@ -559,6 +559,73 @@ class SeriesRule(Rule):
         return out
 
 
+REVISION_ALLOWANCES = (
+    "open",  # the earlier figure's period had not ended when it was published
+    "provisional",  # the earlier figure was marked provisional
+    "forecast",  # the earlier figure was marked forecast
+)
+
+
+@rule_kind
+@dataclass(frozen=True, kw_only=True)
+class RevisionRule(Rule):
+    """A later drop does not change a figure an earlier drop reported.
+
+    Each figure of the drop is compared with the figure for the same metric, dimensions,
+    period and source in the most recent earlier drop that reports one (consecutive
+    vintages); when the two intervals are further apart than the tolerance, the figure was
+    revised. ``allow`` names the revisions that are expected: of a period that was still
+    ``open`` when the earlier drop published it (its end on or after the publication date),
+    or of a figure the earlier drop marked ``provisional`` or ``forecast``.
+    ``same_source: false`` compares figures whatever their source. ``metrics`` and
+    ``figures`` narrow the figures the rule reads, in both drops.
+    """
+
+    KIND: ClassVar[str] = "revision"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "metrics", "figures", "allow", "same_source", "tolerance",
+    )  # fmt: skip
+
+    metrics: tuple[str, ...] = ()  # () = every metric
+    figures: Selector | None = None
+    allow: tuple[str, ...] = ()
+    same_source: bool = True
+    tolerance: Tolerance = NO_TOLERANCE
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        same_source = r.m.get("same_source", True)
+        if not isinstance(same_source, bool):
+            raise r.error(
+                f"`same_source` must be true or false, not {same_source!r}", "same_source"
+            )
+        allow = r.choices("allow", REVISION_ALLOWANCES, ())
+        if len(set(allow)) != len(allow):
+            raise r.error("`allow` lists a value twice", "allow")
+        return cls(
+            **common,
+            metrics=tuple(r.values("metrics")) if r.m.get("metrics") is not None else (),
+            figures=r.optional_selector("figures"),
+            allow=allow,
+            same_source=same_source,
+            tolerance=r.tolerance(),
+        )
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.metrics:
+            out["metrics"] = list(self.metrics)
+        if self.figures is not None:
+            out["figures"] = self.figures.to_yaml()
+        if self.allow:
+            out["allow"] = list(self.allow)
+        if not self.same_source:
+            out["same_source"] = False
+        if not self.tolerance.is_zero:
+            out["tolerance"] = self.tolerance.to_mapping()
+        return out
+
+
 def _column_value(r: RuleReader, key: str, over: str) -> str:
     """A value of the ``over`` column (a number is read as its text)."""
     v = r.required(key)

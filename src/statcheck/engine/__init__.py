@@ -6,19 +6,21 @@ Written once against narwhals; ``backend`` picks the dataframe library underneat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from statcheck.contract.mapping import TableMapping
 from statcheck.contract.suite import Suite
 from statcheck.drops.manifest import Drop, read_drop
-from statcheck.drops.reader import BACKENDS, read_text_table
-from statcheck.engine.context import Context
+from statcheck.drops.reader import BACKENDS, read_drop_file, with_file_rows
+from statcheck.engine.context import Context, Vintage
 from statcheck.engine.mapping import apply_mapping
-from statcheck.engine.native import as_text_frame
+from statcheck.engine.native import DATE_COLUMNS, NUMERIC_COLUMNS, as_text_frame
 from statcheck.engine.rules import run_rule
 from statcheck.engine.table import normalise_figures, normalise_sources
-from statcheck.errors import DataError, ExitCode, StatcheckError
+from statcheck.errors import DataError, ExitCode, Location, StatcheckError
 from statcheck.report import Report, RuleResult, Status
 
 __all__ = ["BACKENDS", "check_frames", "validate_drop"]
@@ -47,16 +49,28 @@ def error_entry(exc: StatcheckError) -> dict[str, Any]:
     return out
 
 
-def validate_drop(folder: str | Path, suite: Suite, backend: str = "polars") -> Report:
+def validate_drop(
+    folder: str | Path,
+    suite: Suite,
+    backend: str = "polars",
+    earlier: Sequence[str | Path] = (),
+) -> Report:
     """Validate one drop folder against a suite. Never raises for bad input: problems
-    are in the report (``report.errors``), with the exit code they imply."""
+    are in the report (``report.errors``), with the exit code they imply.
+
+    ``earlier``: earlier drop folders of the same suite, oldest first, for the suite's
+    revision rules. They are read (with the suite's table mapping) only when the suite has
+    a revision rule; one that is not ready or cannot be read leaves the revision rules
+    undetermined or in error, and every other rule still runs on this drop.
+    """
     folder = Path(folder)
     drop_info: dict[str, Any] = {"id": folder.name, "path": str(folder)}
     try:
         drop = read_drop(folder)
         drop_info = drop.to_report()
         figures, sources = _read(drop, backend, suite.table)
-        return _check(figures, sources, suite, drop_info)
+        vintages = _read_earlier(earlier, backend, suite)
+        return _check(figures, sources, suite, drop_info, vintages)
     except StatcheckError as exc:
         return Report(
             suite=_suite_info(suite), drop=drop_info, results=(), errors=(error_entry(exc),)
@@ -70,6 +84,41 @@ def validate_drop(folder: str | Path, suite: Suite, backend: str = "polars") -> 
         return Report(suite=_suite_info(suite), drop=drop_info, results=(), errors=(entry,))
 
 
+def _read_earlier(folders: Sequence[str | Path], backend: str, suite: Suite) -> tuple[Vintage, ...]:
+    """The earlier drops a suite's revision rules compare with, oldest first; each read
+    as this drop is, or holding the problem that kept it from being read."""
+    if not any(rule.KIND == "revision" for rule in suite.rules):
+        return ()
+    vintages = []
+    for folder in map(Path, folders):
+        drop_id = folder.name
+        try:
+            drop = read_drop(folder)
+            drop_id = drop.id
+            published = _published(drop)
+            figures, _ = _read(drop, backend, suite.table)
+            vintages.append(Vintage(drop_id, published, figures))
+        except Exception as exc:  # recorded for the revision rules; the drop itself still runs
+            vintages.append(Vintage(drop_id, problem=exc))
+    return tuple(vintages)
+
+
+def _published(drop: Drop) -> date | None:
+    """The manifest's ``published_at`` as a date (revision rules ask which periods were open)."""
+    from statcheck.model.period import parse_date
+
+    if not drop.published_at:
+        return None
+    try:
+        return parse_date(drop.published_at)
+    except StatcheckError as exc:
+        raise DataError(
+            f"published_at: {exc.message}",
+            slug="invalid-manifest",
+            location=Location(file=str(drop.folder / "drop.yml")),
+        ) from None
+
+
 def _read(drop: Drop, backend: str, mapping: TableMapping | None) -> tuple[Any, Any]:
     if backend not in BACKENDS:
         raise DataError(
@@ -80,16 +129,23 @@ def _read(drop: Drop, backend: str, mapping: TableMapping | None) -> tuple[Any, 
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file
     fig_path = drop.folder / fig_spec.path
-    raw = read_text_table(fig_path, fig_spec, backend)
     mapped_source = None
     if mapping is not None:
+        # Only the columns the mapping reads; typed cells become text, read as printed.
+        raw = read_drop_file(fig_path, fig_spec, backend, columns=mapping.source_columns)
         raw, mapped_source = apply_mapping(raw, mapping, str(fig_path))
-    figures = normalise_figures(raw, str(fig_path), fig_spec.decimal)
+    else:
+        # Numbers and dates of a typed file (Parquet, JSON) are handed on as they are.
+        raw = read_drop_file(
+            fig_path, fig_spec, backend, keep_numbers=NUMERIC_COLUMNS, keep_dates=DATE_COLUMNS
+        )
+    figures = normalise_figures(with_file_rows(raw, fig_spec), str(fig_path), fig_spec.decimal)
     src_spec = drop.file("sources")
     sources = None
     if src_spec is not None:
         src_path = drop.folder / src_spec.path
-        sources = normalise_sources(read_text_table(src_path, src_spec, backend), str(src_path))
+        src_raw = with_file_rows(read_drop_file(src_path, src_spec, backend), src_spec)
+        sources = normalise_sources(src_raw, str(src_path))
     elif mapped_source is not None:
         sources = normalise_sources(mapped_source, "the suite's table mapping")
     return figures, sources
@@ -105,10 +161,29 @@ def check_frames(
     return _check(table, src, suite, {"id": drop_id})
 
 
-def _check(figures: Any, sources: Any, suite: Suite, drop_info: dict[str, Any]) -> Report:
-    ctx = Context(figures=figures, sources=sources, suite=suite)
+def _run_rules(suite: Suite, ctx: Context) -> tuple[RuleResult, ...]:
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(suite.rules) < 2 or not ctx.figures.frame.implementation.is_polars():
+        return tuple(run_rule(rule, ctx) for rule in suite.rules)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return tuple(pool.map(lambda rule: run_rule(rule, ctx), suite.rules))
+
+
+def _check(
+    figures: Any,
+    sources: Any,
+    suite: Suite,
+    drop_info: dict[str, Any],
+    earlier: tuple[Vintage, ...] = (),
+) -> Report:
+    ctx = Context(
+        figures=figures, sources=sources, suite=suite, drop_id=drop_info["id"], earlier=earlier
+    )
     ctx.preload([ref for rule in suite.rules for ref in rule.refs()])
-    results = tuple(run_rule(rule, ctx) for rule in suite.rules)
+    results = _run_rules(suite, ctx)
     if suite.schema is not None:
         from statcheck.engine.schema import check_schema  # imports pandera: only when asked
 

@@ -24,12 +24,25 @@ class Ambiguous(SuiteError):
     """A selector matched more than one figure."""
 
 
+@dataclass(frozen=True)
+class Vintage:
+    """An earlier drop of the same suite, as revision rules see it: its figure table read
+    with the suite's mapping, or the problem that kept it from being read."""
+
+    drop_id: str
+    published_at: date | None = None
+    figures: FigureTable | None = None
+    problem: Exception | None = None
+
+
 @dataclass
 class Context:
     figures: FigureTable
     sources: nw.DataFrame[Any] | None
     suite: Suite
     _by_id: dict[str, Figure] = field(default_factory=dict)
+    drop_id: str = "<frame>"
+    earlier: tuple[Vintage, ...] = ()  # earlier drops, oldest first (revision rules)
 
     def preload(self, refs: list[Ref]) -> None:
         """Fetch every figure named by id in one filter, not one query per reference."""
@@ -101,7 +114,8 @@ class Context:
         return mask
 
     def to_figure(self, raw: dict[str, Any]) -> Figure:
-        row: dict[str, Any] = {k: None if _is_missing(v) else v for k, v in raw.items()}
+        # polars hands back None for a missing cell; pandas NaN or pd.NA, made None here.
+        row = raw if self.figures.frame.implementation.is_polars() else _without_missing(raw)
         dims = tuple((d, str(row[d])) for d in self.figures.dimensions if row.get(d) is not None)
         cites = tuple(c.strip() for c in (row.get("cites") or "").split(";") if c.strip())
         published = row.get("published_at")
@@ -132,6 +146,10 @@ class Context:
             r["source_id"]: Source(r["source_id"], r["name"], SourceKind(r["kind"]), r.get("url"))
             for r in self.sources.select("source_id", "name", "kind", "url").rows(named=True)
         }
+
+
+def _without_missing(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: None if _is_missing(v) else v for k, v in raw.items()}
 
 
 def _is_missing(v: Any) -> bool:

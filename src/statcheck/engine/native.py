@@ -61,9 +61,22 @@ def as_text_frame(native: Any) -> nw.DataFrame[Any]:
 def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -> nw.DataFrame[Any]:
     """One row per ``sep``-separated item of ``column`` (as ``alias``); null or blank items dropped.
 
-    narwhals has this for polars and pyarrow-backed pandas only; text columns built by
-    expressions on pandas are object dtype, so pandas does it natively.
+    Most cells hold a single item: only the cells that contain ``sep`` are split (building
+    a list per cell costs more than the rest of the work together). Rows come out in no
+    promised order.
     """
+    several = nw.col(column).str.contains(sep, literal=True).fill_null(False)
+    single = frame.filter(~several).with_columns(nw.col(column).str.strip_chars().alias(alias))
+    multi = _split_explode(frame.filter(several), column, sep, alias)
+    out = nw.concat([single, multi.select(single.columns)]) if len(multi) else single
+    return out.filter(~nw.col(alias).is_null() & (nw.col(alias) != ""))
+
+
+def _split_explode(
+    frame: nw.DataFrame[Any], column: str, sep: str, alias: str
+) -> nw.DataFrame[Any]:
+    # narwhals has this for polars and pyarrow-backed pandas only; text columns built by
+    # expressions on pandas are object dtype, so pandas does it natively.
     impl = frame.implementation
     if impl.is_pandas_like():
         native = frame.to_native()
@@ -91,5 +104,7 @@ def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
     if impl.is_pandas_like():
         import pandas as pd
 
-        return bool(pd.util.hash_pandas_object(native[columns], index=False).nunique() == len(native))
+        return bool(
+            pd.util.hash_pandas_object(native[columns], index=False).nunique() == len(native)
+        )
     return bool(frame.select(columns).is_unique().all())  # pragma: no cover

@@ -446,6 +446,8 @@ def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.
     if dtype == nw.Datetime:
         return frame.with_columns(nw.col(column).cast(nw.Date))
     mapping = _date_map(frame, column, file)
+    if not mapping:  # every cell empty (pandas cannot replace from an empty mapping)
+        return frame.with_columns(nw.lit(None, dtype=nw.Date).alias(column))
     return frame.with_columns(
         nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.Date).alias(column)
     )

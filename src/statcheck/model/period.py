@@ -10,6 +10,7 @@ Accepted labels (an unparseable label is an error, never today's date):
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,23 +91,27 @@ class Period:
 
     def describe(self) -> str:
         """How a reader would say it: ``2024``, ``Oct 2024``, ``Q3 2024``, ``Jan–Oct 2024``."""
-        s, e = self.start, self.end
-        whole_months = s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1]
-        if whole_months and s.year == e.year:
-            if s.month == 1 and e.month == 12:
-                return str(s.year)
-            first, last = calendar.month_abbr[s.month], calendar.month_abbr[e.month]
-            if s.month == e.month:
-                return f"{first} {s.year}"
-            if e.month - s.month == 2 and s.month % 3 == 1:
-                return f"Q{(s.month - 1) // 3 + 1} {s.year}"
-            return f"{first}–{last} {s.year}"
-        if s == e:
-            return s.isoformat()
-        return f"{s.isoformat()} to {e.isoformat()}"
+        return _describe(self.start, self.end)
 
     def __str__(self) -> str:
         return self.label()
+
+
+@functools.lru_cache(maxsize=4096)  # explanations name the same few periods many times
+def _describe(s: date, e: date) -> str:
+    whole_months = s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1]
+    if whole_months and s.year == e.year:
+        if s.month == 1 and e.month == 12:
+            return str(s.year)
+        first, last = calendar.month_abbr[s.month], calendar.month_abbr[e.month]
+        if s.month == e.month:
+            return f"{first} {s.year}"
+        if e.month - s.month == 2 and s.month % 3 == 1:
+            return f"Q{(s.month - 1) // 3 + 1} {s.year}"
+        return f"{first}–{last} {s.year}"
+    if s == e:
+        return s.isoformat()
+    return f"{s.isoformat()} to {e.isoformat()}"
 
 
 _YEAR = re.compile(r"^(\d{4})$")

@@ -79,6 +79,7 @@ from statcheck.engine.rules import (  # noqa: E402, F401
     period,
     rate,
     ratio,
+    revision,
     series,
     sum,
 )
