@@ -3,6 +3,8 @@
 nox -s validate   # every suite in expectations/ against its drops; reports in build/reports
 nox -s tests      # the test suite
 nox -s lint       # ruff and mypy
+nox -s docs       # a static site of the reports in build/reports, into build/site
+nox -s gx         # Great Expectations Data Docs of every suite and drop, into build/gx
 nox -s bench      # benchmark against a hand-written polars floor (not run by default)
 """
 
@@ -21,11 +23,14 @@ PYTHON = os.environ.get("STATCHECK_PYTHON", "3.11")
 
 @nox.session(python=PYTHON)
 def validate(session: nox.Session) -> None:
-    """Validate every suite's drops. Extra arguments go to `statcheck run` (e.g. --drops DIR).
+    """Validate every suite's drops: the CI job. Extra arguments go to `statcheck run`
+    (`nox -s validate -- --all`, `-- --drops DIR`; STATCHECK_DROPS works too).
 
-    The session succeeds when statcheck ran to the end (exit 0 or 1: data failing a rule is
-    a finding, not a broken job); contract errors, internal errors and drops that are not
-    ready fail it.
+    Drops already validated with the same suite file and drop checksums keep their reports;
+    checksums are verified every run. Writes build/reports/SUITE/DROP.json, junit.xml and
+    summary.md (also appended to $GITHUB_STEP_SUMMARY when set). The session succeeds when
+    statcheck ran to the end (exit 0 or 1: data failing a rule is a finding, not a broken
+    job); contract errors (2), internal errors (3) and drops that are not ready (4) fail it.
     """
     session.install("-e", ".")
     session.run("statcheck", "run", *session.posargs, success_codes=[0, 1])
@@ -42,6 +47,23 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
     session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the static results site (build/site) from the JSON reports in build/reports.
+    Run `nox -s validate` first; extra arguments go to `statcheck docs` (e.g. --out DIR)."""
+    session.install("-e", ".")
+    session.run("statcheck", "docs", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def gx(session: nox.Session) -> None:
+    """Validate every suite's drops through Great Expectations and build GE's Data Docs:
+    build/gx/data_docs/local_site/index.html (the GE project itself in build/gx/gx). Extra
+    arguments go to `python -m statcheck.gx` (e.g. --drops DIR). Not run by default."""
+    session.install("-e", ".[gx]")
+    session.run("python", "-m", "statcheck.gx", "--out", "build/gx", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -5,6 +5,9 @@ The JSON form is a contract for pipelines. Stable fields (more may be added):
 ``rule``, ``kind``, ``status``, ``findings``), and per finding ``slug``, ``figures``,
 ``explanation`` and, where numeric, ``reported`` / ``expected`` as ``[low, high]`` and
 ``gap``. Only ``generated_at`` changes between runs on the same inputs.
+
+Optional: ``cache_key``, written by ``statcheck run`` (see ``statcheck.runner``): the
+SHA-256 of the inputs the report was made from, so a run can skip a drop already checked.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class Report:
     generated_at: str = field(
         default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
     )
+    cache_key: str | None = None  # set by `statcheck run`: the inputs it was made from
 
     @property
     def summary(self) -> dict[str, int]:
@@ -121,6 +125,11 @@ class Report:
     def failures(self) -> tuple[RuleResult, ...]:
         return tuple(r for r in self.results if r.status is Status.FAIL)
 
+    @property
+    def ok(self) -> bool:
+        """Every rule passed or was undetermined, and nothing stopped the check (exit code 0)."""
+        return self.exit_code is ExitCode.OK
+
     def result(self, rule_id: str) -> RuleResult:
         for r in self.results:
             if r.rule == rule_id:
@@ -137,6 +146,7 @@ class Report:
             "summary": self.summary,
             "results": [r.to_dict() for r in self.results],
             "errors": list(self.errors),
+            **({"cache_key": self.cache_key} if self.cache_key is not None else {}),
             "generated_at": self.generated_at,
         }
 
@@ -166,8 +176,13 @@ class ValidationFailed(StatcheckError):
 
     def __init__(self, report: Report) -> None:
         failed = [r.rule for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
+        if failed:
+            message = f"{len(failed)} rule(s) did not pass: {', '.join(failed)}"
+        else:  # the drop could not be checked at all
+            reasons = "; ".join(f"[{e.get('slug')}] {e.get('message')}" for e in report.errors)
+            message = f"the figures could not be checked: {reasons or 'no rule ran'}"
         super().__init__(
-            message=f"{len(failed)} rule(s) did not pass: {', '.join(failed)}",
+            message=message,
             slug="validation-failed",
             exit_code=report.exit_code,
         )
@@ -178,10 +193,17 @@ def _json_number(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else x
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as a plain open() would (mkstemp gives 0600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

@@ -1,0 +1,405 @@
+"""The batch job behind ``statcheck run`` and ``nox -s validate``: every suite in a folder
+against every drop it targets, each drop validated once per set of inputs.
+
+The plan, one suite at a time (suites in file-name order):
+
+1. **suites**: every ``*.yml`` and ``*.yaml`` in the expectations folder; a suite that
+   cannot be loaded is reported (exit 2) and the others still run;
+2. **drops**: the folders the suite's ``drops`` globs match, relative to the suite file;
+   with a drops folder (``--drops``, ``STATCHECK_DROPS``), the folders under it whose names
+   match the globs' last part;
+3. **readiness and cache check**: every drop's manifest is read and every file it lists is
+   hashed. A drop that is not ready is reported as such (exit 4) every time, never served
+   from the cache. A ready drop whose stored report carries the same cache key is not
+   validated again; its stored report stands;
+4. **validate and write**: ``OUT/<suite>/<drop>.json``, with the cache key in the report.
+
+The cache key (:func:`cache_key`) is the SHA-256 of the statcheck version and source
+files, the report format, the engine, the suite file's bytes, the drop's manifest (and so
+every listed file's SHA-256, just verified) and, for a suite with a ``revision`` rule, the
+keys of the drops before it. It does not cover where the suite or the drop lies: a drop moved to
+another folder keeps its report, which names the folder it was validated in. Reports with
+an internal error (exit 3) get no key, so they are redone on the next run.
+
+A suite with a revision rule compares each drop with the earlier ones: its drops are
+taken in the order of their manifests' ``published_at`` (then ``id``; drops without a date
+last), and each is validated with the ready drops before it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statcheck.errors import ExitCode, Location, StatcheckError
+
+if TYPE_CHECKING:
+    from statcheck.contract.suite import Suite
+    from statcheck.drops.manifest import Drop
+
+__all__ = [
+    "DropOutcome",
+    "RunListener",
+    "RunResult",
+    "SuiteOutcome",
+    "cache_key",
+    "drops_for",
+    "find_suites",
+    "report_path",
+    "run",
+]
+
+REVISION_KIND = "revision"
+_UNCACHED = (ExitCode.INTERNAL, ExitCode.NOT_READY)  # always checked again
+
+
+# ---------------------------------------------------------------- what a run produces
+
+
+@dataclass(frozen=True)
+class DropOutcome:
+    """One suite on one drop: the JSON report (as written, or as stored by an earlier run)."""
+
+    suite: str
+    drop: str
+    folder: Path
+    report: dict[str, Any]
+    path: Path | None  # where the JSON report is; None when none could be written
+    cached: bool = False
+
+    @property
+    def exit_code(self) -> ExitCode:
+        try:
+            return ExitCode(int(self.report.get("exit_code", ExitCode.INTERNAL)))
+        except (TypeError, ValueError):
+            return ExitCode.INTERNAL
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """A suite file: the drops it was run on, or the error that kept it from loading."""
+
+    file: Path
+    id: str | None
+    drops: tuple[DropOutcome, ...] = ()
+    error: dict[str, Any] | None = None  # error entry (slug, message, exit_code, location)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        codes = [d.exit_code for d in self.drops]
+        if self.error is not None:
+            codes.append(ExitCode(int(self.error["exit_code"])))
+        return max(codes, default=ExitCode.OK)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    suites: tuple[SuiteOutcome, ...]
+
+    @property
+    def drops(self) -> tuple[DropOutcome, ...]:
+        return tuple(d for s in self.suites for d in s.drops)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The worst over every suite and drop."""
+        return max((s.exit_code for s in self.suites), default=ExitCode.OK)
+
+
+class RunListener:
+    """Told what a run is doing, for progress and per-drop lines; does nothing by default."""
+
+    def planned(self, drops: int, rules: int) -> None:
+        """Before any drop: how many drops, and rules over all of them, the run will check."""
+
+    def suite_failed(self, outcome: SuiteOutcome) -> None:
+        """A suite could not be loaded."""
+
+    def no_drops(self, suite: str) -> None:
+        """A suite's globs matched no folder."""
+
+    def started(self, suite: str, folder: Path) -> None:
+        """A drop is being checked (readiness, cache, then maybe validation)."""
+
+    def finished(self, outcome: DropOutcome, rules: int) -> None:
+        """A drop is done; ``rules`` is how many rules of the plan that accounts for."""
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def run(
+    expectations: Path,
+    out: Path,
+    *,
+    drops_dir: Path | None = None,
+    engine: str = "polars",
+    force: bool = False,
+    listener: RunListener | None = None,
+) -> RunResult:
+    """Validate every suite in ``expectations`` against its drops, writing reports under
+    ``out``. ``force`` validates every drop even when its stored report is current.
+
+    Raises StatcheckError (exit 2) when there are no suites or ``drops_dir`` is not a
+    folder; everything else, including suites that cannot be loaded, is in the result."""
+    from statcheck.contract.suite import load_suite
+
+    listener = listener or RunListener()
+    if drops_dir is not None and not drops_dir.is_dir():
+        raise StatcheckError(
+            f"the drops folder {str(drops_dir)!r} does not exist",
+            slug="drops-folder-missing",
+            location=Location(file=str(drops_dir)),
+            hint="check --drops or STATCHECK_DROPS (is the data directory mounted?)",
+        )
+    loaded: list[tuple[Path, Suite | StatcheckError, list[Path]]] = []
+    for path in find_suites(expectations):
+        try:
+            suite = load_suite(path)
+        except StatcheckError as exc:
+            loaded.append((path, exc, []))
+            continue
+        loaded.append((path, suite, drops_for(suite, drops_dir)))
+    listener.planned(
+        drops=sum(len(folders) for _, _, folders in loaded),
+        rules=sum(len(folders) * _rule_count(s) for _, s, folders in loaded),
+    )
+    outcomes: list[SuiteOutcome] = []
+    for path, suite_or_error, folders in loaded:
+        if isinstance(suite_or_error, StatcheckError):
+            failed = SuiteOutcome(path, None, error=_error_entry(suite_or_error))
+            listener.suite_failed(failed)
+            outcomes.append(failed)
+            continue
+        if not folders:
+            listener.no_drops(suite_or_error.id)
+        drops = _run_suite(suite_or_error, folders, out, engine, force, listener)
+        outcomes.append(SuiteOutcome(path, suite_or_error.id, drops))
+    return RunResult(tuple(outcomes))
+
+
+def find_suites(expectations: Path) -> list[Path]:
+    """Every suite file in the folder, by name."""
+    if not expectations.is_dir():
+        raise StatcheckError(
+            f"the expectations folder {str(expectations)!r} does not exist",
+            slug="no-suites",
+            location=Location(file=str(expectations)),
+        )
+    suites = sorted(
+        p for p in expectations.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()
+    )
+    if not suites:
+        raise StatcheckError(
+            f"no suites (*.yml, *.yaml) in {str(expectations)!r}", slug="no-suites"
+        )
+    return suites
+
+
+def drops_for(suite: Suite, drops_dir: Path | None = None) -> list[Path]:
+    """The drop folders a suite targets: its globs, relative to the suite file; or, given
+    a drops folder, the folders in it named as the globs' last part."""
+    if drops_dir is None:
+        return suite.drop_folders()
+    found: set[Path] = set()
+    for pattern in suite.drops:
+        name = Path(pattern.strip()).name
+        if name:
+            found.update(p for p in drops_dir.glob(name) if p.is_dir())
+    return sorted(found)
+
+
+def has_revision_rules(suite: Suite) -> bool:
+    """Whether the suite compares each drop with the earlier ones."""
+    return any(rule.KIND == REVISION_KIND for rule in suite.rules)
+
+
+def cache_key(suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = ()) -> str:
+    """The SHA-256 of everything a report depends on (see the module docstring).
+
+    ``drop`` must have passed the readiness check, so its listed checksums are its files'."""
+    import statcheck
+    from statcheck.drops.manifest import MANIFEST
+    from statcheck.report import REPORT_FORMAT
+
+    manifest = hashlib.sha256((drop.folder / MANIFEST).read_bytes()).hexdigest()
+    payload = {
+        "statcheck": statcheck.__version__,
+        "code": _code_fingerprint(),
+        "report_format": REPORT_FORMAT,
+        "engine": engine,
+        "suite": suite.sha256,
+        "manifest": manifest,
+        "files": {f.path: f.sha256 for f in drop.files},
+        "earlier": list(earlier),
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The SHA-256 of statcheck's own source files: a change to a rule's implementation
+    outdates every report even when the version number stays the same (an editable
+    install, a cache carried between CI runs)."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def report_path(out: Path, suite_id: str, drop_id: str) -> Path:
+    """``OUT/<suite>/<drop>.json``, with any character that could leave the folder replaced."""
+    return out / _file_name(suite_id) / f"{_file_name(drop_id)}.json"
+
+
+# ---------------------------------------------------------------- one suite
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    folder: Path
+    drop: Drop | None  # None: not ready, or the manifest cannot be read
+
+
+def _run_suite(
+    suite: Suite,
+    folders: list[Path],
+    out: Path,
+    engine: str,
+    force: bool,
+    listener: RunListener,
+) -> tuple[DropOutcome, ...]:
+    from statcheck.drops.manifest import read_drop
+
+    revision = has_revision_rules(suite)
+    candidates = []
+    for folder in folders:
+        try:  # the readiness check: manifest read, every listed file hashed
+            candidates.append(_Candidate(folder, read_drop(folder)))
+        except Exception:  # validate_drop reports it, in the drop's own report
+            candidates.append(_Candidate(folder, None))
+    if revision:
+        candidates.sort(key=_publication_order)
+
+    rules = _rule_count(suite)
+    earlier_folders: list[Path] = []
+    earlier_keys: list[str] = []
+    seen: dict[str, Path] = {}
+    outcomes: list[DropOutcome] = []
+    for c in candidates:
+        listener.started(suite.id, c.folder)
+        if c.drop is None:
+            outcome = _validate(suite, c.folder, out, engine, earlier_folders, revision, None)
+        elif c.drop.id in seen:
+            outcome = _duplicate_id(suite, c.drop, seen[c.drop.id])
+        else:
+            seen[c.drop.id] = c.folder
+            key = cache_key(suite, c.drop, engine, earlier_keys if revision else ())
+            path = report_path(out, suite.id, c.drop.id)
+            stored = None if force else _stored_report(path, key)
+            if stored is not None:
+                outcome = DropOutcome(suite.id, c.drop.id, c.folder, stored, path, cached=True)
+            else:
+                expected = {f.path: f.sha256 for f in c.drop.files}
+                outcome = _validate(
+                    suite, c.folder, out, engine, earlier_folders, revision, (key, expected)
+                )
+            earlier_folders.append(c.folder)
+            earlier_keys.append(key)
+        listener.finished(outcome, rules)
+        outcomes.append(outcome)
+    return tuple(outcomes)
+
+
+def _validate(
+    suite: Suite,
+    folder: Path,
+    out: Path,
+    engine: str,
+    earlier: list[Path],
+    revision: bool,
+    key: tuple[str, dict[str, str | None]] | None,
+) -> DropOutcome:
+    from statcheck import engine as engines
+
+    # `earlier` only for suites that compare drops, so engines without it keep working.
+    extra: dict[str, Any] = {"earlier": list(earlier)} if revision else {}
+    report = engines.validate_drop(folder, suite, backend=engine, **extra)
+    # The key goes in only when the report was made from the files the key describes
+    # (they could change between the readiness check and reading them).
+    if key is not None and report.exit_code not in _UNCACHED and report.drop.get("files") == key[1]:
+        report = replace(report, cache_key=key[0])
+    drop_id = str(report.drop["id"])
+    path = report.write(report_path(out, suite.id, drop_id))
+    return DropOutcome(suite.id, drop_id, folder, json.loads(report.to_json()), path)
+
+
+def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:
+    """Two folders give the same drop id: their reports would overwrite each other."""
+    from statcheck.drops.manifest import MANIFEST
+    from statcheck.report import Report
+
+    error = {
+        "slug": "duplicate-drop-id",
+        "message": f"drop id {drop.id!r} is also the id of {str(first)!r}",
+        "exit_code": int(ExitCode.CONTRACT),
+        "location": {"file": str(drop.folder / MANIFEST)},
+        "hint": "give each drop its own `id` in drop.yml; reports are keyed by it",
+    }
+    report = Report(suite=_suite_info(suite), drop=drop.to_report(), results=(), errors=(error,))
+    return DropOutcome(suite.id, drop.id, drop.folder, json.loads(report.to_json()), None)
+
+
+def _stored_report(path: Path, key: str) -> dict[str, Any] | None:
+    """The report an earlier run wrote, if it was made from the same inputs."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("cache_key") == key:
+        return data
+    return None
+
+
+def _publication_order(c: _Candidate) -> tuple[int, str, str]:
+    if c.drop is None:  # not ready: no date to go by; last, by folder name
+        return (2, "", c.folder.name)
+    if c.drop.published_at is None:
+        return (1, "", c.drop.id)
+    return (0, c.drop.published_at, c.drop.id)
+
+
+def _rule_count(suite: Suite | StatcheckError) -> int:
+    if isinstance(suite, StatcheckError):
+        return 0
+    return len(suite.rules) + (suite.schema is not None)
+
+
+def _suite_info(suite: Suite) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": suite.id}
+    if suite.file:
+        out["file"] = suite.file
+    if suite.sha256:
+        out["sha256"] = suite.sha256
+    return out
+
+
+def _error_entry(exc: StatcheckError) -> dict[str, Any]:
+    from statcheck.engine import error_entry
+
+    return error_entry(exc)
+
+
+def _file_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\-]", "_", name)
+    return cleaned if cleaned and not cleaned.startswith(".") else f"_{cleaned}"
