@@ -2,11 +2,18 @@
 
 The public surface. Heavy parts (the engine, dataframe libraries) load on first use, so
 ``import statcheck`` stays fast.
+
+- ``validate(data, suite)``: a drop folder, a figures file or a DataFrame -> a ``Report``;
+  ``report.raise_for_failures()`` raises ``ValidationFailed`` with the report attached.
+- ``check_output(suite)``: a decorator validating the figure table a function returns.
+- ``load_suite(path)`` reads a suite file; ``suite(id, rules)`` with ``rules.sum(...)``,
+  ``rules.compare(...)``, ... builds the same suite in Python.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from statcheck.errors import (
     DataError,
@@ -19,10 +26,15 @@ from statcheck.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    from statcheck.api import UnsupportedInput, check_output, validate
+    from statcheck.contract import build as rules
+    from statcheck.contract.build import suite
     from statcheck.contract.suite import Suite
-    from statcheck.report import Report
+    from statcheck.contract.tolerance import Tolerance
+    from statcheck.report import Report, ValidationFailed
 
 __version__ = "0.1.0"
 
@@ -31,13 +43,50 @@ __all__ = [
     "DropNotReady",
     "ExitCode",
     "PeriodParseError",
+    "Report",
     "StatcheckError",
+    "Suite",
     "SuiteError",
+    "Tolerance",
+    "UnsupportedInput",
+    "ValidationFailed",
     "ValueParseError",
     "__version__",
+    "check_output",
     "load_suite",
+    "rules",
+    "suite",
+    "validate",
     "validate_drop",
 ]
+
+# Loaded on first use: name -> (module, attribute; None for the module itself).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "validate": ("statcheck.api", "validate"),
+    "check_output": ("statcheck.api", "check_output"),
+    "UnsupportedInput": ("statcheck.api", "UnsupportedInput"),
+    "suite": ("statcheck.contract.build", "suite"),
+    "rules": ("statcheck.contract.build", None),
+    "Suite": ("statcheck.contract.suite", "Suite"),
+    "Tolerance": ("statcheck.contract.tolerance", "Tolerance"),
+    "Report": ("statcheck.report", "Report"),
+    "ValidationFailed": ("statcheck.report", "ValidationFailed"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'statcheck' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def load_suite(path: str | Path) -> Suite:
@@ -47,11 +96,17 @@ def load_suite(path: str | Path) -> Suite:
     return _load(path)
 
 
-def validate_drop(folder: str | Path, suite: Suite | str | Path, engine: str = "polars") -> Report:
-    """Validate a drop folder against a suite (a Suite or the path of a suite file)."""
+def validate_drop(
+    folder: str | Path,
+    suite: Suite | str | Path,
+    engine: str = "polars",
+    earlier: Sequence[str | Path] = (),
+) -> Report:
+    """Validate a drop folder against a suite (a Suite or the path of a suite file);
+    ``earlier`` lists earlier drops of the same suite, oldest first, for revision rules."""
     from statcheck.contract.suite import Suite as _Suite
     from statcheck.engine import validate_drop as _validate
 
     if not isinstance(suite, _Suite):
         suite = load_suite(suite)
-    return _validate(folder, suite, backend=engine)
+    return _validate(folder, suite, backend=engine, earlier=earlier)
