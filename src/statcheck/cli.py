@@ -1,7 +1,9 @@
 """The ``statcheck`` command line.
 
     statcheck validate DROP --suite SUITE.yml [--out REPORT.json] [--engine polars|pandas]
-    statcheck run [--expectations DIR] [--drops DIR] [--out DIR]
+                       [--earlier EARLIER_DROP ...]
+    statcheck run [--expectations DIR] [--drops DIR] [--out DIR] [--all]
+                  [--junit FILE] [--summary FILE] [--engine polars|pandas]
     statcheck check-suite SUITE.yml
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
@@ -23,7 +25,6 @@ from statcheck.errors import ExitCode, StatcheckError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from statcheck.contract.suite import Suite
     from statcheck.report import Report
 
 DEFAULT_OUT = Path("build") / "reports"
@@ -78,10 +79,27 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--json", action="store_true", help="print the JSON report instead of the summary"
     )
+    v.add_argument(
+        "--earlier",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DROP",
+        help="an earlier drop of the same suite, for its revision rules (repeat it, oldest first)",
+    )
     v.set_defaults(func=_cmd_validate)
 
     r = sub.add_parser(
-        "run", help="validate every suite in a folder against the drops each targets"
+        "run",
+        help="validate every suite in a folder against the drops each targets",
+        description=(
+            "Validate every suite in the expectations folder against the drops it targets. "
+            "A drop already validated with the same suite file, statcheck version, engine and "
+            "drop checksums keeps its report (the checksums are verified every time); --all "
+            "validates every drop again. Writes OUT/SUITE/DROP.json, OUT/junit.xml and "
+            "OUT/summary.md (appended to $GITHUB_STEP_SUMMARY when set). Exits with the "
+            "worst code over all suites and drops."
+        ),
     )
     r.add_argument(
         "--expectations",
@@ -95,21 +113,70 @@ def _parser() -> argparse.ArgumentParser:
         "-d",
         type=Path,
         default=_env_path("STATCHECK_DROPS"),
-        help="look for drops in this folder instead of where each suite's `drops` globs point (env STATCHECK_DROPS)",
+        help="look for drops in this folder, by the folder names the suites' `drops` globs "
+        "give, instead of where the globs point (env STATCHECK_DROPS)",
     )
     r.add_argument(
         "--out",
         "-o",
         type=Path,
         default=DEFAULT_OUT,
-        help=f"folder for the JSON reports (default {DEFAULT_OUT})",
+        help=f"folder for the reports (default {DEFAULT_OUT})",
     )
-    r.add_argument("--engine", choices=("polars", "pandas"), default="polars")
+    r.add_argument(
+        "--all",
+        action="store_true",
+        help="validate every drop, even those whose stored report is current",
+    )
+    r.add_argument("--junit", type=Path, help="JUnit XML file (default OUT/junit.xml)")
+    r.add_argument("--summary", type=Path, help="Markdown summary (default OUT/summary.md)")
+    r.add_argument(
+        "--engine",
+        choices=("polars", "pandas"),
+        default="polars",
+        help="dataframe engine (default polars)",
+    )
     r.set_defaults(func=_cmd_run)
 
     c = sub.add_parser("check-suite", help="check a suite file without any data")
     c.add_argument("suite", type=Path)
     c.set_defaults(func=_cmd_check_suite)
+
+    d = sub.add_parser("docs", help="build a static site of the JSON reports (offline HTML)")
+    d.add_argument(
+        "--reports",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder of JSON reports, as `run` writes them (default {DEFAULT_OUT})",
+    )
+    d.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        default=Path("build") / "site",
+        help="folder for the site (default build/site)",
+    )
+    d.add_argument(
+        "--gx",
+        action="store_true",
+        help="also validate every suite's drops through Great Expectations and build its Data "
+        "Docs beside the site (OUT/../gx; needs the `gx` extra), linked from the index",
+    )
+    d.add_argument(
+        "--expectations",
+        "-e",
+        type=Path,
+        default=Path("expectations"),
+        help="with --gx: folder of suites (default expectations/)",
+    )
+    d.add_argument(
+        "--drops",
+        "-d",
+        type=Path,
+        default=_env_path("STATCHECK_DROPS"),
+        help="with --gx: look for drops in this folder (env STATCHECK_DROPS)",
+    )
+    d.set_defaults(func=_cmd_docs)
     return p
 
 
@@ -138,7 +205,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from statcheck.engine import validate_drop
 
     suite = load_suite(args.suite)
-    report = validate_drop(args.drop, suite, backend=args.engine)
+    report = validate_drop(args.drop, suite, backend=args.engine, earlier=args.earlier)
     out = args.out or DEFAULT_OUT / suite.id / f"{report.drop['id']}.json"
     report.write(out)
     if args.json:
@@ -151,42 +218,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from statcheck.contract.suite import load_suite
-    from statcheck.engine import validate_drop
+    from statcheck import outputs, runner
+    from statcheck.report import write_atomic
 
-    suites = sorted(args.expectations.glob("*.yml")) + sorted(args.expectations.glob("*.yaml"))
-    if not suites:
-        raise StatcheckError(f"no suites (*.yml) in {str(args.expectations)!r}", slug="no-suites")
-    console = _console()
-    worst = ExitCode.OK
-    for path in suites:
-        try:
-            suite = load_suite(path)
-        except StatcheckError as exc:
-            console.print(_error_text(exc))
-            worst = max(worst, exc.exit_code)
-            continue
-        folders = _drops_for(suite, args.drops)
-        if not folders:
-            console.print(f"[yellow]suite {suite.id}: no drops found[/yellow]")
-            continue
-        for folder in folders:
-            report = validate_drop(folder, suite, backend=args.engine)
-            report.write(args.out / suite.id / f"{report.drop['id']}.json")
-            print_report(console, report)
-            worst = max(worst, report.exit_code)
-    console.print(f"reports: {args.out}")
-    return int(worst)
-
-
-def _drops_for(suite: Suite, drops_dir: Path | None) -> list[Path]:
-    if drops_dir is None:
-        return suite.drop_folders()
-    # The suite's globs name drops by folder name; look for those names under drops_dir.
-    found: set[Path] = set()
-    for pattern in suite.drops:
-        found.update(p for p in drops_dir.glob(Path(pattern).name) if p.is_dir())
-    return sorted(found)
+    with outputs.Echo.for_terminal() as echo:
+        result = runner.run(
+            args.expectations,
+            args.out,
+            drops_dir=args.drops,
+            engine=args.engine,
+            force=args.all,
+            listener=echo,
+        )
+    junit = write_atomic(args.junit or args.out / "junit.xml", outputs.junit_xml(result))
+    summary_text = outputs.markdown_summary(result)
+    summary = write_atomic(args.summary or args.out / "summary.md", summary_text)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as fh:
+            fh.write(summary_text + "\n")
+    echo.totals(result, {"reports": args.out, "junit": junit, "summary": summary})
+    return int(result.exit_code)
 
 
 def _cmd_check_suite(args: argparse.Namespace) -> int:
@@ -198,6 +250,35 @@ def _cmd_check_suite(args: argparse.Namespace) -> int:
         f"suite {suite.id}: {len(suite.rules)} rule(s) ({', '.join(kinds)}), no problems found"
     )
     return int(ExitCode.OK)
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from statcheck.site import build_site
+
+    worst = ExitCode.OK
+    if args.gx:  # first, so the site finds the Data Docs to link to
+        try:
+            from statcheck.gx.build import build_all
+        except ImportError as exc:
+            raise StatcheckError(
+                f"Great Expectations is not installed ({exc})",
+                slug="missing-extra",
+                hint="pip install 'statcheck-contracts[gx]'",
+            ) from None
+        index, outcomes = build_all(args.expectations, args.out.parent / "gx", args.drops)
+        for o in outcomes:
+            if o.problem:
+                _console(stderr=True).print(
+                    f"[red]not validated[/red] {o.suite} / {o.drop}: {o.problem}"
+                )
+                worst = ExitCode.CONTRACT
+        _console().print(f"Great Expectations Data Docs: {index}")
+    built = build_site(args.reports, args.out)
+    _console().print(
+        f"site: {built.index} ({built.suites} suite(s), {built.reports} report(s), "
+        f"{len(built.pages)} page(s))"
+    )
+    return int(worst)
 
 
 def print_report(console: Console, report: Report) -> None:

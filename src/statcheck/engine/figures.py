@@ -1,0 +1,107 @@
+"""Figures of a drop read back for people: by id, with their sources and citation chains.
+
+Reports name figures by id; a page that explains a report wants each figure as it was
+reported (printed value, qualifier, interval, period, source) and the chain of citations
+behind it. This module reads a drop the way ``validate_drop`` does (the same manifest
+check, table mapping and normalisation) and answers those questions for a few figures at a
+time, so a drop of millions of rows costs one read and a handful of filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import narwhals as nw
+
+from statcheck.contract.suite import Suite
+from statcheck.drops.manifest import Drop, read_drop
+from statcheck.engine.context import Context
+from statcheck.model.figure import Figure, Source
+
+__all__ = ["CitationStep", "DropFigures", "read_drop_figures"]
+
+MAX_CHAIN_DEPTH = 12  # a chain longer than this is cut (and says so); cycles stop earlier
+
+
+@dataclass(frozen=True)
+class CitationStep:
+    """One source in a chain of citations, and where it leads.
+
+    ``figure`` is the source's own figure for the same metric, dimensions and period when
+    the drop records one (the chain continues at its citations), else None (the chain
+    ends at this source). ``cycle`` marks a step that returns to a figure already on the
+    path; ``cut`` a chain longer than ``MAX_CHAIN_DEPTH``.
+    """
+
+    source_id: str
+    figure: Figure | None
+    cited: tuple[CitationStep, ...] = ()
+    cycle: bool = False
+    cut: bool = False
+
+
+@dataclass
+class DropFigures:
+    """A drop's figure and source tables, read once, looked up by id."""
+
+    drop: Drop
+    _ctx: Context
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return self._ctx.source_map()
+
+    def figures(self, ids: Iterable[str]) -> dict[str, Figure]:
+        """The figures with these ids (ids the drop lacks are left out)."""
+        return self._ctx.figures_by_id(ids)
+
+    def chain(self, figure: Figure) -> CitationStep:
+        """The citation chain behind a figure, starting at its own source."""
+        return self._follow(figure, (figure.figure_id,), 0)
+
+    def _follow(self, figure: Figure, path: tuple[str, ...], depth: int) -> CitationStep:
+        if depth >= MAX_CHAIN_DEPTH:
+            return CitationStep(figure.source_id, figure, cut=True)
+        steps = []
+        for cited in figure.cites:
+            found = self._cited_figure(figure, cited)
+            if found is None:
+                steps.append(CitationStep(cited, None))
+            elif found.figure_id in path:
+                steps.append(CitationStep(cited, found, cycle=True))
+            else:
+                steps.append(self._follow(found, (*path, found.figure_id), depth + 1))
+        return CitationStep(figure.source_id, figure, tuple(steps))
+
+    def _cited_figure(self, figure: Figure, source_id: str) -> Figure | None:
+        """The cited source's own figure for the same thing, as the attribution rule joins them."""
+        table = self._ctx.figures
+        mask = (
+            (nw.col("source_id") == source_id)
+            & (nw.col("metric") == figure.metric)
+            & (nw.col("period_start") == nw.lit(figure.period.start))
+            & (nw.col("period_end") == nw.lit(figure.period.end))
+        )
+        dims = dict(figure.dimensions)
+        for d in table.dimensions:
+            mask = mask & (nw.col(d).is_null() if d not in dims else nw.col(d) == dims[d])
+        rows = table.frame.filter(mask).head(1).rows(named=True)
+        return self._ctx.to_figure(rows[0]) if rows else None
+
+
+def read_drop_figures(
+    folder: str | Path, suite: Suite | None = None, backend: str = "polars"
+) -> DropFigures:
+    """Read a drop (with the suite's table mapping, if it has one) for lookups.
+
+    Raises the same ``StatcheckError`` as ``validate_drop`` reports when the drop is not
+    ready or cannot be read.
+    """
+    from statcheck.engine import _read  # the engine's own reading path, not a copy of it
+
+    drop = read_drop(folder)
+    figures, sources = _read(drop, backend, suite.table if suite is not None else None)
+    ctx = Context(figures=figures, sources=sources, suite=suite or Suite(id="<none>", rules=()))
+    return DropFigures(drop=drop, _ctx=ctx)
