@@ -5,7 +5,9 @@ nox -s tests      # the test suite
 nox -s lint       # ruff and mypy
 nox -s docs       # a static site of the reports in build/reports, into build/site
 nox -s gx         # Great Expectations Data Docs of every suite and drop, into build/gx
-nox -s bench      # benchmark against a hand-written polars floor (not run by default)
+nox -s spark      # the engine and rule tests and the real-data suites on Spark (needs Java)
+nox -s bench      # benchmark against hand-written polars and Spark floors (not run by default)
+nox -s fuzz       # hypothesis, 10,000 examples per property, over the parsers and readers
 """
 
 from __future__ import annotations
@@ -43,6 +45,21 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def spark(session: nox.Session) -> None:
+    """Every engine and rule test on the Spark engine (PySpark in local mode, two cores),
+    and the bundled suites and drops on Spark compared with polars. Needs a Java runtime
+    (17 or later); CI's .ci/run installs one when the machine lacks it. Extra arguments go
+    to pytest. Polars and pandas are covered by `nox -s tests`; this session runs Spark
+    alone (STATCHECK_TEST_BACKENDS=spark) so its time goes to what it adds."""
+    session.install("-e", ".[test,spark]")
+    env = {
+        "STATCHECK_TEST_BACKENDS": "spark",
+        "STATCHECK_SPARK_MASTER": os.environ.get("STATCHECK_SPARK_MASTER", "local[2]"),
+    }
+    session.run("pytest", *(session.posargs or ["-q", "tests/engine", "tests/spark"]), env=env)
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
@@ -70,8 +87,35 @@ def gx(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmark statcheck against a hand-written polars floor (not a test; not run by
-    default). Extra arguments go to benchmarks/bench.py, e.g. `nox -s bench -- --sizes 1e5`;
+    """Benchmark statcheck against hand-written floors (not a test; not run by default):
+    the polars engine against a polars floor, and the Spark engine (local mode) against a
+    PySpark floor, in the same run (`-- --engines polars` leaves Spark out; Spark needs
+    Java). Extra arguments go to benchmarks/bench.py, e.g. `nox -s bench -- --sizes 1e5`;
     results in build/bench/."""
-    session.install("-e", ".", "numpy")
+    session.install("-e", ".[spark]" if _bench_spark(session.posargs) else ".", "numpy")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+def _bench_spark(args: list[str]) -> bool:
+    """Whether the benchmark's arguments (or $STATCHECK_BENCH_ENGINES) include Spark."""
+    engines = os.environ.get("STATCHECK_BENCH_ENGINES", "polars,spark")
+    for i, arg in enumerate(args):
+        if arg == "--engines" and i + 1 < len(args):
+            engines = args[i + 1]
+        elif arg.startswith("--engines="):
+            engines = arg.split("=", 1)[1]
+    return "spark" in engines
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the value and period parsers, the CSV reading path (whole drops, both engines)
+    and the suite loader with hypothesis: 10,000 examples per property (the `fuzz`
+    profile in tests/conftest.py); only documented errors may come out. The normal test
+    run has the same tests with fewer examples. Not run by default; extra arguments go to
+    pytest (e.g. `-- --hypothesis-seed=1`)."""
+    session.install("-e", ".[test]")
+    session.run(
+        "pytest", "tests/fuzz", "--hypothesis-profile=fuzz", "--hypothesis-show-statistics",
+        "-q", *session.posargs,
+    )  # fmt: skip

@@ -3,6 +3,8 @@
     python benchmarks/bench.py                       # 10^5, 10^6 and 10^7 rows
     python benchmarks/bench.py --sizes 1e5,1e6       # or STATCHECK_BENCH_SIZES=1e5,1e6
     python benchmarks/bench.py --profile 1e6         # cProfile one statcheck run as well
+    python benchmarks/bench.py --engines polars      # without the Spark rows (default polars,spark)
+    python benchmarks/bench.py --cpu                 # CPU time of each run too (a loaded machine)
     nox -s bench -- --sizes 100000
 
 For each size the synthetic table (benchmarks/generate.py: every rule kind, about 1% of
@@ -217,7 +219,17 @@ def measure_in_subprocess(impl: str, n: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- one size
 
 
-def bench_size(n: int, repeat: int | None, memory: bool, stages: Stages) -> dict[str, Any]:
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process so far (all its threads)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_size(
+    n: int, repeat: int | None, memory: bool, stages: Stages, cpu: bool = False
+) -> dict[str, Any]:
     t = time.perf_counter()
     w = generate(n)
     gen_seconds = time.perf_counter() - t
@@ -234,6 +246,8 @@ def bench_size(n: int, repeat: int | None, memory: bool, stages: Stages) -> dict
     )
     sc_times: list[float] = []
     fl_times: list[float] = []
+    sc_cpu: list[float] = []
+    fl_cpu: list[float] = []
     sc_stages: list[dict[str, float]] = []
     problems: list[str] = []
     n_findings = None
@@ -241,11 +255,13 @@ def bench_size(n: int, repeat: int | None, memory: bool, stages: Stages) -> dict
         gc.collect()
         try:
             with stages.measure() as seconds:
-                t = time.perf_counter()
+                c, t = cpu_seconds(), time.perf_counter()
                 report = run_statcheck(w, suite)
                 sc_times.append(time.perf_counter() - t)
+                sc_cpu.append(cpu_seconds() - c)
         except Exception as exc:  # statcheck is being edited: say so, measure the rest
             sc_times.append(math.nan)
+            sc_cpu.append(math.nan)
             problems.append(f"statcheck raised {type(exc).__name__}: {exc}")
             report = None
         sc_stages.append(dict(seconds))
@@ -256,14 +272,17 @@ def bench_size(n: int, repeat: int | None, memory: bool, stages: Stages) -> dict
                 n_findings = sum(len(r.findings) for r in report.results)
             del report
         gc.collect()
-        t = time.perf_counter()
+        c, t = cpu_seconds(), time.perf_counter()
         counts = run_floor(w)
         fl_times.append(time.perf_counter() - t)
+        fl_cpu.append(cpu_seconds() - c)
         if i == 0:
             found, extra = floor_counts(counts)
             problems += verify("floor", found, extra, w)
+        cpu_note = f" (CPU {sc_cpu[-1]:.2f}s / {fl_cpu[-1]:.2f}s)" if cpu else ""
         print(
-            f"  run {i + 1}: statcheck {sc_times[-1]:.2f}s, floor {fl_times[-1]:.2f}s", flush=True
+            f"  run {i + 1}: statcheck {sc_times[-1]:.2f}s, floor {fl_times[-1]:.2f}s{cpu_note}",
+            flush=True,
         )
     best = min(range(runs), key=lambda i: (math.isnan(sc_times[i]), sc_times[i]))
     expected = dict(w.expected)
@@ -280,11 +299,20 @@ def bench_size(n: int, repeat: int | None, memory: bool, stages: Stages) -> dict
         "statcheck_runs": sc_times,
         "floor_runs": fl_times,
         "ratio": sc_times[best] / min(fl_times),
+        "statcheck_cpu_runs": sc_cpu,
+        "floor_cpu_runs": fl_cpu,
         "stages": sc_stages[best] if stages.active else {},
         "violations_injected": expected,
         "statcheck_findings": n_findings,
         "problems": problems,
     }
+    if cpu:
+        sc_best, fl_best = min(sc_cpu), min(fl_cpu)
+        print(
+            f"  CPU (user + system, best run): statcheck {sc_best:.2f}s, floor {fl_best:.2f}s, "
+            f"ratio {sc_best / fl_best:.2f}x",
+            flush=True,
+        )
     for p in problems:
         print(f"  !! {p}", flush=True)
     if not problems:
@@ -509,6 +537,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--repeat", type=int, help="timed runs per size (default 2; 1 from 5e6 rows)")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory processes")
+    ap.add_argument(
+        "--engines",
+        default=os.environ.get("STATCHECK_BENCH_ENGINES", "polars,spark"),
+        help="polars, spark or both (default polars,spark, or $STATCHECK_BENCH_ENGINES): "
+        "spark adds statcheck's Spark engine and a hand-written PySpark floor "
+        "(benchmarks/bench_spark.py) at every size",
+    )
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="also print the CPU time of each run (steadier than wall time on a loaded machine)",
+    )
     ap.add_argument("--profile", metavar="ROWS", help="also cProfile one statcheck run at ROWS")
     ap.add_argument("--out", type=Path, default=OUT, help="where results.md/json go")
     ap.add_argument("--one", choices=("statcheck", "floor"), help=argparse.SUPPRESS)
@@ -540,12 +580,35 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"statcheck bench: sizes {', '.join(f'{s:,}' for s in sizes)}; {meta['machine']}")
     stages = Stages()
-    results = [bench_size(n, args.repeat, not args.no_memory, stages) for n in sizes]
-    md = markdown(results, meta)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if unknown := set(engines) - {"polars", "spark"}:
+        raise SystemExit(f"bench: unknown engines {sorted(unknown)}; use polars and/or spark")
+    results = []
+    if "polars" in engines:
+        results = [bench_size(n, args.repeat, not args.no_memory, stages, args.cpu) for n in sizes]
+    md = markdown(results, meta) if results else ""
+    spark_results: list[dict[str, Any]] = []
+    if "spark" in engines:
+        import bench_spark
+
+        session, meta["spark"] = bench_spark.start()
+        bench_spark.instrument(stages)
+        print(f"\nSpark session: {meta['spark']}", flush=True)
+        spark_results = [
+            bench_spark.bench_size(
+                n, session, args.repeat, stages, load_suite, statcheck_counts, floor_counts, verify
+            )
+            for n in sizes
+        ]
+        md += bench_spark.markdown(spark_results, meta["spark"], {r["size"]: r for r in results})
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(md)
     (args.out / "results.json").write_text(
-        json.dumps({"meta": meta, "targets": TARGETS, "results": results}, indent=2) + "\n"
+        json.dumps(
+            {"meta": meta, "targets": TARGETS, "results": results, "spark": spark_results},
+            indent=2,
+        )
+        + "\n"
     )
     print("\n" + md)
     print(f"written: {args.out / 'results.md'}, {args.out / 'results.json'}")
@@ -559,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(path.read_text().splitlines()[:24]))
         else:
             print(f"profile failed: {proc.stderr.strip()[-500:]}")
-    return 1 if any(r["problems"] for r in results) else 0
+    return 1 if any(r["problems"] for r in [*results, *spark_results]) else 0
 
 
 if __name__ == "__main__":

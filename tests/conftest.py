@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,7 +36,16 @@ DEFAULT_SOURCES = [
 ]
 
 
-@pytest.fixture(params=["polars", "pandas"])
+# The engines every backend test runs on: polars and pandas by default; the `spark` nox
+# session adds Spark (STATCHECK_TEST_BACKENDS=spark), which needs PySpark and Java.
+BACKENDS = tuple(
+    b.strip()
+    for b in os.environ.get("STATCHECK_TEST_BACKENDS", "polars,pandas").split(",")
+    if b.strip()
+)
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -103,3 +113,11 @@ def write_suite(tmp_path: Path) -> Callable[[str], Path]:
         return p
 
     return write
+
+
+# Hypothesis profiles. `nox -s fuzz` runs tests/fuzz with `--hypothesis-profile=fuzz`:
+# 10,000 examples per test, no deadline (an example that reads a drop takes milliseconds,
+# and the first one imports the engines). The normal run keeps hypothesis's defaults.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("fuzz", max_examples=10_000, deadline=None)

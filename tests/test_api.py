@@ -191,7 +191,7 @@ def test_a_suite_that_is_neither_a_suite_nor_a_path_raises_unsupported_input() -
 
 def test_an_unknown_engine_raises_unsupported_input() -> None:
     with pytest.raises(statcheck.UnsupportedInput) as caught:
-        statcheck.validate(SEED_DROP, SEED_SUITE, engine="spark")
+        statcheck.validate(SEED_DROP, SEED_SUITE, engine="duckdb")
     assert caught.value.slug == "unknown-engine"
 
 

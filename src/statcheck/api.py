@@ -21,9 +21,12 @@ from statcheck.contract.suite import Suite, load_suite
 from statcheck.errors import DataError, DropNotReady, ExitCode, Location, StatcheckError
 from statcheck.report import Report, Status, ValidationFailed
 
-__all__ = ["DEFAULT_ENGINE", "UnsupportedInput", "check_output", "validate"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "UnsupportedInput", "check_output", "validate"]
 
 DEFAULT_ENGINE = "polars"  # for drop folders and files; a DataFrame is checked on its own library
+# The engines a check runs on; the same rule implementations (narwhals) on each. Spark
+# needs the `spark` extra and Java (statcheck.engine.spark).
+ENGINES = ("polars", "pandas", "spark")
 RAISE_ON = ("fail", "error", "undetermined")
 
 P = ParamSpec("P")
@@ -56,11 +59,15 @@ def validate(
     - a figures file without a manifest (``figures.csv``; other formats by suffix as far
       as drops support them), read with the suite's ``table:`` mapping if it has one;
     - a pandas or polars DataFrame (a polars LazyFrame is collected), cells as printed
-      (``"60,000"``) or already numbers.
+      (``"60,000"``) or already numbers; or a PySpark DataFrame, collected to the driver
+      (where the figure table is built) and checked on Spark.
 
     ``sources`` is the source table, for attribution rules: a file or a DataFrame (a drop
-    folder brings its own). ``engine`` is ``polars`` or ``pandas``; by default a DataFrame
-    is checked on its own library and a folder or file on polars. ``earlier`` lists
+    folder brings its own). ``engine`` is ``polars``, ``pandas`` or ``spark``; by default a
+    DataFrame is checked on its own library and a folder or file on polars. On ``spark``
+    the session is the process's running one if there is one (a pipeline's), else one
+    built for ``$STATCHECK_SPARK_MASTER`` or ``local[*]`` (``statcheck.engine.spark``).
+    ``earlier`` lists
     earlier drop folders of the same suite, oldest first, for its revision rules.
     """
     checked = as_suite(suite)
@@ -151,6 +158,8 @@ def frame_library(data: Any) -> str | None:
         return "polars"
     if nwd.is_pandas_dataframe(data):
         return "pandas"
+    if nwd.is_pyspark_dataframe(data) or nwd.is_pyspark_connect_dataframe(data):
+        return "spark"
     return None
 
 
@@ -169,7 +178,7 @@ def _validate_folder(
 
 def _validate_file(path: Path, suite: Suite, sources: Any, engine: str) -> Report:
     from statcheck.drops.manifest import Drop
-    from statcheck.engine import _check, _read
+    from statcheck.engine import _check, _read_counted
 
     drop_info: dict[str, Any] = {"id": path.stem, "path": str(path)}
 
@@ -178,19 +187,19 @@ def _validate_file(path: Path, suite: Suite, sources: Any, engine: str) -> Repor
         if isinstance(sources, str | os.PathLike):
             files.append(_file_spec(Path(sources), "sources"))
         drop_info["files"] = {f.path: f.sha256 for f in files}
-        figures, srcs = _read(
+        figures, srcs, rows = _read_counted(
             Drop(folder=Path(), id=path.stem, files=tuple(files)), engine, suite.table
         )
         if sources is not None and not isinstance(sources, str | os.PathLike):
             srcs = _source_frame(sources, engine)
-        return _check(figures, srcs, suite, drop_info)
+        return _check(figures, srcs, suite, drop_info, rows=rows)
 
     return _reporting(suite, drop_info, run)
 
 
 def _validate_frame(data: Any, suite: Suite, sources: Any, engine: str) -> Report:
-    from statcheck.engine import _check
-    from statcheck.engine.mapping import apply_mapping
+    from statcheck.engine import _check, row_count
+    from statcheck.engine.mapping import map_table
     from statcheck.engine.native import as_text_frame
     from statcheck.engine.table import normalise_figures, normalise_sources
 
@@ -200,8 +209,19 @@ def _validate_frame(data: Any, suite: Suite, sources: Any, engine: str) -> Repor
         raw = as_text_frame(_on_engine(data, engine))
         mapped_source = None
         if suite.table is not None:
-            raw, mapped_source = apply_mapping(raw, suite.table, None)
+            mapped = map_table(raw, suite.table, None)
+            read, cells = len(raw), mapped.cells
+            reasons: tuple[tuple[str, int], ...] = mapped.reasons
+            raw, mapped_source = mapped.figures, mapped.source
+        else:
+            read = cells = len(raw)
+            reasons = ()
         figures = normalise_figures(raw)
+        rows = row_count(figures, read, cells, reasons)  # before Spark takes the table
+        if engine == "spark":  # built on the driver, checked on Spark
+            from statcheck.engine.spark import distribute
+
+            figures = distribute(figures)
         srcs = None
         if isinstance(sources, str | os.PathLike):
             srcs = _source_file(Path(sources), engine)
@@ -209,7 +229,7 @@ def _validate_frame(data: Any, suite: Suite, sources: Any, engine: str) -> Repor
             srcs = _source_frame(sources, engine)
         elif mapped_source is not None:
             srcs = normalise_sources(mapped_source, "the suite's table mapping")
-        return _check(figures, srcs, suite, drop_info)
+        return _check(figures, srcs, suite, drop_info, rows=rows)
 
     return _reporting(suite, drop_info, run)
 
@@ -266,7 +286,8 @@ def _source_file(path: Path, engine: str) -> Any:
     from statcheck.drops.reader import read_text_table
     from statcheck.engine.table import normalise_sources
 
-    return normalise_sources(read_text_table(path, _file_spec(path, "sources"), engine), str(path))
+    spec = _file_spec(path, "sources")
+    return normalise_sources(read_text_table(path, spec, _reading_library(engine)), str(path))
 
 
 def _source_frame(frame: Any, engine: str) -> Any:
@@ -282,7 +303,9 @@ def _source_frame(frame: Any, engine: str) -> Any:
 
 
 def _on_engine(frame: Any, engine: str) -> Any:
-    """The native frame on the engine's library (converted if it is on the other one)."""
+    """The native frame on the library the engine builds its tables with (converted if it
+    is on another one). A Spark DataFrame is collected to the driver: the figure table is
+    built there, with polars, then handed back to Spark for the rules."""
     import narwhals.dependencies as nwd
 
     if nwd.is_narwhals_dataframe(frame) or nwd.is_narwhals_lazyframe(frame):
@@ -290,6 +313,11 @@ def _on_engine(frame: Any, engine: str) -> Any:
     if nwd.is_polars_lazyframe(frame):
         frame = frame.collect()
     library = frame_library(frame)
+    if library == "spark":
+        from statcheck.engine.spark import to_driver
+
+        frame, library = to_driver(frame), "polars"
+    engine = _reading_library(engine)
     if library == engine:
         return frame
     if engine == "polars":
@@ -312,14 +340,22 @@ def _looks_like_a_table(path: Path) -> bool:
 
 
 def _check_engine(engine: str) -> None:
-    from statcheck.drops.reader import BACKENDS
-
-    if engine not in BACKENDS:
+    if engine not in ENGINES:
         raise UnsupportedInput(
             f"unknown engine {engine!r}",
             slug="unknown-engine",
-            hint=f"use one of: {', '.join(BACKENDS)}",
+            hint=f"use one of: {', '.join(ENGINES)}",
         )
+
+
+def _reading_library(engine: str) -> str:
+    """The dataframe library files and frames are read and normalised with for ``engine``:
+    its own, or polars on the driver for Spark."""
+    if engine == "spark":
+        from statcheck.engine.spark import READS_WITH
+
+        return READS_WITH
+    return engine
 
 
 def _no_earlier(earlier: Sequence[Any]) -> None:

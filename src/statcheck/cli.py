@@ -1,9 +1,10 @@
 """The ``statcheck`` command line.
 
-    statcheck validate DROP --suite SUITE.yml [--out REPORT.json] [--engine polars|pandas]
-                       [--earlier EARLIER_DROP ...]
+    statcheck validate DROP --suite SUITE.yml [--out REPORT.json] [--engine polars|pandas|spark]
+                       [--earlier EARLIER_DROP ...] [--database-url URL]
     statcheck run [--expectations DIR] [--drops DIR] [--out DIR] [--all]
-                  [--junit FILE] [--summary FILE] [--engine polars|pandas]
+                  [--junit FILE] [--summary FILE] [--engine polars|pandas|spark]
+                  [--database-url URL]
     statcheck check-suite SUITE.yml
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
@@ -37,10 +38,18 @@ STATUS_STYLE = {
 }
 
 
+# What --engine accepts: the dataframe library the rules run on (one implementation each).
+ENGINES = ("polars", "pandas", "spark")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "spark_master", None):
+            from statcheck.engine.spark import use_master
+
+            use_master(args.spark_master)
         code = args.func(args)
     except StatcheckError as exc:
         _console(stderr=True).print(_error_text(exc))
@@ -72,9 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     v.add_argument(
         "--engine",
-        choices=("polars", "pandas"),
+        choices=ENGINES,
         default="polars",
-        help="dataframe engine (default polars)",
+        help="dataframe engine: polars (default), pandas, or spark (the spark extra; see "
+        "--spark-master)",
     )
     v.add_argument(
         "--json", action="store_true", help="print the JSON report instead of the summary"
@@ -87,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DROP",
         help="an earlier drop of the same suite, for its revision rules (repeat it, oldest first)",
     )
+    _database_url_option(v)
+    _spark_master_option(v)
     v.set_defaults(func=_cmd_validate)
 
     r = sub.add_parser(
@@ -132,10 +144,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--summary", type=Path, help="Markdown summary (default OUT/summary.md)")
     r.add_argument(
         "--engine",
-        choices=("polars", "pandas"),
+        choices=ENGINES,
         default="polars",
-        help="dataframe engine (default polars)",
+        help="dataframe engine: polars (default), pandas, or spark (the spark extra; see "
+        "--spark-master)",
     )
+    _database_url_option(r)
+    _spark_master_option(r)
     r.set_defaults(func=_cmd_run)
 
     c = sub.add_parser("check-suite", help="check a suite file without any data")
@@ -180,6 +195,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _spark_master_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        default=None,
+        help="with --engine spark: the Spark master to run on, e.g. spark://HOST:7077, yarn, "
+        "k8s://https://HOST:443 or local[4] (env STATCHECK_SPARK_MASTER; default local[*], "
+        "this machine)",
+    )
+
+
+def _database_url_option(p: argparse.ArgumentParser) -> None:
+    # The default stays None: the library reads STATCHECK_DATABASE_URL itself, so the
+    # variable works the same from the command line, `nox -s validate` and statcheck.validate.
+    p.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=None,
+        help="the PostgreSQL server (postgresql://USER:PASSWORD@HOST:PORT/DB) that drops with "
+        "`database: postgresql` entries read, instead of the URL in their drop.yml (env "
+        "STATCHECK_DATABASE_URL; PGPASSWORD and ~/.pgpass work too); never written into a "
+        "report with its password",
+    )
+
+
 def _env_path(name: str) -> Path | None:
     value = os.environ.get(name)
     return Path(value) if value else None
@@ -205,7 +245,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from statcheck.engine import validate_drop
 
     suite = load_suite(args.suite)
-    report = validate_drop(args.drop, suite, backend=args.engine, earlier=args.earlier)
+    report = validate_drop(
+        args.drop,
+        suite,
+        backend=args.engine,
+        earlier=args.earlier,
+        database_url=args.database_url,
+    )
     out = args.out or DEFAULT_OUT / suite.id / f"{report.drop['id']}.json"
     report.write(out)
     if args.json:
@@ -229,6 +275,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             engine=args.engine,
             force=args.all,
             listener=echo,
+            database_url=args.database_url,
         )
     junit = write_atomic(args.junit or args.out / "junit.xml", outputs.junit_xml(result))
     summary_text = outputs.markdown_summary(result)

@@ -8,6 +8,11 @@ The JSON form is a contract for pipelines. Stable fields (more may be added):
 
 Optional: ``cache_key``, written by ``statcheck run`` (see ``statcheck.runner``): the
 SHA-256 of the inputs the report was made from, so a run can skip a drop already checked.
+``rows`` (:class:`RowCount`), in a report on a drop whose figures file could be read: where
+every row and value cell of that file went; ``cells == figures + not_figures`` always.
+
+Reports are written atomically (:func:`write_atomic`): a reader, or a process killed while
+writing, leaves the previous complete report or the new complete one, never a part.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import math
 import os
 import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,6 +100,40 @@ class RuleResult:
 
 
 @dataclass(frozen=True)
+class RowCount:
+    """Where the rows of a drop's figures file went: none vanish.
+
+    ``read`` data rows (the header and any title lines above it not counted) hold ``cells``
+    value cells: one per row, or, for a publisher's wide table melted by a ``table:``
+    mapping, one per row and series. Each cell is a figure in the table the rules run on,
+    or is no figure for a reason in ``reasons`` (``empty-cell``: an empty cell in a
+    publisher's table). ``duplicates`` counts the figures that share metric, source,
+    period and dimensions with another: rules that reach them report them
+    (``duplicate-figure``) rather than pick one.
+    """
+
+    read: int
+    cells: int
+    figures: int
+    duplicates: int = 0
+    reasons: tuple[tuple[str, int], ...] = ()  # (reason slug, cells), for cells that are no figure
+
+    @property
+    def not_figures(self) -> int:
+        return sum(n for _, n in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "cells": self.cells,
+            "figures": self.figures,
+            "duplicates": self.duplicates,
+            "not_figures": self.not_figures,
+            "reasons": dict(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The outcome of one suite on one drop."""
 
@@ -105,6 +145,7 @@ class Report:
         default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
     )
     cache_key: str | None = None  # set by `statcheck run`: the inputs it was made from
+    rows: RowCount | None = None  # where the figures file's rows went, when it was read
 
     @property
     def summary(self) -> dict[str, int]:
@@ -146,6 +187,7 @@ class Report:
             "summary": self.summary,
             "results": [r.to_dict() for r in self.results],
             "errors": list(self.errors),
+            **({"rows": self.rows.to_dict()} if self.rows is not None else {}),
             **({"cache_key": self.cache_key} if self.cache_key is not None else {}),
             "generated_at": self.generated_at,
         }
@@ -199,8 +241,19 @@ def _umask() -> int:
     return current
 
 
+# A temporary file this much older than now was left by a writer that was killed between
+# creating it and moving it into place (a write takes milliseconds): it is removed.
+STALE_TEMP_SECONDS = 3600.0
+
+
 def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` so that no reader ever sees a part of it: into a temporary
+    file in the same folder (``.NAME.XXXXXXXX.tmp``), flushed to disk, then moved over
+    ``path`` in one ``os.replace``. A process killed at any moment leaves ``path`` as it
+    was or as it is meant to be. Temporary files of ``path`` left by killed writers are
+    removed once they are an hour old (never a live writer's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # as a plain open() would (mkstemp gives 0600)
@@ -213,3 +266,25 @@ def write_atomic(path: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _remove_stale_temps(path: Path) -> None:
+    prefix, suffix = f".{path.name}.", ".tmp"
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        middle = name[len(prefix) : -len(suffix)]
+        # mkstemp's names: the prefix, eight random letters, digits or underscores, the suffix
+        if not (name.startswith(prefix) and name.endswith(suffix) and len(middle) == 8):
+            continue
+        if not all(c.isalnum() or c == "_" for c in middle):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+        except OSError:  # gone already (another writer cleaned it), or not ours to remove
+            continue

@@ -19,7 +19,11 @@ files, the report format, the engine, the suite file's bytes, the drop's manifes
 every listed file's SHA-256, just verified) and, for a suite with a ``revision`` rule, the
 keys of the drops before it. It does not cover where the suite or the drop lies: a drop moved to
 another folder keeps its report, which names the folder it was validated in. Reports with
-an internal error (exit 3) get no key, so they are redone on the next run.
+an internal error (exit 3) get no key, so they are redone on the next run. A drop read from
+a database server (a ``postgresql`` entry) has no checksum to key on: it is validated on
+every run, its report carries no key, and its key changes every run, so the later drops
+of a suite with a revision rule are validated again too (a DuckDB file is a file: hashed
+and keyed like any other).
 
 A suite with a revision rule compares each drop with the earlier ones: its drops are
 taken in the order of their manifests' ``published_at`` (then ``id``; drops without a date
@@ -142,9 +146,12 @@ def run(
     engine: str = "polars",
     force: bool = False,
     listener: RunListener | None = None,
+    database_url: str | None = None,
 ) -> RunResult:
     """Validate every suite in ``expectations`` against its drops, writing reports under
     ``out``. ``force`` validates every drop even when its stored report is current.
+    ``database_url``: the PostgreSQL server drops with database entries read (see
+    :func:`statcheck.engine.validate_drop`).
 
     Raises StatcheckError (exit 2) when there are no suites or ``drops_dir`` is not a
     folder; everything else, including suites that cannot be loaded, is in the result."""
@@ -179,7 +186,7 @@ def run(
             continue
         if not folders:
             listener.no_drops(suite_or_error.id)
-        drops = _run_suite(suite_or_error, folders, out, engine, force, listener)
+        drops = _run_suite(suite_or_error, folders, out, engine, force, listener, database_url)
         outcomes.append(SuiteOutcome(path, suite_or_error.id, drops))
     return RunResult(tuple(outcomes))
 
@@ -223,7 +230,11 @@ def has_revision_rules(suite: Suite) -> bool:
 def cache_key(suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = ()) -> str:
     """The SHA-256 of everything a report depends on (see the module docstring).
 
-    ``drop`` must have passed the readiness check, so its listed checksums are its files'."""
+    ``drop`` must have passed the readiness check, so its listed checksums are its files'.
+    A drop read from a database server gets a key no later run can match: a server's
+    tables have no checksum, so such a drop is always validated again."""
+    import secrets
+
     import statcheck
     from statcheck.drops.manifest import MANIFEST
     from statcheck.report import REPORT_FORMAT
@@ -239,6 +250,8 @@ def cache_key(suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = ()
         "files": {f.path: f.sha256 for f in drop.files},
         "earlier": list(earlier),
     }
+    if drop.on_server:
+        payload["server"] = secrets.token_hex(16)
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -278,6 +291,7 @@ def _run_suite(
     engine: str,
     force: bool,
     listener: RunListener,
+    database_url: str | None = None,
 ) -> tuple[DropOutcome, ...]:
     from statcheck.drops.manifest import read_drop
 
@@ -299,7 +313,9 @@ def _run_suite(
     for c in candidates:
         listener.started(suite.id, c.folder)
         if c.drop is None:
-            outcome = _validate(suite, c.folder, out, engine, earlier_folders, revision, None)
+            outcome = _validate(
+                suite, c.folder, out, engine, earlier_folders, revision, None, database_url
+            )
         elif c.drop.id in seen:
             outcome = _duplicate_id(suite, c.drop, seen[c.drop.id])
         else:
@@ -311,8 +327,9 @@ def _run_suite(
                 outcome = DropOutcome(suite.id, c.drop.id, c.folder, stored, path, cached=True)
             else:
                 expected = {f.path: f.sha256 for f in c.drop.files}
+                keyed = None if c.drop.on_server else (key, expected)  # no key: redone each run
                 outcome = _validate(
-                    suite, c.folder, out, engine, earlier_folders, revision, (key, expected)
+                    suite, c.folder, out, engine, earlier_folders, revision, keyed, database_url
                 )
             earlier_folders.append(c.folder)
             earlier_keys.append(key)
@@ -329,11 +346,14 @@ def _validate(
     earlier: list[Path],
     revision: bool,
     key: tuple[str, dict[str, str | None]] | None,
+    database_url: str | None = None,
 ) -> DropOutcome:
     from statcheck import engine as engines
 
     # `earlier` only for suites that compare drops, so engines without it keep working.
     extra: dict[str, Any] = {"earlier": list(earlier)} if revision else {}
+    if database_url:
+        extra["database_url"] = database_url
     report = engines.validate_drop(folder, suite, backend=engine, **extra)
     # The key goes in only when the report was made from the files the key describes
     # (they could change between the readiness check and reading them).

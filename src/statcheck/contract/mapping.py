@@ -160,7 +160,7 @@ def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
             "source",
             f"use one of: {', '.join(k.value for k in SourceKind)}",
         ) from None
-    source = SourceSpec(src["source_id"], src["name"], kind, src.get("url"))
+    source = SourceSpec(src["source_id"], src["name"], kind, src.get("url") or None)
     period = m.get("period")
     if not isinstance(period, Mapping) or len(period) != 1:
         raise err(

@@ -24,6 +24,18 @@ SHA-256 the manifest states. A drop that is not ready is never validated as if c
 
 A field that does not apply to the file's format (a delimiter for a Parquet file) is an
 error, never ignored.
+
+An entry may read a database instead of a file (see :mod:`statcheck.drops.database`)::
+
+      - role: figures
+        database: duckdb          # duckdb: a file in the drop, with path and sha256
+        path: figures.duckdb
+        sha256: 3f1c…
+        table: figures            # or query: "SELECT … ORDER BY …"
+      - role: sources
+        database: postgresql      # a server: url (never a password), no path, no sha256
+        url: postgresql://localhost:5432/statcheck
+        table: kyivpost_sources
 """
 
 from __future__ import annotations
@@ -68,6 +80,17 @@ class DropFile:
     delimiter: str = ","
     decimal: str = "."
     header: int = 1  # the line of the column names (csv); the lines above it are skipped
+    # A database entry (statcheck.drops.database): duckdb (``path`` is the database file)
+    # or postgresql (``path`` is "", ``sha256`` None: a server has no file to hash).
+    database: str | None = None
+    table: str | None = None
+    query: str | None = None
+    url: str | None = None  # postgresql: as the manifest gives it (never with a password)
+
+    @property
+    def on_server(self) -> bool:
+        """Read from a database server: no file, so no checksum."""
+        return self.database == "postgresql"
 
 
 @dataclass(frozen=True)
@@ -85,14 +108,41 @@ class Drop:
                 return f
         return None
 
-    def to_report(self) -> dict[str, Any]:
+    @property
+    def on_server(self) -> bool:
+        """Some entry is read from a database server (validated on every run)."""
+        return any(f.on_server for f in self.files)
+
+    def to_report(self, database_url: str | None = None) -> dict[str, Any]:
+        """The drop as a report names it. ``database_url``: the server URL given on the
+        command line, which a PostgreSQL entry reads instead of its own; shown without
+        its password, as every URL in a report."""
         out: dict[str, Any] = {"id": self.id, "path": str(self.folder)}
         if self.publisher:
             out["publisher"] = self.publisher
         if self.published_at:
             out["published_at"] = self.published_at
-        out["files"] = {f.path: f.sha256 for f in self.files}
+        out["files"] = {f.path: f.sha256 for f in self.files if not f.on_server}
+        databases = [_database_report(f, database_url) for f in self.files if f.database]
+        if databases:
+            out["databases"] = databases
         return out
+
+
+def _database_report(f: DropFile, database_url: str | None) -> dict[str, Any]:
+    from statcheck.drops.database import effective_url, redact
+
+    out: dict[str, Any] = {"role": f.role, "database": f.database}
+    if f.on_server:
+        url = effective_url(f, database_url)
+        out["url"] = redact(url) if url else None
+    else:
+        out["path"] = f.path
+    if f.table is not None:
+        out["table"] = f.table
+    else:
+        out["query"] = f.query
+    return out
 
 
 def read_drop(folder: str | Path) -> Drop:
@@ -147,6 +197,17 @@ def read_drop(folder: str | Path) -> Drop:
             slug="invalid-manifest",
             location=Location(file=str(manifest)),
         )
+    for role in ROLES:  # one table per role: two figure files could disagree on an id
+        listed = [i for i, f in enumerate(files) if f.role == role]
+        if len(listed) > 1:
+            second = files_raw[listed[1]]
+            raise DataError(
+                f"the manifest lists {len(listed)} files with role: {role} "
+                f"({', '.join(files[i].path for i in listed)}); a drop has one {role} table",
+                slug="invalid-manifest",
+                location=Location(file=str(manifest), line=getattr(second, "line", None)),
+                hint="combine them into one file, or make them separate drops",
+            )
     for f in files:
         _check_ready(root, f, manifest)
     published = data.get("published_at")
@@ -166,6 +227,8 @@ def _opt_str(v: Any) -> str | None:
 
 def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
     where = Location(file=str(manifest), line=getattr(entry, "line", None))
+    if isinstance(entry, dict) and "database" in entry:
+        return _read_database_entry(entry, where)
     if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
         raise DataError("each file entry needs a path", slug="invalid-manifest", location=where)
     path = entry["path"]
@@ -231,6 +294,101 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
     )
 
 
+def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
+    """An entry that reads a database (see statcheck.drops.database): ``database``,
+    ``table`` or ``query``, and a ``path`` + ``sha256`` (duckdb) or a ``url`` (postgresql)."""
+    from statcheck.drops.database import DATABASES, URL_SCHEMES, has_password, redact
+
+    kind = str(entry["database"]).lower()
+    if kind not in DATABASES:
+        raise DataError(
+            f"database {entry['database']!r} is not one this version reads",
+            slug="unsupported-format",
+            location=where,
+            hint=f"databases: {', '.join(DATABASES)}",
+        )
+    name = f"{kind} entry"
+    server = kind == "postgresql"
+    takes = {"database", "role", "table", "query", "decimal"}
+    takes |= {"url"} if server else {"path", "sha256"}
+    for key in entry:
+        if key not in takes:
+            raise DataError(
+                f"{name}: `{key}` does not apply to a {kind} database",
+                slug="invalid-manifest",
+                location=where,
+                hint=f"a {kind} entry takes: {', '.join(sorted(takes))}"
+                + (" (a server has no file and no checksum)" if server else ""),
+            )
+    table, query = entry.get("table"), entry.get("query")
+    if (table is None) == (query is None):
+        raise DataError(
+            f"{name}: give either `table` or `query`",
+            slug="invalid-manifest",
+            location=where,
+            hint="table: figures (names as stored; schema.table for another schema), "
+            'or query: "SELECT … ORDER BY …"',
+        )
+    for key, text in (("table", table), ("query", query)):
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise DataError(
+                f"{name}: `{key}` must be text", slug="invalid-manifest", location=where
+            )
+    path = "" if server else entry.get("path")
+    if not isinstance(path, str):
+        raise DataError(
+            f"{name}: `path` must name the database file in the drop",
+            slug="invalid-manifest",
+            location=where,
+        )
+    if Path(path).is_absolute() or ".." in Path(path).parts:
+        raise DataError(
+            f"file path {path!r} leaves the drop folder", slug="unsafe-path", location=where
+        )
+    url = entry.get("url")
+    if url is not None:
+        if not isinstance(url, str) or url.split("://", 1)[0] not in URL_SCHEMES:
+            raise DataError(
+                f"{name}: `url` must be a postgresql:// URL",
+                slug="invalid-manifest",
+                location=where,
+                hint="postgresql://HOST:PORT/DATABASE (the user may come before the host)",
+            )
+        if has_password(url):
+            raise DataError(
+                f"{name}: the URL holds a password ({redact(url)}); a manifest never does",
+                slug="invalid-manifest",
+                location=where,
+                hint="give the password in PGPASSWORD or ~/.pgpass, or the whole URL in "
+                "STATCHECK_DATABASE_URL or --database-url",
+            )
+    role = entry.get("role", "figures")
+    if role not in ROLES:
+        raise DataError(
+            f"{name} has role {role!r}",
+            slug="invalid-manifest",
+            location=where,
+            hint=f"use one of: {', '.join(ROLES)}",
+        )
+    decimal = str(entry.get("decimal", "."))
+    if decimal not in (".", ","):
+        raise DataError(
+            f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where
+        )
+    sha = entry.get("sha256")
+    return DropFile(
+        path=path,
+        role=role,
+        sha256=str(sha).lower() if sha is not None else None,
+        format=kind,
+        decimal=decimal,
+        database=kind,
+        table=table,
+        query=query,
+        url=url,
+    )
+
+
 def _format(entry: Any, path: str, where: Location) -> str:
     """The declared format, or the one the file's suffix names (no suffix: csv)."""
     suffix = Path(path).suffix.lower()
@@ -266,8 +424,11 @@ def _is_text_encoding(name: str) -> bool:
 
 
 def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
+    if f.on_server:  # a server is checked when it is read (statcheck.drops.database)
+        return
     target = root / f.path
-    if target.is_symlink() and not target.resolve().is_relative_to(root.resolve()):
+    # The file itself or a folder on its way may be a link: where it resolves is what counts.
+    if not target.resolve().is_relative_to(root.resolve()):
         raise DataError(
             f"{f.path!r} is a link to a file outside the drop",
             slug="unsafe-path",
@@ -293,6 +454,14 @@ def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
             slug="checksum-mismatch",
             location=Location(file=str(target)),
             hint="the file may still be being written, or was changed after the manifest",
+        )
+    wal = target.with_name(target.name + ".wal")
+    if f.database == "duckdb" and wal.exists():
+        raise DropNotReady(
+            f"{f.path!r} is still open for writing: {wal.name} is beside it",
+            slug="database-open",
+            location=Location(file=str(wal)),
+            hint="close the database (or CHECKPOINT) before taking its checksum; the checksum does not cover the .wal",
         )
 
 

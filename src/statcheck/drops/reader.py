@@ -20,6 +20,11 @@ another declared encoding is transcoded once, block by block, to a temporary UTF
 array is parsed whole (polars cannot stream one); use JSON Lines or Parquet for large
 files. Input files are only ever opened for reading.
 
+A manifest entry that reads a **database** (a DuckDB file in the drop, or a PostgreSQL
+table or query: :mod:`statcheck.drops.database`) arrives as Arrow and is then read as a
+Parquet file is: the same column checks, the same typed cells, only the wanted columns
+asked of the database.
+
 Every problem is a :class:`~statcheck.errors.DataError` with a stable slug, the file, and
 the line or row where known: ``invalid-encoding`` (byte offset and line),
 ``unsupported-encoding``, ``empty-file``, ``bad-header``, ``missing-column``,
@@ -45,7 +50,7 @@ import narwhals as nw
 from statcheck.drops.manifest import DropFile
 from statcheck.errors import DataError, Location
 
-__all__ = ["BACKENDS", "read_drop_file", "read_text_table", "with_file_rows"]
+__all__ = ["BACKENDS", "read_drop_file", "read_text_table", "source_name", "with_file_rows"]
 
 BACKENDS = ("polars", "pandas")
 BLOCK = 1 << 20  # bytes read at a time when checking or transcoding text
@@ -69,13 +74,16 @@ def read_drop_file(
     columns: Sequence[str] | None = None,
     keep_numbers: Collection[str] = (),
     keep_dates: Collection[str] = (),
+    database_url: str | None = None,
 ) -> nw.DataFrame[Any]:
     """One file of a drop as a narwhals frame on ``backend``, read as ``spec`` says.
 
     ``columns``: read only these (by header name); a file that lacks any of them is an
     error (``missing-column``) naming the file's columns. ``keep_numbers`` and
-    ``keep_dates``: typed columns (Parquet, JSON) of these names stay numbers or dates;
-    every other column is text. Column names are stripped of spaces and byte-order marks.
+    ``keep_dates``: typed columns (Parquet, JSON, a database) of these names stay numbers
+    or dates; every other column is text. Column names are stripped of spaces and
+    byte-order marks. ``database_url``: the server a PostgreSQL entry reads instead of
+    its manifest's ``url``.
     """
     if backend not in BACKENDS:
         raise DataError(
@@ -83,9 +91,12 @@ def read_drop_file(
             slug="unknown-engine",
             hint=f"use one of: {', '.join(BACKENDS)}",
         )
+    wanted = list(dict.fromkeys(columns)) if columns is not None else None
+    if spec.database is not None:
+        frame, where = _read_database(path, spec, backend, wanted, database_url)
+        return _typed_as_text(frame, set(keep_numbers), set(keep_dates), where)
     if path.stat().st_size == 0:
         raise DataError("the file is empty", slug="empty-file", location=Location(file=str(path)))
-    wanted = list(dict.fromkeys(columns)) if columns is not None else None
     if spec.format == "parquet":
         frame = _read_parquet(path, backend, wanted)
     else:
@@ -94,11 +105,23 @@ def read_drop_file(
                 frame = _read_csv(path, text_file, spec, backend, wanted)
             else:
                 frame = _read_json(path, text_file, spec.format, backend, wanted)
+    if frame.columns and len(frame) == 0:
+        raise _no_rows(path, spec)
     return _typed_as_text(frame, set(keep_numbers), set(keep_dates), path)
 
 
 # The name from before drops could hold Parquet and JSON.
 read_text_table = read_drop_file
+
+
+def source_name(path: Path, spec: DropFile, database_url: str | None = None) -> str:
+    """What messages call the entry's source: the file's path, or for a database entry
+    the file or the server (without its password) and the table, or "query"."""
+    if spec.database is None:
+        return str(path)
+    from statcheck.drops.database import describe
+
+    return describe(spec, path, database_url)
 
 
 def with_file_rows(frame: nw.DataFrame[Any], spec: DropFile) -> nw.DataFrame[Any]:
@@ -119,7 +142,11 @@ def with_file_rows(frame: nw.DataFrame[Any], spec: DropFile) -> nw.DataFrame[Any
 
 @contextmanager
 def _as_utf8(path: Path, spec: DropFile) -> Iterator[Path]:
-    """The file as UTF-8: the file itself once checked, or a temporary transcoded copy."""
+    """The file as UTF-8: the file itself once checked, or a temporary transcoded copy.
+
+    A CSV whose lines end in a lone carriage return (old Mac files, or a mix of endings)
+    is copied with every line ending made ``\n``: the parsers would otherwise read it as
+    one long line."""
     codec = _codec(path, spec.encoding)
     with path.open("rb") as fh:
         head = fh.read(4)
@@ -130,15 +157,17 @@ def _as_utf8(path: Path, spec: DropFile) -> Iterator[Path]:
             location=Location(file=str(path), line=1),
             hint=f"declare encoding: {codec}-le or {codec}-be",
         )
+    is_csv = spec.format == "csv"
     # polars reads a UTF-8 CSV or JSON array with a byte-order mark, but not JSON Lines.
     if codec in _UTF8 and not (spec.format == "jsonl" and head.startswith(codecs.BOM_UTF8)):
-        _decode_blocks(path, "utf-8", None)
-        yield path
-        return
+        lone_cr = _decode_blocks(path, "utf-8", None)
+        if not (is_csv and lone_cr):
+            yield path
+            return
     with tempfile.TemporaryDirectory(prefix="statcheck-") as tmp:
         copy = Path(tmp) / f"utf8{path.suffix}"
         with copy.open("w", encoding="utf-8", newline="") as out:
-            _decode_blocks(path, codec, out.write)
+            _decode_blocks(path, codec, out.write, translate_newlines=is_csv)
         yield copy
 
 
@@ -156,18 +185,39 @@ def _codec(path: Path, encoding: str) -> str:
     return name
 
 
-def _decode_blocks(path: Path, codec: str, sink: Callable[[str], Any] | None) -> None:
-    """Decode the file block by block, passing the text to ``sink`` (if any); the first
-    undecodable byte is an ``invalid-encoding`` error with its offset and line."""
+def _decode_blocks(
+    path: Path,
+    codec: str,
+    sink: Callable[[str], Any] | None,
+    translate_newlines: bool = False,
+) -> bool:
+    """Decode the file block by block, passing the text to ``sink`` (if any), with every
+    line ending made ``\n`` if ``translate_newlines``. The first undecodable byte is an
+    ``invalid-encoding`` error with its offset and line, and so is a NUL byte, which no
+    text file holds. Returns whether a line ends in a lone carriage return (checked when
+    there is no sink)."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
+    newlines = io.IncrementalNewlineDecoder(None, translate=True) if translate_newlines else None
     offset = 0  # bytes of the file handed to the decoder so far
+    lines = 0  # line breaks decoded so far (with a sink)
     first = True
+    lone_cr = after_cr = False
     with path.open("rb") as fh:
         for block in iter(partial(fh.read, BLOCK), b""):
             pending = len(decoder.getstate()[0])
-            if sink is None and not pending and block.isascii():
-                offset += len(block)  # ASCII is valid UTF-8: nothing to decode
-                continue
+            if sink is None:
+                if b"\x00" in block:
+                    if offset == 0 and any(block.startswith(b) for b in _BOMS):
+                        raise _encoding_error(
+                            path, codec, 0, "a byte-order mark of another encoding"
+                        )
+                    at = offset + block.index(b"\x00")
+                    raise _nul_error(path, at, _line_at(path, codec, at))
+                if not lone_cr and (after_cr or b"\r" in block):
+                    lone_cr, after_cr = _lone_cr(block, after_cr)
+                if not pending and block.isascii():
+                    offset += len(block)  # ASCII is valid UTF-8: nothing to decode
+                    continue
             try:
                 text = decoder.decode(block)
             except UnicodeDecodeError as exc:
@@ -177,7 +227,7 @@ def _decode_blocks(path: Path, codec: str, sink: Callable[[str], Any] | None) ->
             if sink is not None:
                 if first and text.startswith("\ufeff"):
                     text = text[1:]
-                sink(text)
+                lines += _sink_text(path, text, lines, sink, newlines)
                 first = first and not text
             offset += len(block)
         pending = len(decoder.getstate()[0])
@@ -185,8 +235,51 @@ def _decode_blocks(path: Path, codec: str, sink: Callable[[str], Any] | None) ->
             tail = decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise _encoding_error(path, codec, offset - pending + exc.start, exc.reason) from None
-        if sink is not None and tail:
-            sink(tail)
+        if sink is not None:
+            _sink_text(path, tail, lines, sink, newlines, final=True)
+    return lone_cr or after_cr
+
+
+def _sink_text(
+    path: Path,
+    text: str,
+    lines: int,
+    sink: Callable[[str], Any],
+    newlines: io.IncrementalNewlineDecoder | None,
+    final: bool = False,
+) -> int:
+    """Hand decoded text on (line endings made ``\n`` if ``newlines``); the line
+    breaks it held. ``lines``: the line breaks handed on before it."""
+    if newlines is not None:
+        text = newlines.decode(text, final=final)
+    if "\x00" in text:
+        raise _nul_error(path, None, lines + text[: text.index("\x00")].count("\n") + 1)
+    if text:
+        sink(text)
+    return text.count("\n")
+
+
+def _lone_cr(block: bytes, after_cr: bool) -> tuple[bool, bool]:
+    """Whether ``block`` holds a carriage return not followed by a line feed, and whether
+    it ends in one (the next block decides). ``after_cr``: the block before ended in one."""
+    if after_cr and not block.startswith(b"\n"):
+        return True, False
+    rest = block.replace(b"\r\n", b"")
+    ends = rest.endswith(b"\r") and block.endswith(b"\r")
+    if ends:
+        rest = rest[:-1]
+    return b"\r" in rest, ends
+
+
+def _nul_error(path: Path, offset: int | None, line: int) -> DataError:
+    at = f"byte {offset}, line {line}" if offset is not None else f"line {line}"
+    return DataError(
+        f"the file holds a NUL byte ({at}), which no text file does",
+        slug="invalid-encoding",
+        location=Location(file=str(path), line=line),
+        hint="the file may be UTF-16 without a byte-order mark (declare encoding: utf-16-le), "
+        "a binary file, or a copy cut short and padded",
+    )
 
 
 def _encoding_error(path: Path, codec: str, offset: int, reason: str) -> DataError:
@@ -209,15 +302,16 @@ def _encoding_error(path: Path, codec: str, offset: int, reason: str) -> DataErr
 def _line_at(path: Path, codec: str, offset: int) -> int:
     """The line holding byte ``offset``: the newlines decoded before it, plus one."""
     decoder = codecs.getincrementaldecoder(codec)("replace")
+    newlines = io.IncrementalNewlineDecoder(None, translate=True)  # CR, CR LF and LF alike
     lines, left = 1, offset
     with path.open("rb") as fh:
         while left > 0:
             block = fh.read(min(BLOCK, left))
             if not block:
                 break
-            lines += decoder.decode(block).count("\n")
+            lines += newlines.decode(decoder.decode(block)).count("\n")
             left -= len(block)
-    return lines
+    return lines + newlines.decode("", final=True).count("\n")
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -266,6 +360,17 @@ def _csv_header(path: Path, text_file: Path, spec: DropFile) -> list[str]:
             location=where,
             hint="set `header:` in drop.yml to the line of the column names",
         )
+    if len(names) == 1:
+        other = next((d for d in ";\t|," if d != spec.delimiter and d in names[0]), None)
+        if other is not None:
+            raise DataError(
+                f"the header row is one column, {names[0].strip()!r}: the file is not "
+                f"separated by {spec.delimiter!r}",
+                slug="unreadable-csv",
+                location=where,
+                hint=f"declare delimiter: {other!r} in drop.yml"
+                + (" (and decimal: ',' for decimal commas)" if other == ";" else ""),
+            )
     return _check_names(names, path, where)
 
 
@@ -275,16 +380,22 @@ def _only_whitespace(text_file: Path) -> bool:
     return not text_file.read_bytes().lstrip(codecs.BOM_UTF8).strip()
 
 
-def _check_names(raw: Sequence[str], path: Path, where: Location) -> list[str]:
+def _check_names(raw: Sequence[str], path: Path | str, where: Location) -> list[str]:
     names = [str(c).lstrip("\ufeff").strip() for c in raw]
     blank = [i + 1 for i, n in enumerate(names) if not n]
     repeated = sorted({n for n in names if n and names.count(n) > 1})
-    if blank or repeated:
+    folded = [n.casefold() for n in names]
+    by_case = sorted(
+        {n for n, f in zip(names, folded, strict=True) if n and folded.count(f) > 1} - set(repeated)
+    )
+    if blank or repeated or by_case:
         problems = []
         if blank:
             problems.append(f"blank name in column(s) {', '.join(map(str, blank))}")
         if repeated:
             problems.append(f"repeated name(s) {', '.join(map(repr, repeated))}")
+        if by_case:
+            problems.append(f"names that differ only by case {', '.join(map(repr, by_case))}")
         raise DataError(
             f"the header has {' and '.join(problems)}: {names}",
             slug="bad-header",
@@ -294,7 +405,7 @@ def _check_names(raw: Sequence[str], path: Path, where: Location) -> list[str]:
     return names
 
 
-def _select(names: list[str], wanted: list[str] | None, path: Path) -> list[int] | None:
+def _select(names: list[str], wanted: list[str] | None, path: Path | str) -> list[int] | None:
     """Positions of the wanted columns (in file order), or None for every column."""
     if wanted is None:
         return None
@@ -312,6 +423,8 @@ def _select(names: list[str], wanted: list[str] | None, path: Path) -> list[int]
 def _read_csv(
     path: Path, text_file: Path, spec: DropFile, backend: str, wanted: list[str] | None
 ) -> nw.DataFrame[Any]:
+    """Every column is parsed (a parser asked for some columns drops a row's extra cells
+    without a word), then the wanted ones are kept."""
     names = _csv_header(path, text_file, spec)
     positions = _select(names, wanted, path)
     frame: Any
@@ -321,7 +434,6 @@ def _read_csv(
 
             frame = pl.read_csv(
                 text_file,
-                columns=positions,
                 infer_schema=False,
                 separator=spec.delimiter,
                 encoding="utf8",
@@ -329,9 +441,13 @@ def _read_csv(
                 truncate_ragged_lines=False,
             )
         else:
+            import warnings
+
             import pandas as pd
 
-            with text_file.open("rb") as fh:
+            with text_file.open("rb") as fh, warnings.catch_warnings():
+                # "Length of header ... does not match": a row with extra cells.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
                 _skip_lines(fh, spec.header - 1)
                 # pyarrow-backed text: narwhals needs it for list operations (split, explode).
                 frame = pd.read_csv(
@@ -340,25 +456,114 @@ def _read_csv(
                     keep_default_na=False,
                     sep=spec.delimiter,
                     encoding="utf-8-sig",
-                    usecols=positions,
+                    index_col=False,  # never take a row's extra first cell as an index
+                    skip_blank_lines=False,  # rows keep their line numbers
                 )
-    except Exception as exc:  # the CSV parsers' own errors: say which file and why
-        raise DataError(
-            f"cannot read the CSV: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}",
-            slug="unreadable-csv",
-            location=Location(file=str(path)),
-            hint="check `delimiter:` and `header:` in drop.yml against the file",
-        ) from None
+    except Exception as exc:  # the CSV parsers' own errors: say which file, line and why
+        raise _csv_problem(path, text_file, spec, len(names), exc) from None
     table: nw.DataFrame[Any] = nw.from_native(frame, eager_only=True)
-    chosen = names if positions is None else [names[i] for i in positions]
-    if len(table.columns) != len(chosen):
+    if len(table.columns) != len(names):
         raise DataError(
-            f"the parser found {len(table.columns)} column(s) where the header names {len(chosen)}",
+            f"the parser found {len(table.columns)} column(s) where the header names {len(names)}",
             slug="unreadable-csv",
             location=Location(file=str(path), line=spec.header),
             hint="check `delimiter:` and quoting in the header row",
         )
-    return table.rename(dict(zip(table.columns, chosen, strict=True)))
+    table = table.rename(dict(zip(table.columns, names, strict=True)))
+    if positions is not None:
+        # A publisher's table read through a mapping: a row without figures is no figure.
+        return table.select([names[i] for i in positions])
+    return _records(table, path, spec)
+
+
+def _records(table: nw.DataFrame[Any], path: Path, spec: DropFile) -> nw.DataFrame[Any]:
+    """The rows of a figure or source table, numbered as lines of the file.
+
+    A row whose every cell is empty (a blank line, or only delimiters) is left out. When
+    such rows are dropped or a quoted cell holds a line break, each row carries its line
+    in ``_source_row`` (counted as if the header were line 1; ``with_file_rows`` adds the
+    lines above the header)."""
+    if "_source_row" in table.columns:
+        raise DataError(
+            "the file has a column named _source_row, a name statcheck keeps for itself",
+            slug="bad-header",
+            location=Location(file=str(path), line=spec.header, row=spec.header),
+        )
+    empty = [(nw.col(c).str.strip_chars() == "").fill_null(True) for c in table.columns]
+    breaks = [
+        (
+            nw.col(c).str.len_chars()
+            - nw.col(c).str.replace_all("\n", "", literal=True).str.len_chars()
+        ).fill_null(0)
+        for c in table.columns
+    ]
+    blank_row = nw.all_horizontal(*empty, ignore_nulls=False)
+    line_breaks = nw.sum_horizontal(*breaks)
+    any_blank, any_break = table.select(
+        blank_row.any().alias("b"), (line_breaks > 0).any().alias("n")
+    ).row(0)
+    if not (any_blank or any_break):
+        return table
+    numbered = table.with_row_index("_source_row").with_columns(nw.col("_source_row") + 2)
+    if any_break:
+        earlier = line_breaks.cum_sum() - line_breaks  # line breaks in the rows before
+        numbered = numbered.with_columns(nw.col("_source_row") + earlier)
+    if any_blank:
+        numbered = numbered.filter(~blank_row)
+        if numbered.is_empty():
+            raise _no_rows(path, spec)
+    return numbered
+
+
+def _no_rows(path: Path, spec: DropFile) -> DataError:
+    return DataError(
+        "the file names its columns but holds no rows",
+        slug="empty-file",
+        location=Location(file=str(path), line=spec.header if spec.format == "csv" else None),
+        hint="a drop lists a file once it holds its figures",
+    )
+
+
+def _csv_problem(
+    path: Path, text_file: Path, spec: DropFile, columns: int, exc: Exception
+) -> DataError:
+    """Why the parser refused the file, found again with Python's csv module (an error
+    path only) to name the line: a row with more cells than the header, or a quoted cell
+    that never closes."""
+    where = Location(file=str(path))
+    try:
+        with text_file.open(encoding="utf-8-sig", newline="") as fh:
+            for _ in range(spec.header - 1):
+                fh.readline()
+            reader = csv.reader(fh, delimiter=spec.delimiter, strict=True)
+            start = spec.header
+            for cells in reader:
+                if len(cells) > columns:
+                    return DataError(
+                        f"line {start} has {len(cells)} cells where the header names {columns}",
+                        slug="unreadable-csv",
+                        location=Location(file=str(path), line=start, row=start),
+                        hint='a value with a thousands separator must be quoted ("60,000"); '
+                        "otherwise check `delimiter:` in drop.yml",
+                    )
+                start = reader.line_num + spec.header
+    except csv.Error as bad:
+        unclosed = "end of data" in str(bad)
+        return DataError(
+            f"a quoted cell opened on line {start} is never closed"
+            if unclosed
+            else f"line {start} cannot be read: {bad}",
+            slug="unreadable-csv",
+            location=Location(file=str(path), line=start, row=start),
+            hint='a quote inside a quoted cell is written twice (""); check the quoting on that line',
+        )
+    message = str(exc).strip()
+    return DataError(
+        f"cannot read the CSV: {message.splitlines()[0] if message else type(exc).__name__}",
+        slug="unreadable-csv",
+        location=where,
+        hint="check `delimiter:` and `header:` in drop.yml against the file",
+    )
 
 
 # --- Parquet ----------------------------------------------------------------------------
@@ -444,6 +649,40 @@ def _arrow_to_pandas(table: Any) -> Any:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --- databases --------------------------------------------------------------------------
+
+
+def _read_database(
+    path: Path, spec: DropFile, backend: str, wanted: list[str] | None, database_url: str | None
+) -> tuple[nw.DataFrame[Any], str]:
+    """A database entry's table or query, with the same column checks as a Parquet file:
+    the names first (described, not read), then only the wanted columns."""
+    from statcheck.drops.database import open_source
+
+    with open_source(spec, path, database_url) as source:
+        where = Location(file=source.where)
+        names = _check_names(source.names, source.where, where)
+        positions = _select(names, wanted, source.where)
+        chosen = None if positions is None else [source.names[i] for i in positions]
+        table = source.read(chosen)
+    if table.num_rows == 0:  # as for a file that names its columns but holds no rows
+        raise DataError(
+            "the table names its columns but holds no rows",
+            slug="empty-table",
+            location=where,
+            hint="a drop lists a table once it holds its figures (a query: check its WHERE)",
+        )
+    if backend == "polars":
+        import polars as pl
+
+        frame: Any = pl.from_arrow(table)
+    else:
+        frame = _arrow_to_pandas(table)
+    native: nw.DataFrame[Any] = nw.from_native(frame, eager_only=True)
+    final = names if positions is None else [names[i] for i in positions]
+    return native.rename(dict(zip(native.columns, final, strict=True))), source.where
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -550,13 +789,13 @@ def _bad_json(path: Path, message: str, line: int, column: int) -> DataError:
 
 
 def _typed_as_text(
-    frame: nw.DataFrame[Any], keep_numbers: set[str], keep_dates: set[str], path: Path
+    frame: nw.DataFrame[Any], keep_numbers: set[str], keep_dates: set[str], path: Path | str
 ) -> nw.DataFrame[Any]:
     """Text columns as they are; numbers and dates kept where asked; every other typed
     column as text, the same on every backend."""
     convert = []
     for name, dtype in frame.schema.items():
-        if dtype == nw.String:
+        if dtype == nw.String or name == "_source_row":  # row numbers stay numbers
             continue
         if name in keep_numbers and dtype.is_numeric():
             continue
@@ -566,7 +805,7 @@ def _typed_as_text(
     return frame.with_columns(convert) if convert else frame
 
 
-def _text_of(frame: nw.DataFrame[Any], name: str, dtype: Any, path: Path) -> nw.Expr:
+def _text_of(frame: nw.DataFrame[Any], name: str, dtype: Any, path: Path | str) -> nw.Expr:
     col = nw.col(name)
     if dtype.is_float():
         # polars prints 56.0 as "56.0", pyarrow as "56": whole numbers are written here.

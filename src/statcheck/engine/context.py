@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +11,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import FigureRef, Ref, Selector
 from statcheck.contract.suite import Suite
+from statcheck.engine.native import collect_all
 from statcheck.engine.table import FigureTable
 from statcheck.errors import SuiteError
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
@@ -44,20 +45,41 @@ class Context:
     drop_id: str = "<frame>"
     earlier: tuple[Vintage, ...] = ()  # earlier drops, oldest first (revision rules)
 
+    def lazy(self) -> nw.LazyFrame[Any]:
+        """The figure table as a lazy query: rules build plans on it and collect only what
+        they need (failing rows, counts)."""
+        return self.figures.frame.lazy()
+
     def preload(self, refs: list[Ref]) -> None:
         """Fetch every figure named by id in one filter, not one query per reference."""
-        ids = sorted({r.figure_id for r in refs if isinstance(r, FigureRef)})
-        if ids:
-            rows = self.figures.frame.filter(nw.col("figure_id").is_in(ids)).rows(named=True)
-            self._by_id.update({row["figure_id"]: self.to_figure(row) for row in rows})
+        self._by_id.update(
+            self.figures_by_id(r.figure_id for r in refs if isinstance(r, FigureRef))
+        )
 
     def figures_by_id(self, ids: Iterable[str]) -> dict[str, Figure]:
         """Several figures by id in one filter: the ones a table-wide rule's findings name."""
         wanted = sorted(set(ids))
         if not wanted:
             return {}
-        rows = self.figures.frame.filter(nw.col("figure_id").is_in(wanted)).rows(named=True)
-        return {row["figure_id"]: self.to_figure(row) for row in rows}
+        (rows,) = collect_all([self.lazy().filter(nw.col("figure_id").is_in(wanted))])
+        return self.figures_from(rows)
+
+    def figures_from(self, rows: nw.DataFrame[Any]) -> dict[str, Figure]:
+        """Figures by id from collected rows of the figure table (all its columns).
+
+        Read column by column: the findings of a large table name thousands of figures.
+        """
+        columns = rows.to_dict(as_series=False)
+        if not rows.implementation.is_polars():  # polars gives None for a missing cell
+            columns = {c: [None if _is_missing(v) else v for v in vs] for c, vs in columns.items()}
+        absent = [None] * len(rows)
+        fields = zip(*(columns.get(c, absent) for c in _FIELDS), strict=True)
+        dims = [(d, columns[d]) for d in self.figures.dimensions if d in columns]
+        figures = (
+            _make_figure(values, tuple((d, str(vs[i])) for d, vs in dims if vs[i] is not None))
+            for i, values in enumerate(fields)
+        )
+        return {f.figure_id: f for f in figures}
 
     def missing_ids(self, refs: tuple[Ref, ...]) -> list[str]:
         return [
@@ -68,7 +90,8 @@ class Context:
         """The figure a reference names; None when a selector matches nothing."""
         if isinstance(ref, FigureRef):
             return self._by_id[ref.figure_id]
-        rows = self.figures.frame.filter(self.selector_mask(ref)).head(3).rows(named=True)
+        (found,) = collect_all([self.lazy().filter(self.selector_mask(ref)).head(3)])
+        rows = list(found.iter_rows(named=True))
         if len(rows) > 1:
             ids = ", ".join(r["figure_id"] for r in rows)
             raise Ambiguous(
@@ -116,28 +139,7 @@ class Context:
     def to_figure(self, raw: dict[str, Any]) -> Figure:
         # polars hands back None for a missing cell; pandas NaN or pd.NA, made None here.
         row = raw if self.figures.frame.implementation.is_polars() else _without_missing(raw)
-        dims = tuple((d, str(row[d])) for d in self.figures.dimensions if row.get(d) is not None)
-        cites = tuple(c.strip() for c in (row.get("cites") or "").split(";") if c.strip())
-        published = row.get("published_at")
-        return Figure(
-            figure_id=row["figure_id"],
-            metric=row["metric"],
-            reported=ReportedValue(
-                value=float(row["value"]),
-                qualifier=Qualifier(row["qualifier"]),
-                precision=float(row["precision"]),
-                percent=bool(row["percent"]),
-                text=row.get("value_text"),
-            ),
-            unit=row["unit"],
-            period=Period(_as_date(row["period_start"]), _as_date(row["period_end"])),
-            source_id=row["source_id"],
-            cites=cites,
-            dimensions=dims,
-            published_at=_as_date(published) if published is not None else None,
-            status=FigureStatus(row.get("status") or "final"),
-            note=row.get("note"),
-        )
+        return _figure(row, self.figures.dimensions)
 
     def source_map(self) -> dict[str, Source]:
         if self.sources is None:
@@ -146,6 +148,57 @@ class Context:
             r["source_id"]: Source(r["source_id"], r["name"], SourceKind(r["kind"]), r.get("url"))
             for r in self.sources.select("source_id", "name", "kind", "url").rows(named=True)
         }
+
+
+_QUALIFIERS = {q.value: q for q in Qualifier}
+_STATUSES = {s.value: s for s in FigureStatus}
+
+
+# The columns a Figure is made of, in the order ``_make_figure`` takes them.
+_FIELDS = (
+    "figure_id", "metric", "value", "qualifier", "precision", "percent", "value_text", "unit",
+    "period_start", "period_end", "source_id", "cites", "published_at", "status", "note",
+)  # fmt: skip
+
+
+def _figure(row: dict[str, Any], dimensions: tuple[str, ...]) -> Figure:
+    """A row of the figure table (missing cells None) as a Figure."""
+    dims = tuple((d, str(v)) for d in dimensions if (v := row.get(d)) is not None)
+    return _make_figure([row.get(c) for c in _FIELDS], dims)
+
+
+def _make_figure(values: Sequence[Any], dimensions: tuple[tuple[str, str], ...]) -> Figure:
+    """The cells of one figure (``_FIELDS``, missing ones None) as a Figure: plain
+    lookups, as many findings each name a few."""
+    (figure_id, metric, value, qualifier, precision, percent, text, unit, start, end,
+     source_id, cites, published, status, note) = values  # fmt: skip
+    status = status or "final"
+    return Figure(
+        figure_id=figure_id,
+        metric=metric,
+        reported=ReportedValue(
+            value=float(value),
+            qualifier=_QUALIFIERS.get(qualifier) or Qualifier(qualifier),
+            precision=float(precision),
+            percent=bool(percent),
+            text=text,
+        ),
+        unit=unit,
+        period=Period(_as_date(start), _as_date(end)),
+        source_id=source_id,
+        cites=_cites(cites),
+        dimensions=dimensions,
+        published_at=_as_date(published) if published is not None else None,
+        status=_STATUSES.get(status) or FigureStatus(status),
+        note=note,
+    )
+
+
+def _cites(text: str | None) -> tuple[str, ...]:
+    """The sources a ``cites`` cell names (``;``-separated, blanks dropped)."""
+    if not text:
+        return ()
+    return tuple(c for c in (part.strip() for part in text.split(";")) if c)
 
 
 def _without_missing(raw: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +216,8 @@ def _is_missing(v: Any) -> bool:
 
 
 def _as_date(v: Any) -> date:
+    if type(v) is date:  # polars hands back dates: the usual case first
+        return v
     if isinstance(v, datetime):  # pandas hands back Timestamps
         return v.date()
     if isinstance(v, date):

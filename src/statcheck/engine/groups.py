@@ -10,7 +10,7 @@ share in percent and its counts in thousands belong to the same group.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import narwhals as nw
 
@@ -19,6 +19,8 @@ from statcheck.model.interval import format_number
 from statcheck.report import Finding
 
 IDENTITY = ("metric", "source_id", "period_start", "period_end")
+
+FrameT = TypeVar("FrameT", nw.DataFrame[Any], nw.LazyFrame[Any])
 
 
 def identity_columns(table: FigureTable) -> list[str]:
@@ -35,14 +37,15 @@ def group_keys(table: FigureTable, without: str | Iterable[str]) -> list[str]:
     return [c for c in identity_columns(table) if c not in drop]
 
 
-def with_blank_dims(frame: nw.DataFrame[Any], dims: Iterable[str]) -> nw.DataFrame[Any]:
+def with_blank_dims(frame: FrameT, dims: Iterable[str]) -> FrameT:
     """Missing dimensions as empty text, so joins and group-bys match a missing value with
     a missing value on every backend (polars joins never match nulls; pandas merges do)."""
-    dims = [d for d in dims if d in frame.columns]
+    columns = set(frame.collect_schema().names())
+    dims = [d for d in dims if d in columns]
     return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
 
 
-def split_duplicates(frame: nw.DataFrame[Any]) -> tuple[nw.DataFrame[Any], nw.DataFrame[Any]]:
+def split_duplicates(frame: FrameT) -> tuple[FrameT, FrameT]:
     """Rows with a unique identity, and rows that share theirs with another row.
 
     Two figures for the same thing (1947 printed on two age bases) cannot both be the
@@ -54,6 +57,8 @@ def split_duplicates(frame: nw.DataFrame[Any]) -> tuple[nw.DataFrame[Any], nw.Da
 
 
 def duplicate_finding(dupes: nw.DataFrame[Any], shown: int = 6) -> list[Finding]:
+    """The one finding for figures left out as duplicates (``dupes``: collected rows with
+    figure_id and value)."""
     if dupes.is_empty():
         return []
     rows = dupes.sort("figure_id").select("figure_id", "value").rows()
@@ -72,3 +77,22 @@ def duplicate_finding(dupes: nw.DataFrame[Any], shown: int = 6) -> list[Finding]
 def failed(findings: list[Finding]) -> bool:
     """Whether findings include a failure, not only figures left out or missing."""
     return any(f.slug not in ("duplicate-figure", "missing-figure") for f in findings)
+
+
+def flagged(frame: nw.LazyFrame[Any], flag: nw.Expr, witness: str) -> nw.LazyFrame[Any]:
+    """The rows ``flag`` marks (``_flag`` true), and how many rows ``frame`` has
+    (``_count``, on every row), in one query.
+
+    So that the count comes back even when no row is flagged, one unflagged row rides
+    along: the one with the smallest ``witness`` (a column with few ties, never null).
+    """
+    return frame.with_columns(
+        flag.fill_null(False).alias("_flag"), nw.len().alias("_count")
+    ).filter(nw.col("_flag") | (nw.col(witness) == nw.col(witness).min()))
+
+
+def count_and_flagged(rows: nw.DataFrame[Any]) -> tuple[int, nw.DataFrame[Any]]:
+    """A collected ``flagged`` query as (count, the flagged rows)."""
+    if rows.is_empty():
+        return 0, rows
+    return int(rows.item(0, "_count")), rows.filter(nw.col("_flag"))

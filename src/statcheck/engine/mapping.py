@@ -1,11 +1,13 @@
 """Apply a suite's ``table:`` mapping: a publisher's table, as printed, into figure rows.
 
 Vectorized: a wide table is melted with one ``unpivot``; ids, periods and per-series
-units, scales and precisions are column expressions.
+units, scales and precisions are column expressions. Every value cell is accounted for:
+it becomes a figure, or it is empty and counted as no figure (:class:`MappedTable`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
@@ -13,11 +15,34 @@ import narwhals as nw
 from statcheck.contract.mapping import TableMapping
 from statcheck.errors import DataError, Location
 
+EMPTY_CELL = "empty-cell"
+
+
+@dataclass(frozen=True)
+class MappedTable:
+    """A publisher's table as figure rows, and how its value cells were counted."""
+
+    figures: nw.DataFrame[Any]  # text cells, canonical columns, one row per figure
+    source: nw.DataFrame[Any]  # one row: the mapping's source
+    cells: int  # value cells read: one per row (a long table) or per row and series (wide)
+    empty: int  # of those, empty: no figure
+
+    @property
+    def reasons(self) -> tuple[tuple[str, int], ...]:
+        """The cells that are no figure, by reason."""
+        return ((EMPTY_CELL, self.empty),)
+
 
 def apply_mapping(
     raw: nw.DataFrame[Any], m: TableMapping, file: str | None
 ) -> tuple[nw.DataFrame[Any], nw.DataFrame[Any]]:
     """The figure table (text cells, canonical columns) and a one-row source table."""
+    mapped = map_table(raw, m, file)
+    return mapped.figures, mapped.source
+
+
+def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> MappedTable:
+    """The figure rows of a publisher's table, with the count of its value cells."""
     missing = [c for c in m.source_columns if c not in raw.columns]
     if missing:
         raise DataError(
@@ -59,9 +84,10 @@ def apply_mapping(
         )
     value = nw.col("value").cast(nw.String).str.strip_chars()
     # An empty cell in a publisher's table is no figure (the first day has no growth rate).
-    frame = frame.with_columns(value.alias("value")).filter(
-        ~nw.col("value").is_null() & (nw.col("value") != "")
-    )
+    frame = frame.with_columns(value.alias("value"))
+    empty = nw.col("value").is_null() | (nw.col("value") == "")
+    cells, empty_cells = frame.select(nw.len().alias("cells"), empty.sum().alias("empty")).row(0)
+    frame = frame.filter(~empty)
     period = nw.col(m.period_column).cast(nw.String).str.strip_chars()
     dims = [nw.col(src).cast(nw.String).str.strip_chars().alias(name) for name, src in m.dimensions]
     frame = frame.with_columns(period.alias("period"), *dims)
@@ -109,7 +135,7 @@ def apply_mapping(
         },
         backend=raw.implementation,
     )
-    return frame, source
+    return MappedTable(frame, source, int(cells), int(empty_cells or 0))
 
 
 def _num(x: float | None) -> str | None:

@@ -6,6 +6,7 @@ place that knows which dataframe library is underneath.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
@@ -58,7 +59,40 @@ def as_text_frame(native: Any) -> nw.DataFrame[Any]:
     return frame.with_columns([nw.col(c).cast(nw.String) for c in convert]) if convert else frame
 
 
-def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -> nw.DataFrame[Any]:
+def collect_all(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
+    """Collect several lazy queries, together where the backend can: polars plans them as
+    one (``pl.collect_all``: shared parts computed once, the queries run in parallel);
+    other backends collect them one by one."""
+    if not frames:
+        return []
+    if all(f.implementation.is_polars() for f in frames):
+        import polars as pl
+
+        return [
+            nw.from_native(df, eager_only=True)
+            for df in pl.collect_all([f.to_native() for f in frames])
+        ]
+    return [f.collect() for f in frames]
+
+
+def small_frame(
+    data: dict[str, list[Any]], schema: dict[str, Any], like: nw.LazyFrame[Any]
+) -> nw.LazyFrame[Any]:
+    """A few rows built in Python (a rule's hierarchy, a handful of collected rows) as a
+    lazy frame of ``like``'s backend, to join with it; ``schema`` holds narwhals dtypes."""
+    # Eager backends build it and hand it on lazily; a SQL engine (Spark) would need its
+    # session here.
+    return nw.from_dict(data, schema=schema, backend=like.implementation).lazy()
+
+
+def to_lazy(frame: nw.DataFrame[Any], like: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """A collected (small) frame back as a lazy frame of ``like``'s backend."""
+    if frame.implementation == like.implementation:
+        return frame.lazy()
+    return small_frame(frame.to_dict(as_series=False), dict(frame.schema), like)
+
+
+def split_explode(frame: nw.LazyFrame[Any], column: str, sep: str, alias: str) -> nw.LazyFrame[Any]:
     """One row per ``sep``-separated item of ``column`` (as ``alias``); null or blank items dropped.
 
     Most cells hold a single item: only the cells that contain ``sep`` are split (building
@@ -68,15 +102,15 @@ def split_explode(frame: nw.DataFrame[Any], column: str, sep: str, alias: str) -
     several = nw.col(column).str.contains(sep, literal=True).fill_null(False)
     single = frame.filter(~several).with_columns(nw.col(column).str.strip_chars().alias(alias))
     multi = _split_explode(frame.filter(several), column, sep, alias)
-    out = nw.concat([single, multi.select(single.columns)]) if len(multi) else single
+    out = nw.concat([single, multi.select(single.collect_schema().names())])
     return out.filter(~nw.col(alias).is_null() & (nw.col(alias) != ""))
 
 
 def _split_explode(
-    frame: nw.DataFrame[Any], column: str, sep: str, alias: str
-) -> nw.DataFrame[Any]:
-    # narwhals has this for polars and pyarrow-backed pandas only; text columns built by
-    # expressions on pandas are object dtype, so pandas does it natively.
+    frame: nw.LazyFrame[Any], column: str, sep: str, alias: str
+) -> nw.LazyFrame[Any]:
+    # narwhals splits lists for polars, pyarrow-backed pandas and the SQL engines; text
+    # columns built by expressions on pandas are object dtype, so pandas does it natively.
     impl = frame.implementation
     if impl.is_pandas_like():
         native = frame.to_native()
@@ -84,11 +118,10 @@ def _split_explode(
         out = native.assign(**{alias: items}).explode(alias, ignore_index=True)
         out[alias] = out[alias].astype(object).str.strip()
         out = out[out[alias].notna() & (out[alias] != "")]
-        return nw.from_native(out.reset_index(drop=True), eager_only=True)
+        split: nw.DataFrame[Any] = nw.from_native(out.reset_index(drop=True), eager_only=True)
+        return split.lazy()
     out = frame.with_columns(nw.col(column).str.split(sep).alias(alias)).explode(alias)
-    return out.with_columns(nw.col(alias).str.strip_chars()).filter(
-        ~nw.col(alias).is_null() & (nw.col(alias) != "")
-    )
+    return out.with_columns(nw.col(alias).str.strip_chars())
 
 
 def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:

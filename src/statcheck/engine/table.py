@@ -46,6 +46,8 @@ from statcheck.model.value import (
     QUALIFIER_WORDS,
     SCALE_WORDS,
     Qualifier,
+    exactly_representable,
+    inexact_message,
     parse_value,
     value_pattern,
 )
@@ -68,6 +70,8 @@ SOURCE_REQUIRED = ("source_id", "name", "kind")
 SOURCE_OPTIONAL = ("url", "note")
 PERCENT_UNITS = ("percent", "%", "pct", "percentage")
 MAX_EXAMPLES = 5
+_SAFE_DIGITS = 15  # significant digits every 64-bit float keeps
+_MAX_EXACT_INT = 2**53
 _NUMBER = r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$"
 
 
@@ -170,7 +174,10 @@ def normalise_figures(
 ) -> FigureTable:
     columns = list(raw.columns)
     missing = [c for c in FIGURE_REQUIRED if c not in columns]
-    if "period" not in columns and not {"period_start", "period_end"} <= set(columns):
+    dates = {"period_start", "period_end"} & set(columns)
+    if len(dates) == 1:  # half a period, whether or not a label is there too
+        missing.append(({"period_start", "period_end"} - dates).pop() + f" (beside {dates.pop()})")
+    elif "period" not in columns and not dates:
         missing.append("period_start, period_end (or period)")
     hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
     frame = _prepare(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
@@ -217,6 +224,18 @@ def _parse_values(
 def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
     """Numbers handed over as numbers (a pipeline's frame): nothing printed to infer a
     precision from, so they are exact unless a precision column says otherwise."""
+    if frame.schema["value"].is_integer():
+        # Checked before any cast (pyarrow refuses to cast them): integers beyond 2**53
+        # have no exact float, 9007199254740993 would become ...992.
+        _problem(
+            frame,
+            nw.col("value").abs() > _MAX_EXACT_INT,
+            "value",
+            "value is an integer too large to compute with exactly (beyond 2**53)",
+            "inexact-number",
+            file,
+            "store it as a number in a larger unit, with a scale column",
+        )
     _problem(
         frame,
         ~nw.col("value").cast(nw.Float64).is_finite(),
@@ -252,12 +271,15 @@ def _read_printed_values(
         try:
             parse_value(cell, decimal_mark=decimal_mark)
         except StatcheckError as exc:
-            reason, slug = exc.message, exc.slug
+            reason, slug, hint = exc.message, exc.slug, exc.hint
         else:  # pragma: no cover - the two parsers share one grammar
-            reason, slug = f"{cell!r} could not be read", "invalid-number"
+            reason, slug, hint = f"{cell!r} could not be read", "invalid-number", None
         more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
         raise DataError(
-            f"{reason}{more}", slug=slug, location=Location(file=file, row=int(row), column="value")
+            f"{reason}{more}",
+            slug=slug,
+            location=Location(file=file, row=int(row), column="value"),
+            hint=hint,
         )
     group_chars = "[, ]" if decimal_mark == "." else "[. ]"
     digits = nw.col("_v_int").str.replace_all(group_chars, "")
@@ -270,6 +292,7 @@ def _read_printed_values(
         .fill_null("")
         .replace_strict({"": 1.0, **SCALE_WORDS}, return_dtype=nw.Float64)
     )
+    _check_representable(frame, digits, file)
     frac_len = nw.col("_v_frac").str.len_chars().cast(nw.Float64)
     inferred = (
         nw.when(~frac_len.is_null())
@@ -297,6 +320,27 @@ def _read_printed_values(
         file,
     )
     return frame.with_columns(nw.col("value").alias("value_text"))
+
+
+def _check_representable(frame: nw.DataFrame[Any], digits: nw.Expr, file: str | None) -> None:
+    """A printed number with more significant digits than a float keeps (an id-like
+    9007199254740993) is an error, never a silently different number. Only rows with
+    more than 15 significant digits are looked at one by one (they are rare)."""
+    significant = nw.concat_str([digits, nw.col("_v_frac").fill_null("")]).str.strip_chars_start(
+        "0"
+    )
+    long = frame.filter(significant.str.len_chars() > _SAFE_DIGITS)
+    if long.is_empty():
+        return
+    pairs = long.select(digits.alias("_d"), nw.col("_v_frac"), "_row", "value").rows()
+    for int_digits, frac, row, cell in pairs:
+        if not exactly_representable(int_digits, frac):
+            raise DataError(
+                inexact_message(cell),
+                slug="inexact-number",
+                location=Location(file=file, row=int(row), column="value"),
+                hint="print the value in a larger unit with fewer digits (a `scale` column keeps its size)",
+            )
 
 
 def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:

@@ -129,7 +129,11 @@ def parse_period(label: str) -> Period:
     if "/" in text:
         first, _, last = text.partition("/")
         if "/" in last:
-            raise PeriodParseError(f"{label!r} has more than one '/'")
+            raise PeriodParseError(
+                f"{label!r} has more than one '/' (a date such as 10/11/12 is read no way: "
+                "day, month and year could be in any order)",
+                hint="write dates as YYYY-MM-DD, periods as 2024-01-01/2024-10-31",
+            )
         return Period(
             _parse_single(first.strip(), label).start, _parse_single(last.strip(), label).end
         )

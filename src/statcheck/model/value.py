@@ -122,9 +122,10 @@ SCALE_WORDS: dict[str, float] = {
 }
 
 # Characters that mean "minus" and spaces that separate thousands, as they arrive from
-# typeset text: U+2212 minus, U+2013 en dash; no-break, narrow no-break and thin spaces.
+# typeset text: U+2212 minus, U+2013 en dash; no-break, narrow no-break, thin, figure
+# and hair spaces (listed, since not every engine's regex counts them as \s).
 MINUS_SIGNS = "\u2212\u2013"
-GROUP_SPACES = "\u00a0\u202f\u2009"
+GROUP_SPACES = "\u00a0\u202f\u2009\u2007\u200a"
 
 
 def _alternation(words: list[str]) -> str:
@@ -256,6 +257,12 @@ def parse_value(
     scale = SCALE_WORDS[scale_word] if scale_word else 1.0
     # Scale in decimal, then round once: 2.01 * 1e6 in floats is 2009999.9999999998.
     # No traps: an overflow gives Infinity, reported as not-finite below.
+    if not exactly_representable(digits, frac):
+        raise ValueParseError(
+            inexact_message(text),
+            slug="inexact-number",
+            hint="print the value in a larger unit with fewer digits (a `scale:` column keeps its size)",
+        )
     number = Decimal(digits + ("." + frac if frac else ""))
     magnitude = float(Context(traps=[]).multiply(number, Decimal(scale)))
     value = -magnitude if sign == "-" else magnitude
@@ -268,8 +275,87 @@ def parse_value(
     )
 
 
+# Spellings of "no value" in published tables: a figure table holds figures, so each of
+# these is a missing value (an error naming the row), never zero and never NaN.
+MISSING_MARKERS = frozenset(
+    {
+        "na",
+        "n/a",
+        "n.a.",
+        "n.a",
+        "nan",
+        "null",
+        "none",
+        "-",
+        "--",
+        "..",
+        "...",
+        "x",
+        "?",
+        "\u2014",
+        "\u2013",
+    }
+)
+_NOT_FINITE = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan"})
+_SCIENTIFIC = re.compile(r"^[-+]?[0-9]*\.?[0-9]+e[-+]?[0-9]+$")
+# What a publisher puts after a number to point at a note: *, †, [1], (a), ¹, a letter (p).
+_FOOTNOTE = re.compile(
+    r"^(?:\*+|[\u2020\u2021\u00a7\u00b6#]+|\[[^\]]{1,4}\]|\([a-z0-9]{1,2}\)|[a-z]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)$"
+)
+_PARENTHESISED = re.compile(r"^\(\s*[^()]*[0-9][^()]*\s*\)$")
+_NUMBER_PREFIX: dict[str, re.Pattern[str]] = {}
+
+
+def _number_prefix(decimal_mark: str) -> re.Pattern[str]:
+    """The value grammar without its end anchor: a number with something after it."""
+    found = _NUMBER_PREFIX.get(decimal_mark)
+    if found is None:
+        found = _NUMBER_PREFIX[decimal_mark] = re.compile(value_pattern(decimal_mark)[:-1])
+    return found
+
+
 def _slug_unreadable(norm: str, decimal_mark: str) -> str:
-    return "ambiguous-number" if _ambiguous(norm, decimal_mark) else "invalid-number"
+    return _unreadable(norm, decimal_mark)[0]
+
+
+def _why_unreadable(norm: str, decimal_mark: str) -> str:
+    return _unreadable(norm, decimal_mark)[1]
+
+
+def _unreadable(norm: str, decimal_mark: str) -> tuple[str, str]:
+    """Why a normalised value does not match the grammar: (slug, reason)."""
+    if norm in _NOT_FINITE:
+        return "invalid-number", f"{norm!r} is not a finite number, which a figure must be"
+    if norm in MISSING_MARKERS:
+        return "missing-value", (
+            f"{norm!r} marks a missing value, and a figure needs one: leave the figure out "
+            "of the table (or write 0 if the publisher's mark means zero)"
+        )
+    if _PARENTHESISED.match(norm):
+        return "ambiguous-number", (
+            f"{norm!r} is ambiguous: a number in parentheses is a negative number in accounts "
+            "but a note or an estimate in many statistical tables; write it with a minus sign "
+            "(-5), or without the parentheses"
+        )
+    if _ambiguous(norm, decimal_mark):
+        other = "," if decimal_mark == "." else "."
+        return "ambiguous-number", (
+            f"{norm!r} is ambiguous: {other!r} could be a decimal mark or a thousands separator; "
+            f"write the value with {decimal_mark!r} as decimal mark and thousands in groups of three"
+        )
+    if _SCIENTIFIC.match(norm):
+        return "invalid-number", (
+            f"{norm!r} is in scientific notation, which statcheck does not read in a printed "
+            "value; write the digits, or use a scale word (1.2 million)"
+        )
+    prefix = _number_prefix(decimal_mark).match(norm)
+    rest = norm[prefix.end() :].strip() if prefix is not None else ""
+    if prefix is not None and _FOOTNOTE.match(rest):
+        return "unexpected-text", (
+            f"{norm!r} is the number {norm[: prefix.end()].strip()!r} followed by {rest!r}, "
+            "a footnote mark; remove it from the value and put the note in the note column"
+        )
+    return "invalid-number", f"{norm!r} is not a number statcheck can read"
 
 
 def _ambiguous(norm: str, decimal_mark: str) -> bool:
@@ -280,11 +366,17 @@ def _ambiguous(norm: str, decimal_mark: str) -> bool:
     return re.search(rf"[0-9]{o}(?:[0-9]{{1,2}}|[0-9]{{4,}})(?:[^0-9{o}]|$)", norm) is not None
 
 
-def _why_unreadable(norm: str, decimal_mark: str) -> str:
-    if _ambiguous(norm, decimal_mark):
-        other = "," if decimal_mark == "." else "."
-        return (
-            f"{norm!r} is ambiguous: {other!r} could be a decimal mark or a thousands separator; "
-            f"write the value with {decimal_mark!r} as decimal mark and thousands in groups of three"
-        )
-    return f"{norm!r} is not a number statcheck can read"
+def exactly_representable(digits: str, fraction: str | None) -> bool:
+    """Whether the printed digits survive as a 64-bit float (15 to 17 significant digits):
+    9007199254740993 does not (it would become ...992)."""
+    text = digits + ("." + fraction if fraction else "")
+    number = float(text)
+    # Too large for any float: that is reported as not finite, not as inexact.
+    return not math.isfinite(number) or Decimal(repr(number)) == Decimal(text)
+
+
+def inexact_message(text: str) -> str:
+    return (
+        f"{text!r} has more significant digits than statcheck computes with (a 64-bit float "
+        "holds 15 to 17): it would be read as a different number"
+    )

@@ -12,6 +12,7 @@ turned into figures, and explained with the same code as the explicit form.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import narwhals as nw
@@ -20,12 +21,15 @@ from statcheck.contract.rules import RatioRule, Rule
 from statcheck.engine import intervals
 from statcheck.engine.context import SELECTOR_COLUMNS, Context
 from statcheck.engine.groups import (
+    count_and_flagged,
     duplicate_finding,
     failed,
+    flagged,
     group_keys,
     split_duplicates,
     with_blank_dims,
 )
+from statcheck.engine.native import collect_all
 from statcheck.engine.rules import explain, implements, undetermined
 from statcheck.errors import StatcheckError, SuiteError
 from statcheck.model.figure import Figure
@@ -69,14 +73,16 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
     table = ctx.figures
     column = _over_column(rule.over, ctx)
     keys = group_keys(table, without=column)
-    frame = table.frame
+    frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
     frame = with_blank_dims(frame, table.dimensions)
     values = dict(zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True))
-    frame = frame.filter(nw.col(column).is_in([str(v) for v in values.values()]))
+    frame = frame.filter(nw.col(column).is_in([str(v) for v in values.values()])).select(
+        *keys, column, "figure_id", "value", "low", "high", "unit", "_duplicate"
+    )
     frame, dupes = split_duplicates(frame)
-    rows: dict[str, nw.DataFrame[Any]] = {}
+    rows: dict[str, nw.LazyFrame[Any]] = {}
     for role, value in values.items():
         extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
         rows[role] = frame.filter(nw.col(column) == str(value)).select(
@@ -86,11 +92,41 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
             nw.col("high").alias(f"{role}_high"),
             *extra,
         )
-    absent = [f"{rule.over}={values[role]}" for role in _ROLES if rows[role].is_empty()]
+    joined = rows["part"].join(rows["whole"], on=keys).join(rows["share"], on=keys)
+    # First what decides how the ratio is checked: which roles have rows, and the units
+    # their shares are printed in (each one's scale is looked up once).
+    first = [frame.group_by(column).agg(nw.len().alias("_n"))]
+    if rule.scale is None:
+        first.append(rows["share"].select("share_unit").unique())
+    roles, *units = collect_all(first)
+    seen = set(roles.get_column(column).to_list())
+    absent = [f"{rule.over}={values[role]}" for role in _ROLES if str(values[role]) not in seen]
     if absent:
         return undetermined(rule, (), absent, "The ratio")
-    joined = rows["part"].join(rows["whole"], on=keys).join(rows["share"], on=keys)
-    if joined.is_empty():
+    scale, unknown = _scale_column(rule, units[0] if units else None)
+    joined = joined.with_columns(scale.alias("scale"))
+    part = (nw.col("part_low"), nw.col("part_high"))
+    whole = (nw.col("whole_low"), nw.col("whole_high"))
+    share = (nw.col("share_low"), nw.col("share_high"))
+    # Division is only defined where the whole excludes 0: a whole that holds 0 is a
+    # suspect whatever its quotient says. Any row that fails has a gap above 0; the
+    # tolerance is then decided per row, by the same code as the explicit form, which
+    # also writes the finding. Rows whose share unit has no known scale are set apart.
+    expected = intervals.scale(intervals.divide(part, whole), nw.col("scale"))
+    suspect = intervals.contains_zero(whole) | (intervals.gap(share, expected) > 0)
+    if unknown:
+        suspect = suspect | nw.col("share_unit").is_in(unknown)
+    query = flagged(joined, suspect, witness="share_id")
+    rows_found, dupe_rows = collect_all(
+        [
+            query.select(
+                "part_id", "whole_id", "share_id", "scale", "share_unit", "_flag", "_count"
+            ).sort("share_id", "part_id", "whole_id"),
+            dupes.select("figure_id", "value"),
+        ]
+    )
+    n_joined, suspects = count_and_flagged(rows_found)
+    if n_joined == 0:
         what = ", ".join(f"{rule.over}={values[r]}" for r in _ROLES)
         finding = Finding(
             "missing-figure",
@@ -101,20 +137,13 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
         return RuleResult(
             rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
         )
-    joined = joined.with_columns(_scale_column(rule, joined).alias("scale"))
-    part = (nw.col("part_low"), nw.col("part_high"))
-    whole = (nw.col("whole_low"), nw.col("whole_high"))
-    share = (nw.col("share_low"), nw.col("share_high"))
-    zero = joined.filter(intervals.contains_zero(whole))
-    # Division is only defined, and only evaluated, where the whole excludes 0.
-    expected = intervals.scale(intervals.divide(part, whole), nw.col("scale"))
-    off = joined.filter(~intervals.contains_zero(whole)).filter(intervals.gap(share, expected) > 0)
-    # Any row that fails has a gap above 0; the tolerance is then decided per row, by the
-    # same code as the explicit form, which also writes the finding.
-    suspects = nw.concat([zero, off]).sort("share_id", "part_id", "whole_id")
+    if unknown:
+        found = set(suspects.get_column("share_unit").to_list()) & set(unknown)
+        if found:
+            raise _unknown_unit(sorted(found))
     triples = suspects.select("part_id", "whole_id", "share_id", "scale").rows()
     figures = ctx.figures_by_id(i for t in triples for i in t[:3])
-    findings = duplicate_finding(dupes)
+    findings = duplicate_finding(dupe_rows)
     for part_id, whole_id, share_id, k in triples:
         f = verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
         if f is not None:
@@ -163,17 +192,16 @@ def _scale(rule: RatioRule, unit: str) -> float:
     return k
 
 
-def _scale_column(rule: RatioRule, joined: nw.DataFrame[Any]) -> nw.Expr:
-    """The scale of each row: the rule's, or from the share's unit (each distinct unit
-    looked up once, as the table's dates are)."""
-    if rule.scale is not None:
-        return nw.lit(rule.scale)
-    units = joined.get_column("share_unit").unique().to_list()
-    scales = {u: share_scale(u) for u in units}
+def _scale_column(rule: RatioRule, units: nw.DataFrame[Any] | None) -> tuple[nw.Expr, list[str]]:
+    """The scale of each row: the rule's, or from the share's unit (each distinct unit,
+    collected in ``units``, looked up once, as the table's dates are); and the units
+    with no known scale (their rows get NaN)."""
+    if rule.scale is not None or units is None:
+        return nw.lit(rule.scale), []
+    scales = {u: share_scale(u) for u in units.get_column("share_unit").to_list()}
     unknown = sorted(u for u, k in scales.items() if k is None)
-    if unknown:
-        raise _unknown_unit(unknown)
-    return nw.col("share_unit").replace_strict(scales, return_dtype=nw.Float64)
+    known = {u: math.nan if k is None else k for u, k in scales.items()}
+    return nw.col("share_unit").replace_strict(known, return_dtype=nw.Float64), unknown
 
 
 def _unknown_unit(units: list[str]) -> StatcheckError:

@@ -26,7 +26,14 @@ from statcheck.contract.rules import RevisionRule, Rule
 from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, Vintage
-from statcheck.engine.groups import IDENTITY, duplicate_finding, with_blank_dims
+from statcheck.engine.groups import (
+    IDENTITY,
+    count_and_flagged,
+    duplicate_finding,
+    flagged,
+    with_blank_dims,
+)
+from statcheck.engine.native import collect_all
 from statcheck.engine.rules import explain, implements
 from statcheck.errors import DropNotReady, StatcheckError
 from statcheck.model.figure import Figure
@@ -59,19 +66,8 @@ def check_revision(rule: Rule, ctx: Context) -> RuleResult:
     )
     keys = [c for c in IDENTITY if rule.same_source or c != "source_id"] + dims
 
-    current = _scope(rule, ctx, ctx.figures.frame, dims)
-    if current.is_empty():
-        what = _describe_scope(rule)
-        return _result(
-            rule,
-            Status.UNDETERMINED,
-            Finding(
-                "missing-figure", (), f"The revisions cannot be checked: no figure matches {what}."
-            ),
-        )
-    current = current.select("figure_id", "value", "low", "high", *keys).with_columns(
-        _duplicated(current, keys).alias("_dup")
-    )
+    current = _scope(rule, ctx, ctx.lazy(), dims).select("figure_id", "value", "low", "high", *keys)
+    current = current.with_columns(_duplicated(keys).alias("_dup"))
     earlier = nw.concat(
         [
             _earlier_rows(rule, ctx, v, i, dims, keys)
@@ -82,21 +78,38 @@ def check_revision(rule: Rule, ctx: Context) -> RuleResult:
     )
     # The most recent earlier drop reporting each thing, and whether it printed it twice.
     latest = earlier.filter(nw.col("_vintage") == nw.col("_vintage").max().over(*keys))
-    latest = latest.with_columns(_duplicated(latest, keys).alias("_prev_dup"))
+    latest = latest.with_columns(_duplicated(keys).alias("_prev_dup"))
 
     pairs = current.join(latest, on=keys, how="inner")
     dupes = pairs.filter(nw.col("_dup")).select("figure_id", "value").unique()
     twice_before = pairs.filter(~nw.col("_dup") & nw.col("_prev_dup"))
     pairs = pairs.filter(~nw.col("_dup") & ~nw.col("_prev_dup"))
-
-    findings = _revisions(rule, ctx, pairs)
-    findings += duplicate_finding(dupes.sort("figure_id"))
-    findings += _twice_before(ctx, twice_before)
+    n_current, suspect_rows, dupe_rows, twice_rows = collect_all(
+        [
+            current.select(nw.len()),
+            _suspects(rule, pairs),
+            dupes,
+            twice_before.select("figure_id", "_vintage").unique().sort("figure_id"),
+        ]
+    )
+    n_pairs, suspects = count_and_flagged(suspect_rows)
+    if n_current.item(0, 0) == 0:
+        what = _describe_scope(rule)
+        return _result(
+            rule,
+            Status.UNDETERMINED,
+            Finding(
+                "missing-figure", (), f"The revisions cannot be checked: no figure matches {what}."
+            ),
+        )
+    findings = _revisions(rule, ctx, suspects)
+    findings += duplicate_finding(dupe_rows)
+    findings += _twice_before(ctx, twice_rows)
     if any(f.slug == "revision" for f in findings):
         return _result(rule, Status.FAIL, *findings)
     if findings:
         return _result(rule, Status.UNDETERMINED, *findings)
-    if pairs.is_empty():
+    if n_pairs == 0:
         drops = explain.join([v.drop_id for v in ctx.earlier])
         return _result(
             rule,
@@ -112,10 +125,11 @@ def check_revision(rule: Rule, ctx: Context) -> RuleResult:
 
 
 def _scope(
-    rule: RevisionRule, ctx: Context, frame: nw.DataFrame[Any], dims: list[str]
-) -> nw.DataFrame[Any]:
+    rule: RevisionRule, ctx: Context, frame: nw.LazyFrame[Any], dims: list[str]
+) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with every dimension of every drop (missing: empty text)."""
-    absent = [d for d in dims if d not in frame.columns]
+    columns = frame.collect_schema().names()
+    absent = [d for d in dims if d not in columns]
     if absent:
         frame = frame.with_columns([nw.lit(None, dtype=nw.String).alias(d) for d in absent])
     if rule.figures is not None:
@@ -128,14 +142,16 @@ def _scope(
 
 def _earlier_rows(
     rule: RevisionRule, ctx: Context, vintage: Vintage, index: int, dims: list[str], keys: list[str]
-) -> nw.DataFrame[Any]:
+) -> nw.LazyFrame[Any]:
     """One earlier drop's figures in the rule's scope, tagged with its place in the order
     and whether each was allowed to change (open period, provisional or forecast)."""
     assert vintage.figures is not None
-    frame = _scope(rule, ctx, vintage.figures.frame, dims)
+    frame = _scope(rule, ctx, vintage.figures.frame.lazy(), dims)
     allowed = nw.lit(False)
     if "open" in rule.allow:
-        allowed = allowed | _open(frame, vintage.published_at)
+        allowed = allowed | _open(
+            vintage.figures.frame.schema["published_at"], vintage.published_at
+        )
     statuses = [s for s in ("provisional", "forecast") if s in rule.allow]
     if statuses:
         allowed = allowed | nw.col("status").is_in(statuses)
@@ -150,10 +166,10 @@ def _earlier_rows(
     )
 
 
-def _open(frame: nw.DataFrame[Any], published: date | None) -> nw.Expr:
+def _open(published_type: nw.dtypes.DType, published: date | None) -> nw.Expr:
     """The period had not ended when the figure was published: its own ``published_at``,
     else the drop's. A figure with neither date is not taken to be open."""
-    when = nw.col("published_at") if frame.schema["published_at"].is_temporal() else None
+    when = nw.col("published_at") if published_type.is_temporal() else None
     if when is None:
         if published is None:
             return nw.lit(False)
@@ -163,12 +179,14 @@ def _open(frame: nw.DataFrame[Any], published: date | None) -> nw.Expr:
     return (nw.col("period_end") >= when).fill_null(False)
 
 
-def _duplicated(frame: nw.DataFrame[Any], keys: list[str]) -> nw.Series[Any]:
-    return frame.select(*keys).is_duplicated()
+def _duplicated(keys: list[str]) -> nw.Expr:
+    """Whether another row shares this row's keys."""
+    return nw.len().over(*keys) > 1
 
 
-def _revisions(rule: RevisionRule, ctx: Context, pairs: nw.DataFrame[Any]) -> list[Finding]:
-    """The pairs further apart than the tolerance and not allowed to change, explained."""
+def _suspects(rule: RevisionRule, pairs: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The pairs further apart than the tolerance and not allowed to change, flagged,
+    with how many pairs there are (see ``groups.flagged``)."""
     magnitude = nw.max_horizontal(
         *(
             nw.when(nw.col(c).is_finite()).then(nw.col(c).abs()).otherwise(nw.lit(0.0))
@@ -177,9 +195,16 @@ def _revisions(rule: RevisionRule, ctx: Context, pairs: nw.DataFrame[Any]) -> li
     )
     allowed = nw.lit(rule.tolerance.absolute) + nw.lit(rule.tolerance.relative) * magnitude
     gap = intervals.gap((nw.col("low"), nw.col("high")), (nw.col("prev_low"), nw.col("prev_high")))
-    suspects = pairs.filter(
-        ~nw.col("_allowed_change") & (gap > allowed + nw.lit(FLOAT_NOISE) * magnitude)
-    ).sort("figure_id")
+    suspect = ~nw.col("_allowed_change") & (gap > allowed + nw.lit(FLOAT_NOISE) * magnitude)
+    return (
+        flagged(pairs, suspect, witness="figure_id")
+        .select("figure_id", "prev_id", "_vintage", "_flag", "_count")
+        .sort("figure_id")
+    )
+
+
+def _revisions(rule: RevisionRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
+    """The suspect pairs (collected) explained, unless the figures' own tolerance lets them be."""
     rows = suspects.select("figure_id", "prev_id", "_vintage").rows()
     current = ctx.figures_by_id(fid for fid, _, _ in rows)
     before: dict[int, dict[str, Figure]] = {}
@@ -239,10 +264,11 @@ def _revision(
 
 
 def _twice_before(ctx: Context, rows: nw.DataFrame[Any]) -> list[Finding]:
-    """Figures whose earlier counterpart was printed twice: which one was revised?"""
+    """Figures whose earlier counterpart was printed twice: which one was revised?
+    (``rows``: their figure_id and _vintage, collected and sorted by id.)"""
     if rows.is_empty():
         return []
-    found = rows.select("figure_id", "_vintage").unique().sort("figure_id").rows()
+    found = rows.rows()
     ids = tuple(fid for fid, _ in found)
     drops = explain.join(sorted({ctx.earlier[v].drop_id for _, v in found}))
     listed = ", ".join(ids[:SHOWN]) + (f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else "")

@@ -23,7 +23,15 @@ import narwhals as nw
 from statcheck.contract.rules import Rule, SeriesChange, SeriesRule
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
-from statcheck.engine.groups import duplicate_finding, group_keys, split_duplicates, with_blank_dims
+from statcheck.engine.groups import (
+    count_and_flagged,
+    duplicate_finding,
+    flagged,
+    group_keys,
+    split_duplicates,
+    with_blank_dims,
+)
+from statcheck.engine.native import collect_all
 from statcheck.engine.rules import explain, implements, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
@@ -39,34 +47,64 @@ ORDER = [*PERIOD, "figure_id"]
 def check_series(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, SeriesRule)
     table = ctx.figures
-    scope = table.frame
+    scope = ctx.lazy()
     if rule.figures is not None:
         scope = scope.filter(ctx.selector_mask(rule.figures))
-        if scope.is_empty():
-            return undetermined(rule, (), [str(rule.figures)], "The series")
     if rule.change is not None:  # a change rule reads two metrics; the rest of the table can wait
         scope = scope.filter(nw.col("metric").is_in([rule.change.metric, rule.change.of]))
     scope = with_blank_dims(scope, table.dimensions)
     scope, dupes = split_duplicates(scope)
-    findings: list[Finding] = []
-    unchecked: list[str] = []
+    # Every question the rule asks of the table, collected together.
+    queries: dict[str, nw.LazyFrame[Any]] = {"dupes": dupes.select("figure_id", "value")}
+    if rule.figures is not None:
+        queries["in_scope"] = ctx.lazy().filter(ctx.selector_mask(rule.figures)).select(nw.len())
     if rule.cumulative:
         rows = scope if rule.change is None else scope.filter(nw.col("metric") == rule.change.of)
         keys = group_keys(table, without="period")
         pairs = _with_predecessor(rows, keys).filter(~nw.col("prev_id").is_null())
-        if pairs.is_empty():
+        falls = flagged(pairs, nw.col("high") < nw.col("prev_low"), witness="figure_id")
+        queries["falls"] = falls.select("figure_id", "prev_id", "_flag", "_count").sort("figure_id")
+    if rule.change is not None:
+        queries["changes"] = _change_pairs(rule.change, scope, ctx)
+    found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
+    if rule.figures is not None and found["in_scope"].item(0, 0) == 0:
+        return undetermined(rule, (), [str(rule.figures)], "The series")
+    dupe_rows = found["dupes"]
+    n_pairs, falls_rows = count_and_flagged(found["falls"]) if rule.cumulative else (0, None)
+    n_changes, change_rows = (
+        count_and_flagged(found["changes"]) if rule.change is not None else (0, None)
+    )
+    # The figures the failing rows name, fetched in one filter.
+    named = [
+        *(falls_rows.select("figure_id", "prev_id").rows() if falls_rows is not None else ()),
+        *(
+            change_rows.select("change_id", "prev_id", "of_id").rows()
+            if change_rows is not None
+            else ()
+        ),
+    ]
+    figures = ctx.figures_by_id(i for ids in named for i in ids)
+    findings: list[Finding] = []
+    unchecked: list[str] = []
+    if rule.cumulative:
+        assert falls_rows is not None
+        if n_pairs == 0:
             unchecked.append("no series has two periods to compare")
-        falls = pairs.filter(nw.col("high") < nw.col("prev_low")).sort("figure_id")
-        ids = falls.select("figure_id", "prev_id").rows()
-        figures = ctx.figures_by_id(i for pair in ids for i in pair)
-        for fid, prev_id in ids:
+        for fid, prev_id in falls_rows.select("figure_id", "prev_id").iter_rows():
             f = _decrease(figures[fid], figures[prev_id], rule)
             if f is not None:
                 findings.append(f)
     if rule.change is not None:
-        found, checked = _changes(rule, rule.change, scope, ctx)
-        findings.extend(found)
-        if not checked:
+        assert change_rows is not None
+        for change_id, prev_id, of_id in change_rows.select(
+            "change_id", "prev_id", "of_id"
+        ).iter_rows():
+            f = _change_verdict(
+                figures[change_id], figures[prev_id], figures[of_id], rule.change, rule
+            )
+            if f is not None:
+                findings.append(f)
+        if n_changes == 0:
             unchecked.append(
                 f"no figure of {rule.change.metric!r} has figures of {rule.change.of!r} "
                 f"for its period and the period before"
@@ -76,15 +114,15 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
             rule.id,
             rule.KIND,
             Status.FAIL,
-            (*findings, *duplicate_finding(dupes)),
+            (*findings, *duplicate_finding(dupe_rows)),
             description=rule.description,
         )
-    if not dupes.is_empty():
+    if not dupe_rows.is_empty():
         return RuleResult(
             rule.id,
             rule.KIND,
             Status.UNDETERMINED,
-            tuple(duplicate_finding(dupes)),
+            tuple(duplicate_finding(dupe_rows)),
             description=rule.description,
         )
     if unchecked:
@@ -97,7 +135,7 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
     return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
 
 
-def _with_predecessor(rows: nw.DataFrame[Any], keys: list[str]) -> nw.DataFrame[Any]:
+def _with_predecessor(rows: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
     """Each row with the id, interval and end of the row before it in its group."""
     return rows.with_columns(
         [
@@ -130,10 +168,12 @@ def _decrease(cur: Figure, prev: Figure, rule: SeriesRule) -> Finding | None:
     )
 
 
-def _changes(
-    rule: SeriesRule, change: SeriesChange, scope: nw.DataFrame[Any], ctx: Context
-) -> tuple[list[Finding], bool]:
-    """The change findings, and whether any change figure could be checked at all."""
+def _change_pairs(
+    change: SeriesChange, scope: nw.LazyFrame[Any], ctx: Context
+) -> nw.LazyFrame[Any]:
+    """Each change figure with its level and the level before (the pairs): those whose
+    intervals do not meet (change_id, prev_id, of_id), flagged, with how many there are
+    (see ``groups.flagged``)."""
     keys = group_keys(ctx.figures, without=["period", "metric"])
     changes = scope.filter(nw.col("metric") == change.metric)
     # Only the series that have change figures need their levels lined up.
@@ -163,28 +203,22 @@ def _changes(
         nw.col("high").alias("change_high"),
     )
     pairs = changes.join(levels, on=[*keys, *PERIOD])
-    if pairs.is_empty():
-        return [], False
     of = (nw.col("of_low"), nw.col("of_high"))
     prev = (nw.col("prev_low"), nw.col("prev_high"))
     reported = (nw.col("change_low"), nw.col("change_high"))
     if change.as_ == "absolute":
-        suspects = pairs.filter(intervals.gap(reported, (of[0] - prev[1], of[1] - prev[0])) > 0)
+        off = intervals.gap(reported, (of[0] - prev[1], of[1] - prev[0])) > 0
     else:
+        # A level before that can stand for 0 is a suspect whatever the quotient says.
         low, high = intervals.scale(intervals.divide(of, prev), 100.0)
-        zero = pairs.filter(intervals.contains_zero(prev))
-        off = pairs.filter(~intervals.contains_zero(prev)).filter(
+        off = intervals.contains_zero(prev) | (
             intervals.gap(reported, (low - 100.0, high - 100.0)) > 0
         )
-        suspects = nw.concat([zero, off])
-    triples = suspects.sort("change_id").select("change_id", "prev_id", "of_id").rows()
-    figures = ctx.figures_by_id(i for t in triples for i in t)
-    findings = []
-    for change_id, prev_id, of_id in triples:
-        f = _change_verdict(figures[change_id], figures[prev_id], figures[of_id], change, rule)
-        if f is not None:
-            findings.append(f)
-    return findings, True
+    return (
+        flagged(pairs, off, witness="change_id")
+        .select("change_id", "prev_id", "of_id", "_flag", "_count")
+        .sort("change_id")
+    )
 
 
 def _change_verdict(

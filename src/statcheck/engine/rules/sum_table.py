@@ -14,7 +14,15 @@ import narwhals as nw
 from statcheck.contract.rules import SumRule
 from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine.context import Context
-from statcheck.engine.groups import duplicate_finding, group_keys, split_duplicates, with_blank_dims
+from statcheck.engine.groups import (
+    count_and_flagged,
+    duplicate_finding,
+    flagged,
+    group_keys,
+    split_duplicates,
+    with_blank_dims,
+)
+from statcheck.engine.native import collect_all, small_frame, to_lazy
 from statcheck.errors import StatcheckError
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -33,28 +41,26 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             hint=f"use metric, source or a dimension: {', '.join(table.dimensions) or '(none)'}",
         )
     keys = group_keys(table, over)
-    frame = (
-        table.frame if rule.figures is None else table.frame.filter(ctx.selector_mask(rule.figures))
-    )
+    frame = ctx.lazy()
+    if rule.figures is not None:
+        frame = frame.filter(ctx.selector_mask(rule.figures))
     frame = with_blank_dims(frame, table.dimensions).select(
         "figure_id", "value", "low", "high", *keys, over_col, "_duplicate"
     )
     # "All others" are counted before duplicates go; two figures for the same thing (a
     # coverage break printed twice) are then left out and reported, never added up.
-    edges, expected_counts = _edges(rule, frame, over_col)
+    hierarchy = _Hierarchy(rule, frame, over_col)
     frame, dupes = split_duplicates(frame)
-    involved = [*expected_counts, *edges.get_column(over_col).to_list()]
-    dupes = dupes.filter(nw.col(over_col).is_in(involved))
-    children = frame.join(edges, on=over_col, how="inner")
+    if hierarchy.involved is not None:
+        dupes = dupes.filter(nw.col(over_col).is_in(hierarchy.involved))
+    children = hierarchy.children(frame)
     sums = children.group_by(*keys, "_parent").agg(
         nw.col("low").sum().alias("_sum_low"),
         nw.col("high").sum().alias("_sum_high"),
         nw.col("value").sum().alias("_sum_value"),
         nw.len().alias("_n"),
-    )
-    counts = nw.from_dict(
-        {"_parent": list(expected_counts), "_expected": list(expected_counts.values())},
-        backend=frame.implementation,
+        # a child's id names its group, where no total's id does (see `flagged`)
+        *([nw.col("figure_id").min().alias("_first_id")] if rule.constant is not None else []),
     )
     if rule.constant is not None:
         checked = sums.with_columns(
@@ -64,7 +70,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             nw.lit(rule.constant).alias("_t_value"),
         )
     else:
-        parents = frame.filter(nw.col(over_col).is_in(list(expected_counts))).select(
+        parents = frame.filter(nw.col(over_col).is_in([p for p, _ in rule.hierarchy])).select(
             *keys,
             nw.col(over_col).alias("_parent"),
             nw.col("figure_id").alias("_total_id"),
@@ -73,7 +79,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             nw.col("value").alias("_t_value"),
         )
         checked = parents.join(sums, on=[*keys, "_parent"], how="left")
-    checked = checked.join(counts, on="_parent", how="left").with_columns(nw.col("_n").fill_null(0))
+    checked = hierarchy.with_expected(checked).with_columns(nw.col("_n").fill_null(0))
     complete = nw.col("_n") >= nw.col("_expected")
     if rule.missing == "zero":
         checked = checked.with_columns(
@@ -81,74 +87,151 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             nw.col("_sum_high").fill_null(0.0),
             nw.col("_sum_value").fill_null(0.0),
         )
-        incomplete = checked.head(0)
-    else:
-        incomplete = checked.filter(~complete)
-        checked = checked.filter(complete)
+        complete = nw.lit(True)
     rel, absolute = rule.tolerance.relative, rule.tolerance.absolute
     scale = nw.max_horizontal(nw.col("_sum_low").abs(), nw.col("_sum_high").abs())
-    checked = checked.with_columns(
-        nw.max_horizontal(
-            nw.lit(0.0),
-            nw.col("_t_low") - nw.col("_sum_high"),
-            nw.col("_sum_low") - nw.col("_t_high"),
-        ).alias("_gap"),
-        (nw.lit(absolute) + nw.lit(rel) * scale).alias("_allowed"),
+    gap = nw.max_horizontal(
+        nw.lit(0.0),
+        nw.col("_t_low") - nw.col("_sum_high"),
+        nw.col("_sum_low") - nw.col("_t_high"),
     )
+    allowed = nw.lit(absolute) + nw.lit(rel) * scale
     noise = nw.lit(FLOAT_NOISE) * scale  # see contract.tolerance.FLOAT_NOISE
-    failing = checked.filter(nw.col("_gap") > nw.col("_allowed") + noise)
-
-    findings = _mismatches(rule, failing, children, keys)
-    findings += _incomplete(rule, incomplete, children, keys)
-    findings += duplicate_finding(dupes)
+    # Every parent in one pass: incomplete (not checked), failing, or passing.
+    checked = checked.with_columns(
+        gap.alias("_gap"),
+        allowed.alias("_allowed"),
+        complete.alias("_complete"),
+    ).with_columns(
+        nw.when(~nw.col("_complete"))
+        .then(nw.lit(_INCOMPLETE))
+        .when(nw.col("_gap") > nw.col("_allowed") + noise)
+        .then(nw.lit(_FAILING))
+        .otherwise(nw.lit(None, dtype=nw.String))
+        .alias("_state")
+    )
+    order = ["_total_id"] if rule.constant is None else ["_parent", *keys]
+    # Only the flagged groups leave the engine, with the number of groups checked.
+    query = flagged(
+        checked.with_columns(nw.col("_complete").cast(nw.Int64).sum().alias("_n_checked")),
+        ~nw.col("_state").is_null(),
+        witness="_total_id" if rule.constant is None else "_first_id",
+    )
+    rows, dupe_rows = collect_all([query.sort(order), dupes.select("figure_id", "value")])
+    _, flagged_rows = count_and_flagged(rows)
+    n_checked = int(rows.item(0, "_n_checked")) if not rows.is_empty() else 0
+    part_rows = None
+    if not flagged_rows.is_empty():  # their parts, for the explanations
+        groups = to_lazy(flagged_rows.select(*keys, "_parent"), frame)
+        (part_rows,) = collect_all(
+            [
+                children.join(groups, on=[*keys, "_parent"], how="inner")
+                .select(*keys, "_parent", "figure_id")
+                .sort("figure_id")
+            ]
+        )
+    ids = _ids_by_group(part_rows, len(keys)) if part_rows is not None else {}
+    failing = flagged_rows.filter(nw.col("_state") == _FAILING)
+    findings = _mismatches(rule, failing, ids, keys)
+    findings += _incomplete(rule, flagged_rows.filter(nw.col("_state") == _INCOMPLETE), ids, keys)
+    findings += duplicate_finding(dupe_rows)
     if not failing.is_empty():
         status = Status.FAIL
-    elif findings or checked.is_empty():
+    elif findings or n_checked == 0:
         status = Status.UNDETERMINED
     else:
         status = Status.PASS
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
 
 
-def _edges(
-    rule: SumRule, frame: nw.DataFrame[Any], over_col: str
-) -> tuple[nw.DataFrame[Any], dict[str, int]]:
-    """(parent, child) pairs; a parent listed without children has every other value."""
-    parents: list[str] = []
-    kids: list[str] = []
-    counts: dict[str, int] = {}
-    values: list[str] | None = None
-    for parent, children in rule.hierarchy:
-        if not children:
-            if values is None:  # distinct values of one column: a short list
-                values = sorted(frame.get_column(over_col).unique().to_list())
-            children = tuple(v for v in values if v != parent)
-        parents += [parent] * len(children)
-        kids += list(children)
-        counts[parent] = len(children)
-    edges = nw.from_dict({"_parent": parents, over_col: kids}, backend=frame.implementation)
-    return edges, counts
+_FAILING, _INCOMPLETE = "failing", "incomplete"
 
 
-def _ids_by_group(
-    children: nw.DataFrame[Any], groups: nw.DataFrame[Any], keys: list[str]
-) -> dict[tuple[Any, ...], list[str]]:
-    """The part ids of a few groups (the failing ones), for their explanations."""
-    rows = children.join(groups.select(*keys, "_parent"), on=[*keys, "_parent"], how="inner")
+class _Hierarchy:
+    """Which rows are the children of which parent, and how many each parent expects.
+
+    A parent listed without children has every other value of the column, counted before
+    duplicates go. When every child has one parent (a total and its parts, a tree of
+    codes) each child row is given its parent by a lookup of its value; otherwise (a
+    value under several parents) the rows join a small table of (parent, child) pairs.
+    """
+
+    def __init__(self, rule: SumRule, frame: nw.LazyFrame[Any], over_col: str) -> None:
+        self.over = over_col
+        self.frame = frame  # before duplicates go
+        self.listed = [(p, c) for p, children in rule.hierarchy for c in children]
+        self.others = [p for p, children in rule.hierarchy if not children]
+        kids = [c for _, c in self.listed]
+        self.involved = None if self.others else [*(p for p, _ in rule.hierarchy), *kids]
+        self.expected = {p: len(children) for p, children in rule.hierarchy}
+        if not self.others and len(set(kids)) == len(kids):
+            self.kind = "tree"
+        elif not self.listed and len(self.others) == 1:
+            self.kind = "all-others"
+        else:
+            self.kind = "pairs"
+
+    def children(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        """The child rows of ``frame``, each with its parent (``_parent``)."""
+        over = nw.col(self.over)
+        if self.kind == "tree":
+            parent_of = {c: p for p, c in self.listed}
+            return frame.filter(over.is_in(list(parent_of))).with_columns(
+                over.replace_strict(parent_of, return_dtype=nw.String).alias("_parent")
+            )
+        if self.kind == "all-others":
+            (parent,) = self.others
+            return frame.filter(over != parent).with_columns(nw.lit(parent).alias("_parent"))
+        return frame.join(self._pairs(), on=self.over, how="inner")
+
+    def with_expected(self, checked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        """``checked`` with the number of children each parent expects (``_expected``)."""
+        if self.kind == "tree":
+            expected = nw.col("_parent").replace_strict(self.expected, return_dtype=nw.Int64)
+            return checked.with_columns(expected.alias("_expected"))
+        if self.kind == "all-others":
+            (parent,) = self.others
+            count = self.frame.filter(nw.col(self.over) != parent).select(
+                nw.col(self.over).n_unique().alias("_expected")
+            )
+            return checked.join(count, how="cross")
+        counts = self._pairs().group_by("_parent").agg(nw.len().alias("_expected"))
+        return checked.join(counts, on="_parent", how="left").with_columns(
+            nw.col("_expected").fill_null(0)
+        )
+
+    def _pairs(self) -> nw.LazyFrame[Any]:
+        """(parent, child) pairs: the listed ones, and every other value for the others."""
+        pieces = [
+            self.frame.select(self.over)
+            .unique()
+            .filter(nw.col(self.over) != parent)
+            .select(nw.lit(parent).alias("_parent"), self.over)
+            for parent in self.others
+        ]
+        if self.listed:
+            data = {"_parent": [p for p, _ in self.listed], self.over: [c for _, c in self.listed]}
+            types = {"_parent": nw.String, self.over: nw.String}
+            pieces.append(small_frame(data, types, self.frame))
+        return nw.concat(pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _ids_by_group(parts: nw.DataFrame[Any], n_keys: int) -> dict[tuple[Any, ...], list[str]]:
+    """The part ids of each flagged group (rows sorted by id), for their explanations."""
     out: dict[tuple[Any, ...], list[str]] = {}
-    for row in rows.sort("figure_id").select(*keys, "_parent", "figure_id").rows():
-        out.setdefault(tuple(row[:-1]), []).append(row[-1])
+    for row in parts.iter_rows():
+        out.setdefault(row[: n_keys + 1], []).append(row[-1])
     return out
 
 
 def _mismatches(
-    rule: SumRule, failing: nw.DataFrame[Any], children: nw.DataFrame[Any], keys: list[str]
+    rule: SumRule,
+    failing: nw.DataFrame[Any],
+    ids: dict[tuple[Any, ...], list[str]],
+    keys: list[str],
 ) -> list[Finding]:
-    if failing.is_empty():
-        return []
-    ids = _ids_by_group(children, failing, keys)
     findings = []
-    for row in failing.sort("_total_id" if rule.constant is None else "_parent").rows(named=True):
+    for row in failing.iter_rows(named=True):
         parts = ids.get(tuple(row[k] for k in [*keys, "_parent"]), [])
         reported = Interval(row["_t_low"], row["_t_high"])
         expected = Interval(row["_sum_low"], row["_sum_high"])
@@ -178,15 +261,13 @@ def _mismatches(
 
 
 def _incomplete(
-    rule: SumRule, incomplete: nw.DataFrame[Any], children: nw.DataFrame[Any], keys: list[str]
+    rule: SumRule,
+    incomplete: nw.DataFrame[Any],
+    ids: dict[tuple[Any, ...], list[str]],
+    keys: list[str],
 ) -> list[Finding]:
-    if incomplete.is_empty():
-        return []
-    ids = _ids_by_group(children, incomplete, keys)
     findings = []
-    for row in incomplete.sort("_total_id" if rule.constant is None else "_parent").rows(
-        named=True
-    ):
+    for row in incomplete.iter_rows(named=True):
         parts = ids.get(tuple(row[k] for k in [*keys, "_parent"]), [])
         total = row["_total_id"] or format_number(row["_t_value"])
         findings.append(
