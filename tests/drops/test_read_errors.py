@@ -145,5 +145,5 @@ def test_a_file_without_suffix_is_csv(write_drop: WriteDrop) -> None:
 
 
 def test_unknown_engine_is_refused(write_drop: WriteDrop) -> None:
-    error = only_error(validate_drop(write_drop(("f.csv", CSV, {})), SUITE, backend="spark"))
+    error = only_error(validate_drop(write_drop(("f.csv", CSV, {})), SUITE, backend="dask"))
     assert error["slug"] == "unknown-engine"

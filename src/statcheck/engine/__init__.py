@@ -141,11 +141,16 @@ def _read_counted(
     drop: Drop, backend: str, mapping: TableMapping | None, database_url: str | None = None
 ) -> tuple[Any, Any, RowCount]:
     """The canonical figure and source tables, and where the figures file's rows went."""
+    if backend == "spark":  # read and normalised on the driver, checked on Spark
+        from statcheck.engine import spark
+
+        figures, sources, rows = _read_counted(drop, spark.READS_WITH, mapping, database_url)
+        return spark.distribute(figures), sources, rows
     if backend not in BACKENDS:
         raise DataError(
             f"unknown engine {backend!r}",
             slug="unknown-engine",
-            hint=f"use one of: {', '.join(BACKENDS)}",
+            hint=f"use one of: {', '.join(BACKENDS)}, spark",
         )
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file

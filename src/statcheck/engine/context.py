@@ -12,6 +12,7 @@ import narwhals as nw
 from statcheck.contract.rules import FigureRef, Ref, Selector
 from statcheck.contract.suite import Suite
 from statcheck.engine.native import collect_all
+from statcheck.engine.spark_native import rows_with
 from statcheck.engine.table import FigureTable
 from statcheck.errors import SuiteError
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
@@ -61,7 +62,7 @@ class Context:
         wanted = sorted(set(ids))
         if not wanted:
             return {}
-        (rows,) = collect_all([self.lazy().filter(nw.col("figure_id").is_in(wanted))])
+        (rows,) = collect_all([rows_with(self.lazy(), "figure_id", wanted)])
         return self.figures_from(rows)
 
     def figures_from(self, rows: nw.DataFrame[Any]) -> dict[str, Figure]:

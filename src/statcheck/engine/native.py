@@ -72,6 +72,10 @@ def collect_all(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
             nw.from_native(df, eager_only=True)
             for df in pl.collect_all([f.to_native() for f in frames])
         ]
+    if all(f.implementation.is_pyspark() for f in frames):
+        from statcheck.engine import spark_native
+
+        return spark_native.collect(frames)
     return [f.collect() for f in frames]
 
 
@@ -82,6 +86,10 @@ def small_frame(
     lazy frame of ``like``'s backend, to join with it; ``schema`` holds narwhals dtypes."""
     # Eager backends build it and hand it on lazily; a SQL engine (Spark) would need its
     # session here.
+    if like.implementation.is_pyspark():
+        from statcheck.engine import spark_native
+
+        return spark_native.small_frame(data, schema)
     return nw.from_dict(data, schema=schema, backend=like.implementation).lazy()
 
 

@@ -58,6 +58,11 @@ def check_schema(schema: TableSchema, table: FigureTable) -> RuleResult:
     """Run the compiled schema; one finding per failed check, naming the figures."""
     import pandera.errors
 
+    if not isinstance(table.frame, nw.DataFrame):  # a lazy table (Spark): checked on the driver
+        import dataclasses
+
+        table = dataclasses.replace(table, frame=table.frame.collect(backend="polars"))
+
     backend = "polars" if table.frame.implementation.is_polars() else "pandas"
     missing = [name for name, _ in schema.dimensions if name not in table.frame.columns]
     if missing:

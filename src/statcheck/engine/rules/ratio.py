@@ -201,7 +201,9 @@ def _scale_column(rule: RatioRule, units: nw.DataFrame[Any] | None) -> tuple[nw.
     scales = {u: share_scale(u) for u in units.get_column("share_unit").to_list()}
     unknown = sorted(u for u, k in scales.items() if k is None)
     known = {u: math.nan if k is None else k for u, k in scales.items()}
-    return nw.col("share_unit").replace_strict(known, return_dtype=nw.Float64), unknown
+    # Every unit is in `known`; the default is only there because Spark needs one.
+    scale = nw.col("share_unit").replace_strict(known, default=None, return_dtype=nw.Float64)
+    return scale, unknown
 
 
 def _unknown_unit(units: list[str]) -> StatcheckError:

@@ -176,9 +176,9 @@ class _Hierarchy:
         over = nw.col(self.over)
         if self.kind == "tree":
             parent_of = {c: p for p, c in self.listed}
-            return frame.filter(over.is_in(list(parent_of))).with_columns(
-                over.replace_strict(parent_of, return_dtype=nw.String).alias("_parent")
-            )
+            # Only listed children get here; the default is only there because Spark needs one.
+            lookup = over.replace_strict(parent_of, default=None, return_dtype=nw.String)
+            return frame.filter(over.is_in(list(parent_of))).with_columns(lookup.alias("_parent"))
         if self.kind == "all-others":
             (parent,) = self.others
             return frame.filter(over != parent).with_columns(nw.lit(parent).alias("_parent"))
@@ -187,7 +187,10 @@ class _Hierarchy:
     def with_expected(self, checked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         """``checked`` with the number of children each parent expects (``_expected``)."""
         if self.kind == "tree":
-            expected = nw.col("_parent").replace_strict(self.expected, return_dtype=nw.Int64)
+            # Every parent is listed; the default is only there because Spark needs one.
+            expected = nw.col("_parent").replace_strict(
+                self.expected, default=None, return_dtype=nw.Int64
+            )
             return checked.with_columns(expected.alias("_expected"))
         if self.kind == "all-others":
             (parent,) = self.others
