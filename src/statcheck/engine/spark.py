@@ -241,11 +241,6 @@ def distribute(table: FigureTable) -> FigureTable:
     if not isinstance(table.frame, nw.DataFrame):  # already lazy (on Spark)
         return table
     spark_frame: Any = to_spark(table.frame)
-    mode = os.environ.get("STATCHECK_SPARK_PERSIST", "none")
-    if mode == "cache":
-        spark_frame = nw.from_native(spark_frame.to_native().cache())
-    elif mode == "checkpoint":
-        spark_frame = nw.from_native(spark_frame.to_native().localCheckpoint())
     return dataclasses.replace(table, frame=spark_frame)
 
 
