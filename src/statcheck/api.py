@@ -236,7 +236,7 @@ def _validate_frame(data: Any, suite: Suite, sources: Any, engine: str) -> Repor
 
 def _reporting(suite: Suite, drop_info: dict[str, Any], run: Callable[[], Report]) -> Report:
     """Run a check; a problem with the data becomes the report's error, as for a drop."""
-    from statcheck.engine import _suite_info, error_entry
+    from statcheck.engine import error_entry
 
     try:
         return run()
@@ -252,7 +252,7 @@ def _reporting(suite: Suite, drop_info: dict[str, Any], run: Callable[[], Report
                 "exit_code": int(ExitCode.INTERNAL),
             },
         )
-    return Report(suite=_suite_info(suite), drop=drop_info, results=(), errors=errors)
+    return Report(suite=suite.to_report(), drop=drop_info, results=(), errors=errors)
 
 
 # ---------------------------------------------------------------- files and frames

@@ -376,7 +376,7 @@ def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:
         "location": {"file": str(drop.folder / MANIFEST)},
         "hint": "give each drop its own `id` in drop.yml; reports are keyed by it",
     }
-    report = Report(suite=_suite_info(suite), drop=drop.to_report(), results=(), errors=(error,))
+    report = Report(suite=suite.to_report(), drop=drop.to_report(), results=(), errors=(error,))
     return DropOutcome(suite.id, drop.id, drop.folder, json.loads(report.to_json()), None)
 
 
@@ -403,15 +403,6 @@ def _rule_count(suite: Suite | StatcheckError) -> int:
     if isinstance(suite, StatcheckError):
         return 0
     return len(suite.rules) + (suite.schema is not None)
-
-
-def _suite_info(suite: Suite) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": suite.id}
-    if suite.file:
-        out["file"] = suite.file
-    if suite.sha256:
-        out["sha256"] = suite.sha256
-    return out
 
 
 def _error_entry(exc: StatcheckError) -> dict[str, Any]:

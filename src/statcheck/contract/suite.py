@@ -70,6 +70,15 @@ class Suite:
     def to_yaml(self) -> str:
         return dump_yaml(self.to_mapping())
 
+    def to_report(self) -> dict[str, Any]:
+        """The suite as a report names it: id, and the file and its SHA-256 when known."""
+        out: dict[str, Any] = {"id": self.id}
+        if self.file:
+            out["file"] = self.file
+        if self.sha256:
+            out["sha256"] = self.sha256
+        return out
+
     def drop_folders(self) -> list[Path]:
         """The drop folders this suite targets, from its globs (relative to the suite file)."""
         base = Path(self.file).parent if self.file else Path.cwd()

@@ -29,15 +29,6 @@ from statcheck.report import Report, RowCount, RuleResult, Status
 __all__ = ["BACKENDS", "check_frames", "validate_drop"]
 
 
-def _suite_info(suite: Suite) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": suite.id}
-    if suite.file:
-        out["file"] = suite.file
-    if suite.sha256:
-        out["sha256"] = suite.sha256
-    return out
-
-
 def error_entry(exc: StatcheckError) -> dict[str, Any]:
     out: dict[str, Any] = {
         "slug": exc.slug,
@@ -82,7 +73,7 @@ def validate_drop(
         return _check(figures, sources, suite, drop_info, vintages, rows)
     except StatcheckError as exc:
         return Report(
-            suite=_suite_info(suite), drop=drop_info, results=(), errors=(error_entry(exc),)
+            suite=suite.to_report(), drop=drop_info, results=(), errors=(error_entry(exc),)
         )
     except Exception as exc:  # a bug: still write a report that says so
         entry = {
@@ -90,7 +81,7 @@ def validate_drop(
             "message": f"{type(exc).__name__}: {exc}",
             "exit_code": int(ExitCode.INTERNAL),
         }
-        return Report(suite=_suite_info(suite), drop=drop_info, results=(), errors=(entry,))
+        return Report(suite=suite.to_report(), drop=drop_info, results=(), errors=(entry,))
 
 
 def _read_earlier(
@@ -276,4 +267,4 @@ def _check(
                 error_slug="internal-error" if internal else getattr(exc, "slug", None), internal=internal,
             )  # fmt: skip
         results = (schema_result, *results)
-    return Report(suite=_suite_info(suite), drop=drop_info, results=results, rows=rows)
+    return Report(suite=suite.to_report(), drop=drop_info, results=results, rows=rows)
