@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import statcheck
+from statcheck.api import frame_library
 from statcheck.cli import _parser, main
 from statcheck.contract import load_suite
 from statcheck.engine import spark, validate_drop
@@ -70,6 +71,17 @@ def test_a_local_session_listens_on_loopback_without_ui() -> None:
     assert conf["spark.sql.session.timeZone"] == "UTC"
     assert "log4j2.configurationFile" in conf["spark.driver.extraJavaOptions"]
     assert spark.LOG_CONFIG.is_file()
+
+
+def test_java_options_from_the_environment_follow_the_log_configuration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(spark.JAVA_OPTIONS_ENV, "-XX:TieredStopAtLevel=1 -Xss4m")
+    options = spark.settings("local[2]")["spark.driver.extraJavaOptions"].split(" ")
+    assert options[0].startswith("-Dlog4j2.configurationFile=")
+    assert options[1:] == ["-XX:TieredStopAtLevel=1", "-Xss4m"]
+    monkeypatch.delenv(spark.JAVA_OPTIONS_ENV)
+    assert spark.settings("local[2]")["spark.driver.extraJavaOptions"] == options[0]
 
 
 def test_a_cluster_master_keeps_its_own_addresses_and_partitions() -> None:
@@ -143,7 +155,7 @@ def test_a_pyspark_dataframe_is_checked_on_spark_like_a_polars_one() -> None:
     text = pl.read_csv(SEED_DROP / "figures.csv", infer_schema=False)
     sources = pl.read_csv(SEED_DROP / "sources.csv", infer_schema=False)
     on_spark = spark.to_spark(text).to_native()
-    assert statcheck.api.frame_library(on_spark) == "spark"
+    assert frame_library(on_spark) == "spark"
     from_spark = statcheck.validate(on_spark, SEED_SUITE, sources=sources)
     from_polars = statcheck.validate(text, SEED_SUITE, sources=sources)
     assert not from_spark.errors

@@ -149,3 +149,16 @@ def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
             pd.util.hash_pandas_object(native[columns], index=False).nunique() == len(native)
         )
     return bool(frame.select(columns).is_unique().all())  # pragma: no cover
+
+
+def reused(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """A lazy query that several later queries read. Polars plans them together and
+    computes shared parts once, so it stays a plan; on Spark it is computed now and kept
+    (a local checkpoint), so that each later query neither recomputes it nor makes Spark
+    analyse its whole lineage again: Spark's analyser time grows with the plan's size,
+    and self-joins of the figure table make it grow fast."""
+    if frame.implementation.is_pyspark():
+        from statcheck.engine import spark_native
+
+        return spark_native.checkpoint(frame)
+    return frame

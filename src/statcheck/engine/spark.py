@@ -28,7 +28,8 @@ The session: one per process, reused by every check. A session the process alrea
 (a pipeline's own, ``SparkSession.getActiveSession()``) is used as it is, with its
 master and configuration. Otherwise one is built: the master is ``--spark-master`` /
 :func:`use_master`, else ``$STATCHECK_SPARK_MASTER``, else ``local[*]`` (every core of
-this machine; the tests use ``local[2]``). A local session listens on the loopback
+this machine; the tests use ``local[2]``); ``$STATCHECK_SPARK_JAVA_OPTIONS`` adds
+options to the driver's JVM. A local session listens on the loopback
 address only, has no web UI and logs errors only; a cluster URL (``spark://host:7077``,
 ``yarn``, ``k8s://...``) gets the same settings except the addresses.
 
@@ -71,6 +72,7 @@ ENGINE = "spark"
 READS_WITH = "polars"
 MASTER_ENV = "STATCHECK_SPARK_MASTER"
 DRIVER_MEMORY_ENV = "STATCHECK_SPARK_DRIVER_MEMORY"
+JAVA_OPTIONS_ENV = "STATCHECK_SPARK_JAVA_OPTIONS"
 LOCAL_MASTER = "local[*]"
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 EXTRA_HINT = "pip install 'statcheck-contracts[spark]' (PySpark; it needs Java 17 or later)"
@@ -142,7 +144,15 @@ def settings(url: str) -> dict[str, str]:
         # The figure table arrives and results leave as Arrow record batches.
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
-        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
+        # statcheck's log settings, then any JVM options of the caller's (the tests use
+        # -XX:TieredStopAtLevel=1: many tiny queries gain more from a quick start than
+        # from the optimising compiler).
+        "spark.driver.extraJavaOptions": " ".join(
+            [
+                f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
+                os.environ.get(JAVA_OPTIONS_ENV, ""),
+            ]
+        ).strip(),
     }
     cores = _local_cores(url)
     if cores is not None:

@@ -8,6 +8,8 @@ PySpark, so that the rules themselves never ask which backend they run on:
   Spark frame only through a session: ``nw.from_dict`` has no Spark backend;
 - collected results come back as polars frames, so everything after a collect (the
   explanations, the report) runs on exactly the code and types of the default engine;
+- a result several queries read is computed once and kept (a local checkpoint): Spark
+  would otherwise recompute it in each, and analyse its whole plan each time;
 - a filter on many values (the figures a table-wide rule's findings name: thousands) is
   a semi join with a frame of those values, sent once as Arrow: ``is_in`` would make one
   Spark literal per value through py4j, and Spark's optimiser slows down on an ``IN``
@@ -21,7 +23,7 @@ from typing import Any
 
 import narwhals as nw
 
-__all__ = ["MAX_LITERALS", "collect", "rows_with", "small_frame"]
+__all__ = ["MAX_LITERALS", "checkpoint", "collect", "rows_with", "small_frame"]
 
 # Up to this many values a filter is an IN list; beyond it, a semi join.
 MAX_LITERALS = 200
@@ -39,6 +41,11 @@ def collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
     Arrow). One Spark job at a time: the session's executors are shared by the stages of
     each job."""
     return [f.collect(backend="polars") for f in frames]
+
+
+def checkpoint(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The frame computed once and kept by the executors, its plan cut to that result."""
+    return nw.from_native(frame.to_native().localCheckpoint(eager=True))
 
 
 def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> nw.LazyFrame[Any]:

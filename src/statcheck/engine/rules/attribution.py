@@ -21,7 +21,7 @@ import narwhals as nw
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.groups import with_blank_dims
-from statcheck.engine.native import collect_all, small_frame, split_explode, to_lazy
+from statcheck.engine.native import collect_all, reused, small_frame, split_explode, to_lazy
 from statcheck.engine.rules import implements
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -275,7 +275,7 @@ class _Walk:
             reached.alias("_reached"),
         ]
         pieces = [f.select(columns) for f in (met, *unmet) if f is not None]
-        self.first = nw.concat(pieces) if pieces else None
+        self.first = reused(nw.concat(pieces)) if pieces else None
 
     def start(self) -> dict[str, nw.LazyFrame[Any]]:
         """The first hop's queries: the dead ends, the frontier, and the outcome if the
@@ -316,7 +316,7 @@ class _Walk:
                 self.lookup,
                 self.key,
             )
-            joined = nw.concat([f.select(columns) for f in (met, *unmet) if f is not None])
+            joined = reused(nw.concat([f.select(columns) for f in (met, *unmet) if f is not None]))
             stopped, frontier = collect_all(
                 [
                     joined.filter(self.ENDS).select("origin", "path", "_reached"),
