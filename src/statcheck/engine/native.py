@@ -39,6 +39,20 @@ def extract_groups(
     raise NotImplementedError(f"no regex extraction for {impl}")  # pragma: no cover
 
 
+def join_in_order(frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str) -> nw.DataFrame[Any]:
+    """``frame`` with the columns of ``other`` for its value of ``on`` (a left join), rows in
+    ``frame``'s order (narwhals promises no order for a join's rows)."""
+    native, impl = frame.to_native(), frame.implementation
+    if impl.is_polars():
+        out = native.join(other.to_native(), on=on, how="left", maintain_order="left")
+        return nw.from_native(out, eager_only=True)
+    if impl.is_pandas_like():  # pandas keeps the left frame's order
+        out = native.merge(other.to_native(), on=on, how="left")
+        out.index = native.index
+        return nw.from_native(out, eager_only=True)
+    raise NotImplementedError(f"no ordered join for {impl}")  # pragma: no cover
+
+
 NUMERIC_COLUMNS = ("value", "precision", "scale")
 DATE_COLUMNS = ("period_start", "period_end", "published_at")
 
@@ -133,9 +147,10 @@ def _split_explode(
 
 
 def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
-    """True when no two rows agree on ``columns``: one 64-bit hash per row and a count of
-    distinct hashes, far cheaper than comparing text. A hash collision only answers False,
-    and the caller then compares the columns themselves."""
+    """True when no two rows agree on ``columns``. On polars one 64-bit hash per row and a
+    count of distinct hashes, far cheaper than comparing text (a hash collision only
+    answers False, and the caller then compares the columns themselves); pandas factorizes
+    the columns (hashing its pyarrow dates goes through Python objects)."""
     if len(frame) == 0:
         return True
     impl = frame.implementation
@@ -143,11 +158,7 @@ def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
     if impl.is_polars():
         return bool(native.select(columns).hash_rows().n_unique() == native.height)
     if impl.is_pandas_like():
-        import pandas as pd
-
-        return bool(
-            pd.util.hash_pandas_object(native[columns], index=False).nunique() == len(native)
-        )
+        return not bool(native[columns].duplicated().any())
     return bool(frame.select(columns).is_unique().all())  # pragma: no cover
 
 

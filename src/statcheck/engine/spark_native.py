@@ -45,7 +45,8 @@ def collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
 
 def checkpoint(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """The frame computed once and kept by the executors, its plan cut to that result."""
-    return nw.from_native(frame.to_native().localCheckpoint(eager=True))
+    kept: nw.LazyFrame[Any] = nw.from_native(frame.to_native().localCheckpoint(eager=True))
+    return kept
 
 
 def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> nw.LazyFrame[Any]:

@@ -24,18 +24,22 @@ _row                      row number in the file (the header is row 1)
 ========================  ====================================================
 
 Distinct date texts are parsed once each by the model's date parser (a table has few
-distinct dates, however many rows); everything else is column arithmetic.
+distinct dates, however many rows); everything else is column arithmetic. Likewise a text
+column with few distinct values (metric, unit, status, a dimension) is cleaned and checked
+on those values: every cell is rewritten only when some value needs it, which in most
+tables none does; and printed values that repeat are read once per distinct text. An
+error is still reported at the first row that has it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import narwhals as nw
 
-from statcheck.engine.native import all_distinct, extract_groups
+from statcheck.engine.native import all_distinct, extract_groups, join_in_order
 from statcheck.errors import DataError, Location, StatcheckError
 from statcheck.model.figure import FigureStatus, SourceKind
 from statcheck.model.period import parse_date, parse_period
@@ -73,6 +77,21 @@ MAX_EXAMPLES = 5
 _SAFE_DIGITS = 15  # significant digits every 64-bit float keeps
 _MAX_EXACT_INT = 2**53
 _NUMBER = r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$"
+# A text column whose first _SAMPLE_ROWS rows hold at most _FEW_DISTINCT values is worked
+# on through its distinct values (finding them costs less than stripping every cell);
+# printed values are read that way when at most half of the sample is distinct.
+_SAMPLE_ROWS = 10_000
+_FEW_DISTINCT = 1_000
+# What reading a printed value adds for _qualify, in the order the columns are added.
+_PRINTED = (
+    "_v_qual",
+    "_value",
+    "_inferred_precision",
+    "_stated_qualifier",
+    "percent",
+    "value_text",
+)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,11 +101,63 @@ class FigureTable:
     file: str | None = None
 
 
+# Text columns with few distinct values: column -> a one-column frame of those values.
+Distinct = dict[str, nw.DataFrame[Any]]
+
+
 def _blank_to_null(name: str) -> nw.Expr:
     stripped = nw.col(name).cast(nw.String).str.strip_chars()
     return (
         nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
     )
+
+
+def _untidy(name: str) -> nw.Expr:
+    """Whether any cell of a text column has spaces around it or is empty (one value)."""
+    cell = nw.col(name)
+    return ((cell.str.strip_chars() != cell) | (cell == "")).fill_null(False).any()
+
+
+def _distinct_values(frame: nw.DataFrame[Any], columns: list[str], at_most: int) -> Distinct:
+    """The distinct values of each of ``columns`` whose first _SAMPLE_ROWS rows hold at
+    most ``at_most`` of them."""
+    sample = frame.head(_SAMPLE_ROWS)
+    few = [c for c in columns if sample.get_column(c).n_unique() <= at_most]
+    return {c: frame.select(c).unique() for c in few}
+
+
+def _clean_text(frame: nw.DataFrame[Any], columns: list[str]) -> tuple[nw.DataFrame[Any], Distinct]:
+    """Strip every text cell and turn blank ones into nulls, rewriting only the columns
+    where that changes something. Also returns the cleaned distinct values of the
+    columns that have few, for the checks and parsing that depend on a cell alone."""
+    schema = frame.schema
+    distinct = _distinct_values(
+        frame, [c for c in columns if schema[c] == nw.String], _FEW_DISTINCT
+    )
+    untidy = _untidy_columns(frame, columns, distinct)
+    for c in set(untidy) & set(distinct):
+        distinct[c] = distinct[c].select(_blank_to_null(c)).unique()
+    if untidy:
+        frame = frame.with_columns([_blank_to_null(c) for c in untidy])
+    return frame, distinct
+
+
+def _untidy_columns(frame: nw.DataFrame[Any], columns: list[str], distinct: Distinct) -> list[str]:
+    """The columns that cleaning changes: those with a cell that has spaces around it or
+    is empty (found on the distinct values where known, else in one pass over the rest),
+    and those not text yet (cleaning casts them)."""
+    if not frame.implementation.is_polars():
+        # pandas holds text in several dtypes (object, str, pyarrow), and cleaning also
+        # makes them one: there every column is rewritten.
+        return columns
+    schema = frame.schema
+    untidy = [c for c in columns if schema[c] != nw.String]
+    untidy += [c for c, values in distinct.items() if values.select(_untidy(c)).item()]
+    rest = [c for c in columns if schema[c] == nw.String and c not in distinct]
+    if rest:
+        flags = frame.select([_untidy(c).alias(c) for c in rest]).row(0)
+        untidy += [c for c, flag in zip(rest, flags, strict=True) if flag]
+    return untidy
 
 
 def _problem(
@@ -97,9 +168,13 @@ def _problem(
     slug: str,
     file: str | None,
     hint: str | None = None,
+    probe: nw.DataFrame[Any] | None = None,
 ) -> None:
-    """Raise a DataError naming the first offending rows, if any row matches ``mask``."""
-    if not frame.select(mask.fill_null(False).any()).item():  # the usual case: one cheap pass
+    """Raise a DataError naming the first offending rows, if any row matches ``mask``.
+
+    ``probe``: the distinct values of the one column ``mask`` reads, when known; a row
+    matches only if one of them does, so they are looked at instead of every row."""
+    if not (frame if probe is None else probe).select(mask.fill_null(False).any()).item():
         return
     _raise_problem(frame, mask, column, message, slug, file, hint)
 
@@ -144,9 +219,10 @@ def _prepare(
     missing: list[str],
     hint: str,
     file: str | None,
-) -> nw.DataFrame[Any]:
+) -> tuple[nw.DataFrame[Any], Distinct]:
     """Refuse a table without its required columns or values; number the rows (the
-    header is row 1) and turn blank cells into nulls."""
+    header is row 1) and turn blank cells into nulls. Returns the distinct values of the
+    text columns that have few (see _clean_text)."""
     if missing:
         raise DataError(
             f"the {what} table lacks required column(s): {', '.join(missing)}",
@@ -164,9 +240,9 @@ def _prepare(
         for c in raw.columns
         if c != "_source_row" and not (schema[c].is_numeric() or schema[c].is_temporal())
     ]
-    frame = frame.with_columns([_blank_to_null(c) for c in text])
+    frame, distinct = _clean_text(frame, text)
     _missing(frame, list(required), "missing-value", file)
-    return frame
+    return frame, distinct
 
 
 def normalise_figures(
@@ -180,7 +256,7 @@ def normalise_figures(
     elif "period" not in columns and not dates:
         missing.append("period_start, period_end (or period)")
     hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
-    frame = _prepare(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
+    frame, distinct = _prepare(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
     # Counting distinct ids is much cheaper than marking duplicates: mark only if needed.
     if not all_distinct(frame, ["figure_id"]):
         _problem(
@@ -192,10 +268,10 @@ def normalise_figures(
             file,
             "every figure needs its own id",
         )
-    frame = _parse_values(frame, file, decimal_mark)
-    frame = _parse_periods(frame, file)
-    frame = _parse_dates(frame, "published_at", file)
-    frame = _parse_status(frame, file)
+    frame = _parse_values(frame, file, decimal_mark, distinct)
+    frame = _parse_periods(frame, file, distinct)
+    frame = _parse_dates(frame, "published_at", file, distinct.get("published_at"))
+    frame = _parse_status(frame, file, distinct.get("status"))
     for c in ("cites", "note", "published_at"):
         if c not in frame.columns:
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
@@ -212,13 +288,13 @@ def normalise_figures(
 
 
 def _parse_values(
-    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str, distinct: Distinct
 ) -> nw.DataFrame[Any]:
     if frame.schema["value"].is_numeric():
         frame = _numeric_values(frame, file)
     else:
         frame = _read_printed_values(frame, file, decimal_mark)
-    return _qualify(frame, file)
+    return _qualify(frame, file, distinct)
 
 
 def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
@@ -255,6 +331,22 @@ def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[
 
 
 def _read_printed_values(
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
+) -> nw.DataFrame[Any]:
+    """Values as printed, read once per distinct text when texts repeat (counts in a
+    large table do), then looked up for every row."""
+    texts = _distinct_values(frame, ["value"], _SAMPLE_ROWS // 2).get("value")
+    if texts is not None and not set(_PRINTED) & set(frame.columns):  # (a join would rename)
+        try:
+            parsed = _parse_printed(texts.with_row_index("_row"), file, decimal_mark)
+        except DataError:
+            pass  # some text is wrong: reading every row says where
+        else:
+            return join_in_order(frame, parsed.select("value", *_PRINTED), "value")
+    return _parse_printed(frame, file, decimal_mark)
+
+
+def _parse_printed(
     frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
 ) -> nw.DataFrame[Any]:
     """Values as printed: the grammar of statcheck.model.value, run over the column."""
@@ -343,7 +435,7 @@ def _check_representable(frame: nw.DataFrame[Any], digits: nw.Expr, file: str | 
             )
 
 
-def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> nw.DataFrame[Any]:
     """Qualifier, precision and scale columns applied: each figure's interval (low, high)."""
     qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
     # The qualifier column, when there is one, must be a known word that agrees with the text.
@@ -387,7 +479,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
     frame = frame.with_columns(qualifier.alias("_qualifier"))
     if "precision" in frame.columns:
         given_precision = _number_column(
-            frame, "precision", "a rounding unit >= 0, e.g. 1, 0.1 or 1000", file
+            frame, "precision", "a rounding unit >= 0, e.g. 1, 0.1 or 1000", file, distinct
         )
         precision = (
             nw.when(~given_precision.is_null())
@@ -400,9 +492,17 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
     if "scale" in frame.columns:
         # Printed in thousands (scale 1000): value and precision are in printed units.
         factor = _number_column(
-            frame, "scale", "a multiplier, e.g. 1000 for a table in thousands", file
+            frame, "scale", "a multiplier, e.g. 1000 for a table in thousands", file, distinct
         ).fill_null(1.0)
-        _problem(frame, factor <= 0, "scale", "scale is not a positive number", "bad-scale", file)
+        _problem(
+            frame,
+            factor <= 0,
+            "scale",
+            "scale is not a positive number",
+            "bad-scale",
+            file,
+            probe=distinct.get("scale"),
+        )
         frame = frame.with_columns(
             (nw.col("_value") * factor).alias("_value"),
             (nw.col("_precision") * factor).alias("_precision"),
@@ -429,14 +529,16 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
         low.alias("low"),
         high.alias("high"),
     )
-    _problem(
-        frame,
-        nw.col("percent") & ~nw.col("unit").str.to_lowercase().is_in(PERCENT_UNITS),
-        "value",
-        "value has a % sign but its unit is not percent",
-        "unit-mismatch",
-        file,
-    )
+    # Only a value with a % sign can fail: looking for one costs less than lower-casing units.
+    if frame.select(nw.col("percent").any()).item():
+        _problem(
+            frame,
+            nw.col("percent") & ~nw.col("unit").str.to_lowercase().is_in(PERCENT_UNITS),
+            "value",
+            "value has a % sign but its unit is not percent",
+            "unit-mismatch",
+            file,
+        )
     return frame.drop(
         [
             c
@@ -447,13 +549,16 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
     )
 
 
-def _number_column(frame: nw.DataFrame[Any], name: str, what: str, file: str | None) -> nw.Expr:
+def _number_column(
+    frame: nw.DataFrame[Any], name: str, what: str, file: str | None, distinct: Distinct
+) -> nw.Expr:
     """A numeric column, given as numbers or as text; anything else is an error."""
+    values = distinct.get(name)
     if frame.schema[name].is_numeric():
         number = nw.col(name).cast(nw.Float64)
     else:
         bad = ~nw.col(name).is_null() & (nw.col(name).str.replace_all(_NUMBER, "ok") != "ok")
-        _problem(frame, bad, name, f"{name} is not {what}", f"bad-{name}", file)
+        _problem(frame, bad, name, f"{name} is not {what}", f"bad-{name}", file, probe=values)
         number = nw.col(name).cast(nw.Float64)
     _problem(
         frame,
@@ -462,26 +567,44 @@ def _number_column(frame: nw.DataFrame[Any], name: str, what: str, file: str | N
         f"{name} is not {what}",
         f"bad-{name}",
         file,
+        probe=values,
     )
     return number
 
 
-def _date_map(frame: nw.DataFrame[Any], column: str, file: str | None) -> dict[str, date]:
-    mapping: dict[str, date] = {}
-    for text in frame.get_column(column).drop_nulls().unique().to_list():
+def _parse_each(
+    frame: nw.DataFrame[Any],
+    column: str,
+    values: nw.DataFrame[Any] | None,
+    parse: Callable[[str], T],
+    file: str | None,
+) -> dict[str, T]:
+    """``parse`` applied once to each distinct text of ``column`` (``values``, when known).
+    A text it refuses is reported at the first row holding one."""
+    texts = (frame if values is None else values).get_column(column).drop_nulls().unique()
+    parsed: dict[str, T] = {}
+    refused: dict[str, StatcheckError] = {}
+    for text in texts.to_list():
         try:
-            mapping[text] = parse_date(text)
+            parsed[text] = parse(text)
         except StatcheckError as exc:
-            row = frame.filter(nw.col(column) == text).item(0, "_row")
-            raise DataError(
-                exc.message,
-                slug=exc.slug,
-                location=Location(file=file, row=int(row), column=column),
-            ) from None
-    return mapping
+            refused[text] = exc
+    if refused:
+        bad = frame.filter(nw.col(column).is_in(list(refused)))
+        row, text = bad.select("_row", column).row(0)
+        first = refused[text]
+        raise DataError(
+            first.message,
+            slug=first.slug,
+            location=Location(file=file, row=int(row), column=column),
+            hint=first.hint,
+        )
+    return parsed
 
 
-def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.DataFrame[Any]:
+def _parse_dates(
+    frame: nw.DataFrame[Any], column: str, file: str | None, values: nw.DataFrame[Any] | None
+) -> nw.DataFrame[Any]:
     if column not in frame.columns:
         return frame
     dtype = frame.schema[column]
@@ -489,7 +612,7 @@ def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.
         return frame
     if dtype == nw.Datetime:
         return frame.with_columns(nw.col(column).cast(nw.Date))
-    mapping = _date_map(frame, column, file)
+    mapping = _parse_each(frame, column, values, parse_date, file)
     if not mapping:  # every cell empty (pandas cannot replace from an empty mapping)
         return frame.with_columns(nw.lit(None, dtype=nw.Date).alias(column))
     return frame.with_columns(
@@ -497,42 +620,39 @@ def _parse_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> nw.
     )
 
 
-def _parse_periods(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+def _parse_periods(
+    frame: nw.DataFrame[Any], file: str | None, distinct: Distinct
+) -> nw.DataFrame[Any]:
     if "period_start" not in frame.columns:
         # A period label column: each distinct label is parsed once.
         _problem(
             frame, nw.col("period").is_null(), "period", "period is empty", "missing-period", file
         )
-        starts: dict[str, date] = {}
-        ends: dict[str, date] = {}
-        for text in frame.get_column("period").unique().to_list():
-            try:
-                p = parse_period(text)
-            except StatcheckError as exc:
-                row = frame.filter(nw.col("period") == text).item(0, "_row")
-                raise DataError(
-                    exc.message,
-                    slug=exc.slug,
-                    location=Location(file=file, row=int(row), column="period"),
-                    hint=exc.hint,
-                ) from None
-            starts[text], ends[text] = p.start, p.end
+        periods = _parse_each(frame, "period", distinct.get("period"), parse_period, file)
+        starts = {text: p.start for text, p in periods.items()}
+        ends = {text: p.end for text, p in periods.items()}
         return frame.with_columns(
             nw.col("period").replace_strict(starts, return_dtype=nw.Date).alias("period_start"),
             nw.col("period").replace_strict(ends, return_dtype=nw.Date).alias("period_end"),
         ).drop("period")
     _missing(frame, ["period_start", "period_end"], "missing-period", file)
     for c in ("period_start", "period_end"):
-        frame = _parse_dates(frame, c, file)
+        frame = _parse_dates(frame, c, file, distinct.get(c))
     return frame
 
 
-def _parse_status(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+def _parse_status(
+    frame: nw.DataFrame[Any], file: str | None, values: nw.DataFrame[Any] | None
+) -> nw.DataFrame[Any]:
     if "status" not in frame.columns:
         return frame.with_columns(nw.lit(FigureStatus.FINAL.value).alias("status"))
-    frame = frame.with_columns(
-        nw.col("status").str.to_lowercase().fill_null(FigureStatus.FINAL.value)
-    )
+    lowered = nw.col("status").str.to_lowercase()
+    probe = None
+    if values is not None:
+        probe = values.select(lowered.fill_null(FigureStatus.FINAL.value))
+        if _unchanged(values, "status", lowered):  # the usual case: no cell to rewrite
+            lowered = nw.col("status")
+    frame = frame.with_columns(lowered.fill_null(FigureStatus.FINAL.value))
     allowed = [s.value for s in FigureStatus]
     _problem(
         frame,
@@ -542,14 +662,22 @@ def _parse_status(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[An
         "unknown-status",
         file,
         f"use one of: {', '.join(allowed)}",
+        probe,
     )
     return frame
+
+
+def _unchanged(values: nw.DataFrame[Any], column: str, expr: nw.Expr) -> bool:
+    """Whether ``expr`` gives back each of the distinct values of ``column`` as it is
+    (then applying it to every cell changes nothing)."""
+    same = (expr == nw.col(column)) | (expr.is_null() & nw.col(column).is_null())
+    return bool(values.select(same.fill_null(False).all()).item())
 
 
 def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.DataFrame[Any]:
     missing = [c for c in SOURCE_REQUIRED if c not in raw.columns]
     hint = f"a source table has {', '.join(SOURCE_REQUIRED)} and optionally {', '.join(SOURCE_OPTIONAL)}"
-    frame = _prepare(raw, "source", SOURCE_REQUIRED, missing, hint, file)
+    frame, _ = _prepare(raw, "source", SOURCE_REQUIRED, missing, hint, file)
     _problem(
         frame,
         nw.col("source_id").is_duplicated(),
