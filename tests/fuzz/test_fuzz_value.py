@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from statcheck.errors import ExitCode, ValueParseError
@@ -84,6 +84,7 @@ def _check(text: str, **kwargs: object) -> None:
 
 @FUZZ
 @given(texts, st.sampled_from([".", ","]))
+@example("0A", ".")  # a footnote mark: `unexpected-text`, once missing from the fuzzers' list
 def test_any_text_is_a_value_or_a_documented_error(text: str, decimal_mark: str) -> None:
     _check(text, decimal_mark=decimal_mark)
 
