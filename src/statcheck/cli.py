@@ -300,7 +300,7 @@ def _cmd_check_suite(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from statcheck.site import build_site
+    from statcheck.docsite import build_site
 
     worst = ExitCode.OK
     if args.gx:  # first, so the site finds the Data Docs to link to

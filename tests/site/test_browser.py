@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from statcheck.site import SiteBuild
+from statcheck.docsite import SiteBuild
 from tests.conftest import REPO
 
 SHOTS = REPO / "build" / "screenshots"

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from statcheck.cli import main
-from statcheck.site import SiteBuild, build_site
-from statcheck.site._build import csv_cell
-from statcheck.site._charts import interval_chart
+from statcheck.docsite import SiteBuild, build_site
+from statcheck.docsite._build import csv_cell
+from statcheck.docsite._charts import interval_chart
 from tests.conftest import SEED_DROP, SEED_SUITE
 from tests.site.conftest import FORMULA, IMG, SCRIPT, write_report
 
@@ -184,7 +184,7 @@ def _report(
 
 
 def test_drops_are_ordered_by_publication_with_deltas(tmp_path: Path) -> None:
-    from statcheck.site._collect import group_by_suite, load_reports
+    from statcheck.docsite._collect import group_by_suite, load_reports
 
     reports = tmp_path / "reports" / "s"
     reports.mkdir(parents=True)

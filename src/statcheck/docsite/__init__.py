@@ -12,6 +12,6 @@ suite is escaped (Jinja2 autoescaping). Jinja2 is imported only when a site is b
 
 from __future__ import annotations
 
-from statcheck.site._build import SiteBuild, build_site, findings_csv
+from statcheck.docsite._build import SiteBuild, build_site, findings_csv
 
 __all__ = ["SiteBuild", "build_site", "findings_csv"]

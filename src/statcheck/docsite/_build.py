@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from statcheck.errors import StatcheckError
-from statcheck.site._charts import (
+from statcheck.docsite._charts import (
     CitationGraph,
     IntervalChart,
     citation_graph,
     interval_chart,
     status_bar,
 )
-from statcheck.site._collect import (
+from statcheck.docsite._collect import (
     STATUSES,
     DropEntry,
     DropReport,
@@ -34,6 +33,7 @@ from statcheck.site._collect import (
     load_reports,
     safe_name,
 )
+from statcheck.errors import StatcheckError
 
 MAX_FINDINGS_PER_RULE = 40  # findings shown in full per rule; the CSV and JSON have them all
 MAX_CHARTS_PER_RULE = 12
@@ -206,7 +206,7 @@ def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
-        loader=PackageLoader("statcheck.site", "templates"),
+        loader=PackageLoader("statcheck.docsite", "templates"),
         autoescape=True,  # every value from a report, a drop or a suite is data, never markup
         undefined=StrictUndefined,
         trim_blocks=True,
