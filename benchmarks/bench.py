@@ -10,7 +10,7 @@
 For each size the synthetic table (benchmarks/generate.py: every rule kind, about 1% of
 violations per kind) is built once; then statcheck (``check_frames`` on the polars frame,
 the suite read with ``suite_from_yaml``) and the floor (benchmarks/floor.py) are timed in
-this process, best of 2 runs (1 run from 5 million rows), and each run's findings are
+this process, alternately, 5 times (once from 5 million rows), and each run's findings are
 counted against the violations the generator injected. Peak memory is measured apart: each
 implementation runs once in a fresh process that builds the same table, and the figure is
 the process's peak resident memory during the run minus its resident memory just before
@@ -31,6 +31,7 @@ import math
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -238,7 +239,7 @@ def bench_size(
     suite_seconds = time.perf_counter() - t
     rows = w.figures.height
     table_bytes = w.figures.estimated_size()
-    runs = repeat or (1 if n >= SINGLE_RUN_FROM else 2)
+    runs = repeat or (1 if n >= SINGLE_RUN_FROM else 5)
     print(
         f"\n== {rows:,} rows ({w.n_series:,} series; table {table_bytes / MIB:,.1f} MiB by "
         f"estimated_size; generated in {gen_seconds:.1f}s; {runs} run(s) each)",
@@ -299,6 +300,9 @@ def bench_size(
         "statcheck_runs": sc_times,
         "floor_runs": fl_times,
         "ratio": sc_times[best] / min(fl_times),
+        # Each statcheck run is followed by a floor run: on a shared machine whose speed
+        # drifts, the median of those pairs' ratios is steadier than best over best.
+        "paired_ratio": statistics.median(s / f for s, f in zip(sc_times, fl_times, strict=True)),
         "statcheck_cpu_runs": sc_cpu,
         "floor_cpu_runs": fl_cpu,
         "stages": sc_stages[best] if stages.active else {},
@@ -350,6 +354,11 @@ def _secs(s: float) -> str:
     return f"{s:,.2f} s" if s < 100 else f"{s:,.0f} s"
 
 
+def _paired(r: dict[str, Any]) -> str:
+    """`` (1.4x)``: the median of paired runs' ratios, when there was more than one run."""
+    return f" ({r['paired_ratio']:.1f}x)" if len(r["statcheck_runs"]) > 1 else ""
+
+
 def _x(ratio: float) -> str:
     return "n/a" if math.isnan(ratio) else f"{ratio:.1f}x"
 
@@ -366,9 +375,10 @@ def markdown(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         "with every rule kind and about 1% violations per kind (benchmarks/generate.py), "
         "checked by statcheck's default engine (`check_frames` on a polars frame) and by a "
         "hand-written polars implementation of the same checks (benchmarks/floor.py). Time: "
-        "best of 2 runs (1 run from 5 million rows). Peak memory: the peak resident memory of "
-        "a fresh process during one run, above what it held before (the table and the "
-        "interpreter), as a multiple of the table's `estimated_size()`.",
+        "best of 5 runs (1 run from 5 million rows), each statcheck run followed by a floor run; "
+        "the ratio is best over best, and in brackets the median of the runs' paired "
+        "ratios. Peak memory: the peak resident memory of a fresh process during one run, "
+        "above what it held before (the table and the interpreter), as a multiple of the table's `estimated_size()`.",
         "",
         "| rows | table | statcheck | floor | ratio | statcheck peak memory | floor peak memory | violations found |",
         "|---:|---:|---:|---:|---:|---:|---:|:--|",
@@ -387,7 +397,7 @@ def markdown(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         found = "all" if not r["problems"] else "**NO**, see below"
         lines.append(
             f"| {r['rows']:,} | {_mib(tb)} | {_secs(r['statcheck_seconds'])} | "
-            f"{_secs(r['floor_seconds'])} | {_x(r['ratio'])} | {mem('statcheck')} | "
+            f"{_secs(r['floor_seconds'])} | {_x(r['ratio'])}{_paired(r)} | {mem('statcheck')} | "
             f"{mem('floor')} | {found} ({sum(r['violations_injected'].values()):,}) |"
         )
     suite_s = max(r["suite_seconds"] for r in results)
@@ -431,10 +441,12 @@ def targets_lines(results: list[dict[str, Any]]) -> list[str]:
     out = ["Targets (default engine):", ""]
     r6, r7 = by_size.get(1_000_000), by_size.get(10_000_000)
     if r6:
-        ok = r6["ratio"] <= TARGETS["ratio_at_1e6"]
+        worse = max(r6["ratio"], r6.get("paired_ratio", r6["ratio"]))  # met by both measures
+        ok = worse <= TARGETS["ratio_at_1e6"]
         out.append(
             f"- at most {TARGETS['ratio_at_1e6']}x the floor at 10^6 rows: "
-            f"{_x(r6['ratio'])}, {'met' if ok else '**not met**'}"
+            f"{_x(r6['ratio'])} best over best, {r6.get('paired_ratio', math.nan):.2f}x the "
+            f"median of paired runs, {'met' if ok else '**not met**'}"
         )
     else:
         out.append("- ratio to the floor at 10^6 rows: not measured (size not run)")

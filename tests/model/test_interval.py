@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -91,6 +92,7 @@ def test_negation() -> None:
         (I(1, INF), -2, (-INF, -2)),
         (I(-INF, 3), 2, (-INF, 6)),
         (I(-INF, 3), -1, (-3, INF)),
+        (I(1e300, 1e300), 1e10, (sys.float_info.max, INF)),
     ],
 )
 def test_scale(iv: Interval, k: float, expected: tuple[float, float]) -> None:
@@ -116,6 +118,9 @@ def test_widen() -> None:
         (I(1, INF), I(1, INF), (0, INF)),
         (I(-INF, -1), I(1, INF), (-INF, 0)),
         (I(0, 0), I(2, 4), (0, 0)),
+        # Overflow: the quotients are finite but beyond the largest float.
+        (I(-INF, -1), I(2.2e-311, 2.2e-311), (-INF, -sys.float_info.max)),
+        (I(1e9, 1e9), I(1e-311, 1e-311), (sys.float_info.max, INF)),
     ],
 )
 def test_ratio(a: Interval, b: Interval, expected: tuple[float, float]) -> None:

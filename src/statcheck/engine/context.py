@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import narwhals as nw
@@ -185,7 +186,7 @@ def _make_figure(values: Sequence[Any], dimensions: tuple[tuple[str, str], ...])
             text=text,
         ),
         unit=unit,
-        period=Period(_as_date(start), _as_date(end)),
+        period=_period(start, end),
         source_id=source_id,
         cites=_cites(cites),
         dimensions=dimensions,
@@ -195,6 +196,14 @@ def _make_figure(values: Sequence[Any], dimensions: tuple[tuple[str, str], ...])
     )
 
 
+# A table has few distinct periods and citation lists however many figures it has: each
+# is made once (the findings of a large table name thousands of figures).
+@lru_cache(maxsize=4096)
+def _period(start: Any, end: Any) -> Period:
+    return Period(_as_date(start), _as_date(end))
+
+
+@lru_cache(maxsize=4096)
 def _cites(text: str | None) -> tuple[str, ...]:
     """The sources a ``cites`` cell names (``;``-separated, blanks dropped)."""
     if not text:

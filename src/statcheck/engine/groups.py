@@ -45,14 +45,17 @@ def with_blank_dims(frame: FrameT, dims: Iterable[str]) -> FrameT:
     return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
 
 
-def split_duplicates(frame: FrameT) -> tuple[FrameT, FrameT]:
+def split_duplicates(frame: FrameT, table: FigureTable) -> tuple[FrameT, FrameT]:
     """Rows with a unique identity, and rows that share theirs with another row.
 
     Two figures for the same thing (1947 printed on two age bases) cannot both be the
     total or the part of a check; combining them would invent mismatches, so table-wide
     rules leave them out and report them (``duplicate_finding``). The mark is computed
-    once, when the figure table is built (``_duplicate``).
+    once, when the figure table is built (``_duplicate``), and a table without any
+    needs no filtering.
     """
+    if not table.has_duplicates:
+        return frame, frame.head(0)
     return frame.filter(~nw.col("_duplicate")), frame.filter(nw.col("_duplicate"))
 
 

@@ -8,6 +8,7 @@ rule can find its failing rows here and explain them with the model.
 from __future__ import annotations
 
 import math
+import sys
 
 import narwhals as nw
 
@@ -23,7 +24,7 @@ def divide(numerator: Bounds, denominator: Bounds) -> Bounds:
     """Every ratio x/y for x in the numerator and y in the denominator, like
     ``Interval.__truediv__``. Rows whose denominator holds 0 must be filtered out first."""
     quotients = [_quotient(a, b) for a in numerator for b in denominator]
-    return nw.min_horizontal(*quotients), nw.max_horizontal(*quotients)
+    return _enclosing(nw.min_horizontal(*quotients), nw.max_horizontal(*quotients))
 
 
 def _quotient(a: nw.Expr, b: nw.Expr) -> nw.Expr:
@@ -37,7 +38,15 @@ def _quotient(a: nw.Expr, b: nw.Expr) -> nw.Expr:
 def scale(iv: Bounds, k: float | nw.Expr) -> Bounds:
     """Multiply by a positive constant (or a column of positive constants)."""
     low, high = iv
-    return low * k, high * k
+    return _enclosing(low * k, high * k)
+
+
+def _enclosing(low: nw.Expr, high: nw.Expr) -> Bounds:
+    # Bounds that overflowed to the same infinity stand for finite values beyond the
+    # largest float, as in the model's ``_enclosing`` (a low bound is never +inf, nor a
+    # high bound -inf, so clipping changes nothing else).
+    biggest = sys.float_info.max
+    return low.clip(upper_bound=biggest), high.clip(lower_bound=-biggest)
 
 
 def gap(a: Bounds, b: Bounds) -> nw.Expr:

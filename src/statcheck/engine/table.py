@@ -34,12 +34,12 @@ error is still reported at the first row that has it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import narwhals as nw
 
-from statcheck.engine.native import all_distinct, extract_groups, join_in_order
+from statcheck.engine.native import all_distinct, collect_all, extract_groups, join_in_order
 from statcheck.errors import DataError, Location, StatcheckError
 from statcheck.model.figure import FigureStatus, SourceKind
 from statcheck.model.period import parse_date, parse_period
@@ -82,6 +82,9 @@ _NUMBER = r"^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$"
 # printed values are read that way when at most half of the sample is distinct.
 _SAMPLE_ROWS = 10_000
 _FEW_DISTINCT = 1_000
+# Text columns whose distinct values the figure table keeps (FigureTable.known_values):
+# cleaned once, never rewritten afterwards.
+_KNOWN_VALUES = ("metric", "unit", "source_id", "cites")
 # What reading a printed value adds for _qualify, in the order the columns are added.
 _PRINTED = (
     "_v_qual",
@@ -99,6 +102,21 @@ class FigureTable:
     frame: nw.DataFrame[Any]
     dimensions: tuple[str, ...]
     file: str | None = None
+    # What the table-wide rules may skip, found once when the table is built: filling
+    # the missing cells of dimensions that have none, and setting apart duplicates in a
+    # table without any. The defaults assume the worst.
+    dimensions_with_blanks: tuple[str, ...] | None = None
+    has_duplicates: bool = True
+    # The distinct values (None for a missing cell) of the text columns that have few and
+    # that building the table leaves as they are (``_KNOWN_VALUES``): a rule asking which
+    # sources, citations or units occur need not scan the table again.
+    known_values: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+
+    def blank_dimensions(self) -> tuple[str, ...]:
+        """The dimensions with a missing cell (to fill before a join or a group-by)."""
+        if self.dimensions_with_blanks is None:
+            return self.dimensions
+        return self.dimensions_with_blanks
 
 
 # Text columns with few distinct values: column -> a one-column frame of those values.
@@ -123,7 +141,9 @@ def _distinct_values(frame: nw.DataFrame[Any], columns: list[str], at_most: int)
     most ``at_most`` of them."""
     sample = frame.head(_SAMPLE_ROWS)
     few = [c for c in columns if sample.get_column(c).n_unique() <= at_most]
-    return {c: frame.select(c).unique() for c in few}
+    # Collected together: polars finds each column's values on its own core.
+    found = collect_all([frame.lazy().select(c).unique() for c in few])
+    return dict(zip(few, found, strict=True))
 
 
 def _clean_text(frame: nw.DataFrame[Any], columns: list[str]) -> tuple[nw.DataFrame[Any], Distinct]:
@@ -155,9 +175,16 @@ def _untidy_columns(frame: nw.DataFrame[Any], columns: list[str], distinct: Dist
     untidy += [c for c, values in distinct.items() if values.select(_untidy(c)).item()]
     rest = [c for c in columns if schema[c] == nw.String and c not in distinct]
     if rest:
-        flags = frame.select([_untidy(c).alias(c) for c in rest]).row(0)
+        flags = _scan(frame, [_untidy(c).alias(c) for c in rest])
         untidy += [c for c, flag in zip(rest, flags, strict=True) if flag]
     return untidy
+
+
+def _scan(frame: nw.DataFrame[Any], exprs: list[nw.Expr]) -> tuple[Any, ...]:
+    """The one row of aggregates ``exprs`` over ``frame``. Run as a lazy query: polars
+    then reads the column in chunks on every core, where an eager select uses one."""
+    (row,) = collect_all([frame.lazy().select(exprs)])
+    return row.row(0)
 
 
 def _problem(
@@ -174,7 +201,7 @@ def _problem(
 
     ``probe``: the distinct values of the one column ``mask`` reads, when known; a row
     matches only if one of them does, so they are looked at instead of every row."""
-    if not (frame if probe is None else probe).select(mask.fill_null(False).any()).item():
+    if not _scan(frame if probe is None else probe, [mask.fill_null(False).any()])[0]:
         return
     _raise_problem(frame, mask, column, message, slug, file, hint)
 
@@ -184,7 +211,7 @@ def _missing(frame: nw.DataFrame[Any], columns: list[str], slug: str, file: str 
     empty cell is reported."""
     if not columns:
         return
-    flags = frame.select([nw.col(c).is_null().any().alias(c) for c in columns]).row(0)
+    flags = _scan(frame, [nw.col(c).is_null().any().alias(c) for c in columns])
     for c, flagged in zip(columns, flags, strict=True):
         if flagged:
             _raise_problem(frame, nw.col(c).is_null(), c, f"{c} is empty", slug, file)
@@ -282,9 +309,25 @@ def normalise_figures(
     identity = ["metric", "source_id", "period_start", "period_end", *dims]
     if all_distinct(frame, identity):  # the usual case, found with one hash per row
         frame = frame.with_columns(nw.lit(False).alias("_duplicate"))
+        duplicates = False
     else:
         frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
-    return FigureTable(frame=frame, dimensions=dims, file=file)
+        duplicates = bool(_scan(frame, [nw.col("_duplicate").any()])[0])
+    blanks = _scan(frame, [nw.col(d).is_null().any() for d in dims]) if dims else ()
+    return FigureTable(
+        frame=frame,
+        dimensions=dims,
+        file=file,
+        dimensions_with_blanks=tuple(d for d, blank in zip(dims, blanks, strict=True) if blank),
+        has_duplicates=duplicates,
+        known_values={
+            c: tuple(
+                None if v is None or v != v else v for v in distinct[c].get_column(c).to_list()
+            )
+            for c in _KNOWN_VALUES
+            if c in distinct
+        },  # (pandas may give NaN for a missing cell)
+    )
 
 
 def _parse_values(

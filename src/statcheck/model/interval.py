@@ -9,6 +9,7 @@ not rely on the strictness of "more than".
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -66,7 +67,7 @@ class Interval:
         if k == 0:
             return Interval(0.0, 0.0)
         a, b = self.low * k, self.high * k
-        return Interval(min(a, b), max(a, b))
+        return _enclosing(min(a, b), max(a, b))
 
     def widen(self, by: float) -> Interval:
         """Grow by ``by`` on each side (an absolute tolerance)."""
@@ -77,7 +78,7 @@ class Interval:
         if other.low <= 0 <= other.high:
             raise ZeroDivisionError(f"the divisor {other} contains zero")
         quotients = [_div(a, b) for a in (self.low, self.high) for b in (other.low, other.high)]
-        return Interval(min(quotients), max(quotients))
+        return _enclosing(min(quotients), max(quotients))
 
     def gap(self, other: Interval) -> float:
         """Distance between the intervals: 0 when they overlap."""
@@ -93,6 +94,17 @@ class Interval:
 
     def __str__(self) -> str:
         return f"[{format_number(self.low)}, {format_number(self.high)}]"
+
+
+def _enclosing(low: float, high: float) -> Interval:
+    """The interval from ``low`` to ``high``, where both bounds may have overflowed to the
+    same infinity (1e9 / 1e-311): the true values are finite, beyond the largest float,
+    so the bound nearer zero becomes that largest float."""
+    if low == math.inf:
+        low = sys.float_info.max
+    if high == -math.inf:
+        high = -sys.float_info.max
+    return Interval(low, high)
 
 
 def _div(a: float, b: float) -> float:

@@ -47,19 +47,34 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
 
     # First the few distinct citation texts, split into the sources they name, and the
     # sources that report figures themselves (only their citations can meet a figure).
-    first: list[nw.LazyFrame[Any]] = [
-        scope.select("cites").unique().filter(~nw.col("cites").is_null()),
-        frame.select("source_id").unique(),
-    ]
-    if "known-source" in rule.checks:
-        first.append(
-            scope.filter(~nw.col("source_id").is_in(sorted(known))).select("figure_id", "source_id")
+    # (The table knows them when the columns have few values; the scope's citations are
+    # then the whole table's, a superset that names no figure the scope does not hold.)
+    known_cites = table.known_values.get("cites")
+    known_reporting = table.known_values.get("source_id")
+    first: dict[str, nw.LazyFrame[Any]] = {}
+    if known_cites is None:
+        first["texts"] = scope.select("cites").unique()
+    if known_reporting is None:
+        first["reporting"] = frame.select("source_id").unique()
+    if "known-source" in rule.checks and (known_reporting is None or set(known_reporting) - known):
+        first["unknown"] = scope.filter(~nw.col("source_id").is_in(sorted(known))).select(
+            "figure_id", "source_id"
         )
-    texts, reporting_rows, *unknown = collect_all(first)
-    (items,) = collect_all([split_explode(to_lazy(texts, frame), "cites", ";", "cited")])
-    citations = Citations(scope, key, items)
-    reporting = set(reporting_rows.get_column("source_id").to_list())
-    lookup = with_blank_dims(frame, table.dimensions).select(
+    got = dict(zip(first, collect_all(list(first.values())), strict=True))
+    if known_cites is None:
+        texts = to_lazy(got["texts"], frame).filter(~nw.col("cites").is_null())
+    else:
+        present = [t for t in known_cites if t is not None]
+        texts = small_frame({"cites": present}, {"cites": nw.String}, frame)
+    (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
+    citations = Citations(scope, key, items, table.blank_dimensions())
+    reporting = set(
+        known_reporting
+        if known_reporting is not None
+        else got["reporting"].get_column("source_id").to_list()
+    )
+    unknown = [got["unknown"]] if "unknown" in got else []
+    lookup = with_blank_dims(frame, table.blank_dimensions()).select(
         *key,
         nw.col("source_id").alias("cited"),
         nw.col("figure_id").alias("cited_figure"),
@@ -162,9 +177,14 @@ class Citations:
     """The figures' citations: each distinct ``cites`` text with the sources it names
     (``items``: collected pairs of text and source), and the figures that cite."""
 
-    def __init__(self, scope: nw.LazyFrame[Any], key: list[str], items: nw.DataFrame[Any]) -> None:
-        dims = [k for k in key if k not in ("metric", "period_start", "period_end")]
-        self.rows = with_blank_dims(scope, dims).select(
+    def __init__(
+        self,
+        scope: nw.LazyFrame[Any],
+        key: list[str],
+        items: nw.DataFrame[Any],
+        blank_dims: tuple[str, ...],
+    ) -> None:
+        self.rows = with_blank_dims(scope, blank_dims).select(
             "figure_id", "source_id", "low", "high", *key, "cites"
         )
         self.pairs: list[tuple[str, str]] = list(items.iter_rows())

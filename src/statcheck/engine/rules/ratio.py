@@ -76,12 +76,12 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
-    frame = with_blank_dims(frame, table.dimensions)
+    frame = with_blank_dims(frame, table.blank_dimensions())
     values = dict(zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True))
     frame = frame.filter(nw.col(column).is_in([str(v) for v in values.values()])).select(
         *keys, column, "figure_id", "value", "low", "high", "unit", "_duplicate"
     )
-    frame, dupes = split_duplicates(frame)
+    frame, dupes = split_duplicates(frame, table)
     rows: dict[str, nw.LazyFrame[Any]] = {}
     for role, value in values.items():
         extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
@@ -93,17 +93,16 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
             *extra,
         )
     joined = rows["part"].join(rows["whole"], on=keys).join(rows["share"], on=keys)
-    # First what decides how the ratio is checked: which roles have rows, and the units
-    # their shares are printed in (each one's scale is looked up once).
-    first = [frame.group_by(column).agg(nw.len().alias("_n"))]
+    # The units shares are printed in decide how the ratio is checked (each one's scale
+    # is looked up once): the table's units where it knows them, else the shares'.
+    units: list[str | None] | None = None
     if rule.scale is None:
-        first.append(rows["share"].select("share_unit").unique())
-    roles, *units = collect_all(first)
-    seen = set(roles.get_column(column).to_list())
-    absent = [f"{rule.over}={values[role]}" for role in _ROLES if str(values[role]) not in seen]
-    if absent:
-        return undetermined(rule, (), absent, "The ratio")
-    scale, unknown = _scale_column(rule, units[0] if units else None)
+        known_units = table.known_values.get("unit")
+        if known_units is None:
+            (found_units,) = collect_all([rows["share"].select("share_unit").unique()])
+            known_units = tuple(found_units.get_column("share_unit").to_list())
+        units = list(known_units)
+    scale, unknown = _scale_column(rule, units)
     joined = joined.with_columns(scale.alias("scale"))
     part = (nw.col("part_low"), nw.col("part_high"))
     whole = (nw.col("whole_low"), nw.col("whole_high"))
@@ -117,14 +116,20 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
     if unknown:
         suspect = suspect | nw.col("share_unit").is_in(unknown)
     query = flagged(joined, suspect, witness="share_id")
-    rows_found, dupe_rows = collect_all(
+    # Which roles have rows is asked in the same pass: a rule missing one is undetermined.
+    roles, rows_found, dupe_rows = collect_all(
         [
+            frame.group_by(column).agg(nw.len().alias("_n")),
             query.select(
                 "part_id", "whole_id", "share_id", "scale", "share_unit", "_flag", "_count"
             ).sort("share_id", "part_id", "whole_id"),
             dupes.select("figure_id", "value"),
         ]
     )
+    seen = set(roles.get_column(column).to_list())
+    absent = [f"{rule.over}={values[role]}" for role in _ROLES if str(values[role]) not in seen]
+    if absent:
+        return undetermined(rule, (), absent, "The ratio")
     n_joined, suspects = count_and_flagged(rows_found)
     if n_joined == 0:
         what = ", ".join(f"{rule.over}={values[r]}" for r in _ROLES)
@@ -192,13 +197,13 @@ def _scale(rule: RatioRule, unit: str) -> float:
     return k
 
 
-def _scale_column(rule: RatioRule, units: nw.DataFrame[Any] | None) -> tuple[nw.Expr, list[str]]:
+def _scale_column(rule: RatioRule, units: list[str | None] | None) -> tuple[nw.Expr, list[str]]:
     """The scale of each row: the rule's, or from the share's unit (each distinct unit,
-    collected in ``units``, looked up once, as the table's dates are); and the units
-    with no known scale (their rows get NaN)."""
+    in ``units``, looked up once, as the table's dates are); and the units with no
+    known scale (their rows get NaN)."""
     if rule.scale is not None or units is None:
         return nw.lit(rule.scale), []
-    scales = {u: share_scale(u) for u in units.get_column("share_unit").to_list()}
+    scales = {u: share_scale(u) for u in units if u is not None}
     unknown = sorted(u for u, k in scales.items() if k is None)
     known = {u: math.nan if k is None else k for u, k in scales.items()}
     # Every unit is in `known`; the default is only there because Spark needs one.

@@ -52,8 +52,8 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
         scope = scope.filter(ctx.selector_mask(rule.figures))
     if rule.change is not None:  # a change rule reads two metrics; the rest of the table can wait
         scope = scope.filter(nw.col("metric").is_in([rule.change.metric, rule.change.of]))
-    scope = with_blank_dims(scope, table.dimensions)
-    scope, dupes = split_duplicates(scope)
+    scope = with_blank_dims(scope, table.blank_dimensions())
+    scope, dupes = split_duplicates(scope, table)
     # Every question the rule asks of the table, collected together.
     queries: dict[str, nw.LazyFrame[Any]] = {"dupes": dupes.select("figure_id", "value")}
     if rule.figures is not None:

@@ -44,13 +44,13 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
-    frame = with_blank_dims(frame, table.dimensions).select(
+    frame = with_blank_dims(frame, table.blank_dimensions()).select(
         "figure_id", "value", "low", "high", *keys, over_col, "_duplicate"
     )
     # "All others" are counted before duplicates go; two figures for the same thing (a
     # coverage break printed twice) are then left out and reported, never added up.
     hierarchy = _Hierarchy(rule, frame, over_col)
-    frame, dupes = split_duplicates(frame)
+    frame, dupes = split_duplicates(frame, table)
     if hierarchy.involved is not None:
         dupes = dupes.filter(nw.col(over_col).is_in(hierarchy.involved))
     children = hierarchy.children(frame)

@@ -1,0 +1,135 @@
+"""What the figure table learns about itself when it is built, and the rules that rely on it.
+
+Building the table finds which dimensions have missing cells, whether any two figures
+share an identity, and the distinct sources, citations and units (engine.table). The
+table-wide rules skip work on that basis: no filling of dimensions without blanks, no
+setting apart of duplicates where there are none, no scan for the sources or units the
+table already knows. These tests hold the rules to the same outcomes either way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import narwhals as nw
+import polars as pl
+
+from statcheck.contract import suite_from_yaml
+from statcheck.engine import validate_drop
+from statcheck.engine.table import normalise_figures
+from statcheck.report import Report, Status
+from tests.conftest import MakeDrop, figure
+
+
+def run(drop: Path, rules: str, backend: str) -> Report:
+    suite = suite_from_yaml("suite: t\nprimary_sources: [official]\nrules:\n" + rules)
+    return validate_drop(drop, suite, backend=backend)
+
+
+def test_the_table_knows_its_blank_dimensions_duplicates_and_values() -> None:
+    raw = pl.DataFrame(
+        {
+            "figure_id": ["a", "b", "c", "d"],
+            "metric": ["cases"] * 4,
+            "value": ["1", "2", "3", "3"],
+            "unit": ["cases"] * 4,
+            "period": ["2024"] * 4,
+            "source_id": ["stats", "stats", "paper", "paper"],
+            "cites": [None, "", "stats", " stats"],
+            "region": ["N", "S", "N", "N"],
+            "sex": ["f", None, "f", "f"],
+        }
+    )
+    table = normalise_figures(nw.from_native(raw, eager_only=True))
+    assert table.dimensions == ("region", "sex")
+    assert table.dimensions_with_blanks == ("sex",)
+    assert table.has_duplicates  # c and d: same metric, source, period and dimensions
+    assert sorted(table.known_values["source_id"]) == ["paper", "stats"]
+    assert set(table.known_values["cites"]) == {None, "stats"}  # cleaned as the cells are
+    assert table.known_values["unit"] == ("cases",)
+
+    unique = normalise_figures(nw.from_native(raw.head(3), eager_only=True))
+    assert not unique.has_duplicates
+
+
+def test_groups_with_a_blank_dimension_still_meet_each_other(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    # `sex` is blank for the whole-population group and set for the women's group; the
+    # blank total must be checked against the blank parts, not dropped or mixed up.
+    rows = [
+        figure("all-T", "10", region="TOTAL", sex="", precision="0"),
+        figure("all-N", "4", region="N", sex="", precision="0"),
+        figure("all-S", "5", region="S", sex="", precision="0"),
+        figure("f-T", "6", region="TOTAL", sex="f", precision="0"),
+        figure("f-N", "2", region="N", sex="f", precision="0"),
+        figure("f-S", "4", region="S", sex="f", precision="0"),
+    ]
+    drop = make_drop(rows, extra_columns=["region", "sex"])
+    rule = "  - {id: s, kind: sum, over: region, total: TOTAL}\n"
+    result = run(drop, rule, backend).result("s")
+    assert result.status is Status.FAIL
+    [f] = result.findings
+    assert f.figures == ("all-T", "all-N", "all-S")
+    assert f.gap == 1
+
+
+def test_a_table_without_duplicates_reports_none_and_one_with_them_sets_them_apart(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    rows = [
+        figure("T", "10", region="TOTAL", precision="0"),
+        figure("N", "4", region="N", precision="0"),
+        figure("S", "6", region="S", precision="0"),
+    ]
+    rule = "  - {id: s, kind: sum, over: region, total: TOTAL}\n"
+    clean = run(make_drop(rows, extra_columns=["region"]), rule, backend).result("s")
+    assert clean.status is Status.PASS and clean.findings == ()
+
+    rows.append(figure("S-again", "9", region="S", precision="0"))
+    twice = run(make_drop(rows, name="d2", extra_columns=["region"]), rule, backend).result("s")
+    # S is printed twice: both are left out, so the total lacks a part and cannot be checked.
+    assert twice.status is Status.UNDETERMINED
+    assert [(f.slug, f.figures) for f in twice.findings] == [
+        ("missing-figure", ("T", "N")),
+        ("duplicate-figure", ("S", "S-again")),
+    ]
+
+
+def test_attribution_in_a_scope_reports_only_the_scope(make_drop: MakeDrop, backend: str) -> None:
+    # The table's citations include an unknown source, cited only by a death figure; a
+    # rule about cases must not see it, a rule about deaths must.
+    rows = [
+        figure("c1", "5", cites="stats"),
+        figure("d1", "2", metric="deaths", cites="ghost-office"),
+    ]
+    drop = make_drop(rows)
+    rules = (
+        "  - {id: cases, kind: attribution, figures: {metric: cases}, checks: [citations-resolve]}\n"
+        "  - {id: deaths, kind: attribution, figures: {metric: deaths}, checks: [citations-resolve]}\n"
+    )
+    report = run(drop, rules, backend)
+    assert report.result("cases").status is Status.PASS
+    deaths = report.result("deaths")
+    assert deaths.status is Status.FAIL
+    assert [(f.slug, f.figures) for f in deaths.findings] == [("unresolved-citation", ("d1",))]
+
+
+def test_a_ratio_is_not_troubled_by_units_only_counts_use(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    # The table's units are cases, persons and percent; only the share's unit has a scale
+    # to look up, and the counts' units must not make the rule ask for one.
+    rows = [
+        figure("w", "200", metric="cases", unit="cases", precision="0"),
+        figure("p", "50", metric="deaths", unit="persons", precision="0"),
+        figure("s", "30", metric="death_share", unit="percent", precision="0.1"),
+    ]
+    rule = (
+        "  - {id: r, kind: ratio, over: metric, part: deaths, whole: cases, share: death_share}\n"
+    )
+    result = run(make_drop(rows), rule, backend).result("r")
+    assert result.status is Status.FAIL
+    [f] = result.findings
+    assert f.slug == "ratio-mismatch" and f.figures == ("s", "p", "w")
+    assert f.expected is not None and f.expected.low == 25.0
