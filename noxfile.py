@@ -40,8 +40,11 @@ def validate(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
+    """The test suite on polars and pandas, one pytest worker per core (at most four: each
+    starts its own PostgreSQL server and browser). Extra arguments go to pytest in place
+    of these (``nox -s tests -- -q tests/engine`` runs in one process)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *(session.posargs or ["-q"]))
+    session.run("pytest", *(session.posargs or ["-q", "-n", "auto", "--maxprocesses", "4"]))
 
 
 @nox.session(python=PYTHON)

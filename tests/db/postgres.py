@@ -72,8 +72,20 @@ def why_not() -> str | None:
     return None
 
 
-def start() -> Server:
-    """Start a new cluster; the caller stops it (``Server.stop``)."""
+def start(attempts: int = 3) -> Server:
+    """Start a new cluster; the caller stops it (``Server.stop``). Tried again on a fresh
+    port if it fails: the free port found can be taken by another process (another
+    pytest worker's server) before this server binds it."""
+    for attempt in range(attempts):
+        try:
+            return _start()
+        except RuntimeError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _start() -> Server:
     bin_dir = find_binaries()
     assert bin_dir is not None, why_not()
     run_as = "postgres" if os.geteuid() == 0 else None
