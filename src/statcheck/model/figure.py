@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from enum import StrEnum
 
@@ -51,6 +52,6 @@ class Figure:
     status: FigureStatus = FigureStatus.FINAL
     note: str | None = None
 
-    @property
+    @cached_property  # explanations ask for it several times per figure
     def interval(self) -> Interval:
         return self.reported.interval()
