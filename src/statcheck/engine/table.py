@@ -84,7 +84,7 @@ _SAMPLE_ROWS = 10_000
 _FEW_DISTINCT = 1_000
 # Text columns whose distinct values the figure table keeps (FigureTable.known_values):
 # cleaned once, never rewritten afterwards.
-_KNOWN_VALUES = ("metric", "unit", "source_id", "cites")
+_KNOWN_VALUES = ("unit", "source_id", "cites")
 # What reading a printed value adds for _qualify, in the order the columns are added.
 _PRINTED = (
     "_v_qual",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from statcheck.model.interval import Interval
 from statcheck.model.period import Period
