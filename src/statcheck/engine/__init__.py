@@ -239,6 +239,12 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # The findings now fill the youngest generation, which the collector's next pass
+        # would walk whole (a few hundredths of a second for a large table). Frozen and
+        # thawed, every object lands in the oldest generation instead, left for the next
+        # full collection, as long-lived objects are.
+        gc.freeze()
+        gc.unfreeze()
         gc.enable()
 
 

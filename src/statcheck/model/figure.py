@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cached_property
 
 from statcheck.model.interval import Interval
 from statcheck.model.period import Period
@@ -52,6 +51,11 @@ class Figure:
     status: FigureStatus = FigureStatus.FINAL
     note: str | None = None
 
-    @cached_property  # explanations ask for it several times per figure
+    @property
     def interval(self) -> Interval:
-        return self.reported.interval()
+        # Worked out once: explanations ask for it several times per figure. (Kept in the
+        # instance's __dict__ by hand: functools.cached_property takes a lock per read.)
+        cached: Interval | None = self.__dict__.get("_interval")
+        if cached is None:
+            cached = self.__dict__["_interval"] = self.reported.interval()
+        return cached

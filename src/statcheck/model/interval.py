@@ -115,12 +115,12 @@ def _div(a: float, b: float) -> float:
 
 def format_number(x: float) -> str:
     """How statcheck prints a number in explanations: thousands separators, no float noise."""
+    x = float(x)
+    if x.is_integer():  # the usual case first: explanations print many counts
+        return f"{int(x):,}"
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    text = f"{x:,.6f}".rstrip("0").rstrip(".")
-    return text
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
 class Relation(StrEnum):
