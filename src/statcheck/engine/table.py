@@ -573,7 +573,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
         high.alias("high"),
     )
     # Only a value with a % sign can fail: looking for one costs less than lower-casing units.
-    if frame.select(nw.col("percent").any()).item():
+    if _scan(frame, [nw.col("percent").any()])[0]:
         _problem(
             frame,
             nw.col("percent") & ~nw.col("unit").str.to_lowercase().is_in(PERCENT_UNITS),

@@ -17,7 +17,7 @@ from statcheck.docsite import SiteBuild, build_site
 from statcheck.docsite._build import csv_cell
 from statcheck.docsite._charts import interval_chart
 from tests.conftest import SEED_DROP, SEED_SUITE
-from tests.site.conftest import FORMULA, IMG, SCRIPT, write_report
+from tests.docsite.conftest import FORMULA, IMG, SCRIPT, write_report
 
 SEED_PAGE = "kyivpost-desertion/2025-01-06-kyivpost-desertion.html"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
