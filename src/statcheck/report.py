@@ -55,6 +55,25 @@ class Finding:
     tolerance: float | None = None
     details: tuple[tuple[str, Any], ...] = ()
 
+    def __init__(
+        self,
+        slug: str,
+        figures: tuple[str, ...],
+        explanation: str,
+        reported: Interval | None = None,
+        expected: Interval | None = None,
+        gap: float | None = None,
+        tolerance: float | None = None,
+        details: tuple[tuple[str, Any], ...] = (),
+    ) -> None:
+        # Written out: a large table gives tens of thousands of findings, and the
+        # generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__, three times slower than filling the instance's dict at once.
+        self.__dict__.update(
+            slug=slug, figures=figures, explanation=explanation, reported=reported,
+            expected=expected, gap=gap, tolerance=tolerance, details=details,
+        )  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "slug": self.slug,

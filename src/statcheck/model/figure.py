@@ -51,6 +51,29 @@ class Figure:
     status: FigureStatus = FigureStatus.FINAL
     note: str | None = None
 
+    def __init__(
+        self,
+        figure_id: str,
+        metric: str,
+        reported: ReportedValue,
+        unit: str,
+        period: Period,
+        source_id: str,
+        cites: tuple[str, ...] = (),
+        dimensions: tuple[tuple[str, str], ...] = (),
+        published_at: date | None = None,
+        status: FigureStatus = FigureStatus.FINAL,
+        note: str | None = None,
+    ) -> None:
+        # Written out: the findings of a large table name thousands of figures, and the
+        # generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__, several times slower than filling the instance's dict at once.
+        self.__dict__.update(
+            figure_id=figure_id, metric=metric, reported=reported, unit=unit, period=period,
+            source_id=source_id, cites=cites, dimensions=dimensions, published_at=published_at,
+            status=status, note=note,
+        )  # fmt: skip
+
     @property
     def interval(self) -> Interval:
         # Worked out once: explanations ask for it several times per figure. (Kept in the

@@ -20,13 +20,16 @@ class Interval:
     low: float
     high: float
 
-    def __post_init__(self) -> None:
-        if math.isnan(self.low) or math.isnan(self.high):
-            raise ValueError("an interval bound cannot be NaN")
-        if self.low > self.high:
-            raise ValueError(f"interval low {self.low} is above high {self.high}")
-        if self.low == math.inf or self.high == -math.inf:
+    def __init__(self, low: float, high: float) -> None:
+        # Written out (explanations make thousands): the generated __init__ of a frozen
+        # dataclass sets each field through object.__setattr__, several times slower.
+        if not low <= high:  # also NaN
+            if math.isnan(low) or math.isnan(high):
+                raise ValueError("an interval bound cannot be NaN")
+            raise ValueError(f"interval low {low} is above high {high}")
+        if low == math.inf or high == -math.inf:
             raise ValueError("an interval must hold at least one finite value")
+        self.__dict__.update(low=low, high=high)
 
     @classmethod
     def point(cls, value: float) -> Interval:

@@ -181,13 +181,24 @@ class ReportedValue:
     percent: bool = False
     text: str | None = None
 
-    def __post_init__(self) -> None:
-        if not math.isfinite(self.value):
-            raise ValueParseError(f"value {self.value!r} is not a finite number", slug="not-finite")
-        if not (math.isfinite(self.precision) and self.precision >= 0):
+    def __init__(
+        self,
+        value: float,
+        qualifier: Qualifier = Qualifier.EXACT,
+        precision: float = 0.0,
+        percent: bool = False,
+        text: str | None = None,
+    ) -> None:
+        # Written out (see Interval): every figure a finding names is made anew.
+        if not math.isfinite(value):
+            raise ValueParseError(f"value {value!r} is not a finite number", slug="not-finite")
+        if not (math.isfinite(precision) and precision >= 0):
             raise ValueParseError(
-                f"precision {self.precision!r} must be a finite number >= 0", slug="bad-precision"
+                f"precision {precision!r} must be a finite number >= 0", slug="bad-precision"
             )
+        self.__dict__.update(
+            value=value, qualifier=qualifier, precision=precision, percent=percent, text=text
+        )
 
     def interval(self) -> Interval:
         lo, hi = QUALIFIER_BOUNDS[self.qualifier]
