@@ -512,11 +512,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             "conflicting-qualifier",
             file,
         )
-        qualifier = (
-            nw.when(~nw.col("_given_qualifier").is_null())
-            .then(nw.col("_given_qualifier"))
-            .otherwise(nw.col("_stated_qualifier"))
-        )
+        qualifier = nw.coalesce("_given_qualifier", "_stated_qualifier")
     else:
         qualifier = nw.col("_stated_qualifier")
     frame = frame.with_columns(qualifier.alias("_qualifier"))
@@ -524,11 +520,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
         given_precision = _number_column(
             frame, "precision", "a rounding unit >= 0, e.g. 1, 0.1 or 1000", file, distinct
         )
-        precision = (
-            nw.when(~given_precision.is_null())
-            .then(given_precision)
-            .otherwise(nw.col("_inferred_precision"))
-        )
+        precision = nw.coalesce(given_precision, nw.col("_inferred_precision"))
     else:
         precision = nw.col("_inferred_precision")
     frame = frame.with_columns(precision.alias("_precision"))

@@ -49,6 +49,11 @@ def amount(value: float, iv: Interval) -> str:
     return f"{format_number(value)} ({span(iv)} allowing for rounding)"
 
 
+def beyond_tolerance(allowed: float) -> str:
+    """`` even with the tolerance of 1,000`` when the suite widened the check, else nothing."""
+    return f" even with the tolerance of {format_number(allowed)}" if allowed else ""
+
+
 def mismatch(
     slug: str,
     figures: tuple[str, ...],
@@ -71,9 +76,8 @@ def mismatch(
     return Finding(
         slug,
         figures,
-        f"{claim}, {format_number(gap)} away from what {as_reported(shown)} can stand for ({span(reported)})"
-        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
-        + ".",
+        f"{claim}, {format_number(gap)} away from what {as_reported(shown)} can stand for "
+        f"({span(reported)}){beyond_tolerance(allowed)}.",
         reported=reported,
         expected=expected,
         gap=gap,

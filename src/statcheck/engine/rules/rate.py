@@ -38,8 +38,7 @@ def check_rate(rule: Rule, ctx: Context) -> RuleResult:
         f"over the {count} of {total.period.describe()} "
         f"comes to {explain.amount(rate.reported.value * units, expected)}, but "
         f"{explain.figure(total)} is {format_number(gap)} away from that"
-        + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
-        + ".",
+        f"{explain.beyond_tolerance(allowed)}.",
         reported=reported,
         expected=expected,
         gap=gap,

@@ -32,24 +32,13 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     ids = (total.figure_id, *(f.figure_id for f in parts))
     parts_text = explain.join([explain.figure(f) for f in parts]) or "no parts"
     sum_text = explain.amount(sum(f.reported.value for f in parts), expected)
-    findings: list[Finding] = []
-    numeric_ok = rule.tolerance.allows(gap, expected)
-    if not numeric_ok:
-        findings.append(
-            Finding(
-                "sum-mismatch",
-                ids,
-                f"{explain.figure(total)} should equal the sum of {parts_text}, but the parts add up to "
-                f"{sum_text}, {format_number(gap)} away from what {explain.as_reported(total)} can stand for "
-                f"({explain.span(reported)})"
-                + (f" even with the tolerance of {format_number(allowed)}" if allowed else "")
-                + ".",
-                reported=reported,
-                expected=expected,
-                gap=gap,
-                tolerance=allowed,
-            )
-        )
+    claim = (
+        f"{explain.figure(total)} should equal the sum of {parts_text}, but the parts add up to "
+        f"{sum_text}"
+    )
+    mismatch = explain.mismatch("sum-mismatch", ids, claim, total, expected, rule.tolerance)
+    numeric_ok = mismatch is None
+    findings: list[Finding] = [] if mismatch is None else [mismatch]
     period_problem = _period_problem(rule, total, parts)
     if period_problem:
         agreement = (
