@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -46,7 +46,7 @@ class Figure:
     period: Period
     source_id: str
     cites: tuple[str, ...] = ()
-    dimensions: tuple[tuple[str, str], ...] = field(default=())
+    dimensions: tuple[tuple[str, str], ...] = ()
     published_at: date | None = None
     status: FigureStatus = FigureStatus.FINAL
     note: str | None = None
