@@ -213,21 +213,21 @@ def test_earlier_vintages_are_for_drop_folders() -> None:
 def test_a_missing_file_is_in_the_report_as_not_ready(tmp_path: Path) -> None:
     report = statcheck.validate(tmp_path / "figures.csv", SEED_SUITE)
     assert report.results == ()
-    [error] = report.errors
+    [error] = (e.to_dict() for e in report.errors)
     assert error["slug"] == "file-missing"
     assert report.exit_code is ExitCode.NOT_READY
 
 
 def test_a_missing_folder_is_in_the_report_as_a_missing_drop(tmp_path: Path) -> None:
     report = statcheck.validate(tmp_path / "no-such-drop", SEED_SUITE)
-    assert [e["slug"] for e in report.errors] == ["drop-missing"]
+    assert [e.slug for e in report.errors] == ["drop-missing"]
 
 
 def test_a_file_of_a_format_drops_cannot_hold_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "figures.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     report = statcheck.validate(path, SEED_SUITE)
-    [error] = report.errors
+    [error] = (e.to_dict() for e in report.errors)
     assert error["slug"] == "unsupported-format"
     assert report.exit_code is ExitCode.CONTRACT
 
@@ -237,7 +237,7 @@ def test_a_frame_that_is_not_a_figure_table_is_reported_not_raised(library: str)
     columns = {"figure_id": ["a"], "value": ["1"]}
     frame = pd.DataFrame(columns) if library == "pandas" else pl.DataFrame(columns)
     report = statcheck.validate(frame, SEED_SUITE)
-    [error] = report.errors
+    [error] = (e.to_dict() for e in report.errors)
     assert error["slug"] == "missing-column"
     assert "metric" in error["message"]
     assert report.exit_code is ExitCode.CONTRACT and not report.ok

@@ -13,12 +13,19 @@ import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from statcheck.contract.suite import Suite, load_suite
-from statcheck.errors import DataError, DropNotReady, ExitCode, Location, StatcheckError
+from statcheck.errors import (
+    FILE_MISSING,
+    UNKNOWN_ENGINE,
+    UNSUPPORTED_FORMAT,
+    UNSUPPORTED_INPUT,
+    ErrorEntry,
+    Location,
+    UnsupportedInput,
+)
 from statcheck.report import Report, Status, ValidationFailed
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "UnsupportedInput", "check_output", "validate"]
@@ -31,15 +38,6 @@ RAISE_ON = ("fail", "error", "undetermined")
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-@dataclass
-class UnsupportedInput(StatcheckError, TypeError):
-    """An argument statcheck cannot use: ``data`` that is not a drop folder, a figures file
-    or a pandas or polars DataFrame, or a ``suite`` that is neither a Suite nor a path.
-    Also a ``TypeError``; exit code 2, like every usage error."""
-
-    slug: str = "unsupported-input"
 
 
 def validate(
@@ -77,7 +75,7 @@ def validate(
         path = Path(data)
         if not (path.is_file() or _looks_like_a_table(path)):
             if sources is not None:
-                raise UnsupportedInput(
+                raise UNSUPPORTED_INPUT(
                     "a drop folder brings its own sources: `sources` is for a file or a DataFrame",
                     hint="list the sources file in the drop's drop.yml instead",
                 )
@@ -86,7 +84,7 @@ def validate(
         return _validate_file(path, checked, sources, engine or DEFAULT_ENGINE)
     library = frame_library(data)
     if library is None:
-        raise UnsupportedInput(
+        raise UNSUPPORTED_INPUT(
             f"cannot validate a {type(data).__name__}: give a drop folder, a figures file, "
             "or a pandas or polars DataFrame",
         )
@@ -141,7 +139,7 @@ def as_suite(suite: Suite | str | os.PathLike[str]) -> Suite:
         return suite
     if isinstance(suite, str | os.PathLike):
         return load_suite(Path(suite))
-    raise UnsupportedInput(
+    raise UNSUPPORTED_INPUT(
         f"`suite` must be a Suite or the path of a suite file, not a {type(suite).__name__}",
         hint="statcheck.load_suite(path) or statcheck.suite(id, rules)",
     )
@@ -236,23 +234,13 @@ def _validate_frame(data: Any, suite: Suite, sources: Any, engine: str) -> Repor
 
 def _reporting(suite: Suite, drop_info: dict[str, Any], run: Callable[[], Report]) -> Report:
     """Run a check; a problem with the data becomes the report's error, as for a drop."""
-    from statcheck.engine import error_entry
-
     try:
         return run()
-    except StatcheckError as exc:
-        if isinstance(exc, UnsupportedInput):
-            raise
-        errors: tuple[dict[str, Any], ...] = (error_entry(exc),)
-    except Exception as exc:  # a bug: still a report that says so
-        errors = (
-            {
-                "slug": "internal-error",
-                "message": f"{type(exc).__name__}: {exc}",
-                "exit_code": int(ExitCode.INTERNAL),
-            },
-        )
-    return Report(suite=suite.to_report(), drop=drop_info, results=(), errors=errors)
+    except UnsupportedInput:
+        raise
+    except Exception as exc:  # a bug too: still a report that says so
+        entry = ErrorEntry.from_exception(exc)
+    return Report(suite=suite.to_report(), drop=drop_info, results=(), errors=(entry,))
 
 
 # ---------------------------------------------------------------- files and frames
@@ -265,17 +253,15 @@ def _file_spec(path: Path, role: str) -> Any:
     suffix = path.suffix.lower()
     fmt = manifest.SUFFIXES.get(suffix) if suffix else "csv"  # as a manifest infers it
     if fmt is None:
-        raise DataError(
+        raise UNSUPPORTED_FORMAT(
             f"{path.name!r}: {suffix!r} names no format this version reads",
-            slug="unsupported-format",
             location=Location(file=str(path)),
             hint=f"formats: {', '.join(manifest.FORMATS)}; or list the file in a drop's "
             "drop.yml with its `format:`",
         )
     if not path.is_file():
-        raise DropNotReady(
+        raise FILE_MISSING(
             f"the {role} file {str(path)!r} does not exist",
-            slug="file-missing",
             location=Location(file=str(path)),
         )
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -295,7 +281,7 @@ def _source_frame(frame: Any, engine: str) -> Any:
     from statcheck.engine.table import normalise_sources
 
     if frame_library(frame) is None:
-        raise UnsupportedInput(
+        raise UNSUPPORTED_INPUT(
             f"cannot read sources from a {type(frame).__name__}: give a file or a pandas or "
             "polars DataFrame",
         )
@@ -341,9 +327,8 @@ def _looks_like_a_table(path: Path) -> bool:
 
 def _check_engine(engine: str) -> None:
     if engine not in ENGINES:
-        raise UnsupportedInput(
+        raise UNKNOWN_ENGINE(
             f"unknown engine {engine!r}",
-            slug="unknown-engine",
             hint=f"use one of: {', '.join(ENGINES)}",
         )
 
@@ -360,7 +345,7 @@ def _reading_library(engine: str) -> str:
 
 def _no_earlier(earlier: Sequence[Any]) -> None:
     if earlier:
-        raise UnsupportedInput(
+        raise UNSUPPORTED_INPUT(
             "earlier vintages are compared for drop folders only",
             hint="validate the drop folder, with `earlier` listing the earlier drop folders",
         )
@@ -373,7 +358,7 @@ def _statuses(raise_on: Iterable[str]) -> frozenset[Status]:
     names = [raise_on] if isinstance(raise_on, str) else list(raise_on)
     unknown = [n for n in names if n not in RAISE_ON]
     if unknown:
-        raise UnsupportedInput(
+        raise UNSUPPORTED_INPUT(
             f"raise_on has {', '.join(map(repr, unknown))}",
             hint=f"use any of: {', '.join(RAISE_ON)}",
         )
@@ -383,14 +368,14 @@ def _statuses(raise_on: Iterable[str]) -> frozenset[Status]:
 def _figures_and_sources(out: Any, sources: Any, func: Callable[..., Any]) -> tuple[Any, Any]:
     if isinstance(out, tuple) and len(out) == 2 and frame_library(out[0]) is not None:
         if sources is not None:
-            raise UnsupportedInput(
+            raise UNSUPPORTED_INPUT(
                 f"{func.__qualname__}() returns (figures, sources) and check_output was given "
                 "`sources` too",
                 hint="give the sources one way only",
             )
         return out
     if frame_library(out) is None:
-        raise UnsupportedInput(
+        raise UNSUPPORTED_INPUT(
             f"{func.__qualname__}() returned a {type(out).__name__}; check_output validates a "
             "pandas or polars DataFrame of figures, or a (figures, sources) pair",
         )
@@ -400,12 +385,12 @@ def _figures_and_sources(out: Any, sources: Any, func: Callable[..., Any]) -> tu
 def _failure(
     report: Report,
     failed: list[Any],
-    errors: list[dict[str, Any]],
+    errors: list[ErrorEntry],
     func: Callable[..., Any],
 ) -> ValidationFailed:
     exc = ValidationFailed(report)
     what = [f"{r.rule} ({r.status.value})" for r in failed]
-    what += [f"{e['slug']}: {e['message']}" for e in errors]
+    what += [f"{e.slug}: {e.message}" for e in errors]
     exc.message = f"the figures {func.__qualname__}() returned did not pass: {'; '.join(what)}"
     exc.args = (exc.message,)
     return exc

@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from statcheck.errors import ExitCode, StatcheckError
+from statcheck.errors import MISSING_EXTRA, ExitCode, StatcheckError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -307,9 +307,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         try:
             from statcheck.gx.build import build_all
         except ImportError as exc:
-            raise StatcheckError(
+            raise MISSING_EXTRA(
                 f"Great Expectations is not installed ({exc})",
-                slug="missing-extra",
                 hint="pip install 'statcheck-contracts[gx]'",
             ) from None
         index, outcomes = build_all(args.expectations, args.out.parent / "gx", args.drops)
@@ -336,11 +335,10 @@ def print_report(console: Console, report: Report) -> None:
     console.print(head)
     for err in report.errors:
         line = Text("  ERROR ", style="bold red")
-        where = err.get("location", {})
-        loc = ", ".join(f"{k} {v}" for k, v in where.items())
-        line.append(f"[{err['slug']}] {err['message']}" + (f" ({loc})" if loc else ""))
-        if err.get("hint"):
-            line.append(f"; {err['hint']}")
+        loc = ", ".join(f"{k} {v}" for k, v in err.location.to_dict().items())
+        line.append(f"[{err.slug}] {err.message}" + (f" ({loc})" if loc else ""))
+        if err.hint:
+            line.append(f"; {err.hint}")
         console.print(line)
     for res in report.results:
         line = Text("  ")

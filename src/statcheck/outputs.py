@@ -161,7 +161,7 @@ class Echo(RunListener):
             self._line(f"    … and {len(problems) - RULES_SHOWN} more{where}")
 
     def suite_failed(self, outcome: SuiteOutcome) -> None:
-        err = outcome.error or {}
+        err = outcome.error.to_dict() if outcome.error else {}
         line = err.get("location", {}).get("line")
         where = f"{outcome.file}:{line}" if line else str(outcome.file)
         hint = f" ({err['hint']})" if err.get("hint") else ""
@@ -227,7 +227,7 @@ def junit_xml(result: RunResult) -> str:
         if suite.error is not None:
             ts = _testsuite(root, str(suite.file))
             case = ET.SubElement(ts, "testcase", classname=_x(suite.file), name=SUITE_CASE)
-            _problem(case, "error", suite.error)
+            _problem(case, "error", suite.error.to_dict())
             _count(ts, totals)
         for drop in suite.drops:
             ts = _testsuite(root, f"{drop.suite}/{drop.drop}")
@@ -330,8 +330,7 @@ def markdown_summary(result: RunResult) -> str:
         if suite.error is not None:
             lines.append(f"| {_md(suite.file)} | | suite error | | | | |")
             entries.append(
-                f"- {_md(suite.file)}: [{_md(suite.error.get('slug'))}] "
-                f"{_md(suite.error.get('message'))}"
+                f"- {_md(suite.file)}: [{_md(suite.error.slug)}] {_md(suite.error.message)}"
             )
         for d in suite.drops:
             s = d.report.get("summary") or {}

@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from statcheck.errors import ExitCode, StatcheckError
+from statcheck.errors import VALIDATION_FAILED, ErrorEntry, ExitCode, StatcheckError
 from statcheck.model.interval import Interval
 
 REPORT_FORMAT = 1
@@ -92,6 +92,19 @@ class Finding:
             out["details"] = dict(self.details)
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            slug=str(data["slug"]),
+            figures=tuple(data.get("figures") or ()),
+            explanation=str(data.get("explanation", "")),
+            reported=_interval(data.get("reported")),
+            expected=_interval(data.get("expected")),
+            gap=_number(data, "gap"),
+            tolerance=_number(data, "tolerance"),
+            details=tuple((data.get("details") or {}).items()),
+        )
+
 
 @dataclass(frozen=True)
 class RuleResult:
@@ -116,6 +129,20 @@ class RuleResult:
                 "internal": self.internal,
             }
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RuleResult:
+        error = data.get("error") or {}
+        return cls(
+            rule=str(data["rule"]),
+            kind=str(data["kind"]),
+            status=Status(data["status"]),
+            findings=tuple(Finding.from_dict(f) for f in data.get("findings") or ()),
+            description=data.get("description"),
+            error=error.get("message"),
+            error_slug=error.get("slug"),
+            internal=bool(error.get("internal", False)),
+        )
 
 
 @dataclass(frozen=True)
@@ -151,6 +178,16 @@ class RowCount:
             "reasons": dict(self.reasons),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RowCount:
+        return cls(
+            read=int(data["read"]),
+            cells=int(data["cells"]),
+            figures=int(data["figures"]),
+            duplicates=int(data.get("duplicates", 0)),
+            reasons=tuple((str(k), int(v)) for k, v in (data.get("reasons") or {}).items()),
+        )
+
 
 @dataclass(frozen=True)
 class Report:
@@ -159,7 +196,7 @@ class Report:
     suite: dict[str, Any]
     drop: dict[str, Any]
     results: tuple[RuleResult, ...]
-    errors: tuple[dict[str, Any], ...] = ()  # problems that stopped rules from running at all
+    errors: tuple[ErrorEntry, ...] = ()  # problems that stopped rules from running at all
     generated_at: str = field(
         default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
     )
@@ -173,7 +210,7 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
-        codes = [ExitCode(e.get("exit_code", ExitCode.CONTRACT)) for e in self.errors]
+        codes = [e.exit_code for e in self.errors]
         for r in self.results:
             if r.status is Status.ERROR:
                 codes.append(ExitCode.INTERNAL if r.internal else ExitCode.CONTRACT)
@@ -205,11 +242,30 @@ class Report:
             "exit_code": int(self.exit_code),
             "summary": self.summary,
             "results": [r.to_dict() for r in self.results],
-            "errors": list(self.errors),
+            "errors": [e.to_dict() for e in self.errors],
             **({"rows": self.rows.to_dict()} if self.rows is not None else {}),
             **({"cache_key": self.cache_key} if self.cache_key is not None else {}),
             "generated_at": self.generated_at,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The report a JSON report describes (``Report.from_dict(r.to_dict())`` equals ``r``).
+        Fields derived from the others (status, exit code, summary) are not read back."""
+        rows = data.get("rows")
+        return cls(
+            suite=dict(data.get("suite") or {}),
+            drop=dict(data.get("drop") or {}),
+            results=tuple(RuleResult.from_dict(r) for r in data.get("results") or ()),
+            errors=tuple(ErrorEntry.from_dict(e) for e in data.get("errors") or ()),
+            generated_at=str(data.get("generated_at", "")),
+            cache_key=data.get("cache_key"),
+            rows=RowCount.from_dict(rows) if rows is not None else None,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        return cls.from_dict(json.loads(text))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -240,14 +296,29 @@ class ValidationFailed(StatcheckError):
         if failed:
             message = f"{len(failed)} rule(s) did not pass: {', '.join(failed)}"
         else:  # the drop could not be checked at all
-            reasons = "; ".join(f"[{e.get('slug')}] {e.get('message')}" for e in report.errors)
+            reasons = "; ".join(f"[{e.slug}] {e.message}" for e in report.errors)
             message = f"the figures could not be checked: {reasons or 'no rule ran'}"
         super().__init__(
             message=message,
-            slug="validation-failed",
+            slug=VALIDATION_FAILED.slug,
             exit_code=report.exit_code,
         )
         self.report = report
+
+
+def _interval(bounds: list[float | None] | None) -> Interval | None:
+    if bounds is None:
+        return None
+    low, high = bounds
+    return Interval(-math.inf if low is None else low, math.inf if high is None else high)
+
+
+def _number(data: dict[str, Any], key: str) -> float | None:
+    """A number the JSON holds as null when it was infinite (``_json_number``)."""
+    if key not in data:
+        return None
+    value = data[key]
+    return math.inf if value is None else float(value)
 
 
 def _json_number(x: float) -> float | None:

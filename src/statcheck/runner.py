@@ -41,7 +41,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statcheck.errors import ExitCode, Location, StatcheckError
+from statcheck.errors import (
+    DROPS_FOLDER_MISSING,
+    DUPLICATE_DROP_ID,
+    NO_SUITES,
+    ErrorEntry,
+    ExitCode,
+    Location,
+    StatcheckError,
+)
 
 if TYPE_CHECKING:
     from statcheck.contract.suite import Suite
@@ -92,13 +100,13 @@ class SuiteOutcome:
     file: Path
     id: str | None
     drops: tuple[DropOutcome, ...] = ()
-    error: dict[str, Any] | None = None  # error entry (slug, message, exit_code, location)
+    error: ErrorEntry | None = None  # the problem that kept the suite from loading
 
     @property
     def exit_code(self) -> ExitCode:
         codes = [d.exit_code for d in self.drops]
         if self.error is not None:
-            codes.append(ExitCode(int(self.error["exit_code"])))
+            codes.append(self.error.exit_code)
         return max(codes, default=ExitCode.OK)
 
 
@@ -159,9 +167,8 @@ def run(
 
     listener = listener or RunListener()
     if drops_dir is not None and not drops_dir.is_dir():
-        raise StatcheckError(
+        raise DROPS_FOLDER_MISSING(
             f"the drops folder {str(drops_dir)!r} does not exist",
-            slug="drops-folder-missing",
             location=Location(file=str(drops_dir)),
             hint="check --drops or STATCHECK_DROPS (is the data directory mounted?)",
         )
@@ -180,7 +187,7 @@ def run(
     outcomes: list[SuiteOutcome] = []
     for path, suite_or_error, folders in loaded:
         if isinstance(suite_or_error, StatcheckError):
-            failed = SuiteOutcome(path, None, error=_error_entry(suite_or_error))
+            failed = SuiteOutcome(path, None, error=ErrorEntry.from_exception(suite_or_error))
             listener.suite_failed(failed)
             outcomes.append(failed)
             continue
@@ -194,18 +201,15 @@ def run(
 def find_suites(expectations: Path) -> list[Path]:
     """Every suite file in the folder, by name."""
     if not expectations.is_dir():
-        raise StatcheckError(
+        raise NO_SUITES(
             f"the expectations folder {str(expectations)!r} does not exist",
-            slug="no-suites",
             location=Location(file=str(expectations)),
         )
     suites = sorted(
         p for p in expectations.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()
     )
     if not suites:
-        raise StatcheckError(
-            f"no suites (*.yml, *.yaml) in {str(expectations)!r}", slug="no-suites"
-        )
+        raise NO_SUITES(f"no suites (*.yml, *.yaml) in {str(expectations)!r}")
     return suites
 
 
@@ -369,13 +373,12 @@ def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:
     from statcheck.drops.manifest import MANIFEST
     from statcheck.report import Report
 
-    error = {
-        "slug": "duplicate-drop-id",
-        "message": f"drop id {drop.id!r} is also the id of {str(first)!r}",
-        "exit_code": int(ExitCode.CONTRACT),
-        "location": {"file": str(drop.folder / MANIFEST)},
-        "hint": "give each drop its own `id` in drop.yml; reports are keyed by it",
-    }
+    error = ErrorEntry.from_exception(
+        DUPLICATE_DROP_ID(
+            f"drop id {drop.id!r} is also the id of {str(first)!r}",
+            location=Location(file=str(drop.folder / MANIFEST)),
+        )
+    )
     report = Report(suite=suite.to_report(), drop=drop.to_report(), results=(), errors=(error,))
     return DropOutcome(suite.id, drop.id, drop.folder, json.loads(report.to_json()), None)
 
@@ -403,12 +406,6 @@ def _rule_count(suite: Suite | StatcheckError) -> int:
     if isinstance(suite, StatcheckError):
         return 0
     return len(suite.rules) + (suite.schema is not None)
-
-
-def _error_entry(exc: StatcheckError) -> dict[str, Any]:
-    from statcheck.engine import error_entry
-
-    return error_entry(exc)
 
 
 def _file_name(name: str) -> str:

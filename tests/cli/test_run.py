@@ -14,7 +14,7 @@ import pytest
 
 from statcheck import engine, runner
 from statcheck.cli import main
-from statcheck.errors import ExitCode
+from statcheck.errors import ErrorEntry, ExitCode
 from statcheck.outputs import Echo, junit_xml, markdown_summary
 from statcheck.runner import DropOutcome, RunResult, SuiteOutcome
 from tests.conftest import MakeDrop, figure
@@ -407,9 +407,7 @@ def test_junit_and_markdown_survive_any_text() -> None:
             SuiteOutcome(
                 Path("s.yml"), nasty, (DropOutcome(nasty, nasty, Path("d"), report, None),)
             ),
-            SuiteOutcome(
-                Path("bad.yml"), None, error={"slug": "x", "message": nasty, "exit_code": 2}
-            ),
+            SuiteOutcome(Path("bad.yml"), None, error=ErrorEntry("x", nasty, ExitCode.CONTRACT)),
         )
     )
     root = ET.fromstring(junit_xml(result).encode("utf-8"))

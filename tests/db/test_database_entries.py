@@ -31,7 +31,7 @@ SUITE = suite_from_yaml(
 def only_error(report: Report) -> dict[str, Any]:
     assert report.results == ()
     [error] = report.errors
-    return error
+    return error.to_dict()
 
 
 def seed_suite_report(folder: Path, **kw: Any) -> Report:

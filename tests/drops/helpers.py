@@ -56,4 +56,4 @@ def outcome(report: Report) -> dict[str, Any]:
 def only_error(report: Report) -> dict[str, Any]:
     assert not report.results, report.results
     [error] = report.errors
-    return error
+    return error.to_dict()

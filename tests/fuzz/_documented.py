@@ -1,39 +1,16 @@
-"""What may come out of statcheck when the input is wrong: the error slugs and exit codes
-the README documents ("When a run fails: every error slug"), read from the README itself
-so that a slug raised but not documented fails the fuzzers, and the list cannot drift."""
+"""What may come out of statcheck when the input is wrong: the error kinds declared in
+statcheck's catalogue (``statcheck.errors.CATALOGUE``), with their exit codes, so that a
+slug raised but not declared fails the fuzzers."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from statcheck.errors import CATALOGUE, INTERNAL_ERROR, ExitCode
 
-from statcheck.errors import ExitCode
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-_SECTION = re.compile(r"^### When a run fails: every error slug$(.*?)^## ", re.M | re.S)
-_NOT_READY = re.compile(r"^\*\*Exit 4\b.*?$(.*?)^\*\*Exit", re.M | re.S)
-
-
-def _slugs(text: str) -> frozenset[str]:
-    """The slugs in the first cell of each table row: ``| `a`, `b` | meaning |``."""
-    cells = (line.split("|")[1] for line in text.splitlines() if line.startswith("| `"))
-    return frozenset(s for cell in cells for s in re.findall(r"`([a-z][a-z-]*)`", cell))
-
-
-def _section() -> str:
-    found = _SECTION.search(README.read_text(encoding="utf-8"))
-    assert found, f"{README} has no 'When a run fails: every error slug' section"
-    return found.group(1)
-
-
-_text = _section()
-_not_ready = _NOT_READY.search(_text)
-assert _not_ready, "the README's slug section has no 'Exit 4' table"
-NOT_READY_SLUGS = _slugs(_not_ready.group(1))
-INTERNAL = "internal-error"
-CONTRACT_SLUGS = _slugs(_text) - NOT_READY_SLUGS - {INTERNAL}
-DOCUMENTED_SLUGS = CONTRACT_SLUGS | NOT_READY_SLUGS
+INTERNAL = INTERNAL_ERROR.slug
+DOCUMENTED_SLUGS = frozenset(CATALOGUE) - {INTERNAL}
+NOT_READY_SLUGS = frozenset(s for s, k in CATALOGUE.items() if k.exit_code is ExitCode.NOT_READY)
+CONTRACT_SLUGS = DOCUMENTED_SLUGS - NOT_READY_SLUGS
 
 
 def documented_exit_code(slug: str) -> ExitCode:
-    return ExitCode.NOT_READY if slug in NOT_READY_SLUGS else ExitCode.CONTRACT
+    return CATALOGUE[slug].exit_code

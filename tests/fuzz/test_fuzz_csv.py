@@ -180,7 +180,7 @@ def _check_report(report: Report) -> None:
     assert isinstance(report, Report)
     text = report.to_json()  # serializable: no NaN, no object JSON cannot hold
     assert json.loads(text)["exit_code"] == int(report.exit_code)
-    for error in report.errors:
+    for error in (e.to_dict() for e in report.errors):
         assert error["slug"] != INTERNAL, error["message"]
         assert error["slug"] in CONTRACT_SLUGS | {"checksum-mismatch"}, error
         assert error["exit_code"] == documented_exit_code(error["slug"]), error
@@ -241,4 +241,4 @@ def test_a_period_label_beside_one_period_date_is_a_contract_error(
     _write_drop(tmp_path / "d", data.encode(), {}, sources=True)
     report = validate_drop(tmp_path / "d", LONG_SUITE, backend=backend)
     _check_report(report)
-    assert [e["slug"] for e in report.errors] == ["missing-column"]
+    assert [e.slug for e in report.errors] == ["missing-column"]

@@ -109,7 +109,7 @@ def test_without_pyspark_the_report_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if not installed
     monkeypatch.setattr(spark, "_session", None)
     report = validate_drop(SEED_DROP, load_suite(SEED_SUITE), backend="spark")
-    [error] = report.errors
+    [error] = (e.to_dict() for e in report.errors)
     assert error["slug"] == "missing-extra"
     assert "statcheck-contracts[spark]" in error["hint"]
     assert report.exit_code == 2

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statcheck.contract.yamlio import Mapping
-from statcheck.errors import Location, SuiteError
+from statcheck.errors import INVALID_TABLE_MAPPING, Location, StatcheckError
 from statcheck.model.figure import SourceKind
 
 PERIOD_KINDS = ("year", "date", "month", "quarter", "label")
@@ -121,15 +121,14 @@ SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
 def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
     def err(
         message: str, where: Mapping | None = None, key: str | None = None, hint: str | None = None
-    ) -> SuiteError:
+    ) -> StatcheckError:
         at = (
             where.line_of(key)
             if (where is not None and key)
             else (where.line if where is not None else line)
         )
-        return SuiteError(
+        return INVALID_TABLE_MAPPING(
             f"table: {message}",
-            slug="invalid-table-mapping",
             location=Location(file=file, line=at),
             hint=hint,
         )

@@ -14,7 +14,17 @@ from typing import Any, ClassVar
 
 from statcheck.contract.tolerance import NO_TOLERANCE, Tolerance
 from statcheck.contract.yamlio import Mapping
-from statcheck.errors import Location, StatcheckError, SuiteError
+from statcheck.errors import (
+    BAD_TOLERANCE,
+    INVALID_RULE,
+    INVALID_SUITE,
+    MISSING_FIELD,
+    UNKNOWN_FIELD,
+    UNKNOWN_RULE_KIND,
+    ErrorKind,
+    Location,
+    StatcheckError,
+)
 from statcheck.model.figure import SourceKind
 from statcheck.model.interval import Relation
 from statcheck.model.period import PERIOD_UNITS, parse_period
@@ -536,7 +546,7 @@ class SeriesRule(Rule):
                 "a series rule needs something to check",
                 None,
                 "add `cumulative: true`, `change: {metric: ..., of: ..., as: percent}`, or both",
-                slug="missing-field",
+                kind=MISSING_FIELD,
             )
         return cls(
             **common,
@@ -645,12 +655,12 @@ def _series_change(r: RuleReader) -> SeriesChange:
         raise r.error(f"`change` must be a mapping, not {v!r}", "change", example)
     for key in v:
         if key not in ("metric", "of", "as"):
-            raise r.error(f"unknown field `change.{key}`", "change", example, slug="unknown-field")
+            raise r.error(f"unknown field `change.{key}`", "change", example, kind=UNKNOWN_FIELD)
     texts: dict[str, str] = {}
     for key in ("metric", "of", "as"):
         item = v.get(key)
         if item is None:
-            raise r.error(f"missing field `change.{key}`", "change", example, slug="missing-field")
+            raise r.error(f"missing field `change.{key}`", "change", example, kind=MISSING_FIELD)
         if not isinstance(item, str) or not item.strip():
             raise r.error(f"`change.{key}` must be text, not {item!r}", "change", example)
         texts[key] = item
@@ -684,12 +694,11 @@ class RuleReader:
         message: str,
         key: str | None = None,
         hint: str | None = None,
-        slug: str = "invalid-rule",
-    ) -> SuiteError:
+        kind: ErrorKind = INVALID_RULE,
+    ) -> StatcheckError:
         line = self.m.line_of(key) if key else self.m.line
-        return SuiteError(
+        return kind(
             message,
-            slug=slug,
             location=Location(file=self.file, line=line, rule=self.rule_id),
             hint=hint,
         )
@@ -704,11 +713,11 @@ class RuleReader:
                     if close
                     else f"fields of this kind: {', '.join(known)}"
                 )
-                raise self.error(f"unknown field {key!r}", key, hint, slug="unknown-field")
+                raise self.error(f"unknown field {key!r}", key, hint, kind=UNKNOWN_FIELD)
 
     def required(self, key: str) -> Any:
         if key not in self.m or self.m[key] is None:
-            raise self.error(f"missing field {key!r}", None, slug="missing-field")
+            raise self.error(f"missing field {key!r}", None, kind=MISSING_FIELD)
         return self.m[key]
 
     def text(
@@ -793,12 +802,12 @@ class RuleReader:
                 f"tolerance must be a mapping with 'absolute' and/or 'relative', not {v!r}",
                 "tolerance",
                 "e.g. tolerance: {absolute: 500} or tolerance: {relative: 0.01}",
-                slug="bad-tolerance",
+                kind=BAD_TOLERANCE,
             )
         try:
             return Tolerance(absolute=v.get("absolute", 0.0), relative=v.get("relative", 0.0))
         except ValueError as exc:
-            raise self.error(str(exc), "tolerance", slug="bad-tolerance") from None
+            raise self.error(str(exc), "tolerance", kind=BAD_TOLERANCE) from None
 
     def choices(
         self, key: str, allowed: tuple[str, ...], default: tuple[str, ...]
@@ -822,7 +831,7 @@ class RuleReader:
 
 def read_rule(mapping: Any, file: str, index: int) -> Rule:
     if not isinstance(mapping, Mapping):
-        raise SuiteError(
+        raise INVALID_SUITE(
             f"rule #{index + 1} must be a mapping with at least 'id' and 'kind'",
             location=Location(file=file),
         )
@@ -835,7 +844,7 @@ def read_rule(mapping: Any, file: str, index: int) -> Rule:
     if cls is None:
         close = difflib.get_close_matches(str(kind), RULE_KINDS, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"rule kinds: {', '.join(RULE_KINDS)}"
-        raise r.error(f"unknown rule kind {kind!r}", "kind", hint, slug="unknown-rule-kind")
+        raise r.error(f"unknown rule kind {kind!r}", "kind", hint, kind=UNKNOWN_RULE_KIND)
     r.check_fields(cls.FIELDS)
     # An empty description is no description (so that load -> write -> load is identity).
     common: dict[str, Any] = {

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statcheck.contract.yamlio import Mapping
-from statcheck.errors import Location, SuiteError
+from statcheck.errors import INVALID_SCHEMA, Location, StatcheckError
 
 FIELDS = ("metrics", "units", "dimensions", "value", "unique")
 KEY_COLUMNS = ("metric", "unit", "period", "source", "status")
@@ -57,11 +57,10 @@ class TableSchema:
 
 
 def read_schema(m: Any, file: str, line: int | None) -> TableSchema:
-    def err(message: str, key: str | None = None, hint: str | None = None) -> SuiteError:
+    def err(message: str, key: str | None = None, hint: str | None = None) -> StatcheckError:
         at = m.line_of(key) if isinstance(m, Mapping) and key else line
-        return SuiteError(
+        return INVALID_SCHEMA(
             f"schema: {message}",
-            slug="invalid-schema",
             location=Location(file=file, line=at),
             hint=hint,
         )

@@ -27,7 +27,16 @@ from statcheck.contract.mapping import TableMapping, read_mapping
 from statcheck.contract.rules import Rule, RuleReader, read_rule
 from statcheck.contract.schema import TableSchema, read_schema
 from statcheck.contract.yamlio import Mapping, dump_yaml, load_yaml
-from statcheck.errors import Location, SuiteError
+from statcheck.errors import (
+    DUPLICATE_RULE_ID,
+    INVALID_ENCODING,
+    INVALID_SUITE,
+    MISSING_FIELD,
+    SUITE_NOT_FOUND,
+    UNKNOWN_FIELD,
+    Location,
+    SuiteError,
+)
 from statcheck.model.figure import SourceKind
 
 TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "table", "schema", "rules")
@@ -97,18 +106,17 @@ def load_suite(path: str | Path) -> Suite:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise SuiteError(
+        raise SUITE_NOT_FOUND(
             f"cannot read the suite: {exc.strerror}",
-            slug="suite-not-found",
             location=Location(file=str(p)),
         ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SuiteError(
+        raise INVALID_ENCODING(
             f"the suite is not UTF-8 (byte {exc.start})",
-            slug="invalid-encoding",
             location=Location(file=str(p)),
+            family=SuiteError,
         ) from None
     suite = suite_from_yaml(text, str(p))
     return Suite(
@@ -133,47 +141,43 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         if isinstance(data, dict):  # built in Python rather than read from YAML
             data = _as_mapping(data)
         else:
-            raise SuiteError(
+            raise INVALID_SUITE(
                 "a suite must be a mapping with 'suite' and 'rules'", location=Location(file=file)
             )
     top = RuleReader(data, file, 0)
     top.rule_id = None  # type: ignore[assignment]
     for key in data:
         if key not in TOP_LEVEL:
-            raise SuiteError(
+            raise UNKNOWN_FIELD(
                 f"unknown top-level field {key!r}",
-                slug="unknown-field",
                 location=Location(file=file, line=data.line_of(key)),
                 hint=f"a suite has: {', '.join(TOP_LEVEL)}",
             )
     suite_id = data.get("suite")
     if not isinstance(suite_id, str) or not suite_id.strip():
-        raise SuiteError(
+        raise MISSING_FIELD(
             "the suite needs an id: `suite: <name>`",
-            slug="missing-field",
             location=Location(file=file, line=data.line or 1),
         )
     rules_raw = data.get("rules")
     if not isinstance(rules_raw, list) or not rules_raw:
-        raise SuiteError(
+        raise MISSING_FIELD(
             "the suite has no rules: add a `rules:` list",
-            slug="missing-field",
             location=Location(file=file, line=data.line_of("rules")),
         )
     rules = tuple(read_rule(m, file, i) for i, m in enumerate(rules_raw))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
-            raise SuiteError(
+            raise DUPLICATE_RULE_ID(
                 f"rule id {rule.id!r} is used twice (also at line {seen[rule.id].line})",
-                slug="duplicate-rule-id",
                 location=Location(file=file, line=rule.line, rule=rule.id),
             )
         seen[rule.id] = rule
     drops = data.get("drops", [])
     drops = [drops] if isinstance(drops, str) else drops
     if not isinstance(drops, list) or not all(isinstance(d, str) for d in drops):
-        raise SuiteError(
+        raise INVALID_SUITE(
             "`drops` must be a list of folder globs",
             location=Location(file=file, line=data.line_of("drops")),
         )

@@ -11,7 +11,15 @@ from typing import Any
 
 import yaml
 
-from statcheck.errors import Location, SuiteError
+from statcheck.errors import (
+    DUPLICATE_KEY,
+    INVALID_SUITE,
+    INVALID_YAML,
+    UNSAFE_YAML,
+    YAML_TOO_LARGE,
+    Location,
+    StatcheckError,
+)
 
 MAX_NODES = 100_000
 
@@ -67,15 +75,12 @@ def load_yaml(text: str, file: str) -> Any:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise SuiteError(
+        raise INVALID_YAML(
             f"not valid YAML: {exc.problem}",
-            slug="invalid-yaml",
             location=Location(file=file, line=mark.line + 1 if mark else None),
         ) from None
     except yaml.YAMLError as exc:
-        raise SuiteError(
-            f"not valid YAML: {exc}", slug="invalid-yaml", location=Location(file=file)
-        ) from None
+        raise INVALID_YAML(f"not valid YAML: {exc}", location=Location(file=file)) from None
     except RecursionError:
         raise _too_deep(file) from None
     if node is None:
@@ -87,10 +92,9 @@ def load_yaml(text: str, file: str) -> Any:
         raise _too_deep(file) from None
 
 
-def _too_deep(file: str) -> SuiteError:
-    return SuiteError(
+def _too_deep(file: str) -> StatcheckError:
+    return YAML_TOO_LARGE(
         "the YAML nests too deeply (an alias that refers to itself?)",
-        slug="yaml-too-large",
         location=Location(file=file),
     )
 
@@ -98,9 +102,8 @@ def _too_deep(file: str) -> SuiteError:
 def _convert(node: yaml.Node, file: str, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise SuiteError(
+        raise YAML_TOO_LARGE(
             f"the YAML expands to more than {MAX_NODES} values (an alias bomb?)",
-            slug="yaml-too-large",
             location=Location(file=file, line=node.start_mark.line + 1),
         )
     line = node.start_mark.line + 1
@@ -112,7 +115,7 @@ def _convert(node: yaml.Node, file: str, budget: list[int]) -> Any:
         out.key_lines = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise SuiteError(
+                raise INVALID_SUITE(
                     "YAML merge keys (<<) are not supported in suites",
                     location=Location(file=file, line=key_node.start_mark.line + 1),
                 )
@@ -120,9 +123,8 @@ def _convert(node: yaml.Node, file: str, budget: list[int]) -> Any:
             if not isinstance(key, str):
                 key = str(key)
             if key in out:
-                raise SuiteError(
+                raise DUPLICATE_KEY(
                     f"key {key!r} appears twice in the same mapping",
-                    slug="duplicate-key",
                     location=Location(file=file, line=key_node.start_mark.line + 1),
                 )
             out[key] = _convert(value_node, file, budget)
@@ -141,10 +143,9 @@ def _convert(node: yaml.Node, file: str, budget: list[int]) -> Any:
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _unsafe(node: yaml.Node, file: str) -> SuiteError:
-    return SuiteError(
+def _unsafe(node: yaml.Node, file: str) -> StatcheckError:
+    return UNSAFE_YAML(
         f"YAML tag {node.tag!r} is not allowed in a suite",
-        slug="unsafe-yaml",
         location=Location(file=file, line=node.start_mark.line + 1),
         hint="suites are plain data: mappings, lists, strings and numbers",
     )

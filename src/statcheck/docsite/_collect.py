@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from statcheck.errors import StatcheckError
+from statcheck.errors import NO_REPORTS
 
 STATUSES = ("pass", "fail", "undetermined", "error")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -88,9 +88,8 @@ def load_reports(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
     """Every JSON report under ``folder`` (any depth), sorted by path; files that are not
     reports (unreadable, not JSON, no ``suite``/``drop``) are skipped."""
     if not folder.is_dir():
-        raise StatcheckError(
+        raise NO_REPORTS(
             f"no reports folder at {str(folder)!r}",
-            slug="no-reports",
             hint="run `statcheck run` (or `nox -s validate`) first, or pass --reports DIR",
         )
     found = []
@@ -102,9 +101,8 @@ def load_reports(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
         if isinstance(data, dict) and isinstance(data.get("suite"), dict) and "drop" in data:
             found.append((path, data))
     if not found:
-        raise StatcheckError(
+        raise NO_REPORTS(
             f"no statcheck reports (*.json) under {str(folder)!r}",
-            slug="no-reports",
             hint="run `statcheck run` (or `nox -s validate`) first, or pass --reports DIR",
         )
     return found

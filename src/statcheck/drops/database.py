@@ -69,7 +69,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from statcheck.errors import DataError, DropNotReady, Location
+from statcheck.errors import (
+    DATABASE_REFUSED,
+    DATABASE_UNREACHABLE,
+    DATABASE_URL_MISSING,
+    INVALID_DATABASE_URL,
+    INVALID_QUERY,
+    MISSING_EXTRA,
+    TABLE_MISSING,
+    UNREADABLE_DATABASE,
+    WRITE_REFUSED,
+    Location,
+    StatcheckError,
+)
 
 if TYPE_CHECKING:
     from statcheck.drops.manifest import DropFile
@@ -274,9 +286,8 @@ def _duckdb(spec: DropFile, path: Path, where: str) -> Iterator[DatabaseSource]:
             },
         )
     except duckdb.Error as exc:
-        raise DataError(
+        raise UNREADABLE_DATABASE(
             f"cannot open the DuckDB file: {_scrub(str(exc), None)}",
-            slug="unreadable-database",
             location=location,
             hint="check that the manifest lists the right file, written by DuckDB 1.1 or later",
         ) from None
@@ -316,16 +327,14 @@ def _duckdb_error(exc: Exception, spec: DropFile, location: Location) -> Excepti
 def _postgresql(spec: DropFile, url: str | None, where: str) -> Iterator[DatabaseSource]:
     location = Location(file=where)
     if not url:
-        raise DataError(
+        raise DATABASE_URL_MISSING(
             "the manifest reads a PostgreSQL server but no URL is given",
-            slug="database-url-missing",
             location=location,
             hint=f"add `url: postgresql://HOST:PORT/DB` to the entry, or pass --database-url (or set {URL_ENV})",
         )
     if urlsplit(url).scheme not in URL_SCHEMES:
-        raise DataError(
+        raise INVALID_DATABASE_URL(
             f"the database URL {redact(url)!r} is not a postgresql:// URL",
-            slug="invalid-database-url",
             location=location,
             hint="postgresql://USER@HOST:PORT/DATABASE; the password from PGPASSWORD or ~/.pgpass",
         )
@@ -359,15 +368,13 @@ def _postgresql(spec: DropFile, url: str | None, where: str) -> Iterator[Databas
 def _connect_error(text: str, url: str, location: Location) -> Exception:
     message = _scrub(text, url)
     if "FATAL" in message and not any(s in message for s in _NOT_YET):
-        return DataError(
+        return DATABASE_REFUSED(
             f"the PostgreSQL server refused the connection: {message}",
-            slug="database-refused",
             location=location,
             hint=f"check the user, the database name and the password (PGPASSWORD, ~/.pgpass or {URL_ENV})",
         )
-    return DropNotReady(
+    return DATABASE_UNREACHABLE(
         f"cannot reach the PostgreSQL server at {redact(url)}: {message}",
-        slug="database-unreachable",
         location=location,
         hint="the server may be down or still starting; the drop is checked again on the next run",
     )
@@ -385,33 +392,30 @@ def _postgresql_error(exc: Any, spec: DropFile, url: str, location: Location) ->
     )
 
 
-def _query_error(spec: DropFile, message: str, location: Location, hint: str) -> DataError:
+def _query_error(spec: DropFile, message: str, location: Location, hint: str) -> StatcheckError:
     first = re.match(r"\s*([A-Za-z]+)", spec.query or "")
     verb = first.group(1).upper() if first else ""
     if verb in _WRITES:
         return _write_refused(f"the query is a {verb} statement", location)
-    return DataError(
+    return INVALID_QUERY(
         f"the database could not run the {'query' if spec.query else 'read'}: {message}",
-        slug="invalid-query",
         location=location,
         hint=hint,
     )
 
 
-def _table_missing(spec: DropFile, message: str, location: Location) -> DropNotReady:
+def _table_missing(spec: DropFile, message: str, location: Location) -> StatcheckError:
     what = f"table {spec.table!r}" if spec.table is not None else "a table the query reads"
-    return DropNotReady(
+    return TABLE_MISSING(
         f"{what} is not in the database: {message}",
-        slug="table-missing",
         location=location,
         hint="the table may still be being loaded; names are as stored (quoted), schema.table for another schema",
     )
 
 
-def _write_refused(message: str, location: Location) -> DataError:
-    return DataError(
+def _write_refused(message: str, location: Location) -> StatcheckError:
+    return WRITE_REFUSED(
         f"the query would change the database, which statcheck only reads: {message}",
-        slug="write-refused",
         location=location,
         hint="give a SELECT; nothing was changed",
     )
@@ -440,8 +444,6 @@ def _driver(module: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise DataError(
-            f"reading {what} needs a driver that is not installed ({exc})",
-            slug="missing-extra",
-            hint=_EXTRA,
+        raise MISSING_EXTRA(
+            f"reading {what} needs a driver that is not installed ({exc})", hint=_EXTRA
         ) from None

@@ -47,7 +47,20 @@ from pathlib import Path
 from typing import Any
 
 from statcheck.contract.yamlio import Mapping, load_yaml
-from statcheck.errors import DataError, DropNotReady, Location, StatcheckError
+from statcheck.errors import (
+    CHECKSUM_MISMATCH,
+    CHECKSUM_MISSING,
+    DATABASE_OPEN,
+    DROP_MISSING,
+    FILE_MISSING,
+    INVALID_MANIFEST,
+    MANIFEST_MISSING,
+    UNSAFE_PATH,
+    UNSUPPORTED_ENCODING,
+    UNSUPPORTED_FORMAT,
+    Location,
+    StatcheckError,
+)
 
 MANIFEST = "drop.yml"
 ROLES = ("figures", "sources")
@@ -150,61 +163,52 @@ def read_drop(folder: str | Path) -> Drop:
     root = Path(folder)
     manifest = root / MANIFEST
     if not root.is_dir():
-        raise DropNotReady(
+        raise DROP_MISSING(
             f"drop folder {str(root)!r} does not exist",
-            slug="drop-missing",
             location=Location(file=str(root)),
         )
     if not manifest.is_file():
-        raise DropNotReady(
+        raise MANIFEST_MISSING(
             f"drop {root.name!r} has no {MANIFEST}: it may still be arriving",
-            slug="manifest-missing",
             location=Location(file=str(manifest)),
             hint="a drop is validated only once its manifest lists its files and their SHA-256",
         )
     try:
         text = manifest.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError(
+        raise INVALID_MANIFEST(
             "the manifest is not UTF-8",
-            slug="invalid-manifest",
             location=Location(file=str(manifest)),
         ) from None
     try:
         data = load_yaml(text, str(manifest))
     except StatcheckError as exc:
-        raise DataError(
-            exc.message, slug="invalid-manifest", location=exc.location, hint=exc.hint
-        ) from None
+        raise INVALID_MANIFEST(exc.message, location=exc.location, hint=exc.hint) from None
     if not isinstance(data, Mapping):
-        raise DataError(
+        raise INVALID_MANIFEST(
             "the manifest must be a mapping with id and files",
-            slug="invalid-manifest",
             location=Location(file=str(manifest)),
         )
     drop_id = data.get("id", root.name)
     files_raw = data.get("files")
     if not isinstance(files_raw, list) or not files_raw:
-        raise DataError(
+        raise INVALID_MANIFEST(
             "the manifest lists no files",
-            slug="invalid-manifest",
             location=Location(file=str(manifest), line=data.line_of("files")),
         )
     files = tuple(_read_entry(e, manifest, root) for e in files_raw)
     if not any(f.role == "figures" for f in files):
-        raise DataError(
+        raise INVALID_MANIFEST(
             "the manifest lists no file with role: figures",
-            slug="invalid-manifest",
             location=Location(file=str(manifest)),
         )
     for role in ROLES:  # one table per role: two figure files could disagree on an id
         listed = [i for i, f in enumerate(files) if f.role == role]
         if len(listed) > 1:
             second = files_raw[listed[1]]
-            raise DataError(
+            raise INVALID_MANIFEST(
                 f"the manifest lists {len(listed)} files with role: {role} "
                 f"({', '.join(files[i].path for i in listed)}); a drop has one {role} table",
-                slug="invalid-manifest",
                 location=Location(file=str(manifest), line=getattr(second, "line", None)),
                 hint="combine them into one file, or make them separate drops",
             )
@@ -230,54 +234,45 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
     if isinstance(entry, dict) and "database" in entry:
         return _read_database_entry(entry, where)
     if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-        raise DataError("each file entry needs a path", slug="invalid-manifest", location=where)
+        raise INVALID_MANIFEST("each file entry needs a path", location=where)
     path = entry["path"]
     if Path(path).is_absolute() or ".." in Path(path).parts:
-        raise DataError(
-            f"file path {path!r} leaves the drop folder", slug="unsafe-path", location=where
-        )
+        raise UNSAFE_PATH(f"file path {path!r} leaves the drop folder", location=where)
     role = entry.get("role", "figures")
     if role not in ROLES:
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"file {path!r} has role {role!r}",
-            slug="invalid-manifest",
             location=where,
             hint=f"use one of: {', '.join(ROLES)}",
         )
     fmt = _format(entry, path, where)
     for key in ("encoding", "delimiter", "header"):
         if key in entry and key not in FORMAT_FIELDS[fmt]:
-            raise DataError(
+            raise INVALID_MANIFEST(
                 f"file {path!r}: `{key}` does not apply to a {fmt} file",
-                slug="invalid-manifest",
                 location=where,
                 hint=f"remove `{key}`, or declare the file's real `format:`",
             )
     decimal = str(entry.get("decimal", "."))
     if decimal not in (".", ","):
-        raise DataError(
-            f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where
-        )
+        raise INVALID_MANIFEST(f"decimal mark {decimal!r} must be '.' or ','", location=where)
     delimiter = str(entry.get("delimiter", ","))
     if len(delimiter) != 1 or delimiter in ('"', "\n", "\r"):
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"delimiter {delimiter!r} must be one character, not a quote or line break",
-            slug="invalid-manifest",
             location=where,
         )
     header = entry.get("header", 1)
     if isinstance(header, bool) or not isinstance(header, int) or header < 1:
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"header {header!r} must be the line number of the column names (1 or more)",
-            slug="invalid-manifest",
             location=where,
             hint="header: 3 reads the column names from line 3 and skips lines 1 and 2",
         )
     encoding = entry.get("encoding", "utf-8")
     if not isinstance(encoding, str) or not _is_text_encoding(encoding):
-        raise DataError(
+        raise UNSUPPORTED_ENCODING(
             f"file {path!r} has encoding {encoding!r}, which this version cannot decode",
-            slug="unsupported-encoding",
             location=where,
             hint="use a name such as utf-8, cp1252, latin-1, utf-16",
         )
@@ -301,9 +296,8 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
 
     kind = str(entry["database"]).lower()
     if kind not in DATABASES:
-        raise DataError(
+        raise UNSUPPORTED_FORMAT(
             f"database {entry['database']!r} is not one this version reads",
-            slug="unsupported-format",
             location=where,
             hint=f"databases: {', '.join(DATABASES)}",
         )
@@ -313,68 +307,56 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
     takes |= {"url"} if server else {"path", "sha256"}
     for key in entry:
         if key not in takes:
-            raise DataError(
+            raise INVALID_MANIFEST(
                 f"{name}: `{key}` does not apply to a {kind} database",
-                slug="invalid-manifest",
                 location=where,
                 hint=f"a {kind} entry takes: {', '.join(sorted(takes))}"
                 + (" (a server has no file and no checksum)" if server else ""),
             )
     table, query = entry.get("table"), entry.get("query")
     if (table is None) == (query is None):
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"{name}: give either `table` or `query`",
-            slug="invalid-manifest",
             location=where,
             hint="table: figures (names as stored; schema.table for another schema), "
             'or query: "SELECT … ORDER BY …"',
         )
     for key, text in (("table", table), ("query", query)):
         if text is not None and (not isinstance(text, str) or not text.strip()):
-            raise DataError(
-                f"{name}: `{key}` must be text", slug="invalid-manifest", location=where
-            )
+            raise INVALID_MANIFEST(f"{name}: `{key}` must be text", location=where)
     path = "" if server else entry.get("path")
     if not isinstance(path, str):
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"{name}: `path` must name the database file in the drop",
-            slug="invalid-manifest",
             location=where,
         )
     if Path(path).is_absolute() or ".." in Path(path).parts:
-        raise DataError(
-            f"file path {path!r} leaves the drop folder", slug="unsafe-path", location=where
-        )
+        raise UNSAFE_PATH(f"file path {path!r} leaves the drop folder", location=where)
     url = entry.get("url")
     if url is not None:
         if not isinstance(url, str) or url.split("://", 1)[0] not in URL_SCHEMES:
-            raise DataError(
+            raise INVALID_MANIFEST(
                 f"{name}: `url` must be a postgresql:// URL",
-                slug="invalid-manifest",
                 location=where,
                 hint="postgresql://HOST:PORT/DATABASE (the user may come before the host)",
             )
         if has_password(url):
-            raise DataError(
+            raise INVALID_MANIFEST(
                 f"{name}: the URL holds a password ({redact(url)}); a manifest never does",
-                slug="invalid-manifest",
                 location=where,
                 hint="give the password in PGPASSWORD or ~/.pgpass, or the whole URL in "
                 "STATCHECK_DATABASE_URL or --database-url",
             )
     role = entry.get("role", "figures")
     if role not in ROLES:
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"{name} has role {role!r}",
-            slug="invalid-manifest",
             location=where,
             hint=f"use one of: {', '.join(ROLES)}",
         )
     decimal = str(entry.get("decimal", "."))
     if decimal not in (".", ","):
-        raise DataError(
-            f"decimal mark {decimal!r} must be '.' or ','", slug="invalid-manifest", location=where
-        )
+        raise INVALID_MANIFEST(f"decimal mark {decimal!r} must be '.' or ','", location=where)
     sha = entry.get("sha256")
     return DropFile(
         path=path,
@@ -397,18 +379,16 @@ def _format(entry: Any, path: str, where: Location) -> str:
         if not suffix:
             return "csv"
         if suffix not in SUFFIXES:
-            raise DataError(
+            raise UNSUPPORTED_FORMAT(
                 f"file {path!r}: no format is declared and {suffix!r} names none this version reads",
-                slug="unsupported-format",
                 location=where,
                 hint=f"declare `format:` ({', '.join(FORMATS)}); compressed files are not read",
             )
         return SUFFIXES[suffix]
     fmt = FORMAT_ALIASES.get(str(declared).lower(), str(declared).lower())
     if fmt not in FORMATS:
-        raise DataError(
+        raise UNSUPPORTED_FORMAT(
             f"file {path!r} has format {declared!r}, which this version cannot read",
-            slug="unsupported-format",
             location=where,
             hint=f"formats: {', '.join(FORMATS)} (ndjson is jsonl)",
         )
@@ -429,37 +409,32 @@ def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
     target = root / f.path
     # The file itself or a folder on its way may be a link: where it resolves is what counts.
     if not target.resolve().is_relative_to(root.resolve()):
-        raise DataError(
+        raise UNSAFE_PATH(
             f"{f.path!r} is a link to a file outside the drop",
-            slug="unsafe-path",
             location=Location(file=str(target)),
         )
     if not target.is_file():
-        raise DropNotReady(
+        raise FILE_MISSING(
             f"{f.path!r}, listed in the manifest, is not in the drop",
-            slug="file-missing",
             location=Location(file=str(target)),
         )
     if f.sha256 is None:
-        raise DropNotReady(
+        raise CHECKSUM_MISSING(
             f"the manifest gives no sha256 for {f.path!r}",
-            slug="checksum-missing",
             location=Location(file=str(manifest)),
             hint=f"add `sha256: {sha256_of(target)}` once the file is complete",
         )
     actual = sha256_of(target)
     if actual != f.sha256:
-        raise DropNotReady(
+        raise CHECKSUM_MISMATCH(
             f"{f.path!r} does not match its checksum: the manifest says {f.sha256[:12]}…, the file is {actual[:12]}…",
-            slug="checksum-mismatch",
             location=Location(file=str(target)),
             hint="the file may still be being written, or was changed after the manifest",
         )
     wal = target.with_name(target.name + ".wal")
     if f.database == "duckdb" and wal.exists():
-        raise DropNotReady(
+        raise DATABASE_OPEN(
             f"{f.path!r} is still open for writing: {wal.name} is beside it",
-            slug="database-open",
             location=Location(file=str(wal)),
             hint="close the database (or CHECKPOINT) before taking its checksum; the checksum does not cover the .wal",
         )

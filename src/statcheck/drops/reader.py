@@ -48,7 +48,22 @@ from typing import IO, Any
 import narwhals as nw
 
 from statcheck.drops.manifest import DropFile
-from statcheck.errors import DataError, Location
+from statcheck.errors import (
+    BAD_HEADER,
+    EMPTY_FILE,
+    EMPTY_TABLE,
+    INVALID_ENCODING,
+    MISSING_COLUMN,
+    UNKNOWN_ENGINE,
+    UNREADABLE_CSV,
+    UNREADABLE_JSON,
+    UNREADABLE_PARQUET,
+    UNSUPPORTED_COLUMN_TYPE,
+    UNSUPPORTED_ENCODING,
+    DataError,
+    Location,
+    StatcheckError,
+)
 
 __all__ = ["BACKENDS", "read_drop_file", "read_text_table", "source_name", "with_file_rows"]
 
@@ -86,17 +101,15 @@ def read_drop_file(
     its manifest's ``url``.
     """
     if backend not in BACKENDS:
-        raise DataError(
-            f"unknown engine {backend!r}",
-            slug="unknown-engine",
-            hint=f"use one of: {', '.join(BACKENDS)}",
+        raise UNKNOWN_ENGINE(
+            f"unknown engine {backend!r}", hint=f"use one of: {', '.join(BACKENDS)}"
         )
     wanted = list(dict.fromkeys(columns)) if columns is not None else None
     if spec.database is not None:
         frame, where = _read_database(path, spec, backend, wanted, database_url)
         return _typed_as_text(frame, set(keep_numbers), set(keep_dates), where)
     if path.stat().st_size == 0:
-        raise DataError("the file is empty", slug="empty-file", location=Location(file=str(path)))
+        raise EMPTY_FILE("the file is empty", location=Location(file=str(path)))
     if spec.format == "parquet":
         frame = _read_parquet(path, backend, wanted)
     else:
@@ -151,9 +164,8 @@ def _as_utf8(path: Path, spec: DropFile) -> Iterator[Path]:
     with path.open("rb") as fh:
         head = fh.read(4)
     if codec in _NEEDS_BOM and not any(head.startswith(b) for b in _BOMS):
-        raise DataError(
+        raise INVALID_ENCODING(
             f"the file has no byte-order mark, so its {codec} byte order is unknown",
-            slug="invalid-encoding",
             location=Location(file=str(path), line=1),
             hint=f"declare encoding: {codec}-le or {codec}-be",
         )
@@ -176,9 +188,8 @@ def _codec(path: Path, encoding: str) -> str:
         name = codecs.lookup(encoding).name
         "".encode(name)  # a text encoding, not a bytes-to-bytes codec such as base64
     except LookupError:
-        raise DataError(
+        raise UNSUPPORTED_ENCODING(
             f"encoding {encoding!r} is not one Python knows",
-            slug="unsupported-encoding",
             location=Location(file=str(path)),
             hint="use a name such as utf-8, cp1252, latin-1 or utf-16",
         ) from None
@@ -271,18 +282,17 @@ def _lone_cr(block: bytes, after_cr: bool) -> tuple[bool, bool]:
     return b"\r" in rest, ends
 
 
-def _nul_error(path: Path, offset: int | None, line: int) -> DataError:
+def _nul_error(path: Path, offset: int | None, line: int) -> StatcheckError:
     at = f"byte {offset}, line {line}" if offset is not None else f"line {line}"
-    return DataError(
+    return INVALID_ENCODING(
         f"the file holds a NUL byte ({at}), which no text file does",
-        slug="invalid-encoding",
         location=Location(file=str(path), line=line),
         hint="the file may be UTF-16 without a byte-order mark (declare encoding: utf-16-le), "
         "a binary file, or a copy cut short and padded",
     )
 
 
-def _encoding_error(path: Path, codec: str, offset: int, reason: str) -> DataError:
+def _encoding_error(path: Path, codec: str, offset: int, reason: str) -> StatcheckError:
     line = _line_at(path, codec, offset)
     with path.open("rb") as fh:
         head = fh.read(4)
@@ -291,9 +301,8 @@ def _encoding_error(path: Path, codec: str, offset: int, reason: str) -> DataErr
         hint = f"the file starts with a {found.upper()} byte-order mark: declare encoding: {found}"
     else:
         hint = "declare the file's encoding in the manifest (e.g. encoding: cp1252), or re-save it as UTF-8"
-    return DataError(
+    return INVALID_ENCODING(
         f"the file is not valid {codec} (byte {offset}, line {line}: {reason})",
-        slug="invalid-encoding",
         location=Location(file=str(path), line=line),
         hint=hint,
     )
@@ -335,38 +344,29 @@ def _csv_header(path: Path, text_file: Path, spec: DropFile) -> list[str]:
         try:
             names = next(csv.reader(text, delimiter=spec.delimiter, strict=False), None)
         except csv.Error as exc:
-            raise DataError(
-                f"cannot read the header row: {exc}", slug="bad-header", location=where
-            ) from None
+            raise BAD_HEADER(f"cannot read the header row: {exc}", location=where) from None
     if names is None:  # nothing on or after the header's line
         if spec.header == 1:
-            raise DataError(
-                "the file is empty", slug="empty-file", location=Location(file=str(path))
-            )
-        raise DataError(
+            raise EMPTY_FILE("the file is empty", location=Location(file=str(path)))
+        raise BAD_HEADER(
             f"the manifest puts the header on line {spec.header}, but the file has {skipped} line(s)",
-            slug="bad-header",
             location=where,
             hint="set `header:` in drop.yml to the line of the column names",
         )
     if not "".join(names).strip():
         if spec.header == 1 and _only_whitespace(text_file):
-            raise DataError(
-                "the file is empty", slug="empty-file", location=Location(file=str(path))
-            )
-        raise DataError(
+            raise EMPTY_FILE("the file is empty", location=Location(file=str(path)))
+        raise BAD_HEADER(
             f"the header row (line {spec.header}) is blank",
-            slug="bad-header",
             location=where,
             hint="set `header:` in drop.yml to the line of the column names",
         )
     if len(names) == 1:
         other = next((d for d in ";\t|," if d != spec.delimiter and d in names[0]), None)
         if other is not None:
-            raise DataError(
+            raise UNREADABLE_CSV(
                 f"the header row is one column, {names[0].strip()!r}: the file is not "
                 f"separated by {spec.delimiter!r}",
-                slug="unreadable-csv",
                 location=where,
                 hint=f"declare delimiter: {other!r} in drop.yml"
                 + (" (and decimal: ',' for decimal commas)" if other == ";" else ""),
@@ -396,9 +396,8 @@ def _check_names(raw: Sequence[str], path: Path | str, where: Location) -> list[
             problems.append(f"repeated name(s) {', '.join(map(repr, repeated))}")
         if by_case:
             problems.append(f"names that differ only by case {', '.join(map(repr, by_case))}")
-        raise DataError(
+        raise BAD_HEADER(
             f"the header has {' and '.join(problems)}: {names}",
-            slug="bad-header",
             location=where,
             hint="every column needs its own name; if the names are on another line, set `header:` in drop.yml",
         )
@@ -411,9 +410,8 @@ def _select(names: list[str], wanted: list[str] | None, path: Path | str) -> lis
         return None
     missing = [c for c in wanted if c not in names]
     if missing:
-        raise DataError(
+        raise MISSING_COLUMN(
             f"the table lacks the column(s) it is read for: {', '.join(missing)}",
-            slug="missing-column",
             location=Location(file=str(path)),
             hint=f"the file's columns are: {', '.join(names)}",
         )
@@ -463,9 +461,8 @@ def _read_csv(
         raise _csv_problem(path, text_file, spec, len(names), exc) from None
     table: nw.DataFrame[Any] = nw.from_native(frame, eager_only=True)
     if len(table.columns) != len(names):
-        raise DataError(
+        raise UNREADABLE_CSV(
             f"the parser found {len(table.columns)} column(s) where the header names {len(names)}",
-            slug="unreadable-csv",
             location=Location(file=str(path), line=spec.header),
             hint="check `delimiter:` and quoting in the header row",
         )
@@ -484,9 +481,8 @@ def _records(table: nw.DataFrame[Any], path: Path, spec: DropFile) -> nw.DataFra
     in ``_source_row`` (counted as if the header were line 1; ``with_file_rows`` adds the
     lines above the header)."""
     if "_source_row" in table.columns:
-        raise DataError(
+        raise BAD_HEADER(
             "the file has a column named _source_row, a name statcheck keeps for itself",
-            slug="bad-header",
             location=Location(file=str(path), line=spec.header, row=spec.header),
         )
     empty = [(nw.col(c).str.strip_chars() == "").fill_null(True) for c in table.columns]
@@ -515,10 +511,9 @@ def _records(table: nw.DataFrame[Any], path: Path, spec: DropFile) -> nw.DataFra
     return numbered
 
 
-def _no_rows(path: Path, spec: DropFile) -> DataError:
-    return DataError(
+def _no_rows(path: Path, spec: DropFile) -> StatcheckError:
+    return EMPTY_FILE(
         "the file names its columns but holds no rows",
-        slug="empty-file",
         location=Location(file=str(path), line=spec.header if spec.format == "csv" else None),
         hint="a drop lists a file once it holds its figures",
     )
@@ -526,7 +521,7 @@ def _no_rows(path: Path, spec: DropFile) -> DataError:
 
 def _csv_problem(
     path: Path, text_file: Path, spec: DropFile, columns: int, exc: Exception
-) -> DataError:
+) -> StatcheckError:
     """Why the parser refused the file, found again with Python's csv module (an error
     path only) to name the line: a row with more cells than the header, or a quoted cell
     that never closes."""
@@ -539,9 +534,8 @@ def _csv_problem(
             start = spec.header
             for cells in reader:
                 if len(cells) > columns:
-                    return DataError(
+                    return UNREADABLE_CSV(
                         f"line {start} has {len(cells)} cells where the header names {columns}",
-                        slug="unreadable-csv",
                         location=Location(file=str(path), line=start, row=start),
                         hint='a value with a thousands separator must be quoted ("60,000"); '
                         "otherwise check `delimiter:` in drop.yml",
@@ -549,18 +543,16 @@ def _csv_problem(
                 start = reader.line_num + spec.header
     except csv.Error as bad:
         unclosed = "end of data" in str(bad)
-        return DataError(
+        return UNREADABLE_CSV(
             f"a quoted cell opened on line {start} is never closed"
             if unclosed
             else f"line {start} cannot be read: {bad}",
-            slug="unreadable-csv",
             location=Location(file=str(path), line=start, row=start),
             hint='a quote inside a quoted cell is written twice (""); check the quoting on that line',
         )
     message = str(exc).strip()
-    return DataError(
+    return UNREADABLE_CSV(
         f"cannot read the CSV: {message.splitlines()[0] if message else type(exc).__name__}",
-        slug="unreadable-csv",
         location=where,
         hint="check `delimiter:` and `header:` in drop.yml against the file",
     )
@@ -580,27 +572,24 @@ def _read_parquet(path: Path, backend: str, wanted: list[str] | None) -> nw.Data
         tail = fh.read(4)
     if head != b"PAR1":
         looks_like_text = head.isascii() and all(32 <= b < 127 or b in b"\t\r\n" for b in head)
-        raise DataError(
+        raise UNREADABLE_PARQUET(
             "the file is not Parquet (it does not start with the Parquet marker PAR1)",
-            slug="unreadable-parquet",
             location=where,
             hint="if it is a CSV or JSON file, declare `format: csv` (or json) in drop.yml"
             if looks_like_text
             else "check that the manifest lists the right file",
         )
     if tail != b"PAR1":
-        raise DataError(
+        raise UNREADABLE_PARQUET(
             "the Parquet file is cut short: it has no footer",
-            slug="unreadable-parquet",
             location=where,
             hint="the file may have been copied or written only in part; its checksum was taken of the cut file",
         )
     try:
         schema = pq.read_schema(path)
     except Exception as exc:
-        raise DataError(
+        raise UNREADABLE_PARQUET(
             f"cannot read the Parquet footer: {_first_line(exc)}",
-            slug="unreadable-parquet",
             location=where,
         ) from None
     raw_names = list(schema.names)
@@ -616,9 +605,8 @@ def _read_parquet(path: Path, backend: str, wanted: list[str] | None) -> nw.Data
         else:
             frame = _arrow_to_pandas(pq.read_table(path, columns=chosen))
     except Exception as exc:
-        raise DataError(
+        raise UNREADABLE_PARQUET(
             f"cannot read the Parquet file: {_first_line(exc)}",
-            slug="unreadable-parquet",
             location=where,
         ) from None
     table: nw.DataFrame[Any] = nw.from_native(frame, eager_only=True)
@@ -668,9 +656,8 @@ def _read_database(
         chosen = None if positions is None else [source.names[i] for i in positions]
         table = source.read(chosen)
     if table.num_rows == 0:  # as for a file that names its columns but holds no rows
-        raise DataError(
+        raise EMPTY_TABLE(
             "the table names its columns but holds no rows",
-            slug="empty-table",
             location=where,
             hint="a drop lists a table once it holds its figures (a query: check its WHERE)",
         )
@@ -699,14 +686,11 @@ def _read_json(
         with text_file.open("rb") as fh:
             start = fh.read(BLOCK).lstrip(codecs.BOM_UTF8).lstrip()
         if not start:
-            raise DataError(
-                "the file is empty", slug="empty-file", location=Location(file=str(path))
-            )
+            raise EMPTY_FILE("the file is empty", location=Location(file=str(path)))
         if not start.startswith(b"["):
             kind = "an object" if start.startswith(b"{") else "not an array"
-            raise DataError(
+            raise UNREADABLE_JSON(
                 f"the JSON is {kind}: a table is an array of records, [{{...}}, {{...}}]",
-                slug="unreadable-json",
                 location=Location(file=str(path), line=1),
                 hint="for one object per line, declare `format: jsonl` in drop.yml",
             )
@@ -736,7 +720,7 @@ def _read_json(
     return nw.from_native(native, eager_only=True)
 
 
-def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> DataError:
+def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> StatcheckError:
     """Why polars refused the JSON, found again with Python's parser (an error path only:
     a JSON array is parsed whole here too) to give line and column."""
     where = Location(file=str(path))
@@ -750,9 +734,8 @@ def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> DataEr
                 except json.JSONDecodeError as bad:
                     return _bad_json(path, bad.msg, number, bad.colno)
                 if not isinstance(record, dict):
-                    return DataError(
+                    return UNREADABLE_JSON(
                         f"line {number} is a JSON {type(record).__name__}, not an object",
-                        slug="unreadable-json",
                         location=Location(file=str(path), line=number),
                         hint="JSON Lines hold one object per line",
                     )
@@ -763,24 +746,21 @@ def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> DataEr
             return _bad_json(path, bad.msg, bad.lineno, bad.colno)
         for i, record in enumerate(records):
             if not isinstance(record, dict):
-                return DataError(
+                return UNREADABLE_JSON(
                     f"element {i + 1} of the array is a JSON {type(record).__name__}, not an object",
-                    slug="unreadable-json",
                     location=Location(file=str(path), row=i + 2),
                     hint="a table is an array of records, [{...}, {...}]",
                 )
-    return DataError(
+    return UNREADABLE_JSON(
         f"cannot read the JSON: {_first_line(exc)}",
-        slug="unreadable-json",
         location=where,
         hint="cells must be text, numbers, true/false or null, and a column one kind of them",
     )
 
 
-def _bad_json(path: Path, message: str, line: int, column: int) -> DataError:
-    return DataError(
+def _bad_json(path: Path, message: str, line: int, column: int) -> StatcheckError:
+    return UNREADABLE_JSON(
         f"the JSON is not well formed: {message} (line {line}, column {column})",
-        slug="unreadable-json",
         location=Location(file=str(path), line=line),
     )
 
@@ -844,9 +824,8 @@ def _text_of(frame: nw.DataFrame[Any], name: str, dtype: Any, path: Path | str) 
         return col.cast(nw.String).alias(name)
     found = frame.with_row_index("_i").filter(~col.is_null())
     row = int(found.item(0, "_i")) + 2 if len(found) else None
-    raise DataError(
+    raise UNSUPPORTED_COLUMN_TYPE(
         f"column {name!r} holds {dtype} values, which cannot be read as figures",
-        slug="unsupported-column-type",
         location=Location(file=str(path), row=row, column=name),
         hint="cells must be text, numbers, true/false, dates or empty",
     )

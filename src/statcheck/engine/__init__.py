@@ -23,24 +23,17 @@ from statcheck.engine.mapping import map_table
 from statcheck.engine.native import DATE_COLUMNS, NUMERIC_COLUMNS, as_text_frame
 from statcheck.engine.rules import run_rule
 from statcheck.engine.table import FigureTable, normalise_figures, normalise_sources
-from statcheck.errors import DataError, ExitCode, Location, StatcheckError
+from statcheck.errors import (
+    INTERNAL_ERROR,
+    INVALID_MANIFEST,
+    UNKNOWN_ENGINE,
+    ErrorEntry,
+    Location,
+    StatcheckError,
+)
 from statcheck.report import Report, RowCount, RuleResult, Status
 
 __all__ = ["BACKENDS", "check_frames", "validate_drop"]
-
-
-def error_entry(exc: StatcheckError) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "slug": exc.slug,
-        "message": exc.message,
-        "exit_code": int(exc.exit_code),
-    }
-    loc = exc.location.to_dict()
-    if loc:
-        out["location"] = loc
-    if exc.hint:
-        out["hint"] = exc.hint
-    return out
 
 
 def validate_drop(
@@ -71,16 +64,8 @@ def validate_drop(
         figures, sources, rows = _read_counted(drop, backend, suite.table, database_url)
         vintages = _read_earlier(earlier, backend, suite, database_url)
         return _check(figures, sources, suite, drop_info, vintages, rows)
-    except StatcheckError as exc:
-        return Report(
-            suite=suite.to_report(), drop=drop_info, results=(), errors=(error_entry(exc),)
-        )
-    except Exception as exc:  # a bug: still write a report that says so
-        entry = {
-            "slug": "internal-error",
-            "message": f"{type(exc).__name__}: {exc}",
-            "exit_code": int(ExitCode.INTERNAL),
-        }
+    except Exception as exc:  # a bug too is written as a report that says so
+        entry = ErrorEntry.from_exception(exc)
         return Report(suite=suite.to_report(), drop=drop_info, results=(), errors=(entry,))
 
 
@@ -114,9 +99,8 @@ def _published(drop: Drop) -> date | None:
     try:
         return parse_date(drop.published_at)
     except StatcheckError as exc:
-        raise DataError(
+        raise INVALID_MANIFEST(
             f"published_at: {exc.message}",
-            slug="invalid-manifest",
             location=Location(file=str(drop.folder / "drop.yml")),
         ) from None
 
@@ -138,10 +122,8 @@ def _read_counted(
         figures, sources, rows = _read_counted(drop, spark.READS_WITH, mapping, database_url)
         return spark.distribute(figures), sources, rows
     if backend not in BACKENDS:
-        raise DataError(
-            f"unknown engine {backend!r}",
-            slug="unknown-engine",
-            hint=f"use one of: {', '.join(BACKENDS)}, spark",
+        raise UNKNOWN_ENGINE(
+            f"unknown engine {backend!r}", hint=f"use one of: {', '.join(BACKENDS)}, spark"
         )
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file
@@ -270,7 +252,7 @@ def _check(
             internal = not isinstance(exc, StatcheckError)
             schema_result = RuleResult(
                 "schema", "schema", Status.ERROR, error=f"{type(exc).__name__}: {exc}",
-                error_slug="internal-error" if internal else getattr(exc, "slug", None), internal=internal,
+                error_slug=INTERNAL_ERROR.slug if internal else getattr(exc, "slug", None), internal=internal,
             )  # fmt: skip
         results = (schema_result, *results)
     return Report(suite=suite.to_report(), drop=drop_info, results=results, rows=rows)

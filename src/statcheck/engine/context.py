@@ -15,16 +15,12 @@ from statcheck.contract.suite import Suite
 from statcheck.engine.native import collect_all
 from statcheck.engine.spark_native import rows_with
 from statcheck.engine.table import FigureTable
-from statcheck.errors import SuiteError
+from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
 
 SELECTOR_COLUMNS = {"metric": "metric", "unit": "unit", "source": "source_id", "status": "status"}
-
-
-class Ambiguous(SuiteError):
-    """A selector matched more than one figure."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +92,8 @@ class Context:
         rows = list(found.iter_rows(named=True))
         if len(rows) > 1:
             ids = ", ".join(r["figure_id"] for r in rows)
-            raise Ambiguous(
+            raise AMBIGUOUS_SELECTOR(
                 f"the selector {{{ref}}} matches more than one figure ({ids}…)",
-                slug="ambiguous-selector",
                 hint="add keys (source, period, a dimension) until one figure matches",
             )
         return self.to_figure(rows[0]) if rows else None
@@ -131,9 +126,8 @@ class Context:
                 mask = mask & (nw.col(key) == value)
             else:
                 keys = [*SELECTOR_COLUMNS, "period", *self.figures.dimensions]
-                raise SuiteError(
+                raise UNKNOWN_COLUMN(
                     f"selector key {key!r} is not a column of the figure table",
-                    slug="unknown-column",
                     hint=f"selector keys here: {', '.join(keys)}",
                 )
         return mask

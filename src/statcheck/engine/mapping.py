@@ -13,7 +13,7 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.mapping import TableMapping
-from statcheck.errors import DataError, Location
+from statcheck.errors import MISSING_COLUMN, Location
 
 EMPTY_CELL = "empty-cell"
 
@@ -45,9 +45,8 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     """The figure rows of a publisher's table, with the count of its value cells."""
     missing = [c for c in m.source_columns if c not in raw.columns]
     if missing:
-        raise DataError(
+        raise MISSING_COLUMN(
             f"the table lacks the column(s) the suite's `table:` mapping reads: {', '.join(missing)}",
-            slug="missing-column",
             location=Location(file=file),
             hint=f"the file's columns are: {', '.join(raw.columns)}",
         )

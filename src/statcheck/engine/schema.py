@@ -15,7 +15,7 @@ import narwhals as nw
 
 from statcheck.contract.schema import TableSchema
 from statcheck.engine.table import FigureTable
-from statcheck.errors import StatcheckError
+from statcheck.errors import UNKNOWN_ENGINE
 from statcheck.model.interval import format_number
 from statcheck.report import Finding, RuleResult, Status
 
@@ -37,7 +37,7 @@ def to_pandera(schema: TableSchema, backend: str = "polars") -> Any:
     elif backend == "pandas":
         import pandera.pandas as pa  # type: ignore[no-redef]
     else:
-        raise StatcheckError(f"no pandera schema for backend {backend!r}", slug="unknown-engine")
+        raise UNKNOWN_ENGINE(f"no pandera schema for backend {backend!r}")
     columns: dict[str, Any] = {"figure_id": pa.Column(unique=True, nullable=False)}
     if schema.metrics is not None:
         columns["metric"] = pa.Column(checks=pa.Check.isin(list(schema.metrics)))

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 
-from statcheck.errors import StatcheckError
+from statcheck.errors import MISSING_EXTRA, SPARK_UNAVAILABLE
 
 if TYPE_CHECKING:
     from statcheck.engine.table import FigureTable
@@ -106,9 +106,8 @@ def session() -> Any:
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
-            raise StatcheckError(
+            raise MISSING_EXTRA(
                 f"the Spark engine needs PySpark, which is not installed ({exc})",
-                slug="missing-extra",
                 hint=EXTRA_HINT,
             ) from None
         active = SparkSession.getActiveSession()
@@ -122,10 +121,9 @@ def session() -> Any:
         try:
             _session = builder.getOrCreate()
         except Exception as exc:
-            raise StatcheckError(
+            raise SPARK_UNAVAILABLE(
                 f"Spark could not be started with master {url!r}: {type(exc).__name__}: "
                 f"{_first_line(exc)}",
-                slug="spark-unavailable",
                 hint="PySpark needs a Java runtime, 17 or later (Debian: default-jre-headless; "
                 "or set JAVA_HOME); for a cluster, check the master URL",
             ) from None

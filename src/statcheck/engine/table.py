@@ -40,7 +40,28 @@ from typing import Any, TypeVar
 import narwhals as nw
 
 from statcheck.engine.native import all_distinct, collect_all, extract_groups, join_in_order
-from statcheck.errors import DataError, Location, StatcheckError
+from statcheck.errors import (
+    BAD_PRECISION,
+    BAD_SCALE,
+    CONFLICTING_QUALIFIER,
+    DUPLICATE_FIGURE_ID,
+    DUPLICATE_SOURCE_ID,
+    INEXACT_NUMBER,
+    INVALID_NUMBER,
+    INVALID_PERIOD,
+    MISSING_COLUMN,
+    MISSING_PERIOD,
+    MISSING_VALUE,
+    NOT_FINITE,
+    UNIT_MISMATCH,
+    UNKNOWN_QUALIFIER,
+    UNKNOWN_SOURCE_KIND,
+    UNKNOWN_STATUS,
+    ErrorKind,
+    Location,
+    StatcheckError,
+    kind_of,
+)
 from statcheck.model.figure import FigureStatus, SourceKind
 from statcheck.model.period import parse_date, parse_period
 from statcheck.model.value import (
@@ -192,7 +213,7 @@ def _problem(
     mask: nw.Expr,
     column: str,
     message: str,
-    slug: str,
+    kind: ErrorKind,
     file: str | None,
     hint: str | None = None,
     probe: nw.DataFrame[Any] | None = None,
@@ -203,10 +224,12 @@ def _problem(
     matches only if one of them does, so they are looked at instead of every row."""
     if not _scan(frame if probe is None else probe, [mask.fill_null(False).any()])[0]:
         return
-    _raise_problem(frame, mask, column, message, slug, file, hint)
+    _raise_problem(frame, mask, column, message, kind, file, hint)
 
 
-def _missing(frame: nw.DataFrame[Any], columns: list[str], slug: str, file: str | None) -> None:
+def _missing(
+    frame: nw.DataFrame[Any], columns: list[str], kind: ErrorKind, file: str | None
+) -> None:
     """The empty-cell checks of several columns in one pass; the first column with an
     empty cell is reported."""
     if not columns:
@@ -214,7 +237,7 @@ def _missing(frame: nw.DataFrame[Any], columns: list[str], slug: str, file: str 
     flags = _scan(frame, [nw.col(c).is_null().any().alias(c) for c in columns])
     for c, flagged in zip(columns, flags, strict=True):
         if flagged:
-            _raise_problem(frame, nw.col(c).is_null(), c, f"{c} is empty", slug, file)
+            _raise_problem(frame, nw.col(c).is_null(), c, f"{c} is empty", kind, file)
 
 
 def _raise_problem(
@@ -222,7 +245,7 @@ def _raise_problem(
     mask: nw.Expr,
     column: str,
     message: str,
-    slug: str,
+    kind: ErrorKind,
     file: str | None,
     hint: str | None = None,
 ) -> None:
@@ -231,9 +254,8 @@ def _raise_problem(
     first_row = examples[0][0]
     shown = "; ".join(f"row {r}: {v!r}" for r, v in examples)
     more = f" (and {len(bad) - len(examples)} more)" if len(bad) > len(examples) else ""
-    raise DataError(
+    raise kind(
         f"{message} in {len(bad)} row(s): {shown}{more}",
-        slug=slug,
         location=Location(file=file, row=int(first_row), column=column),
         hint=hint,
     )
@@ -251,9 +273,8 @@ def _prepare(
     header is row 1) and turn blank cells into nulls. Returns the distinct values of the
     text columns that have few (see _clean_text)."""
     if missing:
-        raise DataError(
+        raise MISSING_COLUMN(
             f"the {what} table lacks required column(s): {', '.join(missing)}",
-            slug="missing-column",
             location=Location(file=file),
             hint=hint,
         )
@@ -268,7 +289,7 @@ def _prepare(
         if c != "_source_row" and not (schema[c].is_numeric() or schema[c].is_temporal())
     ]
     frame, distinct = _clean_text(frame, text)
-    _missing(frame, list(required), "missing-value", file)
+    _missing(frame, list(required), MISSING_VALUE, file)
     return frame, distinct
 
 
@@ -291,7 +312,7 @@ def normalise_figures(
             nw.col("figure_id").is_duplicated(),
             "figure_id",
             "figure_id is not unique",
-            "duplicate-figure-id",
+            DUPLICATE_FIGURE_ID,
             file,
             "every figure needs its own id",
         )
@@ -351,7 +372,7 @@ def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[
             nw.col("value").abs() > _MAX_EXACT_INT,
             "value",
             "value is an integer too large to compute with exactly (beyond 2**53)",
-            "inexact-number",
+            INEXACT_NUMBER,
             file,
             "store it as a number in a larger unit, with a scale column",
         )
@@ -360,7 +381,7 @@ def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[
         ~nw.col("value").cast(nw.Float64).is_finite(),
         "value",
         "value is not a finite number",
-        "not-finite",
+        NOT_FINITE,
         file,
     )
     return frame.with_columns(
@@ -382,7 +403,7 @@ def _read_printed_values(
     if texts is not None and not set(_PRINTED) & set(frame.columns):  # (a join would rename)
         try:
             parsed = _parse_printed(texts.with_row_index("_row"), file, decimal_mark)
-        except DataError:
+        except StatcheckError:
             pass  # some text is wrong: reading every row says where
         else:
             return join_in_order(frame, parsed.select("value", *_PRINTED), "value")
@@ -406,13 +427,12 @@ def _parse_printed(
         try:
             parse_value(cell, decimal_mark=decimal_mark)
         except StatcheckError as exc:
-            reason, slug, hint = exc.message, exc.slug, exc.hint
+            reason, kind, hint = exc.message, kind_of(exc.slug) or INVALID_NUMBER, exc.hint
         else:  # pragma: no cover - the two parsers share one grammar
-            reason, slug, hint = f"{cell!r} could not be read", "invalid-number", None
+            reason, kind, hint = f"{cell!r} could not be read", INVALID_NUMBER, None
         more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
-        raise DataError(
+        raise kind(
             f"{reason}{more}",
-            slug=slug,
             location=Location(file=file, row=int(row), column="value"),
             hint=hint,
         )
@@ -451,7 +471,7 @@ def _parse_printed(
         ~nw.col("_value").is_finite(),
         "value",
         "value is too large to represent",
-        "not-finite",
+        NOT_FINITE,
         file,
     )
     return frame.with_columns(nw.col("value").alias("value_text"))
@@ -470,9 +490,8 @@ def _check_representable(frame: nw.DataFrame[Any], digits: nw.Expr, file: str | 
     pairs = long.select(digits.alias("_d"), nw.col("_v_frac"), "_row", "value").rows()
     for int_digits, frac, row, cell in pairs:
         if not exactly_representable(int_digits, frac):
-            raise DataError(
+            raise INEXACT_NUMBER(
                 inexact_message(cell),
-                slug="inexact-number",
                 location=Location(file=file, row=int(row), column="value"),
                 hint="print the value in a larger unit with fewer digits (a `scale` column keeps its size)",
             )
@@ -491,7 +510,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             ~nw.col("_given_qualifier").is_null() & ~nw.col("_given_qualifier").is_in(known),
             "qualifier",
             "unknown qualifier",
-            "unknown-qualifier",
+            UNKNOWN_QUALIFIER,
             file,
             f"use one of: {', '.join(q.value for q in Qualifier)}",
         )
@@ -509,7 +528,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             & (nw.col("_given_qualifier") != nw.col("_stated_qualifier")),
             "value",
             "the value's own qualifier contradicts the qualifier column",
-            "conflicting-qualifier",
+            CONFLICTING_QUALIFIER,
             file,
         )
         qualifier = nw.coalesce("_given_qualifier", "_stated_qualifier")
@@ -534,7 +553,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             factor <= 0,
             "scale",
             "scale is not a positive number",
-            "bad-scale",
+            BAD_SCALE,
             file,
             probe=distinct.get("scale"),
         )
@@ -571,7 +590,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             nw.col("percent") & ~nw.col("unit").str.to_lowercase().is_in(PERCENT_UNITS),
             "value",
             "value has a % sign but its unit is not percent",
-            "unit-mismatch",
+            UNIT_MISMATCH,
             file,
         )
     return frame.drop(
@@ -593,14 +612,22 @@ def _number_column(
         number = nw.col(name).cast(nw.Float64)
     else:
         bad = ~nw.col(name).is_null() & (nw.col(name).str.replace_all(_NUMBER, "ok") != "ok")
-        _problem(frame, bad, name, f"{name} is not {what}", f"bad-{name}", file, probe=values)
+        _problem(
+            frame,
+            bad,
+            name,
+            f"{name} is not {what}",
+            {"precision": BAD_PRECISION, "scale": BAD_SCALE}[name],
+            file,
+            probe=values,
+        )
         number = nw.col(name).cast(nw.Float64)
     _problem(
         frame,
         ~number.is_null() & ~((number >= 0) & number.is_finite()),
         name,
         f"{name} is not {what}",
-        f"bad-{name}",
+        {"precision": BAD_PRECISION, "scale": BAD_SCALE}[name],
         file,
         probe=values,
     )
@@ -628,9 +655,8 @@ def _parse_each(
         bad = frame.filter(nw.col(column).is_in(list(refused)))
         row, text = bad.select("_row", column).row(0)
         first = refused[text]
-        raise DataError(
+        raise (kind_of(first.slug) or INVALID_PERIOD)(
             first.message,
-            slug=first.slug,
             location=Location(file=file, row=int(row), column=column),
             hint=first.hint,
         )
@@ -661,7 +687,7 @@ def _parse_periods(
     if "period_start" not in frame.columns:
         # A period label column: each distinct label is parsed once.
         _problem(
-            frame, nw.col("period").is_null(), "period", "period is empty", "missing-period", file
+            frame, nw.col("period").is_null(), "period", "period is empty", MISSING_PERIOD, file
         )
         periods = _parse_each(frame, "period", distinct.get("period"), parse_period, file)
         starts = {text: p.start for text, p in periods.items()}
@@ -670,7 +696,7 @@ def _parse_periods(
             nw.col("period").replace_strict(starts, return_dtype=nw.Date).alias("period_start"),
             nw.col("period").replace_strict(ends, return_dtype=nw.Date).alias("period_end"),
         ).drop("period")
-    _missing(frame, ["period_start", "period_end"], "missing-period", file)
+    _missing(frame, ["period_start", "period_end"], MISSING_PERIOD, file)
     for c in ("period_start", "period_end"):
         frame = _parse_dates(frame, c, file, distinct.get(c))
     return frame
@@ -694,7 +720,7 @@ def _parse_status(
         ~nw.col("status").is_in(allowed),
         "status",
         "unknown status",
-        "unknown-status",
+        UNKNOWN_STATUS,
         file,
         f"use one of: {', '.join(allowed)}",
         probe,
@@ -718,7 +744,7 @@ def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.Dat
         nw.col("source_id").is_duplicated(),
         "source_id",
         "source_id is not unique",
-        "duplicate-source-id",
+        DUPLICATE_SOURCE_ID,
         file,
     )
     frame = frame.with_columns(nw.col("kind").str.to_lowercase())
@@ -728,7 +754,7 @@ def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.Dat
         ~nw.col("kind").is_in(kinds),
         "kind",
         "unknown source kind",
-        "unknown-source-kind",
+        UNKNOWN_SOURCE_KIND,
         file,
         f"use one of: {', '.join(kinds)}",
     )

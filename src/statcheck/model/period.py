@@ -16,7 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from statcheck.errors import PeriodParseError
+from statcheck.errors import (
+    INVALID_DATE,
+    INVALID_PERIOD,
+    MISSING_PERIOD,
+    PERIOD_REVERSED,
+)
 
 # The units a rate can be given per, and their lengths (see ``Period.length_in``).
 PERIOD_UNITS = ("day", "week", "month", "quarter", "year")
@@ -37,9 +42,8 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise PeriodParseError(
+            raise PERIOD_REVERSED(
                 f"period starts {self.start.isoformat()} after it ends {self.end.isoformat()}",
-                slug="period-reversed",
             )
 
     @property
@@ -124,12 +128,12 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 def parse_period(label: str) -> Period:
     """A period from its label (see the module docstring)."""
     if not isinstance(label, str) or not label.strip():
-        raise PeriodParseError("the period label is empty", slug="missing-period")
+        raise MISSING_PERIOD("the period label is empty")
     text = label.strip()
     if "/" in text:
         first, _, last = text.partition("/")
         if "/" in last:
-            raise PeriodParseError(
+            raise INVALID_PERIOD(
                 f"{label!r} has more than one '/' (a date such as 10/11/12 is read no way: "
                 "day, month and year could be in any order)",
                 hint="write dates as YYYY-MM-DD, periods as 2024-01-01/2024-10-31",
@@ -144,9 +148,7 @@ def parse_date(text: str) -> date:
     """An ISO calendar date ``YYYY-MM-DD``; anything else is an error."""
     m = _DAY.match(text.strip()) if isinstance(text, str) else None
     if m is None:
-        raise PeriodParseError(
-            f"{text!r} is not a date in the form YYYY-MM-DD", slug="invalid-date"
-        )
+        raise INVALID_DATE(f"{text!r} is not a date in the form YYYY-MM-DD")
     return _date(int(m[1]), int(m[2]), int(m[3]), text)
 
 
@@ -166,7 +168,7 @@ def _parse_single(text: str, original: str) -> Period:
     if m := _DAY.match(text):
         d = _date(int(m[1]), int(m[2]), int(m[3]), original)
         return Period(d, d)
-    raise PeriodParseError(
+    raise INVALID_PERIOD(
         f"{original!r} is not a period label statcheck understands",
         hint="use 2024, 2024-H1, 2024-Q3, 2024-10, 2024-10-31 or 2024-01-01/2024-10-31",
     )
@@ -176,16 +178,12 @@ def _date(y: int, m: int, d: int, original: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise PeriodParseError(
-            f"{original!r} names a date that does not exist", slug="invalid-date"
-        ) from None
+        raise INVALID_DATE(f"{original!r} names a date that does not exist") from None
 
 
 def _month_end(y: int, m: int, original: str) -> date:
     if not 1 <= m <= 12:
-        raise PeriodParseError(
-            f"{original!r} names month {m}, which does not exist", slug="invalid-date"
-        )
+        raise INVALID_DATE(f"{original!r} names month {m}, which does not exist")
     return _date(y, m, calendar.monthrange(y, m)[1], original)
 
 

@@ -41,7 +41,18 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
 
-from statcheck.errors import ValueParseError
+from statcheck.errors import (
+    AMBIGUOUS_NUMBER,
+    BAD_PRECISION,
+    CONFLICTING_QUALIFIER,
+    INEXACT_NUMBER,
+    INVALID_NUMBER,
+    MISSING_VALUE,
+    NOT_FINITE,
+    UNEXPECTED_TEXT,
+    UNKNOWN_QUALIFIER,
+    ErrorKind,
+)
 from statcheck.model.interval import Interval
 
 
@@ -62,8 +73,8 @@ class Qualifier(StrEnum):
             return QUALIFIER_WORDS[key]
         except KeyError:
             known = ", ".join(sorted(k for k in QUALIFIER_WORDS if k))
-            raise ValueParseError(
-                f"unknown qualifier {word!r}", slug="unknown-qualifier", hint=f"use one of: {known}"
+            raise UNKNOWN_QUALIFIER(
+                f"unknown qualifier {word!r}", hint=f"use one of: {known}"
             ) from None
 
 
@@ -191,11 +202,9 @@ class ReportedValue:
     ) -> None:
         # Written out (see Interval): every figure a finding names is made anew.
         if not math.isfinite(value):
-            raise ValueParseError(f"value {value!r} is not a finite number", slug="not-finite")
+            raise NOT_FINITE(f"value {value!r} is not a finite number")
         if not (math.isfinite(precision) and precision >= 0):
-            raise ValueParseError(
-                f"precision {precision!r} must be a finite number >= 0", slug="bad-precision"
-            )
+            raise BAD_PRECISION(f"precision {precision!r} must be a finite number >= 0")
         self.__dict__.update(
             value=value, qualifier=qualifier, precision=precision, percent=percent, text=text
         )
@@ -239,18 +248,17 @@ def parse_value(
     beside the value (a table column) and must not contradict one in the text.
     """
     if not isinstance(text, str):
-        raise ValueParseError(f"expected text, got {type(text).__name__}", slug="invalid-number")
+        raise INVALID_NUMBER(f"expected text, got {type(text).__name__}")
     norm = normalise_text(text)
     if not norm:
-        raise ValueParseError("the value is empty", slug="missing-value")
+        raise MISSING_VALUE("the value is empty")
     pattern = _COMPILED.get(decimal_mark)
     if pattern is None:
         pattern = _COMPILED[decimal_mark] = re.compile(value_pattern(decimal_mark))
     m = pattern.match(norm)
     if m is None:
-        raise ValueParseError(
-            _why_unreadable(norm, decimal_mark), slug=_slug_unreadable(norm, decimal_mark)
-        )
+        kind, reason = _unreadable(norm, decimal_mark)
+        raise kind(reason)
     qual_word, sign, int_part, frac, scale_word, pct = (
         m.group(g) for g in ("qual", "sign", "int", "frac", "scale", "pct")
     )
@@ -258,9 +266,8 @@ def parse_value(
     if qualifier is not None and str(qualifier).strip():  # a blank cell gives no qualifier
         given = Qualifier.parse(qualifier) if isinstance(qualifier, str) else qualifier
         if qual_word and given is not stated:
-            raise ValueParseError(
+            raise CONFLICTING_QUALIFIER(
                 f"{text!r} says {qual_word!r} but its qualifier is given as {given.value!r}",
-                slug="conflicting-qualifier",
             )
         stated = given
     group = "," if decimal_mark == "." else "."
@@ -269,16 +276,15 @@ def parse_value(
     # Scale in decimal, then round once: 2.01 * 1e6 in floats is 2009999.9999999998.
     # No traps: an overflow gives Infinity, reported as not-finite below.
     if not exactly_representable(digits, frac):
-        raise ValueParseError(
+        raise INEXACT_NUMBER(
             inexact_message(text),
-            slug="inexact-number",
             hint="print the value in a larger unit with fewer digits (a `scale:` column keeps its size)",
         )
     number = Decimal(digits + ("." + frac if frac else ""))
     magnitude = float(Context(traps=[]).multiply(number, Decimal(scale)))
     value = -magnitude if sign == "-" else magnitude
     if not math.isfinite(value):
-        raise ValueParseError(f"{text!r} is too large to represent", slug="not-finite")
+        raise NOT_FINITE(f"{text!r} is too large to represent")
     if precision is None:
         precision = infer_precision(digits, frac, scale)
     return ReportedValue(
@@ -325,48 +331,40 @@ def _number_prefix(decimal_mark: str) -> re.Pattern[str]:
     return found
 
 
-def _slug_unreadable(norm: str, decimal_mark: str) -> str:
-    return _unreadable(norm, decimal_mark)[0]
-
-
-def _why_unreadable(norm: str, decimal_mark: str) -> str:
-    return _unreadable(norm, decimal_mark)[1]
-
-
-def _unreadable(norm: str, decimal_mark: str) -> tuple[str, str]:
-    """Why a normalised value does not match the grammar: (slug, reason)."""
+def _unreadable(norm: str, decimal_mark: str) -> tuple[ErrorKind, str]:
+    """Why a normalised value does not match the grammar: (error kind, reason)."""
     if norm in _NOT_FINITE:
-        return "invalid-number", f"{norm!r} is not a finite number, which a figure must be"
+        return INVALID_NUMBER, f"{norm!r} is not a finite number, which a figure must be"
     if norm in MISSING_MARKERS:
-        return "missing-value", (
+        return MISSING_VALUE, (
             f"{norm!r} marks a missing value, and a figure needs one: leave the figure out "
             "of the table (or write 0 if the publisher's mark means zero)"
         )
     if _PARENTHESISED.match(norm):
-        return "ambiguous-number", (
+        return AMBIGUOUS_NUMBER, (
             f"{norm!r} is ambiguous: a number in parentheses is a negative number in accounts "
             "but a note or an estimate in many statistical tables; write it with a minus sign "
             "(-5), or without the parentheses"
         )
     if _ambiguous(norm, decimal_mark):
         other = "," if decimal_mark == "." else "."
-        return "ambiguous-number", (
+        return AMBIGUOUS_NUMBER, (
             f"{norm!r} is ambiguous: {other!r} could be a decimal mark or a thousands separator; "
             f"write the value with {decimal_mark!r} as decimal mark and thousands in groups of three"
         )
     if _SCIENTIFIC.match(norm):
-        return "invalid-number", (
+        return INVALID_NUMBER, (
             f"{norm!r} is in scientific notation, which statcheck does not read in a printed "
             "value; write the digits, or use a scale word (1.2 million)"
         )
     prefix = _number_prefix(decimal_mark).match(norm)
     rest = norm[prefix.end() :].strip() if prefix is not None else ""
     if prefix is not None and _FOOTNOTE.match(rest):
-        return "unexpected-text", (
+        return UNEXPECTED_TEXT, (
             f"{norm!r} is the number {norm[: prefix.end()].strip()!r} followed by {rest!r}, "
             "a footnote mark; remove it from the value and put the note in the note column"
         )
-    return "invalid-number", f"{norm!r} is not a number statcheck can read"
+    return INVALID_NUMBER, f"{norm!r} is not a number statcheck can read"
 
 
 def _ambiguous(norm: str, decimal_mark: str) -> bool:

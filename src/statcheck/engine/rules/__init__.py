@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from statcheck.contract.rules import RULE_KINDS, Rule
 from statcheck.engine.context import Context
-from statcheck.errors import StatcheckError
+from statcheck.errors import INTERNAL_ERROR, UNKNOWN_FIGURE, StatcheckError
 from statcheck.report import Finding, RuleResult, Status
 
 Implementation = Callable[[Rule, Context], RuleResult]
@@ -44,9 +44,8 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
     try:
         missing = ctx.missing_ids(rule.refs())
         if missing:
-            raise StatcheckError(
+            raise UNKNOWN_FIGURE(
                 f"figure id(s) {', '.join(map(repr, missing))} are not in the drop",
-                slug="unknown-figure",
                 hint="check the id against the figure table's figure_id column, or use a selector",
             )
         return IMPLEMENTATIONS[rule.KIND](rule, ctx)
@@ -67,7 +66,7 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
             Status.ERROR,
             description=rule.description,
             error=f"internal error: {type(exc).__name__}: {exc}",
-            error_slug="internal-error",
+            error_slug=INTERNAL_ERROR.slug,
             internal=True,
         )
 

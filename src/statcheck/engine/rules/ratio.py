@@ -31,7 +31,7 @@ from statcheck.engine.groups import (
 )
 from statcheck.engine.native import collect_all
 from statcheck.engine.rules import explain, implements, undetermined
-from statcheck.errors import StatcheckError, SuiteError
+from statcheck.errors import UNKNOWN_COLUMN, UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import format_number
 from statcheck.model.units import share_scale
@@ -212,10 +212,9 @@ def _scale_column(rule: RatioRule, units: list[str | None] | None) -> tuple[nw.E
 
 
 def _unknown_unit(units: list[str]) -> StatcheckError:
-    return StatcheckError(
+    return UNKNOWN_SHARE_UNIT(
         f"the share's unit {', '.join(map(repr, units))} does not say what part / whole is "
         f"multiplied by",
-        slug="unknown-share-unit",
         hint="give the rule a `scale:` (100 for percent, 1000 per thousand, 1 for a fraction), "
         "or use unit percent, per_1000, per_100000 or fraction",
     )
@@ -226,8 +225,7 @@ def _over_column(over: str, ctx: Context) -> str:
     column = SELECTOR_COLUMNS.get(over, over)
     if column in ("metric", "source_id", *ctx.figures.dimensions):
         return column
-    raise SuiteError(
+    raise UNKNOWN_COLUMN(
         f"`over: {over}` is not a column that tells figures apart",
-        slug="unknown-column",
         hint=f"use metric, source or a dimension: {', '.join(ctx.figures.dimensions) or 'none here'}",
     )

@@ -35,7 +35,7 @@ from statcheck.engine.groups import (
 )
 from statcheck.engine.native import collect_all
 from statcheck.engine.rules import explain, implements
-from statcheck.errors import DropNotReady, StatcheckError
+from statcheck.errors import INTERNAL_ERROR, DropNotReady, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -318,7 +318,7 @@ def _unreadable(rule: RevisionRule, vintage: Vintage) -> RuleResult:
         description=rule.description,
         error=f"internal error reading the earlier drop {vintage.drop_id}: "
         f"{type(exc).__name__}: {exc}",
-        error_slug="internal-error",
+        error_slug=INTERNAL_ERROR.slug,
         internal=True,
     )
 

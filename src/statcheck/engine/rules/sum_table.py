@@ -23,7 +23,7 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all, small_frame, to_lazy
-from statcheck.errors import StatcheckError
+from statcheck.errors import UNKNOWN_COLUMN
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
 
@@ -35,9 +35,8 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     over = rule.over or ""
     over_col = "source_id" if over == "source" else over
     if over_col not in ("metric", "source_id", *table.dimensions):
-        raise StatcheckError(
+        raise UNKNOWN_COLUMN(
             f"`over: {over}` is not a column of the figure table",
-            slug="unknown-column",
             hint=f"use metric, source or a dimension: {', '.join(table.dimensions) or '(none)'}",
         )
     keys = group_keys(table, over)
