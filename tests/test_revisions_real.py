@@ -106,7 +106,7 @@ def test_jhu_revisions_against_the_vintage_before(index: int) -> None:
 
 
 def test_jhu_revisions_per_pair_and_metric() -> None:
-    """The numbers the README quotes: revised days per consecutive pair of vintages."""
+    """The numbers docs/data.md quotes: revised days per consecutive pair of vintages."""
     counts = {}
     for index in range(1, len(JHU_VINTAGES)):
         revised = jhu_expected(index)

@@ -11,7 +11,7 @@ on every engine, and asserts what the issue asks of it:
   the same before and after the run.
 
 A case is data (``Case``); the runner below is the only code. Decisions the corpus pins
-down (see the README's error table): ``(5)`` is ``ambiguous-number``, never -5; a number
+down (see the error table in docs/errors.md): ``(5)`` is ``ambiguous-number``, never -5; a number
 with a footnote mark (``60,000*``) is ``unexpected-text``; the spellings of "no value" are
 ``missing-value``; a short row's missing cells are empty cells; blank lines are skipped
 and rows keep their line numbers; files the manifest does not list are never read.
