@@ -243,8 +243,8 @@ INVALID_MANIFEST = _declare(
     "invalid-manifest", _M,
     "`drop.yml` is not UTF-8 or not YAML, lists no files or no `role: figures` file, lists two files "
     "with the same role (a drop has one figure table and one source table), has an unknown role, a "
-    "field that does not apply to the format, a bad `header`, `delimiter` or `decimal`, or a "
-    "`published_at` that is not a date",
+    "field that does not apply to the format (never ignored), a bad `header` (not a line number ≥ 1), "
+    "`delimiter` or `decimal`, or a `published_at` that is not a date",
     DataError,
 )  # fmt: skip
 UNSAFE_PATH = _declare(
@@ -288,7 +288,7 @@ UNREADABLE_CSV = _declare(
     "unreadable-csv", _F,
     "a row has more cells than the header (line named: an unquoted `North,60,000` is an extra "
     "cell, never the value 60), a quoted cell is never closed (line of its opening quote), the "
-    "header is one column holding `;`, tab or `\\|` (declare `delimiter:`), or the parser refused the file",
+    "header is one column holding `;`, tab or `|` (declare `delimiter:`), or the parser refused the file",
     DataError,
 )  # fmt: skip
 UNREADABLE_PARQUET = _declare(
@@ -298,8 +298,9 @@ UNREADABLE_PARQUET = _declare(
 )  # fmt: skip
 UNREADABLE_JSON = _declare(
     "unreadable-json", _F,
-    "not an array of records, not well formed (line and column), a JSON Lines line that is not "
-    "an object, or a number no float holds (`1e400`)",
+    "not an array of records (a top-level object, or a list of non-objects: which element), not "
+    "well formed (line and column), a JSON Lines line that is not an object, or a number no float "
+    "holds (`1e400`)",
     DataError,
 )  # fmt: skip
 UNSUPPORTED_COLUMN_TYPE = _declare(
@@ -309,7 +310,8 @@ UNSUPPORTED_COLUMN_TYPE = _declare(
 MISSING_COLUMN = _declare(
     "missing-column", _F,
     "a required column (`figure_id`, `metric`, `value`, `unit`, `source_id`, a period; "
-    "`source_id`, `name`, `kind` for sources) or a column the suite's `table:` mapping reads is missing",
+    "`source_id`, `name`, `kind` for sources) or a column the suite's `table:` mapping reads is missing "
+    "(the hint lists the file's columns)",
     DataError,
 )  # fmt: skip
 
@@ -454,38 +456,57 @@ UNKNOWN_SHARE_UNIT = _declare(
 DATABASE_REFUSED = _declare(
     "database-refused",
     _D,
-    "the server refused the connection (wrong user, password or database)",
+    "the server refused the login: user, password or database name wrong",
     DataError,
 )
 DATABASE_URL_MISSING = _declare(
     "database-url-missing",
     _D,
-    "a `postgresql` entry has no URL, and none is given on the command line",
+    "a `postgresql` entry without `url`, and no `--database-url` or `STATCHECK_DATABASE_URL`",
     DataError,
 )
 INVALID_DATABASE_URL = _declare(
-    "invalid-database-url", _D, "the database URL cannot be read", DataError
+    "invalid-database-url",
+    _D,
+    "the database URL is not a `postgresql://` URL statcheck can use",
+    DataError,
 )
 WRITE_REFUSED = _declare(
-    "write-refused", _D, "a query would write to the database: drops are read-only", DataError
+    "write-refused", _D, "the query would change the database; nothing was changed", DataError
 )
 INVALID_QUERY = _declare(
-    "invalid-query", _D, "the entry's query or table name is not one statcheck runs", DataError
+    "invalid-query",
+    _D,
+    "the database could not run the query (its own message given), or a DuckDB query tried to read another file",
+    DataError,
 )
 UNREADABLE_DATABASE = _declare(
-    "unreadable-database", _D, "the database file or result cannot be read", DataError
+    "unreadable-database",
+    _D,
+    "the drop's file is not a DuckDB database (or is from a newer DuckDB)",
+    DataError,
 )
-EMPTY_TABLE = _declare("empty-table", _D, "the table or query holds no rows", DataError)
+EMPTY_TABLE = _declare(
+    "empty-table", _D, "the table or query names its columns but gives no rows", DataError
+)
 TABLE_MISSING = _declare(
-    "table-missing", _D, "the table is not (yet) in the database", DropNotReady, exit_code=_WAIT
+    "table-missing",
+    _D,
+    "the table, or a table the query reads, is not in the database (it may still be being loaded)",
+    DropNotReady,
+    exit_code=_WAIT,
 )
 DATABASE_UNREACHABLE = _declare(
-    "database-unreachable", _D, "no server answers at the URL (yet)", DropNotReady, exit_code=_WAIT
+    "database-unreachable",
+    _D,
+    "the server cannot be reached (down, refused, starting up, unknown host)",
+    DropNotReady,
+    exit_code=_WAIT,
 )
 DATABASE_OPEN = _declare(
     "database-open",
     _D,
-    "another process holds the database file open for writing",
+    "a DuckDB file has a `.wal` beside it: still open for writing",
     DropNotReady,
     exit_code=_WAIT,
 )
