@@ -265,6 +265,13 @@ UNSUPPORTED_ENCODING = _declare(
 )  # fmt: skip
 
 # Reading a file.
+UNREADABLE_FILE = _declare(
+    "unreadable-file",
+    _F,
+    "a listed file (or the manifest) cannot be opened: no permission to read it, a link that "
+    "points to itself, or a path the system refuses",
+    DataError,
+)
 INVALID_ENCODING = _declare(
     "invalid-encoding", _F,
     "a byte does not decode in the declared encoding (byte offset and line; a hint when the file "

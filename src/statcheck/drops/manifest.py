@@ -42,7 +42,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,7 @@ from statcheck.errors import (
     FILE_MISSING,
     INVALID_MANIFEST,
     MANIFEST_MISSING,
+    UNREADABLE_FILE,
     UNSAFE_PATH,
     UNSUPPORTED_ENCODING,
     UNSUPPORTED_FORMAT,
@@ -107,13 +110,52 @@ class DropFile:
 
 
 @dataclass(frozen=True)
+class FileStamp:
+    """What the file system says of a file: size, modification time and inode. Taken
+    before a file is hashed and again after it is read; any write in between changes it."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        st = path.stat()
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass(frozen=True)
 class Drop:
     folder: Path
     id: str
     files: tuple[DropFile, ...]
     publisher: str | None = None
-    published_at: str | None = None
+    published_at: str | None = None  # as the manifest gives it: YYYY-MM-DD
     description: str | None = None
+    # Each hashed file's stamp from before its hash: see verify_unchanged.
+    stamps: tuple[tuple[str, FileStamp], ...] = field(default=(), compare=False)
+
+    @property
+    def published_on(self) -> date | None:
+        """``published_at`` as a date (checked when the manifest was read)."""
+        return date.fromisoformat(self.published_at) if self.published_at else None
+
+    def verify_unchanged(self) -> None:
+        """Raise ``checksum-mismatch`` (not ready) if a file changed since it was hashed:
+        a drop still being written must never be reported on under its old checksums."""
+        for path, stamp in self.stamps:
+            target = self.folder / path
+            try:
+                now = FileStamp.of(target)
+            except OSError:
+                now = None
+            if now != stamp:
+                raise CHECKSUM_MISMATCH(
+                    f"{path!r} changed while it was being read: its checksum no longer "
+                    "describes it",
+                    location=Location(file=str(target)),
+                    hint="the file may still be being written; validate the drop once it is complete",
+                )
 
     def file(self, role: str) -> DropFile | None:
         for f in self.files:
@@ -174,7 +216,7 @@ def read_drop(folder: str | Path) -> Drop:
             hint="a drop is validated only once its manifest lists its files and their SHA-256",
         )
     try:
-        text = manifest.read_bytes().decode("utf-8-sig")
+        text = _read_bytes(manifest).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise INVALID_MANIFEST(
             "the manifest is not UTF-8",
@@ -212,16 +254,55 @@ def read_drop(folder: str | Path) -> Drop:
                 location=Location(file=str(manifest), line=getattr(second, "line", None)),
                 hint="combine them into one file, or make them separate drops",
             )
-    for f in files:
-        _check_ready(root, f, manifest)
-    published = data.get("published_at")
+    stamps = tuple((f.path, _check_ready(root, f, manifest)) for f in files if not f.on_server)
     return Drop(
         folder=root,
         id=str(drop_id),
         files=files,
         publisher=_opt_str(data.get("publisher")),
-        published_at=_opt_str(published),
+        published_at=_published_at(data, manifest),
         description=_opt_str(data.get("description")),
+        stamps=stamps,
+    )
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _published_at(data: Mapping, manifest: Path) -> str | None:
+    """``published_at`` as written, once it is known to be a real date: revision rules
+    order drops by it and ask which periods were open on it."""
+    value = data.get("published_at")
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        date.fromisoformat(text)
+    except ValueError:
+        raise INVALID_MANIFEST(
+            f"published_at {text!r} is not a date",
+            location=Location(file=str(manifest), line=data.line_of("published_at")),
+            hint="write the day the drop was published as YYYY-MM-DD, e.g. 2025-01-06",
+        ) from None
+    return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes; a file that cannot be opened is the input's fault, not statcheck's."""
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: BaseException) -> StatcheckError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return UNREADABLE_FILE(
+        f"{str(path)!r} cannot be opened: {reason}",
+        location=Location(file=str(path)),
+        hint="check the file's permissions and that any link in its path leads to a file",
     )
 
 
@@ -235,9 +316,7 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
         return _read_database_entry(entry, where)
     if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
         raise INVALID_MANIFEST("each file entry needs a path", location=where)
-    path = entry["path"]
-    if Path(path).is_absolute() or ".." in Path(path).parts:
-        raise UNSAFE_PATH(f"file path {path!r} leaves the drop folder", location=where)
+    path = _entry_path(entry["path"], where)
     role = entry.get("role", "figures")
     if role not in ROLES:
         raise INVALID_MANIFEST(
@@ -276,11 +355,10 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
             location=where,
             hint="use a name such as utf-8, cp1252, latin-1, utf-16",
         )
-    sha = entry.get("sha256")
     return DropFile(
         path=path,
         role=role,
-        sha256=str(sha).lower() if sha is not None else None,
+        sha256=_sha256(entry, path, where),
         format=fmt,
         encoding=encoding,
         delimiter=delimiter,
@@ -330,8 +408,8 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
             f"{name}: `path` must name the database file in the drop",
             location=where,
         )
-    if Path(path).is_absolute() or ".." in Path(path).parts:
-        raise UNSAFE_PATH(f"file path {path!r} leaves the drop folder", location=where)
+    if not server:
+        path = _entry_path(path, where)
     url = entry.get("url")
     if url is not None:
         if not isinstance(url, str) or url.split("://", 1)[0] not in URL_SCHEMES:
@@ -357,11 +435,10 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
     decimal = str(entry.get("decimal", "."))
     if decimal not in (".", ","):
         raise INVALID_MANIFEST(f"decimal mark {decimal!r} must be '.' or ','", location=where)
-    sha = entry.get("sha256")
     return DropFile(
         path=path,
         role=role,
-        sha256=str(sha).lower() if sha is not None else None,
+        sha256=None if server else _sha256(entry, path, where),
         format=kind,
         decimal=decimal,
         database=kind,
@@ -369,6 +446,37 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
         query=query,
         url=url,
     )
+
+
+def _entry_path(path: str, where: Location) -> str:
+    """A listed path, refused when it names nothing or leaves the drop folder."""
+    if not path.strip() or "\0" in path:
+        what = "is empty" if not path.strip() else "holds a NUL character"
+        raise INVALID_MANIFEST(f"file path {path!r} {what}", location=where)
+    if Path(path).is_absolute() or ".." in Path(path).parts:
+        raise UNSAFE_PATH(f"file path {path!r} leaves the drop folder", location=where)
+    return path
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(entry: dict[str, Any], path: str, where: Location) -> str | None:
+    """The listed SHA-256: 64 hexadecimal digits, or absent (the drop is then not ready)."""
+    sha = entry.get("sha256")
+    if sha is None:
+        return None
+    text = str(sha).strip().lower()
+    if not _SHA256.fullmatch(text):
+        prefixed = text.startswith("sha256:")
+        raise INVALID_MANIFEST(
+            f"file {path!r}: sha256 {str(sha)!r} is not a SHA-256 (64 hexadecimal digits)",
+            location=where,
+            hint="write the digits alone, without 'sha256:'"
+            if prefixed
+            else f"sha256sum {path} prints it",
+        )
+    return text
 
 
 def _format(entry: Any, path: str, where: Location) -> str:
@@ -403,12 +511,15 @@ def _is_text_encoding(name: str) -> bool:
     return True
 
 
-def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
-    if f.on_server:  # a server is checked when it is read (statcheck.drops.database)
-        return
+def _check_ready(root: Path, f: DropFile, manifest: Path) -> FileStamp:
+    """Check one listed file is there with its checksum; its stamp from before the hash."""
     target = root / f.path
     # The file itself or a folder on its way may be a link: where it resolves is what counts.
-    if not target.resolve().is_relative_to(root.resolve()):
+    try:
+        resolved = target.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise _unreadable(target, exc) from None
+    if not resolved.is_relative_to(root.resolve()):
         raise UNSAFE_PATH(
             f"{f.path!r} is a link to a file outside the drop",
             location=Location(file=str(target)),
@@ -424,7 +535,11 @@ def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
             location=Location(file=str(manifest)),
             hint=f"add `sha256: {sha256_of(target)}` once the file is complete",
         )
-    actual = sha256_of(target)
+    try:
+        stamp = FileStamp.of(target)
+        actual = sha256_of(target)
+    except OSError as exc:
+        raise _unreadable(target, exc) from None
     if actual != f.sha256:
         raise CHECKSUM_MISMATCH(
             f"{f.path!r} does not match its checksum: the manifest says {f.sha256[:12]}…, the file is {actual[:12]}…",
@@ -438,6 +553,7 @@ def _check_ready(root: Path, f: DropFile, manifest: Path) -> None:
             location=Location(file=str(wal)),
             hint="close the database (or CHECKPOINT) before taking its checksum; the checksum does not cover the .wal",
         )
+    return stamp
 
 
 def sha256_of(path: Path) -> str:
