@@ -265,6 +265,14 @@ UNSUPPORTED_ENCODING = _declare(
 )  # fmt: skip
 
 # Reading a file.
+BEYOND_MEMORY = _declare(
+    "beyond-memory",
+    _F,
+    "checking the files would need more memory than statcheck may use (estimated from their "
+    "size before anything is read; the message gives both numbers): use a larger machine, "
+    "`--max-memory`, or the Spark engine",
+    DataError,
+)
 UNREADABLE_FILE = _declare(
     "unreadable-file",
     _F,
@@ -536,6 +544,12 @@ DUPLICATE_DROP_ID = _declare(
     "duplicate-drop-id", _U, "two drop folders of one suite have the same manifest `id`", StatcheckError,
     hint="give each drop its own `id` in drop.yml; reports are keyed by it",
 )  # fmt: skip
+INVALID_MEMORY_LIMIT = _declare(
+    "invalid-memory-limit",
+    _U,
+    "`--max-memory` or `STATCHECK_MAX_MEMORY` is not an amount of memory (`8G`, `512M`)",
+    UnsupportedInput,
+)
 NO_REPORTS = _declare("no-reports", _U, "`statcheck docs` found no report", StatcheckError)
 MISSING_EXTRA = _declare(
     "missing-extra", _U,
