@@ -20,38 +20,27 @@ selector (``{"metric": "cases", "period": "2023"}``)::
     )
 
 ``suite == load_suite(path)`` holds for a suite built with the same fields as the file
-(descriptions included). A rule kind without a function here is built with
-``rules.rule(kind, id, **fields)``. Built-in names are shadowed on purpose (``sum``):
+(descriptions included). There is one function per rule kind, made from the kind's
+declaration (:mod:`statcheck.contract.rules`): its keywords are the kind's fields, and
+``rules.rule(kind, id, **fields)`` builds any kind by name. Built-in names are shadowed on purpose (``sum``):
 use the module by its name, ``rules.sum``, rather than ``from ... import sum``.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from enum import Enum
 from typing import Any
 
 from statcheck.contract.mapping import TableMapping
-from statcheck.contract.rules import FigureRef, Rule, Selector, SeriesChange, read_rule
+from statcheck.contract.rules import RULE_KINDS, FigureRef, Rule, Selector, SeriesChange, read_rule
 from statcheck.contract.schema import TableSchema
 from statcheck.contract.suite import Suite, suite_from_mapping
 from statcheck.contract.tolerance import Tolerance
 from statcheck.contract.yamlio import Mapping
-
-__all__ = [
-    "attribution",
-    "compare",
-    "period",
-    "rate",
-    "ratio",
-    "revision",
-    "rule",
-    "series",
-    "suite",
-    "sum",
-]
 
 # A figure: its id, a selector mapping (column: value), or a FigureRef / Selector.
 Figure = str | dict[str, Any] | FigureRef | Selector
@@ -103,126 +92,52 @@ def rule(kind: str, id: str, /, *, description: str | None = None, **fields: Any
     return _read(kind, id, description, fields)
 
 
-def sum(  # shadows the built-in on purpose: `rules.sum` reads as the rule kind
-    id: str,
-    *,
-    total: Figure | float | str | None = None,
-    parts: Figures | None = None,
-    over: str | None = None,
-    hierarchy: dict[str, list[str]] | None = None,
-    figures: dict[str, Any] | Selector | None = None,
-    across: str | None = None,
-    missing: str | None = None,
-    tolerance: ToleranceLike | None = None,
-    description: str | None = None,
-) -> Rule:
-    """The parts add up to the total. Explicit: ``total`` and ``parts`` are figures (or
-    ``total`` a number). Table form: ``over`` a column, ``total``/``parts`` values of it or
-    ``hierarchy`` {parent: [children]}. ``across``: ``categories`` (default) or ``time``;
-    ``missing``: ``undetermined`` (default) or ``zero``."""
-    return _read("sum", id, description, locals())
+# ---------------------------------------------------------------- one builder per rule kind
 
 
-def compare(
-    id: str,
-    *,
-    left: Figures,
-    op: str,
-    right: Figures,
-    factor: float | None = None,
-    tolerance: ToleranceLike | None = None,
-    description: str | None = None,
-) -> Rule:
-    """``left op factor × right``; ``op`` is ``>``, ``>=``, ``<``, ``<=`` or ``==``, and each
-    side is one figure or a list of figures that are summed."""
-    return _read("compare", id, description, locals())
+def _builder(cls: type[Rule]) -> Callable[..., Rule]:
+    """``statcheck.rules.<kind>(id, *, <its fields>, description=None)``, from the kind's
+    declaration: a field the kind requires is a required keyword, any other defaults to
+    None (left out, as in a suite file that does not write it)."""
+    params = [inspect.Parameter("id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="str")]
+    for f in cls.declared_fields():
+        params.append(
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=inspect.Parameter.empty if f.doc.required else None,
+                annotation=f.doc.accepts,
+            )
+        )
+    params.append(
+        inspect.Parameter(
+            "description", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None"
+        )
+    )
+    signature = inspect.Signature(params, return_annotation="Rule")
+
+    def build(*args: Any, **kwargs: Any) -> Rule:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        fields = dict(bound.arguments)
+        return _read(cls.KIND, fields.pop("id"), fields.pop("description"), fields)
+
+    build.__name__ = build.__qualname__ = cls.KIND
+    build.__module__ = __name__
+    build.__doc__ = f"A ``{cls.KIND}`` rule: {cls.SUMMARY}.\n\n" + "\n".join(
+        f"``{f.name}``: {f.doc.doc}" for f in cls.declared_fields()
+    )
+    build.__signature__ = signature  # type: ignore[attr-defined]
+    return build
 
 
-def ratio(
-    id: str,
-    *,
-    part: Figure,
-    whole: Figure,
-    share: Figure,
-    scale: float | None = None,
-    over: str | None = None,
-    figures: dict[str, Any] | Selector | None = None,
-    tolerance: ToleranceLike | None = None,
-    description: str | None = None,
-) -> Rule:
-    """The share equals part / whole × scale (scale from the share's unit by default).
-    With ``over`` (a column), ``part``, ``whole`` and ``share`` are values of it."""
-    return _read("ratio", id, description, locals())
+BUILDERS: dict[str, Callable[..., Rule]] = {kind: _builder(cls) for kind, cls in RULE_KINDS.items()}
+globals().update(BUILDERS)  # statcheck.rules.sum, statcheck.rules.compare, ...
+__all__ = sorted(["rule", "suite", *BUILDERS])
 
 
-def rate(
-    id: str,
-    *,
-    rate: Figure,
-    total: Figure,
-    per: str,
-    tolerance: ToleranceLike | None = None,
-    description: str | None = None,
-) -> Rule:
-    """The rate times the length of the total's period in ``per`` units (``day``, ``week``,
-    ``month``, ``quarter``, ``year``) gives the total."""
-    return _read("rate", id, description, locals())
-
-
-def series(
-    id: str,
-    *,
-    figures: dict[str, Any] | Selector | None = None,
-    cumulative: bool | None = None,
-    change: dict[str, str] | SeriesChange | None = None,
-    tolerance: ToleranceLike | None = None,
-    description: str | None = None,
-) -> Rule:
-    """A series over periods: ``cumulative=True`` never falls; ``change={"metric": ...,
-    "of": ..., "as": "percent" | "absolute"}`` is the change in ``of`` from the period before."""
-    return _read("series", id, description, locals())
-
-
-def attribution(
-    id: str,
-    *,
-    checks: Iterable[str] | None = None,
-    figures: dict[str, Any] | Selector | None = None,
-    primary: Iterable[str] | None = None,
-    description: str | None = None,
-) -> Rule:
-    """Who reported each figure and whether its citations hold up; ``checks`` among
-    ``known-source``, ``citations-resolve``, ``no-cycles``, ``reaches-primary``,
-    ``agrees-with-cited`` (all by default)."""
-    return _read("attribution", id, description, locals())
-
-
-def period(
-    id: str,
-    *,
-    checks: Iterable[str] | None = None,
-    figures: dict[str, Any] | Selector | None = None,
-    within: str | None = None,
-    description: str | None = None,
-) -> Rule:
-    """Periods are well formed (``ordered``), final figures are not published before their
-    period ends (``published-after-end``), and with ``within`` lie inside that period."""
-    return _read("period", id, description, locals())
-
-
-def revision(
-    id: str,
-    *,
-    metrics: Iterable[str] | None = None,
-    figures: dict[str, Any] | Selector | None = None,
-    allow: Iterable[str] | None = None,
-    same_source: bool | None = None,
-    tolerance: ToleranceLike | None = None,
-    description: str | None = None,
-) -> Rule:
-    """A later drop does not change a figure an earlier drop reported (validate with the
-    earlier drops); ``allow`` among ``open``, ``provisional``, ``forecast``."""
-    return _read("revision", id, description, locals())
+def __getattr__(name: str) -> Callable[..., Rule]:  # for type checkers: rules.<kind> exists
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- reading, as from YAML

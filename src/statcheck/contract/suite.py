@@ -10,7 +10,7 @@ A suite file (``expectations/*.yml``)::
     schema: ...                          # optional: the column-level contract (pandera)
     rules:
       - id: ...
-        kind: sum | compare | ratio | rate | series | attribution | period
+        kind: sum | compare | ...        # a kind of statcheck.contract.rules (RULE_KINDS)
         ...
 """
 

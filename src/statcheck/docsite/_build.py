@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from statcheck.contract.rules import RULE_KINDS
 from statcheck.docsite._charts import (
     CitationGraph,
     IntervalChart,
@@ -55,27 +56,10 @@ STATUS_MEANING = {
     "undetermined": "a figure it needs is missing, so it could not be checked",
     "error": "the rule could not be evaluated",
 }
-KIND_LABEL = {
-    "sum": "parts add up to a total",
-    "compare": "one figure compared with another",
-    "attribution": "who the figures come from",
-    "period": "reporting periods",
-    "ratio": "a share is part ÷ whole",
-    "rate": "a rate over a period gives the total",
-    "series": "a series over time",
-    "revision": "revisions between drops",
-    "schema": "column checks",
-}
-# What the two intervals of a finding are, per rule kind (reported, expected).
-CHART_LABELS = {
-    "sum": ("reported total", "sum of its parts"),
-    "compare": ("left side", "right side"),
-    "attribution": ("as relayed", "as the cited source says"),
-    "ratio": ("reported share", "part ÷ whole"),
-    "rate": ("reported", "implied by the rate"),
-    "series": ("this period", "earlier period"),
-    "revision": ("this drop", "earlier drop"),
-}
+# How the site names each rule kind, and what the two intervals of a finding are
+# (reported, expected): from the kinds' declarations.
+KIND_LABEL = {kind: cls.LABEL for kind, cls in RULE_KINDS.items()} | {"schema": "column checks"}
+CHART_LABELS = {kind: cls.CHART_LABELS for kind, cls in RULE_KINDS.items() if cls.CHART_LABELS}
 CHAIN_SLUGS = {
     "no-primary-source",
     "unresolved-citation",

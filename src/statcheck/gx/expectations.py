@@ -388,72 +388,26 @@ def _range(bounds: Any) -> str:
     return f"{_number(low)} to {_number(high)}"
 
 
-# One class per rule kind: the name says what GE checks; the kind says which statcheck
-# implementation does it.
+# One class per rule kind, made from its declaration: the name (the kind's ``EXPECTATION``)
+# says what GE checks; the kind says which statcheck implementation does it.
 
 
-class ExpectFiguresToSum(StatcheckRuleExpectation):
-    """statcheck ``sum``: the parts add up to the total, over the total's period."""
-
-    statcheck_kind: ClassVar[str] = "sum"
-
-
-class ExpectComparisonToHold(StatcheckRuleExpectation):
-    """statcheck ``compare``: ``left op factor × right`` holds for the reported figures."""
-
-    statcheck_kind: ClassVar[str] = "compare"
-
-
-class ExpectShareToMatchParts(StatcheckRuleExpectation):
-    """statcheck ``ratio``: the share equals part / whole × scale."""
-
-    statcheck_kind: ClassVar[str] = "ratio"
-
-
-class ExpectRateToMatchTotal(StatcheckRuleExpectation):
-    """statcheck ``rate``: the rate over the total's period gives the total."""
-
-    statcheck_kind: ClassVar[str] = "rate"
-
-
-class ExpectSeriesToHold(StatcheckRuleExpectation):
-    """statcheck ``series``: cumulative figures never fall; change figures match."""
-
-    statcheck_kind: ClassVar[str] = "series"
-
-
-class ExpectFiguresToTraceToSources(StatcheckRuleExpectation):
-    """statcheck ``attribution``: sources known, citations resolve, chains reach a primary
-    source, relayed figures agree with what was cited."""
-
-    statcheck_kind: ClassVar[str] = "attribution"
-
-
-class ExpectPeriodsToBeSound(StatcheckRuleExpectation):
-    """statcheck ``period``: periods ordered, published after they end, within bounds."""
-
-    statcheck_kind: ClassVar[str] = "period"
-
-
-class ExpectFiguresToMatchEarlierDrops(StatcheckRuleExpectation):
-    """statcheck ``revision``: a later drop does not change what an earlier one reported."""
-
-    statcheck_kind: ClassVar[str] = "revision"
+def _expectation_class(rule_class: type[Rule]) -> type[StatcheckRuleExpectation]:
+    kind = rule_class.KIND
+    namespace = {
+        "__module__": __name__,
+        "__qualname__": rule_class.EXPECTATION,
+        "__doc__": f"statcheck ``{kind}``: {rule_class.SUMMARY}.",
+        "__annotations__": {"statcheck_kind": "ClassVar[str]"},
+        "statcheck_kind": kind,
+    }
+    return type(rule_class.EXPECTATION, (StatcheckRuleExpectation,), namespace)
 
 
 EXPECTATION_CLASSES: dict[str, type[StatcheckRuleExpectation]] = {
-    cls.statcheck_kind: cls
-    for cls in (
-        ExpectFiguresToSum,
-        ExpectComparisonToHold,
-        ExpectShareToMatchParts,
-        ExpectRateToMatchTotal,
-        ExpectSeriesToHold,
-        ExpectFiguresToTraceToSources,
-        ExpectPeriodsToBeSound,
-        ExpectFiguresToMatchEarlierDrops,
-    )
+    kind: _expectation_class(rule_class) for kind, rule_class in RULE_KINDS.items()
 }
+globals().update({cls.__name__: cls for cls in EXPECTATION_CLASSES.values()})
 
 
 # ---------------------------------------------------------------- a suite as a GE suite
@@ -564,8 +518,3 @@ def expectation_suite(suite: Suite) -> ExpectationSuite:
         expectations=expectations,
         meta={"statcheck": {"suite": suite.id}},
     )
-
-
-def missing_kinds() -> list[str]:
-    """Rule kinds statcheck declares that have no expectation class here (should be none)."""
-    return sorted(set(RULE_KINDS) - set(EXPECTATION_CLASSES))

@@ -2,30 +2,21 @@
 
 Each implementation takes the declared rule and a Context and returns a RuleResult.
 They are written against narwhals, so the same code runs on every dataframe backend.
+:func:`statcheck.engine.rules.register.register` names every implementation; it is
+called once, below, and fails at once if a declared kind has none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from statcheck.contract.rules import RULE_KINDS, Rule
+from statcheck.contract.rules import Rule
 from statcheck.engine.context import Context
 from statcheck.errors import INTERNAL_ERROR, UNKNOWN_FIGURE, StatcheckError
 from statcheck.report import Finding, RuleResult, Status
 
 Implementation = Callable[[Rule, Context], RuleResult]
 IMPLEMENTATIONS: dict[str, Implementation] = {}
-
-
-def implements(kind: str) -> Callable[[Implementation], Implementation]:
-    if kind not in RULE_KINDS:
-        raise AssertionError(f"no rule kind {kind!r} is declared in statcheck.contract.rules")
-
-    def register(fn: Implementation) -> Implementation:
-        IMPLEMENTATIONS[kind] = fn
-        return fn
-
-    return register
 
 
 def undetermined(rule: Rule, present: tuple[str, ...], missing: list[str], what: str) -> RuleResult:
@@ -71,14 +62,6 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
         )
 
 
-# Register the implementations.
-from statcheck.engine.rules import (  # noqa: E402, F401
-    attribution,
-    compare,
-    period,
-    rate,
-    ratio,
-    revision,
-    series,
-    sum,
-)
+from statcheck.engine.rules.register import register  # noqa: E402 (after what it imports)
+
+register(IMPLEMENTATIONS)

@@ -22,14 +22,12 @@ from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.groups import with_blank_dims
 from statcheck.engine.native import collect_all, reused, small_frame, split_explode, to_lazy
-from statcheck.engine.rules import implements
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
 
 SEP = ">"
 
 
-@implements("attribution")
 def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, AttributionRule)
     table = ctx.figures

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statcheck.contract.rules import CompareRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.engine.rules import explain, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, Outcome, compare, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -12,7 +12,6 @@ from statcheck.report import Finding, RuleResult, Status
 _SAYS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most", "==": "equal to"}
 
 
-@implements("compare")
 def check_compare(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, CompareRule)
     left, left_missing = ctx.resolve_many(rule.left)

@@ -10,13 +10,11 @@ import narwhals as nw
 from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import implements
 from statcheck.model.figure import FigureStatus
 from statcheck.model.period import parse_period
 from statcheck.report import Finding, RuleResult, Status
 
 
-@implements("period")
 def check_period(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, PeriodRule)
     scope = ctx.lazy()

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from statcheck.contract.rules import RateRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.engine.rules import explain, undetermined
 from statcheck.model.interval import format_number
 from statcheck.report import Finding, RuleResult, Status
 
 
-@implements("rate")
 def check_rate(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RateRule)
     rate = ctx.resolve(rule.rate)

@@ -30,7 +30,7 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.engine.rules import explain, undetermined
 from statcheck.errors import UNKNOWN_COLUMN, UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import format_number
@@ -40,7 +40,6 @@ from statcheck.report import Finding, RuleResult, Status
 _ROLES = ("part", "whole", "share")
 
 
-@implements("ratio")
 def check_ratio(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RatioRule)
     findings = _explicit(rule, ctx) if rule.over is None else _table(rule, ctx)

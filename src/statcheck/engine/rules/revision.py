@@ -34,7 +34,7 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import explain, implements
+from statcheck.engine.rules import explain
 from statcheck.errors import INTERNAL_ERROR, DropNotReady, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import format_number
@@ -43,7 +43,6 @@ from statcheck.report import Finding, RuleResult, Status
 SHOWN = 6  # figure ids named in a duplicate finding's sentence (all are in its figures)
 
 
-@implements("revision")
 def check_revision(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RevisionRule)
     if not ctx.earlier:

@@ -32,7 +32,7 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.engine.rules import explain, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
@@ -43,7 +43,6 @@ PERIOD = ("period_start", "period_end")
 ORDER = [*PERIOD, "figure_id"]
 
 
-@implements("series")
 def check_series(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, SeriesRule)
     table = ctx.figures

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statcheck.contract.rules import Rule, SumRule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, implements, undetermined
+from statcheck.engine.rules import explain, undetermined
 from statcheck.engine.rules.sum_table import check_sum_table
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
@@ -12,7 +12,6 @@ from statcheck.model.period import coverage
 from statcheck.report import Finding, RuleResult, Status
 
 
-@implements("sum")
 def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, SumRule)
     if rule.over is not None:

@@ -1,0 +1,221 @@
+"""What every rule kind is made of: figure references, the Rule base, declared fields.
+
+A rule kind is one frozen dataclass (a module of this package). Its fields are what an
+analyst writes in a suite; each field a suite can hold is declared with :func:`declared`,
+which records its one-line doc, its JSON Schema and how the Python builder accepts it.
+Everything else (the reader's field check, ``statcheck.rules.<kind>(...)``, the JSON
+Schema, the docs table, the Great Expectations class) is generated from the class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import MISSING, dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from statcheck.contract.tolerance import NO_TOLERANCE, Tolerance
+
+if TYPE_CHECKING:
+    from statcheck.contract.rules.reader import RuleReader
+
+# ---------------------------------------------------------------- references to figures
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A figure named by its id; an id absent from the drop is a contract error."""
+
+    figure_id: str
+
+    def to_yaml(self) -> Any:
+        return self.figure_id
+
+    def __str__(self) -> str:
+        return self.figure_id
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A figure described by what it is (metric, period, source, dimensions).
+
+    Matching no figure leaves a rule undetermined; matching several is an error.
+    Keys: ``metric``, ``unit``, ``period`` (a label), ``source`` (source id), ``status``,
+    or any dimension column.
+    """
+
+    criteria: tuple[tuple[str, str], ...]
+
+    def to_yaml(self) -> Any:
+        return dict(self.criteria)
+
+    def get(self, key: str) -> str | None:
+        return dict(self.criteria).get(key)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.criteria)
+
+
+Ref = FigureRef | Selector
+
+
+# ---------------------------------------------------------------- finding slugs
+
+# Findings any rule kind may report besides its own: they leave a rule undetermined.
+COMMON_FINDINGS: dict[str, str] = {
+    "missing-figure": "an input the rule needs is not in the drop: the rule is undetermined",
+    "duplicate-figure": "a figure printed twice for the same thing is left out and reported",
+}
+
+
+# ---------------------------------------------------------------- declared fields
+
+FIELD_KEY = "statcheck.field"  # the dataclass field metadata key of a declared field
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """What a suite field is: its one-line doc, its JSON Schema, its Python type."""
+
+    doc: str
+    schema: dict[str, Any]
+    required: bool = False
+    accepts: str = "Any"  # the builder's annotation, e.g. "Figures | None"
+
+
+@dataclass(frozen=True)
+class DeclaredField:
+    """A declared field of a rule kind, as the generators read it."""
+
+    name: str
+    doc: FieldDoc
+    default: Any  # dataclasses.MISSING for a required field
+
+
+def declared(
+    doc: str,
+    *,
+    schema: dict[str, Any],
+    accepts: str,
+    required: bool = False,
+    default: Any = MISSING,
+) -> Any:
+    """A dataclass field a suite can hold: ``doc`` says what it is in one line, ``schema``
+    is its JSON Schema, ``accepts`` the type the Python builder takes. A ``required``
+    field has no default."""
+    meta = {FIELD_KEY: FieldDoc(doc, schema, required, accepts)}
+    return field(default=default, metadata=meta)
+
+
+# Fields several kinds share.
+REF_SCHEMA: dict[str, Any] = {"$ref": "#/$defs/ref"}
+REFS_SCHEMA: dict[str, Any] = {"$ref": "#/$defs/refs"}
+
+
+def tolerance_field() -> Any:
+    return declared(
+        "extra room on top of the figures' own rounding: `absolute` and/or `relative`",
+        schema={"$ref": "#/$defs/tolerance"},
+        accepts="Tolerance | dict[str, float] | None",
+        default=NO_TOLERANCE,
+    )
+
+
+def figures_field(doc: str = "a selector narrowing the figures the rule reads") -> Any:
+    return declared(
+        doc,
+        schema={"$ref": "#/$defs/selector"},
+        accepts="dict[str, Any] | Selector | None",
+        default=None,
+    )
+
+
+class _FieldNames:
+    """``Rule.FIELDS``: the names of a kind's declared fields, in declaration order."""
+
+    def __get__(self, obj: object, owner: type[Rule]) -> tuple[str, ...]:
+        if not dataclasses.is_dataclass(owner):  # read by @dataclass while making Rule
+            return ()
+        return tuple(f.name for f in owner.declared_fields())
+
+
+# ---------------------------------------------------------------- the Rule base
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """Fields every rule has, and what each kind declares about itself.
+
+    A kind sets ``KIND`` (its ``kind:``), ``SUMMARY`` (what it checks, one line),
+    ``LABEL`` (how the results site names it), ``CHART_LABELS`` (what the two intervals
+    of its findings are, or None when its findings have none), ``FINDINGS`` (each finding
+    slug it reports and what it means), ``EXPECTATION`` (the name of its Great
+    Expectations class) and ``EXAMPLE`` (a small rule of the kind, as in a suite file).
+    """
+
+    KIND: ClassVar[str] = ""
+    SUMMARY: ClassVar[str] = ""
+    LABEL: ClassVar[str] = ""
+    CHART_LABELS: ClassVar[tuple[str, str] | None] = None
+    FINDINGS: ClassVar[dict[str, str]] = {}
+    EXPECTATION: ClassVar[str] = ""
+    EXAMPLE: ClassVar[dict[str, Any]] = {}
+    SCHEMA_EXTRA: ClassVar[dict[str, Any]] = {}  # rule-wide JSON Schema keywords
+    FIELDS: ClassVar[_FieldNames] = _FieldNames()
+
+    id: str
+    description: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    @classmethod
+    def declared_fields(cls) -> tuple[DeclaredField, ...]:
+        """The fields a suite can hold for this kind (besides id, kind and description)."""
+        return tuple(
+            DeclaredField(f.name, f.metadata[FIELD_KEY], f.default)
+            for f in dataclasses.fields(cls)
+            if FIELD_KEY in f.metadata
+        )
+
+    def refs(self) -> tuple[Ref, ...]:
+        """Every figure reference in the rule, for checking them against a drop."""
+        return ()
+
+    def to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "kind": self.KIND}
+        if self.description:
+            out["description"] = self.description
+        out.update(self._fields_to_mapping())
+        return out
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        """Build the rule from its YAML mapping; ``common`` holds id, description, line."""
+        raise NotImplementedError
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        """The declared fields as a suite writes them: a required field always, any other
+        only when it differs from its default."""
+        out: dict[str, Any] = {}
+        for f in self.declared_fields():
+            value = getattr(self, f.name)
+            if f.doc.required or value != f.default:
+                out[f.name] = to_yaml(value)
+        return out
+
+
+def to_yaml(value: Any) -> Any:
+    """A field value as a suite file writes it."""
+    if isinstance(value, Tolerance):
+        return value.to_mapping()
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "to_yaml"):
+        return value.to_yaml()
+    if isinstance(value, tuple):
+        return [to_yaml(v) for v in value]
+    return value
+
+
+def refs_to_yaml(refs: tuple[Ref, ...]) -> Any:
+    """One figure as itself, several as a list (as a suite writes a side of a comparison)."""
+    return refs[0].to_yaml() if len(refs) == 1 else [r.to_yaml() for r in refs]

@@ -1,0 +1,148 @@
+"""ratio: a share or ratio equals part / whole times a scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from statcheck.contract.rules.base import (
+    REF_SCHEMA,
+    Ref,
+    Rule,
+    Selector,
+    declared,
+    figures_field,
+    tolerance_field,
+)
+from statcheck.contract.rules.reader import RuleReader
+from statcheck.contract.tolerance import Tolerance
+
+_OPERANDS = ("part", "whole", "share")
+
+
+_OPERAND_SCHEMA = {"oneOf": [REF_SCHEMA, {"type": "integer"}]}
+_OPERAND_DOC = "explicit: a figure (id or selector); table: a value of the `over` column"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RatioRule(Rule):
+    """A share or ratio equals part / whole times a scale (100 for a percent).
+
+    Explicit form: ``part``, ``whole`` and ``share`` name figures (ids or selectors).
+    Table form: ``over`` names the column that tells them apart (usually ``metric``) and
+    ``part``, ``whole`` and ``share`` are values of that column; every group of figures
+    that agree on all other columns is checked, ``figures`` narrowing the rows. ``scale``
+    defaults from the share's unit (percent 100, per_1000 1000, fraction 1). The check is
+    rounding-aware: part / whole is computed on the figures' intervals and must overlap
+    the share's own interval, so counts rounded to thousands and a share printed to one
+    decimal are compared for what they can stand for.
+    """
+
+    KIND: ClassVar[str] = "ratio"
+    SUMMARY: ClassVar[str] = (
+        "the share equals part / whole × scale, for what rounded figures can stand for"
+    )
+    LABEL: ClassVar[str] = "a share is part ÷ whole"
+    CHART_LABELS: ClassVar[tuple[str, str] | None] = ("reported share", "part ÷ whole")
+    FINDINGS: ClassVar[dict[str, str]] = {
+        "ratio-mismatch": "the share is not part / whole × scale",
+        "zero-denominator": "a whole that can be 0 cannot have shares",
+    }
+    EXPECTATION: ClassVar[str] = "ExpectShareToMatchParts"
+    EXAMPLE: ClassVar[dict[str, Any]] = {
+        "id": "deserter-share",
+        "kind": "ratio",
+        "part": "kp-desertion",
+        "whole": "kp-ft-cases",
+        "share": "kp-desertion-share",
+    }
+    SCHEMA_EXTRA: ClassVar[dict[str, Any]] = {"dependentRequired": {"figures": ["over"]}}
+
+    # A figure reference in the explicit form; a value of the ``over`` column in the table form.
+    part: Ref | str = declared(
+        f"the part, {_OPERAND_DOC}", schema=_OPERAND_SCHEMA, accepts="Figure", required=True
+    )
+    whole: Ref | str = declared(
+        f"the whole, {_OPERAND_DOC}", schema=_OPERAND_SCHEMA, accepts="Figure", required=True
+    )
+    share: Ref | str = declared(
+        f"the share (or ratio), {_OPERAND_DOC}",
+        schema=_OPERAND_SCHEMA,
+        accepts="Figure",
+        required=True,
+    )
+    scale: float | None = declared(
+        "part / whole is multiplied by this; by default from the share's unit (percent 100, "
+        "per_1000 1000, fraction 1)",
+        schema={"type": "number", "exclusiveMinimum": 0},
+        accepts="float | None",
+        default=None,
+    )
+    over: str | None = declared(
+        "table form: the column whose values are part, whole and share (metric, source or a "
+        "dimension)",
+        schema={"type": "string", "minLength": 1},
+        accepts="str | None",
+        default=None,
+    )
+    figures: Selector | None = figures_field("table form: a selector narrowing the rows")
+    tolerance: Tolerance = tolerance_field()
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        scale = r.number("scale", 1.0) if r.m.get("scale") is not None else None
+        if scale is not None and scale <= 0:
+            raise r.error("scale must be above 0", "scale", "percent is 100, per 1,000 is 1000")
+        over = r.text("over")
+        operands: dict[str, Ref | str]
+        if over is None:
+            if r.m.get("figures") is not None:
+                raise r.error(
+                    "`figures` needs `over:` (the column whose values are part, whole and share)",
+                    "figures",
+                )
+            operands = {k: r.ref(r.required(k), k) for k in _OPERANDS}
+        else:
+            if not over.strip():
+                raise r.error("`over` must name a column", "over")
+            operands = {k: _column_value(r, k, over) for k in _OPERANDS}
+        return cls(
+            **common,
+            part=operands["part"],
+            whole=operands["whole"],
+            share=operands["share"],
+            scale=scale,
+            over=over,
+            figures=r.optional_selector("figures"),
+            tolerance=r.tolerance(),
+        )
+
+    def refs(self) -> tuple[Ref, ...]:
+        return tuple(v for v in (self.part, self.whole, self.share) if not isinstance(v, str))
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.over is not None:
+            out["over"] = self.over
+        for key, v in zip(_OPERANDS, (self.part, self.whole, self.share), strict=True):
+            out[key] = v if isinstance(v, str) else v.to_yaml()
+        if self.scale is not None:
+            # 100, not 100.0: the same text whether the rule was read or built in code.
+            out["scale"] = int(self.scale) if float(self.scale).is_integer() else self.scale
+        if self.figures is not None:
+            out["figures"] = self.figures.to_yaml()
+        if not self.tolerance.is_zero:
+            out["tolerance"] = self.tolerance.to_mapping()
+        return out
+
+
+def _column_value(r: RuleReader, key: str, over: str) -> str:
+    """A value of the ``over`` column (a number is read as its text)."""
+    v = r.required(key)
+    if isinstance(v, bool) or not isinstance(v, str | int) or (isinstance(v, str) and not v):
+        raise r.error(
+            f"with `over: {over}`, `{key}` must be a value of the {over!r} column, not {v!r}",
+            key,
+            "drop `over` to name figures by id or selector instead",
+        )
+    return str(v)

@@ -1,0 +1,194 @@
+"""sum: a total equals the sum of its parts, and the parts cover the total's period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from statcheck.contract.rules.base import (
+    REF_SCHEMA,
+    REFS_SCHEMA,
+    Ref,
+    Rule,
+    Selector,
+    declared,
+    figures_field,
+    tolerance_field,
+)
+from statcheck.contract.rules.reader import RuleReader
+from statcheck.contract.tolerance import Tolerance
+
+
+@dataclass(frozen=True, kw_only=True)
+class SumRule(Rule):
+    """A total equals the sum of its parts, and the parts cover the total's period.
+
+    Explicit form: ``total`` and ``parts`` name figures (ids or selectors). Table form:
+    ``over`` names the column whose values split a total (``region``, or ``metric``), and
+    ``total``/``parts`` are values of that column (``total: WLD`` alone means "every other
+    value"), or ``hierarchy`` maps each parent value to its children, on as many levels as
+    it has; every group of figures that agree on all other columns is checked. Either form
+    takes a number as ``total`` (shares that must add up to 100).
+
+    ``across: categories`` (default): each part covers exactly the total's period.
+    ``across: time`` (explicit form): the parts cover the total's period with no gap and no
+    overlap. ``missing: zero`` counts a missing part as 0; by default it leaves the check
+    undetermined.
+    """
+
+    KIND: ClassVar[str] = "sum"
+    SUMMARY: ClassVar[str] = (
+        "the parts add up to the total, and cover the total's period; in table form every "
+        "group of figures that agree on all other columns is checked"
+    )
+    LABEL: ClassVar[str] = "parts add up to a total"
+    CHART_LABELS: ClassVar[tuple[str, str] | None] = ("reported total", "sum of its parts")
+    FINDINGS: ClassVar[dict[str, str]] = {
+        "sum-mismatch": "the parts do not add up to the total (saying whether the total is "
+        "larger or smaller)",
+        "period-mismatch": "with `across: categories` a part does not cover the total's "
+        "period; with `across: time` the parts leave a gap or overlap",
+    }
+    EXPECTATION: ClassVar[str] = "ExpectFiguresToSum"
+    EXAMPLE: ClassVar[dict[str, Any]] = {
+        "id": "total-is-the-sum-of-its-parts",
+        "kind": "sum",
+        "total": "kp-ft-cases",
+        "parts": ["kp-desertion", "kp-awol"],
+    }
+
+    total: Ref | None = declared(
+        "explicit: a figure or a number; table: a value of the `over` column (alone: every "
+        "other value is a part)",
+        schema={"oneOf": [REF_SCHEMA, {"type": "number"}]},
+        accepts="Figure | float | str | None",
+        default=None,
+    )
+    parts: tuple[Ref, ...] = declared(
+        "explicit: the figures that add up to the total; table: values of the `over` column",
+        schema=REFS_SCHEMA,
+        accepts="Figures | None",
+        default=(),
+    )
+    constant: float | None = None  # a total given as a number
+    over: str | None = declared(
+        "table form: the column whose values split the total (`region`, or `metric`)",
+        schema={"type": "string"},
+        accepts="str | None",
+        default=None,
+    )
+    # parent -> children; () = all others
+    hierarchy: tuple[tuple[str, tuple[str, ...]], ...] = declared(
+        "table form: each parent value and the list of its children, on any number of levels",
+        schema={
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": ["string", "number"]},
+            },
+        },
+        accepts="dict[str, list[str]] | None",
+        default=(),
+    )
+    figures: Selector | None = figures_field("table form: a selector narrowing the rows")
+    across: str = declared(
+        "`categories` (default): each part covers the total's period; `time` (explicit "
+        "form): the parts cover it with no gap or overlap",
+        schema={"enum": ["categories", "time"]},
+        accepts="str | None",
+        default="categories",
+    )
+    missing: str = declared(
+        "`undetermined` (default): a missing part leaves the check undetermined; `zero`: "
+        "it counts as 0",
+        schema={"enum": ["undetermined", "zero"]},
+        accepts="str | None",
+        default="undetermined",
+    )
+    tolerance: Tolerance = tolerance_field()
+
+    @classmethod
+    def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
+        shared: dict[str, Any] = {
+            "across": r.text("across", "categories", ("categories", "time")) or "categories",
+            "missing": r.text("missing", "undetermined", ("undetermined", "zero"))
+            or "undetermined",
+            "tolerance": r.tolerance(),
+        }
+        over = r.text("over")
+        if over is None:
+            for key in ("hierarchy", "figures"):
+                if key in r.m:
+                    raise r.error(
+                        f"`{key}` needs `over:` (the column whose values split the total)", key
+                    )
+            total = r.required("total")
+            if _is_number(total):
+                return cls(**common, constant=float(total), parts=r.refs("parts"), **shared)
+            return cls(**common, total=r.ref(total, "total"), parts=r.refs("parts"), **shared)
+        if shared["across"] != "categories":
+            raise r.error(
+                "`across: time` applies to the explicit form (total and parts as figures)", "across"
+            )
+        figures = r.optional_selector("figures")
+        if "hierarchy" in r.m:
+            if "total" in r.m or "parts" in r.m:
+                raise r.error("give either `hierarchy` or `total`/`parts`, not both", "hierarchy")
+            return cls(
+                **common, over=over, hierarchy=r.hierarchy("hierarchy"), figures=figures, **shared
+            )
+        total = r.required("total")
+        parts = tuple(r.values("parts")) if "parts" in r.m else ()
+        if _is_number(total):
+            if not parts:
+                raise r.error("a numeric total needs the `parts` it is the sum of", "total")
+            return cls(
+                **common,
+                over=over,
+                constant=float(total),
+                hierarchy=(("", parts),),
+                figures=figures,
+                **shared,
+            )
+        if not isinstance(total, str | int) or isinstance(total, bool):
+            raise r.error(f"`total` must be a value of the {over!r} column, not {total!r}", "total")
+        return cls(**common, over=over, hierarchy=((str(total), parts),), figures=figures, **shared)
+
+    def refs(self) -> tuple[Ref, ...]:
+        return (*((self.total,) if self.total is not None else ()), *self.parts)
+
+    def _fields_to_mapping(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.over is not None:
+            out["over"] = self.over
+            if self.constant is not None:
+                out["total"] = self.constant
+                out["parts"] = list(self.hierarchy[0][1])
+            elif len(self.hierarchy) == 1:
+                parent, children = self.hierarchy[0]
+                out["total"] = parent
+                if children:
+                    out["parts"] = list(children)
+            else:
+                out["hierarchy"] = {parent: list(children) for parent, children in self.hierarchy}
+            if self.figures is not None:
+                out["figures"] = self.figures.to_yaml()
+        else:
+            out["total"] = (
+                self.constant
+                if self.constant is not None
+                else (self.total.to_yaml() if self.total else None)
+            )
+            out["parts"] = [p.to_yaml() for p in self.parts]
+        if self.across != "categories":
+            out["across"] = self.across
+        if self.missing != "undetermined":
+            out["missing"] = self.missing
+        if not self.tolerance.is_zero:
+            out["tolerance"] = self.tolerance.to_mapping()
+        return out
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
