@@ -1,4 +1,5 @@
-"""Reference tables for the docs, generated from the declarations in the code.
+"""Everything generated from the declarations in the code: the docs' reference tables
+(the error catalogue, the rule kinds) and the suite's JSON Schema.
 
 A page holds each generated table between two markers::
 
@@ -7,8 +8,9 @@ A page holds each generated table between two markers::
     <!-- end generated: errors -->
 
 ``python -m statcheck.reference`` rewrites every generated block of the pages in
-``docs/``; ``python -m statcheck.reference --check`` exits 1, naming the pages, when one is
-out of date (a test runs the same check, so the docs cannot drift from the code).
+``docs/`` and ``suite.schema.json``; ``python -m statcheck.reference --check`` exits 1,
+naming the files, when one is out of date (a test runs the same check, so neither the
+docs nor the schema can drift from the code).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from pathlib import Path
 
 from statcheck.errors import CATALOGUE, Concern, ErrorKind, ExitCode
 
-__all__ = ["GENERATORS", "error_tables", "render", "stale_pages"]
+__all__ = [
+    "GENERATORS",
+    "error_tables",
+    "render",
+    "rule_kinds_table",
+    "schema_is_stale",
+    "stale_pages",
+]
 
 _EXIT_WORDS = {
     ExitCode.CONTRACT: "exit 2",
@@ -52,8 +61,14 @@ def _error_row(kind: ErrorKind) -> str:
     )
 
 
-# Each generated block by name. Rule kinds add theirs beside it.
-GENERATORS: dict[str, Callable[[], str]] = {"errors": error_tables}
+def rule_kinds_table() -> str:
+    from statcheck.contract.rules.generate import rule_kinds_table as table
+
+    return table()
+
+
+# Each generated block by name.
+GENERATORS: dict[str, Callable[[], str]] = {"errors": error_tables, "rule-kinds": rule_kinds_table}
 
 _BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[\w-]+) -->)\n(?:.*?\n)?(<!-- end generated: (?P=name) -->)", re.S
@@ -81,6 +96,13 @@ def stale_pages(docs: Path) -> list[Path]:
     ]
 
 
+def schema_is_stale() -> bool:
+    """Whether the committed ``suite.schema.json`` differs from the declared rule kinds'."""
+    from statcheck.contract.rules.generate import SCHEMA_FILE, schema_text
+
+    return SCHEMA_FILE.read_text(encoding="utf-8") != schema_text()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m statcheck.reference", description="Regenerate the docs' reference tables."
@@ -88,14 +110,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder")
     parser.add_argument("--check", action="store_true", help="only say which pages are stale")
     args = parser.parse_args(argv)
+    from statcheck.contract.rules.generate import SCHEMA_FILE, schema_text
+
     stale = stale_pages(args.docs)
+    schema = schema_is_stale()
     if args.check:
-        for page in stale:
-            print(f"{page}: generated tables out of date (python -m statcheck.reference)")
-        return 1 if stale else 0
+        for path in [*stale, *([SCHEMA_FILE] if schema else [])]:
+            print(f"{path}: out of date (python -m statcheck.reference)")
+        return 1 if stale or schema else 0
     for page in stale:
         page.write_text(render(page.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"rewrote {page}")
+    if schema:
+        SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
+        print(f"rewrote {SCHEMA_FILE}")
     return 0
 
 
