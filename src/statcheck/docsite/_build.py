@@ -33,6 +33,7 @@ from statcheck.docsite._collect import (
     load_reports,
     safe_name,
 )
+from statcheck.docsite._labels import CHART_LABELS, KIND_LABEL
 from statcheck.errors import StatcheckError
 
 MAX_FINDINGS_PER_RULE = 40  # findings shown in full per rule; the CSV and JSON have them all
@@ -54,27 +55,6 @@ STATUS_MEANING = {
     "fail": "the figures disagree",
     "undetermined": "a figure it needs is missing, so it could not be checked",
     "error": "the rule could not be evaluated",
-}
-KIND_LABEL = {
-    "sum": "parts add up to a total",
-    "compare": "one figure compared with another",
-    "attribution": "who the figures come from",
-    "period": "reporting periods",
-    "ratio": "a share is part ÷ whole",
-    "rate": "a rate over a period gives the total",
-    "series": "a series over time",
-    "revision": "revisions between drops",
-    "schema": "column checks",
-}
-# What the two intervals of a finding are, per rule kind (reported, expected).
-CHART_LABELS = {
-    "sum": ("reported total", "sum of its parts"),
-    "compare": ("left side", "right side"),
-    "attribution": ("as relayed", "as the cited source says"),
-    "ratio": ("reported share", "part ÷ whole"),
-    "rate": ("reported", "implied by the rate"),
-    "series": ("this period", "earlier period"),
-    "revision": ("this drop", "earlier drop"),
 }
 CHAIN_SLUGS = {
     "no-primary-source",
