@@ -13,6 +13,7 @@ from typing import Any
 
 import narwhals as nw
 
+from statcheck.backends import backend_named, backend_of
 from statcheck.contract.schema import TableSchema
 from statcheck.engine.table import FigureTable
 from statcheck.errors import UNKNOWN_ENGINE
@@ -32,11 +33,9 @@ def key_columns(schema: TableSchema) -> list[str]:
 
 def to_pandera(schema: TableSchema, backend: str = "polars") -> Any:
     """A pandera DataFrameSchema for the canonical figure table on ``backend``."""
-    if backend == "polars":
-        import pandera.polars as pa
-    elif backend == "pandas":
-        import pandera.pandas as pa  # type: ignore[no-redef]
-    else:
+    library = backend_named(backend)
+    pa: Any = library.pandera() if library is not None else None
+    if pa is None:
         raise UNKNOWN_ENGINE(f"no pandera schema for backend {backend!r}")
     columns: dict[str, Any] = {"figure_id": pa.Column(unique=True, nullable=False)}
     if schema.metrics is not None:
@@ -63,7 +62,7 @@ def check_schema(schema: TableSchema, table: FigureTable) -> RuleResult:
 
         table = dataclasses.replace(table, frame=table.frame.collect(backend="polars"))
 
-    backend = "polars" if table.frame.implementation.is_polars() else "pandas"
+    library = backend_of(table.frame)
     missing = [name for name, _ in schema.dimensions if name not in table.frame.columns]
     if missing:
         finding = Finding(
@@ -75,11 +74,9 @@ def check_schema(schema: TableSchema, table: FigureTable) -> RuleResult:
             "schema", "schema", Status.FAIL, (finding,), description="column-level schema (pandera)"
         )
     frame = table.frame.drop("_row") if "_row" in table.frame.columns else table.frame
-    native = frame.to_native()
-    if backend == "pandas":  # failure cases give an index: make it the row's position
-        native = native.reset_index(drop=True)
+    native = library.positional(frame.to_native())  # failure cases name the row's position
     try:
-        to_pandera(schema, backend).validate(native, lazy=True)
+        to_pandera(schema, library.name).validate(native, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = (
             nw.from_native(exc.failure_cases, eager_only=True)

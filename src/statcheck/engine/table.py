@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 
 import narwhals as nw
 
+from statcheck.backends import backend_of
 from statcheck.engine.native import all_distinct, collect_all, extract_groups, join_in_order
 from statcheck.errors import (
     BAD_PRECISION,
@@ -187,7 +188,7 @@ def _untidy_columns(frame: nw.DataFrame[Any], columns: list[str], distinct: Dist
     """The columns that cleaning changes: those with a cell that has spaces around it or
     is empty (found on the distinct values where known, else in one pass over the rest),
     and those not text yet (cleaning casts them)."""
-    if not frame.implementation.is_polars():
+    if not backend_of(frame).one_text_dtype:
         # pandas holds text in several dtypes (object, str, pyarrow), and cleaning also
         # makes them one: there every column is rewritten.
         return columns
