@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statcheck.engine.table import normalise_figures
+from statcheck.prepare import normalise_figures
 from statcheck.errors import DataError, StatcheckError
 from statcheck.model.value import QUALIFIER_WORDS, SCALE_WORDS, parse_value
 

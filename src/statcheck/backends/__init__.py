@@ -28,6 +28,7 @@ __all__ = [
     "EAGER",
     "MAX_LITERALS",
     "Backend",
+    "all_distinct",
     "backend_named",
     "backend_of",
     "collect_all",
@@ -70,3 +71,10 @@ def collect_all(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
     if len({f.implementation for f in frames}) == 1:
         return backend_of(frames[0]).collect_all(frames)
     return _NARWHALS.collect_all(frames)
+
+
+def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
+    """True when no two rows agree on ``columns`` (each library's fastest way to tell)."""
+    if len(frame) == 0:
+        return True
+    return backend_of(frame).all_distinct(frame, columns)

@@ -14,11 +14,11 @@ from statcheck.backends import backend_of
 from statcheck.contract.rules import FigureRef, Ref, Selector
 from statcheck.contract.suite import Suite
 from statcheck.engine.native import collect_all, rows_with
-from statcheck.engine.table import FigureTable
 from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
+from statcheck.prepare import ParsedFigureTable
 
 SELECTOR_COLUMNS = {"metric": "metric", "unit": "unit", "source": "source_id", "status": "status"}
 
@@ -30,13 +30,13 @@ class Vintage:
 
     drop_id: str
     published_at: date | None = None
-    figures: FigureTable | None = None
+    figures: ParsedFigureTable | None = None
     problem: Exception | None = None
 
 
 @dataclass
 class Context:
-    figures: FigureTable
+    figures: ParsedFigureTable
     sources: nw.DataFrame[Any] | None
     suite: Suite
     _by_id: dict[str, Figure] = field(default_factory=dict)

@@ -11,8 +11,14 @@ from typing import Any
 
 import narwhals as nw
 
+from statcheck.backends import all_distinct as all_distinct
 from statcheck.backends import backend_of
 from statcheck.backends import collect_all as collect_all
+
+# Moved to statcheck.prepare; kept for the modules that still import them from here.
+from statcheck.prepare import DATE_COLUMNS as DATE_COLUMNS
+from statcheck.prepare import NUMERIC_COLUMNS as NUMERIC_COLUMNS
+from statcheck.prepare import as_text_frame as as_text_frame
 
 
 def extract_groups(
@@ -30,26 +36,6 @@ def join_in_order(frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str) -
     """``frame`` with the columns of ``other`` for its value of ``on`` (a left join), rows in
     ``frame``'s order (narwhals promises no order for a join's rows)."""
     return backend_of(frame).join_in_order(frame, other, on)
-
-
-NUMERIC_COLUMNS = ("value", "precision", "scale")
-DATE_COLUMNS = ("period_start", "period_end", "published_at")
-
-
-def as_text_frame(native: Any) -> nw.DataFrame[Any]:
-    """A frame from a pipeline: text columns stay text, numbers in value, precision and
-    scale stay numbers (exact unless a precision says otherwise), dates stay dates; the
-    rest becomes text."""
-    frame: nw.DataFrame[Any] = nw.from_native(native, eager_only=True)
-    schema = frame.schema
-    convert = [
-        c
-        for c in frame.columns
-        if schema[c] != nw.String
-        and not (c in NUMERIC_COLUMNS and schema[c].is_numeric())
-        and not (c in DATE_COLUMNS and schema[c] in (nw.Date, nw.Datetime))
-    ]
-    return frame.with_columns([nw.col(c).cast(nw.String) for c in convert]) if convert else frame
 
 
 def small_frame(
@@ -79,13 +65,6 @@ def split_explode(frame: nw.LazyFrame[Any], column: str, sep: str, alias: str) -
     multi = backend_of(frame).split_explode(frame.filter(several), column, sep, alias)
     out = nw.concat([single, multi.select(single.collect_schema().names())])
     return out.filter(~nw.col(alias).is_null() & (nw.col(alias) != ""))
-
-
-def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
-    """True when no two rows agree on ``columns``."""
-    if len(frame) == 0:
-        return True
-    return backend_of(frame).all_distinct(frame, columns)
 
 
 def reused(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:

@@ -15,9 +15,9 @@ import narwhals as nw
 
 from statcheck.backends import backend_named, backend_of
 from statcheck.contract.schema import TableSchema
-from statcheck.engine.table import FigureTable
 from statcheck.errors import UNKNOWN_ENGINE
 from statcheck.model.interval import format_number
+from statcheck.prepare import ParsedFigureTable
 from statcheck.report import Finding, RuleResult, Status
 
 SHOWN = 6
@@ -53,7 +53,7 @@ def to_pandera(schema: TableSchema, backend: str = "polars") -> Any:
     return pa.DataFrameSchema(columns, unique=unique, strict=False, name="figure table")
 
 
-def check_schema(schema: TableSchema, table: FigureTable) -> RuleResult:
+def check_schema(schema: TableSchema, table: ParsedFigureTable) -> RuleResult:
     """Run the compiled schema; one finding per failed check, naming the figures."""
     import pandera.errors
 
