@@ -17,8 +17,8 @@ import polars as pl
 import pytest
 
 from statcheck import prepare
-from statcheck.prepare import _text
 from statcheck.errors import DataError
+from statcheck.prepare import _text
 
 BASE = {
     "figure_id": ["a", " b", "c ", "d", "e", "f"],
