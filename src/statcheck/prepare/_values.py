@@ -135,24 +135,46 @@ def _parse_printed(
     )
     frame = frame.with_columns(text.str.strip_chars().alias("_vtext"))
     frame = backend_of(frame).extract_groups(frame, "_vtext", value_pattern(decimal_mark), "_v_")
-    unreadable = frame.filter(nw.col("_v_int").is_null())
-    if not unreadable.is_empty():
-        # Say why with the scalar parser: it gives the same answer, with a reason.
-        row, cell = unreadable.select("_row", "value").row(0)
-        try:
-            parse_value(cell, decimal_mark=decimal_mark)
-        except StatcheckError as exc:
-            reason, kind, hint = exc.message, kind_of(exc.slug) or INVALID_NUMBER, exc.hint
-        else:  # pragma: no cover - the two parsers share one grammar
-            reason, kind, hint = f"{cell!r} could not be read", INVALID_NUMBER, None
-        more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
-        raise kind(
-            f"{reason}{more}",
-            location=Location(file=file, row=int(row), column="value"),
-            hint=hint,
-        )
+    _refuse_unreadable(frame, file, decimal_mark)
     group_chars = "[, ]" if decimal_mark == "." else "[. ]"
     digits = nw.col("_v_int").str.replace_all(group_chars, "")
+    _check_representable(frame, digits, file)
+    frame = frame.with_columns(*_printed_number(digits))
+    problem(
+        frame,
+        ~nw.col("_value").is_finite(),
+        "value",
+        "value is too large to represent",
+        NOT_FINITE,
+        file,
+    )
+    return frame.with_columns(nw.col("value").alias("value_text"))
+
+
+def _refuse_unreadable(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str) -> None:
+    """A value the grammar does not match is an error at its first row, saying why."""
+    unreadable = frame.filter(nw.col("_v_int").is_null())
+    if unreadable.is_empty():
+        return
+    # Say why with the scalar parser: it gives the same answer, with a reason.
+    row, cell = unreadable.select("_row", "value").row(0)
+    try:
+        parse_value(cell, decimal_mark=decimal_mark)
+    except StatcheckError as exc:
+        reason, kind, hint = exc.message, kind_of(exc.slug) or INVALID_NUMBER, exc.hint
+    else:  # pragma: no cover - the two parsers share one grammar
+        reason, kind, hint = f"{cell!r} could not be read", INVALID_NUMBER, None
+    more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
+    raise kind(
+        f"{reason}{more}",
+        location=Location(file=file, row=int(row), column="value"),
+        hint=hint,
+    )
+
+
+def _printed_number(digits: nw.Expr) -> list[nw.Expr]:
+    """From the grammar's groups: the value, the precision its printing implies, the
+    qualifier it states, and whether it carries a % sign."""
     stripped = digits.str.strip_chars_start("0")
     trailing = (stripped.str.len_chars() - stripped.str.strip_chars_end("0").str.len_chars()).cast(
         nw.Float64
@@ -162,7 +184,6 @@ def _parse_printed(
         .fill_null("")
         .replace_strict({"": 1.0, **SCALE_WORDS}, return_dtype=nw.Float64)
     )
-    _check_representable(frame, digits, file)
     frac_len = nw.col("_v_frac").str.len_chars().cast(nw.Float64)
     inferred = (
         nw.when(~frac_len.is_null())
@@ -175,21 +196,12 @@ def _parse_printed(
     sign = nw.when(nw.col("_v_sign") == "-").then(nw.lit(-1.0)).otherwise(nw.lit(1.0))
     qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
     stated = nw.col("_v_qual").fill_null("").replace_strict(qualifier_words, return_dtype=nw.String)
-    frame = frame.with_columns(
+    return [
         (magnitude * scale * sign).alias("_value"),
         inferred.alias("_inferred_precision"),
         stated.alias("_stated_qualifier"),
         ~nw.col("_v_pct").is_null().alias("percent"),
-    )
-    problem(
-        frame,
-        ~nw.col("_value").is_finite(),
-        "value",
-        "value is too large to represent",
-        NOT_FINITE,
-        file,
-    )
-    return frame.with_columns(nw.col("value").alias("value_text"))
+    ]
 
 
 def _check_representable(frame: nw.DataFrame[Any], digits: nw.Expr, file: str | None) -> None:
@@ -214,83 +226,9 @@ def _check_representable(frame: nw.DataFrame[Any], digits: nw.Expr, file: str | 
 
 def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> nw.DataFrame[Any]:
     """Qualifier, precision and scale columns applied: each figure's interval (low, high)."""
-    qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
-    # The qualifier column, when there is one, must be a known word that agrees with the text.
-    if "qualifier" in frame.columns:
-        given = nw.col("qualifier").str.to_lowercase().str.replace_all("[_\\s]+", " ")
-        frame = frame.with_columns(given.alias("_given_qualifier"))
-        known = list(qualifier_words) + [q.value.replace("_", " ") for q in Qualifier]
-        problem(
-            frame,
-            ~nw.col("_given_qualifier").is_null() & ~nw.col("_given_qualifier").is_in(known),
-            "qualifier",
-            "unknown qualifier",
-            UNKNOWN_QUALIFIER,
-            file,
-            f"use one of: {', '.join(q.value for q in Qualifier)}",
-        )
-        canonical = {**qualifier_words, **{q.value.replace("_", " "): q.value for q in Qualifier}}
-        frame = frame.with_columns(
-            nw.col("_given_qualifier")
-            .fill_null("")
-            .replace_strict({**canonical, "": None}, return_dtype=nw.String)
-            .alias("_given_qualifier")
-        )
-        problem(
-            frame,
-            ~nw.col("_v_qual").is_null()
-            & ~nw.col("_given_qualifier").is_null()
-            & (nw.col("_given_qualifier") != nw.col("_stated_qualifier")),
-            "value",
-            "the value's own qualifier contradicts the qualifier column",
-            CONFLICTING_QUALIFIER,
-            file,
-        )
-        qualifier = nw.coalesce("_given_qualifier", "_stated_qualifier")
-    else:
-        qualifier = nw.col("_stated_qualifier")
-    frame = frame.with_columns(qualifier.alias("_qualifier"))
-    if "precision" in frame.columns:
-        given_precision = _number_column(
-            frame, "precision", "a rounding unit >= 0, e.g. 1, 0.1 or 1000", file, distinct
-        )
-        precision = nw.coalesce(given_precision, nw.col("_inferred_precision"))
-    else:
-        precision = nw.col("_inferred_precision")
-    frame = frame.with_columns(precision.alias("_precision"))
-    if "scale" in frame.columns:
-        # Printed in thousands (scale 1000): value and precision are in printed units.
-        factor = _number_column(
-            frame, "scale", "a multiplier, e.g. 1000 for a table in thousands", file, distinct
-        ).fill_null(1.0)
-        problem(
-            frame,
-            factor <= 0,
-            "scale",
-            "scale is not a positive number",
-            BAD_SCALE,
-            file,
-            probe=distinct.get("scale"),
-        )
-        frame = frame.with_columns(
-            (nw.col("_value") * factor).alias("_value"),
-            (nw.col("_precision") * factor).alias("_precision"),
-        )
-    lo = {q.value: b[0] for q, b in QUALIFIER_BOUNDS.items()}
-    hi = {q.value: b[1] for q, b in QUALIFIER_BOUNDS.items()}
-    lo_f = nw.col("_qualifier").replace_strict(lo, return_dtype=nw.Float64)
-    hi_f = nw.col("_qualifier").replace_strict(hi, return_dtype=nw.Float64)
-    # An infinite offset is the bound itself (inf * 0 would be NaN).
-    low = (
-        nw.when(lo_f.is_finite())
-        .then(nw.col("_value") + lo_f * nw.col("_precision"))
-        .otherwise(lo_f)
-    )
-    high = (
-        nw.when(hi_f.is_finite())
-        .then(nw.col("_value") + hi_f * nw.col("_precision"))
-        .otherwise(hi_f)
-    )
+    frame = _with_qualifier(frame, file)
+    frame = _with_precision(frame, file, distinct)
+    low, high = _interval()
     frame = frame.with_columns(
         nw.col("_value").alias("value"),
         nw.col("_qualifier").alias("qualifier"),
@@ -316,6 +254,100 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             or c in ("_value", "_qualifier", "_precision")
         ]
     )
+
+
+def _with_qualifier(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[Any]:
+    """``_qualifier``: the value's own, or the qualifier column's, which must be a known
+    word that agrees with the value's."""
+    if "qualifier" not in frame.columns:
+        return frame.with_columns(nw.col("_stated_qualifier").alias("_qualifier"))
+    qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
+    given = nw.col("qualifier").str.to_lowercase().str.replace_all("[_\\s]+", " ")
+    frame = frame.with_columns(given.alias("_given_qualifier"))
+    known = list(qualifier_words) + [q.value.replace("_", " ") for q in Qualifier]
+    problem(
+        frame,
+        ~nw.col("_given_qualifier").is_null() & ~nw.col("_given_qualifier").is_in(known),
+        "qualifier",
+        "unknown qualifier",
+        UNKNOWN_QUALIFIER,
+        file,
+        f"use one of: {', '.join(q.value for q in Qualifier)}",
+    )
+    canonical = {**qualifier_words, **{q.value.replace("_", " "): q.value for q in Qualifier}}
+    frame = frame.with_columns(
+        nw.col("_given_qualifier")
+        .fill_null("")
+        .replace_strict({**canonical, "": None}, return_dtype=nw.String)
+        .alias("_given_qualifier")
+    )
+    problem(
+        frame,
+        ~nw.col("_v_qual").is_null()
+        & ~nw.col("_given_qualifier").is_null()
+        & (nw.col("_given_qualifier") != nw.col("_stated_qualifier")),
+        "value",
+        "the value's own qualifier contradicts the qualifier column",
+        CONFLICTING_QUALIFIER,
+        file,
+    )
+    return frame.with_columns(
+        nw.coalesce("_given_qualifier", "_stated_qualifier").alias("_qualifier")
+    )
+
+
+def _with_precision(
+    frame: nw.DataFrame[Any], file: str | None, distinct: Distinct
+) -> nw.DataFrame[Any]:
+    """``_precision``: the precision column's where given, else the printing's; then
+    value and precision multiplied by the scale column (printed units to real ones)."""
+    if "precision" in frame.columns:
+        given_precision = _number_column(
+            frame, "precision", "a rounding unit >= 0, e.g. 1, 0.1 or 1000", file, distinct
+        )
+        precision = nw.coalesce(given_precision, nw.col("_inferred_precision"))
+    else:
+        precision = nw.col("_inferred_precision")
+    frame = frame.with_columns(precision.alias("_precision"))
+    if "scale" not in frame.columns:
+        return frame
+    # Printed in thousands (scale 1000): value and precision are in printed units.
+    factor = _number_column(
+        frame, "scale", "a multiplier, e.g. 1000 for a table in thousands", file, distinct
+    ).fill_null(1.0)
+    problem(
+        frame,
+        factor <= 0,
+        "scale",
+        "scale is not a positive number",
+        BAD_SCALE,
+        file,
+        probe=distinct.get("scale"),
+    )
+    return frame.with_columns(
+        (nw.col("_value") * factor).alias("_value"),
+        (nw.col("_precision") * factor).alias("_precision"),
+    )
+
+
+def _interval() -> tuple[nw.Expr, nw.Expr]:
+    """Each figure's low and high bound, from value, qualifier and precision."""
+    lo = {q.value: b[0] for q, b in QUALIFIER_BOUNDS.items()}
+    hi = {q.value: b[1] for q, b in QUALIFIER_BOUNDS.items()}
+    lo_f = nw.col("_qualifier").replace_strict(lo, return_dtype=nw.Float64)
+    hi_f = nw.col("_qualifier").replace_strict(hi, return_dtype=nw.Float64)
+    # An infinite offset is the bound itself (inf * 0 would be NaN).
+    low = (
+        nw.when(lo_f.is_finite())
+        .then(nw.col("_value") + lo_f * nw.col("_precision"))
+        .otherwise(lo_f)
+    )
+    high = (
+        nw.when(hi_f.is_finite())
+        .then(nw.col("_value") + hi_f * nw.col("_precision"))
+        .otherwise(hi_f)
+    )
+    return low, high
 
 
 def _number_column(
