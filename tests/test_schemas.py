@@ -35,3 +35,9 @@ def test_unknown_source_kind_is_rejected() -> None:
     df.loc[0, "kind"] = "tabloid"
     with pytest.raises(pandera.errors.SchemaError):
         SourceTable.validate(df)
+
+
+def test_the_old_names_are_the_published_table_models() -> None:
+    from statcheck.published_tables import PublishedFigureTable, PublishedSourceTable
+
+    assert FigureTable is PublishedFigureTable and SourceTable is PublishedSourceTable

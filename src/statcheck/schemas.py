@@ -1,60 +1,15 @@
-"""pandera models of the figure and source tables, for pipelines that build them.
+"""The pandera models of the published figure and source tables, under their first names.
 
-A pipeline can check its own output before handing it to statcheck::
-
-    from statcheck.schemas import FigureTable, SourceTable
-    FigureTable.validate(df, lazy=True)   # every problem at once, as pandera reports them
-
-The models describe the tables as published: every cell text, because the value's
-printing carries its precision ("60,000" is not 60000.0). Importing this module imports
-pandera and pandas, so statcheck's own command line does not.
+``statcheck.schemas.FigureTable`` and ``SourceTable`` keep working: they are
+:class:`statcheck.published_tables.PublishedFigureTable` and ``PublishedSourceTable``
+(renamed so that they are not confused with the parsed figure table the rules check,
+:class:`statcheck.prepare.ParsedFigureTable`). Importing this module imports pandera and
+pandas.
 """
 
 from __future__ import annotations
 
-import pandera.pandas as pa
-from pandera.typing import Series
-
-from statcheck.model.figure import FigureStatus, SourceKind
-from statcheck.model.value import QUALIFIER_WORDS, Qualifier
-
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
-_QUALIFIERS = sorted({*QUALIFIER_WORDS, *(q.value for q in Qualifier)} - {""})
-
-
-class FigureTable(pa.DataFrameModel):
-    """One row per reported figure; any column not named here is a dimension."""
-
-    figure_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1})
-    metric: Series[str] = pa.Field(str_length={"min_value": 1})
-    value: Series[str] = pa.Field(str_length={"min_value": 1}, description="the value as printed")
-    unit: Series[str] = pa.Field(str_length={"min_value": 1})
-    qualifier: Series[str] | None = pa.Field(nullable=True, isin=_QUALIFIERS)
-    precision: Series[str] | None = pa.Field(nullable=True, str_matches=r"^[0-9]*\.?[0-9]+$")
-    period_start: Series[str] = pa.Field(str_matches=_DATE)
-    period_end: Series[str] = pa.Field(str_matches=_DATE)
-    source_id: Series[str] = pa.Field(str_length={"min_value": 1})
-    cites: Series[str] | None = pa.Field(nullable=True, description="';'-separated source ids")
-    published_at: Series[str] | None = pa.Field(nullable=True, str_matches=_DATE)
-    status: Series[str] | None = pa.Field(nullable=True, isin=[s.value for s in FigureStatus])
-    note: Series[str] | None = pa.Field(nullable=True)
-
-    class Config:
-        strict = False  # dimension columns are the table's own
-        coerce = False  # never turn text into something else silently
-
-
-class SourceTable(pa.DataFrameModel):
-    """Who reports figures: one row per source."""
-
-    source_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1})
-    name: Series[str] = pa.Field(str_length={"min_value": 1})
-    kind: Series[str] = pa.Field(isin=[k.value for k in SourceKind])
-    url: Series[str] | None = pa.Field(nullable=True)
-
-    class Config:
-        strict = False
-        coerce = False
-
+from statcheck.published_tables import PublishedFigureTable as FigureTable
+from statcheck.published_tables import PublishedSourceTable as SourceTable
 
 __all__ = ["FigureTable", "SourceTable"]

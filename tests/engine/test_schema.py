@@ -80,7 +80,7 @@ def test_backends_agree(make_drop: MakeDrop) -> None:
 
 
 def test_schema_compiles_to_a_pandera_schema() -> None:
-    from statcheck.engine.schema import to_pandera
+    from statcheck.engine.column_checks import to_pandera
 
     schema = suite_from_yaml(SCHEMA).schema
     assert schema is not None

@@ -1,7 +1,7 @@
 """Building the figure table through distinct values gives what reading every row gives.
 
 Text columns with few distinct values are cleaned and checked on those values, and
-printed values that repeat are read once per text (engine.table); whether a column is
+printed values that repeat are read once per text (statcheck.prepare); whether a column is
 read that way is judged on its first rows. Forcing every column down the row-by-row path
 (a sample of one row, which never qualifies) must change nothing: not the table, not the
 error a bad table gets.
@@ -16,8 +16,9 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from statcheck.engine import table
+from statcheck import prepare
 from statcheck.errors import DataError
+from statcheck.prepare import _text
 
 BASE = {
     "figure_id": ["a", " b", "c ", "d", "e", "f"],
@@ -43,7 +44,7 @@ def frame(data: dict[str, list[Any]], backend: str) -> nw.DataFrame[Any]:
 
 def outcome(data: dict[str, list[Any]], backend: str) -> Any:
     try:
-        built = table.normalise_figures(frame(data, backend), "f.csv")
+        built = prepare.normalise_figures(frame(data, backend), "f.csv")
     except DataError as exc:
         return (exc.slug, exc.message, exc.location.to_dict(), exc.hint)
     native = built.frame.to_native()
@@ -77,8 +78,8 @@ def test_distinct_values_change_nothing(
     case: str, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     through_distinct = outcome(CASES[case], backend)
-    monkeypatch.setattr(table, "_SAMPLE_ROWS", 1)
-    monkeypatch.setattr(table, "_FEW_DISTINCT", 0)
+    monkeypatch.setattr(_text, "_SAMPLE_ROWS", 1)
+    monkeypatch.setattr(_text, "_FEW_DISTINCT", 0)
     assert outcome(CASES[case], backend) == through_distinct
 
 
@@ -102,6 +103,6 @@ def test_the_first_bad_date_in_the_file_is_the_one_reported(backend: str, column
     }
     for _ in range(5):
         with pytest.raises(DataError) as err:
-            table.normalise_figures(frame(data, backend), "f.csv")
+            prepare.normalise_figures(frame(data, backend), "f.csv")
         assert err.value.location.row == 4  # "later", the third record (header is row 1)
         assert "'later'" in err.value.message

@@ -1,7 +1,7 @@
 """What the figure table learns about itself when it is built, and the rules that rely on it.
 
 Building the table finds which dimensions have missing cells, whether any two figures
-share an identity, and the distinct sources, citations and units (engine.table). The
+share an identity, and the distinct sources, citations and units (statcheck.prepare). The
 table-wide rules skip work on that basis: no filling of dimensions without blanks, no
 setting apart of duplicates where there are none, no scan for the sources or units the
 table already knows. These tests hold the rules to the same outcomes either way.
@@ -16,7 +16,7 @@ import polars as pl
 
 from statcheck.contract import suite_from_yaml
 from statcheck.engine import validate_drop
-from statcheck.engine.table import normalise_figures
+from statcheck.prepare import normalise_figures
 from statcheck.report import Report, Status
 from tests.conftest import MakeDrop, figure
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statcheck.engine.table import normalise_figures
 from statcheck.errors import DataError, StatcheckError
 from statcheck.model.value import QUALIFIER_WORDS, SCALE_WORDS, parse_value
+from statcheck.prepare import normalise_figures
 
 qualifiers = st.sampled_from(["", *[w + " " for w in QUALIFIER_WORDS if w]])
 signs = st.sampled_from(["", "-", "\u2212", "+", "\u2013"])

@@ -20,7 +20,7 @@ from statcheck import rules as builders
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.rules import COMMON_FINDINGS, KINDS, RULE_KINDS, Rule, generate, read_rule
 from statcheck.contract.yamlio import load_yaml
-from statcheck.docsite._build import CHART_LABELS, KIND_LABEL
+from statcheck.docsite._labels import CHART_LABELS, KIND_LABEL
 from statcheck.engine import validate_drop
 from statcheck.engine.rules import IMPLEMENTATIONS
 from statcheck.errors import MISSING_FIELD, UNKNOWN_FIELD, StatcheckError

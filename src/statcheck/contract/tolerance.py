@@ -48,9 +48,6 @@ class Tolerance:
         """How much of a gap near ``expected`` is floating-point noise (FLOAT_NOISE)."""
         return FLOAT_NOISE * _magnitude(expected)
 
-    def apply(self, expected: Interval) -> Interval:
-        return expected.widen(self.amount(expected))
-
     def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.absolute:

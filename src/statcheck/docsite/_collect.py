@@ -7,9 +7,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from statcheck.errors import NO_REPORTS
+from statcheck.errors import NO_REPORTS, ExitCode
+from statcheck.report import Report
 
 STATUSES = ("pass", "fail", "undetermined", "error")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -20,31 +20,33 @@ class DropReport:
     """One report: a suite on a drop, as read from its JSON file."""
 
     path: Path
-    data: dict[str, Any]
+    report: Report
     slug: str  # file-name-safe and unique within its suite
 
     @property
     def suite_id(self) -> str:
-        return str(self.data.get("suite", {}).get("id", "?"))
+        return str(self.report.suite.get("id", "?"))
 
     @property
     def drop_id(self) -> str:
-        return str(self.data.get("drop", {}).get("id", self.path.stem))
+        return str(self.report.drop.get("id", self.path.stem))
 
     @property
     def published_at(self) -> str:
-        return str(self.data.get("drop", {}).get("published_at") or "")
+        return str(self.report.drop.get("published_at") or "")
 
     @property
     def status(self) -> str:
-        return str(self.data.get("status", "error"))
+        """pass, fail or error, as the report's ``status`` (from its exit code)."""
+        code = self.report.exit_code
+        return "pass" if code is ExitCode.OK else "fail" if code is ExitCode.FAILED else "error"
 
     @property
     def counts(self) -> dict[str, int]:
         """Rules per status; problems that stopped the drop from being checked count as errors."""
-        summary = self.data.get("summary") or {}
+        summary = self.report.summary
         out = {s: int(summary.get(s, 0)) for s in STATUSES}
-        out["error"] += len(self.data.get("errors") or ())
+        out["error"] += len(self.report.errors)
         return out
 
 
@@ -68,7 +70,7 @@ class SuiteHistory:
     @property
     def description(self) -> str | None:
         for entry in reversed(self.drops):
-            desc = entry.report.data.get("suite", {}).get("description")
+            desc = entry.report.report.suite.get("description")
             if desc:
                 return str(desc)
         return None
@@ -84,9 +86,10 @@ def safe_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def load_reports(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """Every JSON report under ``folder`` (any depth), sorted by path; files that are not
-    reports (unreadable, not JSON, no ``suite``/``drop``) are skipped."""
+def load_reports(folder: Path) -> list[tuple[Path, Report]]:
+    """Every JSON report under ``folder`` (any depth), sorted by path, read as a
+    :class:`~statcheck.report.Report`; files that are not reports (unreadable, not JSON,
+    no ``suite``/``drop``, results a report cannot hold) are skipped."""
     if not folder.is_dir():
         raise NO_REPORTS(
             f"no reports folder at {str(folder)!r}",
@@ -99,7 +102,10 @@ def load_reports(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             continue
         if isinstance(data, dict) and isinstance(data.get("suite"), dict) and "drop" in data:
-            found.append((path, data))
+            try:
+                found.append((path, Report.from_dict(data)))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
     if not found:
         raise NO_REPORTS(
             f"no statcheck reports (*.json) under {str(folder)!r}",
@@ -108,25 +114,25 @@ def load_reports(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
     return found
 
 
-def group_by_suite(reports: list[tuple[Path, dict[str, Any]]]) -> list[SuiteHistory]:
-    by_suite: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
-    for path, data in reports:
-        by_suite.setdefault(str(data["suite"].get("id", "?")), []).append((path, data))
+def group_by_suite(reports: list[tuple[Path, Report]]) -> list[SuiteHistory]:
+    by_suite: dict[str, list[tuple[Path, Report]]] = {}
+    for path, report in reports:
+        by_suite.setdefault(str(report.suite.get("id", "?")), []).append((path, report))
     suite_names: set[str] = {"index"}
     out = []
     for suite_id in sorted(by_suite):
         items = sorted(
             by_suite[suite_id],
-            key=lambda pd: (
-                str(pd[1].get("drop", {}).get("published_at") or ""),
-                str(pd[1].get("drop", {}).get("id") or ""),
+            key=lambda pr: (
+                str(pr[1].drop.get("published_at") or ""),
+                str(pr[1].drop.get("id") or ""),
             ),
         )
         drop_names: set[str] = {"index"}
         entries: list[DropEntry] = []
-        for path, data in items:
+        for path, report in items:
             rep = DropReport(
-                path, data, safe_name(str(data.get("drop", {}).get("id", path.stem)), drop_names)
+                path, report, safe_name(str(report.drop.get("id", path.stem)), drop_names)
             )
             prev = entries[-1].report if entries else None
             delta = None if prev is None else {s: rep.counts[s] - prev.counts[s] for s in STATUSES}

@@ -10,15 +10,15 @@ from typing import Any
 
 import narwhals as nw
 
+from statcheck.backends import backend_of
 from statcheck.contract.rules import FigureRef, Ref, Selector
 from statcheck.contract.suite import Suite
-from statcheck.engine.native import collect_all
-from statcheck.engine.spark_native import rows_with
-from statcheck.engine.table import FigureTable
+from statcheck.engine.native import collect_all, rows_with
 from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
+from statcheck.prepare import ParsedFigureTable
 
 SELECTOR_COLUMNS = {"metric": "metric", "unit": "unit", "source": "source_id", "status": "status"}
 
@@ -30,13 +30,13 @@ class Vintage:
 
     drop_id: str
     published_at: date | None = None
-    figures: FigureTable | None = None
+    figures: ParsedFigureTable | None = None
     problem: Exception | None = None
 
 
 @dataclass
 class Context:
-    figures: FigureTable
+    figures: ParsedFigureTable
     sources: nw.DataFrame[Any] | None
     suite: Suite
     _by_id: dict[str, Figure] = field(default_factory=dict)
@@ -68,7 +68,7 @@ class Context:
         Read column by column: the findings of a large table name thousands of figures.
         """
         columns = rows.to_dict(as_series=False)
-        if not rows.implementation.is_polars():  # polars gives None for a missing cell
+        if not backend_of(rows).missing_is_none:
             columns = {c: [None if _is_missing(v) else v for v in vs] for c, vs in columns.items()}
         absent = [None] * len(rows)
         fields = zip(*(columns.get(c, absent) for c in _FIELDS), strict=True)
@@ -134,7 +134,7 @@ class Context:
 
     def to_figure(self, raw: dict[str, Any]) -> Figure:
         # polars hands back None for a missing cell; pandas NaN or pd.NA, made None here.
-        row = raw if self.figures.frame.implementation.is_polars() else _without_missing(raw)
+        row = raw if backend_of(self.figures.frame).missing_is_none else _without_missing(raw)
         return _figure(row, self.figures.dimensions)
 
     def source_map(self) -> dict[str, Source]:

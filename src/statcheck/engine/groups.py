@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import narwhals as nw
 
-from statcheck.engine.table import FigureTable
 from statcheck.model.interval import format_number
+from statcheck.prepare import ParsedFigureTable
 from statcheck.report import Finding
 
 IDENTITY = ("metric", "source_id", "period_start", "period_end")
@@ -23,11 +23,11 @@ IDENTITY = ("metric", "source_id", "period_start", "period_end")
 FrameT = TypeVar("FrameT", nw.DataFrame[Any], nw.LazyFrame[Any])
 
 
-def identity_columns(table: FigureTable) -> list[str]:
+def identity_columns(table: ParsedFigureTable) -> list[str]:
     return [*IDENTITY, *table.dimensions]
 
 
-def group_keys(table: FigureTable, without: str | Iterable[str]) -> list[str]:
+def group_keys(table: ParsedFigureTable, without: str | Iterable[str]) -> list[str]:
     """The identity columns minus ``without`` (``period`` stands for start and end)."""
     drop = {without} if isinstance(without, str) else set(without)
     if "period" in drop:
@@ -45,7 +45,7 @@ def with_blank_dims(frame: FrameT, dims: Iterable[str]) -> FrameT:
     return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
 
 
-def split_duplicates(frame: FrameT, table: FigureTable) -> tuple[FrameT, FrameT]:
+def split_duplicates(frame: FrameT, table: ParsedFigureTable) -> tuple[FrameT, FrameT]:
     """Rows with a unique identity, and rows that share theirs with another row.
 
     Two figures for the same thing (1947 printed on two age bases) cannot both be the

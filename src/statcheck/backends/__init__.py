@@ -1,0 +1,80 @@
+"""The dataframe libraries statcheck runs on (polars, pandas, Spark), behind one interface.
+
+Everything else is written once against narwhals; what narwhals does not offer, or does
+slowly on some library, is a method of :class:`Backend`, answered by each library in its
+own private module. This package is the only place that asks which library a frame is
+on: code elsewhere calls :func:`backend_of` (a frame's library) or :func:`backend_named`
+(an engine's name) and uses what it returns.
+
+Adding a library: a class in its own module, overriding what narwhals alone does not do
+(:class:`~statcheck.backends._base.NarwhalsBackend`), and a line in ``_BY_IMPLEMENTATION``
+and ``_BY_NAME``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+from narwhals import Implementation
+
+from statcheck.backends._base import Backend, NarwhalsBackend
+from statcheck.backends._pandas import PandasBackend
+from statcheck.backends._polars import PolarsBackend
+from statcheck.backends._spark import MAX_LITERALS, SparkBackend
+
+__all__ = [
+    "EAGER",
+    "MAX_LITERALS",
+    "Backend",
+    "all_distinct",
+    "backend_named",
+    "backend_of",
+    "collect_all",
+]
+
+# The libraries a drop's files are read into (Spark gets its tables from polars).
+EAGER = ("polars", "pandas")
+
+_POLARS, _PANDAS, _SPARK, _NARWHALS = (
+    PolarsBackend(),
+    PandasBackend(),
+    SparkBackend(),
+    NarwhalsBackend(),
+)
+_BY_NAME: dict[str, Backend] = {"polars": _POLARS, "pandas": _PANDAS, "spark": _SPARK}
+_BY_IMPLEMENTATION: dict[Implementation, Backend] = {
+    Implementation.POLARS: _POLARS,
+    Implementation.PANDAS: _PANDAS,
+    Implementation.MODIN: _PANDAS,
+    Implementation.CUDF: _PANDAS,
+    Implementation.PYSPARK: _SPARK,
+}
+
+
+def backend_of(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> Backend:
+    """The library ``frame`` is on (narwhals alone for one statcheck has no module for)."""
+    return _BY_IMPLEMENTATION.get(frame.implementation, _NARWHALS)
+
+
+def backend_named(name: str) -> Backend | None:
+    """The library an engine name (``polars``, ``pandas``, ``spark``) stands for."""
+    return _BY_NAME.get(name)
+
+
+def collect_all(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
+    """Collect several lazy queries, together where their library can (polars plans them
+    as one); queries on different libraries are collected one by one."""
+    if not frames:
+        return []
+    if len({f.implementation for f in frames}) == 1:
+        return backend_of(frames[0]).collect_all(frames)
+    return _NARWHALS.collect_all(frames)
+
+
+def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
+    """True when no two rows agree on ``columns`` (each library's fastest way to tell)."""
+    if len(frame) == 0:
+        return True
+    return backend_of(frame).all_distinct(frame, columns)

@@ -1,0 +1,135 @@
+"""What statcheck asks of a dataframe library, and the answer narwhals alone gives.
+
+:class:`Backend` is the one interface: every operation narwhals does not offer (or does
+slowly on some library) is a method, and each library answers it in its own module
+(``_polars``, ``_pandas``, ``_spark``). :class:`NarwhalsBackend` is the answer written
+once against narwhals, for a library with no module of its own; the others inherit it and
+override only what they do differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
+
+import narwhals as nw
+
+
+class Backend(Protocol):
+    """One dataframe library, as statcheck uses it."""
+
+    name: str
+    # A missing cell comes back from the library as None (polars), not NaN or pd.NA.
+    missing_is_none: bool
+    # Text columns have one dtype, so a column already clean need not be rewritten.
+    one_text_dtype: bool
+
+    # --- evaluating rules (lazy frames) and preparing tables (eager frames)
+
+    def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]: ...
+
+    def small_frame(
+        self, data: dict[str, list[Any]], schema: dict[str, Any], like: nw.LazyFrame[Any]
+    ) -> nw.LazyFrame[Any]: ...
+
+    def reused(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]: ...
+
+    def rows_with(
+        self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
+    ) -> nw.LazyFrame[Any]: ...
+
+    def split_explode(
+        self, frame: nw.LazyFrame[Any], column: str, sep: str, alias: str
+    ) -> nw.LazyFrame[Any]: ...
+
+    def extract_groups(
+        self, frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str
+    ) -> nw.DataFrame[Any]: ...
+
+    def join_in_order(
+        self, frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str
+    ) -> nw.DataFrame[Any]: ...
+
+    def all_distinct(self, frame: nw.DataFrame[Any], columns: list[str]) -> bool: ...
+
+    # --- pandera (the suite's column checks)
+
+    def pandera(self) -> ModuleType | None: ...
+
+    def positional(self, native: Any) -> Any: ...
+
+    # --- reading files (eager libraries only)
+
+    def read_csv(self, text_file: Path, separator: str, skip_lines: int) -> Any: ...
+
+    def read_parquet(self, path: Path, columns: list[str]) -> Any: ...
+
+    def from_arrow(self, table: Any) -> Any: ...
+
+    def from_polars(self, native: Any) -> Any: ...
+
+
+class NarwhalsBackend:
+    """The operations written once against narwhals: what a library without a module of
+    its own gets (and what the others inherit)."""
+
+    name = "narwhals"
+    missing_is_none = False
+    one_text_dtype = False
+
+    def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
+        return [f.collect() for f in frames]
+
+    def small_frame(
+        self, data: dict[str, list[Any]], schema: dict[str, Any], like: nw.LazyFrame[Any]
+    ) -> nw.LazyFrame[Any]:
+        # Eager libraries build it and hand it on lazily.
+        return nw.from_dict(data, schema=schema, backend=like.implementation).lazy()
+
+    def reused(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame
+
+    def rows_with(
+        self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
+    ) -> nw.LazyFrame[Any]:
+        return frame.filter(nw.col(column).is_in(list(values)))
+
+    def split_explode(
+        self, frame: nw.LazyFrame[Any], column: str, sep: str, alias: str
+    ) -> nw.LazyFrame[Any]:
+        # narwhals splits lists for polars, pyarrow-backed pandas and the SQL engines.
+        out = frame.with_columns(nw.col(column).str.split(sep).alias(alias)).explode(alias)
+        return out.with_columns(nw.col(alias).str.strip_chars())
+
+    def extract_groups(
+        self, frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str
+    ) -> nw.DataFrame[Any]:
+        raise NotImplementedError(f"no regex extraction for {frame.implementation}")
+
+    def join_in_order(
+        self, frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str
+    ) -> nw.DataFrame[Any]:
+        raise NotImplementedError(f"no ordered join for {frame.implementation}")
+
+    def all_distinct(self, frame: nw.DataFrame[Any], columns: list[str]) -> bool:
+        return bool(frame.select(columns).is_unique().all())
+
+    def pandera(self) -> ModuleType | None:
+        return None
+
+    def positional(self, native: Any) -> Any:
+        return native
+
+    def read_csv(self, text_file: Path, separator: str, skip_lines: int) -> Any:
+        raise NotImplementedError(f"{self.name} reads no files")
+
+    def read_parquet(self, path: Path, columns: list[str]) -> Any:
+        raise NotImplementedError(f"{self.name} reads no files")
+
+    def from_arrow(self, table: Any) -> Any:
+        raise NotImplementedError(f"{self.name} reads no files")
+
+    def from_polars(self, native: Any) -> Any:
+        raise NotImplementedError(f"{self.name} reads no files")

@@ -1,0 +1,244 @@
+"""A drop's page: the problems that stopped it, every rule's result with its findings, an
+interval chart for each failing numeric finding and a graph of each citation chain, and
+the figures involved."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from statcheck.docsite._charts import (
+    CitationGraph,
+    IntervalChart,
+    interval_chart,
+)
+from statcheck.docsite._collect import (
+    DropEntry,
+    SuiteHistory,
+    safe_name,
+)
+from statcheck.docsite._common import (
+    STATUS_MEANING,
+    STATUS_ORDER,
+    as_list,
+    bounds,
+    findings_csv,
+    finite,
+    interval_text,
+    num,
+    write,
+)
+from statcheck.docsite._figures import (
+    MAX_FIGURES_PER_RULE,
+    Details,
+    FigureView,
+    details,
+    figure_view,
+    graph,
+    primary_kinds,
+)
+from statcheck.docsite._index import drop_row
+from statcheck.docsite._labels import CHART_LABELS, KIND_LABEL
+from statcheck.report import Finding, Report, RuleResult
+
+MAX_FINDINGS_PER_RULE = 40  # findings shown in full per rule; the CSV and JSON have them all
+
+
+MAX_CHARTS_PER_RULE = 12
+
+
+MAX_GRAPHS_PER_RULE = 8
+
+
+PAGE_FINDINGS_BUDGET = 400  # findings shown on one page, across its rules (keeps pages small)
+
+
+CHAIN_SLUGS = {
+    "no-primary-source",
+    "unresolved-citation",
+    "citation-cycle",
+    "cited-figure-disagrees",
+    "unknown-source",
+}
+
+
+@dataclass
+class FindingView:
+    slug: str
+    explanation: str
+    figures: list[str]
+    reported: str | None
+    expected: str | None
+    gap: str | None
+    tolerance: str | None
+    chart: IntervalChart | None = None
+    explain_chart: bool = False  # the first chart of a rule says how to read it
+    graphs: list[CitationGraph] = field(default_factory=list)
+
+
+@dataclass
+class RuleView:
+    rule: str
+    anchor: str
+    kind: str
+    kind_label: str
+    status: str
+    description: str
+    summary: str  # the first finding's explanation, or what the status means
+    findings: list[FindingView]
+    more: int  # findings not shown
+    figures: list[FigureView]
+    more_figures: int
+    error: dict[str, Any] | None
+
+
+def write_drop(
+    env: Any, hist: SuiteHistory, entry: DropEntry, folder: Path, roots: list[Path]
+) -> Path:
+    rep = entry.report
+    report = rep.report
+    found = details(rep, roots)
+    rules, hidden_total = _rule_views(report, found)
+    json_name, csv_name = f"{rep.slug}.json", f"{rep.slug}.findings.csv"
+    shutil.copyfile(rep.path, folder / json_name)
+    (folder / csv_name).write_text(findings_csv(report), encoding="utf-8", newline="")
+    html = env.get_template("drop.html").render(
+        page_title=f"{rep.drop_id} · {hist.suite_id}",
+        up="../",
+        suite={"id": hist.suite_id, "slug": hist.slug, "description": hist.description},
+        drop=drop_row(entry),
+        drop_path=report.drop.get("path"),
+        drop_description=found.description,
+        suite_file=report.suite.get("file"),
+        errors=[e.to_dict() for e in report.errors],
+        rules=rules,
+        problems=[r for r in rules if r.status != "pass"],
+        details_note=found.note,
+        hidden_total=hidden_total,
+        json_name=json_name,
+        csv_name=csv_name,
+    )
+    return write(folder / f"{rep.slug}.html", html)
+
+
+def _rule_views(report: Report, found: Details) -> tuple[list[RuleView], int]:
+    """Every rule's view, errors and failures first; a page shows at most
+    PAGE_FINDINGS_BUDGET findings. Also how many findings it leaves out."""
+    ordered = sorted(
+        enumerate(report.results), key=lambda ir: (STATUS_ORDER.get(ir[1].status.value, 0), ir[0])
+    )
+    budget = PAGE_FINDINGS_BUDGET
+    hidden_total = 0
+    views = []
+    anchors: set[str] = set()
+    for _, res in ordered:
+        shown = list(res.findings[: max(0, min(MAX_FINDINGS_PER_RULE, budget))])
+        budget -= len(shown)
+        more = len(res.findings) - len(shown)
+        hidden_total += more
+        anchor = safe_name("rule-" + res.rule, anchors)
+        views.append(_rule_view(res, shown, more, found, anchor))
+    return views, hidden_total
+
+
+def _rule_view(
+    res: RuleResult, shown: list[Finding], more: int, found: Details, anchor: str
+) -> RuleView:
+    kind, status = res.kind, res.status.value
+    ids = _figure_ids(res, shown, found)
+    figs = found.lookup.figures(ids[:MAX_FIGURES_PER_RULE]) if found.lookup else {}
+    primary = primary_kinds(found, res.rule)
+    finding_views = _finding_views(shown, kind, status, found, figs, primary)
+    summary = finding_views[0].explanation if finding_views else STATUS_MEANING.get(status, "")
+    error = None
+    if res.error is not None:
+        error = {"slug": res.error_slug, "message": res.error, "internal": res.internal}
+        if res.error:
+            summary = res.error
+    return RuleView(
+        rule=res.rule,
+        anchor=anchor,
+        kind=kind,
+        kind_label=KIND_LABEL.get(kind, kind),
+        status=status if status in STATUS_ORDER else "error",
+        description=" ".join((res.description or "").split()),
+        summary=summary,
+        findings=finding_views,
+        more=more,
+        figures=[
+            figure_view(fid, figs.get(fid), found, primary) for fid in ids[:MAX_FIGURES_PER_RULE]
+        ],
+        more_figures=max(0, len(ids) - MAX_FIGURES_PER_RULE),
+        error=error,
+    )
+
+
+def _figure_ids(res: RuleResult, shown: list[Finding], found: Details) -> list[str]:
+    """The figures a rule's page shows: those its findings name, or for a rule without
+    findings the figures it names in the suite."""
+    ids = [fid for f in shown for fid in f.figures]
+    if not ids and found.suite is not None:
+        try:
+            rule = found.suite.rule(res.rule)
+            ids = [r.figure_id for r in rule.refs() if hasattr(r, "figure_id")]
+        except KeyError:
+            pass
+    return list(dict.fromkeys(ids))
+
+
+def _finding_views(
+    shown: list[Finding],
+    kind: str,
+    status: str,
+    found: Details,
+    figs: dict[str, Any],
+    primary: set[str],
+) -> list[FindingView]:
+    """The findings shown, with a chart for the first failing numeric ones and a graph of
+    the citation chains of those about citations."""
+    views: list[FindingView] = []
+    for i, f in enumerate(shown):
+        view = _finding_view(f)
+        if status == "fail" and i < MAX_CHARTS_PER_RULE and (view.reported or view.expected):
+            view.chart = _chart(f, kind)
+            view.explain_chart = view.chart is not None and not any(v.chart for v in views)
+        if found.lookup and f.slug in CHAIN_SLUGS and i < MAX_GRAPHS_PER_RULE:
+            for fid in view.figures[:3]:
+                fig = figs.get(fid) or found.lookup.figures([fid]).get(fid)
+                if fig is not None:
+                    view.graphs.append(graph(found, fig, primary))
+        views.append(view)
+    return views
+
+
+def _finding_view(f: Finding) -> FindingView:
+    gap, tolerance = finite(f.gap), finite(f.tolerance)
+    return FindingView(
+        slug=f.slug,
+        explanation=f.explanation,
+        figures=list(f.figures),
+        reported=interval_text(as_list(f.reported)),
+        expected=interval_text(as_list(f.expected)),
+        gap=num(gap) if gap is not None else None,
+        tolerance=num(tolerance) if tolerance is not None else None,
+    )
+
+
+def _chart(f: Finding, kind: str) -> IntervalChart | None:
+    rep_label, exp_label = CHART_LABELS.get(kind, ("reported", "expected"))
+    rows: list[tuple[str, str, float | None, float | None]] = []
+    rep, exp = bounds(as_list(f.reported)), bounds(as_list(f.expected))
+    if rep is not None:
+        rows.append((rep_label, "reported", *rep))
+    if exp is not None:
+        rows.append((exp_label, "expected", *exp))
+        tol = finite(f.tolerance)
+        if tol is not None and tol > 0:
+            lo, hi = exp
+            rows.append((f"{exp_label} ± tolerance", "tolerance",
+                         None if lo is None else lo - tol, None if hi is None else hi + tol))  # fmt: skip
+    ids = list(f.figures)
+    title = f"{rep_label} against {exp_label}" + (f" ({ids[0]})" if ids else "")
+    return interval_chart(title, rows, finite(f.gap))

@@ -1,0 +1,7 @@
+"""What the site calls each rule kind, and the two intervals of its findings (reported,
+expected): read from the rule kinds' declarations."""
+
+from statcheck.contract.rules import RULE_KINDS
+
+KIND_LABEL = {kind: cls.LABEL for kind, cls in RULE_KINDS.items()} | {"schema": "column checks"}
+CHART_LABELS = {kind: cls.CHART_LABELS for kind, cls in RULE_KINDS.items() if cls.CHART_LABELS}

@@ -1,0 +1,153 @@
+"""The figure table: one row per reported figure, every cell parsed, each figure's
+interval computed, duplicates and blank dimensions found once for the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import narwhals as nw
+
+from statcheck.backends import all_distinct
+from statcheck.errors import (
+    DUPLICATE_FIGURE_ID,
+    UNKNOWN_STATUS,
+)
+from statcheck.model.figure import FigureStatus
+from statcheck.prepare._periods import parse_dates, parse_periods
+from statcheck.prepare._problems import problem, scan
+from statcheck.prepare._text import intake, unchanged
+from statcheck.prepare._values import parse_values
+
+FIGURE_REQUIRED = ("figure_id", "metric", "value", "unit", "source_id")
+
+
+FIGURE_OPTIONAL = (
+    "qualifier",
+    "precision",
+    "period",
+    "period_start",
+    "period_end",
+    "cites",
+    "published_at",
+    "status",
+    "note",
+    "scale",
+)
+
+
+FIGURE_DERIVED = ("low", "high", "percent", "_row", "_duplicate")
+
+
+# Text columns whose distinct values the figure table keeps (FigureTable.known_values):
+# cleaned once, never rewritten afterwards.
+_KNOWN_VALUES = ("unit", "source_id", "cites")
+
+
+@dataclass(frozen=True)
+class ParsedFigureTable:
+    """The figure table parsed: typed columns the rules read (see :mod:`statcheck.prepare`),
+    its dimensions, and facts found while building it that spare the rules a scan."""
+
+    frame: nw.DataFrame[Any]
+    dimensions: tuple[str, ...]
+    file: str | None = None
+    # What the table-wide rules may skip, found once when the table is built: filling
+    # the missing cells of dimensions that have none, and setting apart duplicates in a
+    # table without any. The defaults assume the worst.
+    dimensions_with_blanks: tuple[str, ...] | None = None
+    has_duplicates: bool = True
+    # The distinct values (None for a missing cell) of the text columns that have few and
+    # that building the table leaves as they are (``_KNOWN_VALUES``): a rule asking which
+    # sources, citations or units occur need not scan the table again.
+    known_values: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+
+    def blank_dimensions(self) -> tuple[str, ...]:
+        """The dimensions with a missing cell (to fill before a join or a group-by)."""
+        if self.dimensions_with_blanks is None:
+            return self.dimensions
+        return self.dimensions_with_blanks
+
+
+def normalise_figures(
+    raw: nw.DataFrame[Any], file: str | None = None, decimal_mark: str = "."
+) -> ParsedFigureTable:
+    columns = list(raw.columns)
+    missing = [c for c in FIGURE_REQUIRED if c not in columns]
+    dates = {"period_start", "period_end"} & set(columns)
+    if len(dates) == 1:  # half a period, whether or not a label is there too
+        missing.append(({"period_start", "period_end"} - dates).pop() + f" (beside {dates.pop()})")
+    elif "period" not in columns and not dates:
+        missing.append("period_start, period_end (or period)")
+    hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
+    frame, distinct = intake(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
+    # Counting distinct ids is much cheaper than marking duplicates: mark only if needed.
+    if not all_distinct(frame, ["figure_id"]):
+        problem(
+            frame,
+            nw.col("figure_id").is_duplicated(),
+            "figure_id",
+            "figure_id is not unique",
+            DUPLICATE_FIGURE_ID,
+            file,
+            "every figure needs its own id",
+        )
+    frame = parse_values(frame, file, decimal_mark, distinct)
+    frame = parse_periods(frame, file, distinct)
+    frame = parse_dates(frame, "published_at", file, distinct.get("published_at"))
+    frame = _parse_status(frame, file, distinct.get("status"))
+    for c in ("cites", "note", "published_at"):
+        if c not in frame.columns:
+            frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
+    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED) | {"_source_row"}
+    dims = tuple(c for c in columns if c not in known)
+    # Figures that share metric, source, period and dimensions with another: marked once
+    # here, left out and reported by every table-wide rule (see engine.groups).
+    identity = ["metric", "source_id", "period_start", "period_end", *dims]
+    if all_distinct(frame, identity):  # the usual case, found with one hash per row
+        frame = frame.with_columns(nw.lit(False).alias("_duplicate"))
+        duplicates = False
+    else:
+        frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
+        duplicates = bool(scan(frame, [nw.col("_duplicate").any()])[0])
+    blanks = scan(frame, [nw.col(d).is_null().any() for d in dims]) if dims else ()
+    return ParsedFigureTable(
+        frame=frame,
+        dimensions=dims,
+        file=file,
+        dimensions_with_blanks=tuple(d for d, blank in zip(dims, blanks, strict=True) if blank),
+        has_duplicates=duplicates,
+        known_values={
+            c: tuple(
+                None if v is None or v != v else v for v in distinct[c].get_column(c).to_list()
+            )
+            for c in _KNOWN_VALUES
+            if c in distinct
+        },  # (pandas may give NaN for a missing cell)
+    )
+
+
+def _parse_status(
+    frame: nw.DataFrame[Any], file: str | None, values: nw.DataFrame[Any] | None
+) -> nw.DataFrame[Any]:
+    if "status" not in frame.columns:
+        return frame.with_columns(nw.lit(FigureStatus.FINAL.value).alias("status"))
+    lowered = nw.col("status").str.to_lowercase()
+    probe = None
+    if values is not None:
+        probe = values.select(lowered.fill_null(FigureStatus.FINAL.value))
+        if unchanged(values, "status", lowered):  # the usual case: no cell to rewrite
+            lowered = nw.col("status")
+    frame = frame.with_columns(lowered.fill_null(FigureStatus.FINAL.value))
+    allowed = [s.value for s in FigureStatus]
+    problem(
+        frame,
+        ~nw.col("status").is_in(allowed),
+        "status",
+        "unknown status",
+        UNKNOWN_STATUS,
+        file,
+        f"use one of: {', '.join(allowed)}",
+        probe,
+    )
+    return frame

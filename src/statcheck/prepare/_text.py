@@ -1,0 +1,126 @@
+"""Text cells cleaned (stripped, blanks made missing), and a table taken in: its required
+columns and values there, its rows numbered as the file's.
+
+A text column with few distinct values (metric, unit, status, a dimension) is cleaned and
+checked on those values: every cell is rewritten only when some value needs it, which in
+most tables none does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals as nw
+
+from statcheck.backends import backend_of, collect_all
+from statcheck.errors import (
+    MISSING_COLUMN,
+    MISSING_VALUE,
+    Location,
+)
+from statcheck.prepare._problems import refuse_empty, scan
+
+# A text column whose first _SAMPLE_ROWS rows hold at most _FEW_DISTINCT values is worked
+# on through its distinct values (finding them costs less than stripping every cell);
+# printed values are read that way when at most half of the sample is distinct.
+_SAMPLE_ROWS = 10_000
+
+
+_FEW_DISTINCT = 1_000
+
+
+# Text columns with few distinct values: column -> a one-column frame of those values.
+Distinct = dict[str, nw.DataFrame[Any]]
+
+
+def blank_to_null(name: str) -> nw.Expr:
+    stripped = nw.col(name).cast(nw.String).str.strip_chars()
+    return (
+        nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
+    )
+
+
+def _untidy(name: str) -> nw.Expr:
+    """Whether any cell of a text column has spaces around it or is empty (one value)."""
+    cell = nw.col(name)
+    return ((cell.str.strip_chars() != cell) | (cell == "")).fill_null(False).any()
+
+
+def distinct_values(frame: nw.DataFrame[Any], columns: list[str], at_most: int) -> Distinct:
+    """The distinct values of each of ``columns`` whose first _SAMPLE_ROWS rows hold at
+    most ``at_most`` of them."""
+    sample = frame.head(_SAMPLE_ROWS)
+    few = [c for c in columns if sample.get_column(c).n_unique() <= at_most]
+    # Collected together: polars finds each column's values on its own core.
+    found = collect_all([frame.lazy().select(c).unique() for c in few])
+    return dict(zip(few, found, strict=True))
+
+
+def clean_text(frame: nw.DataFrame[Any], columns: list[str]) -> tuple[nw.DataFrame[Any], Distinct]:
+    """Strip every text cell and turn blank ones into nulls, rewriting only the columns
+    where that changes something. Also returns the cleaned distinct values of the
+    columns that have few, for the checks and parsing that depend on a cell alone."""
+    schema = frame.schema
+    distinct = distinct_values(frame, [c for c in columns if schema[c] == nw.String], _FEW_DISTINCT)
+    untidy = _untidy_columns(frame, columns, distinct)
+    for c in set(untidy) & set(distinct):
+        distinct[c] = distinct[c].select(blank_to_null(c)).unique()
+    if untidy:
+        frame = frame.with_columns([blank_to_null(c) for c in untidy])
+    return frame, distinct
+
+
+def _untidy_columns(frame: nw.DataFrame[Any], columns: list[str], distinct: Distinct) -> list[str]:
+    """The columns that cleaning changes: those with a cell that has spaces around it or
+    is empty (found on the distinct values where known, else in one pass over the rest),
+    and those not text yet (cleaning casts them)."""
+    if not backend_of(frame).one_text_dtype:
+        # pandas holds text in several dtypes (object, str, pyarrow), and cleaning also
+        # makes them one: there every column is rewritten.
+        return columns
+    schema = frame.schema
+    untidy = [c for c in columns if schema[c] != nw.String]
+    untidy += [c for c, values in distinct.items() if values.select(_untidy(c)).item()]
+    rest = [c for c in columns if schema[c] == nw.String and c not in distinct]
+    if rest:
+        flags = scan(frame, [_untidy(c).alias(c) for c in rest])
+        untidy += [c for c, flag in zip(rest, flags, strict=True) if flag]
+    return untidy
+
+
+def unchanged(values: nw.DataFrame[Any], column: str, expr: nw.Expr) -> bool:
+    """Whether ``expr`` gives back each of the distinct values of ``column`` as it is
+    (then applying it to every cell changes nothing)."""
+    same = (expr == nw.col(column)) | (expr.is_null() & nw.col(column).is_null())
+    return bool(values.select(same.fill_null(False).all()).item())
+
+
+def intake(
+    raw: nw.DataFrame[Any],
+    what: str,
+    required: tuple[str, ...],
+    absent: list[str],
+    hint: str,
+    file: str | None,
+) -> tuple[nw.DataFrame[Any], Distinct]:
+    """Refuse a table without its required columns or values; number the rows (the
+    header is row 1) and turn blank cells into nulls. Returns the distinct values of the
+    text columns that have few (see clean_text)."""
+    if absent:
+        raise MISSING_COLUMN(
+            f"the {what} table lacks required column(s): {', '.join(absent)}",
+            location=Location(file=file),
+            hint=hint,
+        )
+    if "_source_row" in raw.columns:  # rows melted from a publisher's table keep their row
+        frame = raw.rename({"_source_row": "_row"})
+    else:
+        frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
+    schema = raw.schema
+    text = [
+        c
+        for c in raw.columns
+        if c != "_source_row" and not (schema[c].is_numeric() or schema[c].is_temporal())
+    ]
+    frame, distinct = clean_text(frame, text)
+    refuse_empty(frame, list(required), MISSING_VALUE, file)
+    return frame, distinct
