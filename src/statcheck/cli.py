@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from statcheck.checking import ENGINES
 from statcheck.errors import MISSING_EXTRA, ExitCode, StatcheckError
 
 if TYPE_CHECKING:
@@ -36,10 +37,6 @@ STATUS_STYLE = {
     "undetermined": "yellow",
     "error": "bold magenta",
 }
-
-
-# What --engine accepts: the dataframe library the rules run on (one implementation each).
-ENGINES = ("polars", "pandas", "spark")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,18 +238,14 @@ def _error_text(exc: StatcheckError) -> object:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from statcheck import checking
     from statcheck.contract.suite import load_suite
-    from statcheck.engine import validate_drop
 
     suite = load_suite(args.suite)
-    report = validate_drop(
-        args.drop,
-        suite,
-        backend=args.engine,
-        earlier=args.earlier,
-        database_url=args.database_url,
+    report = checking.validate_drop(
+        args.drop, suite, args.engine, args.earlier, database_url=args.database_url
     )
-    out = args.out or DEFAULT_OUT / suite.id / f"{report.drop['id']}.json"
+    out = args.out or checking.report_path(DEFAULT_OUT, suite.id, str(report.drop["id"]))
     report.write(out)
     if args.json:
         sys.stdout.write(report.to_json())

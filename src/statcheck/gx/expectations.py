@@ -97,7 +97,7 @@ def evaluate_rule(
     ``rule``: the rule as written in the suite; ``suite``: the suite's id,
     ``primary_sources`` and ``table`` mapping; ``drop``: what the frame cannot carry (see
     the module docstring)."""
-    from statcheck.engine import _read_earlier
+    from statcheck.checking import read_earlier
     from statcheck.engine.context import Context
     from statcheck.engine.native import as_text_frame
     from statcheck.engine.rules import run_rule
@@ -114,7 +114,7 @@ def evaluate_rule(
         if records
         else None
     )
-    earlier = _read_earlier(drop.get("earlier") or (), "pandas", one_rule)
+    earlier = read_earlier(drop.get("earlier") or (), one_rule, "pandas")
     ctx = Context(
         figures=figures, sources=sources, suite=one_rule, drop_id=drop["id"], earlier=earlier
     )
