@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from statcheck.report import Report
 
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]  # the subcommands
+
 DEFAULT_OUT = Path("build") / "reports"
 MAX_SHOWN = 8  # findings printed per rule; the JSON report has them all
 STATUS_STYLE = {
@@ -67,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
+    _add_validate(sub)
+    _add_run(sub)
+    c = sub.add_parser("check-suite", help="check a suite file without any data")
+    c.add_argument("suite", type=Path)
+    c.set_defaults(func=_cmd_check_suite)
+    _add_docs(sub)
+    return p
+
+
+def _add_validate(sub: Commands) -> None:
+    """`statcheck validate`: one drop against one suite."""
     v = sub.add_parser("validate", help="validate one drop against one suite")
     v.add_argument("drop", type=Path, help="the drop folder (with drop.yml)")
     v.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
@@ -98,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     _spark_master_option(v)
     v.set_defaults(func=_cmd_validate)
 
+
+def _add_run(sub: Commands) -> None:
+    """`statcheck run`: every suite in a folder against its drops."""
     r = sub.add_parser(
         "run",
         help="validate every suite in a folder against the drops each targets",
@@ -150,10 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     _spark_master_option(r)
     r.set_defaults(func=_cmd_run)
 
-    c = sub.add_parser("check-suite", help="check a suite file without any data")
-    c.add_argument("suite", type=Path)
-    c.set_defaults(func=_cmd_check_suite)
 
+def _add_docs(sub: Commands) -> None:
+    """`statcheck docs`: the static site of the reports."""
     d = sub.add_parser("docs", help="build a static site of the JSON reports (offline HTML)")
     d.add_argument(
         "--reports",
@@ -189,7 +204,6 @@ def _parser() -> argparse.ArgumentParser:
         help="with --gx: look for drops in this folder (env STATCHECK_DROPS)",
     )
     d.set_defaults(func=_cmd_docs)
-    return p
 
 
 def _spark_master_option(p: argparse.ArgumentParser) -> None:
