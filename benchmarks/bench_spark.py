@@ -185,10 +185,9 @@ def instrument(stages: Any) -> None:
     (``statcheck.validate``), which calls these functions by their modules' names."""
     if not stages.active:
         return
-    import statcheck.engine.native as native
     import statcheck.engine.spark as spark
-    import statcheck.engine.table as table
+    import statcheck.prepare as prepare
 
-    table.normalise_figures = stages._timed("table: normalise_figures", table.normalise_figures)
-    native.as_text_frame = stages._timed("table: as_text_frame", native.as_text_frame)
+    prepare.normalise_figures = stages._timed("table: normalise_figures", prepare.normalise_figures)
+    prepare.as_text_frame = stages._timed("table: as_text_frame", prepare.as_text_frame)
     spark.distribute = stages._timed("table: to Spark (Arrow)", spark.distribute)

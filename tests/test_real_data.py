@@ -8,8 +8,8 @@ from functools import cache
 import pandas as pd
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import load_suite
-from statcheck.engine import validate_drop
 from statcheck.report import Report, Status
 from tests.conftest import REPO
 
@@ -19,7 +19,7 @@ SUITES = REPO / "expectations"
 
 @cache
 def report(suite: str, drop: str, backend: str = "polars") -> Report:
-    return validate_drop(DROPS / drop, load_suite(SUITES / f"{suite}.yml"), backend=backend)
+    return validate_drop(DROPS / drop, load_suite(SUITES / f"{suite}.yml"), engine=backend)
 
 
 def failing_totals(r: Report, rule: str) -> dict[str, float]:

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from statcheck.checking import validate_drop
 from statcheck.contract import load_suite
-from statcheck.engine import validate_drop
 from statcheck.report import Report, Status
 from tests.conftest import REPO
 
@@ -38,7 +38,7 @@ def wb(vintage: str) -> Path:
 @cache
 def report(suite: str, folder: Path, earlier: tuple[Path, ...], backend: str = "polars") -> Report:
     return validate_drop(
-        folder, load_suite(SUITES / f"{suite}.yml"), backend=backend, earlier=earlier
+        folder, load_suite(SUITES / f"{suite}.yml"), engine=backend, earlier=earlier
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import load_suite
-from statcheck.engine import validate_drop
 from statcheck.errors import ExitCode
 from statcheck.report import Report, Status
 from tests.conftest import SEED_DROP, SEED_SUITE
@@ -13,7 +13,7 @@ from tests.conftest import SEED_DROP, SEED_SUITE
 
 @pytest.fixture(scope="module", params=["polars", "pandas"])
 def report(request: pytest.FixtureRequest) -> Report:
-    return validate_drop(SEED_DROP, load_suite(SEED_SUITE), backend=request.param)
+    return validate_drop(SEED_DROP, load_suite(SEED_SUITE), engine=request.param)
 
 
 def test_ft_sum_fails_as_a_period_mismatch_not_a_numeric_one(report: Report) -> None:
@@ -72,7 +72,7 @@ def test_other_claims_and_exit_code(report: Report) -> None:
 
 def test_backends_give_identical_reports() -> None:
     suite = load_suite(SEED_SUITE)
-    a, b = (validate_drop(SEED_DROP, suite, backend=be).to_dict() for be in ("polars", "pandas"))
+    a, b = (validate_drop(SEED_DROP, suite, engine=be).to_dict() for be in ("polars", "pandas"))
     a.pop("generated_at")
     b.pop("generated_at")
     assert a == b
@@ -81,7 +81,7 @@ def test_backends_give_identical_reports() -> None:
 @pytest.mark.parametrize("library", ["pandas", "polars"])
 def test_frames_in_memory_give_the_same_results(library: str) -> None:
     """A pipeline that already holds the tables gets the same verdicts as from the drop."""
-    from statcheck.engine import check_frames
+    from statcheck.checking import check_frames
 
     if library == "pandas":
         import pandas as pd

@@ -104,9 +104,7 @@ def validate_drop(
 ) -> Report:
     """Validate a drop folder against a suite (a Suite or the path of a suite file);
     ``earlier`` lists earlier drops of the same suite, oldest first, for revision rules."""
-    from statcheck.contract.suite import Suite as _Suite
-    from statcheck.engine import validate_drop as _validate
+    from statcheck import checking
+    from statcheck.api import as_suite
 
-    if not isinstance(suite, _Suite):
-        suite = load_suite(suite)
-    return _validate(folder, suite, backend=engine, earlier=earlier)
+    return checking.validate_drop(folder, as_suite(suite), engine, earlier)

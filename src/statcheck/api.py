@@ -10,30 +10,19 @@ code 2 or 4); only an argument statcheck cannot use at all raises (``Unsupported
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from statcheck import checking
+from statcheck.checking import DEFAULT_ENGINE, ENGINES, check_engine
 from statcheck.contract.suite import Suite, load_suite
-from statcheck.errors import (
-    FILE_MISSING,
-    UNKNOWN_ENGINE,
-    UNSUPPORTED_FORMAT,
-    UNSUPPORTED_INPUT,
-    ErrorEntry,
-    Location,
-    UnsupportedInput,
-)
+from statcheck.errors import UNSUPPORTED_INPUT, ErrorEntry, UnsupportedInput
 from statcheck.report import Report, Status, ValidationFailed
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "UnsupportedInput", "check_output", "validate"]
 
-DEFAULT_ENGINE = "polars"  # for drop folders and files; a DataFrame is checked on its own library
-# The engines a check runs on; the same rule implementations (narwhals) on each. Spark
-# needs the `spark` extra and Java (statcheck.engine.spark).
-ENGINES = ("polars", "pandas", "spark")
 RAISE_ON = ("fail", "error", "undetermined")
 
 P = ParamSpec("P")
@@ -70,7 +59,7 @@ def validate(
     """
     checked = as_suite(suite)
     if engine is not None:
-        _check_engine(engine)
+        check_engine(engine)
     if isinstance(data, str | os.PathLike):
         path = Path(data)
         if not (path.is_file() or _looks_like_a_table(path)):
@@ -79,9 +68,9 @@ def validate(
                     "a drop folder brings its own sources: `sources` is for a file or a DataFrame",
                     hint="list the sources file in the drop's drop.yml instead",
                 )
-            return _validate_folder(path, checked, engine or DEFAULT_ENGINE, earlier)
+            return checking.validate_drop(path, checked, engine or DEFAULT_ENGINE, earlier)
         _no_earlier(earlier)
-        return _validate_file(path, checked, sources, engine or DEFAULT_ENGINE)
+        return checking.validate_file(path, checked, engine or DEFAULT_ENGINE, sources)
     library = frame_library(data)
     if library is None:
         raise UNSUPPORTED_INPUT(
@@ -89,7 +78,7 @@ def validate(
             "or a pandas or polars DataFrame",
         )
     _no_earlier(earlier)
-    return _validate_frame(data, checked, sources, engine or library)
+    return checking.validate_frame(data, checked, engine or library, sources)
 
 
 def check_output(
@@ -112,7 +101,7 @@ def check_output(
     checked = as_suite(suite)
     statuses = _statuses(raise_on)
     if engine is not None:
-        _check_engine(engine)
+        check_engine(engine)
 
     def decorate(func: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(func)
@@ -146,171 +135,9 @@ def as_suite(suite: Suite | str | os.PathLike[str]) -> Suite:
 
 
 def frame_library(data: Any) -> str | None:
-    """``pandas`` or ``polars`` for a DataFrame statcheck can check, else None. Looks only at
-    libraries already imported: never imports one to find out."""
-    import narwhals.dependencies as nwd
-
-    if nwd.is_narwhals_dataframe(data) or nwd.is_narwhals_lazyframe(data):
-        data = data.to_native()
-    if nwd.is_polars_dataframe(data) or nwd.is_polars_lazyframe(data):
-        return "polars"
-    if nwd.is_pandas_dataframe(data):
-        return "pandas"
-    if nwd.is_pyspark_dataframe(data) or nwd.is_pyspark_connect_dataframe(data):
-        return "spark"
-    return None
-
-
-# ---------------------------------------------------------------- the three kinds of data
-
-
-def _validate_folder(
-    folder: Path, suite: Suite, engine: str, earlier: Sequence[str | os.PathLike[str]]
-) -> Report:
-    from statcheck.engine import validate_drop
-
-    if earlier:
-        return validate_drop(folder, suite, backend=engine, earlier=[Path(e) for e in earlier])
-    return validate_drop(folder, suite, backend=engine)
-
-
-def _validate_file(path: Path, suite: Suite, sources: Any, engine: str) -> Report:
-    from statcheck.drops.manifest import Drop
-    from statcheck.engine import _check, _read_counted
-
-    drop_info: dict[str, Any] = {"id": path.stem, "path": str(path)}
-
-    def run() -> Report:
-        files = [_file_spec(path, "figures")]
-        if isinstance(sources, str | os.PathLike):
-            files.append(_file_spec(Path(sources), "sources"))
-        drop_info["files"] = {f.path: f.sha256 for f in files}
-        figures, srcs, rows = _read_counted(
-            Drop(folder=Path(), id=path.stem, files=tuple(files)), engine, suite.table
-        )
-        if sources is not None and not isinstance(sources, str | os.PathLike):
-            srcs = _source_frame(sources, engine)
-        return _check(figures, srcs, suite, drop_info, rows=rows)
-
-    return _reporting(suite, drop_info, run)
-
-
-def _validate_frame(data: Any, suite: Suite, sources: Any, engine: str) -> Report:
-    from statcheck.engine import _check, row_count
-    from statcheck.engine.mapping import map_table
-    from statcheck.engine.native import as_text_frame
-    from statcheck.engine.table import normalise_figures, normalise_sources
-
-    drop_info: dict[str, Any] = {"id": "<frame>"}
-
-    def run() -> Report:
-        raw = as_text_frame(_on_engine(data, engine))
-        mapped_source = None
-        if suite.table is not None:
-            mapped = map_table(raw, suite.table, None)
-            read, cells = len(raw), mapped.cells
-            reasons: tuple[tuple[str, int], ...] = mapped.reasons
-            raw, mapped_source = mapped.figures, mapped.source
-        else:
-            read = cells = len(raw)
-            reasons = ()
-        figures = normalise_figures(raw)
-        rows = row_count(figures, read, cells, reasons)  # before Spark takes the table
-        if engine == "spark":  # built on the driver, checked on Spark
-            from statcheck.engine.spark import distribute
-
-            figures = distribute(figures)
-        srcs = None
-        if isinstance(sources, str | os.PathLike):
-            srcs = _source_file(Path(sources), engine)
-        elif sources is not None:
-            srcs = _source_frame(sources, engine)
-        elif mapped_source is not None:
-            srcs = normalise_sources(mapped_source, "the suite's table mapping")
-        return _check(figures, srcs, suite, drop_info, rows=rows)
-
-    return _reporting(suite, drop_info, run)
-
-
-def _reporting(suite: Suite, drop_info: dict[str, Any], run: Callable[[], Report]) -> Report:
-    """Run a check; a problem with the data becomes the report's error, as for a drop."""
-    try:
-        return run()
-    except UnsupportedInput:
-        raise
-    except Exception as exc:  # a bug too: still a report that says so
-        entry = ErrorEntry.from_exception(exc)
-    return Report(suite=suite.to_report(), drop=drop_info, results=(), errors=(entry,))
-
-
-# ---------------------------------------------------------------- files and frames
-
-
-def _file_spec(path: Path, role: str) -> Any:
-    """A figures or sources file outside any drop, described as a manifest would."""
-    from statcheck.drops import manifest
-
-    suffix = path.suffix.lower()
-    fmt = manifest.SUFFIXES.get(suffix) if suffix else "csv"  # as a manifest infers it
-    if fmt is None:
-        raise UNSUPPORTED_FORMAT(
-            f"{path.name!r}: {suffix!r} names no format this version reads",
-            location=Location(file=str(path)),
-            hint=f"formats: {', '.join(manifest.FORMATS)}; or list the file in a drop's "
-            "drop.yml with its `format:`",
-        )
-    if not path.is_file():
-        raise FILE_MISSING(
-            f"the {role} file {str(path)!r} does not exist",
-            location=Location(file=str(path)),
-        )
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return manifest.DropFile(path=str(path), role=role, sha256=sha, format=fmt)
-
-
-def _source_file(path: Path, engine: str) -> Any:
-    from statcheck.drops.reader import read_text_table
-    from statcheck.engine.table import normalise_sources
-
-    spec = _file_spec(path, "sources")
-    return normalise_sources(read_text_table(path, spec, _reading_library(engine)), str(path))
-
-
-def _source_frame(frame: Any, engine: str) -> Any:
-    from statcheck.engine.native import as_text_frame
-    from statcheck.engine.table import normalise_sources
-
-    if frame_library(frame) is None:
-        raise UNSUPPORTED_INPUT(
-            f"cannot read sources from a {type(frame).__name__}: give a file or a pandas or "
-            "polars DataFrame",
-        )
-    return normalise_sources(as_text_frame(_on_engine(frame, engine)))
-
-
-def _on_engine(frame: Any, engine: str) -> Any:
-    """The native frame on the library the engine builds its tables with (converted if it
-    is on another one). A Spark DataFrame is collected to the driver: the figure table is
-    built there, with polars, then handed back to Spark for the rules."""
-    import narwhals.dependencies as nwd
-
-    if nwd.is_narwhals_dataframe(frame) or nwd.is_narwhals_lazyframe(frame):
-        frame = frame.to_native()
-    if nwd.is_polars_lazyframe(frame):
-        frame = frame.collect()
-    library = frame_library(frame)
-    if library == "spark":
-        from statcheck.engine.spark import to_driver
-
-        frame, library = to_driver(frame), "polars"
-    engine = _reading_library(engine)
-    if library == engine:
-        return frame
-    if engine == "polars":
-        import polars as pl
-
-        return pl.from_pandas(frame)
-    return frame.to_pandas()
+    """``pandas``, ``polars`` or ``spark`` for a DataFrame statcheck can check, else None.
+    Looks only at libraries already imported: never imports one to find out."""
+    return checking.frame_library(data)
 
 
 # A path with one of these suffixes that does not exist is a missing file, not a missing
@@ -323,24 +150,6 @@ def _looks_like_a_table(path: Path) -> bool:
 
     suffix = path.suffix.lower()
     return not path.is_dir() and (suffix in SUFFIXES or suffix in OTHER_TABLE_SUFFIXES)
-
-
-def _check_engine(engine: str) -> None:
-    if engine not in ENGINES:
-        raise UNKNOWN_ENGINE(
-            f"unknown engine {engine!r}",
-            hint=f"use one of: {', '.join(ENGINES)}",
-        )
-
-
-def _reading_library(engine: str) -> str:
-    """The dataframe library files and frames are read and normalised with for ``engine``:
-    its own, or polars on the driver for Spark."""
-    if engine == "spark":
-        from statcheck.engine.spark import READS_WITH
-
-        return READS_WITH
-    return engine
 
 
 def _no_earlier(earlier: Sequence[Any]) -> None:

@@ -21,12 +21,15 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from statcheck.checking import ENGINES
 from statcheck.errors import MISSING_EXTRA, ExitCode, StatcheckError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from statcheck.report import Report
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]  # the subcommands
 
 DEFAULT_OUT = Path("build") / "reports"
 MAX_SHOWN = 8  # findings printed per rule; the JSON report has them all
@@ -36,10 +39,6 @@ STATUS_STYLE = {
     "undetermined": "yellow",
     "error": "bold magenta",
 }
-
-
-# What --engine accepts: the dataframe library the rules run on (one implementation each).
-ENGINES = ("polars", "pandas", "spark")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
+    _add_validate(sub)
+    _add_run(sub)
+    c = sub.add_parser("check-suite", help="check a suite file without any data")
+    c.add_argument("suite", type=Path)
+    c.set_defaults(func=_cmd_check_suite)
+    _add_docs(sub)
+    return p
+
+
+def _add_validate(sub: Commands) -> None:
+    """`statcheck validate`: one drop against one suite."""
     v = sub.add_parser("validate", help="validate one drop against one suite")
     v.add_argument("drop", type=Path, help="the drop folder (with drop.yml)")
     v.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
@@ -101,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     _spark_master_option(v)
     v.set_defaults(func=_cmd_validate)
 
+
+def _add_run(sub: Commands) -> None:
+    """`statcheck run`: every suite in a folder against its drops."""
     r = sub.add_parser(
         "run",
         help="validate every suite in a folder against the drops each targets",
@@ -153,10 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     _spark_master_option(r)
     r.set_defaults(func=_cmd_run)
 
-    c = sub.add_parser("check-suite", help="check a suite file without any data")
-    c.add_argument("suite", type=Path)
-    c.set_defaults(func=_cmd_check_suite)
 
+def _add_docs(sub: Commands) -> None:
+    """`statcheck docs`: the static site of the reports."""
     d = sub.add_parser("docs", help="build a static site of the JSON reports (offline HTML)")
     d.add_argument(
         "--reports",
@@ -192,7 +204,6 @@ def _parser() -> argparse.ArgumentParser:
         help="with --gx: look for drops in this folder (env STATCHECK_DROPS)",
     )
     d.set_defaults(func=_cmd_docs)
-    return p
 
 
 def _spark_master_option(p: argparse.ArgumentParser) -> None:
@@ -241,18 +252,14 @@ def _error_text(exc: StatcheckError) -> object:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from statcheck import checking
     from statcheck.contract.suite import load_suite
-    from statcheck.engine import validate_drop
 
     suite = load_suite(args.suite)
-    report = validate_drop(
-        args.drop,
-        suite,
-        backend=args.engine,
-        earlier=args.earlier,
-        database_url=args.database_url,
+    report = checking.validate_drop(
+        args.drop, suite, args.engine, args.earlier, database_url=args.database_url
     )
-    out = args.out or DEFAULT_OUT / suite.id / f"{report.drop['id']}.json"
+    out = args.out or checking.report_path(DEFAULT_OUT, suite.id, str(report.drop["id"]))
     report.write(out)
     if args.json:
         sys.stdout.write(report.to_json())

@@ -2,8 +2,8 @@
 bar when someone is watching), a JUnit XML file for CI test views and a Markdown summary
 for a CI job page.
 
-Everything here reads the reports as JSON dictionaries, so a report from the cache and a
-report just made are shown the same way. Rule ids, figure ids and explanations are data:
+Everything here reads typed reports (a stored one is read back with ``Report.from_dict``),
+so a report from the cache and a report just made are shown the same way. Rule ids, figure ids and explanations are data:
 they are escaped for XML and Markdown, and printed as plain text, never as markup.
 """
 
@@ -16,14 +16,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from statcheck.errors import ExitCode
+from statcheck.errors import ErrorEntry, ExitCode
+from statcheck.report import Status
 from statcheck.runner import DropOutcome, RunListener, RunResult, SuiteOutcome
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
+
+    from statcheck.report import Report, RuleResult
 
 __all__ = ["Echo", "junit_xml", "markdown_summary", "verdict"]
 
@@ -51,35 +54,31 @@ def verdict(code: ExitCode) -> str:
     return _VERDICT[code]
 
 
-def _counts(report: dict[str, Any]) -> str:
-    summary = report.get("summary") or {}
-    parts = [
-        f"{summary[s]} {s}" for s in ("pass", "fail", "undetermined", "error") if summary.get(s)
-    ]
+def _counts(report: Report) -> str:
+    summary = report.summary
+    parts = [f"{summary[s]} {s}" for s in ("pass", "fail", "undetermined", "error") if summary[s]]
     return ", ".join(parts) if parts else "no rules run"
 
 
-def _problems(report: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _where(err: ErrorEntry) -> str:
+    return ", ".join(f"{k} {v}" for k, v in err.location.to_dict().items())
+
+
+def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
     """(label, what, detail) for each drop-level error, then for each failing or broken
     rule with its first finding."""
-    for err in report.get("errors") or ():
-        where = ", ".join(f"{k} {v}" for k, v in (err.get("location") or {}).items())
-        yield (
-            "ERROR",
-            str(err.get("slug")),
-            str(err.get("message")) + (f" ({where})" if where else ""),
-        )
-    for res in report.get("results") or ():
-        status = res.get("status")
-        if status == "fail":
-            findings = res.get("findings") or [{}]
-            detail = f"{findings[0].get('slug')}: {findings[0].get('explanation')}"
-            if len(findings) > 1:
-                detail += f" (+{len(findings) - 1} more)"
-            yield "FAIL", str(res.get("rule")), detail
-        elif status == "error":
-            err = res.get("error") or {}
-            yield "ERROR", str(res.get("rule")), f"{err.get('slug')}: {err.get('message')}"
+    for err in report.errors:
+        where = _where(err)
+        yield "ERROR", err.slug, err.message + (f" ({where})" if where else "")
+    for res in report.results:
+        if res.status is Status.FAIL:
+            first = res.findings[0] if res.findings else None
+            detail = f"{first.slug}: {first.explanation}" if first else "no finding recorded"
+            if len(res.findings) > 1:
+                detail += f" (+{len(res.findings) - 1} more)"
+            yield "FAIL", res.rule, detail
+        elif res.status is Status.ERROR:
+            yield "ERROR", res.rule, f"{res.error_slug}: {res.error}"
 
 
 # ---------------------------------------------------------------- the terminal
@@ -161,11 +160,14 @@ class Echo(RunListener):
             self._line(f"    … and {len(problems) - RULES_SHOWN} more{where}")
 
     def suite_failed(self, outcome: SuiteOutcome) -> None:
-        err = outcome.error.to_dict() if outcome.error else {}
-        line = err.get("location", {}).get("line")
+        err = outcome.error
+        if err is None:  # pragma: no cover - a failed suite always carries its error
+            self._line(f"suite {outcome.file}: error")
+            return
+        line = err.location.line
         where = f"{outcome.file}:{line}" if line else str(outcome.file)
-        hint = f" ({err['hint']})" if err.get("hint") else ""
-        self._line(f"suite {where}: error [{err.get('slug')}] {err.get('message')}{hint}")
+        hint = f" ({err.hint})" if err.hint else ""
+        self._line(f"suite {where}: error [{err.slug}] {err.message}{hint}")
 
     def no_drops(self, suite: str) -> None:
         self._line(f"suite {suite}: no drops found")
@@ -174,7 +176,7 @@ class Echo(RunListener):
     def drop_line(outcome: DropOutcome) -> str:
         """``suite X drop Y: fail (3 pass, 1 fail)``, and ``, cached`` when not redone."""
         line = f"suite {outcome.suite} drop {outcome.drop}: {verdict(outcome.exit_code)}"
-        if outcome.report.get("results"):
+        if outcome.report.results:
             line += f" ({_counts(outcome.report)})"
         return line + (", cached" if outcome.cached else "")
 
@@ -227,16 +229,16 @@ def junit_xml(result: RunResult) -> str:
         if suite.error is not None:
             ts = _testsuite(root, str(suite.file))
             case = ET.SubElement(ts, "testcase", classname=_x(suite.file), name=SUITE_CASE)
-            _problem(case, "error", suite.error.to_dict())
+            _problem(case, "error", suite.error)
             _count(ts, totals)
         for drop in suite.drops:
             ts = _testsuite(root, f"{drop.suite}/{drop.drop}")
             classname = _x(f"{drop.suite}.{drop.drop}")
-            for err in drop.report.get("errors") or ():
+            for err in drop.report.errors:
                 case = ET.SubElement(ts, "testcase", classname=classname, name=DROP_CASE)
                 _problem(case, "error", err)
-            for res in drop.report.get("results") or ():
-                case = ET.SubElement(ts, "testcase", classname=classname, name=_x(res.get("rule")))
+            for res in drop.report.results:
+                case = ET.SubElement(ts, "testcase", classname=classname, name=_x(res.rule))
                 _rule_outcome(case, res)
             _count(ts, totals)
     for k, v in totals.items():
@@ -262,36 +264,37 @@ def _count(ts: ET.Element, totals: dict[str, int]) -> None:
         totals[k] += v
 
 
-def _problem(case: ET.Element, tag: str, err: dict[str, Any]) -> None:
-    where = ", ".join(f"{k} {v}" for k, v in (err.get("location") or {}).items())
-    el = ET.SubElement(case, tag, message=_x(err.get("message")), type=_x(err.get("slug")))
-    lines = [f"[{err.get('slug')}] {err.get('message')}"]
+def _problem(case: ET.Element, tag: str, err: ErrorEntry) -> None:
+    where = _where(err)
+    el = ET.SubElement(case, tag, message=_x(err.message), type=_x(err.slug))
+    lines = [f"[{err.slug}] {err.message}"]
     if where:
         lines.append(f"at {where}")
-    if err.get("hint"):
-        lines.append(str(err["hint"]))
+    if err.hint:
+        lines.append(err.hint)
     el.text = _x("\n".join(lines))
 
 
-def _rule_outcome(case: ET.Element, res: dict[str, Any]) -> None:
-    status = res.get("status")
-    findings = res.get("findings") or []
-    first = findings[0] if findings else {}
-    if status == "fail":
+def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
+    findings = res.findings
+    if res.status is Status.FAIL:
+        first = findings[0] if findings else None
         el = ET.SubElement(
-            case, "failure", message=_x(first.get("explanation", "")), type=_x(first.get("slug"))
+            case,
+            "failure",
+            message=_x(first.explanation if first else ""),
+            type=_x(first.slug if first else None),
         )
-        body = [f"{f.get('slug')}: {f.get('explanation')}" for f in findings[:FINDINGS_IN_JUNIT]]
+        body = [f"{f.slug}: {f.explanation}" for f in findings[:FINDINGS_IN_JUNIT]]
         if len(findings) > FINDINGS_IN_JUNIT:
             body.append(f"… and {len(findings) - FINDINGS_IN_JUNIT} more in the JSON report")
         el.text = _x("\n".join(body))
-    elif status == "undetermined":  # inputs missing: not a failure, not a pass
-        why = f": {first.get('explanation')}" if first else ""
+    elif res.status is Status.UNDETERMINED:  # inputs missing: not a failure, not a pass
+        why = f": {findings[0].explanation}" if findings else ""
         ET.SubElement(case, "skipped", message=_x(f"undetermined{why}"))
-    elif status == "error":
-        err = res.get("error") or {}
-        el = ET.SubElement(case, "error", message=_x(err.get("message")), type=_x(err.get("slug")))
-        el.text = _x(f"[{err.get('slug')}] {err.get('message')}")
+    elif res.status is Status.ERROR:
+        el = ET.SubElement(case, "error", message=_x(res.error), type=_x(res.error_slug))
+        el.text = _x(f"[{res.error_slug}] {res.error}")
 
 
 # ---------------------------------------------------------------- Markdown
@@ -333,8 +336,8 @@ def markdown_summary(result: RunResult) -> str:
                 f"- {_md(suite.file)}: [{_md(suite.error.slug)}] {_md(suite.error.message)}"
             )
         for d in suite.drops:
-            s = d.report.get("summary") or {}
-            counts = " | ".join(str(s.get(k, 0)) for k in ("pass", "fail", "undetermined", "error"))
+            s = d.report.summary
+            counts = " | ".join(str(s[k]) for k in ("pass", "fail", "undetermined", "error"))
             result_text = verdict(d.exit_code) + (" (cached)" if d.cached else "")
             lines.append(f"| {_md(d.suite)} | {_md(d.drop)} | {result_text} | {counts} |")
             entries += [

@@ -35,12 +35,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from statcheck.checking import report_path
 from statcheck.errors import (
     DROPS_FOLDER_MISSING,
     DUPLICATE_DROP_ID,
@@ -52,8 +52,10 @@ from statcheck.errors import (
 )
 
 if TYPE_CHECKING:
+    from statcheck.checking import DropCache
     from statcheck.contract.suite import Suite
     from statcheck.drops.manifest import Drop
+    from statcheck.report import Report
 
 __all__ = [
     "DropOutcome",
@@ -67,7 +69,6 @@ __all__ = [
     "run",
 ]
 
-REVISION_KIND = "revision"
 _UNCACHED = (ExitCode.INTERNAL, ExitCode.NOT_READY)  # always checked again
 
 
@@ -76,21 +77,18 @@ _UNCACHED = (ExitCode.INTERNAL, ExitCode.NOT_READY)  # always checked again
 
 @dataclass(frozen=True)
 class DropOutcome:
-    """One suite on one drop: the JSON report (as written, or as stored by an earlier run)."""
+    """One suite on one drop: the report (as just made, or as stored by an earlier run)."""
 
     suite: str
     drop: str
     folder: Path
-    report: dict[str, Any]
+    report: Report
     path: Path | None  # where the JSON report is; None when none could be written
     cached: bool = False
 
     @property
     def exit_code(self) -> ExitCode:
-        try:
-            return ExitCode(int(self.report.get("exit_code", ExitCode.INTERNAL)))
-        except (TypeError, ValueError):
-            return ExitCode.INTERNAL
+        return self.report.exit_code
 
 
 @dataclass(frozen=True)
@@ -159,10 +157,11 @@ def run(
     """Validate every suite in ``expectations`` against its drops, writing reports under
     ``out``. ``force`` validates every drop even when its stored report is current.
     ``database_url``: the PostgreSQL server drops with database entries read (see
-    :func:`statcheck.engine.validate_drop`).
+    :func:`statcheck.checking.validate_drop`).
 
     Raises StatcheckError (exit 2) when there are no suites or ``drops_dir`` is not a
     folder; everything else, including suites that cannot be loaded, is in the result."""
+    from statcheck.checking import DropCache
     from statcheck.contract.suite import load_suite
 
     listener = listener or RunListener()
@@ -184,6 +183,7 @@ def run(
         drops=sum(len(folders) for _, _, folders in loaded),
         rules=sum(len(folders) * _rule_count(s) for _, s, folders in loaded),
     )
+    cache = DropCache()  # each drop hashed and read once, however many later drops need it
     outcomes: list[SuiteOutcome] = []
     for path, suite_or_error, folders in loaded:
         if isinstance(suite_or_error, StatcheckError):
@@ -193,7 +193,9 @@ def run(
             continue
         if not folders:
             listener.no_drops(suite_or_error.id)
-        drops = _run_suite(suite_or_error, folders, out, engine, force, listener, database_url)
+        plan = _SuitePlan(suite_or_error, out, engine, database_url, cache)
+        drops = _run_suite(plan, folders, force, listener)
+        cache.release_tables()  # no later suite compares with this one's drops
         outcomes.append(SuiteOutcome(path, suite_or_error.id, drops))
     return RunResult(tuple(outcomes))
 
@@ -228,7 +230,9 @@ def drops_for(suite: Suite, drops_dir: Path | None = None) -> list[Path]:
 
 def has_revision_rules(suite: Suite) -> bool:
     """Whether the suite compares each drop with the earlier ones."""
-    return any(rule.KIND == REVISION_KIND for rule in suite.rules)
+    from statcheck import checking
+
+    return checking.has_revision_rules(suite)
 
 
 def cache_key(suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = ()) -> str:
@@ -274,11 +278,6 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def report_path(out: Path, suite_id: str, drop_id: str) -> Path:
-    """``OUT/<suite>/<drop>.json``, with any character that could leave the folder replaced."""
-    return out / _file_name(suite_id) / f"{_file_name(drop_id)}.json"
-
-
 # ---------------------------------------------------------------- one suite
 
 
@@ -288,27 +287,28 @@ class _Candidate:
     drop: Drop | None  # None: not ready, or the manifest cannot be read
 
 
+@dataclass(frozen=True)
+class _SuitePlan:
+    """What every drop of one suite is validated with."""
+
+    suite: Suite
+    out: Path
+    engine: str
+    database_url: str | None
+    cache: DropCache
+
+    @property
+    def revision(self) -> bool:
+        return has_revision_rules(self.suite)
+
+
 def _run_suite(
-    suite: Suite,
-    folders: list[Path],
-    out: Path,
-    engine: str,
-    force: bool,
-    listener: RunListener,
-    database_url: str | None = None,
+    plan: _SuitePlan, folders: list[Path], force: bool, listener: RunListener
 ) -> tuple[DropOutcome, ...]:
-    from statcheck.drops.manifest import read_drop
-
-    revision = has_revision_rules(suite)
-    candidates = []
-    for folder in folders:
-        try:  # the readiness check: manifest read, every listed file hashed
-            candidates.append(_Candidate(folder, read_drop(folder)))
-        except Exception:  # validate_drop reports it, in the drop's own report
-            candidates.append(_Candidate(folder, None))
-    if revision:
+    suite = plan.suite
+    candidates = [_Candidate(folder, _ready_drop(plan.cache, folder)) for folder in folders]
+    if plan.revision:
         candidates.sort(key=_publication_order)
-
     rules = _rule_count(suite)
     earlier_folders: list[Path] = []
     earlier_keys: list[str] = []
@@ -317,55 +317,61 @@ def _run_suite(
     for c in candidates:
         listener.started(suite.id, c.folder)
         if c.drop is None:
-            outcome = _validate(
-                suite, c.folder, out, engine, earlier_folders, revision, None, database_url
-            )
+            outcome = _validate(plan, c.folder, earlier_folders, None)
         elif c.drop.id in seen:
             outcome = _duplicate_id(suite, c.drop, seen[c.drop.id])
         else:
             seen[c.drop.id] = c.folder
-            key = cache_key(suite, c.drop, engine, earlier_keys if revision else ())
-            path = report_path(out, suite.id, c.drop.id)
+            key = cache_key(suite, c.drop, plan.engine, earlier_keys if plan.revision else ())
+            path = report_path(plan.out, suite.id, c.drop.id)
             stored = None if force else _stored_report(path, key)
             if stored is not None:
                 outcome = DropOutcome(suite.id, c.drop.id, c.folder, stored, path, cached=True)
             else:
                 expected = {f.path: f.sha256 for f in c.drop.files}
                 keyed = None if c.drop.on_server else (key, expected)  # no key: redone each run
-                outcome = _validate(
-                    suite, c.folder, out, engine, earlier_folders, revision, keyed, database_url
-                )
+                outcome = _validate(plan, c.folder, earlier_folders, keyed)
             earlier_folders.append(c.folder)
             earlier_keys.append(key)
+        if not plan.revision:  # no later drop compares with this one
+            plan.cache.release_tables()
         listener.finished(outcome, rules)
         outcomes.append(outcome)
     return tuple(outcomes)
 
 
-def _validate(
-    suite: Suite,
-    folder: Path,
-    out: Path,
-    engine: str,
-    earlier: list[Path],
-    revision: bool,
-    key: tuple[str, dict[str, str | None]] | None,
-    database_url: str | None = None,
-) -> DropOutcome:
-    from statcheck import engine as engines
+def _ready_drop(cache: DropCache, folder: Path) -> Drop | None:
+    """The readiness check: manifest read, every listed file hashed (once: the cache
+    hands the same drop to the validation, and to every later drop comparing with it)."""
+    try:
+        return cache.drop(folder)
+    except Exception:  # validate_drop reports it, in the drop's own report
+        return None
 
-    # `earlier` only for suites that compare drops, so engines without it keep working.
-    extra: dict[str, Any] = {"earlier": list(earlier)} if revision else {}
-    if database_url:
-        extra["database_url"] = database_url
-    report = engines.validate_drop(folder, suite, backend=engine, **extra)
-    # The key goes in only when the report was made from the files the key describes
-    # (they could change between the readiness check and reading them).
+
+def _validate(
+    plan: _SuitePlan,
+    folder: Path,
+    earlier: list[Path],
+    key: tuple[str, dict[str, str | None]] | None,
+) -> DropOutcome:
+    from statcheck import checking
+
+    suite = plan.suite
+    report = checking.validate_drop(
+        folder,
+        suite,
+        plan.engine,
+        earlier if plan.revision else (),
+        database_url=plan.database_url,
+        cache=plan.cache,
+    )
+    # The key goes in only when the report was made from the files the key describes.
     if key is not None and report.exit_code not in _UNCACHED and report.drop.get("files") == key[1]:
         report = replace(report, cache_key=key[0])
     drop_id = str(report.drop["id"])
-    path = report.write(report_path(out, suite.id, drop_id))
-    return DropOutcome(suite.id, drop_id, folder, json.loads(report.to_json()), path)
+    path = report.write(report_path(plan.out, suite.id, drop_id))
+    return DropOutcome(suite.id, drop_id, folder, report, path)
 
 
 def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:
@@ -380,18 +386,23 @@ def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:
         )
     )
     report = Report(suite=suite.to_report(), drop=drop.to_report(), results=(), errors=(error,))
-    return DropOutcome(suite.id, drop.id, drop.folder, json.loads(report.to_json()), None)
+    return DropOutcome(suite.id, drop.id, drop.folder, report, None)
 
 
-def _stored_report(path: Path, key: str) -> dict[str, Any] | None:
+def _stored_report(path: Path, key: str) -> Report | None:
     """The report an earlier run wrote, if it was made from the same inputs."""
+    from statcheck.report import Report
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if isinstance(data, dict) and data.get("cache_key") == key:
-        return data
-    return None
+    if not (isinstance(data, dict) and data.get("cache_key") == key):
+        return None
+    try:
+        return Report.from_dict(data)
+    except (KeyError, TypeError, ValueError):  # not a report this version reads: redo it
+        return None
 
 
 def _publication_order(c: _Candidate) -> tuple[int, str, str]:
@@ -406,8 +417,3 @@ def _rule_count(suite: Suite | StatcheckError) -> int:
     if isinstance(suite, StatcheckError):
         return 0
     return len(suite.rules) + (suite.schema is not None)
-
-
-def _file_name(name: str) -> str:
-    cleaned = re.sub(r"[^\w.\-]", "_", name)
-    return cleaned if cleaned and not cleaned.startswith(".") else f"_{cleaned}"

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from statcheck import engine, runner
+from statcheck import checking, runner
 from statcheck.cli import main
 from statcheck.errors import ErrorEntry, ExitCode
 from statcheck.outputs import Echo, junit_xml, markdown_summary
+from statcheck.report import Report
 from statcheck.runner import DropOutcome, RunResult, SuiteOutcome
 from tests.conftest import MakeDrop, figure
 
@@ -81,13 +82,14 @@ def run_cli(
 def validated(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
     """The drops the engine is asked to validate, with the earlier drops it is given."""
     calls: list[tuple[str, list[str]]] = []
-    real = engine.validate_drop
+    real = checking.validate_drop
 
-    def spy(folder: Path, suite: Any, backend: str = "polars", **kw: Any) -> Any:
-        calls.append((Path(folder).name, [Path(p).name for p in kw.get("earlier", [])]))
-        return real(folder, suite, backend=backend)  # the test suites compare no vintages
+    def spy(folder: Path, suite: Any, engine: str = "polars", earlier: Any = (), **kw: Any) -> Any:
+        calls.append((Path(folder).name, [Path(p).name for p in earlier]))
+        # the test suites compare no vintages
+        return real(folder, suite, engine, cache=kw.get("cache"))
 
-    monkeypatch.setattr(engine, "validate_drop", spy)
+    monkeypatch.setattr(checking, "validate_drop", spy)
     return calls
 
 
@@ -392,16 +394,25 @@ def test_junit_has_one_case_per_rule_per_drop_and_failures_carry_the_explanation
 
 def test_junit_and_markdown_survive_any_text() -> None:
     nasty = "a\x00b\x1b[31m <script>]]>&|\n# heading `tick` *star* [link](http://x)"
-    report = {
-        "exit_code": 1,
-        "summary": {"pass": 0, "fail": 1, "undetermined": 1, "error": 1, "rules": 3},
-        "results": [
-            {"rule": nasty, "status": "fail", "findings": [{"slug": nasty, "explanation": nasty}]},
-            {"rule": "u", "status": "undetermined", "findings": []},
-            {"rule": "e", "status": "error", "error": {"slug": "internal-error", "message": nasty}},
-        ],
-        "errors": [],
-    }
+    report = Report.from_dict(
+        {
+            "results": [
+                {
+                    "rule": nasty,
+                    "kind": "sum",
+                    "status": "fail",
+                    "findings": [{"slug": nasty, "explanation": nasty}],
+                },
+                {"rule": "u", "kind": "sum", "status": "undetermined", "findings": []},
+                {
+                    "rule": "e",
+                    "kind": "sum",
+                    "status": "error",
+                    "error": {"slug": "internal-error", "message": nasty, "internal": False},
+                },
+            ],
+        }
+    )
     result = RunResult(
         (
             SuiteOutcome(

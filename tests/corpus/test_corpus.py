@@ -792,8 +792,8 @@ def test_corpus(
 
 def check_values(drop: Path, suite: Path, backend: str, values: dict[str, float]) -> None:
     """The numbers statcheck read, exactly."""
+    from statcheck.checking import read_drop_figures
     from statcheck.contract.suite import load_suite
-    from statcheck.engine.figures import read_drop_figures
 
     figures = read_drop_figures(drop, load_suite(suite), backend).figures(values)
     assert {k: f.reported.value for k, f in figures.items()} == values

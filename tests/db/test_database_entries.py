@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from statcheck import runner
+from statcheck.checking import validate_drop
 from statcheck.cli import main
 from statcheck.contract import suite_from_yaml
 from statcheck.drops.database import has_password, redact
 from statcheck.drops.manifest import sha256_of
-from statcheck.engine import validate_drop
 from statcheck.report import Report
 from tests.conftest import REPO, SEED_SUITE
 from tests.db.drops import BY_DROP, SCHEMA, postgres_drop, table_name, write_manifest
@@ -381,11 +381,11 @@ def test_run_validates_server_drops_every_time_and_duckdb_drops_once(
 
     first, second = run(postgres_drops), run(postgres_drops)
     assert not first.cached and not second.cached
-    assert "cache_key" not in second.report
-    assert second.report["summary"] == first.report["summary"]
-    assert first.report["exit_code"] == 0, first.report
+    assert second.report.cache_key is None
+    assert second.report.summary == first.report.summary
+    assert first.report.exit_code == 0, first.report
     assert pg_password not in (out / "small" / f"{SEED}.json").read_text()
 
     first, second = run(duckdb_drops), run(duckdb_drops)
     assert not first.cached and second.cached
-    assert first.report["cache_key"] == second.report["cache_key"]
+    assert first.report.cache_key == second.report.cache_key

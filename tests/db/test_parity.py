@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import load_suite
 from statcheck.contract.suite import Suite
-from statcheck.engine import validate_drop
 from statcheck.report import Report
 from tests.conftest import REPO
 from tests.db.drops import BY_DROP, CASES, DROPS, SCHEMA, Case, table_name
@@ -32,7 +32,7 @@ def file_report(drop: str, backend: str) -> dict[str, Any]:
     report = validate_drop(
         DROPS / drop,
         suite(case.suite),
-        backend=backend,
+        engine=backend,
         earlier=[DROPS / e for e in case.earlier],
     )
     assert report.errors == (), report.errors
@@ -45,7 +45,7 @@ def database_report(
     return validate_drop(
         folders[case.drop],
         suite(case.suite),
-        backend=backend,
+        engine=backend,
         earlier=[folders[e] for e in case.earlier],
         database_url=url,
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract.suite import load_suite
 from statcheck.docsite import SiteBuild, build_site
-from statcheck.engine import validate_drop
 from tests.conftest import SEED_DROP, SEED_SUITE, MakeDrop, figure
 
 SCRIPT = "<script>document.title='PWNED'</script>"

@@ -8,7 +8,7 @@ import codecs
 import polars as pl
 import pytest
 
-from statcheck.engine import validate_drop
+from statcheck.checking import validate_drop
 from statcheck.report import Status
 from tests.drops.conftest import WriteDrop
 from tests.drops.helpers import SUITE, TEXT_FIGURES, encode, only_error, outcome
@@ -45,7 +45,7 @@ def test_declared_encodings_read_like_utf8(
 ) -> None:
     expected = validate_drop(write_drop(("f.csv", CSV_TEXT.encode(), {}), name="utf8"), SUITE)
     report = validate_drop(
-        write_drop(("f.csv", data, {"encoding": encoding})), SUITE, backend=backend
+        write_drop(("f.csv", data, {"encoding": encoding})), SUITE, engine=backend
     )
     assert report.errors == ()
     assert outcome(report) == outcome(expected)
@@ -56,15 +56,15 @@ def test_json_in_another_encoding(fmt: str, backend: str, write_drop: WriteDrop)
     text = encode(NAMED, fmt).decode("utf-8")
     drop = write_drop((f"f.{fmt}", text.encode("utf-16"), {"encoding": "utf-16"}))
     plain = write_drop((f"f.{fmt}", codecs.BOM_UTF8 + text.encode(), {}), name="bom")
-    assert outcome(validate_drop(drop, SUITE, backend=backend)) == outcome(
-        validate_drop(plain, SUITE, backend=backend)
+    assert outcome(validate_drop(drop, SUITE, engine=backend)) == outcome(
+        validate_drop(plain, SUITE, engine=backend)
     )
-    assert validate_drop(drop, SUITE, backend=backend).result("total-is-sum").status is Status.FAIL
+    assert validate_drop(drop, SUITE, engine=backend).result("total-is-sum").status is Status.FAIL
 
 
 def test_cp1252_declared_as_utf8_names_byte_and_line(backend: str, write_drop: WriteDrop) -> None:
     data = CSV_TEXT.replace("Łódź", "Lodz").encode("cp1252")
-    error = only_error(validate_drop(write_drop(("f.csv", data, {})), SUITE, backend=backend))
+    error = only_error(validate_drop(write_drop(("f.csv", data, {})), SUITE, engine=backend))
     offset = data.index("ü".encode("cp1252"))
     assert error["slug"] == "invalid-encoding" and error["exit_code"] == 2
     assert f"byte {offset}, line 2" in error["message"]

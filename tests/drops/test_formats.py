@@ -10,10 +10,10 @@ import pandas as pd
 import polars as pl
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
 from statcheck.drops.manifest import DropFile, sha256_of
 from statcheck.drops.reader import read_drop_file
-from statcheck.engine import validate_drop
 from statcheck.report import Status
 from tests.drops.conftest import WriteDrop
 from tests.drops.helpers import SUITE, TEXT_FIGURES, encode, only_error, outcome
@@ -25,8 +25,8 @@ FORMATS = ["csv", "parquet", "json", "jsonl"]
 def test_every_format_gives_the_csv_report(fmt: str, backend: str, write_drop: WriteDrop) -> None:
     csv = write_drop(("figures.csv", encode(TEXT_FIGURES, "csv"), {}), name="csv")
     other = write_drop((f"figures.{fmt}", encode(TEXT_FIGURES, fmt), {}), name=f"as-{fmt}")
-    expected = validate_drop(csv, SUITE, backend="polars")
-    report = validate_drop(other, SUITE, backend=backend)
+    expected = validate_drop(csv, SUITE, engine="polars")
+    report = validate_drop(other, SUITE, engine=backend)
     assert report.errors == ()
     assert report.result("total-is-sum").status is Status.FAIL  # 2023 does not add up
     assert outcome(report) == outcome(expected)
@@ -70,7 +70,7 @@ def test_typed_numbers_are_exact_and_typed_dates_are_dates(
         else TYPED.with_columns(pl.col("period_start", "period_end").cast(pl.String))
     )
     drop = write_drop((f"figures.{fmt}", encode(frame, fmt), {}))
-    report = validate_drop(drop, SUM, backend=backend)
+    report = validate_drop(drop, SUM, engine=backend)
     # Numbers carry no printing to infer a precision from: 10 vs 4 + 6.5 is 0.5 apart.
     [finding] = report.result("s").findings
     assert finding.gap == 0.5
@@ -147,11 +147,11 @@ def test_only_the_columns_a_mapping_reads_are_read(
     fmt: str, backend: str, write_drop: WriteDrop
 ) -> None:
     data = encode(wide_table(), fmt)
-    report = validate_drop(write_drop((f"t.{fmt}", data, {})), MAPPED, backend=backend)
+    report = validate_drop(write_drop((f"t.{fmt}", data, {})), MAPPED, engine=backend)
     assert report.errors == ()
     assert report.result("total").status is Status.FAIL  # 2024: 13 is not 4 + 6
     # Without the mapping every column is read, and a nested one is refused.
-    unmapped = validate_drop(write_drop((f"t.{fmt}", data, {}), name="all"), SUM, backend=backend)
+    unmapped = validate_drop(write_drop((f"t.{fmt}", data, {}), name="all"), SUM, engine=backend)
     error = only_error(unmapped)
     assert error["slug"] == "unsupported-column-type"
     assert error["location"]["column"] == "comments" and error["location"]["row"] == 2
@@ -177,7 +177,7 @@ def test_parquet_reader_is_asked_for_the_mapped_columns_only(
     monkeypatch.setattr(polars, "read_parquet", spy_pl)
     monkeypatch.setattr(pq, "read_table", spy_pq)
     drop = write_drop(("t.parquet", encode(wide_table(), "parquet"), {}))
-    assert validate_drop(drop, MAPPED, backend=backend).errors == ()
+    assert validate_drop(drop, MAPPED, engine=backend).errors == ()
     assert asked == [["year", "total", "a", "b"]]
 
 
@@ -185,7 +185,7 @@ def test_a_missing_mapped_column_names_the_file_columns(
     backend: str, write_drop: WriteDrop
 ) -> None:
     data = encode(wide_table().drop("b"), "parquet")
-    error = only_error(validate_drop(write_drop(("t.parquet", data, {})), MAPPED, backend=backend))
+    error = only_error(validate_drop(write_drop(("t.parquet", data, {})), MAPPED, engine=backend))
     assert error["slug"] == "missing-column" and "b" in error["message"]
     assert "year, total, a, comments" in error["hint"]
 
@@ -200,5 +200,5 @@ def test_input_files_are_never_modified(fmt: str, backend: str, write_drop: Writ
         )
     )
     before = {p.name: (sha256_of(p), p.stat().st_mtime_ns) for p in drop.iterdir()}
-    validate_drop(drop, SUITE, backend=backend)
+    validate_drop(drop, SUITE, engine=backend)
     assert {p.name: (sha256_of(p), p.stat().st_mtime_ns) for p in drop.iterdir()} == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from statcheck.engine import validate_drop
+from statcheck.checking import validate_drop
 from statcheck.errors import ExitCode
 from tests.drops.conftest import WriteDrop
 from tests.drops.helpers import SUITE, TEXT_FIGURES, encode, only_error
@@ -17,7 +17,7 @@ CSV = encode(TEXT_FIGURES, "csv")
 def error_of(
     write_drop: WriteDrop, name: str, data: bytes, backend: str = "polars", **fields: object
 ) -> dict[str, object]:
-    return only_error(validate_drop(write_drop((name, data, fields)), SUITE, backend=backend))
+    return only_error(validate_drop(write_drop((name, data, fields)), SUITE, engine=backend))
 
 
 # --- Parquet ----------------------------------------------------------------------------
@@ -145,5 +145,5 @@ def test_a_file_without_suffix_is_csv(write_drop: WriteDrop) -> None:
 
 
 def test_unknown_engine_is_refused(write_drop: WriteDrop) -> None:
-    error = only_error(validate_drop(write_drop(("f.csv", CSV, {})), SUITE, backend="dask"))
+    error = only_error(validate_drop(write_drop(("f.csv", CSV, {})), SUITE, engine="dask"))
     assert error["slug"] == "unknown-engine"

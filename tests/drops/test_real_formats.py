@@ -9,11 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import load_suite
 from statcheck.contract.suite import Suite
 from statcheck.drops.manifest import DropFile
 from statcheck.drops.reader import read_drop_file
-from statcheck.engine import validate_drop
 from tests.conftest import REPO
 from tests.drops.conftest import WriteDrop
 from tests.drops.helpers import encode, outcome
@@ -53,7 +53,7 @@ def test_typed_copies_of_real_tables_give_the_csv_report(
     table = pl.read_csv(DROPS / drop / file)  # polars infers: years and counts are integers,
     assert any(dtype.is_numeric() for dtype in table.schema.values())  # percentages floats
     copy = write_drop((Path(file).with_suffix(f".{fmt}").name, encode(table, fmt), {}))
-    report = validate_drop(copy, suite(name), backend=backend)
+    report = validate_drop(copy, suite(name), engine=backend)
     assert report.errors == ()
     assert outcome(report) == csv_outcome(name)
 

@@ -7,8 +7,8 @@ import pandas as pd
 import polars as pl
 import pytest
 
+from statcheck.checking import check_frames
 from statcheck.contract import suite_from_yaml
-from statcheck.engine import check_frames
 from statcheck.report import Status
 
 SUITE = suite_from_yaml(

@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.yamlio import load_yaml
-from statcheck.engine import validate_drop
 from statcheck.errors import SuiteError
 from statcheck.model.interval import Interval
 from statcheck.report import Report, Status
@@ -22,7 +22,7 @@ SCHEMA = json.loads(resources.files("statcheck.contract").joinpath("suite.schema
 
 
 def run(drop: Path, rules: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), backend=backend)
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), engine=backend)
 
 
 def rule(per: str = "month", extra: str = "") -> str:

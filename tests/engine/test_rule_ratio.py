@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import RatioRule, suite_from_yaml
 from statcheck.contract.yamlio import load_yaml
-from statcheck.engine import validate_drop
 from statcheck.errors import ExitCode, SuiteError
 from statcheck.model.interval import Interval
 from statcheck.report import Report, Status
@@ -22,7 +22,7 @@ SCHEMA = json.loads(resources.files("statcheck.contract").joinpath("suite.schema
 
 
 def run(drop: Path, rules: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), backend=backend)
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), engine=backend)
 
 
 EXPLICIT = "  - {id: r, kind: ratio, part: p, whole: w, share: s}\n"

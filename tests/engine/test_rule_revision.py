@@ -10,13 +10,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-import statcheck.engine
+from statcheck.checking import check_frames, validate_drop
 from statcheck.cli import main
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.yamlio import load_yaml
 from statcheck.drops import manifest
 from statcheck.drops.manifest import Drop
-from statcheck.engine import check_frames, validate_drop
 from statcheck.errors import ExitCode, SuiteError
 from statcheck.model.interval import Interval
 from statcheck.report import Report, Status
@@ -28,7 +27,7 @@ REVISION = "  - {id: r, kind: revision}\n"
 
 def run(drop: Path, rules: str, backend: str, earlier: list[Path]) -> Report:
     suite = suite_from_yaml("suite: t\nrules:\n" + rules)
-    return validate_drop(drop, suite, backend=backend, earlier=earlier)
+    return validate_drop(drop, suite, engine=backend, earlier=earlier)
 
 
 def exact(fid: str, value: str, **kw: str) -> dict[str, str]:
@@ -356,11 +355,13 @@ def test_earlier_drops_are_read_only_for_revision_rules(
     v2 = make_drop([exact("a", "120")], name="v2")
     seen: list[str] = []
 
+    real = manifest.read_drop
+
     def read_drop(folder: Path) -> Drop:
         seen.append(Path(folder).name)
-        return manifest.read_drop(folder)
+        return real(folder)
 
-    monkeypatch.setattr(statcheck.engine, "read_drop", read_drop)
+    monkeypatch.setattr(manifest, "read_drop", read_drop)
     report = run(v2, "  - {id: p, kind: period}\n", backend, [tmp_path / "nowhere"])
     assert seen == ["v2"]
     assert report.errors == () and report.result("p").status is Status.PASS

@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.yamlio import load_yaml
-from statcheck.engine import validate_drop
 from statcheck.errors import SuiteError
 from statcheck.model.interval import Interval
 from statcheck.report import Report, Status
@@ -23,7 +23,7 @@ MONTH_ENDS = {1: "31", 2: "29", 3: "31", 4: "30", 5: "31", 6: "30"}
 
 
 def run(drop: Path, rules: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), backend=backend)
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), engine=backend)
 
 
 def month(fid: str, m: int, value: str, **kw: str) -> dict[str, str]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
-from statcheck.engine import validate_drop
 from statcheck.errors import ExitCode
 from statcheck.report import Report, Status
 from tests.conftest import MakeDrop, figure
 
 
 def run(drop: Path, suite_yaml: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + suite_yaml), backend=backend)
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + suite_yaml), engine=backend)
 
 
 SUM = """

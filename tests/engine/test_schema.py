@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
-from statcheck.engine import validate_drop
 from statcheck.report import Status
 from tests.conftest import MakeDrop, figure
 
@@ -24,7 +24,7 @@ def test_a_conforming_table_passes(make_drop: MakeDrop, backend: str) -> None:
     drop = make_drop(
         [figure("a", "1", region="N"), figure("b", "2", region="S")], extra_columns=["region"]
     )
-    report = validate_drop(drop, suite_from_yaml(SCHEMA), backend=backend)
+    report = validate_drop(drop, suite_from_yaml(SCHEMA), engine=backend)
     assert report.result("schema").status is Status.PASS
     assert report.results[0].rule == "schema"  # reported first, before the rules
 
@@ -47,7 +47,7 @@ def test_every_failed_check_names_its_figures(make_drop: MakeDrop, backend: str)
         figure("dup-2", "2", region="N", metric="deaths"),
     ]
     report = validate_drop(
-        make_drop(rows, extra_columns=["region"]), suite_from_yaml(SCHEMA), backend=backend
+        make_drop(rows, extra_columns=["region"]), suite_from_yaml(SCHEMA), engine=backend
     )
     result = report.result("schema")
     assert result.status is Status.FAIL
@@ -64,7 +64,7 @@ def test_every_failed_check_names_its_figures(make_drop: MakeDrop, backend: str)
 
 
 def test_a_required_dimension_missing_is_a_failure(make_drop: MakeDrop, backend: str) -> None:
-    report = validate_drop(make_drop([figure("a", "1")]), suite_from_yaml(SCHEMA), backend=backend)
+    report = validate_drop(make_drop([figure("a", "1")]), suite_from_yaml(SCHEMA), engine=backend)
     [f] = report.result("schema").findings
     assert f.slug == "missing-column" and "'region'" in f.explanation
 
@@ -73,7 +73,7 @@ def test_backends_agree(make_drop: MakeDrop) -> None:
     rows = [figure("a", "1", region="W"), figure("b", "1", region="W")]
     drop = make_drop(rows, extra_columns=["region"])
     a, b = (
-        validate_drop(drop, suite_from_yaml(SCHEMA), backend=be).to_dict()
+        validate_drop(drop, suite_from_yaml(SCHEMA), engine=be).to_dict()
         for be in ("polars", "pandas")
     )
     assert a["results"] == b["results"]

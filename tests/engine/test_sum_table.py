@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
-from statcheck.engine import validate_drop
 from statcheck.report import Report, Status
 from tests.conftest import MakeDrop, figure
 
 
 def run(drop: Path, rules: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), backend=backend)
+    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), engine=backend)
 
 
 def region_rows(year: str, total: str, parts: dict[str, str], **kw: str) -> list[dict[str, str]]:

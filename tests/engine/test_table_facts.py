@@ -14,8 +14,8 @@ from pathlib import Path
 import narwhals as nw
 import polars as pl
 
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
-from statcheck.engine import validate_drop
 from statcheck.prepare import normalise_figures
 from statcheck.report import Report, Status
 from tests.conftest import MakeDrop, figure
@@ -23,7 +23,7 @@ from tests.conftest import MakeDrop, figure
 
 def run(drop: Path, rules: str, backend: str) -> Report:
     suite = suite_from_yaml("suite: t\nprimary_sources: [official]\nrules:\n" + rules)
-    return validate_drop(drop, suite, backend=backend)
+    return validate_drop(drop, suite, engine=backend)
 
 
 def test_the_table_knows_its_blank_dimensions_duplicates_and_values() -> None:

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statcheck.checking import validate_drop
 from statcheck.contract.suite import suite_from_yaml
-from statcheck.engine import validate_drop
 from statcheck.report import Report, Status
 from tests.fuzz._documented import CONTRACT_SLUGS, INTERNAL, documented_exit_code
 from tests.fuzz.test_fuzz_period import period_label
@@ -227,7 +227,7 @@ def test_a_csv_drop_gives_a_report(
 ) -> None:
     kind, data, entry, sources = drop
     _write_drop(folder, data, entry, sources=sources)
-    _check_report(validate_drop(folder, TABLES[kind][0], backend=backend))
+    _check_report(validate_drop(folder, TABLES[kind][0], engine=backend))
 
 
 @pytest.mark.parametrize("extra", ["period_start", "period_end"])
@@ -239,6 +239,6 @@ def test_a_period_label_beside_one_period_date_is_a_contract_error(
     data = f"figure_id,metric,value,unit,period,{extra},source_id\nt,cases,1,cases,2024,,stats\n"
     (tmp_path / "d").mkdir()
     _write_drop(tmp_path / "d", data.encode(), {}, sources=True)
-    report = validate_drop(tmp_path / "d", LONG_SUITE, backend=backend)
+    report = validate_drop(tmp_path / "d", LONG_SUITE, engine=backend)
     _check_report(report)
     assert [e.slug for e in report.errors] == ["missing-column"]

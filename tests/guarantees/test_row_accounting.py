@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract.suite import load_suite, suite_from_yaml
-from statcheck.engine import validate_drop
 from tests.conftest import REPO
 
 
@@ -110,7 +110,7 @@ def _drop(folder: Path, text: str) -> Path:
 
 
 def test_a_wide_table_with_blanks(tmp_path: Path, backend: str) -> None:
-    report = validate_drop(_drop(tmp_path / "wide", WIDE_CSV), WIDE, backend=backend)
+    report = validate_drop(_drop(tmp_path / "wide", WIDE_CSV), WIDE, engine=backend)
     assert not report.errors
     assert report.rows is not None
     assert report.rows.to_dict() == {
@@ -129,7 +129,7 @@ def test_a_long_table_with_blank_lines(tmp_path: Path, backend: str) -> None:
         "c,cases,3,cases,2023,stats\n"
     )
     suite = suite_from_yaml("suite: s\nrules:\n  - {id: p, kind: period}\n")
-    report = validate_drop(_drop(tmp_path / "long", text), suite, backend=backend)
+    report = validate_drop(_drop(tmp_path / "long", text), suite, engine=backend)
     assert not report.errors
     assert report.rows is not None
     assert (report.rows.read, report.rows.cells, report.rows.figures) == (3, 3, 3)

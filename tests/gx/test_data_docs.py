@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from statcheck.checking import validate_drop
 from statcheck.contract.rules import RULE_KINDS
 from statcheck.contract.suite import load_suite
-from statcheck.engine import validate_drop
 from statcheck.gx import build_data_docs
 from statcheck.gx.expectations import EXPECTATION_CLASSES, rule_outcomes
 

@@ -17,11 +17,11 @@ import jsonschema
 import pytest
 
 from statcheck import rules as builders
+from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.rules import COMMON_FINDINGS, KINDS, RULE_KINDS, Rule, generate, read_rule
 from statcheck.contract.yamlio import load_yaml
 from statcheck.docsite._labels import CHART_LABELS, KIND_LABEL
-from statcheck.engine import validate_drop
 from statcheck.engine.rules import IMPLEMENTATIONS
 from statcheck.errors import MISSING_FIELD, UNKNOWN_FIELD, StatcheckError
 from statcheck.reference import main as reference_main
@@ -144,7 +144,7 @@ def _run(example: Example, make_drop: MakeDrop, backend: str) -> tuple[object, s
             fh.write("x,cases,1,cases,,0,2024-01-01,2024-12-31,stats,,,\n")  # checksum now wrong
     drop = make_drop(example.figures, example.sources, name="drop")
     suite = suite_from_yaml(f"suite: t\nrules:\n  - {example.rule}\n")
-    result = validate_drop(drop, suite, backend=backend, earlier=earlier).result("r")
+    result = validate_drop(drop, suite, engine=backend, earlier=earlier).result("r")
     return result.status, {f.slug for f in result.findings}
 
 

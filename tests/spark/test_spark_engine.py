@@ -16,9 +16,10 @@ import pytest
 
 import statcheck
 from statcheck.api import frame_library
+from statcheck.checking import validate_drop
 from statcheck.cli import _parser, main
 from statcheck.contract import load_suite
-from statcheck.engine import spark, validate_drop
+from statcheck.engine import spark
 from statcheck.report import Report
 from tests.conftest import SEED_DROP, SEED_SUITE
 from tests.spark.conftest import needs_spark
@@ -108,7 +109,7 @@ def test_without_pyspark_the_report_says_which_extra_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if not installed
     monkeypatch.setattr(spark, "_session", None)
-    report = validate_drop(SEED_DROP, load_suite(SEED_SUITE), backend="spark")
+    report = validate_drop(SEED_DROP, load_suite(SEED_SUITE), engine="spark")
     [error] = (e.to_dict() for e in report.errors)
     assert error["slug"] == "missing-extra"
     assert "statcheck-contracts[spark]" in error["hint"]
@@ -133,7 +134,7 @@ def test_the_rules_run_on_spark(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for kind, real in list(IMPLEMENTATIONS.items()):
         monkeypatch.setitem(IMPLEMENTATIONS, kind, spy(real))
-    report = validate_drop(SEED_DROP, load_suite(SEED_SUITE), backend="spark")
+    report = validate_drop(SEED_DROP, load_suite(SEED_SUITE), engine="spark")
     assert not report.errors
     assert seen and set(seen) == {"pyspark"}
 

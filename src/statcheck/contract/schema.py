@@ -10,7 +10,7 @@
       unique: [metric, economy, period, source]   # no two figures share these
 
 figure_id is always unique. The engine compiles this to a pandera schema for the
-backend in use (``statcheck.engine.schema.to_pandera``) and reports what fails as
+backend in use (``statcheck.engine.column_checks.to_pandera``) and reports what fails as
 findings of a ``schema`` result.
 """
 

@@ -66,8 +66,8 @@ def resolve(path: str | None, roots: list[Path]) -> Path | None:
 def details(rep: DropReport, roots: list[Path]) -> Details:
     """The drop and suite behind a report, read again for figure details; a note instead
     when they are gone or changed since the report was made."""
+    from statcheck.checking import read_drop_figures
     from statcheck.contract.suite import load_suite
-    from statcheck.engine.figures import read_drop_figures
 
     out = Details()
     suite_info, drop_info = rep.report.suite, rep.report.drop

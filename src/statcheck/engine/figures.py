@@ -1,26 +1,26 @@
-"""Figures of a drop read back for people: by id, with their sources and citation chains.
+"""Figures read back for people: by id, with their sources and citation chains.
 
 Reports name figures by id; a page that explains a report wants each figure as it was
 reported (printed value, qualifier, interval, period, source) and the chain of citations
-behind it. This module reads a drop the way ``validate_drop`` does (the same manifest
-check, table mapping and normalisation) and answers those questions for a few figures at a
-time, so a drop of millions of rows costs one read and a handful of filters.
+behind it. ``FigureLookup`` answers those questions on tables already built (the checking
+layer reads a drop into them: ``statcheck.checking.read_drop_figures``), for a few figures
+at a time, so a drop of millions of rows costs one read and a handful of filters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import narwhals as nw
 
 from statcheck.contract.suite import Suite
-from statcheck.drops.manifest import Drop, read_drop
 from statcheck.engine.context import Context
 from statcheck.model.figure import Figure, Source
+from statcheck.prepare import ParsedFigureTable as FigureTable
 
-__all__ = ["CitationStep", "DropFigures", "read_drop_figures"]
+__all__ = ["CitationStep", "FigureLookup"]
 
 MAX_CHAIN_DEPTH = 12  # a chain longer than this is cut (and says so); cycles stop earlier
 
@@ -43,19 +43,24 @@ class CitationStep:
 
 
 @dataclass
-class DropFigures:
-    """A drop's figure and source tables, read once, looked up by id."""
+class FigureLookup:
+    """A figure and a source table, looked up by id."""
 
-    drop: Drop
-    _ctx: Context
+    context: Context
+
+    @classmethod
+    def of_tables(
+        cls, figures: FigureTable, sources: nw.DataFrame[Any] | None, suite: Suite | None = None
+    ) -> FigureLookup:
+        return cls(Context(figures=figures, sources=sources, suite=suite or _NO_SUITE))
 
     @property
     def sources(self) -> dict[str, Source]:
-        return self._ctx.source_map()
+        return self.context.source_map()
 
     def figures(self, ids: Iterable[str]) -> dict[str, Figure]:
         """The figures with these ids (ids the drop lacks are left out)."""
-        return self._ctx.figures_by_id(ids)
+        return self.context.figures_by_id(ids)
 
     def chain(self, figure: Figure) -> CitationStep:
         """The citation chain behind a figure, starting at its own source."""
@@ -77,7 +82,7 @@ class DropFigures:
 
     def _cited_figure(self, figure: Figure, source_id: str) -> Figure | None:
         """The cited source's own figure for the same thing, as the attribution rule joins them."""
-        table = self._ctx.figures
+        table = self.context.figures
         mask = (
             (nw.col("source_id") == source_id)
             & (nw.col("metric") == figure.metric)
@@ -88,20 +93,7 @@ class DropFigures:
         for d in table.dimensions:
             mask = mask & (nw.col(d).is_null() if d not in dims else nw.col(d) == dims[d])
         rows = table.frame.filter(mask).head(1).rows(named=True)
-        return self._ctx.to_figure(rows[0]) if rows else None
+        return self.context.to_figure(rows[0]) if rows else None
 
 
-def read_drop_figures(
-    folder: str | Path, suite: Suite | None = None, backend: str = "polars"
-) -> DropFigures:
-    """Read a drop (with the suite's table mapping, if it has one) for lookups.
-
-    Raises the same ``StatcheckError`` as ``validate_drop`` reports when the drop is not
-    ready or cannot be read.
-    """
-    from statcheck.engine import _read  # the engine's own reading path, not a copy of it
-
-    drop = read_drop(folder)
-    figures, sources = _read(drop, backend, suite.table if suite is not None else None)
-    ctx = Context(figures=figures, sources=sources, suite=suite or Suite(id="<none>", rules=()))
-    return DropFigures(drop=drop, _ctx=ctx)
+_NO_SUITE = Suite(id="<none>", rules=())

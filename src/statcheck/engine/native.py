@@ -16,9 +16,6 @@ from statcheck.backends import backend_of
 from statcheck.backends import collect_all as collect_all
 
 # Moved to statcheck.prepare; kept for the modules that still import them from here.
-from statcheck.prepare import DATE_COLUMNS as DATE_COLUMNS
-from statcheck.prepare import NUMERIC_COLUMNS as NUMERIC_COLUMNS
-from statcheck.prepare import as_text_frame as as_text_frame
 
 
 def extract_groups(

@@ -15,7 +15,7 @@ slowly there, are in :mod:`statcheck.engine.spark_native`, called from
 What runs where:
 
 - **On the driver**: reading the drop's files and building the canonical figure table
-  (:func:`statcheck.engine.table.normalise_figures`, eager, with polars), the source
+  (:func:`statcheck.prepare.normalise_figures`, eager, with polars), the source
   table (small; rules read it as a lookup), the suite's column schema (pandera, on the
   driver's copy), and the explanations of the failing rows that come back. The figure
   table must therefore fit in the driver's memory: a known limit of this engine (the
@@ -52,7 +52,7 @@ import narwhals as nw
 from statcheck.errors import MISSING_EXTRA, SPARK_UNAVAILABLE
 
 if TYPE_CHECKING:
-    from statcheck.engine.table import FigureTable
+    from statcheck.prepare import ParsedFigureTable as FigureTable
 
 __all__ = [
     "ENGINE",

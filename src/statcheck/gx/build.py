@@ -9,7 +9,7 @@ One GE project (a file data context) per output folder::
 
 For each suite and drop: the suite becomes a GE expectation suite
 (:func:`statcheck.gx.expectations.expectation_suite`), the drop's figure table is read by
-statcheck's engine (pandas backend) and handed to GE as a dataframe batch, and a checkpoint
+statcheck's checking layer (pandas engine) and handed to GE as a dataframe batch, and a checkpoint
 validates it with an ``UpdateDataDocsAction``, so the pages are the ones GE builds itself.
 The run is named after the drop.
 
@@ -33,6 +33,7 @@ from typing import Any
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # before GE is imported: no telemetry
 
+from statcheck import checking
 from statcheck.contract.suite import Suite, load_suite
 from statcheck.errors import StatcheckError
 
@@ -58,7 +59,7 @@ def build_data_docs(
     """Validate one drop against one suite through GE; return the Data Docs' index.html.
 
     ``earlier``: earlier drops of the suite, oldest first, for its revision rules (as for
-    :func:`statcheck.engine.validate_drop`). A drop that cannot be read raises its
+    :func:`statcheck.checking.validate_drop`). A drop that cannot be read raises its
     :class:`~statcheck.errors.StatcheckError`: GE has no batch to validate then."""
     suite = suite if isinstance(suite, Suite) else load_suite(suite)
     context = _project(Path(project_dir))
@@ -86,14 +87,14 @@ def build_all(
     """Every suite in ``expectations`` against each drop it targets (as ``statcheck run``
     finds them), in one GE project under ``out_dir``. ``fresh``: start from an empty
     project, so the Data Docs list this build's runs only."""
-    from statcheck.drops.manifest import read_drop
-    from statcheck.runner import drops_for, find_suites, has_revision_rules
+    from statcheck.runner import drops_for, find_suites
 
     out = Path(out_dir)
     if fresh:
         for owned in (out / "gx", out / _SITE_DIR.parent):
             shutil.rmtree(owned, ignore_errors=True)
     context = _project(out)
+    cache = checking.DropCache()  # each drop hashed and read once
     outcomes: list[GxOutcome] = []
     for path in find_suites(Path(expectations)):
         try:
@@ -105,12 +106,12 @@ def build_all(
         ordered: list[tuple[Path, Any]] = []
         for folder in folders:
             try:
-                ordered.append((folder, read_drop(folder)))
+                ordered.append((folder, cache.drop(folder)))
             except StatcheckError as exc:
                 outcomes.append(
                     GxOutcome(suite.id, folder.name, None, problem=f"[{exc.slug}] {exc}")
                 )
-        revision = has_revision_rules(suite)
+        revision = checking.has_revision_rules(suite)
         if revision:  # as `statcheck run`: by publication date, then id; undated last
             ordered.sort(
                 key=lambda fd: (fd[1].published_at is None, fd[1].published_at or "", fd[1].id)
@@ -118,12 +119,13 @@ def build_all(
         done: list[Path] = []
         for folder, drop in ordered:
             try:
-                result = _validate(context, suite, folder, done if revision else ())
+                result = _validate(context, suite, folder, done if revision else (), cache)
             except StatcheckError as exc:
                 outcomes.append(GxOutcome(suite.id, drop.id, None, problem=f"[{exc.slug}] {exc}"))
                 continue
             done.append(folder)
             outcomes.append(GxOutcome(suite.id, drop.id, bool(result.success), _statuses(result)))
+        cache.release_tables()
     return index_path(out), outcomes
 
 
@@ -155,19 +157,25 @@ def _project(project_dir: Path) -> Any:
     return context
 
 
-def _validate(context: Any, suite: Suite, folder: Path, earlier: Sequence[str | Path]) -> Any:
+def _validate(
+    context: Any,
+    suite: Suite,
+    folder: Path,
+    earlier: Sequence[str | Path],
+    cache: checking.DropCache | None = None,
+) -> Any:
     """Run the checkpoint for one suite and drop; GE stores the result and updates the
     Data Docs. Returns GE's validation result."""
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.core.run_identifier import RunIdentifier
 
-    from statcheck.drops.manifest import read_drop
-    from statcheck.engine import _read
     from statcheck.gx.expectations import DROP_PARAMETER, expectation_suite
 
-    drop = read_drop(folder)
-    figures, sources = _read(drop, "pandas", suite.table)
+    cache = cache or checking.DropCache()
+    drop = cache.drop(folder)
+    inputs = cache.inputs(drop, suite.table, "pandas")
+    figures, sources = inputs.figures, inputs.sources
     gx_suite = context.suites.add_or_update(expectation_suite(suite))
     datasource = context.data_sources.add_or_update_pandas(name=DATASOURCE)
     try:
@@ -207,7 +215,7 @@ def _records(sources: Any) -> list[dict[str, str | None]] | None:
     """The source table as JSON records (text cells, empty as None)."""
     if sources is None:
         return None
-    from statcheck.engine.table import SOURCE_OPTIONAL, SOURCE_REQUIRED
+    from statcheck.prepare import SOURCE_OPTIONAL, SOURCE_REQUIRED
 
     columns = [c for c in (*SOURCE_REQUIRED, *SOURCE_OPTIONAL) if c in sources.columns]
     return [

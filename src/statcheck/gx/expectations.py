@@ -12,7 +12,7 @@ The route, and why:
   The alternative, SQL-backed ``QueryExpectation``\\ s over an embedded database, would
   have meant writing every rule kind a second time in SQL, intervals and periods included.
 * **Column-level rules** (a suite's ``schema:``) become GE's built-in expectations, as
-  :func:`statcheck.engine.schema.to_pandera` builds pandera checks: allowed values ->
+  :func:`statcheck.engine.column_checks.to_pandera` builds pandera checks: allowed values ->
   ``expect_column_values_to_be_in_set``, the value range ->
   ``expect_column_values_to_be_between``, unique keys -> ``expect_compound_columns_to_be_unique``,
   required dimension columns -> ``expect_column_to_exist``.
@@ -68,7 +68,7 @@ from great_expectations.render.renderer_configuration import (
 
 from statcheck.contract.rules import RULE_KINDS, Rule
 from statcheck.contract.suite import Suite, suite_from_mapping
-from statcheck.engine.schema import key_columns
+from statcheck.engine.column_checks import key_columns
 
 __all__ = [
     "DROP_PARAMETER",
@@ -97,11 +97,11 @@ def evaluate_rule(
     ``rule``: the rule as written in the suite; ``suite``: the suite's id,
     ``primary_sources`` and ``table`` mapping; ``drop``: what the frame cannot carry (see
     the module docstring)."""
-    from statcheck.engine import _read_earlier
+    from statcheck.checking import read_earlier
     from statcheck.engine.context import Context
-    from statcheck.engine.native import as_text_frame
     from statcheck.engine.rules import run_rule
-    from statcheck.engine.table import FigureTable, normalise_sources
+    from statcheck.prepare import ParsedFigureTable as FigureTable
+    from statcheck.prepare import as_text_frame, normalise_sources
 
     one_rule = suite_from_mapping({**suite, "rules": [rule]}, f"<suite {suite.get('suite')}>")
     the_rule = one_rule.rules[0]
@@ -114,7 +114,7 @@ def evaluate_rule(
         if records
         else None
     )
-    earlier = _read_earlier(drop.get("earlier") or (), "pandas", one_rule)
+    earlier = read_earlier(drop.get("earlier") or (), one_rule, "pandas")
     ctx = Context(
         figures=figures, sources=sources, suite=one_rule, drop_id=drop["id"], earlier=earlier
     )
@@ -438,7 +438,7 @@ def _rule_expectation(rule: Rule, settings: dict[str, Any]) -> Expectation:
 
 def _schema_expectations(suite: Suite) -> list[Expectation]:
     """The suite's column-level schema as GE built-ins, check for check as
-    :func:`statcheck.engine.schema.to_pandera` builds them for pandera. Each carries a
+    :func:`statcheck.engine.column_checks.to_pandera` builds them for pandera. Each carries a
     ``description`` (which GE's Data Docs show in place of their own sentence) naming the
     statcheck rule it belongs to, ``schema``."""
     schema = suite.schema
