@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             from statcheck.engine.spark import use_master
 
             use_master(args.spark_master)
+        if getattr(args, "max_memory", None):
+            from statcheck.drops.budget import use_limit
+
+            use_limit(args.max_memory)
         code = args.func(args)
     except StatcheckError as exc:
         _console(stderr=True).print(_error_text(exc))
@@ -109,6 +113,7 @@ def _add_validate(sub: Commands) -> None:
     )
     _database_url_option(v)
     _spark_master_option(v)
+    _max_memory_option(v)
     v.set_defaults(func=_cmd_validate)
 
 
@@ -164,6 +169,7 @@ def _add_run(sub: Commands) -> None:
     )
     _database_url_option(r)
     _spark_master_option(r)
+    _max_memory_option(r)
     r.set_defaults(func=_cmd_run)
 
 
@@ -204,6 +210,17 @@ def _add_docs(sub: Commands) -> None:
         help="with --gx: look for drops in this folder (env STATCHECK_DROPS)",
     )
     d.set_defaults(func=_cmd_docs)
+
+
+def _max_memory_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        default=None,
+        help="the memory a check may use, e.g. 8G or 512M: a drop whose files would need more "
+        "is refused before it is read (beyond-memory, exit 2); default 'auto', what the "
+        "machine has (env STATCHECK_MAX_MEMORY)",
+    )
 
 
 def _spark_master_option(p: argparse.ArgumentParser) -> None:

@@ -591,6 +591,15 @@ class ErrorEntry:
         internal error (a bug in statcheck) naming the exception."""
         if isinstance(exc, StatcheckError):
             return cls(exc.slug, exc.message, ExitCode(exc.exit_code), exc.location, exc.hint)
+        if isinstance(exc, MemoryError):  # the estimate before reading was too low
+            return cls.from_exception(
+                BEYOND_MEMORY(
+                    "the machine ran out of memory while checking these inputs",
+                    hint="set --max-memory (STATCHECK_MAX_MEMORY) below what the machine "
+                    "has, so statcheck refuses such inputs before reading them; or use a "
+                    "larger machine or --engine spark",
+                )
+            )
         return cls(INTERNAL_ERROR.slug, f"{type(exc).__name__}: {exc}", ExitCode.INTERNAL)
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,6 +37,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -405,12 +406,14 @@ def _stored_report(path: Path, key: str) -> Report | None:
         return None
 
 
-def _publication_order(c: _Candidate) -> tuple[int, str, str]:
+def _publication_order(c: _Candidate) -> tuple[int, date, str]:
+    """By publication date (a date, never its text: 2024-1-5 is refused when read), then id."""
     if c.drop is None:  # not ready: no date to go by; last, by folder name
-        return (2, "", c.folder.name)
-    if c.drop.published_at is None:
-        return (1, "", c.drop.id)
-    return (0, c.drop.published_at, c.drop.id)
+        return (2, date.min, c.folder.name)
+    published = c.drop.published_on
+    if published is None:
+        return (1, date.min, c.drop.id)
+    return (0, published, c.drop.id)
 
 
 def _rule_count(suite: Suite | StatcheckError) -> int:

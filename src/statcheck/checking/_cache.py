@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from statcheck.checking._inputs import Inputs, drop_inputs
-from statcheck.errors import INVALID_MANIFEST, Location, StatcheckError
 
 if TYPE_CHECKING:
     from statcheck.contract.mapping import TableMapping
@@ -116,15 +115,6 @@ def read_earlier(
 
 
 def _published(drop: Drop) -> date | None:
-    """The manifest's ``published_at`` as a date (revision rules ask which periods were open)."""
-    from statcheck.model.period import parse_date
-
-    if not drop.published_at:
-        return None
-    try:
-        return parse_date(drop.published_at)
-    except StatcheckError as exc:
-        raise INVALID_MANIFEST(
-            f"published_at: {exc.message}",
-            location=Location(file=str(drop.folder / "drop.yml")),
-        ) from None
+    """The manifest's ``published_at`` as a date (revision rules ask which periods were
+    open); read_drop has refused one that is no date."""
+    return drop.published_on

@@ -7,7 +7,6 @@ sources, then move the figure table to the engine the rules run on.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     import narwhals as nw
 
     from statcheck.contract.mapping import TableMapping
-    from statcheck.drops.manifest import Drop, DropFile
+    from statcheck.drops.manifest import Drop, DropFile, FileStamp
     from statcheck.prepare import ParsedFigureTable as FigureTable
 
 FRAME_ID = "<frame>"  # the drop id a report on a DataFrame carries
@@ -98,12 +97,26 @@ def drop_inputs(
 def _read_drop_tables(
     drop: Drop, mapping: TableMapping | None, engine: str, database_url: str | None
 ) -> tuple[FigureTable, nw.DataFrame[Any] | None, RowCount]:
-    """The canonical figure and source tables of a drop, and where the figures' rows went."""
+    """The canonical figure and source tables of a drop, and where the figures' rows went:
+    read from the bytes that were hashed, or refused as not ready (checksum-mismatch)."""
+    check_engine(engine)
+    library = reading_library(engine)  # Spark: read and normalised on the driver
+    _weigh(drop, library)
+    try:
+        figures, sources, rows = _parse_drop_tables(drop, mapping, library, database_url)
+    except Exception:
+        drop.verify_unchanged()  # a file written to since its hash explains any problem
+        raise
+    drop.verify_unchanged()
+    return on_engine(figures, engine), sources, rows
+
+
+def _parse_drop_tables(
+    drop: Drop, mapping: TableMapping | None, library: str, database_url: str | None
+) -> tuple[FigureTable, nw.DataFrame[Any] | None, RowCount]:
     from statcheck.drops.reader import source_name, with_file_rows
     from statcheck.prepare import normalise_figures, normalise_sources
 
-    check_engine(engine)
-    library = reading_library(engine)  # Spark: read and normalised on the driver
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file
     fig_path = drop.folder / fig_spec.path
@@ -122,7 +135,21 @@ def _read_drop_tables(
         sources = normalise_sources(src_raw, source_name(src_path, src_spec, database_url))
     elif read.mapped_source is not None:
         sources = normalise_sources(read.mapped_source, MAPPING_SOURCE)
-    return on_engine(figures, engine), sources, rows
+    return figures, sources, rows
+
+
+def _weigh(drop: Drop, library: str) -> None:
+    """Refuse, before reading anything, a drop whose files would not fit in memory. The
+    library that reads them is loaded first: under an address-space limit, what it maps
+    is no longer there for the data."""
+    import importlib
+
+    from statcheck.drops.budget import MemoryBudget
+
+    importlib.import_module(library)
+    files = [(drop.folder / f.path, f.format) for f in drop.files if not f.on_server]
+    if files:
+        MemoryBudget.from_setting().check(files)
 
 
 def _read_figures_file(
@@ -165,10 +192,12 @@ def file_drop(path: Path, sources: Any = None) -> Drop:
     described as a manifest would: each file hashed for the report."""
     from statcheck.drops.manifest import Drop
 
-    files = [_file_spec(path, "figures")]
+    specs = [_file_spec(path, "figures")]
     if isinstance(sources, str | os.PathLike):
-        files.append(_file_spec(Path(sources), "sources"))
-    return Drop(folder=Path(), id=path.stem, files=tuple(files))
+        specs.append(_file_spec(Path(sources), "sources"))
+    files = tuple(spec for spec, _ in specs)
+    stamps = tuple((spec.path, stamp) for spec, stamp in specs)
+    return Drop(folder=Path(), id=path.stem, files=files, stamps=stamps)
 
 
 def file_drop_info(path: Path, drop: Drop | None = None) -> dict[str, Any]:
@@ -197,7 +226,8 @@ def file_inputs(
     return Inputs(figures, srcs, rows, file_drop_info(path, drop))
 
 
-def _file_spec(path: Path, role: str) -> DropFile:
+def _file_spec(path: Path, role: str) -> tuple[DropFile, FileStamp]:
+    """The file described as a manifest entry, hashed; and its stamp from before the hash."""
     from statcheck.drops import manifest
 
     suffix = path.suffix.lower()
@@ -214,8 +244,9 @@ def _file_spec(path: Path, role: str) -> DropFile:
             f"the {role} file {str(path)!r} does not exist",
             location=Location(file=str(path)),
         )
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return manifest.DropFile(path=str(path), role=role, sha256=sha, format=fmt)
+    stamp = manifest.FileStamp.of(path)
+    sha = manifest.sha256_of(path)
+    return manifest.DropFile(path=str(path), role=role, sha256=sha, format=fmt), stamp
 
 
 # ---------------------------------------------------------------- a DataFrame
@@ -267,7 +298,7 @@ def frame_inputs(
 def _source_file(path: Path, engine: str) -> nw.DataFrame[Any]:
     from statcheck.prepare import normalise_sources
 
-    spec = _file_spec(path, "sources")
+    spec, _ = _file_spec(path, "sources")
     return normalise_sources(_read_file(path, spec, reading_library(engine)), str(path))
 
 

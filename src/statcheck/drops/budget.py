@@ -22,7 +22,7 @@ from pathlib import Path
 
 from statcheck.errors import BEYOND_MEMORY, INVALID_MEMORY_LIMIT, Location
 
-__all__ = ["CELL_BYTES", "PEAK_PER_BYTE", "MemoryBudget", "parse_size"]
+__all__ = ["CELL_BYTES", "PEAK_PER_BYTE", "MemoryBudget", "parse_size", "use_limit"]
 
 MAX_MEMORY_ENV = "STATCHECK_MAX_MEMORY"
 # Peak memory per byte read, by format: text is parsed into columns and normalised (the
@@ -31,6 +31,18 @@ PEAK_PER_BYTE = {"csv": 9.0, "json": 12.0, "jsonl": 12.0, "parquet": 5.0, "duckd
 # What the interpreter and the dataframe libraries take before any data: the part of a
 # limit that is not for the data.
 BASELINE = 400 << 20
+
+_limit: str | None = None  # set by the command line's --max-memory
+
+
+def use_limit(setting: str) -> None:
+    """The limit every later check of this process uses (``--max-memory``): checked now,
+    so a limit that is no amount of memory is a usage error before anything runs."""
+    global _limit
+    if setting.strip().lower() != "auto":
+        parse_size(setting)
+    _limit = setting
+
 
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.I)
@@ -56,8 +68,9 @@ class MemoryBudget:
 
     @classmethod
     def from_setting(cls, setting: str | None = None) -> MemoryBudget:
-        """``setting`` (``--max-memory``), else ``$STATCHECK_MAX_MEMORY``, else 'auto'."""
-        setting = setting or os.environ.get(MAX_MEMORY_ENV) or "auto"
+        """``setting``, else the process's ``--max-memory`` (``use_limit``), else
+        ``$STATCHECK_MAX_MEMORY``, else 'auto'."""
+        setting = setting or _limit or os.environ.get(MAX_MEMORY_ENV) or "auto"
         if setting.strip().lower() == "auto":
             return cls.of_machine()
         return cls(parse_size(setting), "--max-memory")
