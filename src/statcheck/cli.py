@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from statcheck.checking import ENGINES
 from statcheck.errors import MISSING_EXTRA, ExitCode, StatcheckError
+from statcheck.inert import inert
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         code = ExitCode.INTERNAL
     except Exception as exc:  # statcheck's own bug: say so plainly; traceback only on request
-        print(f"statcheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"statcheck: internal error: {type(exc).__name__}: {inert(exc)}", file=sys.stderr)
         if os.environ.get("STATCHECK_DEBUG"):
             traceback.print_exc()
         code = ExitCode.INTERNAL
@@ -256,7 +257,8 @@ def _env_path(name: str) -> Path | None:
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=not sys.stdout.isatty())
+    # No markup: every line printed is a Text, and data in it is made inert first.
+    return Console(stderr=stderr, highlight=False, markup=False, soft_wrap=not sys.stdout.isatty())
 
 
 def _error_text(exc: StatcheckError) -> object:
@@ -264,7 +266,7 @@ def _error_text(exc: StatcheckError) -> object:
 
     text = Text("error", style="bold red")
     text.append(f" [{exc.slug}] ")
-    text.append(str(exc))
+    text.append(inert(str(exc)))
     return text
 
 
@@ -283,7 +285,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         console = _console()
         print_report(console, report)
-        console.print(f"report: {out}")
+        console.print(f"report: {inert(out)}")
     return int(report.exit_code)
 
 
@@ -318,12 +320,15 @@ def _cmd_check_suite(args: argparse.Namespace) -> int:
     suite = load_suite(args.suite)
     kinds = sorted({r.KIND for r in suite.rules})
     _console().print(
-        f"suite {suite.id}: {len(suite.rules)} rule(s) ({', '.join(kinds)}), no problems found"
+        f"suite {inert(suite.id)}: {len(suite.rules)} rule(s) ({', '.join(kinds)}), "
+        "no problems found"
     )
     return int(ExitCode.OK)
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from statcheck.docsite import build_site
 
     worst = ExitCode.OK
@@ -339,13 +344,13 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         for o in outcomes:
             if o.problem:
                 _console(stderr=True).print(
-                    f"[red]not validated[/red] {o.suite} / {o.drop}: {o.problem}"
+                    Text("not validated", style="red"), inert(f"{o.suite} / {o.drop}: {o.problem}")
                 )
                 worst = ExitCode.CONTRACT
-        _console().print(f"Great Expectations Data Docs: {index}")
+        _console().print(f"Great Expectations Data Docs: {inert(index)}")
     built = build_site(args.reports, args.out)
     _console().print(
-        f"site: {built.index} ({built.suites} suite(s), {built.reports} report(s), "
+        f"site: {inert(built.index)} ({built.suites} suite(s), {built.reports} report(s), "
         f"{len(built.pages)} page(s))"
     )
     return int(worst)
@@ -355,22 +360,22 @@ def print_report(console: Console, report: Report) -> None:
     """The readable summary: one line per rule, its findings beneath, then the counts."""
     from rich.text import Text
 
-    head = Text(f"{report.suite['id']} on {report.drop['id']}", style="bold")
+    head = Text(inert(f"{report.suite['id']} on {report.drop['id']}"), style="bold")
     console.print(head)
     for err in report.errors:
         line = Text("  ERROR ", style="bold red")
         loc = ", ".join(f"{k} {v}" for k, v in err.location.to_dict().items())
-        line.append(f"[{err.slug}] {err.message}" + (f" ({loc})" if loc else ""))
+        line.append(inert(f"[{err.slug}] {err.message}" + (f" ({loc})" if loc else "")))
         if err.hint:
-            line.append(f"; {err.hint}")
+            line.append(inert(f"; {err.hint}"))
         console.print(line)
     for res in report.results:
         line = Text("  ")
         line.append(f"{res.status.value.upper():<12}", style=STATUS_STYLE[res.status.value])
-        line.append(f" {res.rule}")
+        line.append(f" {inert(res.rule)}")
         console.print(line)
         for f in res.findings[:MAX_SHOWN]:
-            console.print(Text(f"      {f.slug}: {f.explanation}"))
+            console.print(Text(inert(f"      {f.slug}: {f.explanation}")))
         if len(res.findings) > MAX_SHOWN:
             console.print(
                 Text(
@@ -378,7 +383,7 @@ def print_report(console: Console, report: Report) -> None:
                 )
             )
         if res.error:
-            console.print(Text(f"      {res.error_slug}: {res.error}"))
+            console.print(Text(inert(f"      {res.error_slug}: {res.error}")))
     s = report.summary
     console.print(
         Text(

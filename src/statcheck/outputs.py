@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from statcheck.errors import ErrorEntry, ExitCode
+from statcheck.inert import inert
 from statcheck.report import Status
 from statcheck.runner import DropOutcome, RunListener, RunResult, SuiteOutcome
 
@@ -46,7 +47,6 @@ _VERDICT = {
 
 
 # Control characters (terminal escapes among them) never reach a terminal, XML or Markdown.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def verdict(code: ExitCode) -> str:
@@ -198,7 +198,7 @@ class Echo(RunListener):
     def _line(self, text: str) -> None:
         from rich.text import Text
 
-        line = Text(_CONTROL.sub("\ufffd", text))  # a Text is never read as markup
+        line = Text(inert(text))  # a Text is never read as markup
         if self._progress is not None and self.console.is_terminal:
             # Both on the terminal: through the bar's console, so lines scroll above it.
             self._progress.console.print(line)
@@ -215,7 +215,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def _x(value: object) -> str:
     """Text for an XML attribute or element: ElementTree escapes &, <, > and quotes; what
     XML cannot hold at all is replaced."""
-    return _NOT_XML.sub("\ufffd", str(value))
+    return _NOT_XML.sub("\ufffd", inert(value, keep_lines=True))
 
 
 def junit_xml(result: RunResult) -> str:
@@ -305,7 +305,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 def _md(value: object) -> str:
     """Plain text for Markdown (a table cell or a list item): markup characters and HTML
     are escaped, line breaks become spaces."""
-    text = _CONTROL.sub("\ufffd", " ".join(str(value).split()))
+    text = inert(" ".join(str(value).split()))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
