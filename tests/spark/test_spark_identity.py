@@ -22,7 +22,7 @@ def reports(engine: str, out: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """Every (suite, drop) report of a full run on ``engine``, without its varying fields."""
     result = runner.run(EXPECTATIONS, out / engine, engine=engine, force=True)
     return {
-        (d.suite, d.drop): {k: v for k, v in d.report.items() if k not in VARYING}
+        (d.suite, d.drop): {k: v for k, v in d.report.to_dict().items() if k not in VARYING}
         for d in result.drops
     }
 

@@ -204,6 +204,29 @@ def read_drop(folder: str | Path) -> Drop:
     """Read a drop's manifest and check the drop is complete; raise DropNotReady if not."""
     root = Path(folder)
     manifest = root / MANIFEST
+    data = _manifest_mapping(root, manifest)
+    files_raw = data.get("files")
+    if not isinstance(files_raw, list) or not files_raw:
+        raise INVALID_MANIFEST(
+            "the manifest lists no files",
+            location=Location(file=str(manifest), line=data.line_of("files")),
+        )
+    files = tuple(_read_entry(e, manifest, root) for e in files_raw)
+    _check_roles(files, files_raw, manifest)
+    stamps = tuple((f.path, _check_ready(root, f, manifest)) for f in files if not f.on_server)
+    return Drop(
+        folder=root,
+        id=str(data.get("id", root.name)),
+        files=files,
+        publisher=_opt_str(data.get("publisher")),
+        published_at=_published_at(data, manifest),
+        description=_opt_str(data.get("description")),
+        stamps=stamps,
+    )
+
+
+def _manifest_mapping(root: Path, manifest: Path) -> Mapping:
+    """The manifest as a YAML mapping, once the folder and the manifest are there."""
     if not root.is_dir():
         raise DROP_MISSING(
             f"drop folder {str(root)!r} does not exist",
@@ -231,20 +254,18 @@ def read_drop(folder: str | Path) -> Drop:
             "the manifest must be a mapping with id and files",
             location=Location(file=str(manifest)),
         )
-    drop_id = data.get("id", root.name)
-    files_raw = data.get("files")
-    if not isinstance(files_raw, list) or not files_raw:
-        raise INVALID_MANIFEST(
-            "the manifest lists no files",
-            location=Location(file=str(manifest), line=data.line_of("files")),
-        )
-    files = tuple(_read_entry(e, manifest, root) for e in files_raw)
+    return data
+
+
+def _check_roles(files: tuple[DropFile, ...], files_raw: list[Any], manifest: Path) -> None:
+    """A figures table, and at most one table per role: two figure files could disagree
+    on an id."""
     if not any(f.role == "figures" for f in files):
         raise INVALID_MANIFEST(
             "the manifest lists no file with role: figures",
             location=Location(file=str(manifest)),
         )
-    for role in ROLES:  # one table per role: two figure files could disagree on an id
+    for role in ROLES:
         listed = [i for i, f in enumerate(files) if f.role == role]
         if len(listed) > 1:
             second = files_raw[listed[1]]
@@ -254,16 +275,6 @@ def read_drop(folder: str | Path) -> Drop:
                 location=Location(file=str(manifest), line=getattr(second, "line", None)),
                 hint="combine them into one file, or make them separate drops",
             )
-    stamps = tuple((f.path, _check_ready(root, f, manifest)) for f in files if not f.on_server)
-    return Drop(
-        folder=root,
-        id=str(drop_id),
-        files=files,
-        publisher=_opt_str(data.get("publisher")),
-        published_at=_published_at(data, manifest),
-        description=_opt_str(data.get("description")),
-        stamps=stamps,
-    )
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -370,7 +381,7 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
 def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
     """An entry that reads a database (see statcheck.drops.database): ``database``,
     ``table`` or ``query``, and a ``path`` + ``sha256`` (duckdb) or a ``url`` (postgresql)."""
-    from statcheck.drops.database import DATABASES, URL_SCHEMES, has_password, redact
+    from statcheck.drops.database import DATABASES
 
     kind = str(entry["database"]).lower()
     if kind not in DATABASES:
@@ -391,40 +402,9 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
                 hint=f"a {kind} entry takes: {', '.join(sorted(takes))}"
                 + (" (a server has no file and no checksum)" if server else ""),
             )
-    table, query = entry.get("table"), entry.get("query")
-    if (table is None) == (query is None):
-        raise INVALID_MANIFEST(
-            f"{name}: give either `table` or `query`",
-            location=where,
-            hint="table: figures (names as stored; schema.table for another schema), "
-            'or query: "SELECT … ORDER BY …"',
-        )
-    for key, text in (("table", table), ("query", query)):
-        if text is not None and (not isinstance(text, str) or not text.strip()):
-            raise INVALID_MANIFEST(f"{name}: `{key}` must be text", location=where)
-    path = "" if server else entry.get("path")
-    if not isinstance(path, str):
-        raise INVALID_MANIFEST(
-            f"{name}: `path` must name the database file in the drop",
-            location=where,
-        )
-    if not server:
-        path = _entry_path(path, where)
-    url = entry.get("url")
-    if url is not None:
-        if not isinstance(url, str) or url.split("://", 1)[0] not in URL_SCHEMES:
-            raise INVALID_MANIFEST(
-                f"{name}: `url` must be a postgresql:// URL",
-                location=where,
-                hint="postgresql://HOST:PORT/DATABASE (the user may come before the host)",
-            )
-        if has_password(url):
-            raise INVALID_MANIFEST(
-                f"{name}: the URL holds a password ({redact(url)}); a manifest never does",
-                location=where,
-                hint="give the password in PGPASSWORD or ~/.pgpass, or the whole URL in "
-                "STATCHECK_DATABASE_URL or --database-url",
-            )
+    table, query = _table_or_query(entry, name, where)
+    path = "" if server else _database_path(entry, name, where)
+    url = _server_url(entry, name, where)
     role = entry.get("role", "figures")
     if role not in ROLES:
         raise INVALID_MANIFEST(
@@ -446,6 +426,56 @@ def _read_database_entry(entry: dict[str, Any], where: Location) -> DropFile:
         query=query,
         url=url,
     )
+
+
+def _table_or_query(entry: dict[str, Any], name: str, where: Location) -> tuple[Any, Any]:
+    """A database entry's ``table`` or ``query``: exactly one, as text."""
+    table, query = entry.get("table"), entry.get("query")
+    if (table is None) == (query is None):
+        raise INVALID_MANIFEST(
+            f"{name}: give either `table` or `query`",
+            location=where,
+            hint="table: figures (names as stored; schema.table for another schema), "
+            'or query: "SELECT … ORDER BY …"',
+        )
+    for key, text in (("table", table), ("query", query)):
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise INVALID_MANIFEST(f"{name}: `{key}` must be text", location=where)
+    return table, query
+
+
+def _database_path(entry: dict[str, Any], name: str, where: Location) -> str:
+    """A DuckDB entry's file, inside the drop."""
+    path = entry.get("path")
+    if not isinstance(path, str):
+        raise INVALID_MANIFEST(
+            f"{name}: `path` must name the database file in the drop",
+            location=where,
+        )
+    return _entry_path(path, where)
+
+
+def _server_url(entry: dict[str, Any], name: str, where: Location) -> str | None:
+    """A PostgreSQL entry's URL: a postgresql:// URL that holds no password."""
+    from statcheck.drops.database import URL_SCHEMES, has_password, redact
+
+    url = entry.get("url")
+    if url is None:
+        return None
+    if not isinstance(url, str) or url.split("://", 1)[0] not in URL_SCHEMES:
+        raise INVALID_MANIFEST(
+            f"{name}: `url` must be a postgresql:// URL",
+            location=where,
+            hint="postgresql://HOST:PORT/DATABASE (the user may come before the host)",
+        )
+    if has_password(url):
+        raise INVALID_MANIFEST(
+            f"{name}: the URL holds a password ({redact(url)}); a manifest never does",
+            location=where,
+            hint="give the password in PGPASSWORD or ~/.pgpass, or the whole URL in "
+            "STATCHECK_DATABASE_URL or --database-url",
+        )
+    return url
 
 
 def _entry_path(path: str, where: Location) -> str:
