@@ -275,10 +275,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from statcheck.contract.suite import load_suite
 
     suite = load_suite(args.suite)
+    inputs = [args.drop, *args.earlier, args.suite]
+    if args.out:  # refused before any work
+        checking.refuse_output_on_inputs(args.out, inputs)
     report = checking.validate_drop(
         args.drop, suite, args.engine, args.earlier, database_url=args.database_url
     )
     out = args.out or checking.report_path(DEFAULT_OUT, suite.id, str(report.drop["id"]))
+    checking.refuse_output_on_inputs(out, inputs)
     report.write(out)
     if args.json:
         sys.stdout.write(report.to_json())
@@ -291,6 +295,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from statcheck import outputs, runner
+    from statcheck.checking import refuse_output_on_inputs
     from statcheck.report import write_atomic
 
     with outputs.Echo.for_terminal() as echo:
@@ -303,9 +308,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
             listener=echo,
             database_url=args.database_url,
         )
-    junit = write_atomic(args.junit or args.out / "junit.xml", outputs.junit_xml(result))
+    junit_path, summary_path = (
+        args.junit or args.out / "junit.xml",
+        args.summary or args.out / "summary.md",
+    )
+    inputs = [d.folder for d in result.drops] + [s.file for s in result.suites]
+    for path in (junit_path, summary_path):
+        refuse_output_on_inputs(path, inputs)
+    junit = write_atomic(junit_path, outputs.junit_xml(result))
     summary_text = outputs.markdown_summary(result)
-    summary = write_atomic(args.summary or args.out / "summary.md", summary_text)
+    summary = write_atomic(summary_path, summary_text)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as fh:

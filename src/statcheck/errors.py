@@ -550,6 +550,20 @@ INVALID_MEMORY_LIMIT = _declare(
     "`--max-memory` or `STATCHECK_MAX_MEMORY` is not an amount of memory (`8G`, `512M`)",
     UnsupportedInput,
 )
+OUTPUT_ON_INPUT = _declare(
+    "output-on-input",
+    _U,
+    "a report, JUnit file or summary would be written onto the suite or inside a drop being "
+    "read: outputs never land on inputs (choose another `--out`)",
+    UnsupportedInput,
+)
+UNWRITABLE_OUTPUT = _declare(
+    "unwritable-output",
+    _U,
+    "an output cannot be written where it is asked for: the path is a folder, a special "
+    "file system, or not writable",
+    UnsupportedInput,
+)
 NO_REPORTS = _declare("no-reports", _U, "`statcheck docs` found no report", StatcheckError)
 MISSING_EXTRA = _declare(
     "missing-extra", _U,

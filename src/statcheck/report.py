@@ -29,7 +29,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from statcheck.errors import VALIDATION_FAILED, ErrorEntry, ExitCode, StatcheckError
+from statcheck.errors import (
+    UNWRITABLE_OUTPUT,
+    VALIDATION_FAILED,
+    ErrorEntry,
+    ExitCode,
+    Location,
+    StatcheckError,
+)
 from statcheck.model.interval import Interval
 
 REPORT_FORMAT = 1
@@ -342,6 +349,20 @@ def write_atomic(path: Path, text: str) -> Path:
     ``path`` in one ``os.replace``. A process killed at any moment leaves ``path`` as it
     was or as it is meant to be. Temporary files of ``path`` left by killed writers are
     removed once they are an hour old (never a live writer's)."""
+    try:
+        _write_replacing(path, text)
+    except OSError as exc:  # where the output is asked for is the caller's to change
+        raise UNWRITABLE_OUTPUT(
+            f"cannot write {str(path)!r}: {exc.strerror or exc}",
+            location=Location(file=str(path)),
+            hint="give an output path in a folder you can write to (--out FILE)",
+        ) from None
+    return path
+
+
+def _write_replacing(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a folder", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -355,7 +376,6 @@ def write_atomic(path: Path, text: str) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
 def _remove_stale_temps(path: Path) -> None:

@@ -162,7 +162,7 @@ def run(
 
     Raises StatcheckError (exit 2) when there are no suites or ``drops_dir`` is not a
     folder; everything else, including suites that cannot be loaded, is in the result."""
-    from statcheck.checking import DropCache
+    from statcheck.checking import DropCache, refuse_output_on_inputs
     from statcheck.contract.suite import load_suite
 
     listener = listener or RunListener()
@@ -183,6 +183,9 @@ def run(
     listener.planned(
         drops=sum(len(folders) for _, _, folders in loaded),
         rules=sum(len(folders) * _rule_count(s) for _, s, folders in loaded),
+    )
+    refuse_output_on_inputs(
+        out, [*(f for _, _, folders in loaded for f in folders), *(p for p, _, _ in loaded)]
     )
     cache = DropCache()  # each drop hashed and read once, however many later drops need it
     outcomes: list[SuiteOutcome] = []

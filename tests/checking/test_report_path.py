@@ -9,11 +9,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import statcheck
 from statcheck import runner
-from statcheck.checking import file_name, report_path
+from statcheck.checking import file_name, refuse_output_on_inputs, report_path
 from statcheck.cli import main
+from statcheck.errors import StatcheckError
 from tests.conftest import MakeDrop, figure
 
 ESCAPING_IDS = ("../../../escaped", "/tmp/absolute", "..", "a/../../b", "x" * 300)
@@ -85,3 +88,53 @@ def test_file_names_keep_safe_ids_and_never_collide() -> None:
     assert file_name("jhu-covid-worldwide-2021-01-01") == "jhu-covid-worldwide-2021-01-01"
     ids = ["a/b", "a_b", "a%2Fb", "a%b", ".", "..", "", "x" * 300, "x" * 301, "x" * 299 + "/"]
     assert len({file_name(i) for i in ids}) == len(ids)
+
+
+@settings(max_examples=200, deadline=None)
+@given(suite_id=st.text(min_size=0, max_size=300), drop_id=st.text(min_size=0, max_size=300))
+def test_any_ids_give_one_file_inside_the_output_folder(suite_id: str, drop_id: str) -> None:
+    out = Path("/nonexistent/out")
+    path = report_path(out, suite_id, drop_id)
+    assert path.parent.parent == out  # exactly OUT/<suite>/<drop>.json
+    assert ".." not in path.relative_to(out).parts
+    assert all(len(part.encode("utf-8", "surrogatepass")) <= 235 for part in path.parts[-2:])
+
+
+@pytest.mark.parametrize("out", ["d/figures.csv", "d", "d/../d/sub/r.json", "suite.yml"])
+def test_an_output_on_an_input_is_refused_and_the_input_is_untouched(
+    make_drop: MakeDrop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    folder = make_drop([figure("a", "1"), figure("b", "2")], name="d")
+    monkeypatch.chdir(folder.parent)
+    (folder.parent / "suite.yml").write_text(SUITE, encoding="utf-8")
+    before = {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file()}
+    with pytest.raises(StatcheckError) as caught:
+        refuse_output_on_inputs(out, [folder, folder.parent / "suite.yml"])
+    assert (caught.value.slug, caught.value.exit_code) == ("output-on-input", 2)
+    assert main(["validate", "d", "--suite", "suite.yml", "--out", out]) == 2
+    assert {p: p.read_bytes() for p in folder.parent.rglob("*") if p.is_file()} == before
+
+
+def test_an_output_that_cannot_be_written_is_a_usage_error(
+    make_drop: MakeDrop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_drop([figure("a", "1"), figure("b", "2")], name="d")
+    (tmp_path / "suite.yml").write_text(SUITE, encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    for out in (str(tmp_path / "a-folder"), "/proc/not/here.json"):
+        assert (
+            main(["validate", str(folder), "--suite", str(tmp_path / "suite.yml"), "--out", out])
+            == 2
+        )
+
+
+def test_a_run_whose_reports_would_land_in_a_drop_is_refused(
+    make_drop: MakeDrop, tmp_path: Path
+) -> None:
+    folder = make_drop([figure("a", "1"), figure("b", "2")], name="d-1")
+    expectations = tmp_path / "expectations"
+    expectations.mkdir()
+    (expectations / "s.yml").write_text(SUITE, encoding="utf-8")
+    assert main(["run", "-e", str(expectations), "-o", str(folder / "reports")]) == 2
+    assert main(["run", "-e", str(expectations), "--junit", str(folder / "figures.csv")]) == 2
+    assert not (folder / "reports").exists()

@@ -24,7 +24,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from statcheck.checking._engines import DEFAULT_ENGINE, ENGINES, check_engine
-from statcheck.checking._paths import file_name, report_path
+from statcheck.checking._paths import file_name, refuse_output_on_inputs, report_path
 
 if TYPE_CHECKING:
     from statcheck.checking._cache import DropCache, has_revision_rules, read_earlier
@@ -67,6 +67,7 @@ __all__ = [
     "has_revision_rules",
     "read_drop_figures",
     "read_earlier",
+    "refuse_output_on_inputs",
     "report_path",
     "validate_drop",
     "validate_file",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
+
+from statcheck.errors import OUTPUT_ON_INPUT, Location
 
 # Characters a file name keeps as they are; every other one is percent-encoded, so an id
 # can never name another folder ("..", "/", an absolute path) and two ids never share a file.
@@ -18,6 +21,22 @@ _HASH_CHARS = 16
 def report_path(out: str | Path, suite_id: str, drop_id: str) -> Path:
     """``OUT/<suite>/<drop>.json``, each id made a safe file name (``file_name``)."""
     return Path(out) / file_name(suite_id) / f"{file_name(drop_id)}.json"
+
+
+def refuse_output_on_inputs(output: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output path that is an input file or lies inside an input folder (a drop
+    being read), wherever links and ``..`` make either resolve to."""
+    where = Path(output).resolve()
+    for item in inputs:
+        source = Path(item).resolve()
+        inside = where == source or (source.is_dir() and where.is_relative_to(source))
+        if inside:
+            raise OUTPUT_ON_INPUT(
+                f"the output {str(output)!r} would be written "
+                + (f"inside the drop {str(item)!r}" if source.is_dir() else f"onto {str(item)!r}"),
+                location=Location(file=str(output)),
+                hint="write reports outside the drops and suites, e.g. --out build/reports/...",
+            )
 
 
 def file_name(name: str) -> str:
