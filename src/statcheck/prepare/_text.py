@@ -47,9 +47,13 @@ def _untidy(name: str) -> nw.Expr:
 
 def distinct_values(frame: nw.DataFrame[Any], columns: list[str], at_most: int) -> Distinct:
     """The distinct values of each of ``columns`` whose first _SAMPLE_ROWS rows hold at
-    most ``at_most`` of them."""
-    sample = frame.head(_SAMPLE_ROWS)
-    few = [c for c in columns if sample.get_column(c).n_unique() <= at_most]
+    most ``at_most`` of them. None for a table no longer than the sample: there working
+    on every cell costs no more, and a wide table of few rows would otherwise pay one
+    query per column."""
+    if not columns or len(frame) <= _SAMPLE_ROWS:
+        return {}
+    counts = frame.head(_SAMPLE_ROWS).select([nw.col(c).n_unique() for c in columns]).row(0)
+    few = [c for c, n in zip(columns, counts, strict=True) if n <= at_most]
     # Collected together: polars finds each column's values on its own core.
     found = collect_all([frame.lazy().select(c).unique() for c in few])
     return dict(zip(few, found, strict=True))
