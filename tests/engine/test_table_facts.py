@@ -44,6 +44,11 @@ def test_the_table_knows_its_blank_dimensions_duplicates_and_values() -> None:
     assert table.dimensions == ("region", "sex")
     assert table.dimensions_with_blanks == ("sex",)
     assert table.has_duplicates  # c and d: same metric, source, period and dimensions
+    assert table.known_values == {}  # a short table is read cell by cell
+
+    # A table longer than the distinct-value sample keeps the values it found.
+    long = pl.concat([raw.with_columns(pl.col("figure_id") + str(i)) for i in range(2_600)])
+    table = normalise_figures(nw.from_native(long, eager_only=True))
     assert sorted(table.known_values["source_id"]) == ["paper", "stats"]
     assert set(table.known_values["cites"]) == {None, "stats"}  # cleaned as the cells are
     assert table.known_values["unit"] == ("cases",)
