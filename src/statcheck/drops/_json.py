@@ -58,10 +58,44 @@ def read_json(
         raise
     except Exception as exc:
         raise _json_error(path, text_file, fmt, exc) from None
+    _refuse_duplicate_keys(path, text_file, fmt)
     final = names if positions is None else [names[i] for i in positions]
     native = native.rename(dict(zip(native.columns, final, strict=True)))
 
     return nw.from_native(library.from_polars(native), eager_only=True)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, record: int) -> None:
+        self.key, self.record = key, record
+
+
+def _refuse_duplicate_keys(path: Path, text_file: Path, fmt: str) -> None:
+    """A record that names a key twice is refused: a parser keeps one of the two values
+    without a word. Python's parser calls a check for each object as it closes; objects
+    are not kept, so this pass holds little more than the file's text."""
+    text = text_file.read_text(encoding="utf-8-sig")
+    if fmt == "jsonl":  # one array of the lines' objects, parsed in one call
+        text = "[" + ",".join(line for line in text.splitlines() if line.strip()) + "]"
+    count = 0
+
+    def check(pairs: list[tuple[str, Any]]) -> None:
+        nonlocal count
+        count += 1
+        keys = [k for k, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise _DuplicateKey(next(k for k in keys if keys.count(k) > 1), count)
+
+    try:
+        json.loads(text, object_pairs_hook=check)
+    except _DuplicateKey as dup:
+        raise UNREADABLE_JSON(
+            f"record {dup.record} names the key {dup.key!r} twice",
+            location=Location(file=str(path), row=dup.record + 1, column=dup.key),
+            hint="a parser would keep one of the two values without a word: keep one key",
+        ) from None
+    except (ValueError, RecursionError):  # polars read it: its own reading stands
+        return
 
 
 def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> StatcheckError:
@@ -77,6 +111,8 @@ def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> Statch
                     record = json.loads(line)
                 except json.JSONDecodeError as bad:
                     return _bad_json(path, bad.msg, number, bad.colno)
+                except RecursionError:
+                    return _too_deep(path, number)
                 if not isinstance(record, dict):
                     return UNREADABLE_JSON(
                         f"line {number} is a JSON {type(record).__name__}, not an object",
@@ -88,6 +124,8 @@ def _json_error(path: Path, text_file: Path, fmt: str, exc: Exception) -> Statch
             records = json.loads(text_file.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as bad:
             return _bad_json(path, bad.msg, bad.lineno, bad.colno)
+        except RecursionError:
+            return _too_deep(path, None)
         for i, record in enumerate(records):
             if not isinstance(record, dict):
                 return UNREADABLE_JSON(
@@ -106,4 +144,12 @@ def _bad_json(path: Path, message: str, line: int, column: int) -> StatcheckErro
     return UNREADABLE_JSON(
         f"the JSON is not well formed: {message} (line {line}, column {column})",
         location=Location(file=str(path), line=line),
+    )
+
+
+def _too_deep(path: Path, line: int | None) -> StatcheckError:
+    return UNREADABLE_JSON(
+        "the JSON nests arrays or objects too deeply to be a table of records",
+        location=Location(file=str(path), line=line),
+        hint="a table is an array of flat records, [{...}, {...}]",
     )
