@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from statcheck.errors import NO_REPORTS, ExitCode
+from statcheck.errors import NO_REPORTS, ExitCode, Location
 from statcheck.report import Report
 
 STATUSES = ("pass", "fail", "undetermined", "error")
@@ -95,23 +95,40 @@ def load_reports(folder: Path) -> list[tuple[Path, Report]]:
             f"no reports folder at {str(folder)!r}",
             hint="run `statcheck run` (or `nox -s validate`) first, or pass --reports DIR",
         )
-    found = []
+    found, skipped = [], []
     for path in sorted(folder.rglob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            continue
-        if isinstance(data, dict) and isinstance(data.get("suite"), dict) and "drop" in data:
-            try:
-                found.append((path, Report.from_dict(data)))
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue
+        report = _report_in(path)
+        if report is None:
+            skipped.append(path)
+        else:
+            found.append((path, report))
     if not found:
+        others = (
+            f"; {len(skipped)} JSON file(s) there are not statcheck reports, e.g. {str(skipped[0])!r}"
+            if skipped
+            else ""
+        )
         raise NO_REPORTS(
-            f"no statcheck reports (*.json) under {str(folder)!r}",
+            f"no statcheck reports (*.json) under {str(folder)!r}{others}",
+            location=Location(file=str(skipped[0]) if skipped else str(folder)),
             hint="run `statcheck run` (or `nox -s validate`) first, or pass --reports DIR",
         )
     return found
+
+
+def _report_in(path: Path) -> Report | None:
+    """The report a JSON file holds, or None for a file that is no report this version
+    reads (unreadable, not JSON, fields of the wrong kind)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("suite"), dict) and "drop" in data):
+        return None
+    try:
+        return Report.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def group_by_suite(reports: list[tuple[Path, Report]]) -> list[SuiteHistory]:
