@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from statcheck.errors import ErrorEntry, ExitCode
 from statcheck.inert import inert
-from statcheck.report import Status
+from statcheck.report import STATUSES, Status
 from statcheck.runner import DropOutcome, RunListener, RunResult, SuiteOutcome
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def verdict(code: ExitCode) -> str:
 
 def _counts(report: Report) -> str:
     summary = report.summary
-    parts = [f"{summary[s]} {s}" for s in ("pass", "fail", "undetermined", "error") if summary[s]]
+    parts = [f"{summary[s]} {s}" for s in STATUSES if summary[s]]
     return ", ".join(parts) if parts else "no rules run"
 
 
@@ -337,7 +337,7 @@ def markdown_summary(result: RunResult) -> str:
             )
         for d in suite.drops:
             s = d.report.summary
-            counts = " | ".join(str(s[k]) for k in ("pass", "fail", "undetermined", "error"))
+            counts = " | ".join(str(s[k]) for k in STATUSES)
             result_text = verdict(d.exit_code) + (" (cached)" if d.cached else "")
             lines.append(f"| {_md(d.suite)} | {_md(d.drop)} | {result_text} | {counts} |")
             entries += [

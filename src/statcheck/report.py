@@ -49,6 +49,12 @@ class Status(StrEnum):
     ERROR = "error"  # the rule could not be evaluated
 
 
+# The statuses by name, in the order reports count them, and worst first (how the site
+# and the CI summary rank them).
+STATUSES = tuple(s.value for s in Status)
+WORST_FIRST = (Status.ERROR, Status.FAIL, Status.UNDETERMINED, Status.PASS)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing a rule found, explained in one plain sentence."""

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from statcheck.docsite._collect import (
-    STATUSES,
     group_by_suite,
     load_reports,
 )
 from statcheck.docsite._common import STATUS_MEANING, csv_cell, findings_csv, num, signed, write
 from statcheck.docsite._drop import write_drop
 from statcheck.docsite._index import suite_view, totals
+from statcheck.report import STATUSES
 
 __all__ = ["SiteBuild", "build_site", "csv_cell", "findings_csv"]
 

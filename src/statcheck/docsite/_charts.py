@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from statcheck.engine.figures import CitationStep
 from statcheck.model.interval import format_number
+from statcheck.report import STATUSES
 
 WIDTH = 680
 LABEL_W = 190  # the row labels' column
@@ -241,7 +242,7 @@ def status_bar(counts: dict[str, int], width: float = 120.0) -> tuple[Segment, .
         return ()
     out: list[Segment] = []
     x = 0.0
-    for status in ("pass", "fail", "undetermined", "error"):
+    for status in STATUSES:
         n = counts.get(status, 0)
         if n:
             w = width * n / total

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statcheck.errors import NO_REPORTS, ExitCode, Location
-from statcheck.report import Report
+from statcheck.report import STATUSES, Report
 
-STATUSES = ("pass", "fail", "undetermined", "error")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

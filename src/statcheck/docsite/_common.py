@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from statcheck.model.interval import Interval
-from statcheck.report import Report
+from statcheck.report import WORST_FIRST, Report
 
-STATUS_ORDER = {"error": 0, "fail": 1, "undetermined": 2, "pass": 3}
+STATUS_ORDER = {status.value: i for i, status in enumerate(WORST_FIRST)}
 
 
 STATUS_MEANING = {

@@ -9,11 +9,11 @@ from statcheck.docsite._charts import (
     status_bar,
 )
 from statcheck.docsite._collect import (
-    STATUSES,
     DropEntry,
     SuiteHistory,
 )
 from statcheck.docsite._common import STATUS_ORDER
+from statcheck.report import STATUSES
 
 
 def suite_view(hist: SuiteHistory) -> dict[str, Any]:

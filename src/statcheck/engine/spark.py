@@ -250,8 +250,3 @@ def distribute(table: FigureTable) -> FigureTable:
         return table
     spark_frame: Any = to_spark(table.frame)
     return dataclasses.replace(table, frame=spark_frame)
-
-
-def is_spark(frame: Any) -> bool:
-    """True for a narwhals frame over Spark (statcheck's figure table on this engine)."""
-    return bool(getattr(frame, "implementation", None) == nw.Implementation.PYSPARK)
