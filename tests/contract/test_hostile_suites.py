@@ -21,6 +21,7 @@ import pytest
 import statcheck
 import statcheck.contract
 import statcheck.errors
+from statcheck import rules
 from statcheck.cli import main
 from statcheck.contract import suite as suite_module
 from statcheck.contract import yamlio
@@ -455,3 +456,98 @@ def test_the_example_is_unchanged_in_meaning() -> None:
     )
     suite = statcheck.contract.suite_from_yaml(text, "s.yml")
     assert suite.rules[0].parts == suite.rules[1].parts  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- 5. Python builders
+
+HERE = __file__
+OK_RULE = rules.period("ordered", checks=["ordered"])
+
+
+def built_wrong(build: Callable[[], object]) -> SuiteError:
+    """The error of a builder call: a SuiteError (exit 2) that is also a TypeError, placed
+    at the line of this file that made the call."""
+    with pytest.raises(SuiteError) as excinfo:
+        build()
+    err = excinfo.value
+    assert isinstance(err, TypeError)
+    assert err.exit_code is ExitCode.CONTRACT
+    assert err.location.file == HERE and err.location.line is not None
+    return err
+
+
+@pytest.mark.parametrize(
+    ("build", "says"),
+    [
+        (lambda: statcheck.suite("p", 5), "`rules` must be a list, each item a rule"),
+        (lambda: statcheck.suite("p", None), "`rules` must be a list"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", "ordered"), "not text ('ordered')"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", [OK_RULE, 5]), "`rules[1]` must be a rule"),  # type: ignore[list-item]
+        (lambda: statcheck.suite(5, [OK_RULE]), "`id` must be text"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite(None, [OK_RULE]), "not None"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite({"id": "p"}, [OK_RULE]), "not a mapping"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", [OK_RULE], drops=5), "`drops` must be a list"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", [OK_RULE], drops=["a/*", 5]), "`drops[1]`"),  # type: ignore[list-item]
+        (lambda: statcheck.suite("p", [OK_RULE], primary_sources=5), "`primary_sources`"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", [OK_RULE], table=5), "`table` must be"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", [OK_RULE], schema=[]), "`schema` must be"),  # type: ignore[arg-type]
+        (lambda: statcheck.suite("p", [OK_RULE], description=5), "`description`"),  # type: ignore[arg-type]
+    ],
+)
+def test_wrong_types_given_to_suite_name_the_argument(
+    build: Callable[[], object], says: str
+) -> None:
+    err = built_wrong(build)
+    assert err.slug == "bad-argument", err
+    assert says in err.message, err
+
+
+@pytest.mark.parametrize(
+    ("build", "slug", "says"),
+    [
+        (lambda: rules.sum(None, total="t", parts=["a"]), "bad-argument", "`id` must be text"),
+        (lambda: rules.sum({"id": "x"}, total="t", parts=["a"]), "bad-argument", "not a mapping"),
+        (lambda: rules.compare(5, left="a", op="<", right="b"), "bad-argument", "the number 5"),
+        (lambda: rules.period("x", description=["d"]), "bad-argument", "`description`"),
+        (lambda: rules.rule("sum", None, total="t", parts=["a"]), "bad-argument", "`id`"),
+        (lambda: rules.sum("x", totl="t", parts=["a"]), "unknown-field", "'totl'"),
+        (lambda: rules.sum(), "missing-field", "'id'"),
+        (lambda: rules.sum("x", "t"), "bad-argument", "too many positional"),
+    ],
+)
+def test_wrong_arguments_to_a_rule_builder_name_the_argument(
+    build: Callable[[], object], slug: str, says: str
+) -> None:
+    err = built_wrong(build)
+    assert err.slug == slug, err
+    assert says in err.message, err
+
+
+@pytest.mark.parametrize(
+    ("build", "says"),
+    [
+        (lambda: rules.sum("x", total={"a": {"b": 1}}, parts=["p"]), "selector total.a"),
+        (lambda: rules.sum("x", total="t", parts=5), "field 'parts'"),
+        (lambda: rules.compare("x", left=5, op="<", right="b"), "field 'left'"),
+        (lambda: rules.sum("x", total="t", parts=[{"metric": "m"}, None]), "field 'parts'"),
+    ],
+)
+def test_a_bad_field_value_is_the_suite_files_own_error(
+    build: Callable[[], object], says: str
+) -> None:
+    # a field's value is read by the suite file's reader: invalid-rule, the field named
+    with pytest.raises(SuiteError) as excinfo:
+        build()
+    err = excinfo.value
+    assert (err.slug, err.exit_code) == ("invalid-rule", ExitCode.CONTRACT), err
+    assert says in err.message and err.location.file == HERE
+
+
+def test_well_typed_arguments_still_build() -> None:
+    suite = statcheck.suite(
+        "p",
+        (r for r in [OK_RULE, {"id": "b", "kind": "period"}]),
+        drops="drops/*",
+        primary_sources=("official", "person"),
+    )
+    assert [r.id for r in suite.rules] == ["ordered", "b"] and suite.drops == ("drops/*",)
