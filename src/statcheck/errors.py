@@ -115,6 +115,13 @@ class SuiteError(StatcheckError):
 
 
 @dataclass
+class SuiteArgumentError(SuiteError, TypeError):
+    """A suite or rule built in Python got an argument it cannot use (also a ``TypeError``)."""
+
+    slug: str = "bad-argument"
+
+
+@dataclass
 class DropNotReady(StatcheckError):
     """The drop is incomplete (manifest or listed file missing, checksum mismatch)."""
 
@@ -409,6 +416,26 @@ UNKNOWN_SOURCE_KIND = _declare(
 
 # The suite.
 SUITE_NOT_FOUND = _declare("suite-not-found", _S, "the suite file cannot be read", SuiteError)
+SUITE_NOT_A_FILE = _declare(
+    "suite-not-a-file", _S,
+    "the suite path is a folder, a device (`/dev/zero`), a pipe or a socket: a suite is a "
+    "regular file, and nothing is read from anything else",
+    SuiteError,
+)  # fmt: skip
+SUITE_TOO_LARGE = _declare(
+    "suite-too-large", _S,
+    "the suite file is larger than 16 MB (10,000 rules take about 1 MB): nothing beyond the "
+    "limit is read",
+    SuiteError,
+)  # fmt: skip
+BAD_ARGUMENT = _declare(
+    "bad-argument", _S,
+    "`statcheck.suite(...)` or `statcheck.rules.<kind>(...)` got an argument it cannot use (a "
+    "number where the list of rules goes, a mapping or `None` as an id): the message names the "
+    "argument. Also a `TypeError`, as are a builder's unknown or missing keywords "
+    "(`unknown-field`, `missing-field`)",
+    SuiteArgumentError,
+)  # fmt: skip
 INVALID_SUITE = _declare(
     "invalid-suite", _S, "the suite, or one of its rules, is not a mapping", SuiteError
 )
@@ -419,7 +446,9 @@ UNSAFE_YAML = _declare(
 )  # fmt: skip
 YAML_TOO_LARGE = _declare(
     "yaml-too-large", _S,
-    "an alias bomb (expands to more than 100,000 values) or an alias that contains itself", SuiteError,
+    "an alias bomb (aliases that expand to more than 100,000 values; a long suite without "
+    "aliases is fine), an alias that contains itself, nesting deeper than 100 levels, or more "
+    "than 1,000,000 values written (10,000 rules hold about 130,000)", SuiteError,
 )  # fmt: skip
 DUPLICATE_KEY = _declare("duplicate-key", _S, "a key twice in one mapping", SuiteError)
 UNKNOWN_RULE_KIND = _declare(

@@ -96,7 +96,7 @@ class Case:
     manifest: list[tuple[str, dict[str, Any]]] | None = field(
         default_factory=lambda: [("f.csv", {})]
     )
-    suite: str = PERIOD_SUITE
+    suite: str | bytes = PERIOD_SUITE  # bytes: written as they are (a suite not in UTF-8)
     says: str | None = None  # a part of the error's message or hint
     findings: dict[str, set[tuple[str, tuple[str, ...]]]] | None = None
     values: dict[str, float] | None = None
@@ -600,7 +600,7 @@ REGION_FIGURES = (
 
 def suite_case(
     id: str,
-    suite: str,
+    suite: str | bytes,
     exit: int,
     slug: str | None,
     line_no: int | None,
@@ -656,6 +656,67 @@ SUITES = [
         findings={"smuggle": set()},
         rule_error=("smuggle", "unknown-figure", "suite line 3"),
     ),
+    suite_case(
+        "suite-in-latin-1",
+        "suite: corpus\ndescription: données\nrules:\n".encode("latin-1") + b"  - {}\n",
+        ExitCode.CONTRACT,
+        "invalid-encoding",
+        2,
+    ),
+    suite_case(
+        "suite-in-utf-16-without-bom",
+        b"suite: corpus\nrules:\n" + "  - {id: ordered, kind: period}\n".encode("utf-16-le"),
+        ExitCode.CONTRACT,
+        "invalid-encoding",
+        3,
+    ),
+    suite_case(
+        "rules-as-a-mapping",
+        "suite: corpus\nrules:\n  ordered: {kind: period, checks: [ordered]}\n",
+        ExitCode.CONTRACT,
+        "invalid-suite",
+        2,
+    ),
+    suite_case(
+        "rules-as-text", "suite: corpus\nrules: ordered\n", ExitCode.CONTRACT, "invalid-suite", 2
+    ),
+    suite_case(  # 150,000 values and not one alias: long is not a bomb
+        "long-suite-without-an-alias",
+        "suite: corpus\nschema:\n  metrics: [cases"
+        + "".join(f", metric-{i}" for i in range(150_000))
+        + "]\nrules:\n"
+        + "".join(
+            f"  - {{id: n{i}, kind: compare, left: {{country: NO}}, op: '>', right: se}}\n"
+            for i in range(100)
+        ),
+        ExitCode.OK,
+        None,
+        None,
+        {"schema": set()} | {f"n{i}": set() for i in range(100)},
+    ),
+    suite_case(
+        "alias-bomb-thirty-levels",
+        "suite: corpus\nlaughs:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 30))
+        + "rules: []\n",
+        ExitCode.CONTRACT,
+        "yaml-too-large",
+        3,
+    ),
+    suite_case(
+        "alias-inside-its-anchor",
+        "suite: corpus\nrules:\n  - &r {id: ordered, kind: period, checks: [*r]}\n",
+        ExitCode.CONTRACT,
+        "yaml-too-large",
+        3,
+    ),
+    suite_case(
+        "nested-100000-deep",
+        "suite: corpus\nrules: " + "[" * 100_000 + "\n",
+        ExitCode.CONTRACT,
+        "yaml-too-large",
+        2,
+    ),
     suite_case(  # suites hold no regular expressions: a selector is compared as text
         "pathological-regex-is-plain-text",
         "suite: corpus\nrules:\n  - id: odd-below-norway\n    kind: compare\n"
@@ -696,7 +757,7 @@ def build(case: Case, root: Path) -> tuple[Path, Path]:
     if case.prepare is _grow:
         _grow(drop)
     suite = root / "suite.yml"
-    suite.write_text(case.suite, encoding="utf-8")
+    suite.write_bytes(case.suite if isinstance(case.suite, bytes) else case.suite.encode())
     return drop, suite
 
 

@@ -28,6 +28,7 @@ use the module by its name, ``rules.sum``, rather than ``from ... import sum``.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import sys
 from collections.abc import Callable, Iterable
@@ -38,14 +39,22 @@ from typing import Any
 from statcheck.contract.mapping import TableMapping
 from statcheck.contract.rules import RULE_KINDS, FigureRef, Rule, Selector, SeriesChange, read_rule
 from statcheck.contract.schema import TableSchema
-from statcheck.contract.suite import Suite, suite_from_mapping
+from statcheck.contract.suite import Suite, describe, suite_from_mapping
 from statcheck.contract.tolerance import Tolerance
 from statcheck.contract.yamlio import Mapping
+from statcheck.errors import (
+    BAD_ARGUMENT,
+    MISSING_FIELD,
+    UNKNOWN_FIELD,
+    Location,
+    SuiteArgumentError,
+)
 
 # A figure: its id, a selector mapping (column: value), or a FigureRef / Selector.
 Figure = str | dict[str, Any] | FigureRef | Selector
 Figures = Figure | Iterable[Figure]
 ToleranceLike = Tolerance | dict[str, float]
+RULE_ITEM = "a rule (statcheck.rules.<kind>(...), or a mapping as in YAML)"
 
 
 def suite(
@@ -66,19 +75,37 @@ def suite(
     contract), each as the mapping the file would hold or as its contract object.
     """
     file, line = _caller()
+    where = Location(file=file, line=line)
+    _check_text("id", id, where, "the suite's id")
+    _check_text("description", description, where, optional=True)
     data: dict[str, Any] = {"suite": id}
     if description is not None:
         data["description"] = description
-    drops = list(drops) if not isinstance(drops, str) else [drops]
+    drops = (
+        [drops]
+        if isinstance(drops, str)
+        else _list_of("drops", drops, (str,), where, "a folder glob (text)")
+    )
     if drops:
         data["drops"] = drops
     if primary_sources is not None:
-        data["primary_sources"] = _plain(primary_sources)
+        data["primary_sources"] = [
+            _plain(k)
+            for k in _list_of(
+                "primary_sources", primary_sources, (str, Enum), where, "a source kind"
+            )
+        ]
     if table is not None:
+        _check("table", table, (TableMapping, dict), where, "a TableMapping or a mapping")
         data["table"] = table.to_mapping() if isinstance(table, TableMapping) else table
     if schema is not None:
+        _check("schema", schema, (TableSchema, dict), where, "a TableSchema or a mapping")
         data["schema"] = schema.to_mapping() if isinstance(schema, TableSchema) else schema
-    items = [rules] if isinstance(rules, Rule | dict) else list(rules)
+    items = (
+        [rules]
+        if isinstance(rules, Rule | dict)
+        else _list_of("rules", rules, (Rule, dict), where, RULE_ITEM)
+    )
     data["rules"] = [
         _mapping(r.to_mapping(), r.line or line) if isinstance(r, Rule) else _mapping(r, line)
         for r in items
@@ -89,7 +116,7 @@ def suite(
 
 def rule(kind: str, id: str, /, *, description: str | None = None, **fields: Any) -> Rule:
     """Any rule kind, its fields as in YAML: ``rule("sum", "total-is-sum", total=..., parts=[...])``."""
-    return _read(kind, id, description, fields)
+    return _read(kind, id, description, fields, _caller())
 
 
 # ---------------------------------------------------------------- one builder per rule kind
@@ -117,10 +144,11 @@ def _builder(cls: type[Rule]) -> Callable[..., Rule]:
     signature = inspect.Signature(params, return_annotation="Rule")
 
     def build(*args: Any, **kwargs: Any) -> Rule:
-        bound = signature.bind(*args, **kwargs)
+        where = _caller()
+        bound = _bind(signature, cls, args, kwargs, Location(file=where[0], line=where[1]))
         bound.apply_defaults()
         fields = dict(bound.arguments)
-        return _read(cls.KIND, fields.pop("id"), fields.pop("description"), fields)
+        return _read(cls.KIND, fields.pop("id"), fields.pop("description"), fields, where)
 
     build.__name__ = build.__qualname__ = cls.KIND
     build.__module__ = __name__
@@ -143,8 +171,52 @@ def __getattr__(name: str) -> Callable[..., Rule]:  # for type checkers: rules.<
 # ---------------------------------------------------------------- reading, as from YAML
 
 
-def _read(kind: str, rule_id: str, description: str | None, fields: dict[str, Any]) -> Rule:
-    file, line = _caller(depth=3)
+def _bind(
+    signature: inspect.Signature,
+    cls: type[Rule],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    where: Location,
+) -> inspect.BoundArguments:
+    """The arguments of ``rules.<kind>(...)``; a keyword the kind lacks, or one it needs and
+    did not get, is the suite file's own error (raised as a TypeError too)."""
+    known = set(signature.parameters)
+    for name in kwargs:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            raise UNKNOWN_FIELD(
+                f"rules.{cls.KIND}() has no field {name!r}",
+                location=where,
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else f"its fields: {', '.join(f.name for f in cls.declared_fields())}",
+                family=SuiteArgumentError,
+            )
+    try:
+        return signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        kind = MISSING_FIELD if "missing" in str(exc) else BAD_ARGUMENT
+        raise kind(
+            f"rules.{cls.KIND}(): {exc}",
+            location=where,
+            hint=f"rules.{cls.KIND}(id, *, "
+            + ", ".join(f"{n}=..." for n in list(signature.parameters)[1:])
+            + ")",
+            family=SuiteArgumentError,
+        ) from None
+
+
+def _read(
+    kind: str,
+    rule_id: str,
+    description: str | None,
+    fields: dict[str, Any],
+    where: tuple[str, int | None],
+) -> Rule:
+    file, line = where
+    location = Location(file=file, line=line)
+    _check_text("id", rule_id, location, "the rule's id")
+    _check_text("description", description, location, optional=True)
     data: dict[str, Any] = {"id": rule_id, "kind": kind}
     if description is not None:
         data["description"] = description
@@ -155,6 +227,45 @@ def _read(kind: str, rule_id: str, description: str | None, fields: dict[str, An
         if plain is not None:
             data[key] = plain
     return read_rule(_mapping(data, line), file, 0)
+
+
+def _check(name: str, value: Any, types: tuple[type, ...], where: Location, what: str) -> None:
+    if not isinstance(value, types):
+        raise BAD_ARGUMENT(
+            f"`{name}` must be {what}, not {describe(value)}",
+            location=where,
+            family=SuiteArgumentError,
+        )
+
+
+def _check_text(
+    name: str, value: Any, where: Location, what: str = "", *, optional: bool = False
+) -> None:
+    if optional and value is None:
+        return
+    _check(name, value, (str,), where, "text" + (f" ({what})" if what else ""))
+
+
+def _list_of(
+    name: str, value: Any, types: tuple[type, ...], where: Location, item: str
+) -> list[Any]:
+    """``value`` as a list, each item one of ``types`` (``item`` says what); else a
+    bad-argument naming the argument, or the item by its index."""
+    if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+        raise BAD_ARGUMENT(
+            f"`{name}` must be a list, each item {item}; not {describe(value)}",
+            location=where,
+            family=SuiteArgumentError,
+        )
+    items = list(value)
+    for i, each in enumerate(items):
+        if not isinstance(each, types):
+            raise BAD_ARGUMENT(
+                f"`{name}[{i}]` must be {item}, not {describe(each)}",
+                location=where,
+                family=SuiteArgumentError,
+            )
+    return items
 
 
 def _plain(value: Any) -> Any:

@@ -16,9 +16,11 @@ A suite file (``expectations/*.yml``)::
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,15 +34,19 @@ from statcheck.errors import (
     INVALID_ENCODING,
     INVALID_SUITE,
     MISSING_FIELD,
+    SUITE_NOT_A_FILE,
     SUITE_NOT_FOUND,
+    SUITE_TOO_LARGE,
     UNKNOWN_FIELD,
     Location,
+    StatcheckError,
     SuiteError,
 )
 from statcheck.model.figure import SourceKind
 
 TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "table", "schema", "rules")
 DEFAULT_PRIMARY = (SourceKind.OFFICIAL,)
+MAX_SUITE_BYTES = 16 * 2**20  # the most of a suite file ever read
 
 
 @dataclass(frozen=True)
@@ -103,21 +109,8 @@ class Suite:
 def load_suite(path: str | Path) -> Suite:
     """Read and check a suite file; every mistake is a SuiteError with file and line."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise SUITE_NOT_FOUND(
-            f"cannot read the suite: {exc.strerror}",
-            location=Location(file=str(p)),
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise INVALID_ENCODING(
-            f"the suite is not UTF-8 (byte {exc.start})",
-            location=Location(file=str(p)),
-            family=SuiteError,
-        ) from None
+    raw = read_suite_bytes(p)
+    text = _decode(raw, str(p))
     suite = suite_from_yaml(text, str(p))
     return Suite(
         id=suite.id,
@@ -132,6 +125,113 @@ def load_suite(path: str | Path) -> Suite:
     )
 
 
+def read_suite_bytes(path: Path) -> bytes:
+    """The bytes of a suite file: a regular file of at most :data:`MAX_SUITE_BYTES`.
+
+    The path is opened without blocking and checked on the open file, so a folder, a device
+    (``/dev/zero``), a pipe or a socket is refused before a byte is read (a pipe never hangs
+    the run), and never more than the limit is read, whatever the file claims its size is.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        _refuse_if_not_a_file(path)  # a socket cannot be opened at all
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SUITE_NOT_FOUND(
+            f"cannot read the suite: {reason}", location=Location(file=str(path))
+        ) from None
+    try:
+        status = os.fstat(fd)
+        _refuse_if_not_a_file(path, status.st_mode)
+        if status.st_size > MAX_SUITE_BYTES:
+            raise _too_large(path)
+        raw = _read_at_most(fd, MAX_SUITE_BYTES + 1)
+    except OSError as exc:
+        raise SUITE_NOT_FOUND(
+            f"cannot read the suite: {exc.strerror}", location=Location(file=str(path))
+        ) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_SUITE_BYTES:  # grew while opened, or a file that lies about its size
+        raise _too_large(path)
+    return raw
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    while limit > 0:
+        chunk = os.read(fd, min(limit, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
+
+
+def _refuse_if_not_a_file(path: Path, mode: int | None = None) -> None:
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            return  # nothing there to name: the caller says why it cannot be read
+    if not stat.S_ISREG(mode):
+        raise SUITE_NOT_A_FILE(
+            f"the suite is {_file_type(mode)}, not a file",
+            location=Location(file=str(path)),
+            hint="give the path of a suite file, such as expectations/<name>.yml",
+        )
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"  # pragma: no cover - no other kinds on the systems we run on
+
+
+def _too_large(path: Path) -> StatcheckError:
+    return SUITE_TOO_LARGE(
+        f"the suite is larger than {MAX_SUITE_BYTES // 2**20} MB",
+        location=Location(file=str(path)),
+        hint="a suite holds rules, not data: 10,000 rules take about 1 MB",
+    )
+
+
+def _decode(raw: bytes, file: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped); the first bad byte, or NUL byte, is named
+    by its offset and line."""
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    nul = raw.find(b"\x00")
+    try:
+        text = raw[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = start + exc.start
+        if 0 <= nul < offset:
+            offset = nul
+    else:
+        if nul < 0:
+            return text
+        offset = nul
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        hint = "the file is UTF-16: save it as UTF-8"
+    elif raw[offset] == 0:
+        hint = "a NUL byte: the file is UTF-16 or not text at all; save it as UTF-8"
+    else:
+        hint = "save the suite as UTF-8"
+    line = raw.count(b"\n", 0, offset) + 1
+    raise INVALID_ENCODING(
+        f"the suite is not UTF-8: byte {offset} (0x{raw[offset]:02x}), line {line}",
+        location=Location(file=file, line=line),
+        hint=hint,
+        family=SuiteError,
+    )
+
+
 def suite_from_yaml(text: str, file: str = "<suite>") -> Suite:
     return suite_from_mapping(load_yaml(text, file), file)
 
@@ -142,7 +242,9 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
             data = _as_mapping(data)
         else:
             raise INVALID_SUITE(
-                "a suite must be a mapping with 'suite' and 'rules'", location=Location(file=file)
+                "a suite must be a mapping with 'suite' and 'rules'"
+                + (f", not {describe(data)}" if data is not None else ""),
+                location=Location(file=file),
             )
     top = RuleReader(data, file, 0)
     top.rule_id = None  # type: ignore[assignment]
@@ -160,7 +262,13 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
             location=Location(file=file, line=data.line or 1),
         )
     rules_raw = data.get("rules")
-    if not isinstance(rules_raw, list) or not rules_raw:
+    if rules_raw is not None and not isinstance(rules_raw, list):
+        raise INVALID_SUITE(
+            f"`rules` must be a list of rules, not {describe(rules_raw)}",
+            location=Location(file=file, line=data.line_of("rules")),
+            hint="write each rule as an item of a list: `rules:` then `  - id: ...` on the next line",
+        )
+    if not rules_raw:
         raise MISSING_FIELD(
             "the suite has no rules: add a `rules:` list",
             location=Location(file=file, line=data.line_of("rules")),
@@ -197,6 +305,24 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         else None,
         file=file,
     )
+
+
+def describe(value: Any) -> str:
+    """What a value is, in a message: `a mapping`, `text ('abc')`, `the number 5`."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        return f"text ({shown!r})"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
 
 
 def _as_mapping(data: Any) -> Any:

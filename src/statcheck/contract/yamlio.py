@@ -1,13 +1,16 @@
 """Safe YAML reading that remembers where each mapping came from.
 
-Only ``yaml.SafeLoader`` is used: tags such as ``!!python/object`` are refused. Aliases
-are expanded with a node budget, so an "alias bomb" is an error, not a hang.
+Only the safe constructor of PyYAML is used: tags such as ``!!python/object`` are refused. What an
+alias expands to is counted against a budget (:data:`MAX_ALIAS_VALUES`), so an "alias bomb"
+is an error, not a hang, while a long suite without aliases costs nothing of it. Nesting
+(:data:`MAX_DEPTH`) and the values written (:data:`MAX_VALUES`) are bounded while the text
+is read, so no depth ever reaches Python's own recursion limit.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -21,7 +24,9 @@ from statcheck.errors import (
     StatcheckError,
 )
 
-MAX_NODES = 100_000
+MAX_ALIAS_VALUES = 100_000  # values aliases may add to the document, beyond its own
+MAX_DEPTH = 100  # mappings and lists inside one another (a suite needs about 6)
+MAX_VALUES = 1_000_000  # values written in the document (10,000 rules hold about 130,000)
 
 
 class Mapping(dict[str, Any]):
@@ -41,8 +46,57 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null"))
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _PyEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's own parser, where its C parser (libyaml) is not installed."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+# The events come from libyaml where it is installed (six times faster than PyYAML's own
+# scanner); the nodes are composed here, in Python, so that nesting is bounded as it is read.
+if TYPE_CHECKING or not yaml.__with_libyaml__:
+    _Events = _PyEvents
+else:
+    from yaml.cyaml import CParser as _Events
+
+
+class _Loader(
+    yaml.composer.Composer, _Events, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+):
+    """The safe loader, with nesting deeper than :data:`MAX_DEPTH` refused as it composes."""
+
+    file = "<suite>"
+    depth = 0
+    values = 0
+
+    def __init__(self, stream: str) -> None:
+        _Events.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def _line(self) -> int:
+        """The line of the node about to be composed (1-based)."""
+        return int(self.peek_event().start_mark.line) + 1  # type: ignore[no-untyped-call]
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        self.values += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _too_deep(self.file, self._line())
+            if self.values > MAX_VALUES:
+                raise YAML_TOO_LARGE(
+                    f"the YAML holds more than {MAX_VALUES:,} values",
+                    location=Location(file=self.file, line=self._line()),
+                    hint="10,000 rules hold about 130,000: split the suite",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 # YAML 1.1 reads `NO`, `yes`, `off` as booleans: a country code NO must stay "NO".
@@ -71,73 +125,116 @@ _Loader.add_implicit_resolver(
 
 def load_yaml(text: str, file: str) -> Any:
     """Parse YAML text safely into plain Python with line-aware mappings."""
+    loader = _Loader(text)
+    loader.file = file
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
+        if "nesting depth" in str(exc.problem):  # libyaml's own bound, met while reading ahead
+            raise _too_deep(file, mark.line + 1 if mark else None) from None
         raise INVALID_YAML(
             f"not valid YAML: {exc.problem}",
             location=Location(file=file, line=mark.line + 1 if mark else None),
         ) from None
     except yaml.YAMLError as exc:
         raise INVALID_YAML(f"not valid YAML: {exc}", location=Location(file=file)) from None
-    except RecursionError:
-        raise _too_deep(file) from None
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops nesting well before
+        raise _too_deep(file, None) from None
+    finally:
+        loader.dispose()
     if node is None:
         return None
-    budget = [MAX_NODES]
     try:
-        return _convert(node, file, budget)
-    except RecursionError:  # an alias that contains itself (`a: &x [*x]`), or absurd nesting
-        raise _too_deep(file) from None
+        return _Converter(file).convert(node)
+    except RecursionError:  # pragma: no cover - the converter bounds its own depth
+        raise _too_deep(file, None) from None
 
 
-def _too_deep(file: str) -> StatcheckError:
+def _too_deep(file: str, line: int | None) -> StatcheckError:
     return YAML_TOO_LARGE(
-        "the YAML nests too deeply (an alias that refers to itself?)",
-        location=Location(file=file),
+        f"the YAML nests more than {MAX_DEPTH} levels deep",
+        location=Location(file=file, line=line),
+        hint="a suite needs a few levels: suite, rules, a rule, a selector",
     )
 
 
-def _convert(node: yaml.Node, file: str, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise YAML_TOO_LARGE(
-            f"the YAML expands to more than {MAX_NODES} values (an alias bomb?)",
-            location=Location(file=file, line=node.start_mark.line + 1),
-        )
-    line = node.start_mark.line + 1
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-        raise _unsafe(node, file)
-    if isinstance(node, yaml.MappingNode):
+class _Converter:
+    """YAML nodes to plain Python: line-aware mappings, lists and scalars.
+
+    A node reached a second time is an alias being expanded: every value it expands to is
+    counted, and more than :data:`MAX_ALIAS_VALUES` of them is an alias bomb. A node met
+    again inside itself is an alias that contains itself."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.seen: set[int] = set()
+        self.inside: set[int] = set()  # the nodes being converted, outermost to this one
+        self.expanded = 0
+        self.scalars = _Loader("")
+
+    def convert(self, node: yaml.Node) -> Any:
+        line = node.start_mark.line + 1
+        key = id(node)
+        if key in self.inside:
+            raise YAML_TOO_LARGE(
+                "an alias contains itself (its anchor is around it): it would never end",
+                location=Location(file=self.file, line=line),
+            )
+        if key in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_VALUES:
+                raise YAML_TOO_LARGE(
+                    f"the YAML's aliases expand to more than {MAX_ALIAS_VALUES:,} values "
+                    "(an alias bomb?)",
+                    location=Location(file=self.file, line=line),
+                )
+        else:
+            self.seen.add(key)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if node.tag not in _PLAIN_TAGS:
+            raise _unsafe(node, self.file)
+        if len(self.inside) >= MAX_DEPTH:  # aliases inside aliases, each within the bound
+            raise _too_deep(self.file, line)
+        self.inside.add(key)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, line)
+            return [self.convert(v) for v in node.value]
+        finally:
+            self.inside.discard(key)
+
+    def _mapping(self, node: yaml.MappingNode, line: int) -> Mapping:
         out = Mapping()
         out.line = line
         out.key_lines = {}
         for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise INVALID_SUITE(
                     "YAML merge keys (<<) are not supported in suites",
-                    location=Location(file=file, line=key_node.start_mark.line + 1),
+                    location=Location(file=self.file, line=key_line),
                 )
-            key = _convert(key_node, file, budget)
+            key = self.convert(key_node)
             if not isinstance(key, str):
                 key = str(key)
             if key in out:
                 raise DUPLICATE_KEY(
                     f"key {key!r} appears twice in the same mapping",
-                    location=Location(file=file, line=key_node.start_mark.line + 1),
+                    location=Location(file=self.file, line=key_line),
                 )
-            out[key] = _convert(value_node, file, budget)
-            out.key_lines[key] = key_node.start_mark.line + 1
+            out[key] = self.convert(value_node)
+            out.key_lines[key] = key_line
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, file, budget) for v in node.value]
-    if node.tag not in _SCALAR_TAGS:
-        raise _unsafe(node, file)
-    try:
-        return _Loader(" ").construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError:
-        raise _unsafe(node, file) from None
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise _unsafe(node, self.file)
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            raise _unsafe(node, self.file) from None
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
