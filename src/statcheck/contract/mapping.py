@@ -119,116 +119,159 @@ SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
 
 
 def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
-    def err(
-        message: str, where: Mapping | None = None, key: str | None = None, hint: str | None = None
-    ) -> StatcheckError:
-        at = (
-            where.line_of(key)
-            if (where is not None and key)
-            else (where.line if where is not None else line)
-        )
-        return INVALID_TABLE_MAPPING(
-            f"table: {message}",
-            location=Location(file=file, line=at),
-            hint=hint,
-        )
-
+    place = _Place(file, line)
     if not isinstance(m, Mapping):
-        raise err("must be a mapping with source, period and value or series")
+        raise place.error("must be a mapping with source, period and value or series")
     wide = "series" in m
     allowed = WIDE_FIELDS if wide else LONG_FIELDS
     for key in m:
         if key not in allowed:
-            raise err(
+            raise place.error(
                 f"unknown field {key!r}",
                 m,
                 key,
                 f"a {'wide' if wide else 'long'} table has: {', '.join(allowed)}",
             )
+    source = _source(m, place)
+    pkind, pcol = _period(m, place)
+    dims = _dimensions(m, place)
+    if wide:
+        series = _series(m, place)
+        return TableMapping(source, pkind, pcol, series=series, dimensions=dims)
+    for key in ("value", "metric", "unit"):
+        if not isinstance(m.get(key), str):
+            raise place.error(f"a long table needs `{key}` (or use `series:` for a wide one)", m)
+    return TableMapping(
+        source, pkind, pcol, value=m["value"], metric=m["metric"], unit=m["unit"],
+        scale=_number(m, "scale", 1.0, place) or 1.0, precision=_number(m, "precision", None, place),
+        dimensions=dims,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where the ``table:`` section is: an error points at the line of the key (or the
+    mapping) it is about, else at the section."""
+
+    file: str
+    line: int | None
+
+    def error(
+        self,
+        message: str,
+        where: Mapping | None = None,
+        key: str | None = None,
+        hint: str | None = None,
+    ) -> StatcheckError:
+        at = (
+            where.line_of(key)
+            if (where is not None and key)
+            else (where.line if where is not None else self.line)
+        )
+        return INVALID_TABLE_MAPPING(
+            f"table: {message}",
+            location=Location(file=self.file, line=at),
+            hint=hint,
+        )
+
+
+def _source(m: Mapping, place: _Place) -> SourceSpec:
+    """The source every figure of the table is given."""
     src = m.get("source")
     if not isinstance(src, Mapping) or not all(
         isinstance(src.get(k), str) for k in ("source_id", "name", "kind")
     ):
-        raise err("`source` needs source_id, name and kind", m, "source")
+        raise place.error("`source` needs source_id, name and kind", m, "source")
     try:
         kind = SourceKind(src["kind"])
     except ValueError:
-        raise err(
+        raise place.error(
             f"source kind {src['kind']!r}",
             m,
             "source",
             f"use one of: {', '.join(k.value for k in SourceKind)}",
         ) from None
-    source = SourceSpec(src["source_id"], src["name"], kind, src.get("url") or None)
+    return SourceSpec(src["source_id"], src["name"], kind, src.get("url") or None)
+
+
+def _period(m: Mapping, place: _Place) -> tuple[str, str]:
+    """The period's kind (year, date, ...) and the publisher's column that holds it."""
     period = m.get("period")
     if not isinstance(period, Mapping) or len(period) != 1:
-        raise err(
+        raise place.error(
             "`period` must be one of {year: COLUMN}, {date: ...}, {month: ...}, {quarter: ...}, {label: ...}",
             m,
             "period",
         )
     [(pkind, pcol)] = period.items()
     if pkind not in PERIOD_KINDS or not isinstance(pcol, str):
-        raise err(f"period kind {pkind!r}", m, "period", f"use one of: {', '.join(PERIOD_KINDS)}")
+        raise place.error(
+            f"period kind {pkind!r}", m, "period", f"use one of: {', '.join(PERIOD_KINDS)}"
+        )
+    return pkind, pcol
+
+
+def _dimensions(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:
+    """(figure column, publisher's column) pairs; a figure column may not take the name of
+    one of the figure table's own columns."""
     dims_raw = m.get("dimensions") or {}
     if not isinstance(dims_raw, dict) or not all(isinstance(v, str) for v in dims_raw.values()):
-        raise err("`dimensions` maps a figure column to the publisher's column", m, "dimensions")
+        raise place.error(
+            "`dimensions` maps a figure column to the publisher's column", m, "dimensions"
+        )
     for name in dims_raw:
         if name in RESERVED:
-            raise err(
+            raise place.error(
                 f"dimension {name!r} would replace the figure column of that name", m, "dimensions"
             )
-    dims = tuple((str(k), v) for k, v in dims_raw.items())
+    return tuple((str(k), v) for k, v in dims_raw.items())
 
-    def number(where: Mapping, key: str, default: float | None) -> float | None:
-        v = where.get(key, default)
-        if v is None:
-            return None
-        if (
-            isinstance(v, bool)
-            or not isinstance(v, int | float)
-            or v < 0
-            or (key == "scale" and v == 0)
-        ):
-            raise err(f"{key} must be a positive number, not {v!r}", where, key)
-        return float(v)
 
-    if wide:
-        series_raw = m["series"]
-        if not isinstance(series_raw, Mapping) or not series_raw:
-            raise err(
-                "`series` maps each value column to its metric, unit, scale and precision",
-                m,
-                "series",
+def _series(m: Mapping, place: _Place) -> tuple[SeriesSpec, ...]:
+    """A wide table's value columns, each a series with its metric, unit, scale and precision."""
+    series_raw = m["series"]
+    if not isinstance(series_raw, Mapping) or not series_raw:
+        raise place.error(
+            "`series` maps each value column to its metric, unit, scale and precision",
+            m,
+            "series",
+        )
+    return tuple(_one_series(col, spec, series_raw, place) for col, spec in series_raw.items())
+
+
+def _one_series(col: str, spec: Any, series_raw: Mapping, place: _Place) -> SeriesSpec:
+    """One value column's series (an empty entry: only its unit is missing)."""
+    spec = spec if spec is not None else Mapping()
+    if not isinstance(spec, Mapping):
+        raise place.error(f"series {col!r} must be a mapping", series_raw, col)
+    for key in spec:
+        if key not in SERIES_FIELDS:
+            raise place.error(
+                f"series {col!r}: unknown field {key!r}",
+                spec,
+                key,
+                f"a series has: {', '.join(SERIES_FIELDS)}",
             )
-        series = []
-        for col, spec in series_raw.items():
-            spec = spec if spec is not None else Mapping()
-            if not isinstance(spec, Mapping):
-                raise err(f"series {col!r} must be a mapping", series_raw, col)
-            for key in spec:
-                if key not in SERIES_FIELDS:
-                    raise err(
-                        f"series {col!r}: unknown field {key!r}",
-                        spec,
-                        key,
-                        f"a series has: {', '.join(SERIES_FIELDS)}",
-                    )
-            unit = spec.get("unit")
-            if not isinstance(unit, str):
-                raise err(f"series {col!r} needs a unit", series_raw, col)
-            series.append(
-                SeriesSpec(
-                    column=col, metric=str(spec.get("metric", col)), unit=unit,
-                    scale=number(spec, "scale", 1.0) or 1.0, precision=number(spec, "precision", None),
-                    qualifier=spec.get("qualifier"),
-                )
-            )  # fmt: skip
-        return TableMapping(source, pkind, pcol, series=tuple(series), dimensions=dims)
-    for key in ("value", "metric", "unit"):
-        if not isinstance(m.get(key), str):
-            raise err(f"a long table needs `{key}` (or use `series:` for a wide one)", m, None)
-    return TableMapping(
-        source, pkind, pcol, value=m["value"], metric=m["metric"], unit=m["unit"],
-        scale=number(m, "scale", 1.0) or 1.0, precision=number(m, "precision", None), dimensions=dims,
+    unit = spec.get("unit")
+    if not isinstance(unit, str):
+        raise place.error(f"series {col!r} needs a unit", series_raw, col)
+    return SeriesSpec(
+        column=col, metric=str(spec.get("metric", col)), unit=unit,
+        scale=_number(spec, "scale", 1.0, place) or 1.0,
+        precision=_number(spec, "precision", None, place), qualifier=spec.get("qualifier"),
     )  # fmt: skip
+
+
+def _number(where: Mapping, key: str, default: float | None, place: _Place) -> float | None:
+    """A scale or precision: a number not below 0 (a scale not 0 either), or None."""
+    v = where.get(key, default)
+    if v is None:
+        return None
+    if (
+        isinstance(v, bool)
+        or not isinstance(v, int | float)
+        or v < 0
+        or (key == "scale" and v == 0)
+    ):
+        raise place.error(f"{key} must be a positive number, not {v!r}", where, key)
+    return float(v)

@@ -57,64 +57,89 @@ class TableSchema:
 
 
 def read_schema(m: Any, file: str, line: int | None) -> TableSchema:
-    def err(message: str, key: str | None = None, hint: str | None = None) -> StatcheckError:
-        at = m.line_of(key) if isinstance(m, Mapping) and key else line
+    section = _Section(m, file, line)
+    if not isinstance(m, Mapping):
+        raise section.error("must be a mapping", hint=f"fields: {', '.join(FIELDS)}")
+    for key in m:
+        if key not in FIELDS:
+            raise section.error(f"unknown field {key!r}", key, f"fields: {', '.join(FIELDS)}")
+    dims = _dimensions(m, section)
+    low, high = _value_bounds(m, section)
+    unique = _texts(m, "unique", section) or ()
+    return TableSchema(
+        metrics=_texts(m, "metrics", section),
+        units=_texts(m, "units", section),
+        dimensions=dims,
+        value_min=low,
+        value_max=high,
+        unique=unique,
+    )
+
+
+@dataclass(frozen=True)
+class _Section:
+    """The ``schema:`` section being read, and where: an error points at its key's line."""
+
+    m: Any
+    file: str
+    line: int | None
+
+    def error(
+        self, message: str, key: str | None = None, hint: str | None = None
+    ) -> StatcheckError:
+        at = self.m.line_of(key) if isinstance(self.m, Mapping) and key else self.line
         return INVALID_SCHEMA(
             f"schema: {message}",
-            location=Location(file=file, line=at),
+            location=Location(file=self.file, line=at),
             hint=hint,
         )
 
-    if not isinstance(m, Mapping):
-        raise err("must be a mapping", hint=f"fields: {', '.join(FIELDS)}")
-    for key in m:
-        if key not in FIELDS:
-            raise err(f"unknown field {key!r}", key, f"fields: {', '.join(FIELDS)}")
 
-    def texts(key: str) -> tuple[str, ...] | None:
-        v = m.get(key)
-        if v is None:
-            return None
-        if (
-            not isinstance(v, list)
-            or not v
-            or not all(isinstance(x, str | int) and not isinstance(x, bool) for x in v)
-        ):
-            raise err(f"`{key}` must be a non-empty list of values", key)
-        return tuple(str(x) for x in v)
+def _texts(m: Mapping, key: str, section: _Section) -> tuple[str, ...] | None:
+    """A list of values (metrics, units, unique columns) as text; None when not given."""
+    v = m.get(key)
+    if v is None:
+        return None
+    if (
+        not isinstance(v, list)
+        or not v
+        or not all(isinstance(x, str | int) and not isinstance(x, bool) for x in v)
+    ):
+        raise section.error(f"`{key}` must be a non-empty list of values", key)
+    return tuple(str(x) for x in v)
 
+
+def _dimensions(m: Mapping, section: _Section) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """Each required dimension with its allowed values, or None for any."""
     dims_raw = m.get("dimensions") or {}
     if not isinstance(dims_raw, dict):
-        raise err(
+        raise section.error(
             "`dimensions` maps each required dimension to its allowed values (or null)",
             "dimensions",
         )
     dims = []
     for name, allowed in dims_raw.items():
         if allowed is not None and (not isinstance(allowed, list) or not allowed):
-            raise err(
+            raise section.error(
                 f"dimension {name!r}: give a list of allowed values, or null for any", "dimensions"
             )
         dims.append((str(name), tuple(str(a) for a in allowed) if allowed is not None else None))
+    return tuple(dims)
+
+
+def _value_bounds(m: Mapping, section: _Section) -> tuple[float | None, float | None]:
+    """The range every value lies in: finite numbers, min not above max."""
     value = m.get("value") or {}
     if not isinstance(value, dict) or not set(value) <= {"min", "max"}:
-        raise err("`value` takes min and/or max", "value")
+        raise section.error("`value` takes min and/or max", "value")
     bounds: dict[str, float | None] = {}
     for k in ("min", "max"):
         v = value.get(k)
         if v is not None and (
             isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
         ):
-            raise err(f"value {k} must be a finite number, not {v!r}", "value")
+            raise section.error(f"value {k} must be a finite number, not {v!r}", "value")
         bounds[k] = float(v) if v is not None else None
     if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
-        raise err("value min is above max", "value")
-    unique = texts("unique") or ()
-    return TableSchema(
-        metrics=texts("metrics"),
-        units=texts("units"),
-        dimensions=tuple(dims),
-        value_min=bounds["min"],
-        value_max=bounds["max"],
-        unique=unique,
-    )
+        raise section.error("value min is above max", "value")
+    return bounds["min"], bounds["max"]

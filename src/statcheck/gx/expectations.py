@@ -67,6 +67,7 @@ from great_expectations.render.renderer_configuration import (
 )
 
 from statcheck.contract.rules import RULE_KINDS, Rule
+from statcheck.contract.schema import TableSchema
 from statcheck.contract.suite import Suite, suite_from_mapping
 from statcheck.engine.column_checks import key_columns
 
@@ -444,24 +445,30 @@ def _schema_expectations(suite: Suite) -> list[Expectation]:
     schema = suite.schema
     if schema is None:
         return []
-    meta = {"attributes": {"statcheck": {"rule": SCHEMA_RULE, "kind": SCHEMA_RULE}}}
-
-    def says(what: str) -> dict[str, Any]:
-        return {"meta": meta, "description": f"statcheck rule {SCHEMA_RULE}: {what}"}
-
-    def listed(values: tuple[str, ...]) -> str:
-        return ", ".join(values)
-
-    out: list[Expectation] = [
-        gxe.ExpectColumnValuesToNotBeNull(column="figure_id", **says("every figure has an id")),
-        gxe.ExpectColumnValuesToBeUnique(column="figure_id", **says("figure ids are unique")),
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="figure_id", **_says("every figure has an id")),
+        gxe.ExpectColumnValuesToBeUnique(column="figure_id", **_says("figure ids are unique")),
+        *_value_expectations(schema),
+        *_dimension_expectations(schema),
+        *_key_expectations(schema),
     ]
+
+
+def _says(what: str) -> dict[str, Any]:
+    """The meta and description of a schema expectation: statcheck rule ``schema``, ``what``."""
+    meta = {"attributes": {"statcheck": {"rule": SCHEMA_RULE, "kind": SCHEMA_RULE}}}
+    return {"meta": meta, "description": f"statcheck rule {SCHEMA_RULE}: {what}"}
+
+
+def _value_expectations(schema: TableSchema) -> list[Expectation]:
+    """The allowed metrics and units, and the range of every value."""
+    out: list[Expectation] = []
     if schema.metrics is not None:
         out.append(
             gxe.ExpectColumnValuesToBeInSet(
                 column="metric",
                 value_set=list(schema.metrics),
-                **says(f"metric is one of {listed(schema.metrics)}"),
+                **_says(f"metric is one of {', '.join(schema.metrics)}"),
             )
         )
     if schema.units is not None:
@@ -469,7 +476,7 @@ def _schema_expectations(suite: Suite) -> list[Expectation]:
             gxe.ExpectColumnValuesToBeInSet(
                 column="unit",
                 value_set=list(schema.units),
-                **says(f"unit is one of {listed(schema.units)}"),
+                **_says(f"unit is one of {', '.join(schema.units)}"),
             )
         )
     if schema.value_min is not None or schema.value_max is not None:
@@ -480,29 +487,44 @@ def _schema_expectations(suite: Suite) -> list[Expectation]:
                 column="value",
                 min_value=schema.value_min,
                 max_value=schema.value_max,
-                **says(f"every value lies in {low} to {high}"),
+                **_says(f"every value lies in {low} to {high}"),
             )
         )
+    return out
+
+
+def _dimension_expectations(schema: TableSchema) -> list[Expectation]:
+    """Each required dimension column exists; one with a closed list of values has no
+    empty cells and only those values."""
+    out: list[Expectation] = []
     for name, allowed in schema.dimensions:
-        out.append(gxe.ExpectColumnToExist(column=name, **says(f"the table has a {name} column")))
-        if allowed is not None:  # a closed list of values: no empty cells either
+        out.append(gxe.ExpectColumnToExist(column=name, **_says(f"the table has a {name} column")))
+        if allowed is not None:
             out.append(
-                gxe.ExpectColumnValuesToNotBeNull(column=name, **says(f"every figure has a {name}"))
+                gxe.ExpectColumnValuesToNotBeNull(
+                    column=name, **_says(f"every figure has a {name}")
+                )
             )
             out.append(
                 gxe.ExpectColumnValuesToBeInSet(
                     column=name,
                     value_set=list(allowed),
-                    **says(f"{name} is one of {listed(allowed)}"),
+                    **_says(f"{name} is one of {', '.join(allowed)}"),
                 )
             )
-    keys = key_columns(schema)
-    unique = says(f"no two figures share {' + '.join(schema.unique)}")
-    if len(keys) > 1:
-        out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=keys, **unique))
-    elif keys:
-        out.append(gxe.ExpectColumnValuesToBeUnique(column=keys[0], **unique))
     return out
+
+
+def _key_expectations(schema: TableSchema) -> list[Expectation]:
+    """No two figures share the schema's ``unique`` columns (GE has a compound form for
+    several columns, and the plain one for one)."""
+    keys = key_columns(schema)
+    unique = _says(f"no two figures share {' + '.join(schema.unique)}")
+    if len(keys) > 1:
+        return [gxe.ExpectCompoundColumnsToBeUnique(column_list=keys, **unique)]
+    if keys:
+        return [gxe.ExpectColumnValuesToBeUnique(column=keys[0], **unique)]
+    return []
 
 
 def expectation_suite(suite: Suite) -> ExpectationSuite:

@@ -11,16 +11,34 @@ from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.native import collect_all
 from statcheck.model.figure import FigureStatus
-from statcheck.model.period import parse_period
+from statcheck.model.period import Period, parse_period
 from statcheck.report import Finding, RuleResult, Status
 
 
 def check_period(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, PeriodRule)
+    bound = parse_period(rule.within) if rule.within is not None else None
+    queries = _offending_rows(rule, ctx, bound)
+    found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
+    findings: list[Finding] = []
+    if "ordered" in found:
+        findings += _reversed(found["ordered"])
+    if "published" in found:
+        findings += _published_early(found["published"])
+    if bound is not None:
+        findings += _outside(found["within"], bound)
+    status = Status.FAIL if findings else Status.PASS
+    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+
+
+def _offending_rows(
+    rule: PeriodRule, ctx: Context, bound: Period | None
+) -> dict[str, nw.LazyFrame[Any]]:
+    """One query per check, collected together: only the offending rows leave the engine
+    (figure_id and the two dates the finding names)."""
     scope = ctx.lazy()
     if rule.figures is not None:
         scope = scope.filter(ctx.selector_mask(rule.figures))
-    # One query per check, collected together: only the offending rows leave the engine.
     queries: dict[str, nw.LazyFrame[Any]] = {}
     if "ordered" in rule.checks:
         queries["ordered"] = scope.filter(nw.col("period_start") > nw.col("period_end")).select(
@@ -34,7 +52,6 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
             & (nw.col("published_at") < nw.col("period_end"))
             & (nw.col("status") == FigureStatus.FINAL.value)
         ).select("figure_id", _day("published_at"), _day("period_end"))
-    bound = parse_period(rule.within) if rule.within is not None else None
     if bound is not None:
         queries["within"] = (
             scope.filter(
@@ -44,38 +61,40 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
             .select("figure_id", _day("period_start"), _day("period_end"))
             .sort("figure_id")
         )
-    found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
-    findings: list[Finding] = []
-    if "ordered" in found:
-        for fid, s, e in found["ordered"].iter_rows():
-            findings.append(
-                Finding(
-                    "period-reversed",
-                    (fid,),
-                    f"{fid}'s period starts on {s}, after it ends on {e}.",
-                )
-            )
-    if "published" in found:
-        for fid, pub, e in found["published"].iter_rows():
-            findings.append(
-                Finding(
-                    "published-before-period-end",
-                    (fid,),
-                    f"{fid} was published on {pub}, before its period ended on {e}, so it can only be a "
-                    f"projection; mark it provisional or forecast if that is what it is.",
-                )
-            )
-    if bound is not None:
-        for fid, s, e in found["within"].iter_rows():
-            findings.append(
-                Finding(
-                    "period-outside",
-                    (fid,),
-                    f"{fid} covers {s} to {e}, which is not within {bound.describe()}.",
-                )
-            )
-    status = Status.FAIL if findings else Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    return queries
+
+
+def _reversed(rows: nw.DataFrame[Any]) -> list[Finding]:
+    """Figures whose period starts after it ends."""
+    return [
+        Finding("period-reversed", (fid,), f"{fid}'s period starts on {s}, after it ends on {e}.")
+        for fid, s, e in rows.iter_rows()
+    ]
+
+
+def _published_early(rows: nw.DataFrame[Any]) -> list[Finding]:
+    """Final figures published before their period ended."""
+    return [
+        Finding(
+            "published-before-period-end",
+            (fid,),
+            f"{fid} was published on {pub}, before its period ended on {e}, so it can only be a "
+            f"projection; mark it provisional or forecast if that is what it is.",
+        )
+        for fid, pub, e in rows.iter_rows()
+    ]
+
+
+def _outside(rows: nw.DataFrame[Any], bound: Period) -> list[Finding]:
+    """Figures whose period reaches outside the rule's ``within``."""
+    return [
+        Finding(
+            "period-outside",
+            (fid,),
+            f"{fid} covers {s} to {e}, which is not within {bound.describe()}.",
+        )
+        for fid, s, e in rows.iter_rows()
+    ]
 
 
 def _day(column: str) -> nw.Expr:

@@ -72,49 +72,14 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
     table = ctx.figures
     column = _over_column(rule.over, ctx)
     keys = group_keys(table, without=column)
-    frame = ctx.lazy()
-    if rule.figures is not None:
-        frame = frame.filter(ctx.selector_mask(rule.figures))
-    frame = with_blank_dims(frame, table.blank_dimensions())
     values = dict(zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True))
-    frame = frame.filter(nw.col(column).is_in([str(v) for v in values.values()])).select(
-        *keys, column, "figure_id", "value", "low", "high", "unit", "_duplicate"
-    )
-    frame, dupes = split_duplicates(frame, table)
-    rows: dict[str, nw.LazyFrame[Any]] = {}
-    for role, value in values.items():
-        extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
-        rows[role] = frame.filter(nw.col(column) == str(value)).select(
-            *keys,
-            nw.col("figure_id").alias(f"{role}_id"),
-            nw.col("low").alias(f"{role}_low"),
-            nw.col("high").alias(f"{role}_high"),
-            *extra,
-        )
+    frame, dupes = split_duplicates(_role_rows(rule, ctx, column, keys, values), table)
+    rows = _by_role(frame, column, keys, values)
     joined = rows["part"].join(rows["whole"], on=keys).join(rows["share"], on=keys)
-    # The units shares are printed in decide how the ratio is checked (each one's scale
-    # is looked up once): the table's units where it knows them, else the shares'.
-    units: list[str | None] | None = None
-    if rule.scale is None:
-        known_units = table.known_values.get("unit")
-        if known_units is None:
-            (found_units,) = collect_all([rows["share"].select("share_unit").unique()])
-            known_units = tuple(found_units.get_column("share_unit").to_list())
-        units = list(known_units)
-    scale, unknown = _scale_column(rule, units)
-    joined = joined.with_columns(scale.alias("scale"))
-    part = (nw.col("part_low"), nw.col("part_high"))
-    whole = (nw.col("whole_low"), nw.col("whole_high"))
-    share = (nw.col("share_low"), nw.col("share_high"))
-    # Division is only defined where the whole excludes 0: a whole that holds 0 is a
-    # suspect whatever its quotient says. Any row that fails has a gap above 0; the
-    # tolerance is then decided per row, by the same code as the explicit form, which
-    # also writes the finding. Rows whose share unit has no known scale are set apart.
-    expected = intervals.scale(intervals.divide(part, whole), nw.col("scale"))
-    suspect = intervals.contains_zero(whole) | (intervals.gap(share, expected) > 0)
-    if unknown:
-        suspect = suspect | nw.col("share_unit").is_in(unknown)
-    query = flagged(joined, suspect, witness="share_id")
+    scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
+    query = flagged(
+        joined.with_columns(scale.alias("scale")), _suspect(unknown), witness="share_id"
+    )
     # Which roles have rows is asked in the same pass: a rule missing one is undetermined.
     roles, rows_found, dupe_rows = collect_all(
         [
@@ -131,28 +96,101 @@ def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
         return undetermined(rule, (), absent, "The ratio")
     n_joined, suspects = count_and_flagged(rows_found)
     if n_joined == 0:
-        what = ", ".join(f"{rule.over}={values[r]}" for r in _ROLES)
-        finding = Finding(
-            "missing-figure",
-            (),
-            f"The ratio cannot be checked: no group of figures has all of {what} "
-            f"(groups are figures that agree on {', '.join(keys)}).",
-        )
-        return RuleResult(
-            rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
-        )
+        return _no_whole_group(rule, values, keys)
     if unknown:
         found = set(suspects.get_column("share_unit").to_list()) & set(unknown)
         if found:
             raise _unknown_unit(sorted(found))
+    return duplicate_finding(dupe_rows) + _explained(rule, ctx, suspects)
+
+
+def _role_rows(
+    rule: RatioRule, ctx: Context, column: str, keys: list[str], values: dict[str, Any]
+) -> nw.LazyFrame[Any]:
+    """The rows in scope that are a part, whole or share, with the columns the check reads."""
+    frame = ctx.lazy()
+    if rule.figures is not None:
+        frame = frame.filter(ctx.selector_mask(rule.figures))
+    frame = with_blank_dims(frame, ctx.figures.blank_dimensions())
+    return frame.filter(nw.col(column).is_in([str(v) for v in values.values()])).select(
+        *keys, column, "figure_id", "value", "low", "high", "unit", "_duplicate"
+    )
+
+
+def _by_role(
+    frame: nw.LazyFrame[Any], column: str, keys: list[str], values: dict[str, Any]
+) -> dict[str, nw.LazyFrame[Any]]:
+    """The part, whole and share rows apart, their columns named after their role (the
+    share's unit too, which decides its scale), ready to join on the group key."""
+    rows: dict[str, nw.LazyFrame[Any]] = {}
+    for role, value in values.items():
+        extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
+        rows[role] = frame.filter(nw.col(column) == str(value)).select(
+            *keys,
+            nw.col("figure_id").alias(f"{role}_id"),
+            nw.col("low").alias(f"{role}_low"),
+            nw.col("high").alias(f"{role}_high"),
+            *extra,
+        )
+    return rows
+
+
+def _share_units(
+    rule: RatioRule, ctx: Context, shares: nw.LazyFrame[Any]
+) -> list[str | None] | None:
+    """The units shares are printed in, which decide how the ratio is checked (each one's
+    scale is looked up once): the table's units where it knows them, else the shares'
+    (one query). None when the rule gives its own scale."""
+    if rule.scale is not None:
+        return None
+    known_units = ctx.figures.known_values.get("unit")
+    if known_units is None:
+        (found_units,) = collect_all([shares.select("share_unit").unique()])
+        known_units = tuple(found_units.get_column("share_unit").to_list())
+    return list(known_units)
+
+
+def _suspect(unknown: list[str]) -> nw.Expr:
+    """Whether a joined row may fail: its share outside part / whole, scaled.
+
+    Division is only defined where the whole excludes 0: a whole that holds 0 is a
+    suspect whatever its quotient says. Any row that fails has a gap above 0; the
+    tolerance is then decided per row, by the same code as the explicit form, which
+    also writes the finding. Rows whose share unit has no known scale are set apart."""
+    part = (nw.col("part_low"), nw.col("part_high"))
+    whole = (nw.col("whole_low"), nw.col("whole_high"))
+    share = (nw.col("share_low"), nw.col("share_high"))
+    expected = intervals.scale(intervals.divide(part, whole), nw.col("scale"))
+    suspect = intervals.contains_zero(whole) | (intervals.gap(share, expected) > 0)
+    if unknown:
+        suspect = suspect | nw.col("share_unit").is_in(unknown)
+    return suspect
+
+
+def _no_whole_group(rule: RatioRule, values: dict[str, Any], keys: list[str]) -> RuleResult:
+    """Every role has rows, but no group has all three: nothing could be checked."""
+    what = ", ".join(f"{rule.over}={values[r]}" for r in _ROLES)
+    finding = Finding(
+        "missing-figure",
+        (),
+        f"The ratio cannot be checked: no group of figures has all of {what} "
+        f"(groups are figures that agree on {', '.join(keys)}).",
+    )
+    return RuleResult(
+        rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
+    )
+
+
+def _explained(rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
+    """The suspect rows (collected) as figures, explained by the explicit form's code;
+    those within the tolerance drop out."""
     triples = suspects.select("part_id", "whole_id", "share_id", "scale").rows()
     figures = ctx.figures_by_id(i for t in triples for i in t[:3])
-    findings = duplicate_finding(dupe_rows)
-    for part_id, whole_id, share_id, k in triples:
-        f = verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
-        if f is not None:
-            findings.append(f)
-    return findings
+    found = (
+        verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
+        for part_id, whole_id, share_id, k in triples
+    )
+    return [f for f in found if f is not None]
 
 
 def verdict(

@@ -46,40 +46,16 @@ SHOWN = 6  # figure ids named in a duplicate finding's sentence (all are in its 
 def check_revision(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RevisionRule)
     if not ctx.earlier:
-        return _result(
-            rule,
-            Status.UNDETERMINED,
-            Finding(
-                "no-earlier-drop",
-                (),
-                "The revisions cannot be checked: no earlier drop of this suite was given to "
-                "compare this drop with.",
-            ),
-        )
+        return _no_earlier_drop(rule)
     for vintage in ctx.earlier:
         if vintage.problem is not None:
             return _unreadable(rule, vintage)
-    tables = [v.figures for v in ctx.earlier if v.figures is not None]
-    dims = list(
-        dict.fromkeys([*ctx.figures.dimensions, *(d for t in tables for d in t.dimensions)])
-    )
-    keys = [c for c in IDENTITY if rule.same_source or c != "source_id"] + dims
-
+    dims, keys = _dimensions_and_keys(rule, ctx)
     current = _scope(rule, ctx, ctx.lazy(), dims).select("figure_id", "value", "low", "high", *keys)
     current = current.with_columns(_duplicated(keys).alias("_dup"))
-    earlier = nw.concat(
-        [
-            _earlier_rows(rule, ctx, v, i, dims, keys)
-            for i, v in enumerate(ctx.earlier)
-            if v.figures is not None
-        ],
-        how="vertical",
-    )
-    # The most recent earlier drop reporting each thing, and whether it printed it twice.
-    latest = earlier.filter(nw.col("_vintage") == nw.col("_vintage").max().over(*keys))
-    latest = latest.with_columns(_duplicated(keys).alias("_prev_dup"))
-
-    pairs = current.join(latest, on=keys, how="inner")
+    pairs = current.join(_latest_earlier(rule, ctx, dims, keys), on=keys, how="inner")
+    # A figure printed twice on either side is left out: in this drop it is a duplicate,
+    # in the earlier one there is no one figure to compare it with.
     dupes = pairs.filter(nw.col("_dup")).select("figure_id", "value").unique()
     twice_before = pairs.filter(~nw.col("_dup") & nw.col("_prev_dup"))
     pairs = pairs.filter(~nw.col("_dup") & ~nw.col("_prev_dup"))
@@ -93,17 +69,70 @@ def check_revision(rule: Rule, ctx: Context) -> RuleResult:
     )
     n_pairs, suspects = count_and_flagged(suspect_rows)
     if n_current.item(0, 0) == 0:
-        what = _describe_scope(rule)
-        return _result(
-            rule,
-            Status.UNDETERMINED,
-            Finding(
-                "missing-figure", (), f"The revisions cannot be checked: no figure matches {what}."
-            ),
-        )
+        return _nothing_in_scope(rule)
     findings = _revisions(rule, ctx, suspects)
     findings += duplicate_finding(dupe_rows)
     findings += _twice_before(ctx, twice_rows)
+    return _outcome(rule, ctx, findings, n_pairs)
+
+
+def _no_earlier_drop(rule: RevisionRule) -> RuleResult:
+    """Without an earlier drop there is nothing to compare with: undetermined, not a pass."""
+    return _result(
+        rule,
+        Status.UNDETERMINED,
+        Finding(
+            "no-earlier-drop",
+            (),
+            "The revisions cannot be checked: no earlier drop of this suite was given to "
+            "compare this drop with.",
+        ),
+    )
+
+
+def _nothing_in_scope(rule: RevisionRule) -> RuleResult:
+    """No figure of this drop is in the rule's scope: undetermined, not a pass."""
+    what = _describe_scope(rule)
+    return _result(
+        rule,
+        Status.UNDETERMINED,
+        Finding(
+            "missing-figure", (), f"The revisions cannot be checked: no figure matches {what}."
+        ),
+    )
+
+
+def _dimensions_and_keys(rule: RevisionRule, ctx: Context) -> tuple[list[str], list[str]]:
+    """Every dimension of this drop and the earlier ones, and the columns that say two
+    figures report the same thing (the source only when ``same_source``)."""
+    tables = [v.figures for v in ctx.earlier if v.figures is not None]
+    dims = list(
+        dict.fromkeys([*ctx.figures.dimensions, *(d for t in tables for d in t.dimensions)])
+    )
+    keys = [c for c in IDENTITY if rule.same_source or c != "source_id"] + dims
+    return dims, keys
+
+
+def _latest_earlier(
+    rule: RevisionRule, ctx: Context, dims: list[str], keys: list[str]
+) -> nw.LazyFrame[Any]:
+    """For each thing reported before, the figure of the most recent earlier drop that
+    reports it, and whether that drop printed it twice (``_prev_dup``)."""
+    earlier = nw.concat(
+        [
+            _earlier_rows(rule, ctx, v, i, dims, keys)
+            for i, v in enumerate(ctx.earlier)
+            if v.figures is not None
+        ],
+        how="vertical",
+    )
+    latest = earlier.filter(nw.col("_vintage") == nw.col("_vintage").max().over(*keys))
+    return latest.with_columns(_duplicated(keys).alias("_prev_dup"))
+
+
+def _outcome(rule: RevisionRule, ctx: Context, findings: list[Finding], n_pairs: int) -> RuleResult:
+    """Fail on a revision; undetermined on figures left out, or when no figure of this drop
+    is reported in an earlier one; else pass."""
     if any(f.slug == "revision" for f in findings):
         return _result(rule, Status.FAIL, *findings)
     if findings:

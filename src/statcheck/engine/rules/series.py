@@ -45,6 +45,36 @@ ORDER = [*PERIOD, "figure_id"]
 
 def check_series(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, SeriesRule)
+    queries = _questions(rule, ctx)
+    found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
+    if rule.figures is not None and found["in_scope"].item(0, 0) == 0:
+        return undetermined(rule, (), [str(rule.figures)], "The series")
+    n_pairs, falls_rows = count_and_flagged(found["falls"]) if rule.cumulative else (0, None)
+    n_changes, change_rows = (
+        count_and_flagged(found["changes"]) if rule.change is not None else (0, None)
+    )
+    figures = _named_figures(ctx, falls_rows, change_rows)
+    findings: list[Finding] = []
+    unchecked: list[str] = []
+    if rule.cumulative:
+        assert falls_rows is not None
+        if n_pairs == 0:
+            unchecked.append("no series has two periods to compare")
+        findings += _decreases(rule, falls_rows, figures)
+    if rule.change is not None:
+        assert change_rows is not None
+        findings += _changes(rule, rule.change, change_rows, figures)
+        if n_changes == 0:
+            unchecked.append(
+                f"no figure of {rule.change.metric!r} has figures of {rule.change.of!r} "
+                f"for its period and the period before"
+            )
+    return _outcome(rule, findings, found["dupes"], unchecked)
+
+
+def _questions(rule: SeriesRule, ctx: Context) -> dict[str, nw.LazyFrame[Any]]:
+    """Every question the rule asks of the table, to be collected together: the
+    duplicates left out, how many figures the selector matches, the falls, the changes."""
     table = ctx.figures
     scope = ctx.lazy()
     if rule.figures is not None:
@@ -53,27 +83,30 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
         scope = scope.filter(nw.col("metric").is_in([rule.change.metric, rule.change.of]))
     scope = with_blank_dims(scope, table.blank_dimensions())
     scope, dupes = split_duplicates(scope, table)
-    # Every question the rule asks of the table, collected together.
     queries: dict[str, nw.LazyFrame[Any]] = {"dupes": dupes.select("figure_id", "value")}
     if rule.figures is not None:
         queries["in_scope"] = ctx.lazy().filter(ctx.selector_mask(rule.figures)).select(nw.len())
     if rule.cumulative:
-        rows = scope if rule.change is None else scope.filter(nw.col("metric") == rule.change.of)
-        keys = group_keys(table, without="period")
-        pairs = _with_predecessor(rows, keys).filter(~nw.col("prev_id").is_null())
-        falls = flagged(pairs, nw.col("high") < nw.col("prev_low"), witness="figure_id")
-        queries["falls"] = falls.select("figure_id", "prev_id", "_flag", "_count").sort("figure_id")
+        queries["falls"] = _falls(rule, scope, ctx)
     if rule.change is not None:
         queries["changes"] = _change_pairs(rule.change, scope, ctx)
-    found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
-    if rule.figures is not None and found["in_scope"].item(0, 0) == 0:
-        return undetermined(rule, (), [str(rule.figures)], "The series")
-    dupe_rows = found["dupes"]
-    n_pairs, falls_rows = count_and_flagged(found["falls"]) if rule.cumulative else (0, None)
-    n_changes, change_rows = (
-        count_and_flagged(found["changes"]) if rule.change is not None else (0, None)
-    )
-    # The figures the failing rows name, fetched in one filter.
+    return queries
+
+
+def _falls(rule: SeriesRule, scope: nw.LazyFrame[Any], ctx: Context) -> nw.LazyFrame[Any]:
+    """Each figure of a cumulative series entirely below its predecessor (figure_id,
+    prev_id), flagged, with how many pairs there are (see ``groups.flagged``)."""
+    rows = scope if rule.change is None else scope.filter(nw.col("metric") == rule.change.of)
+    keys = group_keys(ctx.figures, without="period")
+    pairs = _with_predecessor(rows, keys).filter(~nw.col("prev_id").is_null())
+    falls = flagged(pairs, nw.col("high") < nw.col("prev_low"), witness="figure_id")
+    return falls.select("figure_id", "prev_id", "_flag", "_count").sort("figure_id")
+
+
+def _named_figures(
+    ctx: Context, falls_rows: nw.DataFrame[Any] | None, change_rows: nw.DataFrame[Any] | None
+) -> dict[str, Figure]:
+    """The figures the failing rows name, fetched in one filter."""
     named = [
         *(falls_rows.select("figure_id", "prev_id").rows() if falls_rows is not None else ()),
         *(
@@ -82,32 +115,41 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
             else ()
         ),
     ]
-    figures = ctx.figures_by_id(i for ids in named for i in ids)
-    findings: list[Finding] = []
-    unchecked: list[str] = []
-    if rule.cumulative:
-        assert falls_rows is not None
-        if n_pairs == 0:
-            unchecked.append("no series has two periods to compare")
-        for fid, prev_id in falls_rows.select("figure_id", "prev_id").iter_rows():
-            f = _decrease(figures[fid], figures[prev_id], rule)
-            if f is not None:
-                findings.append(f)
-    if rule.change is not None:
-        assert change_rows is not None
+    return ctx.figures_by_id(i for ids in named for i in ids)
+
+
+def _decreases(
+    rule: SeriesRule, falls_rows: nw.DataFrame[Any], figures: dict[str, Figure]
+) -> list[Finding]:
+    """The falls (collected) explained, unless the figures' rounding and tolerance allow them."""
+    found = (
+        _decrease(figures[fid], figures[prev_id], rule)
+        for fid, prev_id in falls_rows.select("figure_id", "prev_id").iter_rows()
+    )
+    return [f for f in found if f is not None]
+
+
+def _changes(
+    rule: SeriesRule,
+    change: SeriesChange,
+    change_rows: nw.DataFrame[Any],
+    figures: dict[str, Figure],
+) -> list[Finding]:
+    """The suspect changes (collected) explained; those within rounding and tolerance drop out."""
+    found = (
+        _change_verdict(figures[change_id], figures[prev_id], figures[of_id], change, rule)
         for change_id, prev_id, of_id in change_rows.select(
             "change_id", "prev_id", "of_id"
-        ).iter_rows():
-            f = _change_verdict(
-                figures[change_id], figures[prev_id], figures[of_id], rule.change, rule
-            )
-            if f is not None:
-                findings.append(f)
-        if n_changes == 0:
-            unchecked.append(
-                f"no figure of {rule.change.metric!r} has figures of {rule.change.of!r} "
-                f"for its period and the period before"
-            )
+        ).iter_rows()
+    )
+    return [f for f in found if f is not None]
+
+
+def _outcome(
+    rule: SeriesRule, findings: list[Finding], dupe_rows: nw.DataFrame[Any], unchecked: list[str]
+) -> RuleResult:
+    """Fail on any finding; else undetermined when figures were left out as duplicates or
+    nothing could be compared; else pass."""
     if findings:
         return RuleResult(
             rule.id,

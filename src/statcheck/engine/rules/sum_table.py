@@ -25,6 +25,7 @@ from statcheck.engine.groups import (
 from statcheck.engine.native import collect_all, small_frame, to_lazy
 from statcheck.errors import UNKNOWN_COLUMN
 from statcheck.model.interval import Interval, format_number
+from statcheck.prepare import ParsedFigureTable
 from statcheck.report import Finding, RuleResult, Status
 
 MAX_IDS = 6  # part ids named in one explanation
@@ -32,20 +33,9 @@ MAX_IDS = 6  # part ids named in one explanation
 
 def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     table = ctx.figures
-    over = rule.over or ""
-    over_col = "source_id" if over == "source" else over
-    if over_col not in ("metric", "source_id", *table.dimensions):
-        raise UNKNOWN_COLUMN(
-            f"`over: {over}` is not a column of the figure table",
-            hint=f"use metric, source or a dimension: {', '.join(table.dimensions) or '(none)'}",
-        )
-    keys = group_keys(table, over)
-    frame = ctx.lazy()
-    if rule.figures is not None:
-        frame = frame.filter(ctx.selector_mask(rule.figures))
-    frame = with_blank_dims(frame, table.blank_dimensions()).select(
-        "figure_id", "value", "low", "high", *keys, over_col, "_duplicate"
-    )
+    over_col = _over_column(rule, table)
+    keys = group_keys(table, rule.over or "")
+    frame = _in_scope(rule, ctx, keys, over_col)
     # "All others" are counted before duplicates go; two figures for the same thing (a
     # coverage break printed twice) are then left out and reported, never added up.
     hierarchy = _Hierarchy(rule, frame, over_col)
@@ -53,6 +43,62 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     if hierarchy.involved is not None:
         dupes = dupes.filter(nw.col(over_col).is_in(hierarchy.involved))
     children = hierarchy.children(frame)
+    checked = _judged(rule, hierarchy, _against_totals(rule, frame, children, keys, over_col))
+    order = ["_total_id"] if rule.constant is None else ["_parent", *keys]
+    # Only the flagged groups leave the engine, with the number of groups checked.
+    query = flagged(
+        checked.with_columns(nw.col("_complete").cast(nw.Int64).sum().alias("_n_checked")),
+        ~nw.col("_state").is_null(),
+        witness="_total_id" if rule.constant is None else "_first_id",
+    )
+    rows, dupe_rows = collect_all([query.sort(order), dupes.select("figure_id", "value")])
+    _, flagged_rows = count_and_flagged(rows)
+    n_checked = int(rows.item(0, "_n_checked")) if not rows.is_empty() else 0
+    ids = _parts_of_flagged(flagged_rows, children, frame, keys)
+    failing = flagged_rows.filter(nw.col("_state") == _FAILING)
+    findings = _mismatches(rule, failing, ids, keys)
+    findings += _incomplete(rule, flagged_rows.filter(nw.col("_state") == _INCOMPLETE), ids, keys)
+    findings += duplicate_finding(dupe_rows)
+    if not failing.is_empty():
+        status = Status.FAIL
+    elif findings or n_checked == 0:
+        status = Status.UNDETERMINED
+    else:
+        status = Status.PASS
+    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+
+
+def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
+    """The figure-table column the hierarchy's codes are in: metric, source or a dimension."""
+    over = rule.over or ""
+    over_col = "source_id" if over == "source" else over
+    if over_col not in ("metric", "source_id", *table.dimensions):
+        raise UNKNOWN_COLUMN(
+            f"`over: {over}` is not a column of the figure table",
+            hint=f"use metric, source or a dimension: {', '.join(table.dimensions) or '(none)'}",
+        )
+    return over_col
+
+
+def _in_scope(rule: SumRule, ctx: Context, keys: list[str], over_col: str) -> nw.LazyFrame[Any]:
+    """The rows the rule reads, with only the columns a sum needs."""
+    frame = ctx.lazy()
+    if rule.figures is not None:
+        frame = frame.filter(ctx.selector_mask(rule.figures))
+    return with_blank_dims(frame, ctx.figures.blank_dimensions()).select(
+        "figure_id", "value", "low", "high", *keys, over_col, "_duplicate"
+    )
+
+
+def _against_totals(
+    rule: SumRule,
+    frame: nw.LazyFrame[Any],
+    children: nw.LazyFrame[Any],
+    keys: list[str],
+    over_col: str,
+) -> nw.LazyFrame[Any]:
+    """Each group's parts added up, next to the total they should equal (``_t_*``): the
+    rule's constant, or the parent's own row (a parent with no parts has no sums)."""
     sums = children.group_by(*keys, "_parent").agg(
         nw.col("low").sum().alias("_sum_low"),
         nw.col("high").sum().alias("_sum_high"),
@@ -62,25 +108,29 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         *([nw.col("figure_id").min().alias("_first_id")] if rule.constant is not None else []),
     )
     if rule.constant is not None:
-        checked = sums.with_columns(
+        return sums.with_columns(
             nw.lit(None, dtype=nw.String).alias("_total_id"),
             nw.lit(rule.constant).alias("_t_low"),
             nw.lit(rule.constant).alias("_t_high"),
             nw.lit(rule.constant).alias("_t_value"),
         )
-    else:
-        parents = frame.filter(nw.col(over_col).is_in([p for p, _ in rule.hierarchy])).select(
-            *keys,
-            nw.col(over_col).alias("_parent"),
-            nw.col("figure_id").alias("_total_id"),
-            nw.col("low").alias("_t_low"),
-            nw.col("high").alias("_t_high"),
-            nw.col("value").alias("_t_value"),
-        )
-        checked = parents.join(sums, on=[*keys, "_parent"], how="left")
+    parents = frame.filter(nw.col(over_col).is_in([p for p, _ in rule.hierarchy])).select(
+        *keys,
+        nw.col(over_col).alias("_parent"),
+        nw.col("figure_id").alias("_total_id"),
+        nw.col("low").alias("_t_low"),
+        nw.col("high").alias("_t_high"),
+        nw.col("value").alias("_t_value"),
+    )
+    return parents.join(sums, on=[*keys, "_parent"], how="left")
+
+
+def _judged(rule: SumRule, hierarchy: _Hierarchy, checked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Every group in one pass: incomplete (too few parts to check), failing (apart beyond
+    rounding and tolerance) or passing (``_state`` null), with its gap and allowance."""
     checked = hierarchy.with_expected(checked).with_columns(nw.col("_n").fill_null(0))
     complete = nw.col("_n") >= nw.col("_expected")
-    if rule.missing == "zero":
+    if rule.missing == "zero":  # an absent part is 0, so every group can be checked
         checked = checked.with_columns(
             nw.col("_sum_low").fill_null(0.0),
             nw.col("_sum_high").fill_null(0.0),
@@ -96,8 +146,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     )
     allowed = nw.lit(absolute) + nw.lit(rel) * scale
     noise = nw.lit(FLOAT_NOISE) * scale  # see contract.tolerance.FLOAT_NOISE
-    # Every parent in one pass: incomplete (not checked), failing, or passing.
-    checked = checked.with_columns(
+    return checked.with_columns(
         gap.alias("_gap"),
         allowed.alias("_allowed"),
         complete.alias("_complete"),
@@ -109,38 +158,27 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         .otherwise(nw.lit(None, dtype=nw.String))
         .alias("_state")
     )
-    order = ["_total_id"] if rule.constant is None else ["_parent", *keys]
-    # Only the flagged groups leave the engine, with the number of groups checked.
-    query = flagged(
-        checked.with_columns(nw.col("_complete").cast(nw.Int64).sum().alias("_n_checked")),
-        ~nw.col("_state").is_null(),
-        witness="_total_id" if rule.constant is None else "_first_id",
+
+
+def _parts_of_flagged(
+    flagged_rows: nw.DataFrame[Any],
+    children: nw.LazyFrame[Any],
+    frame: nw.LazyFrame[Any],
+    keys: list[str],
+) -> dict[tuple[Any, ...], list[str]]:
+    """The part ids of each flagged group, for their explanations: one more query, and
+    only when some group is flagged."""
+    if flagged_rows.is_empty():
+        return {}
+    groups = to_lazy(flagged_rows.select(*keys, "_parent"), frame)
+    (part_rows,) = collect_all(
+        [
+            children.join(groups, on=[*keys, "_parent"], how="inner")
+            .select(*keys, "_parent", "figure_id")
+            .sort("figure_id")
+        ]
     )
-    rows, dupe_rows = collect_all([query.sort(order), dupes.select("figure_id", "value")])
-    _, flagged_rows = count_and_flagged(rows)
-    n_checked = int(rows.item(0, "_n_checked")) if not rows.is_empty() else 0
-    part_rows = None
-    if not flagged_rows.is_empty():  # their parts, for the explanations
-        groups = to_lazy(flagged_rows.select(*keys, "_parent"), frame)
-        (part_rows,) = collect_all(
-            [
-                children.join(groups, on=[*keys, "_parent"], how="inner")
-                .select(*keys, "_parent", "figure_id")
-                .sort("figure_id")
-            ]
-        )
-    ids = _ids_by_group(part_rows, len(keys)) if part_rows is not None else {}
-    failing = flagged_rows.filter(nw.col("_state") == _FAILING)
-    findings = _mismatches(rule, failing, ids, keys)
-    findings += _incomplete(rule, flagged_rows.filter(nw.col("_state") == _INCOMPLETE), ids, keys)
-    findings += duplicate_finding(dupe_rows)
-    if not failing.is_empty():
-        status = Status.FAIL
-    elif findings or n_checked == 0:
-        status = Status.UNDETERMINED
-    else:
-        status = Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    return _ids_by_group(part_rows, len(keys))
 
 
 _FAILING, _INCOMPLETE = "failing", "incomplete"
