@@ -41,7 +41,7 @@ class SeriesSpec:
     precision: float | None = None
     qualifier: str | None = None
 
-    def to_mapping(self, defaults: TableMapping) -> dict[str, Any]:
+    def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.metric != self.column:
             out["metric"] = self.metric
@@ -94,7 +94,7 @@ class TableMapping:
         if self.dimensions:
             out["dimensions"] = dict(self.dimensions)
         if self.series:
-            out["series"] = {s.column: s.to_mapping(self) for s in self.series}
+            out["series"] = {s.column: s.to_mapping() for s in self.series}
         else:
             out["value"] = self.value
             out["metric"] = self.metric

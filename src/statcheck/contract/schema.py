@@ -24,7 +24,6 @@ from statcheck.contract.yamlio import Mapping
 from statcheck.errors import INVALID_SCHEMA, Location, StatcheckError
 
 FIELDS = ("metrics", "units", "dimensions", "value", "unique")
-KEY_COLUMNS = ("metric", "unit", "period", "source", "status")
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,34 @@ def suite_from_yaml(text: str, file: str = "<suite>") -> Suite:
 
 
 def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
+    data = _suite_mapping(data, file)
+    top = RuleReader(data, file, 0)
+    top.rule_id = None  # type: ignore[assignment]
+    suite_id = data.get("suite")
+    if not isinstance(suite_id, str) or not suite_id.strip():
+        raise MISSING_FIELD(
+            "the suite needs an id: `suite: <name>`",
+            location=Location(file=file, line=data.line or 1),
+        )
+    description = data.get("description")
+    return Suite(
+        id=suite_id.strip(),
+        rules=_rules(data, file),
+        description=description if isinstance(description, str) else None,
+        drops=_drop_globs(data, file),
+        primary_sources=top.source_kinds("primary_sources") or DEFAULT_PRIMARY,
+        table=read_mapping(data["table"], file, data.line_of("table"))
+        if data.get("table") is not None
+        else None,
+        schema=read_schema(data["schema"], file, data.line_of("schema"))
+        if data.get("schema") is not None
+        else None,
+        file=file,
+    )
+
+
+def _suite_mapping(data: Any, file: str) -> Mapping:
+    """The suite as a mapping of known top-level fields (a dict built in Python too)."""
     if not isinstance(data, Mapping):
         if isinstance(data, dict):  # built in Python rather than read from YAML
             data = _as_mapping(data)
@@ -246,8 +274,6 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
                 + (f", not {describe(data)}" if data is not None else ""),
                 location=Location(file=file),
             )
-    top = RuleReader(data, file, 0)
-    top.rule_id = None  # type: ignore[assignment]
     for key in data:
         if key not in TOP_LEVEL:
             raise UNKNOWN_FIELD(
@@ -255,12 +281,12 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
                 location=Location(file=file, line=data.line_of(key)),
                 hint=f"a suite has: {', '.join(TOP_LEVEL)}",
             )
-    suite_id = data.get("suite")
-    if not isinstance(suite_id, str) or not suite_id.strip():
-        raise MISSING_FIELD(
-            "the suite needs an id: `suite: <name>`",
-            location=Location(file=file, line=data.line or 1),
-        )
+    mapping: Mapping = data
+    return mapping
+
+
+def _rules(data: Mapping, file: str) -> tuple[Rule, ...]:
+    """The suite's rules: a non-empty list, each read by its kind, ids distinct."""
     rules_raw = data.get("rules")
     if rules_raw is not None and not isinstance(rules_raw, list):
         raise INVALID_SUITE(
@@ -282,6 +308,10 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
                 location=Location(file=file, line=rule.line, rule=rule.id),
             )
         seen[rule.id] = rule
+    return rules
+
+
+def _drop_globs(data: Mapping, file: str) -> tuple[str, ...]:
     drops = data.get("drops", [])
     drops = [drops] if isinstance(drops, str) else drops
     if not isinstance(drops, list) or not all(isinstance(d, str) for d in drops):
@@ -289,22 +319,7 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
             "`drops` must be a list of folder globs",
             location=Location(file=file, line=data.line_of("drops")),
         )
-    primary = top.source_kinds("primary_sources") or DEFAULT_PRIMARY
-    description = data.get("description")
-    return Suite(
-        id=suite_id.strip(),
-        rules=rules,
-        description=description if isinstance(description, str) else None,
-        drops=tuple(drops),
-        primary_sources=primary,
-        table=read_mapping(data["table"], file, data.line_of("table"))
-        if data.get("table") is not None
-        else None,
-        schema=read_schema(data["schema"], file, data.line_of("schema"))
-        if data.get("schema") is not None
-        else None,
-        file=file,
-    )
+    return tuple(drops)
 
 
 def describe(value: Any) -> str:
