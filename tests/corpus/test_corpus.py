@@ -103,6 +103,7 @@ class Case:
     prepare: Callable[[Path], None] | None = None  # extra set-up of the drop folder
     never_read: tuple[str, ...] = ()  # files in the drop no code may open
     rule_error: tuple[str, str, str] | None = None  # (rule, slug, part of the message)
+    top: tuple[str, ...] = ()  # more top-level lines of drop.yml, after `publisher:`
 
 
 def error(
@@ -585,6 +586,64 @@ THE_DROP = [
         says="'.gz'",
         name="f.csv.gz",
     ),
+    *(
+        Case(
+            f"published-at-{name}",
+            {"f.csv": figures_csv("1")},
+            ExitCode.CONTRACT,
+            "invalid-manifest",
+            line(3, DROP_YML),
+            top=(f"published_at: {text}",),
+            says="YYYY-MM-DD",
+        )
+        for name, text in (
+            ("day-30-of-february", "2024-02-30"),
+            ("a-word", "someday"),
+            ("no-leading-zeros", "2024-1-5"),
+        )
+    ),
+    *(
+        error(
+            f"checksum-{name}", figures_csv("1"), "invalid-manifest", line(4, DROP_YML), sha256=sha
+        )
+        for name, sha in (
+            ("too-short", "12345"),
+            ("with-its-algorithm", f"sha256:{OUTSIDE_SHA}"),
+            ("not-hexadecimal", "z" * 64),
+        )
+    ),
+    Case(
+        "an-empty-path",
+        {},
+        ExitCode.CONTRACT,
+        "invalid-manifest",
+        line(4, DROP_YML),
+        manifest=[("", {"sha256": OUTSIDE_SHA})],
+    ),
+    Case(
+        "a-link-to-itself",
+        {},
+        ExitCode.CONTRACT,
+        "unreadable-file",
+        {"file": FILE},
+        manifest=[("f.csv", {"sha256": OUTSIDE_SHA})],
+        prepare=lambda folder: (folder / "f.csv").symlink_to("f.csv"),
+    ),
+    error(
+        "json-nested-200000-deep",
+        b"[" * 200_000 + b"]" * 200_000,
+        "unreadable-json",
+        {"file": "drop/f.json"},
+        name="f.json",
+    ),
+    error(
+        "json-key-twice-in-a-record",
+        b'[{"figure_id":"a","metric":"m","value":"1","unit":"cases","period":"2024",'
+        b'"source_id":"stats","value":"2"}]',
+        "unreadable-json",
+        {"file": "drop/f.json", "row": 2, "column": "value"},
+        name="f.json",
+    ),
 ]
 
 # --- hostile suites ----------------------------------------------------------------------
@@ -747,7 +806,7 @@ def build(case: Case, root: Path) -> tuple[Path, Path]:
     if case.prepare is not None and case.prepare is not _grow:  # links, before the manifest
         case.prepare(drop)
     if case.manifest is not None:
-        lines = ["id: corpus-drop", "publisher: test", "files:"]
+        lines = ["id: corpus-drop", "publisher: test", *case.top, "files:"]
         for path, fields in case.manifest:
             extra = dict(fields)
             sha = extra.pop("sha256", None) or sha256_of(drop / path)
