@@ -1,9 +1,9 @@
 """Table shapes: how long a small file of an odd shape takes to validate, and its peak memory.
 
     python benchmarks/shapes.py                        # every shape, polars and pandas
-    python benchmarks/shapes.py --shapes wide-5000,long-cell --engines polars
+    python benchmarks/shapes.py --only wide-5000,long-cell-200mb --engines polars
     python benchmarks/shapes.py --list                 # the shapes, without running them
-    nox -s bench -- --shapes                           # the same, through nox
+    nox -s bench -- --shapes [--only ...]              # the same, through nox
 
 Each shape is a drop (a figures file and its drop.yml, with real checksums) built in a
 temporary folder; each engine validates it with the public command line
@@ -203,7 +203,7 @@ def run_once(drop: Path, suite: Path, engine: str, out: Path) -> tuple[float, fl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shapes", default="", help="comma-separated shape names (default all)")
+    parser.add_argument("--only", default="", help="comma-separated shape names (default all)")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--list", action="store_true", help="list the shapes and stop")
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         for s in SHAPES:
             print(f"{s.name:24} {s.rows:>9,} x {s.columns:<6,} {s.note}")
         return 0
-    wanted = [n for n in args.shapes.split(",") if n]
+    wanted = [n for n in args.only.split(",") if n]
     unknown = set(wanted) - {s.name for s in SHAPES}
     if unknown:
         parser.error(f"unknown shape(s): {', '.join(sorted(unknown))} (see --list)")
