@@ -7,6 +7,7 @@ nox -s docs       # a static site of the reports in build/reports, into build/si
 nox -s gx         # Great Expectations Data Docs of every suite and drop, into build/gx
 nox -s spark      # the engine and rule tests and the real-data suites on Spark (needs Java)
 nox -s bench      # benchmark against hand-written polars and Spark floors (not run by default)
+nox -s bench -- --shapes   # time and weigh odd table shapes (wide, long, one huge cell)
 nox -s fuzz       # hypothesis, 10,000 examples per property, over the parsers and readers
 """
 
@@ -105,7 +106,15 @@ def bench(session: nox.Session) -> None:
     the polars engine against a polars floor, and the Spark engine (local mode) against a
     PySpark floor, in the same run (`-- --engines polars` leaves Spark out; Spark needs
     Java). Extra arguments go to benchmarks/bench.py, e.g. `nox -s bench -- --sizes 1e5`;
-    results in build/bench/."""
+    results in build/bench/.
+
+    `nox -s bench -- --shapes` times table shapes instead (benchmarks/shapes.py: wide,
+    long and one-huge-cell figure files through `statcheck validate` on polars and pandas,
+    wall time and peak memory; the rest of the arguments go to it, e.g. `--only wide-5000`)."""
+    if session.posargs[:1] == ["--shapes"]:
+        session.install("-e", ".")
+        session.run("python", "benchmarks/shapes.py", *session.posargs[1:])
+        return
     session.install("-e", ".[spark]" if _bench_spark(session.posargs) else ".", "numpy")
     session.run("python", "benchmarks/bench.py", *session.posargs)
 

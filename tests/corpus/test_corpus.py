@@ -787,7 +787,80 @@ SUITES = [
     ),
 ]
 
-CASES = [*BYTES, *STRUCTURE, *NUMBERS, *DATES, *MEANING, *THE_DROP, *SUITES]
+# --- table shapes: wide, long, one huge cell (each read in time and memory in proportion
+# to its cells; docs/performance.md "Table shapes") -------------------------------------
+
+
+def wide_csv(dimensions: int, cells: list[list[str]], extra: str = "") -> bytes:
+    """A figures table with ``dimensions`` dimension columns d0, d1, ...; ``cells`` are
+    rows of (value, dimension cell) with ids a, b, c, ...; ``extra`` is appended as is."""
+    head = HEAD.rstrip("\n") + "".join(f",d{j}" for j in range(dimensions)) + "\n"
+    rows = [
+        f"{chr(ord('a') + i)},cases,{_quote(v)},cases,2024,stats" + f",{_quote(d)}" * dimensions
+        for i, (v, d) in enumerate(cells)
+    ]
+    return (head + "".join(r + "\n" for r in rows) + extra).encode()
+
+
+def wide_frame(dimensions: int) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "figure_id": ["a", "b"],
+            "metric": ["cases"] * 2,
+            "value": ["1", "2"],
+            "unit": ["cases"] * 2,
+            "period": ["2024"] * 2,
+            "source_id": ["stats"] * 2,
+            **{f"d{j}": ["x", " y "] for j in range(dimensions)},
+        }
+    )
+
+
+def json_bytes(frame: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.write_json(buf)
+    return buf.getvalue()
+
+
+SHORT_ROWS = 3_000
+SHAPES = [
+    clean("wide-5000-empty-dimensions", wide_csv(5_000, [["1", ""], ["2", ""], ["3", ""]]),
+          {"a": 1, "b": 2, "c": 3}),
+    clean("wide-3000-dimensions-set-and-untidy",
+          wide_csv(3_000, [["1", "x"], [" 2 ", " y "], ["60,000", "\u00a0z\u2003"]]),
+          {"a": 1, "b": 2, "c": 60_000}),
+    error(  # a blank line (delimiters only) and a line break in a dimension cell before it
+        "wide-blank-line-and-line-break-keep-line-numbers",
+        wide_csv(2_000, [], extra='a,cases,1,cases,2024,stats,"north\nsouth"' + "," * 1_999
+                 + "\n" + "," * 2_005 + "\nb,cases,ten,cases,2024,stats" + "," * 2_000 + "\n"),
+        "invalid-number",
+        at(5),
+    ),
+    error(
+        "wide-header-repeated-far-right",
+        wide_csv(5_000, [["1", ""]]).replace(b",d4999\n", b",d17\n", 1),
+        "bad-header",
+        line(1, row=1),
+        says="repeated name(s) 'd17'",
+    ),
+    Case("wide-json-2000-dimensions", {"f.json": json_bytes(wide_frame(2_000))}, ExitCode.OK,
+         manifest=[("f.json", {})], findings={"ordered": set()}, values={"a": 1, "b": 2}),
+    Case("wide-parquet-2000-dimensions", {"f.parquet": parquet(wide_frame(2_000))}, ExitCode.OK,
+         manifest=[("f.parquet", {})], findings={"ordered": set()}, values={"a": 1, "b": 2}),
+    clean("one-long-note-cell",
+          (HEAD.rstrip("\n") + ",note\n" + "a,cases,1,cases,2024,stats," + "z" * 5_000_000
+           + "\nb,cases,2,cases,2024,stats, short \n").encode(),
+          {"a": 1, "b": 2}),
+    error(  # the last of many short rows: its line is found without a loop over rows
+        "many-short-rows-last-one-bad",
+        (HEAD + "".join(f"{i:x},m,{i % 10},u,2024,s\n" for i in range(SHORT_ROWS))
+         + "z,m,ten,u,2024,s\n").encode(),
+        "invalid-number",
+        at(SHORT_ROWS + 2),
+    ),
+]  # fmt: skip
+
+CASES = [*BYTES, *STRUCTURE, *NUMBERS, *DATES, *MEANING, *THE_DROP, *SUITES, *SHAPES]
 
 
 def test_case_ids_are_unique() -> None:

@@ -54,6 +54,22 @@ class Backend(Protocol):
 
     def all_distinct(self, frame: nw.DataFrame[Any], columns: list[str]) -> bool: ...
 
+    # --- text cells over every column of a table: one operation however many columns
+    #     there are (narwhals alone builds and evaluates an expression per column, which
+    #     dominates a table of a few rows and thousands of columns)
+
+    def blank_rows_and_line_breaks(
+        self, frame: nw.DataFrame[Any]
+    ) -> tuple[nw.Series[Any], nw.Series[Any]]: ...
+
+    def untidy_columns(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[str]: ...
+
+    def blank_to_null(
+        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+    ) -> nw.DataFrame[Any]: ...
+
+    def null_counts(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[int]: ...
+
     # --- pandera (the suite's column checks)
 
     def pandera(self) -> ModuleType | None: ...
@@ -69,6 +85,20 @@ class Backend(Protocol):
     def from_arrow(self, table: Any) -> Any: ...
 
     def from_polars(self, native: Any) -> Any: ...
+
+
+def blank_to_null(name: str) -> nw.Expr:
+    """A column as text, stripped, a blank cell missing (narwhals: every library)."""
+    stripped = nw.col(name).cast(nw.String).str.strip_chars()
+    return (
+        nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
+    )
+
+
+def untidy(name: str) -> nw.Expr:
+    """Whether any cell of a text column has whitespace around it or is empty (one value)."""
+    cell = nw.col(name)
+    return ((cell.str.strip_chars() != cell) | (cell == "")).fill_null(False).any()
 
 
 class NarwhalsBackend:
@@ -115,6 +145,45 @@ class NarwhalsBackend:
 
     def all_distinct(self, frame: nw.DataFrame[Any], columns: list[str]) -> bool:
         return bool(frame.select(columns).is_unique().all())
+
+    def blank_rows_and_line_breaks(
+        self, frame: nw.DataFrame[Any]
+    ) -> tuple[nw.Series[Any], nw.Series[Any]]:
+        """Per row of a table of text: whether every cell is missing or only whitespace,
+        and how many line breaks its cells hold together."""
+        blank = [(nw.col(c).str.strip_chars() == "").fill_null(True) for c in frame.columns]
+        breaks = [
+            (
+                nw.col(c).str.len_chars()
+                - nw.col(c).str.replace_all("\n", "", literal=True).str.len_chars()
+            ).fill_null(0)
+            for c in frame.columns
+        ]
+        found = frame.select(
+            nw.all_horizontal(*blank, ignore_nulls=False).alias("blank"),
+            nw.sum_horizontal(*breaks).cast(nw.Int64).alias("breaks"),
+        )
+        return found["blank"], found["breaks"]
+
+    def untidy_columns(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[str]:
+        """Those of the text ``columns`` with a cell that has whitespace around it or is
+        empty: the ones :meth:`blank_to_null` changes."""
+        if not columns:
+            return []
+        (flags,) = self.collect_all([frame.lazy().select([untidy(c).alias(c) for c in columns])])
+        return [c for c, flag in zip(columns, flags.row(0), strict=True) if flag]
+
+    def blank_to_null(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> nw.DataFrame[Any]:
+        """``columns`` made text, every cell stripped of whitespace, blank cells missing."""
+        if not columns:
+            return frame
+        return frame.with_columns([blank_to_null(c) for c in columns])
+
+    def null_counts(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[int]:
+        """How many missing cells each of ``columns`` has."""
+        if not columns:
+            return []
+        return [int(n) for n in frame.select(list(columns)).null_count().row(0)]
 
     def pandera(self) -> ModuleType | None:
         return None

@@ -3,6 +3,7 @@ reader gives it, so that narwhals' list operations work on it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -49,6 +50,67 @@ class PandasBackend(NarwhalsBackend):
     def all_distinct(self, frame: nw.DataFrame[Any], columns: list[str]) -> bool:
         """Factorizes the columns (hashing pyarrow dates goes through Python objects)."""
         return not bool(frame.to_native()[columns].duplicated().any())
+
+    # Text over many columns: pyarrow's kernels on each column's Arrow array (a pandas
+    # operation per column costs tens of microseconds of bookkeeping; these a few). They
+    # strip what pandas' own .str.strip() of Arrow-backed text strips (the same kernel).
+
+    def blank_rows_and_line_breaks(
+        self, frame: nw.DataFrame[Any]
+    ) -> tuple[nw.Series[Any], nw.Series[Any]]:
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+        native = frame.to_native()
+        blank: Any = True
+        breaks: Any = 0
+        for text in _arrow_text(native, native.columns):
+            blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(text), "").fill_null(True))
+            breaks = pc.add(breaks, pc.count_substring(text, "\n").fill_null(0))
+        return (
+            _series(native, "blank", blank, len(native)),
+            _series(native, "breaks", pc.cast(breaks, "int64"), len(native)),
+        )
+
+    def blank_to_null(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> nw.DataFrame[Any]:
+        """As narwhals does it (cast to pandas' ``str``, strip, blank to missing), but on
+        the Arrow arrays of text columns; other columns go through narwhals."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        native = frame.to_native()
+        dtypes, asked = native.dtypes.to_dict(), set(columns)
+        text = [c for c in native.columns if c in asked and _arrow_backed_text(dtypes[c])]
+        if len(text) < len(columns):
+            chosen = set(text)
+            frame = super().blank_to_null(frame, [c for c in columns if c not in chosen])
+            native = frame.to_native()
+        if not text:
+            return frame
+        result = pd.StringDtype("pyarrow", na_value=np.nan)
+        cleaned = {}
+        for c, cells in zip(text, _arrow_text(native, text), strict=True):
+            stripped = pc.utf8_trim_whitespace(cells)
+            missing = pa.scalar(None, stripped.type)
+            cleaned[c] = pd.array(
+                pc.if_else(pc.equal(stripped, ""), missing, stripped), dtype=result
+            )
+        columns_out = {c: cleaned.get(c, series) for c, series in native.items()}
+        out = pd.DataFrame(columns_out, index=native.index, copy=False)
+        return nw.from_native(out, eager_only=True)
+
+    def null_counts(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[int]:
+        """Arrow-backed columns know their count; others count NaN, None and NA."""
+        import pandas as pd
+
+        native = frame.to_native()
+        counts = {}
+        for name, series in native.items():
+            cells = series.array
+            arrow = isinstance(cells.dtype, pd.ArrowDtype) or _arrow_backed_text(cells.dtype)
+            counts[name] = _arrow(cells).null_count if arrow else int(cells.isna().sum())
+        return [counts[c] for c in columns]
 
     def pandera(self) -> ModuleType | None:
         import pandera.pandas as pa
@@ -109,3 +171,49 @@ class PandasBackend(NarwhalsBackend):
         import polars as pl
 
         return self.from_arrow(native.to_arrow(compat_level=pl.CompatLevel.oldest()))
+
+
+def _arrow_backed_text(dtype: Any) -> bool:
+    import pandas as pd
+
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _arrow_text(native: Any, columns: Sequence[str]) -> Iterator[Any]:
+    """The Arrow array of each text column (copied into Arrow only if not Arrow-backed),
+    in the frame's order (walked once: looking up each name costs pandas far more)."""
+    import pyarrow as pa
+
+    for cells in _arrays(native, columns):
+        yield (
+            _arrow(cells) if _arrow_backed_text(cells.dtype) else pa.array(cells, from_pandas=True)
+        )
+
+
+def _arrays(native: Any, columns: Sequence[str]) -> Iterator[Any]:
+    """The pandas arrays of ``columns``, in the frame's order."""
+    wanted = set(columns)
+    for name, series in native.items():
+        if name in wanted:
+            yield series.array
+
+
+def _arrow(cells: Any) -> Any:
+    """The Arrow array an Arrow-backed pandas array holds (no copy)."""
+    import pyarrow as pa
+
+    return pa.array(cells)
+
+
+def _series(native: Any, name: str, values: Any, rows: int) -> nw.Series[Any]:
+    """A pandas series on ``native``'s index from an Arrow array, or a scalar for a table
+    without columns."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        data = values.to_numpy(zero_copy_only=False)
+    else:
+        data = np.full(rows, values.as_py() if isinstance(values, pa.Scalar) else values)
+    return nw.from_native(pd.Series(data, index=native.index, name=name), series_only=True)

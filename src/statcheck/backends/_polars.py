@@ -52,6 +52,44 @@ class PolarsBackend(NarwhalsBackend):
         native = frame.to_native()
         return bool(native.select(columns).hash_rows().n_unique() == native.height)
 
+    # Text over many columns: one expression over all of them, expanded by polars itself.
+    # Whitespace is found with a regular expression rather than by stripping: \s and
+    # strip_chars() agree on every code point (both Unicode White_Space), and a search
+    # copies no cell (one cell may be hundreds of megabytes).
+
+    def blank_rows_and_line_breaks(
+        self, frame: nw.DataFrame[Any]
+    ) -> tuple[nw.Series[Any], nw.Series[Any]]:
+        import polars as pl
+
+        blank = pl.all_horizontal(pl.all().str.contains(r"\S").not_().fill_null(True))
+        counts = pl.all().str.count_matches("\n", literal=True).cast(pl.Int64).fill_null(0)
+        found = frame.to_native().select(
+            blank.alias("blank"), pl.sum_horizontal(counts).alias("breaks")
+        )
+        return (
+            nw.from_native(found["blank"], series_only=True),
+            nw.from_native(found["breaks"], series_only=True),
+        )
+
+    def untidy_columns(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[str]:
+        import polars as pl
+
+        if not columns:
+            return []
+        cells = pl.col(*columns)
+        flags = cells.str.contains(r"^\s|\s$|^$").fill_null(False).any()
+        row = frame.to_native().lazy().select(flags).collect().row(0)
+        return [c for c, flag in zip(columns, row, strict=True) if flag]
+
+    def blank_to_null(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> nw.DataFrame[Any]:
+        import polars as pl
+
+        if not columns:
+            return frame
+        cleaned = pl.col(*columns).cast(pl.String).str.strip_chars().replace("", None)
+        return nw.from_native(frame.to_native().with_columns(cleaned), eager_only=True)
+
     def pandera(self) -> ModuleType | None:
         import pandera.polars as pa
 

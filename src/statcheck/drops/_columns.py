@@ -3,6 +3,7 @@ the columns a caller asks for; and the error for a table without rows."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from statcheck.errors import (
 def check_names(raw: Sequence[str], path: Path | str, where: Location) -> list[str]:
     names = [str(c).lstrip("\ufeff").strip() for c in raw]
     blank = [i + 1 for i, n in enumerate(names) if not n]
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    times = Counter(names)  # counted once: a header may have tens of thousands of names
+    repeated = sorted({n for n in names if n and times[n] > 1})
     folded = [n.casefold() for n in names]
+    folded_times = Counter(folded)
     by_case = sorted(
-        {n for n, f in zip(names, folded, strict=True) if n and folded.count(f) > 1} - set(repeated)
+        {n for n, f in zip(names, folded, strict=True) if n and folded_times[f] > 1} - set(repeated)
     )
     if blank or repeated or by_case:
         problems = []

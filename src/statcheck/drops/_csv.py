@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import narwhals as nw
 
-from statcheck.backends import Backend
+from statcheck.backends import Backend, backend_of
 from statcheck.drops._columns import check_names, no_rows, select
 from statcheck.drops._encoding import BLOCK
 from statcheck.drops.manifest import DropFile
@@ -117,19 +117,8 @@ def _records(table: nw.DataFrame[Any], path: Path, spec: DropFile) -> nw.DataFra
             "the file has a column named _source_row, a name statcheck keeps for itself",
             location=Location(file=str(path), line=spec.header, row=spec.header),
         )
-    empty = [(nw.col(c).str.strip_chars() == "").fill_null(True) for c in table.columns]
-    breaks = [
-        (
-            nw.col(c).str.len_chars()
-            - nw.col(c).str.replace_all("\n", "", literal=True).str.len_chars()
-        ).fill_null(0)
-        for c in table.columns
-    ]
-    blank_row = nw.all_horizontal(*empty, ignore_nulls=False)
-    line_breaks = nw.sum_horizontal(*breaks)
-    any_blank, any_break = table.select(
-        blank_row.any().alias("b"), (line_breaks > 0).any().alias("n")
-    ).row(0)
+    blank_row, line_breaks = backend_of(table).blank_rows_and_line_breaks(table)
+    any_blank, any_break = bool(blank_row.any()), bool((line_breaks > 0).any())
     if not (any_blank or any_break):
         return table
     numbered = table.with_row_index("_source_row").with_columns(nw.col("_source_row") + 2)

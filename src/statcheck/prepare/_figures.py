@@ -8,7 +8,7 @@ from typing import Any
 
 import narwhals as nw
 
-from statcheck.backends import all_distinct
+from statcheck.backends import all_distinct, backend_of
 from statcheck.errors import (
     DUPLICATE_FIGURE_ID,
     UNKNOWN_STATUS,
@@ -16,7 +16,7 @@ from statcheck.errors import (
 from statcheck.model.figure import FigureStatus
 from statcheck.prepare._periods import parse_dates, parse_periods
 from statcheck.prepare._problems import problem, scan
-from statcheck.prepare._text import intake, unchanged
+from statcheck.prepare._text import clean_text, intake, text_columns, unchanged
 from statcheck.prepare._values import parse_values
 
 FIGURE_REQUIRED = ("figure_id", "metric", "value", "unit", "source_id")
@@ -80,7 +80,14 @@ def normalise_figures(
     elif "period" not in columns and not dates:
         missing.append("period_start, period_end (or period)")
     hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
-    frame, distinct = intake(raw, "figure", FIGURE_REQUIRED, missing, hint, file)
+    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED) | {"_source_row"}
+    dims = tuple(c for c in columns if c not in known)
+    # The figure's own columns are parsed step by step; the dimensions are only cleaned,
+    # once, and joined back at the end: a table of thousands of dimensions is not carried
+    # through every step (each of which costs pandas time per column).
+    dim_set = set(dims)
+    figure_columns = raw.select([c for c in columns if c not in dim_set]) if dims else raw
+    frame, distinct = intake(figure_columns, "figure", FIGURE_REQUIRED, missing, hint, file)
     # Counting distinct ids is much cheaper than marking duplicates: mark only if needed.
     if not all_distinct(frame, ["figure_id"]):
         problem(
@@ -99,23 +106,24 @@ def normalise_figures(
     for c in ("cites", "note", "published_at"):
         if c not in frame.columns:
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
-    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED) | {"_source_row"}
-    dims = tuple(c for c in columns if c not in known)
+    frame = _with_dimensions(frame, raw, dims)
     # Figures that share metric, source, period and dimensions with another: marked once
-    # here, left out and reported by every table-wide rule (see engine.groups).
-    identity = ["metric", "source_id", "period_start", "period_end", *dims]
+    # here, left out and reported by every table-wide rule (see engine.groups). A
+    # dimension missing in every row tells no two figures apart and is not compared.
+    nulls = dict(zip(dims, backend_of(frame).null_counts(frame, dims), strict=True))
+    identity = ["metric", "source_id", "period_start", "period_end"]
+    identity += [d for d in dims if nulls[d] < len(frame)]
     if all_distinct(frame, identity):  # the usual case, found with one hash per row
         frame = frame.with_columns(nw.lit(False).alias("_duplicate"))
         duplicates = False
     else:
         frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
         duplicates = bool(scan(frame, [nw.col("_duplicate").any()])[0])
-    blanks = scan(frame, [nw.col(d).is_null().any() for d in dims]) if dims else ()
     return ParsedFigureTable(
         frame=frame,
         dimensions=dims,
         file=file,
-        dimensions_with_blanks=tuple(d for d, blank in zip(dims, blanks, strict=True) if blank),
+        dimensions_with_blanks=tuple(d for d in dims if nulls[d]),
         has_duplicates=duplicates,
         known_values={
             c: tuple(
@@ -125,6 +133,27 @@ def normalise_figures(
             if c in distinct
         },  # (pandas may give NaN for a missing cell)
     )
+
+
+def _with_dimensions(
+    frame: nw.DataFrame[Any], raw: nw.DataFrame[Any], dims: tuple[str, ...]
+) -> nw.DataFrame[Any]:
+    """The parsed figure columns and the dimensions, cleaned, in the order of the table
+    as read (the row numbers first unless the table brought its own), then the columns
+    parsing added."""
+    if not dims:
+        return frame
+    parsed, wanted = set(frame.columns), set(dims)
+    # (a dimension named like a column parsing adds is that column, as it always was)
+    dimensions = raw.select([d for d in dims if d not in parsed])
+    dimensions, _ = clean_text(dimensions, text_columns(dimensions))
+    whole = nw.concat([frame, dimensions], how="horizontal")
+    start = [c if c != "_source_row" else "_row" for c in raw.columns]
+    if "_row" not in start:
+        start.insert(0, "_row")
+    kept = [c for c in start if c in parsed or c in wanted]
+    started = set(start)
+    return whole.select([*kept, *(c for c in frame.columns if c not in started)])
 
 
 def _parse_status(

@@ -4,6 +4,7 @@ cells that hold lists, mappings or other nested values)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import narwhals as nw
@@ -52,7 +53,8 @@ def _refuse_labels(native: Any) -> None:
             hint="flatten them to one level of names first (e.g. '_'.join of each tuple)",
         )
     names = list(columns)
-    repeated = sorted({str(n) for n in names if names.count(n) > 1})
+    times = Counter(names)
+    repeated = sorted({str(n) for n in names if times[n] > 1})
     if repeated:
         raise BAD_HEADER(
             f"the frame names column(s) {', '.join(map(repr, repeated))} more than once",

@@ -17,7 +17,7 @@ from statcheck.errors import (
     MISSING_VALUE,
     Location,
 )
-from statcheck.prepare._problems import refuse_empty, scan
+from statcheck.prepare._problems import refuse_empty
 
 # A text column whose first _SAMPLE_ROWS rows hold at most _FEW_DISTINCT values is worked
 # on through its distinct values (finding them costs less than stripping every cell);
@@ -30,19 +30,6 @@ _FEW_DISTINCT = 1_000
 
 # Text columns with few distinct values: column -> a one-column frame of those values.
 Distinct = dict[str, nw.DataFrame[Any]]
-
-
-def blank_to_null(name: str) -> nw.Expr:
-    stripped = nw.col(name).cast(nw.String).str.strip_chars()
-    return (
-        nw.when(stripped == "").then(nw.lit(None, dtype=nw.String)).otherwise(stripped).alias(name)
-    )
-
-
-def _untidy(name: str) -> nw.Expr:
-    """Whether any cell of a text column has spaces around it or is empty (one value)."""
-    cell = nw.col(name)
-    return ((cell.str.strip_chars() != cell) | (cell == "")).fill_null(False).any()
 
 
 def distinct_values(frame: nw.DataFrame[Any], columns: list[str], at_most: int) -> Distinct:
@@ -66,29 +53,36 @@ def clean_text(frame: nw.DataFrame[Any], columns: list[str]) -> tuple[nw.DataFra
     schema = frame.schema
     distinct = distinct_values(frame, [c for c in columns if schema[c] == nw.String], _FEW_DISTINCT)
     untidy = _untidy_columns(frame, columns, distinct)
+    library = backend_of(frame)
     for c in set(untidy) & set(distinct):
-        distinct[c] = distinct[c].select(blank_to_null(c)).unique()
-    if untidy:
-        frame = frame.with_columns([blank_to_null(c) for c in untidy])
-    return frame, distinct
+        distinct[c] = library.blank_to_null(distinct[c], [c]).unique()
+    return library.blank_to_null(frame, untidy), distinct
 
 
 def _untidy_columns(frame: nw.DataFrame[Any], columns: list[str], distinct: Distinct) -> list[str]:
     """The columns that cleaning changes: those with a cell that has spaces around it or
     is empty (found on the distinct values where known, else in one pass over the rest),
     and those not text yet (cleaning casts them)."""
-    if not backend_of(frame).one_text_dtype:
+    library = backend_of(frame)
+    if not library.one_text_dtype:
         # pandas holds text in several dtypes (object, str, pyarrow), and cleaning also
         # makes them one: there every column is rewritten.
         return columns
     schema = frame.schema
     untidy = [c for c in columns if schema[c] != nw.String]
-    untidy += [c for c, values in distinct.items() if values.select(_untidy(c)).item()]
+    untidy += [c for c, values in distinct.items() if library.untidy_columns(values, [c])]
     rest = [c for c in columns if schema[c] == nw.String and c not in distinct]
-    if rest:
-        flags = scan(frame, [_untidy(c).alias(c) for c in rest])
-        untidy += [c for c, flag in zip(rest, flags, strict=True) if flag]
-    return untidy
+    return untidy + library.untidy_columns(frame, rest)
+
+
+def text_columns(frame: nw.DataFrame[Any]) -> list[str]:
+    """The columns cleaning works on: all but numbers, dates and the file's row numbers."""
+    schema = frame.schema
+    return [
+        c
+        for c, dtype in schema.items()
+        if c != "_source_row" and not (dtype.is_numeric() or dtype.is_temporal())
+    ]
 
 
 def unchanged(values: nw.DataFrame[Any], column: str, expr: nw.Expr) -> bool:
@@ -119,12 +113,6 @@ def intake(
         frame = raw.rename({"_source_row": "_row"})
     else:
         frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
-    schema = raw.schema
-    text = [
-        c
-        for c in raw.columns
-        if c != "_source_row" and not (schema[c].is_numeric() or schema[c].is_temporal())
-    ]
-    frame, distinct = clean_text(frame, text)
+    frame, distinct = clean_text(frame, text_columns(raw))
     refuse_empty(frame, list(required), MISSING_VALUE, file)
     return frame, distinct
