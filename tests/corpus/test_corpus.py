@@ -463,7 +463,7 @@ MEANING = [
     drop_with_sources(
         "p,cases,5,cases,2024,paper,blog\nb,cases,5,cases,2024,blog,paper\n",
         ATTRIBUTION,
-        {"trace": {("citation-cycle", ("p",)), ("citation-cycle", ("b",))}},
+        {"trace": {("citation-cycle", ("b", "p"))}},
         ExitCode.FAILED,
         "citation-cycle",
     ),

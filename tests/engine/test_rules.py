@@ -204,8 +204,7 @@ def test_attribution_problems(make_drop: MakeDrop, backend: str) -> None:
     assert got == {
         ("unknown-source", ("ghost",)),
         ("unresolved-citation", ("dangling",)),
-        ("citation-cycle", ("loop-p",)),
-        ("citation-cycle", ("loop-b",)),
+        ("citation-cycle", ("loop-b", "loop-p")),  # one finding per cycle, in its order
         ("citation-cycle", ("self",)),
         ("cited-figure-disagrees", ("relay", "origin")),
     }
@@ -287,3 +286,55 @@ def test_attribution_chain_as_long_as_the_sources_table_reaches_primary(
         "no-primary-source",
         ("fb",),
     ) not in slugs
+
+
+KNOT_SOURCES = [*SOURCES, {"source_id": "news", "name": "A news agency", "kind": "media"}]
+
+
+def test_attribution_knot_of_cycles_is_one_finding_per_graph(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """Circles sharing members (paper ⇄ blog, paper → news → paper) are one knot: one
+    finding on the figure graph and one on the source graph, members in id order."""
+    drop = make_drop(
+        [
+            figure("a", "5", source_id="paper", cites="blog;news"),
+            figure("b", "5", source_id="blog", cites="paper"),
+            figure("n", "5", source_id="news", cites="paper"),
+        ],
+        KNOT_SOURCES,
+    )
+    result = run(drop, attribution("no-cycles, no-source-cycles"), backend).result("a")
+    assert [(f.slug, f.figures) for f in result.findings] == [
+        ("citation-cycle", ("a", "b", "n")),
+        # The figures making each citation, in the order of the sources that make them:
+        # blog → paper (b), news → paper (n), paper → blog and paper → news (a).
+        ("source-cycle", ("b", "n", "a")),
+    ]
+    assert "Sources blog, news, paper cite one another in circles" in result.findings[1].explanation
+
+
+def test_attribution_narrowed_rule_follows_chains_through_other_figures(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """A rule on the paper's figures follows their chains through the blog's and news's
+    figures: it reports the cycle a chain runs into, not one no chain of its figures reaches."""
+    drop = make_drop(
+        [
+            figure("p1", "5", source_id="paper", cites="blog", metric="m1"),
+            figure("b1", "5", source_id="blog", metric="m1"),  # cites no one: a dead end
+            figure("p2", "5", source_id="paper", cites="blog", metric="m2"),
+            figure("b2", "5", source_id="blog", cites="news", metric="m2"),
+            figure("n2", "5", source_id="news", cites="blog", metric="m2"),
+            figure("b3", "5", source_id="blog", cites="news", metric="m3"),
+            figure("n3", "5", source_id="news", cites="blog", metric="m3"),
+        ],
+        KNOT_SOURCES,
+    )
+    rule = attribution("no-cycles, reaches-primary") + "    figures: {source: paper}\n"
+    findings = run(drop, rule, backend).result("a").findings
+    assert [(f.slug, f.figures) for f in findings] == [
+        ("citation-cycle", ("b2", "n2")),
+        ("no-primary-source", ("p1",)),
+    ]
+    assert "its chain of citations paper → blog ends at blog" in findings[1].explanation

@@ -119,6 +119,29 @@ EXAMPLES: dict[str, list[Example]] = {
             ),
             sources=_SOURCES,
         ),
+        Example(
+            # paper cites blog for one metric and blog cites paper for another: no figure's
+            # chain comes back to it, but the sources cite each other.
+            "sources-without-a-circle",
+            "{id: r, kind: attribution, checks: [no-cycles, no-source-cycles]}",
+            [
+                figure("p1", "5", source_id="paper", cites="blog", metric="m1"),
+                figure("b2", "5", source_id="blog", cites="stats", metric="m2"),
+            ],
+            Status.PASS,
+            sources=_SOURCES,
+        ),
+        Example(
+            "sources-in-a-circle",
+            "{id: r, kind: attribution, checks: [no-cycles, no-source-cycles]}",
+            [
+                figure("p1", "5", source_id="paper", cites="blog", metric="m1"),
+                figure("b2", "5", source_id="blog", cites="paper", metric="m2"),
+            ],
+            Status.FAIL,
+            frozenset({"source-cycle"}),
+            sources=_SOURCES,
+        ),
     ],
     "period": [
         Example("sound", "{id: r, kind: period}", [figure("ok", "1")], Status.PASS),

@@ -59,6 +59,7 @@ CHAIN_SLUGS = {
     "no-primary-source",
     "unresolved-citation",
     "citation-cycle",
+    "source-cycle",
     "cited-figure-disagrees",
     "unknown-source",
 }
@@ -205,7 +206,8 @@ def _finding_views(
             view.chart = _chart(f, kind)
             view.explain_chart = view.chart is not None and not any(v.chart for v in views)
         if found.lookup and f.slug in CHAIN_SLUGS and i < MAX_GRAPHS_PER_RULE:
-            for fid in view.figures[:3]:
+            # A cycle of figures is one graph, drawn from its first figure.
+            for fid in view.figures[: 1 if f.slug == "citation-cycle" else 3]:
                 fig = figs.get(fid) or found.lookup.figures([fid]).get(fid)
                 if fig is not None:
                     view.graphs.append(graph(found, fig, primary))

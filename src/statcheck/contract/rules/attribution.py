@@ -12,10 +12,18 @@ from statcheck.model.figure import SourceKind
 ATTRIBUTION_CHECKS = (
     "known-source",  # every figure's source is in the sources table
     "citations-resolve",  # every cited source is in the sources table
-    "no-cycles",  # no figure's chain of citations comes back to itself
+    # The figure graph: no figure's chain of citations (each hop to the cited source's
+    # figure for the same metric, dimensions and period) comes back to itself.
+    "no-cycles",
     "reaches-primary",  # every chain ends at a source of a primary kind
     "agrees-with-cited",  # a figure agrees with the cited source's figure for the same thing
+    # The source graph: no source's citations come back to it, whatever the figures.
+    "no-source-cycles",
 )
+# Every check but `no-source-cycles`, which a suite asks for by name: a cycle of figures
+# is always one of sources too, so by default the same circle is not reported twice, and
+# suites written before the check existed keep their results.
+DEFAULT_CHECKS = tuple(c for c in ATTRIBUTION_CHECKS if c != "no-source-cycles")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,10 +44,14 @@ class AttributionRule(Rule):
     FINDINGS: ClassVar[dict[str, str]] = {
         "unknown-source": "a figure's source is not in the sources table (`known-source`)",
         "unresolved-citation": "a cited source is not in the sources table (`citations-resolve`)",
-        "citation-cycle": "a chain of citations comes back to itself (`no-cycles`)",
+        "citation-cycle": "figures cite one another in a circle, each the next one's source for "
+        "the same metric, dimensions and period; a figure citing its own source is a circle of "
+        "one (`no-cycles`)",
         "no-primary-source": "a chain of citations ends at no primary source (`reaches-primary`)",
         "cited-figure-disagrees": "a figure disagrees with the cited source's figure for the "
         "same thing (`agrees-with-cited`)",
+        "source-cycle": "sources cite one another in a circle, whatever figures the citations are "
+        "for; a source citing itself is a circle of one (`no-source-cycles`)",
     }
     EXPECTATION: ClassVar[str] = "ExpectFiguresToTraceToSources"
     EXAMPLE: ClassVar[dict[str, Any]] = {
@@ -49,10 +61,11 @@ class AttributionRule(Rule):
     }
 
     checks: tuple[str, ...] = declared(
-        f"any of {', '.join(f'`{c}`' for c in ATTRIBUTION_CHECKS)} (all by default)",
+        f"any of {', '.join(f'`{c}`' for c in ATTRIBUTION_CHECKS)} "
+        "(all but `no-source-cycles` by default)",
         schema={"type": "array", "items": {"enum": list(ATTRIBUTION_CHECKS)}},
         accepts="Iterable[str] | None",
-        default=ATTRIBUTION_CHECKS,
+        default=DEFAULT_CHECKS,
     )
     figures: Selector | None = figures_field()
     primary: tuple[SourceKind, ...] | None = declared(
@@ -66,7 +79,7 @@ class AttributionRule(Rule):
     def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
         return cls(
             **common,
-            checks=r.choices("checks", ATTRIBUTION_CHECKS, ATTRIBUTION_CHECKS),
+            checks=r.choices("checks", ATTRIBUTION_CHECKS, DEFAULT_CHECKS),
             figures=r.optional_selector("figures"),
             primary=r.source_kinds("primary"),
         )

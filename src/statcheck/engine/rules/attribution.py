@@ -1,27 +1,42 @@
-"""attribution: known sources, resolvable citations, no cycles, chains that reach a
-primary source, and agreement with the cited source's own figure.
+"""attribution: known sources, resolvable citations, cycles among figures and among
+sources, chains that reach a primary source, and agreement with the cited source's own
+figure.
 
-Chains are followed figure by figure: a figure from source A that cites B continues at
-B's figure for the same metric, dimensions and period, if the drop has one. Following is
-a bounded number of joins (at most one per source), never a loop over figures.
+Two graphs are checked. The **figure graph** has an edge from a figure from source A that
+cites B to B's figure for the same metric, dimensions and period, if the drop has one:
+``no-cycles`` and ``reaches-primary`` follow it. The **source graph** has an edge from A
+to B when any figure from A cites B, whatever the figures are for: ``no-source-cycles``
+looks at it.
 
 A table has many figures but few distinct ``cites`` texts ("registry", "registry;
 ministry"): those are split once, and each check picks the figures by the texts that name
 what it looks for (an unknown source, a source that reports figures, one that is not
 primary), so only those figures' citations are ever spelled out row by row.
+
+Neither graph is walked hop by hop. The engine answers one round of queries: the figure
+graph's edges (citations that meet a figure, which only citations of a source that
+reports figures and is not primary can do), each figure's own dead ends, and the source
+graph's distinct edges. The graphs are then answered on the driver in time linear in
+their edges (:mod:`statcheck.engine.graph`: strongly connected components and
+breadth-first searches), so a figure citing its own source, or a ring of sources, costs
+what any other citation costs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
+from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
 from statcheck.engine.groups import with_blank_dims
 from statcheck.engine.native import collect_all, reused, small_frame, split_explode, to_lazy
+from statcheck.model.figure import Source
 from statcheck.model.interval import Interval, format_number
 from statcheck.report import Finding, RuleResult, Status
 
@@ -30,162 +45,137 @@ SEP = ">"
 
 def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, AttributionRule)
-    table = ctx.figures
-    frame = ctx.lazy()
-    scope = frame if rule.figures is None else frame.filter(ctx.selector_mask(rule.figures))
-    sources = ctx.source_map()
-    known = set(sources)
-    primary_kinds = set(rule.primary or ctx.suite.primary_sources)
-    primary = sorted(s for s, src in sources.items() if src.kind in primary_kinds)
-    key = ["metric", *table.dimensions, "period_start", "period_end"]
-
-    def name(sid: str) -> str:
-        s = sources.get(sid)
-        return f"{sid} ({s.name}, {s.kind.value})" if s else f"{sid} (not in the sources table)"
-
-    # First the few distinct citation texts, split into the sources they name, and the
-    # sources that report figures themselves (only their citations can meet a figure).
-    # (The table knows them when the columns have few values; the scope's citations are
-    # then the whole table's, a superset that names no figure the scope does not hold.)
-    known_cites = table.known_values.get("cites")
-    known_reporting = table.known_values.get("source_id")
-    first: dict[str, nw.LazyFrame[Any]] = {}
-    if known_cites is None:
-        first["texts"] = scope.select("cites").unique()
-    if known_reporting is None:
-        first["reporting"] = frame.select("source_id").unique()
-    if "known-source" in rule.checks and (known_reporting is None or set(known_reporting) - known):
-        first["unknown"] = scope.filter(~nw.col("source_id").is_in(sorted(known))).select(
-            "figure_id", "source_id"
-        )
-    got = dict(zip(first, collect_all(list(first.values())), strict=True))
-    if known_cites is None:
-        texts = to_lazy(got["texts"], frame).filter(~nw.col("cites").is_null())
-    else:
-        present = [t for t in known_cites if t is not None]
-        texts = small_frame({"cites": present}, {"cites": nw.String}, frame)
-    (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
-    citations = Citations(scope, key, items, table.blank_dimensions())
-    reporting = set(
-        known_reporting
-        if known_reporting is not None
-        else got["reporting"].get_column("source_id").to_list()
-    )
-    unknown = [got["unknown"]] if "unknown" in got else []
-    lookup = with_blank_dims(frame, table.blank_dimensions()).select(
-        *key,
-        nw.col("source_id").alias("cited"),
-        nw.col("figure_id").alias("cited_figure"),
-        nw.col("cites").alias("next_cites"),
-        nw.col("low").alias("cited_low"),
-        nw.col("high").alias("cited_high"),
-    )
-
-    # Then every check, collected together: only the offending rows (and the start of
-    # the chain walk) leave the engine.
-    queries: dict[str, nw.LazyFrame[Any]] = {}
-    unresolved = citations.edges(lambda s: s not in known)
-    if "citations-resolve" in rule.checks and unresolved is not None:
-        queries["unresolved"] = unresolved.select("figure_id", "cited")
-    if "agrees-with-cited" in rule.checks:
-        met, _ = _meet(citations.edges(lambda s: s in reporting), None, lookup, key)
-        if met is not None:
-            queries["disagree"] = met.filter(
-                (nw.col("high") < nw.col("cited_low")) | (nw.col("low") > nw.col("cited_high"))
-            ).select("figure_id", "cited", "cited_figure", "low", "high", "cited_low", "cited_high")
-    walk = None
-    if {"no-cycles", "reaches-primary"} & set(rule.checks):
-        walk = _Walk(scope, citations, lookup, key, primary, reporting)
-        queries.update(walk.start())
+    setting = _Setting(rule, ctx)
+    queries = _queries(rule, setting)
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
-
-    findings: list[Finding] = []
-    for fid, sid in unknown[0].iter_rows() if unknown else ():
-        findings.append(
-            Finding(
-                "unknown-source",
-                (fid,),
-                f"{fid} is reported by {sid!r}, which is not in the sources table.",
-            )
-        )
-    for fid, cited in found["unresolved"].iter_rows() if "unresolved" in found else ():
-        findings.append(
-            Finding(
-                "unresolved-citation",
-                (fid,),
-                f"{fid} cites {cited!r}, which is not in the sources table.",
-            )
-        )
-    for row in found["disagree"].iter_rows(named=True) if "disagree" in found else ():
-        mine, theirs = (
-            Interval(row["low"], row["high"]),
-            Interval(row["cited_low"], row["cited_high"]),
-        )
-        gap = mine.gap(theirs)
-        findings.append(
-            Finding(
-                "cited-figure-disagrees",
-                (row["figure_id"], row["cited_figure"]),
-                f"{row['figure_id']} ({mine}) cites {row['cited']}, whose own figure {row['cited_figure']} "
-                f"({theirs}) for the same thing differs by {format_number(gap)}.",
-                reported=mine,
-                expected=theirs,
-                gap=gap,
-            )
-        )
-
-    if walk is not None:
-        dead_ends, cycles = walk.finish(found, len(sources) + 1)
+    findings = [
+        *_unknown_sources(setting.unknown),
+        *_unresolved(found.get("unresolved")),
+        *_disagreements(found.get("disagree")),
+    ]
+    if {"no-cycles", "reaches-primary"} & set(rule.checks):
+        dead_ends, loops = _FigureGraph.answer(found["graph_edges"], found["graph_dead_ends"])
         if "no-cycles" in rule.checks:
-            for fid, path in cycles:
-                findings.append(
-                    Finding(
-                        "citation-cycle",
-                        (fid,),
-                        f"{fid}'s citations go round in a circle: {path.replace(SEP, ' → ')}.",
-                    )
-                )
+            findings.extend(_figure_cycles(loops))
         if "reaches-primary" in rule.checks:
-            kinds = " or ".join(sorted(k.value for k in primary_kinds))
-            for fid, path in dead_ends:
-                last = path.split(SEP)[-1]
-                chain = path.replace(SEP, " → ")
-                how = (
-                    f"its chain of citations {chain} ends at {name(last)}"
-                    if SEP in path
-                    else f"it is reported by {name(last)} and cites no one"
-                )
-                findings.append(
-                    Finding(
-                        "no-primary-source",
-                        (fid,),
-                        f"{fid} is not traced to a primary ({kinds}) source: {how}, and the drop has no figure from "
-                        f"{last} for the same metric and period that says where it came from."
-                        if SEP in path
-                        else f"{fid} is not traced to a primary ({kinds}) source: {how}.",
-                    )
-                )
+            findings.extend(_dead_ends(dead_ends, setting))
+    if "no-source-cycles" in rule.checks:
+        findings.extend(_source_cycles(found["source_edges"], setting.sources))
     # Joins do not promise an order: sort so reports are byte-identical run to run.
     findings.sort(key=lambda f: (f.slug, f.figures, f.explanation))
     status = Status.FAIL if findings else Status.PASS
     return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
 
 
+class _Setting:
+    """What every check reads: the sources, the primary ones, the rule's figures, the
+    split citation texts, the sources that report figures, and the figures from a source
+    not in the sources table (collected at once, with the texts)."""
+
+    def __init__(self, rule: AttributionRule, ctx: Context) -> None:
+        table = self.table = ctx.figures
+        self.frame = ctx.lazy()
+        self.in_scope = None if rule.figures is None else ctx.selector_mask(rule.figures)
+        self.scope = self.frame if self.in_scope is None else self.frame.filter(self.in_scope)
+        self.sources = ctx.source_map()
+        self.known = set(self.sources)
+        self.primary_kinds = set(rule.primary or ctx.suite.primary_sources)
+        self.primary = sorted(
+            s for s, src in self.sources.items() if src.kind in self.primary_kinds
+        )
+        self.key = ["metric", *table.dimensions, "period_start", "period_end"]
+        self.lookup = with_blank_dims(self.frame, table.blank_dimensions()).select(
+            *self.key,
+            nw.col("source_id").alias("cited"),
+            nw.col("figure_id").alias("cited_figure"),
+            nw.col("cites").alias("next_cites"),
+            nw.col("low").alias("cited_low"),
+            nw.col("high").alias("cited_high"),
+        )
+        self._first_look(rule)
+
+    def _first_look(self, rule: AttributionRule) -> None:
+        """The few distinct citation texts of the whole table, split into the sources they
+        name; the sources that report figures (only their citations can meet a figure);
+        the figures whose source is unknown. (The table knows the first two when the
+        columns have few values.)"""
+        known_cites = self.table.known_values.get("cites")
+        known_reporting = self.table.known_values.get("source_id")
+        first: dict[str, nw.LazyFrame[Any]] = {}
+        if known_cites is None:
+            first["texts"] = self.frame.select("cites").unique()
+        if known_reporting is None:
+            first["reporting"] = self.frame.select("source_id").unique()
+        if "known-source" in rule.checks and (
+            known_reporting is None or set(known_reporting) - self.known
+        ):
+            first["unknown"] = self.scope.filter(
+                ~nw.col("source_id").is_in(sorted(self.known))
+            ).select("figure_id", "source_id")
+        got = dict(zip(first, collect_all(list(first.values())), strict=True))
+        if known_cites is None:
+            texts = to_lazy(got["texts"], self.frame).filter(~nw.col("cites").is_null())
+        else:
+            present = [t for t in known_cites if t is not None]
+            texts = small_frame({"cites": present}, {"cites": nw.String}, self.frame)
+        (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
+        pairs: list[tuple[str, str]] = list(items.iter_rows())
+        blank = self.table.blank_dimensions()
+        self.citations = Citations(self.scope, self.key, pairs, blank)
+        mark = nw.lit(True) if self.in_scope is None else self.in_scope
+        flagged = self.frame.with_columns(mark.alias("_in_scope"))
+        self.all_citations = Citations(flagged, self.key, pairs, blank, extra=("_in_scope",))
+        self.reporting = set(
+            known_reporting
+            if known_reporting is not None
+            else got["reporting"].get_column("source_id").to_list()
+        )
+        self.unknown: list[tuple[str, str]] = (
+            list(got["unknown"].iter_rows()) if "unknown" in got else []
+        )
+
+    def name(self, sid: str) -> str:
+        s = self.sources.get(sid)
+        return f"{sid} ({s.name}, {s.kind.value})" if s else f"{sid} (not in the sources table)"
+
+
+def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]:
+    """Every check's query, collected together: only offending rows and the graphs'
+    edges leave the engine."""
+    queries: dict[str, nw.LazyFrame[Any]] = {}
+    unresolved = s.citations.edges(lambda c: c not in s.known)
+    if "citations-resolve" in rule.checks and unresolved is not None:
+        queries["unresolved"] = unresolved.select("figure_id", "cited")
+    if "agrees-with-cited" in rule.checks:
+        met, _ = _meet(s.citations.edges(lambda c: c in s.reporting), None, s.lookup, s.key)
+        if met is not None:
+            queries["disagree"] = met.filter(
+                (nw.col("high") < nw.col("cited_low")) | (nw.col("low") > nw.col("cited_high"))
+            ).select("figure_id", "cited", "cited_figure", "low", "high", "cited_low", "cited_high")
+    if {"no-cycles", "reaches-primary"} & set(rule.checks):
+        queries.update(_FigureGraph(s).queries())
+    if "no-source-cycles" in rule.checks:
+        queries["source_edges"] = _source_edges(s)
+    return queries
+
+
 class Citations:
     """The figures' citations: each distinct ``cites`` text with the sources it names
-    (``items``: collected pairs of text and source), and the figures that cite."""
+    (``pairs`` of text and source), and the figures that cite (with the ``extra`` columns
+    of ``scope``)."""
 
     def __init__(
         self,
         scope: nw.LazyFrame[Any],
         key: list[str],
-        items: nw.DataFrame[Any],
+        pairs: list[tuple[str, str]],
         blank_dims: tuple[str, ...],
+        extra: tuple[str, ...] = (),
     ) -> None:
         self.rows = with_blank_dims(scope, blank_dims).select(
-            "figure_id", "source_id", "low", "high", *key, "cites"
+            "figure_id", "source_id", "low", "high", *key, "cites", *extra
         )
-        self.pairs: list[tuple[str, str]] = list(items.iter_rows())
+        self.pairs = pairs
         self.like = scope
 
     def texts(self, wanted: Callable[[str], bool]) -> list[str]:
@@ -220,6 +210,8 @@ def _meet(
     others: nw.LazyFrame[Any] | None,
     lookup: nw.LazyFrame[Any],
     key: list[str],
+    *,
+    reread: bool = False,
 ) -> tuple[nw.LazyFrame[Any] | None, list[nw.LazyFrame[Any]]]:
     """Citations joined with the cited source's figure for the same thing (met), and
     those without one (unmet, with nulls in the cited figure's columns).
@@ -227,7 +219,7 @@ def _meet(
     ``candidates`` cite a source that reports figures itself, ``others`` one that does
     not (None: no such citation): only candidates can meet a figure, and an inner join of
     those few lets the engine hash the small side, where a left join would hash the
-    whole lookup.
+    whole lookup. ``reread``: the met citations are read by later queries too.
     """
     on = [*key, "cited"]
     nulls = [nw.lit(None, dtype=dtype).alias(c) for c, dtype in _UNMET.items()]
@@ -235,153 +227,316 @@ def _meet(
     if candidates is None:
         return None, unmet
     met = candidates.join(lookup, on=on, how="inner")
+    if reread:
+        met = reused(met)
     unmet.append(candidates.join(met.select(on), on=on, how="anti").with_columns(nulls))
     return met, unmet
 
 
-class _Walk:
-    """Every figure's citations followed hop by hop (one join per hop), all figures at once.
+# --- the figure graph ----------------------------------------------------------------------
 
-    The first hop is planned with the rule's other queries (``start``), together with the
-    outcome of a walk that stops there, which is the answer whenever no chain goes further
-    (the usual case: most citations name a primary source or one that reports nothing).
-    Further hops start from the collected frontier, a few rows. A chain longer than the
-    number of sources must revisit one. Only the failing figures leave the engine.
 
-    Every row of the walk carries whether its figure is reached without it
-    (``_reached``: reported by a primary source, or citing one directly).
+@dataclass(frozen=True)
+class _Loop:
+    """A cycle of the figure graph: its figures in order and each one's source."""
+
+    figures: tuple[str, ...]
+    sources: tuple[str, ...]
+    simple: bool
+
+
+class _FigureGraph:
+    """Every figure's chain of citations, through the cited source's figure for the same
+    thing, answered for all figures at once.
+
+    The engine gives the graph's edges (``graph_edges``: figure, its source, the cited
+    figure and its source, whether either is *reached* on its own: from a primary source,
+    or citing one) and each figure's own dead ends (``graph_dead_ends``: the smallest of
+    the paths where one of its citations stops short of a primary source, for figures
+    not reached on their own). The edges run over the whole table, as chains do; the
+    dead ends are those of the rule's figures and of the figures the edges reach.
     """
 
-    ENDS = nw.col("cited_figure").is_null() | nw.col("next_cites").is_null()
-
-    def __init__(
-        self,
-        scope: nw.LazyFrame[Any],
-        citations: Citations,
-        lookup: nw.LazyFrame[Any],
-        key: list[str],
-        primary: list[str],
-        reporting: set[str],
-    ) -> None:
-        self.scope, self.lookup, self.key = scope, lookup, key
-        self.primary, self.reporting = primary, reporting
-        in_primary = set(primary)
-        uncited = scope.filter(nw.col("cites").is_null() & ~nw.col("source_id").is_in(primary))
-        self.uncited = uncited.select(
-            nw.col("figure_id").alias("origin"),
-            nw.col("source_id").alias("path"),
-            nw.lit(False).alias("_reached"),
+    def __init__(self, s: _Setting) -> None:
+        self.s = s
+        primary = set(s.primary)
+        self.primary_texts = s.all_citations.texts(lambda c: c in primary)
+        cites = s.all_citations
+        self.met, unmet = _meet(
+            cites.edges(lambda c: c not in primary and c in s.reporting),
+            cites.edges(lambda c: c not in primary and c not in s.reporting),
+            s.lookup,
+            s.key,
+            reread=True,
         )
-        # The first hop covers every citation of a source that is not primary: paths are
-        # spelled out only where a chain goes on or stops short.
-        met, unmet = _meet(
-            citations.edges(lambda s: s not in in_primary and s in reporting),
-            citations.edges(lambda s: s not in in_primary and s not in reporting),
-            lookup,
-            key,
-        )
-        path = nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path")
-        reached = nw.col("source_id").is_in(primary) | nw.col("cites").is_in(
-            citations.texts(lambda s: s in in_primary)
-        )
-        columns: list[str | nw.Expr] = [
-            nw.col("figure_id").alias("origin"),
-            *key,
-            "cited",
-            *_UNMET,
-            path,
-            reached.alias("_reached"),
-        ]
-        pieces = [f.select(columns) for f in (met, *unmet) if f is not None]
-        self.first = reused(nw.concat(pieces)) if pieces else None
+        self.unmet = unmet
 
-    def start(self) -> dict[str, nw.LazyFrame[Any]]:
-        """The first hop's queries: the dead ends, the frontier, and the outcome if the
-        walk stops there."""
-        if self.first is None:  # no citation of a source that is not primary
-            failing, cycles = self._outcome([self.uncited], [], None)
-            return {"walk_failing": failing, "walk_cycles": cycles}
-        dead = self.first.filter(self.ENDS).select("origin", "path", "_reached")
-        frontier = self._onward(self.first.filter(~self.ENDS))
-        failing, cycles = self._outcome([self.uncited, dead], [], frontier)
-        return {
-            "walk_dead": dead,
-            "walk_frontier": frontier,
-            "walk_failing": failing,
-            "walk_cycles": cycles,
-        }
+    def _cites_primary(self, column: str) -> nw.Expr:
+        return nw.col(column).is_in(self.primary_texts).fill_null(False)
 
-    def finish(
-        self, found: dict[str, nw.DataFrame[Any]], max_hops: int
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """The figures that reach no primary source, each with the first of its dead-end
-        paths (figure, path), and the cycles (figure, path)."""
-        frontier = found.get("walk_frontier")
-        if frontier is None or frontier.is_empty():  # no chain goes past the first hop
-            return sorted(found["walk_failing"].rows()), sorted(found["walk_cycles"].rows())
-        like = self.scope
-        at_primary = nw.col("cited").is_in(self.primary)
-        reports = nw.col("cited").is_in(sorted(self.reporting))
-        columns = ["origin", *self.key, "cited", *_UNMET, "path", "_reached"]
-        dead: list[nw.LazyFrame[Any]] = [self.uncited, to_lazy(found["walk_dead"], like)]
-        reached_later: list[nw.LazyFrame[Any]] = []
-        for _hop in range(1, max(1, max_hops)):
-            current = to_lazy(frontier, like)
-            reached_later.append(current.filter(at_primary).select("origin"))
-            met, unmet = _meet(
-                current.filter(~at_primary & reports),
-                current.filter(~at_primary & ~reports),
-                self.lookup,
-                self.key,
-            )
-            joined = reused(nw.concat([f.select(columns) for f in (met, *unmet) if f is not None]))
-            stopped, frontier = collect_all(
-                [
-                    joined.filter(self.ENDS).select("origin", "path", "_reached"),
-                    self._onward(joined.filter(~self.ENDS)),
-                ]
-            )
-            dead.append(to_lazy(stopped, like))
-            if frontier.is_empty():
-                break
-        failing, cycles = self._outcome(dead, reached_later, to_lazy(frontier, like))
-        failing_rows, cycle_rows = collect_all([failing, cycles])
-        return sorted(failing_rows.rows()), sorted(cycle_rows.rows())
-
-    def _onward(self, joined: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        """The next hop: one row per citation of the figures the chains have reached."""
-        frontier = split_explode(
-            joined.select("origin", *self.key, "path", "next_cites", "_reached"),
-            "next_cites",
-            ";",
-            "cited",
-        )
-        return frontier.drop("next_cites").with_columns(
-            nw.concat_str([nw.col("path"), nw.lit(SEP), nw.col("cited")]).alias("path")
-        )
-
-    def _outcome(
-        self,
-        dead: list[nw.LazyFrame[Any]],
-        reached_later: list[nw.LazyFrame[Any]],
-        frontier: nw.LazyFrame[Any] | None,
-    ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-        """The failing figures and the cycles, once the walk has stopped at ``frontier``
-        (None: it stopped before the first hop)."""
-        stopped = nw.concat(dead) if len(dead) > 1 else dead[0]
-        if frontier is None:
-            cycles = stopped.select("origin", "path").head(0)  # no hop, no cycle
+    def queries(self) -> dict[str, nw.LazyFrame[Any]]:
+        s = self.s
+        on_own = nw.col("source_id").is_in(s.primary) | self._cites_primary("cites")
+        if self.met is None:
+            edges = s.frame.select(
+                "figure_id",
+                "source_id",
+                nw.col("figure_id").alias("cited_figure"),
+                nw.col("source_id").alias("cited"),
+                nw.lit(True).alias("_in_scope"),
+                nw.lit(True).alias("reached"),
+                nw.lit(True).alias("cited_reached"),
+            ).head(0)
         else:
-            # Still travelling after a hop per source: a source was revisited, a cycle,
-            # unless this last hop landed on a primary source.
-            at_primary = nw.col("cited").is_in(self.primary)
-            reached_later = [*reached_later, frontier.filter(at_primary).select("origin")]
-            cycles = frontier.filter(~at_primary).select("origin", "path").unique()
-        # A dead end fails its figure unless the figure is reached some other way:
-        # directly, by a longer chain, or it is caught in a cycle (reported as such).
-        failing = stopped.filter(~nw.col("_reached")).select("origin", "path")
-        if frontier is not None:
-            ok = nw.concat([*reached_later, cycles.select("origin")])
-            failing = failing.join(ok, on="origin", how="anti")
-        # One path per figure, the same on every run.
-        return failing.group_by("origin").agg(nw.col("path").min()), cycles
+            edges = self.met.select(
+                "figure_id",
+                "source_id",
+                "cited_figure",
+                "cited",
+                "_in_scope",
+                on_own.alias("reached"),
+                self._cites_primary("next_cites").alias("cited_reached"),
+            )
+        uncited = s.all_citations.rows.filter(
+            nw.col("cites").is_null() & ~nw.col("source_id").is_in(s.primary)
+        ).select("figure_id", "source_id", "_in_scope", nw.col("source_id").alias("path"))
+        path = nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path")
+        stops = [
+            u.filter(~on_own).select("figure_id", "source_id", "_in_scope", path)
+            for u in self.unmet
+        ]
+        dead = nw.concat([uncited, *stops])
+        if s.in_scope is not None:  # the rule's figures, and those a chain can reach
+            wanted = nw.concat(
+                [
+                    dead.filter(nw.col("_in_scope")).select("figure_id"),
+                    edges.select(nw.col("cited_figure").alias("figure_id")),
+                ]
+            ).unique()
+            dead = dead.join(wanted, on="figure_id", how="semi")
+        dead = dead.group_by("figure_id", "source_id", "_in_scope").agg(nw.col("path").min())
+        return {"graph_edges": edges, "graph_dead_ends": dead}
+
+    @staticmethod
+    def answer(
+        edges: nw.DataFrame[Any], dead: nw.DataFrame[Any]
+    ) -> tuple[list[tuple[str, str]], list[_Loop]]:
+        """The rule's figures that reach no primary source, with the smallest of their
+        dead-end paths, and the cycles a chain of the rule's figures runs into.
+
+        A figure in a cycle, or whose chain runs into one, is left to ``no-cycles``: it is
+        not reported as reaching no primary source as well.
+        """
+        nodes = _Nodes(edges, dead)
+        graph = nodes.graph
+        rings, on_cycle = cycles(graph)
+        into_cycle = reaching(graph, on_cycle)
+        reached = reaching(graph, nodes.reached)
+        open_ = ~reached & ~into_cycle
+        best = smallest_path(graph, nodes.own_path, nodes.source + SEP, open_)
+        failing = np.flatnonzero(open_ & nodes.in_scope & (best != None))  # noqa: E711
+        dead_ends = list(zip(nodes.ids[failing].tolist(), best[failing].tolist(), strict=True))
+        seen = reachable(graph, nodes.in_scope)
+        loops = [
+            _Loop(
+                tuple(nodes.ids[list(c.members)].tolist()),
+                tuple(nodes.source[list(c.members)].tolist()),
+                c.simple,
+            )
+            for c in rings
+            if seen[list(c.members)].any()
+        ]
+        return dead_ends, loops
+
+
+class _Nodes:
+    """The figures of the collected edges and dead ends, numbered in the order of their
+    ids, with what is known of each."""
+
+    def __init__(self, edges: nw.DataFrame[Any], dead: nw.DataFrame[Any]) -> None:
+        ids = np.concatenate(
+            [_texts(edges, "figure_id"), _texts(edges, "cited_figure"), _texts(dead, "figure_id")]
+        )
+        self.ids, first, code = np.unique(ids, return_index=True, return_inverse=True)
+        code = code.ravel().astype(np.int64)
+        n_edges, n = len(edges), self.ids.size
+        tail, head, own = code[:n_edges], code[n_edges : 2 * n_edges], code[2 * n_edges :]
+        self.graph = Graph(n, tail, head)
+        sources = np.concatenate(
+            [_texts(edges, "source_id"), _texts(edges, "cited"), _texts(dead, "source_id")]
+        )
+        self.source: Any = sources[first]
+        self.reached = np.zeros(n, dtype=bool)
+        self.reached[tail] = _flags(edges, "reached")
+        self.reached[head] = _flags(edges, "cited_reached")
+        self.in_scope = np.zeros(n, dtype=bool)
+        self.in_scope[tail] = _flags(edges, "_in_scope")
+        self.in_scope[own] = _flags(dead, "_in_scope")
+        self.own_path = np.full(n, None, dtype=object)
+        self.own_path[own] = _texts(dead, "path")
+
+
+def _texts(frame: nw.DataFrame[Any], column: str) -> Any:
+    return np.asarray(frame.get_column(column).to_numpy(), dtype=object)
+
+
+def _flags(frame: nw.DataFrame[Any], column: str) -> Any:
+    return np.asarray(frame.get_column(column).to_numpy(), dtype=bool)
+
+
+# --- the source graph ----------------------------------------------------------------------
+
+
+def _source_edges(s: _Setting) -> nw.LazyFrame[Any]:
+    """The source graph: one row per (source, cited source) that any of the rule's
+    figures gives, with the smallest such figure and how many there are. Only a source
+    that reports figures can cite, so only citations of those can close a cycle."""
+    edges = s.citations.edges(lambda c: c in s.reporting)
+    if edges is None:
+        return s.scope.select(
+            "source_id", nw.col("source_id").alias("cited"), "figure_id", nw.lit(0).alias("n")
+        ).head(0)
+    return edges.group_by("source_id", "cited").agg(
+        nw.col("figure_id").min(), nw.col("figure_id").n_unique().alias("n")
+    )
+
+
+def _source_cycles(edges: nw.DataFrame[Any], sources: dict[str, Source]) -> Iterator[Finding]:
+    """One finding per cycle of the source graph, naming its sources in order and, for
+    each citation on it, the smallest figure that makes it (and how many others do)."""
+    names = np.concatenate([_texts(edges, "source_id"), _texts(edges, "cited")])
+    ids, code = np.unique(names, return_inverse=True)
+    code = code.ravel().astype(np.int64)
+    tail, head = code[: len(edges)], code[len(edges) :]
+    rings, on_cycle = cycles(Graph(ids.size, tail, head))
+    if not rings:
+        return
+    inner = np.flatnonzero(on_cycle[tail] & on_cycle[head])
+    by_edge = {
+        (int(tail[i]), int(head[i])): (fig, int(n))
+        for i, fig, n in zip(
+            inner,
+            _texts(edges, "figure_id")[inner].tolist(),
+            edges.get_column("n").to_numpy()[inner].tolist(),
+            strict=True,
+        )
+    }
+    for ring in rings:
+        yield _source_cycle(ring, ids, by_edge)
+
+
+def _source_cycle(
+    ring: Cycle, ids: Any, by_edge: dict[tuple[int, int], tuple[str, int]]
+) -> Finding:
+    members = ring.members
+    if ring.simple:
+        hops = list(zip(members, (*members[1:], members[0]), strict=True))
+    else:
+        inside = set(members)
+        hops = sorted(e for e in by_edge if e[0] in inside and e[1] in inside)
+    said = [f"{ids[a]} cites {ids[b]} ({_by_figures(*by_edge[(a, b)])})" for a, b in hops]
+    figures = tuple(dict.fromkeys(by_edge[h][0] for h in hops))
+    if len(members) == 1:
+        text = f"{ids[members[0]]} cites itself ({_by_figures(*by_edge[hops[0]])})."
+    elif ring.simple:
+        circle = " → ".join(str(ids[m]) for m in (*members, members[0]))
+        text = (
+            f"Sources cite one another in a circle, whatever the figures: {circle}; "
+            + "; ".join(said)
+            + "."
+        )
+    else:
+        names = ", ".join(str(ids[m]) for m in members)
+        text = (
+            f"Sources {names} cite one another in circles, whatever the figures: "
+            + "; ".join(said)
+            + "."
+        )
+    return Finding("source-cycle", figures, text)
+
+
+def _by_figures(figure: str, n: int) -> str:
+    if n == 1:
+        return f"figure {figure}"
+    return f"figure {figure} and {n - 1} other{'s' if n > 2 else ''}"
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+def _unknown_sources(rows: list[tuple[str, str]]) -> Iterator[Finding]:
+    for fid, sid in rows:
+        yield Finding(
+            "unknown-source",
+            (fid,),
+            f"{fid} is reported by {sid!r}, which is not in the sources table.",
+        )
+
+
+def _unresolved(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
+    for fid, cited in found.iter_rows() if found is not None else ():
+        yield Finding(
+            "unresolved-citation",
+            (fid,),
+            f"{fid} cites {cited!r}, which is not in the sources table.",
+        )
+
+
+def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
+    for row in found.iter_rows(named=True) if found is not None else ():
+        mine = Interval(row["low"], row["high"])
+        theirs = Interval(row["cited_low"], row["cited_high"])
+        gap = mine.gap(theirs)
+        yield Finding(
+            "cited-figure-disagrees",
+            (row["figure_id"], row["cited_figure"]),
+            f"{row['figure_id']} ({mine}) cites {row['cited']}, whose own figure {row['cited_figure']} "
+            f"({theirs}) for the same thing differs by {format_number(gap)}.",
+            reported=mine,
+            expected=theirs,
+            gap=gap,
+        )
+
+
+def _figure_cycles(loops: list[_Loop]) -> Iterator[Finding]:
+    for loop in loops:
+        steps = [f"{f} ({src})" for f, src in zip(loop.figures, loop.sources, strict=True)]
+        if len(loop.figures) == 1:
+            text = (
+                f"{loop.figures[0]} cites its own source, {loop.sources[0]}, for the same "
+                "metric, dimensions and period: its chain of citations comes straight back to it."
+            )
+        elif loop.simple:
+            circle = " → ".join([*steps, steps[0]])
+            text = (
+                "These figures' citations go round in a circle, each citing the next one's "
+                f"source for the same metric, dimensions and period: {circle}."
+            )
+        else:
+            text = (
+                "These figures cite one another's sources for the same metric, dimensions and "
+                f"period round in circles: {', '.join(steps)}."
+            )
+        yield Finding("citation-cycle", loop.figures, text)
+
+
+def _dead_ends(rows: list[tuple[str, str]], s: _Setting) -> Iterator[Finding]:
+    kinds = " or ".join(sorted(k.value for k in s.primary_kinds))
+    for fid, path in rows:
+        last = path.split(SEP)[-1]
+        if SEP not in path:
+            how = f"it is reported by {s.name(last)} and cites no one"
+            yield Finding(
+                "no-primary-source",
+                (fid,),
+                f"{fid} is not traced to a primary ({kinds}) source: {how}.",
+            )
+            continue
+        chain = path.replace(SEP, " → ")
+        yield Finding(
+            "no-primary-source",
+            (fid,),
+            f"{fid} is not traced to a primary ({kinds}) source: its chain of citations {chain} "
+            f"ends at {s.name(last)}, and the drop has no figure from {last} for the same metric "
+            "and period that says where it came from.",
+        )
