@@ -243,6 +243,8 @@ def _scale_column(rule: RatioRule, units: list[str | None] | None) -> tuple[nw.E
     scales = {u: share_scale(u) for u in units if u is not None}
     unknown = sorted(u for u, k in scales.items() if k is None)
     known = {u: math.nan if k is None else k for u, k in scales.items()}
+    if not known:  # no share in scope: nothing to scale (and Spark refuses an empty map)
+        return nw.lit(math.nan, dtype=nw.Float64), []
     # Every unit is in `known`; the default is only there because Spark needs one.
     scale = nw.col("share_unit").replace_strict(known, default=None, return_dtype=nw.Float64)
     return scale, unknown
