@@ -143,7 +143,10 @@ class Echo(RunListener):
 
     def started(self, suite: str, folder: Path) -> None:
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, description=f"{suite} / {folder.name}")
+            from rich.markup import escape
+
+            # A progress description is read as markup: the ids are data, made inert.
+            self._progress.update(self._task, description=escape(inert(f"{suite} / {folder.name}")))
 
     def finished(self, outcome: DropOutcome, rules: int) -> None:
         self._rules_done += rules

@@ -62,3 +62,23 @@ def test_run_terminal_summary_and_junit_are_inert(tmp_path: Path) -> None:
     junit = (tmp_path / "out/junit.xml").read_text(encoding="utf-8")
     assert unsafe(summary) == [] and unsafe(junit) == []
     assert "x1b" in junit and "x1b" in summary
+
+
+def test_the_progress_bar_shows_ids_as_text(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from statcheck.outputs import Echo
+
+    screen = io.StringIO()
+    bar = Console(file=screen, force_terminal=True, width=200, color_system=None)
+    echo = Echo(Console(file=io.StringIO()), bar)
+    echo.planned(drops=1, rules=1)
+    echo.started("[bold]s\x1b[2J", tmp_path / "d\x1b]0;x\x07")
+    echo._progress.refresh()  # type: ignore[union-attr]
+    with echo:
+        pass
+    shown = screen.getvalue()
+    assert "[bold]s\\x1b[2J" in shown  # markup shown as text, the escape made visible
+    assert "\x1b[2J" not in shown and "\x1b]0;" not in shown
