@@ -8,36 +8,16 @@ import threading
 import time
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 import statcheck
-from statcheck.drops.manifest import sha256_of
+from tests.guarantees._drops import many_figures_drop
 
 ROWS = 100_000
 
 SUITE_TEXT = "suite: growing\nrules:\n  - {id: ordered, kind: period, checks: [ordered]}\n"
 # A figure whose period ends before it starts: appended, it would fail the rule.
 APPENDED = b"late,cases,5,cases,2024-12-31/2024-01-01,stats\n"
-
-
-def make_drop(folder: Path) -> tuple[Path, str]:
-    folder.mkdir()
-    pl.DataFrame(
-        {
-            "figure_id": [f"f{i}" for i in range(ROWS)],
-            "metric": "cases",
-            "value": "60,000",
-            "unit": "cases",
-            "period": "2024",
-            "source_id": "stats",
-        }
-    ).write_csv(folder / "figures.csv")
-    sha = sha256_of(folder / "figures.csv")
-    (folder / "drop.yml").write_text(
-        f"id: growing\nfiles:\n  - {{path: figures.csv, sha256: {sha}}}\n"
-    )
-    return folder, sha
 
 
 @pytest.mark.parametrize("engine", ["polars", "pandas"])
@@ -49,7 +29,7 @@ def test_a_file_growing_during_validation_is_never_reported_under_its_old_checks
     suite = statcheck.load_suite(suite_file)
     outcomes = set()
     for trial in range(12):
-        drop, sha = make_drop(tmp_path / f"d{trial}")
+        drop, sha = many_figures_drop(tmp_path / f"d{trial}", ROWS)
 
         def append(delay: float = trial * 0.02, path: Path = drop / "figures.csv") -> None:
             time.sleep(delay)

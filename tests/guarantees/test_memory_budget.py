@@ -8,10 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polars as pl
-
 from statcheck.drops.budget import BASELINE, PEAK_PER_BYTE
-from statcheck.drops.manifest import sha256_of
+from tests.guarantees._drops import many_figures_drop
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "fixtures/drops/2025-01-06-kyivpost-desertion"
@@ -38,23 +36,6 @@ def mapped_with_polars() -> int:
     )
 
 
-def big_drop(folder: Path, rows: int) -> Path:
-    folder.mkdir()
-    pl.DataFrame(
-        {
-            "figure_id": [f"f{i}" for i in range(rows)],
-            "metric": "cases",
-            "value": "60,000",
-            "unit": "cases",
-            "period": "2024",
-            "source_id": "stats",
-        }
-    ).write_csv(folder / "figures.csv")
-    sha = sha256_of(folder / "figures.csv")
-    (folder / "drop.yml").write_text(f"id: big\nfiles:\n  - {{path: figures.csv, sha256: {sha}}}\n")
-    return folder
-
-
 def test_max_memory_refuses_a_drop_before_reading_it_and_writes_a_report(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     done = statcheck(
@@ -76,7 +57,7 @@ def test_an_amount_that_is_no_amount_is_a_usage_error() -> None:
 def test_under_an_address_space_limit_a_large_file_is_refused_with_a_report(
     tmp_path: Path,
 ) -> None:
-    drop = big_drop(tmp_path / "drop", 1_600_000)  # about 70 MB: near 1 GB to check
+    drop, _ = many_figures_drop(tmp_path / "drop", 1_600_000)  # about 70 MB: near 1 GB to check
     (tmp_path / "suite.yml").write_text(SUITE)
     out = tmp_path / "report.json"
     need = (drop / "figures.csv").stat().st_size * PEAK_PER_BYTE["csv"] + BASELINE
