@@ -1,10 +1,10 @@
 """The ``statcheck`` command line.
 
     statcheck validate DROP --suite SUITE.yml [--out REPORT.json] [--engine polars|pandas|spark]
-                       [--earlier EARLIER_DROP ...] [--database-url URL]
+                       [--earlier EARLIER_DROP ...] [--database-url URL] [--max-memory SIZE]
     statcheck run [--expectations DIR] [--drops DIR] [--out DIR] [--all]
                   [--junit FILE] [--summary FILE] [--engine polars|pandas|spark]
-                  [--database-url URL]
+                  [--database-url URL] [--max-memory SIZE]
     statcheck check-suite SUITE.yml
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
