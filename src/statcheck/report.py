@@ -120,6 +120,50 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """What one rule looked at, as R validate's confrontation summary counts it.
+
+    An item is what the kind checks one at a time (declared per kind as ``ITEM``: a
+    share row, a total's group, a figure). ``checked == passed + failed``; items the
+    rule could not check are ``skipped``, by reason (``missing-part``, ``missing-whole``,
+    ``duplicate``..., declared in ``contract.rules.base.SKIP_REASONS``), never dropped in
+    silence.
+    """
+
+    checked: int = 0
+    passed: int = 0
+    failed: int = 0
+    skipped: tuple[tuple[str, int], ...] = ()  # (reason slug, items), reasons with items only
+
+    @classmethod
+    def of(cls, checked: int, failed: int, skipped: dict[str, int] | None = None) -> Counts:
+        kept = tuple(sorted((k, int(n)) for k, n in (skipped or {}).items() if n))
+        return cls(int(checked), int(checked) - int(failed), int(failed), kept)
+
+    @property
+    def items(self) -> int:
+        return self.checked + sum(n for _, n in self.skipped)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "checked": self.checked,
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": dict(self.skipped),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Counts:
+        return cls(
+            checked=int(data["checked"]),
+            passed=int(data["passed"]),
+            failed=int(data["failed"]),
+            skipped=tuple((str(k), int(v)) for k, v in (data.get("skipped") or {}).items()),
+        )
+
+
+@dataclass(frozen=True)
 class RuleResult:
     rule: str
     kind: str
@@ -129,11 +173,14 @@ class RuleResult:
     error: str | None = None  # for status ERROR: what could not be evaluated and why
     error_slug: str | None = None
     internal: bool = False  # the error is a statcheck bug, not a problem with the input
+    counts: Counts | None = None  # None only for a rule in error
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": self.rule, "kind": self.kind, "status": self.status.value}
         if self.description:
             out["description"] = self.description
+        if self.counts is not None:
+            out["counts"] = self.counts.to_dict()
         out["findings"] = [f.to_dict() for f in self.findings]
         if self.error is not None:
             out["error"] = {
@@ -155,6 +202,7 @@ class RuleResult:
             error=error.get("message"),
             error_slug=error.get("slug"),
             internal=bool(error.get("internal", False)),
+            counts=Counts.from_dict(data["counts"]) if data.get("counts") else None,
         )
 
 

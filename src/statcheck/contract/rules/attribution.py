@@ -35,6 +35,7 @@ class AttributionRule(Rule):
     """
 
     KIND: ClassVar[str] = "attribution"
+    ITEM: ClassVar[str] = "a figure that cites a source"
     SUMMARY: ClassVar[str] = (
         "every figure's source is known, citations resolve without cycles to a primary "
         "source, and a relayed figure agrees with the cited source's"

@@ -65,6 +65,20 @@ Ref = FigureRef | Selector
 COMMON_FINDINGS: dict[str, str] = {
     "missing-figure": "an input the rule needs is not in the drop: the rule is undetermined",
     "duplicate-figure": "a figure printed twice for the same thing is left out and reported",
+    "skipped-items": "items the rule could not check, for one reason (see `SKIP_REASONS`); "
+    "reported only when the rule or suite says `skipped: report`",
+}
+
+# Why an item a rule would check was not checked: the keys of a result's
+# ``counts.skipped``, and with ``skipped: report`` one ``skipped-items`` finding each.
+SKIP_REASONS: dict[str, str] = {
+    "missing-part": "the part is not in the drop (a share, or a whole, with no part)",
+    "missing-whole": "the whole is not in the drop (a part or share with no whole)",
+    "missing-share": "a part and its whole with no share row",
+    "missing-total": "parts whose total is not in the drop",
+    "missing-parts": "a total with none (or, without `missing: zero`, not all) of its parts",
+    "duplicate": "an operand is printed twice for the same thing (`duplicate-figure`)",
+    "no-predecessor": "a figure with no figure for the period before it",
 }
 
 
@@ -154,6 +168,7 @@ class Rule:
     """
 
     KIND: ClassVar[str] = ""
+    ITEM: ClassVar[str] = ""  # what `counts` counts: the unit the kind checks one at a time
     SUMMARY: ClassVar[str] = ""
     LABEL: ClassVar[str] = ""
     CHART_LABELS: ClassVar[tuple[str, str] | None] = None

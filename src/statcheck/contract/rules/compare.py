@@ -27,6 +27,7 @@ class CompareRule(Rule):
     """
 
     KIND: ClassVar[str] = "compare"
+    ITEM: ClassVar[str] = "the one comparison the rule names"
     SUMMARY: ClassVar[str] = "`left op factor × right`, each side one figure or a sum of several"
     LABEL: ClassVar[str] = "one figure compared with another"
     CHART_LABELS: ClassVar[tuple[str, str] | None] = ("left side", "right side")

@@ -23,6 +23,7 @@ class PeriodRule(Rule):
     ``within`` (a period label) requires every figure's period to lie inside it."""
 
     KIND: ClassVar[str] = "period"
+    ITEM: ClassVar[str] = "a figure in scope"
     SUMMARY: ClassVar[str] = (
         "periods start on or before they end, a final figure is not published before its "
         "period ends, and with `within` every period lies inside that one"

@@ -21,6 +21,7 @@ class RateRule(Rule):
     """
 
     KIND: ClassVar[str] = "rate"
+    ITEM: ClassVar[str] = "the one rate and total the rule names"
     SUMMARY: ClassVar[str] = (
         "the rate times the length of the total's period in `per` units gives the total"
     )

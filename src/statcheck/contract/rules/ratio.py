@@ -39,6 +39,7 @@ class RatioRule(Rule):
     """
 
     KIND: ClassVar[str] = "ratio"
+    ITEM: ClassVar[str] = "a share (in table form, each share row in scope)"
     SUMMARY: ClassVar[str] = (
         "the share equals part / whole × scale, for what rounded figures can stand for"
     )

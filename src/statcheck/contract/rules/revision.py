@@ -31,6 +31,7 @@ class RevisionRule(Rule):
     """
 
     KIND: ClassVar[str] = "revision"
+    ITEM: ClassVar[str] = "a figure also reported by an earlier drop"
     SUMMARY: ClassVar[str] = (
         "a later drop does not change a figure an earlier drop reported (same metric, "
         "dimensions, period and source), compared with the most recent earlier drop that "

@@ -37,6 +37,9 @@ class SeriesRule(Rule):
     """
 
     KIND: ClassVar[str] = "series"
+    ITEM: ClassVar[str] = (
+        "a figure with a figure for the period before it (cumulative: each step; change: each change figure)"
+    )
     SUMMARY: ClassVar[str] = (
         "a cumulative figure never falls from one period to the next; a change figure equals "
         "the change in `of` from the period before"

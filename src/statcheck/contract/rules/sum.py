@@ -37,6 +37,7 @@ class SumRule(Rule):
     """
 
     KIND: ClassVar[str] = "sum"
+    ITEM: ClassVar[str] = "a total (in table form, each total row in scope)"
     SUMMARY: ClassVar[str] = (
         "the parts add up to the total, and cover the total's period; in table form every "
         "group of figures that agree on all other columns is checked"
