@@ -77,9 +77,13 @@ def duplicate_finding(dupes: nw.DataFrame[Any], shown: int = 6) -> list[Finding]
     ]
 
 
+# Findings that report figures left out of a check, not a failure of the data.
+_LEFT_OUT = frozenset(("duplicate-figure", "missing-figure", "skipped-items"))
+
+
 def failed(findings: list[Finding]) -> bool:
     """Whether findings include a failure, not only figures left out or missing."""
-    return any(f.slug not in ("duplicate-figure", "missing-figure") for f in findings)
+    return any(f.slug not in _LEFT_OUT for f in findings)
 
 
 def flagged(frame: nw.LazyFrame[Any], flag: nw.Expr, witness: str) -> nw.LazyFrame[Any]:

@@ -181,6 +181,9 @@ class Rule:
     id: str
     description: str | None = None
     line: int | None = field(default=None, compare=False)
+    # `count` (default): items not checked are counted in the result's `counts.skipped`;
+    # `report`: each reason is also a `skipped-items` finding (the rule is then no pass).
+    skipped: str = "count"
 
     @classmethod
     def declared_fields(cls) -> tuple[DeclaredField, ...]:

@@ -8,12 +8,14 @@ called once, below, and fails at once if a declared kind has none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from statcheck.contract.rules import Rule
+from statcheck.contract.rules.base import SKIP_REASONS
 from statcheck.engine.context import Context
+from statcheck.engine.groups import failed
 from statcheck.errors import INTERNAL_ERROR, UNKNOWN_FIGURE, StatcheckError
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult, Status
 
 Implementation = Callable[[Rule, Context], RuleResult]
 IMPLEMENTATIONS: dict[str, Implementation] = {}
@@ -28,6 +30,40 @@ def undetermined(rule: Rule, present: tuple[str, ...], missing: list[str], what:
     return RuleResult(
         rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
     )
+
+
+def concluded(rule: Rule, findings: list[Finding], counts: Counts) -> RuleResult:
+    """The result of a rule that ran: fail on any failing finding, undetermined on
+    findings that only report figures left out, else pass."""
+    status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS
+    return RuleResult(
+        rule.id, rule.KIND, status, tuple(findings), description=rule.description, counts=counts
+    )
+
+
+def skipped_findings(
+    rule: Rule, skipped: Mapping[str, Sequence[str]], shown: int = 6
+) -> list[Finding]:
+    """With ``skipped: report``, one ``skipped-items`` finding per skip reason, naming the
+    figures of the items skipped (``skipped``: reason -> figure ids); none otherwise."""
+    if rule.skipped != "report":
+        return []
+    out = []
+    for reason, ids in sorted(skipped.items()):
+        if not ids:
+            continue
+        listed = ", ".join(ids[:shown]) + (
+            f" and {len(ids) - shown} more" if len(ids) > shown else ""
+        )
+        out.append(
+            Finding(
+                "skipped-items",
+                tuple(ids),
+                f"{len(ids)} {rule.ITEM} not checked ({SKIP_REASONS[reason]}): {listed}.",
+                details=(("reason", reason),),
+            )
+        )
+    return out
 
 
 def run_rule(rule: Rule, ctx: Context) -> RuleResult:
