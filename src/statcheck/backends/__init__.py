@@ -13,8 +13,9 @@ and ``_BY_NAME``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 from narwhals import Implementation
@@ -24,6 +25,9 @@ from statcheck.backends._pandas import PandasBackend
 from statcheck.backends._polars import PolarsBackend
 from statcheck.backends._spark import MAX_LITERALS, SparkBackend
 
+if TYPE_CHECKING:
+    from statcheck.prepare import ParsedFigureTable
+
 __all__ = [
     "EAGER",
     "MAX_LITERALS",
@@ -32,6 +36,7 @@ __all__ = [
     "backend_named",
     "backend_of",
     "collect_all",
+    "to_pandas_table",
 ]
 
 # The libraries a drop's files are read into (Spark gets its tables from polars).
@@ -78,3 +83,8 @@ def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
     if len(frame) == 0:
         return True
     return backend_of(frame).all_distinct(frame, columns)
+
+
+def to_pandas_table(table: ParsedFigureTable) -> ParsedFigureTable:
+    """A figure table built with polars, on pandas for the pandas engine's rules."""
+    return dataclasses.replace(table, frame=_PANDAS.table_from_polars(table.frame))

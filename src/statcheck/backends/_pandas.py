@@ -39,6 +39,22 @@ class PandasBackend(NarwhalsBackend):
         out = native.assign(**{c: extracted[c] for c in extracted.columns})
         return nw.from_native(out, eager_only=True)
 
+    def table_from_polars(self, frame: nw.DataFrame[Any]) -> nw.DataFrame[Any]:
+        """A polars frame with the dtypes pandas' own readers give: text as pandas' ``str``
+        (Arrow-backed), dates as Arrow dates (not nanosecond timestamps), integers int64."""
+        import pandas as pd
+        import polars as pl
+        import pyarrow as pa  # type: ignore[import-untyped]
+
+        native = frame.to_native()
+        out = native.to_pandas()
+        for name, dtype in native.schema.items():
+            if dtype == pl.Date:
+                out[name] = out[name].astype(pd.ArrowDtype(pa.date32()))
+            elif dtype.is_integer():
+                out[name] = out[name].astype("int64")
+        return nw.from_native(out, eager_only=True)
+
     def join_in_order(
         self, frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str
     ) -> nw.DataFrame[Any]:

@@ -278,11 +278,11 @@ def frame_inputs(
 ) -> Inputs:
     """A figure table already in memory, cells as printed or already numbers; ``engine``
     by default the frame's own library. ``sources``: a file or a DataFrame."""
-    from statcheck.prepare import as_text_frame, normalise_figures, normalise_sources
+    from statcheck.prepare import normalise_figures, normalise_sources
 
-    engine = engine or frame_library(data) or "polars"
+    engine = engine or ("spark" if frame_library(data) == "spark" else "polars")
     check_engine(engine)
-    read = _mapped(as_text_frame(_native_on(data, engine)), mapping, None)
+    read = _mapped(_text_frame_on(data, engine), mapping, None)
     figures = normalise_figures(read.raw)
     rows = row_count(figures, read.read, read.cells, read.reasons)  # before Spark takes it
     srcs = None
@@ -303,36 +303,36 @@ def _source_file(path: Path, engine: str) -> nw.DataFrame[Any]:
 
 
 def _source_frame(frame: Any, engine: str) -> nw.DataFrame[Any]:
-    from statcheck.prepare import as_text_frame, normalise_sources
+    from statcheck.prepare import normalise_sources
 
     if frame_library(frame) is None:
         raise UNSUPPORTED_INPUT(
             f"cannot read sources from a {type(frame).__name__}: give a file or a pandas or "
             "polars DataFrame",
         )
-    return normalise_sources(as_text_frame(_native_on(frame, engine)))
+    return normalise_sources(_text_frame_on(frame, engine))
 
 
-def _native_on(frame: Any, engine: str) -> Any:
-    """The native frame on the library the engine builds its tables with (converted if it
-    is on another one). A Spark DataFrame is collected to the driver: the figure table is
-    built there, with polars, then handed back to Spark for the rules."""
+def _text_frame_on(frame: Any, engine: str) -> nw.DataFrame[Any]:
+    """The frame as text cells (``as_text_frame``, on the frame's own library, which knows
+    its own odd columns best), on the library the engine builds its tables with. A Spark
+    DataFrame is collected to the driver first."""
     import narwhals.dependencies as nwd
+
+    from statcheck.prepare import as_text_frame
 
     if nwd.is_narwhals_dataframe(frame) or nwd.is_narwhals_lazyframe(frame):
         frame = frame.to_native()
     if nwd.is_polars_lazyframe(frame):
         frame = frame.collect()
-    library = frame_library(frame)
-    if library == "spark":
+    if frame_library(frame) == "spark":
         from statcheck.engine.spark import to_driver
 
-        frame, library = to_driver(frame), "polars"
-    wanted = reading_library(engine)
-    if library == wanted:
-        return frame
-    if wanted == "polars":
-        import polars as pl
+        frame = to_driver(frame)
+    text = as_text_frame(frame)
+    if frame_library(frame) == reading_library(engine):
+        return text
+    import narwhals as nw
+    import polars as pl
 
-        return pl.from_pandas(frame)
-    return frame.to_pandas()
+    return nw.from_native(pl.from_pandas(text.to_native()), eager_only=True)
