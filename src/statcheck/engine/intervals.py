@@ -12,6 +12,8 @@ import sys
 
 import narwhals as nw
 
+from statcheck.contract.tolerance import FLOAT_NOISE, Tolerance
+
 Bounds = tuple[nw.Expr, nw.Expr]
 
 
@@ -52,3 +54,18 @@ def _enclosing(low: nw.Expr, high: nw.Expr) -> Bounds:
 def gap(a: Bounds, b: Bounds) -> nw.Expr:
     """Distance between the intervals, 0 when they overlap (``Interval.gap``)."""
     return nw.max_horizontal(nw.lit(0.0), a[0] - b[1], b[0] - a[1])
+
+
+def beyond_tolerance(gap_: nw.Expr, expected: Bounds, tolerance: Tolerance) -> nw.Expr:
+    """Whether a gap exceeds the tolerance and floating-point noise near ``expected``: the
+    negation of ``Tolerance.allows``, with the same floats in the same order, so a row is
+    flagged here exactly when its explanation finds it failing."""
+    magnitude = nw.max_horizontal(
+        *(nw.when(b.is_finite()).then(b.abs()).otherwise(nw.lit(0.0)) for b in expected)
+    )
+    amount = (
+        nw.lit(tolerance.absolute)
+        if tolerance.relative == 0
+        else nw.lit(tolerance.absolute) + nw.lit(tolerance.relative) * magnitude
+    )
+    return ~(gap_ <= amount + nw.lit(FLOAT_NOISE) * magnitude)

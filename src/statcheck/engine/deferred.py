@@ -1,0 +1,92 @@
+"""Findings whose sentences are written when first read.
+
+A table-wide rule finds its failing rows with column arithmetic; explaining each one in a
+plain sentence is Python work per finding (figures rebuilt from their cells, numbers
+formatted), and on a table with tens of thousands of failures it would cost many times the
+check itself. So a rule that knows exactly which rows fail (its vectorized test is the
+same test, to the last bit, as the one its explanations make) hands back one
+:class:`DeferredFinding` per row: slug and figures at once, the rest (explanation,
+intervals, gap, tolerance) made for the whole batch the first time any of them is read.
+A report that is only asked whether it passed, or how many failed, never writes them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from statcheck.errors import INTERNAL_ERROR
+from statcheck.report import Finding
+
+_LATER = ("explanation", "reported", "expected", "gap", "tolerance", "details")
+
+
+class FindingBatch:
+    """The findings of one rule's failing rows, made together on first use."""
+
+    def __init__(self, build: Callable[[], Sequence[Finding | None]], size: int) -> None:
+        self._build: Callable[[], Sequence[Finding | None]] | None = build
+        self._size = size
+        self._made: Sequence[Finding | None] = ()
+        self._lock = threading.Lock()
+
+    def made(self, index: int) -> Finding:
+        with self._lock:
+            if self._build is not None:
+                self._made = self._build()
+                self._build = None  # frees what the builder held (the collected rows)
+        found = self._made[index] if len(self._made) == self._size else None
+        if found is None:
+            # The vectorized test and the explanation disagree on a row: a statcheck bug.
+            raise INTERNAL_ERROR(f"finding {index} of a batch of {self._size} could not be made")
+        return found
+
+
+class DeferredFinding(Finding):
+    """A finding whose slug and figures are known, and the rest made when first read."""
+
+    def __init__(self, slug: str, figures: tuple[str, ...], batch: FindingBatch, index: int):
+        self.__dict__.update(slug=slug, figures=figures, _batch=batch, _index=index)
+
+    def _later(self, name: str) -> Any:
+        if name not in self.__dict__:
+            made = self.__dict__["_batch"].made(self.__dict__["_index"])
+            self.__dict__.update({k: getattr(made, k) for k in _LATER})
+        return self.__dict__[name]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.slug, self.figures, *(self._later(k) for k in _LATER))
+
+    def __eq__(self, other: object) -> bool:  # equal to the plain finding it stands for
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._fields() == (other.slug, other.figures, *(getattr(other, k) for k in _LATER))
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as the plain finding it stands for
+        return (Finding, self._fields())
+
+
+# The fields made later are properties: a class attribute (the dataclass defaults) would
+# otherwise answer before the instance is asked.
+def _made_later(name: str) -> property:
+    def read(self: DeferredFinding) -> Any:
+        return self._later(name)
+
+    return property(read)
+
+
+for _name in _LATER:
+    setattr(DeferredFinding, _name, _made_later(_name))
+
+
+def deferred(
+    rows: Sequence[tuple[str, tuple[str, ...]]], build: Callable[[], Sequence[Finding | None]]
+) -> list[Finding]:
+    """One finding per failing row (``rows``: each row's slug and figure ids), their
+    sentences made by ``build`` (the same rows, in the same order) when one is first read."""
+    batch = FindingBatch(build, len(rows))
+    return [DeferredFinding(slug, ids, batch, i) for i, (slug, ids) in enumerate(rows)]
