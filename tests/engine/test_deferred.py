@@ -31,7 +31,8 @@ def test_a_batch_is_written_once_and_only_when_read() -> None:
 
 def test_a_deferred_finding_equals_pickles_and_serialises_as_the_plain_one() -> None:
     found = deferred([(f.slug, f.figures) for f in PLAIN], lambda: PLAIN)
-    assert found == PLAIN and PLAIN == found
+    assert found == PLAIN
+    assert all(p == f for p, f in zip(PLAIN, found, strict=True))  # the plain side asked first
     assert pickle.loads(pickle.dumps(found[0])) == PLAIN[0]
     as_json = [
         json.dumps(RuleResult("r", "sum", Status.FAIL, tuple(fs)).to_dict())
