@@ -144,7 +144,9 @@ def _builder(cls: type[Rule]) -> Callable[..., Rule]:
             )
         )
     params += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None")
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None"
+        )
         for name in ("description", "skipped")
     ]
     signature = inspect.Signature(params, return_annotation="Rule")
@@ -159,7 +161,10 @@ def _builder(cls: type[Rule]) -> Callable[..., Rule]:
     build.__name__ = build.__qualname__ = cls.KIND
     build.__module__ = __name__
     build.__doc__ = f"A ``{cls.KIND}`` rule: {cls.SUMMARY}.\n\n" + "\n".join(
-        [*(f"``{f.name}``: {f.doc.doc}" for f in cls.declared_fields()), f"``skipped``: {SKIPPED_DOC}"]
+        [
+            *(f"``{f.name}``: {f.doc.doc}" for f in cls.declared_fields()),
+            f"``skipped``: {SKIPPED_DOC}",
+        ]
     )
     build.__signature__ = signature  # type: ignore[attr-defined]
     return build

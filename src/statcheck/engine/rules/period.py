@@ -9,8 +9,8 @@ import narwhals as nw
 
 from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import concluded, skipped_findings
 from statcheck.engine.native import collect_all
+from statcheck.engine.rules import concluded, skipped_findings
 from statcheck.model.figure import FigureStatus
 from statcheck.model.period import Period, parse_period
 from statcheck.report import Counts, Finding, RuleResult
@@ -34,10 +34,9 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
         findings += _outside(found["within"], bound)
     # A figure is one item however many of the checks it fails.
     failed = len({fid for f in findings for fid in f.figures})
-    undated = found["tally"].item(0, "undated") if "undated" in found["tally"].columns else 0
-    counts = Counts.of(
-        found["tally"].item(0, "figures") - undated, failed, {"no-publication-date": undated}
-    )
+    tally: dict[str, Any] = found["tally"].rows(named=True)[0]
+    undated = int(tally.get("undated") or 0)  # a sum over no rows is null on Spark
+    counts = Counts.of(int(tally["figures"]) - undated, failed, {"no-publication-date": undated})
     if "undated_ids" in found:
         findings += skipped_findings(
             rule, {"no-publication-date": found["undated_ids"].get_column("figure_id").to_list()}
