@@ -84,7 +84,10 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
 
 def _change_skips(tally: nw.DataFrame[Any]) -> dict[str, int]:
     """The change figures not checked, by reason, from their one-row tally."""
-    changes, with_level, paired = (int(tally.item(0, c) or 0) for c in tally.columns)
+    # A sum over no rows is null on Spark.
+    changes, with_level, paired = (
+        int(tally.item(0, c) or 0) for c in ("changes", "with_level", "paired")
+    )
     return {"missing-level": changes - with_level, "no-predecessor": with_level - paired}
 
 
