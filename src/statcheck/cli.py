@@ -369,7 +369,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def print_report(console: Console, report: Report) -> None:
-    """The readable summary: one line per rule, its findings beneath, then the counts."""
+    """The readable summary: one line per rule with what it checked, its findings beneath,
+    then the counts per status."""
     from rich.text import Text
 
     head = Text(inert(f"{report.suite['id']} on {report.drop['id']}"), style="bold")
@@ -385,6 +386,8 @@ def print_report(console: Console, report: Report) -> None:
         line = Text("  ")
         line.append(f"{res.status.value.upper():<12}", style=STATUS_STYLE[res.status.value])
         line.append(f" {inert(res.rule)}")
+        if res.counts is not None:
+            line.append(f"  {inert(res.counts.describe())}", style="dim")
         console.print(line)
         for f in res.findings[:MAX_SHOWN]:
             console.print(Text(inert(f"      {f.slug}: {f.explanation}")))

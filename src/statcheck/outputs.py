@@ -76,6 +76,8 @@ def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
             detail = f"{first.slug}: {first.explanation}" if first else "no finding recorded"
             if len(res.findings) > 1:
                 detail += f" (+{len(res.findings) - 1} more)"
+            if res.counts is not None:
+                detail += f" [{res.counts.describe()}]"
             yield "FAIL", res.rule, detail
         elif res.status is Status.ERROR:
             yield "ERROR", res.rule, f"{res.error_slug}: {res.error}"
@@ -224,8 +226,9 @@ def _x(value: object) -> str:
 def junit_xml(result: RunResult) -> str:
     """One test suite per suite and drop, one test case per rule: a failing rule is a
     failure carrying its findings' explanations, a rule in error an error, an undetermined
-    rule skipped. A drop that could not be checked (not ready, unreadable) is one test case
-    ``(drop)`` in error, and a suite that could not be loaded one test case ``(suite)``."""
+    rule skipped; what each rule checked is its ``system-out``. A drop that could not be
+    checked (not ready, unreadable) is one test case ``(drop)`` in error, and a suite that
+    could not be loaded one test case ``(suite)``."""
     root = ET.Element("testsuites", name="statcheck")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     for suite in result.suites:
@@ -280,6 +283,7 @@ def _problem(case: ET.Element, tag: str, err: ErrorEntry) -> None:
 
 def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
     findings = res.findings
+    counts = res.counts.describe() if res.counts is not None else None
     if res.status is Status.FAIL:
         first = findings[0] if findings else None
         el = ET.SubElement(
@@ -294,10 +298,14 @@ def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
         el.text = _x("\n".join(body))
     elif res.status is Status.UNDETERMINED:  # inputs missing: not a failure, not a pass
         why = f": {findings[0].explanation}" if findings else ""
-        ET.SubElement(case, "skipped", message=_x(f"undetermined{why}"))
+        counted = f" ({counts})" if counts else ""
+        ET.SubElement(case, "skipped", message=_x(f"undetermined{counted}{why}"))
     elif res.status is Status.ERROR:
         el = ET.SubElement(case, "error", message=_x(res.error), type=_x(res.error_slug))
         el.text = _x(f"[{res.error_slug}] {res.error}")
+    # What the rule checked, whatever its outcome; JUnit's schema puts system-out last.
+    if counts is not None:
+        ET.SubElement(case, "system-out").text = _x(counts)
 
 
 # ---------------------------------------------------------------- Markdown

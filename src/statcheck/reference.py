@@ -1,5 +1,6 @@
 """Everything generated from the declarations in the code: the docs' reference tables
-(the error catalogue, the rule kinds) and the suite's JSON Schema.
+(the error catalogue, the rule kinds, what a result's counts count) and the suite's JSON
+Schema.
 
 A page holds each generated table between two markers::
 
@@ -25,6 +26,7 @@ from statcheck.errors import CATALOGUE, Concern, ErrorKind, ExitCode
 
 __all__ = [
     "GENERATORS",
+    "counts_tables",
     "error_tables",
     "render",
     "rule_kinds_table",
@@ -67,8 +69,18 @@ def rule_kinds_table() -> str:
     return table()
 
 
+def counts_tables() -> str:
+    from statcheck.contract.rules.generate import counts_tables as tables
+
+    return tables()
+
+
 # Each generated block by name.
-GENERATORS: dict[str, Callable[[], str]] = {"errors": error_tables, "rule-kinds": rule_kinds_table}
+GENERATORS: dict[str, Callable[[], str]] = {
+    "errors": error_tables,
+    "rule-kinds": rule_kinds_table,
+    "counts": counts_tables,
+}
 
 _BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[\w-]+) -->)\n(?:.*?\n)?(<!-- end generated: (?P=name) -->)", re.S

@@ -2,9 +2,14 @@
 
 The JSON form is a contract for pipelines. Stable fields (more may be added):
 ``suite``, ``drop``, ``summary`` (counts per status), ``results`` (one entry per rule:
-``rule``, ``kind``, ``status``, ``findings``), and per finding ``slug``, ``figures``,
-``explanation`` and, where numeric, ``reported`` / ``expected`` as ``[low, high]`` and
-``gap``. Only ``generated_at`` changes between runs on the same inputs.
+``rule``, ``kind``, ``status``, ``counts``, ``findings``), and per finding ``slug``,
+``figures``, ``explanation`` and, where numeric, ``reported`` / ``expected`` as
+``[low, high]`` and ``gap``. Only ``generated_at`` changes between runs on the same inputs.
+
+``counts`` (:class:`Counts`), on every result but one in error: ``items`` the rule looked
+at, ``checked``, ``passed``, ``failed`` and ``skipped`` (items not checked, by reason:
+``contract.rules.base.SKIP_REASONS``); ``items == checked + sum(skipped)`` and
+``checked == passed + failed`` always.
 
 Optional: ``cache_key``, written by ``statcheck run`` (see ``statcheck.runner``): the
 SHA-256 of the inputs the report was made from, so a run can skip a drop already checked.
@@ -159,8 +164,19 @@ class Counts:
             checked=int(data["checked"]),
             passed=int(data["passed"]),
             failed=int(data["failed"]),
-            skipped=tuple((str(k), int(v)) for k, v in (data.get("skipped") or {}).items()),
+            skipped=tuple(sorted((str(k), int(v)) for k, v in (data.get("skipped") or {}).items())),
         )
+
+    def describe(self) -> str:
+        """One line for people: ``checked 9,874 · failed 12 · skipped 874 (missing part
+        800, missing whole 74)`` (no ``failed`` when nothing was checked)."""
+        parts = [f"checked {self.checked:,}"]
+        if self.checked:
+            parts.append(f"failed {self.failed:,}")
+        if self.skipped:
+            reasons = ", ".join(f"{k.replace('-', ' ')} {n:,}" for k, n in self.skipped)
+            parts.append(f"skipped {self.items - self.checked:,} ({reasons})")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)

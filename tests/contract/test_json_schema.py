@@ -21,7 +21,7 @@ def test_every_rule_kind_and_field_is_in_the_schema() -> None:
     assert set(SCHEMA["properties"]) == set(TOP_LEVEL)
     for kind, cls in RULE_KINDS.items():
         props = set(SCHEMA["$defs"][kind]["properties"])
-        assert props == {"id", "kind", "description", *cls.FIELDS}, kind
+        assert props == {"id", "kind", "description", "skipped", *cls.FIELDS}, kind
     checks = SCHEMA["$defs"]["attribution"]["properties"]["checks"]["items"]["enum"]
     assert tuple(checks) == ATTRIBUTION_CHECKS
     assert (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from statcheck.contract.rules import RULE_KINDS, SKIP_REASONS
 from statcheck.errors import CATALOGUE
 from statcheck.reference import error_tables, render, stale_pages
 
@@ -27,3 +28,16 @@ def test_a_stale_block_is_found_and_made_anew(tmp_path: Path) -> None:
     assert render(page.read_text()) == (
         f"x\n<!-- generated: errors -->\n{error_tables()}\n<!-- end generated: errors -->\ny\n"
     )
+
+
+def test_the_report_page_lists_every_skip_reason_and_what_each_kind_counts() -> None:
+    page = (DOCS / "report.md").read_text(encoding="utf-8")
+    block = page.split("<!-- generated: counts -->", 1)[1].split("<!-- end generated: counts -->")[
+        0
+    ]
+    for reason in SKIP_REASONS:
+        assert block.count(f"| `{reason}` |") == 1, reason
+    for kind, cls in RULE_KINDS.items():
+        assert cls.ITEM, kind
+        assert f"| `{kind}` | {cls.ITEM} |" in block, kind
+    assert "`counts`" in page and "skipped: report" in page

@@ -63,7 +63,7 @@ def test_kind_has_a_builder_with_its_fields(kind: str) -> None:
     builder = getattr(builders, kind)
     assert kind in builders.__all__
     params = inspect.signature(builder).parameters
-    assert list(params) == ["id", *cls.FIELDS, "description"]
+    assert list(params) == ["id", *cls.FIELDS, "description", "skipped"]
     for f in cls.declared_fields():
         assert (params[f.name].default is inspect.Parameter.empty) == f.doc.required, f.name
     example = {k: v for k, v in cls.EXAMPLE.items() if k not in ("id", "kind")}

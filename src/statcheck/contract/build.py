@@ -38,6 +38,7 @@ from typing import Any
 
 from statcheck.contract.mapping import TableMapping
 from statcheck.contract.rules import RULE_KINDS, FigureRef, Rule, Selector, SeriesChange, read_rule
+from statcheck.contract.rules.base import SKIPPED_DOC
 from statcheck.contract.schema import TableSchema
 from statcheck.contract.suite import Suite, describe, suite_from_mapping
 from statcheck.contract.tolerance import Tolerance
@@ -66,13 +67,16 @@ def suite(
     primary_sources: Iterable[str] | None = None,
     table: TableMapping | dict[str, Any] | None = None,
     schema: TableSchema | dict[str, Any] | None = None,
+    skipped: str | None = None,
 ) -> Suite:
     """A suite from rules built with this module (or rule mappings as in YAML).
 
     The fields are those of a suite file: ``primary_sources`` (default: official),
     ``drops`` (folder globs, relative to the working directory for a suite built in code),
-    ``table`` (how to read a publisher's own table) and ``schema`` (the column-level
-    contract), each as the mapping the file would hold or as its contract object.
+    ``table`` (how to read a publisher's own table), ``schema`` (the column-level
+    contract), each as the mapping the file would hold or as its contract object, and
+    ``skipped`` (``count`` or ``report``: the default of the rules that leave theirs at
+    ``count``).
     """
     file, line = _caller()
     where = Location(file=file, line=line)
@@ -95,6 +99,8 @@ def suite(
                 "primary_sources", primary_sources, (str, Enum), where, "a source kind"
             )
         ]
+    if skipped is not None:
+        data["skipped"] = skipped
     if table is not None:
         _check("table", table, (TableMapping, dict), where, "a TableMapping or a mapping")
         data["table"] = table.to_mapping() if isinstance(table, TableMapping) else table
@@ -115,7 +121,8 @@ def suite(
 
 
 def rule(kind: str, id: str, /, *, description: str | None = None, **fields: Any) -> Rule:
-    """Any rule kind, its fields as in YAML: ``rule("sum", "total-is-sum", total=..., parts=[...])``."""
+    """Any rule kind, its fields as in YAML: ``rule("sum", "total-is-sum", total=..., parts=[...])``
+    (and ``skipped="report"``, as on every kind)."""
     return _read(kind, id, description, fields, _caller())
 
 
@@ -136,11 +143,12 @@ def _builder(cls: type[Rule]) -> Callable[..., Rule]:
                 annotation=f.doc.accepts,
             )
         )
-    params.append(
+    params += [
         inspect.Parameter(
-            "description", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None"
+            name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None"
         )
-    )
+        for name in ("description", "skipped")
+    ]
     signature = inspect.Signature(params, return_annotation="Rule")
 
     def build(*args: Any, **kwargs: Any) -> Rule:
@@ -153,7 +161,10 @@ def _builder(cls: type[Rule]) -> Callable[..., Rule]:
     build.__name__ = build.__qualname__ = cls.KIND
     build.__module__ = __name__
     build.__doc__ = f"A ``{cls.KIND}`` rule: {cls.SUMMARY}.\n\n" + "\n".join(
-        f"``{f.name}``: {f.doc.doc}" for f in cls.declared_fields()
+        [
+            *(f"``{f.name}``: {f.doc.doc}" for f in cls.declared_fields()),
+            f"``skipped``: {SKIPPED_DOC}",
+        ]
     )
     build.__signature__ = signature  # type: ignore[attr-defined]
     return build

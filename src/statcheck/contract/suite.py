@@ -6,6 +6,7 @@ A suite file (``expectations/*.yml``)::
     description: ...
     drops: ["../fixtures/drops/*-kyivpost-desertion"]   # globs, relative to this file
     primary_sources: [official, person]  # source kinds that end a chain of citations
+    skipped: report                      # optional: the rules' default for `skipped:`
     table: ...                           # optional: how to read a publisher's own table
     schema: ...                          # optional: the column-level contract (pandera)
     rules:
@@ -21,12 +22,12 @@ import glob
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from statcheck.contract.mapping import TableMapping, read_mapping
-from statcheck.contract.rules import Rule, RuleReader, read_rule
+from statcheck.contract.rules import SKIPPED_MODES, Rule, RuleReader, read_rule
 from statcheck.contract.schema import TableSchema, read_schema
 from statcheck.contract.yamlio import Mapping, dump_yaml, load_yaml
 from statcheck.errors import (
@@ -44,7 +45,16 @@ from statcheck.errors import (
 )
 from statcheck.model.figure import SourceKind
 
-TOP_LEVEL = ("suite", "description", "drops", "primary_sources", "table", "schema", "rules")
+TOP_LEVEL = (
+    "suite",
+    "description",
+    "drops",
+    "primary_sources",
+    "skipped",
+    "table",
+    "schema",
+    "rules",
+)
 DEFAULT_PRIMARY = (SourceKind.OFFICIAL,)
 MAX_SUITE_BYTES = 16 * 2**20  # the most of a suite file ever read
 
@@ -58,6 +68,8 @@ class Suite:
     primary_sources: tuple[SourceKind, ...] = DEFAULT_PRIMARY
     table: TableMapping | None = None  # how to read a publisher's own table as figures
     schema: TableSchema | None = None  # the column-level contract, compiled to pandera
+    # The `skipped:` of a rule that does not set its own (already applied to the rules).
+    skipped: str = "count"
     file: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
 
@@ -75,11 +87,14 @@ class Suite:
             out["drops"] = list(self.drops)
         if self.primary_sources != DEFAULT_PRIMARY:
             out["primary_sources"] = [k.value for k in self.primary_sources]
+        if self.skipped != "count":
+            out["skipped"] = self.skipped
         if self.table is not None:
             out["table"] = self.table.to_mapping()
         if self.schema is not None:
             out["schema"] = self.schema.to_mapping()
-        out["rules"] = [r.to_mapping() for r in self.rules]
+        # A rule writes `skipped:` only where it differs from the suite's default.
+        out["rules"] = [r.to_mapping(skipped=self.skipped) for r in self.rules]
         return out
 
     def to_yaml(self) -> str:
@@ -112,17 +127,7 @@ def load_suite(path: str | Path) -> Suite:
     raw = read_suite_bytes(p)
     text = _decode(raw, str(p))
     suite = suite_from_yaml(text, str(p))
-    return Suite(
-        id=suite.id,
-        rules=suite.rules,
-        description=suite.description,
-        drops=suite.drops,
-        primary_sources=suite.primary_sources,
-        table=suite.table,
-        schema=suite.schema,
-        file=str(p),
-        sha256=hashlib.sha256(raw).hexdigest(),
-    )
+    return replace(suite, file=str(p), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def read_suite_bytes(path: Path) -> bytes:
@@ -247,12 +252,14 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
             location=Location(file=file, line=data.line or 1),
         )
     description = data.get("description")
+    skipped = _skipped_default(data, file)
     return Suite(
         id=suite_id.strip(),
-        rules=_rules(data, file),
+        rules=_rules(data, file, skipped),
         description=description if isinstance(description, str) else None,
         drops=_drop_globs(data, file),
         primary_sources=top.source_kinds("primary_sources") or DEFAULT_PRIMARY,
+        skipped=skipped,
         table=read_mapping(data["table"], file, data.line_of("table"))
         if data.get("table") is not None
         else None,
@@ -285,7 +292,20 @@ def _suite_mapping(data: Any, file: str) -> Mapping:
     return mapping
 
 
-def _rules(data: Mapping, file: str) -> tuple[Rule, ...]:
+def _skipped_default(data: Mapping, file: str) -> str:
+    """The suite's `skipped:`, the default of every rule that does not set its own."""
+    value = data.get("skipped", "count")
+    if value not in SKIPPED_MODES:
+        raise INVALID_SUITE(
+            f"`skipped` must be {' or '.join(SKIPPED_MODES)}, not {describe(value)}",
+            location=Location(file=file, line=data.line_of("skipped")),
+            hint="what rules do with items they could not check: `count` them, or also "
+            "`report` them as findings",
+        )
+    return str(value)
+
+
+def _rules(data: Mapping, file: str, skipped: str) -> tuple[Rule, ...]:
     """The suite's rules: a non-empty list, each read by its kind, ids distinct."""
     rules_raw = data.get("rules")
     if rules_raw is not None and not isinstance(rules_raw, list):
@@ -299,7 +319,7 @@ def _rules(data: Mapping, file: str) -> tuple[Rule, ...]:
             "the suite has no rules: add a `rules:` list",
             location=Location(file=file, line=data.line_of("rules")),
         )
-    rules = tuple(read_rule(m, file, i) for i, m in enumerate(rules_raw))
+    rules = tuple(read_rule(m, file, i, skipped) for i, m in enumerate(rules_raw))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:

@@ -40,7 +40,7 @@ from statcheck.docsite._figures import (
     primary_kinds,
 )
 from statcheck.docsite._index import drop_row
-from statcheck.docsite._labels import CHART_LABELS, KIND_LABEL
+from statcheck.docsite._labels import CHART_LABELS, KIND_ITEM, KIND_LABEL
 from statcheck.report import Finding, Report, RuleResult
 
 MAX_FINDINGS_PER_RULE = 40  # findings shown in full per rule; the CSV and JSON have them all
@@ -93,6 +93,8 @@ class RuleView:
     figures: list[FigureView]
     more_figures: int
     error: dict[str, Any] | None
+    counts: str | None = None  # what the rule checked, in one line (None: a rule in error)
+    item: str | None = None  # what one item of the counts is, for the kind
 
 
 def write_drop(
@@ -173,6 +175,8 @@ def _rule_view(
         ],
         more_figures=max(0, len(ids) - MAX_FIGURES_PER_RULE),
         error=error,
+        counts=res.counts.describe() if res.counts is not None else None,
+        item=KIND_ITEM.get(kind),
     )
 
 

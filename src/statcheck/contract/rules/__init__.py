@@ -17,7 +17,15 @@ import difflib
 from typing import Any
 
 from statcheck.contract.rules.attribution import ATTRIBUTION_CHECKS, AttributionRule
-from statcheck.contract.rules.base import COMMON_FINDINGS, FigureRef, Ref, Rule, Selector
+from statcheck.contract.rules.base import (
+    COMMON_FINDINGS,
+    SKIP_REASONS,
+    SKIPPED_MODES,
+    FigureRef,
+    Ref,
+    Rule,
+    Selector,
+)
 from statcheck.contract.rules.compare import CompareRule
 from statcheck.contract.rules.period import PERIOD_CHECKS, PeriodRule
 from statcheck.contract.rules.rate import RateRule
@@ -50,6 +58,8 @@ __all__ = [
     "PERIOD_CHECKS",
     "REVISION_ALLOWANCES",
     "RULE_KINDS",
+    "SKIPPED_MODES",
+    "SKIP_REASONS",
     "AttributionRule",
     "CompareRule",
     "FigureRef",
@@ -68,9 +78,10 @@ __all__ = [
 ]
 
 
-def read_rule(mapping: Any, file: str, index: int) -> Rule:
+def read_rule(mapping: Any, file: str, index: int, skipped: str = "count") -> Rule:
     """One rule of a suite: its kind looked up, its fields checked against the kind's
-    declaration, then read by the kind itself."""
+    declaration, then read by the kind itself. ``skipped`` is the suite's default for a
+    rule that does not say `skipped:` itself."""
     if not isinstance(mapping, Mapping):
         raise INVALID_SUITE(
             f"rule #{index + 1} must be a mapping with at least 'id' and 'kind'",
@@ -86,11 +97,21 @@ def read_rule(mapping: Any, file: str, index: int) -> Rule:
         close = difflib.get_close_matches(str(kind), RULE_KINDS, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"rule kinds: {', '.join(RULE_KINDS)}"
         raise r.error(f"unknown rule kind {kind!r}", "kind", hint, kind=UNKNOWN_RULE_KIND)
-    r.check_fields(cls.FIELDS)
+    r.check_fields(("skipped", *cls.FIELDS))
     # An empty description is no description (so that load -> write -> load is identity).
     common: dict[str, Any] = {
         "id": rid,
         "description": r.text("description") or None,
         "line": mapping.line,
+        "skipped": _skipped(r, skipped),
     }
     return cls.read(r, common)
+
+
+def _skipped(r: RuleReader, default: str) -> str:
+    """The rule's `skipped:` (`count` or `report`), or the suite's default when unset."""
+    if "skipped" in r.m and r.m["skipped"] is None:  # `skipped:` with nothing after it
+        raise r.error(
+            "field 'skipped' is empty", "skipped", f"use one of: {', '.join(SKIPPED_MODES)}"
+        )
+    return r.text("skipped", default, SKIPPED_MODES) or default

@@ -32,10 +32,13 @@ class AttributionRule(Rule):
 
     ``figures`` narrows the rule to the figures a selector matches (all by default);
     ``primary`` overrides the suite's primary source kinds.
+
+    Counts: each figure in scope is an item; it failed when a finding names it. No
+    item is skipped.
     """
 
     KIND: ClassVar[str] = "attribution"
-    ITEM: ClassVar[str] = "a figure that cites a source"
+    ITEM: ClassVar[str] = "a figure in scope, checked by every check the rule names"
     SUMMARY: ClassVar[str] = (
         "every figure's source is known, citations resolve without cycles to a primary "
         "source, and a relayed figure agrees with the cited source's"

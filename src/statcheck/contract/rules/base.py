@@ -65,7 +65,7 @@ Ref = FigureRef | Selector
 COMMON_FINDINGS: dict[str, str] = {
     "missing-figure": "an input the rule needs is not in the drop: the rule is undetermined",
     "duplicate-figure": "a figure printed twice for the same thing is left out and reported",
-    "skipped-items": "items the rule could not check, for one reason (see `SKIP_REASONS`); "
+    "skipped-items": "items the rule could not check, for one reason (`details.reason`); "
     "reported only when the rule or suite says `skipped: report`",
 }
 
@@ -77,9 +77,23 @@ SKIP_REASONS: dict[str, str] = {
     "missing-share": "a part and its whole with no share row",
     "missing-total": "parts whose total is not in the drop",
     "missing-parts": "a total with none (or, without `missing: zero`, not all) of its parts",
-    "duplicate": "an operand is printed twice for the same thing (`duplicate-figure`)",
+    "duplicate": "a figure it needs is printed twice for the same thing (`duplicate-figure`)",
     "no-predecessor": "a figure with no figure for the period before it",
+    "missing-level": "a change figure with no figure of `of` for its own period",
+    "missing-input": "a figure the rule names is not in the drop (`missing-figure`)",
+    "no-publication-date": "a final figure with no publication date, when "
+    "`published-after-end` is the only check",
 }
+
+# What a rule does with the items it could not check (the common field `skipped:`, on a
+# rule or as the suite's default): `count` them in the result's `counts.skipped` only, or
+# also `report` each reason as a `skipped-items` finding (the rule is then no pass).
+SKIPPED_MODES = ("count", "report")
+SKIPPED_DOC = (
+    "`count` (default): items the rule could not check are counted in its result "
+    "(`counts.skipped`, by reason); `report`: each reason is also a `skipped-items` "
+    "finding, so the rule is undetermined rather than passed"
+)
 
 
 # ---------------------------------------------------------------- declared fields
@@ -181,8 +195,7 @@ class Rule:
     id: str
     description: str | None = None
     line: int | None = field(default=None, compare=False)
-    # `count` (default): items not checked are counted in the result's `counts.skipped`;
-    # `report`: each reason is also a `skipped-items` finding (the rule is then no pass).
+    # One of SKIPPED_MODES: `count` (default) or `report` (see SKIPPED_DOC).
     skipped: str = "count"
 
     @classmethod
@@ -198,16 +211,21 @@ class Rule:
         """Every figure reference in the rule, for checking them against a drop."""
         return ()
 
-    def to_mapping(self) -> dict[str, Any]:
+    def to_mapping(self, skipped: str = "count") -> dict[str, Any]:
+        """The rule as a suite file writes it; ``skipped`` is the suite's default (a rule
+        writes its own `skipped:` only when it differs)."""
         out: dict[str, Any] = {"id": self.id, "kind": self.KIND}
         if self.description:
             out["description"] = self.description
+        if self.skipped != skipped:
+            out["skipped"] = self.skipped
         out.update(self._fields_to_mapping())
         return out
 
     @classmethod
     def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
-        """Build the rule from its YAML mapping; ``common`` holds id, description, line."""
+        """Build the rule from its YAML mapping; ``common`` holds id, description, line
+        and skipped."""
         raise NotImplementedError
 
     def _fields_to_mapping(self) -> dict[str, Any]:

@@ -24,6 +24,8 @@ class CompareRule(Rule):
 
     "A > B + C" is ``left: A, op: ">", right: [B, C]``; "A at least 3 times B" is
     ``left: A, op: ">=", factor: 3, right: B``.
+
+    Counts: the claim is one item, skipped (``missing-input``) when a figure is missing.
     """
 
     KIND: ClassVar[str] = "compare"

@@ -1,5 +1,5 @@
-"""What is generated from the rule kinds' declarations: the suite's JSON Schema and the
-rule-kinds table of the docs.
+"""What is generated from the rule kinds' declarations: the suite's JSON Schema, the
+rule-kinds table of the docs and the table of what a result's counts count.
 
 Both are committed (editors read ``suite.schema.json``; the docs are Markdown) and a test
 checks they equal what this module generates. After changing a kind, regenerate them
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from statcheck.contract.rules import COMMON_FINDINGS, KINDS
-from statcheck.contract.rules.base import Rule
+from statcheck.contract.rules.base import SKIP_REASONS, SKIPPED_DOC, SKIPPED_MODES, Rule
 from statcheck.model.figure import SourceKind
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "suite.schema.json"
@@ -22,6 +22,7 @@ _SOURCE_KINDS = [k.value for k in SourceKind]
 _NAMES = {"type": "array", "minItems": 1, "items": {"type": ["string", "integer"]}}
 _SCALE = {"type": "number", "exclusiveMinimum": 0}
 _PRECISION = {"type": "number", "minimum": 0}
+_SKIPPED = {"enum": list(SKIPPED_MODES)}
 
 # The parts of a suite that are not rules: its id and settings, `schema:` and `table:`.
 _SUITE_PROPERTIES: dict[str, Any] = {
@@ -29,6 +30,10 @@ _SUITE_PROPERTIES: dict[str, Any] = {
     "description": {"type": "string"},
     "drops": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "primary_sources": {"type": "array", "items": {"enum": _SOURCE_KINDS}},
+    "skipped": {
+        "description": "the default `skipped:` of every rule that does not set its own",
+        **_SKIPPED,
+    },
     "schema": {
         "type": "object",
         "description": "The column-level contract of the figure table, compiled to pandera.",
@@ -139,6 +144,7 @@ def kind_schema(cls: type[Rule]) -> dict[str, Any]:
         "id": {"type": "string", "minLength": 1},
         "kind": {"const": cls.KIND},
         "description": {"type": "string"},
+        "skipped": {"description": SKIPPED_DOC, **_SKIPPED},
     }
     for f in fields:
         properties[f.name] = {"description": f.doc.doc, **f.doc.schema}
@@ -198,5 +204,18 @@ def rule_kinds_table() -> str:
             f"| `{cls.KIND}` | {_cell(cls.SUMMARY)} | {_cell(fields)} | {_cell(findings)} |"
         )
     common = "; ".join(f"`{slug}`: {meaning}" for slug, meaning in COMMON_FINDINGS.items())
-    lines += ["", f"Every kind may also report {common}."]
+    lines += [
+        "",
+        f"Every kind may also report {common}. Every kind takes `skipped`: {SKIPPED_DOC}.",
+    ]
     return "\n".join(lines)
+
+
+def counts_tables() -> str:
+    """The report docs' tables of ``counts``: what one item is for each kind, and why an
+    item is skipped (the keys of ``counts.skipped``)."""
+    items = ["| kind | one item is |", "|---|---|"]
+    items += [f"| `{cls.KIND}` | {_cell(cls.ITEM)} |" for cls in KINDS]
+    reasons = ["| skip reason | the item was not checked because |", "|---|---|"]
+    reasons += [f"| `{slug}` | {_cell(meaning)} |" for slug, meaning in SKIP_REASONS.items()]
+    return "\n".join([*items, "", *reasons])

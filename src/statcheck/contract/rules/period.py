@@ -20,10 +20,14 @@ PERIOD_CHECKS = (
 class PeriodRule(Rule):
     """Each figure's period is well formed, and a final figure was not published before
     its period ended (that would make it a projection: mark it provisional or forecast).
-    ``within`` (a period label) requires every figure's period to lie inside it."""
+    ``within`` (a period label) requires every figure's period to lie inside it.
+
+    Counts: each figure in scope is an item, failed when any check fails it. When
+    ``published-after-end`` is the only check, a final figure with no publication date
+    is skipped (``no-publication-date``)."""
 
     KIND: ClassVar[str] = "period"
-    ITEM: ClassVar[str] = "a figure in scope"
+    ITEM: ClassVar[str] = "a figure in scope, one item however many checks it fails"
     SUMMARY: ClassVar[str] = (
         "periods start on or before they end, a final figure is not published before its "
         "period ends, and with `within` every period lies inside that one"

@@ -18,6 +18,9 @@ class RateRule(Rule):
     "About 12 a month" and a total for 2024 agree when the total is within 12 months of
     the rate: the rate's interval times the length of the total's period in ``per`` units
     (whole calendar months where the period is made of them; see ``Period.length_in``).
+
+    Counts: the rate and total are one item, skipped (``missing-input``) when either is
+    missing.
     """
 
     KIND: ClassVar[str] = "rate"

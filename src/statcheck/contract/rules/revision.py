@@ -28,6 +28,10 @@ class RevisionRule(Rule):
     or of a figure the earlier drop marked ``provisional`` or ``forecast``.
     ``same_source: false`` compares figures whatever their source. ``metrics`` and
     ``figures`` narrow the figures the rule reads, in both drops.
+
+    Counts: a figure that an earlier drop also reports is an item (one reported only now
+    is none); printed twice in this drop or in the earlier one, it is skipped
+    (``duplicate``).
     """
 
     KIND: ClassVar[str] = "revision"

@@ -34,11 +34,17 @@ class SeriesRule(Rule):
     ``change``: figures of one metric are the change in another from the previous period.
     With ``change``, ``cumulative`` applies to the ``of`` metric (changes may fall).
     ``figures`` narrows the rows the rule reads.
+
+    Counts: with ``cumulative``, each figure that has one for the period before it is an
+    item (a step); with ``change``, each change figure, skipped as ``missing-level`` (no
+    figure of ``of`` for its period) or ``no-predecessor`` (none for the period before).
+    Figures printed twice are skipped (``duplicate``).
     """
 
     KIND: ClassVar[str] = "series"
     ITEM: ClassVar[str] = (
-        "a figure with a figure for the period before it (cumulative: each step; change: each change figure)"
+        "a step of a cumulative series (a figure with one for the period before it), "
+        "or a change figure"
     )
     SUMMARY: ClassVar[str] = (
         "a cumulative figure never falls from one period to the next; a change figure equals "

@@ -21,14 +21,28 @@ Implementation = Callable[[Rule, Context], RuleResult]
 IMPLEMENTATIONS: dict[str, Implementation] = {}
 
 
-def undetermined(rule: Rule, present: tuple[str, ...], missing: list[str], what: str) -> RuleResult:
-    """The result of a rule whose inputs are not all in the drop: never a pass."""
+def undetermined(
+    rule: Rule,
+    present: tuple[str, ...],
+    missing: list[str],
+    what: str,
+    counts: Counts | None = None,
+) -> RuleResult:
+    """The result of a rule whose inputs are not all in the drop: never a pass. Its
+    ``counts`` are by default those of a rule of one item, skipped for ``missing-input``."""
     matches = " and ".join(repr(m) for m in missing)
     finding = Finding(
         "missing-figure", present, f"{what} cannot be checked: no figure matches {matches}."
     )
+    if counts is None:
+        counts = Counts.of(0, 0, {"missing-input": 1})
     return RuleResult(
-        rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
+        rule.id,
+        rule.KIND,
+        Status.UNDETERMINED,
+        (finding,),
+        description=rule.description,
+        counts=counts,
     )
 
 
@@ -59,7 +73,9 @@ def skipped_findings(
             Finding(
                 "skipped-items",
                 tuple(ids),
-                f"{len(ids)} {rule.ITEM} not checked ({SKIP_REASONS[reason]}): {listed}.",
+                # ITEM reads as a phrase ("a figure in scope"), not a plural noun.
+                f"{len(ids)} item{'' if len(ids) == 1 else 's'} not checked "
+                f"({SKIP_REASONS[reason]}): {listed}.",
                 details=(("reason", reason),),
             )
         )

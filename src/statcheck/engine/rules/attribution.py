@@ -20,6 +20,10 @@ graph's distinct edges. The graphs are then answered on the driver in time linea
 their edges (:mod:`statcheck.engine.graph`: strongly connected components and
 breadth-first searches), so a figure citing its own source, or a ring of sources, costs
 what any other citation costs.
+
+What the result counts: each figure the rule reads is one item, checked by every check
+the rule names; it failed when a finding names it (a source cycle names, for each
+citation on it, the first figure that makes it). Nothing is skipped.
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ from statcheck.engine.context import Context
 from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
 from statcheck.engine.groups import with_blank_dims
 from statcheck.engine.native import collect_all, reused, small_frame, split_explode, to_lazy
+from statcheck.engine.rules import concluded
 from statcheck.model.figure import Source
 from statcheck.model.interval import Interval, format_number
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 SEP = ">"
 
@@ -63,8 +68,18 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
         findings.extend(_source_cycles(found["source_edges"], setting.sources))
     # Joins do not promise an order: sort so reports are byte-identical run to run.
     findings.sort(key=lambda f: (f.slug, f.figures, f.explanation))
-    status = Status.FAIL if findings else Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    counts = Counts.of(found["in_scope"].item(0, 0), _failed(setting, findings))
+    return concluded(rule, findings, counts)
+
+
+def _failed(s: _Setting, findings: list[Finding]) -> int:
+    """How many of the rule's figures a finding names (a chain or a cycle can name
+    figures the rule does not read: those are not its items)."""
+    named = sorted({fid for f in findings for fid in f.figures})
+    if s.in_scope is None or not named:
+        return len(named)
+    (n,) = collect_all([s.scope.filter(nw.col("figure_id").is_in(named)).select(nw.len())])
+    return int(n.item(0, 0))
 
 
 class _Setting:
@@ -141,8 +156,8 @@ class _Setting:
 
 def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]:
     """Every check's query, collected together: only offending rows and the graphs'
-    edges leave the engine."""
-    queries: dict[str, nw.LazyFrame[Any]] = {}
+    edges leave the engine, with how many figures the rule reads."""
+    queries: dict[str, nw.LazyFrame[Any]] = {"in_scope": s.scope.select(nw.len())}
     unresolved = s.citations.edges(lambda c: c not in s.known)
     if "citations-resolve" in rule.checks and unresolved is not None:
         queries["unresolved"] = unresolved.select("figure_id", "cited")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from statcheck.contract.rules import CompareRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, undetermined
+from statcheck.engine.rules import concluded, explain, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, Outcome, compare, format_number
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 _SAYS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most", "==": "equal to"}
 
@@ -27,7 +27,7 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
     # The last bits of binary arithmetic are not evidence against a claim.
     within_noise = compare(lhs, rule.op, rhs.widen(allowed + rule.tolerance.noise(rhs))).consistent
     if verdict.outcome is Outcome.CONSISTENT or within_noise:
-        return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+        return concluded(rule, [], Counts.of(1, 0))
     times = f"{format_number(rule.factor)} times " if rule.factor != 1 else ""
     explanation = (
         f"{_describe(left)} should be {_SAYS[rule.op.value]} {times}{_describe(right)}, but "
@@ -42,7 +42,7 @@ def check_compare(rule: Rule, ctx: Context) -> RuleResult:
         gap=verdict.gap,
         tolerance=allowed,
     )
-    return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
+    return concluded(rule, [finding], Counts.of(1, 1))
 
 
 def _describe(figures: list[Figure]) -> str:

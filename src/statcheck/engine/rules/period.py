@@ -10,15 +10,20 @@ import narwhals as nw
 from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.native import collect_all
+from statcheck.engine.rules import concluded, skipped_findings
 from statcheck.model.figure import FigureStatus
 from statcheck.model.period import Period, parse_period
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 
 def check_period(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, PeriodRule)
     bound = parse_period(rule.within) if rule.within is not None else None
-    queries = _offending_rows(rule, ctx, bound)
+    scope = ctx.lazy()
+    if rule.figures is not None:
+        scope = scope.filter(ctx.selector_mask(rule.figures))
+    dated = ctx.figures.frame.collect_schema()["published_at"].is_temporal()
+    queries = {**_offending_rows(rule, scope, dated, bound), **_tally(rule, scope, dated)}
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
     findings: list[Finding] = []
     if "ordered" in found:
@@ -27,25 +32,54 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
         findings += _published_early(found["published"])
     if bound is not None:
         findings += _outside(found["within"], bound)
-    status = Status.FAIL if findings else Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    # A figure is one item however many of the checks it fails.
+    failed = len({fid for f in findings for fid in f.figures})
+    tally: dict[str, Any] = found["tally"].rows(named=True)[0]
+    undated = int(tally.get("undated") or 0)  # a sum over no rows is null on Spark
+    counts = Counts.of(int(tally["figures"]) - undated, failed, {"no-publication-date": undated})
+    if "undated_ids" in found:
+        findings += skipped_findings(
+            rule, {"no-publication-date": found["undated_ids"].get_column("figure_id").to_list()}
+        )
+    return concluded(rule, findings, counts)
+
+
+def _undated(rule: PeriodRule, dated: bool) -> nw.Expr | None:
+    """The figures no check of the rule applies to: final figures without a publication
+    date, when `published-after-end` is its only check (None: every figure is checked)."""
+    if tuple(rule.checks) != ("published-after-end",) or rule.within is not None:
+        return None
+    final = nw.col("status") == FigureStatus.FINAL.value
+    return final & nw.col("published_at").is_null() if dated else final
+
+
+def _tally(rule: PeriodRule, scope: nw.LazyFrame[Any], dated: bool) -> dict[str, nw.LazyFrame[Any]]:
+    """How many figures the rule reads and how many of them it cannot check (one row),
+    and with `skipped: report` which those are."""
+    undated = _undated(rule, dated)
+    if undated is None:
+        return {"tally": scope.select(nw.len().alias("figures"))}
+    queries = {
+        "tally": scope.select(
+            nw.len().alias("figures"), undated.cast(nw.Int64).sum().alias("undated")
+        )
+    }
+    if rule.skipped == "report":
+        queries["undated_ids"] = scope.filter(undated).select("figure_id").sort("figure_id")
+    return queries
 
 
 def _offending_rows(
-    rule: PeriodRule, ctx: Context, bound: Period | None
+    rule: PeriodRule, scope: nw.LazyFrame[Any], dated: bool, bound: Period | None
 ) -> dict[str, nw.LazyFrame[Any]]:
     """One query per check, collected together: only the offending rows leave the engine
     (figure_id and the two dates the finding names)."""
-    scope = ctx.lazy()
-    if rule.figures is not None:
-        scope = scope.filter(ctx.selector_mask(rule.figures))
     queries: dict[str, nw.LazyFrame[Any]] = {}
     if "ordered" in rule.checks:
         queries["ordered"] = scope.filter(nw.col("period_start") > nw.col("period_end")).select(
             "figure_id", _day("period_start"), _day("period_end")
         )
     # A table without publication dates has an empty text column there: nothing to check.
-    dated = ctx.figures.frame.collect_schema()["published_at"].is_temporal()
     if "published-after-end" in rule.checks and dated:
         queries["published"] = scope.filter(
             ~nw.col("published_at").is_null()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from statcheck.contract.rules import RateRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, undetermined
+from statcheck.engine.rules import concluded, explain, undetermined
 from statcheck.model.interval import format_number
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 
 def check_rate(rule: Rule, ctx: Context) -> RuleResult:
@@ -28,7 +28,7 @@ def check_rate(rule: Rule, ctx: Context) -> RuleResult:
     gap = reported.gap(expected)
     allowed = rule.tolerance.amount(expected)
     if rule.tolerance.allows(gap, expected):
-        return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+        return concluded(rule, [], Counts.of(1, 0))
     count = f"{format_number(round(units, 2))} {rule.per}{'' if units == 1 else 's'}"
     finding = Finding(
         "rate-mismatch",
@@ -43,4 +43,4 @@ def check_rate(rule: Rule, ctx: Context) -> RuleResult:
         gap=gap,
         tolerance=allowed,
     )
-    return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
+    return concluded(rule, [finding], Counts.of(1, 1))

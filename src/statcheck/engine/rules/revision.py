@@ -34,11 +34,11 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import explain
+from statcheck.engine.rules import concluded, explain
 from statcheck.errors import INTERNAL_ERROR, DropNotReady, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import format_number
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult, Status
 
 SHOWN = 6  # figure ids named in a duplicate finding's sentence (all are in its figures)
 
@@ -71,9 +71,10 @@ def check_revision(rule: Rule, ctx: Context) -> RuleResult:
     if n_current.item(0, 0) == 0:
         return _nothing_in_scope(rule)
     findings = _revisions(rule, ctx, suspects)
+    counts = Counts.of(n_pairs, len(findings), {"duplicate": len(dupe_rows) + len(twice_rows)})
     findings += duplicate_finding(dupe_rows)
     findings += _twice_before(ctx, twice_rows)
-    return _outcome(rule, ctx, findings, n_pairs)
+    return _outcome(rule, ctx, findings, counts)
 
 
 def _no_earlier_drop(rule: RevisionRule) -> RuleResult:
@@ -130,26 +131,22 @@ def _latest_earlier(
     return latest.with_columns(_duplicated(keys).alias("_prev_dup"))
 
 
-def _outcome(rule: RevisionRule, ctx: Context, findings: list[Finding], n_pairs: int) -> RuleResult:
+def _outcome(
+    rule: RevisionRule, ctx: Context, findings: list[Finding], counts: Counts
+) -> RuleResult:
     """Fail on a revision; undetermined on figures left out, or when no figure of this drop
     is reported in an earlier one; else pass."""
-    if any(f.slug == "revision" for f in findings):
-        return _result(rule, Status.FAIL, *findings)
-    if findings:
-        return _result(rule, Status.UNDETERMINED, *findings)
-    if n_pairs == 0:
+    if not findings and counts.checked == 0:
         drops = explain.join([v.drop_id for v in ctx.earlier])
-        return _result(
-            rule,
-            Status.UNDETERMINED,
+        findings = [
             Finding(
                 "missing-figure",
                 (),
                 f"The revisions cannot be checked: no figure of {ctx.drop_id} "
                 f"({_describe_scope(rule)}) is reported in {drops}.",
-            ),
-        )
-    return _result(rule, Status.PASS)
+            )
+        ]
+    return concluded(rule, findings, counts)
 
 
 def _scope(
@@ -361,4 +358,7 @@ def _describe_scope(rule: RevisionRule) -> str:
 
 
 def _result(rule: RevisionRule, status: Status, *findings: Finding) -> RuleResult:
-    return RuleResult(rule.id, rule.KIND, status, findings, description=rule.description)
+    """A result that checked nothing: no earlier drop, none ready, no figure in scope."""
+    return RuleResult(
+        rule.id, rule.KIND, status, findings, description=rule.description, counts=Counts()
+    )

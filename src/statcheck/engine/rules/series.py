@@ -11,6 +11,12 @@ are turned into figures and explained.
   (``absolute``) or (of_t - of_t-1) / of_t-1 x 100 (``percent``), interval-wise
   (``change-mismatch``). The first period has no predecessor, nor does a period whose
   predecessor ends before the day before it starts (the period between is missing).
+
+What the result counts: for ``cumulative`` each figure that has a predecessor (a step;
+the first figure of a series is no item); for ``change`` each change figure, skipped as
+``missing-level`` when ``of`` has no figure for its period and ``no-predecessor`` when it
+has none for the period before. Figures printed twice are left out (``duplicate``). The
+counts come with the same collect as the checks: the pairs' ``_count`` and one tally row.
 """
 
 from __future__ import annotations
@@ -32,10 +38,10 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import explain, undetermined
+from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 PERIOD = ("period_start", "period_end")
 # figure_id last: two figures for the same period (in different units, say) still come
@@ -48,7 +54,7 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
     queries = _questions(rule, ctx)
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
     if rule.figures is not None and found["in_scope"].item(0, 0) == 0:
-        return undetermined(rule, (), [str(rule.figures)], "The series")
+        return undetermined(rule, (), [str(rule.figures)], "The series", counts=Counts())
     n_pairs, falls_rows = count_and_flagged(found["falls"]) if rule.cumulative else (0, None)
     n_changes, change_rows = (
         count_and_flagged(found["changes"]) if rule.change is not None else (0, None)
@@ -56,6 +62,7 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
     figures = _named_figures(ctx, falls_rows, change_rows)
     findings: list[Finding] = []
     unchecked: list[str] = []
+    skipped = {"duplicate": len(found["dupes"])}
     if rule.cumulative:
         assert falls_rows is not None
         if n_pairs == 0:
@@ -64,12 +71,44 @@ def check_series(rule: Rule, ctx: Context) -> RuleResult:
     if rule.change is not None:
         assert change_rows is not None
         findings += _changes(rule, rule.change, change_rows, figures)
+        skipped |= _change_skips(found["change_tally"])
         if n_changes == 0:
             unchecked.append(
                 f"no figure of {rule.change.metric!r} has figures of {rule.change.of!r} "
                 f"for its period and the period before"
             )
-    return _outcome(rule, findings, found["dupes"], unchecked)
+    counts = Counts.of(n_pairs + n_changes, len(findings), skipped)
+    findings += _left_out(rule, bool(findings), found, unchecked)
+    return concluded(rule, findings, counts)
+
+
+def _change_skips(tally: nw.DataFrame[Any]) -> dict[str, int]:
+    """The change figures not checked, by reason, from their one-row tally."""
+    # A sum over no rows is null on Spark.
+    changes, with_level, paired = (
+        int(tally.item(0, c) or 0) for c in ("changes", "with_level", "paired")
+    )
+    return {"missing-level": changes - with_level, "no-predecessor": with_level - paired}
+
+
+def _left_out(
+    rule: SeriesRule, failing: bool, found: dict[str, nw.DataFrame[Any]], unchecked: list[str]
+) -> list[Finding]:
+    """The findings for what the rule did not check: the duplicates; when nothing failed
+    and none was left out as a duplicate, why nothing could be compared; and with
+    `skipped: report`, the change figures skipped."""
+    out = duplicate_finding(found["dupes"])
+    if unchecked and not failing and not out:
+        out.append(
+            Finding("missing-figure", (), f"The series cannot be checked: {'; '.join(unchecked)}.")
+        )
+    if "change_skipped" in found:
+        rows = found["change_skipped"].rows()
+        by_reason: dict[str, list[str]] = {}
+        for fid, reason in rows:
+            by_reason.setdefault(reason, []).append(fid)
+        out += skipped_findings(rule, by_reason)
+    return out
 
 
 def _questions(rule: SeriesRule, ctx: Context) -> dict[str, nw.LazyFrame[Any]]:
@@ -89,7 +128,7 @@ def _questions(rule: SeriesRule, ctx: Context) -> dict[str, nw.LazyFrame[Any]]:
     if rule.cumulative:
         queries["falls"] = _falls(rule, scope, ctx)
     if rule.change is not None:
-        queries["changes"] = _change_pairs(rule.change, scope, ctx)
+        queries.update(_change_questions(rule, rule.change, scope, ctx))
     return queries
 
 
@@ -145,37 +184,6 @@ def _changes(
     return [f for f in found if f is not None]
 
 
-def _outcome(
-    rule: SeriesRule, findings: list[Finding], dupe_rows: nw.DataFrame[Any], unchecked: list[str]
-) -> RuleResult:
-    """Fail on any finding; else undetermined when figures were left out as duplicates or
-    nothing could be compared; else pass."""
-    if findings:
-        return RuleResult(
-            rule.id,
-            rule.KIND,
-            Status.FAIL,
-            (*findings, *duplicate_finding(dupe_rows)),
-            description=rule.description,
-        )
-    if not dupe_rows.is_empty():
-        return RuleResult(
-            rule.id,
-            rule.KIND,
-            Status.UNDETERMINED,
-            tuple(duplicate_finding(dupe_rows)),
-            description=rule.description,
-        )
-    if unchecked:
-        finding = Finding(
-            "missing-figure", (), f"The series cannot be checked: {'; '.join(unchecked)}."
-        )
-        return RuleResult(
-            rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
-        )
-    return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
-
-
 def _with_predecessor(rows: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
     """Each row with the id, interval and end of the row before it in its group."""
     return rows.with_columns(
@@ -209,41 +217,16 @@ def _decrease(cur: Figure, prev: Figure, rule: SeriesRule) -> Finding | None:
     )
 
 
-def _change_pairs(
-    change: SeriesChange, scope: nw.LazyFrame[Any], ctx: Context
-) -> nw.LazyFrame[Any]:
+def _change_questions(
+    rule: SeriesRule, change: SeriesChange, scope: nw.LazyFrame[Any], ctx: Context
+) -> dict[str, nw.LazyFrame[Any]]:
     """Each change figure with its level and the level before (the pairs): those whose
     intervals do not meet (change_id, prev_id, of_id), flagged, with how many there are
-    (see ``groups.flagged``)."""
-    keys = group_keys(ctx.figures, without=["period", "metric"])
-    changes = scope.filter(nw.col("metric") == change.metric)
-    # Only the series that have change figures need their levels lined up.
-    levels = scope.filter(nw.col("metric") == change.of).join(
-        changes.select(keys).unique(), on=keys, how="semi"
-    )
-    levels = _with_predecessor(levels, keys)
-    # A predecessor counts when no period lies between it and this one.
-    levels = levels.filter(
-        ~nw.col("prev_id").is_null()
-        & (nw.col("prev_period_end").dt.offset_by("1d") >= nw.col("period_start"))
-    ).select(
-        *keys,
-        *PERIOD,
-        nw.col("figure_id").alias("of_id"),
-        nw.col("low").alias("of_low"),
-        nw.col("high").alias("of_high"),
-        "prev_id",
-        "prev_low",
-        "prev_high",
-    )
-    changes = changes.select(
-        *keys,
-        *PERIOD,
-        nw.col("figure_id").alias("change_id"),
-        nw.col("low").alias("change_low"),
-        nw.col("high").alias("change_high"),
-    )
-    pairs = changes.join(levels, on=[*keys, *PERIOD])
+    (see ``groups.flagged``); a one-row tally of the change figures, those with a level
+    for their period, and those paired; with `skipped: report`, the unpaired ones."""
+    joined = _change_levels(change, scope, ctx)
+    paired = nw.col("_paired").fill_null(False)
+    pairs = joined.filter(paired)
     of = (nw.col("of_low"), nw.col("of_high"))
     prev = (nw.col("prev_low"), nw.col("prev_high"))
     reported = (nw.col("change_low"), nw.col("change_high"))
@@ -255,11 +238,61 @@ def _change_pairs(
         off = intervals.contains_zero(prev) | (
             intervals.gap(reported, (low - 100.0, high - 100.0)) > 0
         )
-    return (
-        flagged(pairs, off, witness="change_id")
+    queries = {
+        "changes": flagged(pairs, off, witness="change_id")
         .select("change_id", "prev_id", "of_id", "_flag", "_count")
-        .sort("change_id")
+        .sort("change_id"),
+        "change_tally": joined.select(
+            nw.len().alias("changes"),
+            nw.col("of_id").count().alias("with_level"),
+            paired.cast(nw.Int64).sum().alias("paired"),
+        ),
+    }
+    if rule.skipped == "report":
+        reason = nw.when(nw.col("of_id").is_null()).then(nw.lit("missing-level"))
+        queries["change_skipped"] = (
+            joined.filter(~paired)
+            .select("change_id", reason.otherwise(nw.lit("no-predecessor")).alias("reason"))
+            .sort("change_id")
+        )
+    return queries
+
+
+def _change_levels(
+    change: SeriesChange, scope: nw.LazyFrame[Any], ctx: Context
+) -> nw.LazyFrame[Any]:
+    """Every change figure, with the level of ``of`` for its period and the level before
+    (nulls where there is none), and whether it has both (``_paired``)."""
+    keys = group_keys(ctx.figures, without=["period", "metric"])
+    changes = scope.filter(nw.col("metric") == change.metric)
+    # Only the series that have change figures need their levels lined up.
+    levels = scope.filter(nw.col("metric") == change.of).join(
+        changes.select(keys).unique(), on=keys, how="semi"
     )
+    levels = _with_predecessor(levels, keys)
+    # A predecessor counts when no period lies between it and this one.
+    adjacent = ~nw.col("prev_id").is_null() & (
+        nw.col("prev_period_end").dt.offset_by("1d") >= nw.col("period_start")
+    )
+    levels = levels.select(
+        *keys,
+        *PERIOD,
+        nw.col("figure_id").alias("of_id"),
+        nw.col("low").alias("of_low"),
+        nw.col("high").alias("of_high"),
+        "prev_id",
+        "prev_low",
+        "prev_high",
+        adjacent.fill_null(False).alias("_paired"),
+    )
+    changes = changes.select(
+        *keys,
+        *PERIOD,
+        nw.col("figure_id").alias("change_id"),
+        nw.col("low").alias("change_low"),
+        nw.col("high").alias("change_high"),
+    )
+    return changes.join(levels, on=[*keys, *PERIOD], how="left")
 
 
 def _change_verdict(
