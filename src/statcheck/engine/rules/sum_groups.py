@@ -167,15 +167,16 @@ class Patterns:
         return nw.lit(False) if self.total is None else matches(self.total, self.columns)
 
     def involved(self) -> nw.Expr:
-        mask = self.is_total()
-        for part in self.parts:
-            mask = mask | matches(part, self.columns)
+        masks = [matches(op, self.columns) for op in (self.total, *self.parts) if op is not None]
+        mask = masks[0]
+        for each in masks[1:]:
+            mask = mask | each
         return mask
 
     def children(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         """The part rows, with the total's variables and a constant ``_parent``."""
         names = frame.collect_schema().names()
-        if self.matching:
+        if self.matching and self.total is not None:
             # A row that matches the total is never one of its parts.
             frame = frame.filter(~self.is_total())
         pieces = [
