@@ -339,7 +339,7 @@ def _incomplete(
             Finding(
                 "missing-figure",
                 tuple(x for x in (row["_total_id"], *parts) if x),
-                f"{total} cannot be checked: only {row['_n']} of its {row['_expected']} parts are in the drop"
+                f"{total} cannot be checked: only {int(row['_n'])} of its {int(row['_expected'])} parts are in the drop"
                 + (f" ({_list(parts)})." if parts else "."),
             )
         )
