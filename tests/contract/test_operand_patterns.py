@@ -111,7 +111,8 @@ def test_template_mistakes(text: str, says: str) -> None:
          "write {{ for a literal brace"),
         (("over: [metric, category]", "over: [metric, metric]"), "lists a column twice", 5, None),
         (("over: [metric, category]", "over: []"), "`over` must name a column", 5, None),
-        (('    part:\n      metric: "{m}"\n      category: "{c}"\n', "    part: deserters\n"), "`part` must be a mapping of each `over` column", 6, None),
+        (('    part:\n      metric: "{m}"\n      category: "{c}"\n', "    part: deserters\n"),
+         "`part` must be a mapping of each `over` column", 6, None),
     ],
 )  # fmt: skip
 def test_ratio_read_errors_name_the_line(
