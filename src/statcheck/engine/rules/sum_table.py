@@ -53,11 +53,12 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     if involved is not None:
         dupes = dupes.filter(involved)
     children = shape.children(frame)
-    totals = _against_totals(rule, shape, frame, children, keys)
+    report = rule.skipped == "report"
+    sums = _sums(rule, children, [*keys, *shape.group], report)
+    totals = _against_totals(rule, shape, frame, sums, keys)
     totals = _with_duplicate_parts(totals, shape, dupes, keys, table.has_duplicates)
     judged = _tallied(_judged(rule, shape, totals))
     constant = rule.constant is not None
-    report = rule.skipped == "report"
     shown = nw.col("_state").is_in([_FAILING, _INCOMPLETE])
     query = flagged(
         judged,
@@ -69,7 +70,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         dupes.select("figure_id", "value", shape.is_total().alias("_is_total")),
     ]
     if not constant:
-        queries.append(_lonely_parts(shape, keys, report))
+        queries.append(_lonely_parts(shape, sums, dupes, keys, report, table.has_duplicates))
     rows, dupe_rows, *lonely = collect_all(queries)
     _, flagged_rows = count_and_flagged(rows)
     group = [*keys, *shape.group]
@@ -124,24 +125,31 @@ def _in_scope(rule: SumRule, ctx: Context, keys: list[str], over: list[str]) -> 
     )
 
 
-def _against_totals(
-    rule: SumRule,
-    shape: Shape,
-    frame: nw.LazyFrame[Any],
-    children: nw.LazyFrame[Any],
-    keys: list[str],
+def _sums(
+    rule: SumRule, children: nw.LazyFrame[Any], group: list[str], report: bool
 ) -> nw.LazyFrame[Any]:
-    """Each group's parts added up, next to the total they should equal (``_t_*``): the
-    rule's constant, or the total's own row (a total with no parts has no sums)."""
-    group = [*keys, *shape.group]
-    sums = children.group_by(*group).agg(
+    """Each group's parts added up, how many there are (``_n``) and, where something
+    must name the group (a numeric total's, or a group reported for having no total),
+    its smallest part id (``_first_id``)."""
+    named = rule.constant is not None or report
+    return children.group_by(*group).agg(
         nw.col("low").sum().alias("_sum_low"),
         nw.col("high").sum().alias("_sum_high"),
         nw.col("value").sum().alias("_sum_value"),
         nw.len().alias("_n"),
-        # a child's id names its group, where no total's id does (see `flagged`)
-        *([nw.col("figure_id").min().alias("_first_id")] if rule.constant is not None else []),
+        *([nw.col("figure_id").min().alias("_first_id")] if named else []),
     )
+
+
+def _against_totals(
+    rule: SumRule,
+    shape: Shape,
+    frame: nw.LazyFrame[Any],
+    sums: nw.LazyFrame[Any],
+    keys: list[str],
+) -> nw.LazyFrame[Any]:
+    """Each group's sums next to the total they should equal (``_t_*``): the rule's
+    constant, or the total's own row (a total with no parts has no sums)."""
     if rule.constant is not None:
         return sums.with_columns(
             nw.lit(None, dtype=nw.String).alias("_total_id"),
@@ -149,7 +157,7 @@ def _against_totals(
             nw.lit(rule.constant).alias("_t_high"),
             nw.lit(rule.constant).alias("_t_value"),
         )
-    return shape.parents(frame, keys).join(sums, on=group, how="left")
+    return shape.parents(frame, keys).join(sums, on=[*keys, *shape.group], how="left")
 
 
 def _with_duplicate_parts(
@@ -228,15 +236,27 @@ def _tallied(judged: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )
 
 
-def _lonely_parts(shape: Shape, keys: list[str], report: bool) -> nw.LazyFrame[Any]:
-    """The groups of parts with no total row (duplicates included on both sides): how
-    many, or with ``skipped: report`` the smallest part id of each."""
-    every = shape.frame  # the rows in scope, before duplicates go
+def _lonely_parts(
+    shape: Shape,
+    sums: nw.LazyFrame[Any],
+    dupes: nw.LazyFrame[Any],
+    keys: list[str],
+    report: bool,
+    has_duplicates: bool,
+) -> nw.LazyFrame[Any]:
+    """The groups of parts with no total row, duplicates included on both sides: how
+    many, or with ``skipped: report`` the smallest part id of each. The groups are the
+    sums already made (a plan shared with the check), and those of duplicated parts."""
     group = [*keys, *shape.group]
-    groups = (
-        shape.children(every).group_by(*group).agg(nw.col("figure_id").min().alias("_first_id"))
-    )
-    totals = shape.parents(every, keys).select(*group)
+    named = ["_first_id"] if report else []
+    groups = sums.select(*group, *named)
+    if has_duplicates:
+        twice = (
+            shape.children(dupes).group_by(*group).agg(nw.col("figure_id").min().alias("_first_id"))
+        )
+        both = nw.concat([groups, twice.select(*group, *named)])
+        groups = both.group_by(*group).agg(nw.col("_first_id").min()) if report else both.unique()
+    totals = shape.parents(shape.frame, keys).select(*group)
     lonely = groups.join(totals, on=group, how="anti")
     return lonely.select("_first_id") if report else lonely.select(nw.len().alias("_n"))
 
