@@ -61,7 +61,10 @@ class SumRule(Rule):
     """
 
     KIND: ClassVar[str] = "sum"
-    ITEM: ClassVar[str] = "a total (in table form, each total row in scope)"
+    ITEM: ClassVar[str] = (
+        "a total (in table form, each total row in scope; with a numeric total, each group "
+        "of parts)"
+    )
     SUMMARY: ClassVar[str] = (
         "the parts add up to the total, and cover the total's period; in table form every "
         "group of figures that agree on all other columns is checked"
