@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib import resources
 from pathlib import Path
@@ -15,14 +16,18 @@ from statcheck.contract import RatioRule, suite_from_yaml
 from statcheck.contract.yamlio import load_yaml
 from statcheck.errors import ExitCode, SuiteError
 from statcheck.model.interval import Interval
-from statcheck.report import Report, Status
+from statcheck.report import Counts, Report, Status
 from tests.conftest import MakeDrop, figure
 
 SCHEMA = json.loads(resources.files("statcheck.contract").joinpath("suite.schema.json").read_text())
 
 
-def run(drop: Path, rules: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), engine=backend)
+def run(drop: Path, rules: str, backend: str, skipped: str = "count") -> Report:
+    suite = suite_from_yaml("suite: t\nrules:\n" + rules)
+    if skipped != "count":  # how a suite says it is not this module's to test
+        rules_ = tuple(dataclasses.replace(r, skipped=skipped) for r in suite.rules)
+        suite = dataclasses.replace(suite, rules=rules_)
+    return validate_drop(drop, suite, engine=backend)
 
 
 EXPLICIT = "  - {id: r, kind: ratio, part: p, whole: w, share: s}\n"
@@ -306,3 +311,45 @@ def test_schema_accepts_both_forms_and_rejects_figures_without_over() -> None:
 def test_report_exit_code_for_a_mismatch(make_drop: MakeDrop) -> None:
     drop = make_drop(counts("12,000", "20,000", "66.2"))
     assert run(drop, EXPLICIT, "polars").exit_code is ExitCode.FAILED
+
+
+# ---------------------------------------------------------------- counts
+
+
+def test_table_form_counts_each_share_row_and_why_one_is_skipped(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    # north, south and west are checked (south fails); east has no share (no item);
+    # lonely-share has neither part nor whole: the part is missing first.
+    drop = table_drop(make_drop)
+    result = run(drop, TABLE, backend).result("r")
+    assert result.counts == Counts.of(checked=3, failed=1, skipped={"missing-part": 1})
+    assert [f.slug for f in result.findings] == ["ratio-mismatch"]  # counted, not reported
+    reported = run(drop, TABLE, backend, skipped="report").result("r")
+    assert reported.counts == result.counts
+    skipped = reported.findings[-1]
+    assert (skipped.slug, skipped.figures) == ("skipped-items", ("lonely-share",))
+    assert dict(skipped.details) == {"reason": "missing-part"}
+
+
+def test_table_form_share_with_a_duplicated_part_is_skipped_as_duplicate(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    rows = [
+        *region_rows("north", "12,000", "20,000", "58.6"),
+        *region_rows("south", "12,000", "20,000", "60.0"),
+        figure("south-p-again", "13,000", metric="deserters", precision="1000", region="south"),
+    ]
+    result = run(make_drop(rows, extra_columns=REGIONS), TABLE, backend).result("r")
+    assert result.status is Status.UNDETERMINED
+    assert [f.slug for f in result.findings] == ["duplicate-figure"]
+    assert result.counts == Counts.of(checked=1, failed=0, skipped={"duplicate": 1})
+
+
+def test_explicit_form_counts_the_one_share(make_drop: MakeDrop, backend: str) -> None:
+    drop = make_drop(counts("12,000", "20,000", "66.2"))
+    assert run(drop, EXPLICIT, backend).result("r").counts == Counts.of(checked=1, failed=1)
+    absent = "  - {id: r, kind: ratio, part: p, whole: {metric: cases, period: '2023'}, share: s}\n"
+    result = run(drop, absent, backend).result("r")
+    assert result.status is Status.UNDETERMINED
+    assert result.counts == Counts.of(checked=0, failed=0, skipped={"missing-whole": 1})

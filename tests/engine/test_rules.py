@@ -8,7 +8,7 @@ from pathlib import Path
 from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
 from statcheck.errors import ExitCode
-from statcheck.report import Report, Status
+from statcheck.report import Counts, Report, Status
 from tests.conftest import MakeDrop, figure
 
 
@@ -102,6 +102,25 @@ def test_sum_missing_part_is_undetermined_or_zero(make_drop: MakeDrop, backend: 
         "s"
     )
     assert as_zero.status is Status.PASS
+
+
+def test_sum_counts_its_one_total_and_why_it_was_not_checked(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    drop = make_drop([figure("total", "7", precision="0"), figure("a", "7", precision="0")])
+    checked = run(drop, "  - {id: s, kind: sum, total: total, parts: [a]}\n", backend).result("s")
+    assert checked.counts == Counts.of(checked=1, failed=0)
+    cases = {
+        "{total: {metric: none}, parts: [a]}": "missing-total",
+        "{total: total, parts: [a, {metric: none}]}": "missing-parts",
+        # with `missing: zero` an absent part is 0, but a total with none is not checked
+        "{total: total, parts: [{metric: none}], missing: zero}": "missing-parts",
+        "{total: 7, parts: [{metric: none}], missing: zero}": "missing-parts",
+    }
+    for fields, reason in cases.items():
+        result = run(drop, f"  - {{id: s, kind: sum, {fields[1:]}\n", backend).result("s")
+        assert result.status is Status.UNDETERMINED, fields
+        assert result.counts == Counts.of(checked=0, failed=0, skipped={reason: 1}), fields
 
 
 def test_unknown_figure_id_is_a_contract_error(make_drop: MakeDrop, backend: str) -> None:

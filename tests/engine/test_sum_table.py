@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
-from statcheck.report import Report, Status
+from statcheck.report import Counts, Report, Status
 from tests.conftest import MakeDrop, figure
 
 
-def run(drop: Path, rules: str, backend: str) -> Report:
-    return validate_drop(drop, suite_from_yaml("suite: t\nrules:\n" + rules), engine=backend)
+def run(drop: Path, rules: str, backend: str, skipped: str = "count") -> Report:
+    suite = suite_from_yaml("suite: t\nrules:\n" + rules)
+    if skipped != "count":  # how a suite says it is not this module's to test
+        rules_ = tuple(dataclasses.replace(r, skipped=skipped) for r in suite.rules)
+        suite = dataclasses.replace(suite, rules=rules_)
+    return validate_drop(drop, suite, engine=backend)
 
 
 def region_rows(year: str, total: str, parts: dict[str, str], **kw: str) -> list[dict[str, str]]:
@@ -152,3 +157,73 @@ def test_duplicated_figures_are_reported_not_merged(make_drop: MakeDrop, backend
     assert slugs == ["duplicate-figure", "missing-figure"]
     dup = next(f for f in result.findings if f.slug == "duplicate-figure")
     assert set(dup.figures) == {"2024-N", "2024-N-again"}
+
+
+# ---------------------------------------------------------------- counts
+
+
+def test_counts_totals_checked_and_skipped(make_drop: MakeDrop, backend: str) -> None:
+    rows = region_rows("2023", "10", {"N": "4", "S": "6"}) + region_rows(
+        "2024", "12", {"N": "4", "S": "7"}
+    )
+    rows += [  # 2022 has parts and no total: never mentioned before counts
+        figure("2022-N", "3", region="N", precision="0", period_start="2022-01-01", period_end="2022-12-31"),
+        figure("2022-S", "3", region="S", precision="0", period_start="2022-01-01", period_end="2022-12-31"),
+    ]  # fmt: skip
+    drop = make_drop(rows, extra_columns=["region"])
+    result = run(drop, TOTAL_OF_OTHERS, backend).result("s")
+    assert [f.slug for f in result.findings] == ["sum-mismatch"]
+    assert result.counts == Counts.of(checked=2, failed=1, skipped={"missing-total": 1})
+    reported = run(drop, TOTAL_OF_OTHERS, backend, skipped="report").result("s")
+    lonely = reported.findings[-1]
+    assert (lonely.slug, lonely.figures) == ("skipped-items", ("2022-N",))
+    assert "parts whose total is not in the drop" in lonely.explanation
+
+
+def test_counts_of_incomplete_and_duplicated_parts(make_drop: MakeDrop, backend: str) -> None:
+    rows = [
+        *region_rows("2023", "10", {"N": "4", "S": "6"}),
+        *region_rows("2024", "10", {"N": "10"}),  # S missing
+        figure("2023-N-again", "5", region="N", precision="0", period_start="2023-01-01", period_end="2023-12-31"),
+    ]  # fmt: skip
+    drop = make_drop(rows, extra_columns=["region"])
+    listed = "  - id: s\n    kind: sum\n    over: region\n    total: TOTAL\n    parts: [N, S]\n"
+    result = run(drop, listed, backend, skipped="report").result("s")
+    assert result.counts == Counts.of(
+        checked=0, failed=0, skipped={"duplicate": 1, "missing-parts": 1}
+    )
+    slugs = [f.slug for f in result.findings]
+    assert slugs == [
+        "missing-figure",
+        "missing-figure",
+        "duplicate-figure",
+        "skipped-items",
+        "skipped-items",
+    ]
+    # `missing: zero` checks 2024 with S as 0; 2023 stays out, its N printed twice.
+    zero = run(drop, listed + "    missing: zero\n", backend).result("s")
+    assert zero.status is Status.UNDETERMINED
+    assert [f.slug for f in zero.findings] == ["duplicate-figure"]
+    assert zero.counts == Counts.of(checked=1, failed=0, skipped={"duplicate": 1})
+
+
+def test_a_total_with_none_of_its_parts_is_not_checked_even_as_zero(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    rows = [*region_rows("2024", "10", {}), figure("x", "1", region="X")]
+    drop = make_drop(rows, extra_columns=["region"])
+    listed = "  - id: s\n    kind: sum\n    over: region\n    total: TOTAL\n    parts: [N, S]\n    missing: zero\n"
+    result = run(drop, listed, backend).result("s")
+    assert result.status is Status.UNDETERMINED
+    [f] = result.findings
+    assert "only 0 of its 2 parts" in f.explanation
+    assert result.counts == Counts.of(checked=0, failed=0, skipped={"missing-parts": 1})
+
+
+def test_counts_of_a_numeric_total_are_its_groups(make_drop: MakeDrop, backend: str) -> None:
+    rows = [figure(k, "33.3%", unit="percent", group=k) for k in ("a", "b", "c")]
+    year = {"period_start": "2023-01-01", "period_end": "2023-12-31"}
+    rows += [figure(f"{k}-23", "31%", unit="percent", group=k, **year) for k in ("a", "b", "c")]
+    rule = "  - id: s\n    kind: sum\n    over: group\n    total: 100\n    parts: [a, b, c]\n"
+    result = run(make_drop(rows, extra_columns=["group"]), rule, backend).result("s")
+    assert result.counts == Counts.of(checked=2, failed=1)

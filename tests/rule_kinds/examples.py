@@ -43,6 +43,15 @@ _SUM = "{id: r, kind: sum, total: total, parts: [a, b]}"
 _RATIO = "{id: r, kind: ratio, part: p, whole: w, share: s}"
 _PERCENT = "{id: r, kind: series, change: {metric: change, of: cases, as: percent}}"
 _REVISION = "{id: r, kind: revision}"
+# The table forms over several columns (here metric and source: no dimension needed).
+_RATIO_OVER_TWO = (
+    "{id: r, kind: ratio, over: [metric, source], part: {metric: '{m}', source: stats},"
+    " whole: {metric: '{m}_all', source: stats}, share: {metric: '{m}_share', source: paper}}"
+)
+_SUM_OVER_TWO = (
+    "{id: r, kind: sum, over: [metric, source], total: {metric: '{m}', source: stats},"
+    " parts: {metric: '{m}', source: '{s}'}}"
+)
 
 EXAMPLES: dict[str, list[Example]] = {
     "sum": [
@@ -69,6 +78,29 @@ EXAMPLES: dict[str, list[Example]] = {
             [_exact("total", "9"), _exact("a", "5")],
             Status.UNDETERMINED,
             frozenset({"missing-figure"}),
+        ),
+        Example(
+            "over-two-columns-adds-up",
+            _SUM_OVER_TWO,
+            [
+                _exact("t", "9"),
+                _exact("a", "5", source_id="paper"),
+                _exact("b", "4", source_id="blog"),
+            ],
+            Status.PASS,
+            sources=_SOURCES,
+        ),
+        Example(
+            "over-two-columns-does-not-add-up",
+            _SUM_OVER_TWO,
+            [
+                _exact("t", "10"),
+                _exact("a", "5", source_id="paper"),
+                _exact("b", "4", source_id="blog"),
+            ],
+            Status.FAIL,
+            frozenset({"sum-mismatch"}),
+            sources=_SOURCES,
         ),
     ],
     "compare": [
@@ -180,6 +212,27 @@ EXAMPLES: dict[str, list[Example]] = {
             [_exact("p", "0"), _exact("w", "0"), figure("s", "50", unit="percent")],
             Status.FAIL,
             frozenset({"zero-denominator"}),
+        ),
+        Example(
+            "over-two-columns-matches",
+            _RATIO_OVER_TWO,
+            [
+                _exact("p", "1"),
+                _exact("w", "4", metric="cases_all"),
+                figure("s", "25", metric="cases_share", unit="percent", source_id="paper"),
+            ],
+            Status.PASS,
+        ),
+        Example(
+            "over-two-columns-does-not-match",
+            _RATIO_OVER_TWO,
+            [
+                _exact("p", "1"),
+                _exact("w", "4", metric="cases_all"),
+                figure("s", "50", metric="cases_share", unit="percent", source_id="paper"),
+            ],
+            Status.FAIL,
+            frozenset({"ratio-mismatch"}),
         ),
     ],
     "rate": [

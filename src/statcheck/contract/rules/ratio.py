@@ -14,6 +14,14 @@ from statcheck.contract.rules.base import (
     figures_field,
     tolerance_field,
 )
+from statcheck.contract.rules.pattern import (
+    Operand,
+    PatternError,
+    as_error,
+    check_bound,
+    operand,
+    over_columns,
+)
 from statcheck.contract.rules.reader import RuleReader
 from statcheck.contract.tolerance import Tolerance
 
@@ -21,7 +29,21 @@ _OPERANDS = ("part", "whole", "share")
 
 
 _OPERAND_SCHEMA = {"oneOf": [REF_SCHEMA, {"type": "integer"}]}
-_OPERAND_DOC = "explicit: a figure (id or selector); table: a value of the `over` column"
+_OPERAND_DOC = (
+    "explicit: a figure (id or selector); table: a value of the `over` column, or with "
+    "`over` a list, a mapping of each of its columns to a value or `{name}` template"
+)
+OVER_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "minLength": 1},
+        },
+    ]
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +58,21 @@ class RatioRule(Rule):
     rounding-aware: part / whole is computed on the figures' intervals and must overlap
     the share's own interval, so counts rounded to thousands and a share printed to one
     decimal are compared for what they can stand for.
+
+    Table form over several columns: ``over`` is a list (``[metric, category]``) and each
+    operand maps every one of those columns to a literal value or a template with one
+    ``{name}`` placeholder (``{metric: "{m}_share", category: "{c}"}``; see
+    :mod:`.pattern`). A row whose ``over`` values match an operand is that operand's row,
+    and binds its variables; the group key is every other column, as in the one-column
+    form. The share is joined with the part on the key and the variables they bind (which
+    must be the same), and with the whole on the key and the whole's variables (a subset
+    of theirs): ``whole: {metric: "{m}", category: ALL}`` is the whole of every category
+    of metric ``m``.
+
+    Items: each share row in scope (explicit form: the one share). A share whose part or
+    whole is printed twice for the same thing (or which is itself) is skipped as
+    ``duplicate``; else one with no part as ``missing-part``, else one with no whole as
+    ``missing-whole`` (explicit form: a share not found, ``missing-share``).
     """
 
     KIND: ClassVar[str] = "ratio"
@@ -59,14 +96,15 @@ class RatioRule(Rule):
     }
     SCHEMA_EXTRA: ClassVar[dict[str, Any]] = {"dependentRequired": {"figures": ["over"]}}
 
-    # A figure reference in the explicit form; a value of the ``over`` column in the table form.
-    part: Ref | str = declared(
+    # A figure reference in the explicit form; a value of the ``over`` column in the table
+    # form; an Operand (a mapping of templates) when ``over`` lists several columns.
+    part: Ref | str | Operand = declared(
         f"the part, {_OPERAND_DOC}", schema=_OPERAND_SCHEMA, accepts="Figure", required=True
     )
-    whole: Ref | str = declared(
+    whole: Ref | str | Operand = declared(
         f"the whole, {_OPERAND_DOC}", schema=_OPERAND_SCHEMA, accepts="Figure", required=True
     )
-    share: Ref | str = declared(
+    share: Ref | str | Operand = declared(
         f"the share (or ratio), {_OPERAND_DOC}",
         schema=_OPERAND_SCHEMA,
         accepts="Figure",
@@ -79,11 +117,11 @@ class RatioRule(Rule):
         accepts="float | None",
         default=None,
     )
-    over: str | None = declared(
+    over: str | tuple[str, ...] | None = declared(
         "table form: the column whose values are part, whole and share (metric, source or a "
-        "dimension)",
-        schema={"type": "string", "minLength": 1},
-        accepts="str | None",
+        "dimension), or a list of columns (each operand then a mapping over them)",
+        schema=OVER_SCHEMA,
+        accepts="str | list[str] | None",
         default=None,
     )
     figures: Selector | None = figures_field("table form: a selector narrowing the rows")
@@ -94,9 +132,12 @@ class RatioRule(Rule):
         scale = r.number("scale", 1.0) if r.m.get("scale") is not None else None
         if scale is not None and scale <= 0:
             raise r.error("scale must be above 0", "scale", "percent is 100, per 1,000 is 1000")
-        over = r.text("over")
-        operands: dict[str, Ref | str]
-        if over is None:
+        over: str | tuple[str, ...] | None
+        over = over_columns(r) if isinstance(r.m.get("over"), list) else r.text("over")
+        operands: dict[str, Ref | str | Operand]
+        if isinstance(over, tuple):
+            operands = _operands(r, over)
+        elif over is None:
             if r.m.get("figures") is not None:
                 raise r.error(
                     "`figures` needs `over:` (the column whose values are part, whole and share)",
@@ -119,12 +160,14 @@ class RatioRule(Rule):
         )
 
     def refs(self) -> tuple[Ref, ...]:
-        return tuple(v for v in (self.part, self.whole, self.share) if not isinstance(v, str))
+        return tuple(
+            v for v in (self.part, self.whole, self.share) if not isinstance(v, str | Operand)
+        )
 
     def _fields_to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.over is not None:
-            out["over"] = self.over
+            out["over"] = list(self.over) if isinstance(self.over, tuple) else self.over
         for key, v in zip(_OPERANDS, (self.part, self.whole, self.share), strict=True):
             out[key] = v if isinstance(v, str) else v.to_yaml()
         if self.scale is not None:
@@ -147,3 +190,20 @@ def _column_value(r: RuleReader, key: str, over: str) -> str:
             "drop `over` to name figures by id or selector instead",
         )
     return str(v)
+
+
+def _operands(r: RuleReader, over: tuple[str, ...]) -> dict[str, Ref | str | Operand]:
+    """Part, whole and share as mappings over ``over``: part and share bind the same
+    variables (a share row and its part are matched on all of them), the whole some of
+    them."""
+    found = {key: operand(r, key, over) for key in _OPERANDS}
+    try:
+        check_bound(found["share"], found["part"], ("share", "part"))
+        check_bound(found["part"], found["share"], ("part", "share"))
+    except PatternError as exc:
+        raise as_error(r, exc, "share") from None
+    try:
+        check_bound(found["whole"], found["part"], ("whole", "part"))
+    except PatternError as exc:
+        raise as_error(r, exc, "whole") from None
+    return dict(found)

@@ -40,8 +40,11 @@ class RuleReader:
         key: str | None = None,
         hint: str | None = None,
         kind: ErrorKind = INVALID_RULE,
+        *,
+        line: int | None = None,
     ) -> StatcheckError:
-        line = self.m.line_of(key) if key else self.m.line
+        """The error at ``key``'s line (or ``line``: a key inside a nested mapping)."""
+        line = line or (self.m.line_of(key) if key else self.m.line)
         return kind(
             message,
             location=Location(file=self.file, line=line, rule=self.rule_id),

@@ -15,6 +15,16 @@ from statcheck.contract.rules.base import (
     figures_field,
     tolerance_field,
 )
+from statcheck.contract.rules.pattern import (
+    Operand,
+    PatternError,
+    as_error,
+    check_bound,
+    operand,
+    operands,
+    over_columns,
+)
+from statcheck.contract.rules.ratio import OVER_SCHEMA
 from statcheck.contract.rules.reader import RuleReader
 from statcheck.contract.tolerance import Tolerance
 
@@ -34,10 +44,27 @@ class SumRule(Rule):
     ``across: time`` (explicit form): the parts cover the total's period with no gap and no
     overlap. ``missing: zero`` counts a missing part as 0; by default it leaves the check
     undetermined.
+
+    Table form over several columns: ``over`` is a list and ``total`` a mapping of each of
+    its columns to a literal or a ``{name}`` template (see :mod:`.pattern`), or a number.
+    ``parts`` is one such mapping, every matching row that is not a total being a part
+    (``{metric: "{m}", category: "{c}"}``), or a list of them, each binding exactly the
+    total's variables (each listed part expected once per total). Parts are grouped by the
+    key and the variables they share with the total; the variables only parts bind are
+    summed over. One pattern expects, for each value of the total's variables, every
+    combination of the other variables seen with it anywhere in scope.
+
+    Items: each total row in scope (explicit form: the one total; a numeric total in
+    table form: each group of parts). Skipped: a total printed twice, or one of whose parts
+    is, as ``duplicate``; a total with none of its parts (or, without ``missing: zero``,
+    not all) as ``missing-parts``; each group of parts with no total as ``missing-total``.
     """
 
     KIND: ClassVar[str] = "sum"
-    ITEM: ClassVar[str] = "a total (in table form, each total row in scope)"
+    ITEM: ClassVar[str] = (
+        "a total (in table form, each total row in scope; with a numeric total, each group "
+        "of parts)"
+    )
     SUMMARY: ClassVar[str] = (
         "the parts add up to the total, and cover the total's period; in table form every "
         "group of figures that agree on all other columns is checked"
@@ -58,24 +85,29 @@ class SumRule(Rule):
         "parts": ["kp-desertion", "kp-awol"],
     }
 
-    total: Ref | None = declared(
+    total: Ref | Operand | None = declared(
         "explicit: a figure or a number; table: a value of the `over` column (alone: every "
-        "other value is a part)",
+        "other value is a part), or with `over` a list, a mapping of its columns to values "
+        "or `{name}` templates",
         schema={"oneOf": [REF_SCHEMA, {"type": "number"}]},
         accepts="Figure | float | str | None",
         default=None,
     )
-    parts: tuple[Ref, ...] = declared(
-        "explicit: the figures that add up to the total; table: values of the `over` column",
+    parts: tuple[Ref | Operand, ...] = declared(
+        "explicit: the figures that add up to the total; table: values of the `over` column, "
+        "or with `over` a list, one mapping (every matching row not a total) or a list of them",
         schema=REFS_SCHEMA,
         accepts="Figures | None",
         default=(),
     )
     constant: float | None = None  # a total given as a number
-    over: str | None = declared(
-        "table form: the column whose values split the total (`region`, or `metric`)",
-        schema={"type": "string"},
-        accepts="str | None",
+    # `over` a list and `parts` one mapping: every row matching it that is not a total
+    matching: bool = False
+    over: str | tuple[str, ...] | None = declared(
+        "table form: the column whose values split the total (`region`, or `metric`), or a "
+        "list of columns (total and parts then mappings over them)",
+        schema=OVER_SCHEMA,
+        accepts="str | list[str] | None",
         default=None,
     )
     # parent -> children; () = all others
@@ -117,6 +149,8 @@ class SumRule(Rule):
             or "undetermined",
             "tolerance": r.tolerance(),
         }
+        if isinstance(r.m.get("over"), list):
+            return _read_patterns(cls, r, common, shared)
         over = r.text("over")
         if over is None:
             for key in ("hierarchy", "figures"):
@@ -157,11 +191,19 @@ class SumRule(Rule):
         return cls(**common, over=over, hierarchy=((str(total), parts),), figures=figures, **shared)
 
     def refs(self) -> tuple[Ref, ...]:
-        return (*((self.total,) if self.total is not None else ()), *self.parts)
+        every = (*((self.total,) if self.total is not None else ()), *self.parts)
+        return tuple(r for r in every if not isinstance(r, Operand))
 
     def _fields_to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        if self.over is not None:
+        if isinstance(self.over, tuple):
+            out["over"] = list(self.over)
+            out["total"] = self.constant if self.total is None else self.total.to_yaml()
+            listed = [p.to_yaml() for p in self.parts]
+            out["parts"] = listed[0] if self.matching else listed
+            if self.figures is not None:
+                out["figures"] = self.figures.to_yaml()
+        elif self.over is not None:
             out["over"] = self.over
             if self.constant is not None:
                 out["total"] = self.constant
@@ -193,3 +235,45 @@ class SumRule(Rule):
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _read_patterns(
+    cls: type[SumRule], r: RuleReader, common: dict[str, Any], shared: dict[str, Any]
+) -> SumRule:
+    """The table form over several columns: total and parts as mappings of templates."""
+    over = over_columns(r)
+    for key in ("hierarchy", "across"):
+        if key in r.m and (key == "hierarchy" or shared["across"] != "categories"):
+            raise r.error(
+                f"`{key}` takes a single `over` column",
+                key,
+                "write `total` and `parts` as mappings over the columns of `over`",
+            )
+    total_value = r.required("total")
+    total = None if _is_number(total_value) else operand(r, "total", over)
+    matching = isinstance(r.required("parts"), dict)
+    parts = (operand(r, "parts", over),) if matching else operands(r, "parts", over)
+    bind = total or Operand(())  # a numeric total binds nothing
+    for part in parts:
+        # One pattern: the total's variables name the group its parts are summed in. A
+        # listed part is one part of each total: it binds the same variables.
+        _bound(r, bind, part, ("total", "parts"))
+        if not matching:
+            _bound(r, part, bind, ("parts", "total"))
+    return cls(
+        **common,
+        over=over,
+        total=total,
+        constant=float(total_value) if total is None else None,
+        parts=parts,
+        matching=matching,
+        figures=r.optional_selector("figures"),
+        **shared,
+    )
+
+
+def _bound(r: RuleReader, operand: Operand, by: Operand, names: tuple[str, str]) -> None:
+    try:
+        check_bound(operand, by, names)
+    except PatternError as exc:
+        raise as_error(r, exc, names[0]) from None

@@ -13,126 +13,249 @@ turned into figures, and explained with the same code as the explicit form.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import narwhals as nw
 
 from statcheck.contract.rules import RatioRule, Rule
+from statcheck.contract.rules.pattern import Operand
 from statcheck.engine import intervals
-from statcheck.engine.context import SELECTOR_COLUMNS, Context
+from statcheck.engine.context import Context
 from statcheck.engine.groups import (
-    count_and_flagged,
     duplicate_finding,
-    failed,
     flagged,
     group_keys,
     split_duplicates,
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import explain, undetermined
-from statcheck.errors import UNKNOWN_COLUMN, UNKNOWN_SHARE_UNIT, StatcheckError
+from statcheck.engine.patterns import (
+    as_operand,
+    matches,
+    over_columns,
+    rows_of,
+    var_columns,
+)
+from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
+from statcheck.errors import UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import format_number
 from statcheck.model.units import share_scale
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 _ROLES = ("part", "whole", "share")
+# Why a share row is not checked, in the order they are tried (see RatioRule).
+_SKIPS = ("duplicate", "missing-part", "missing-whole")
+_TALLIES = {"_n_checked": None, **{f"_n_{reason}": reason for reason in _SKIPS}}
 
 
 def check_ratio(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RatioRule)
-    findings = _explicit(rule, ctx) if rule.over is None else _table(rule, ctx)
-    if isinstance(findings, RuleResult):
-        return findings
-    status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    return _explicit(rule, ctx) if rule.over is None else _table(rule, ctx)
 
 
-def _explicit(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
+def _explicit(rule: RatioRule, ctx: Context) -> RuleResult:
+    """The one share the rule names: checked, or skipped for the first operand missing."""
     found: dict[str, Figure] = {}
-    missing: list[str] = []
+    missing: dict[str, str] = {}
     for role, ref in zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True):
-        assert not isinstance(ref, str)  # the explicit form holds references
+        assert not isinstance(ref, str | Operand)  # the explicit form holds references
         f = ctx.resolve(ref)
         if f is None:
-            missing.append(str(ref))
+            missing[role] = str(ref)
         else:
             found[role] = f
     if missing:
-        present = tuple(f.figure_id for f in found.values())
-        return undetermined(rule, present, missing, "The ratio")
+        reason = f"missing-{next(iter(missing))}"
+        share_id = found["share"].figure_id if "share" in found else str(rule.share)
+        result = undetermined(
+            rule, tuple(f.figure_id for f in found.values()), list(missing.values()), "The ratio"
+        )
+        return replace(
+            result,
+            findings=(*result.findings, *skipped_findings(rule, {reason: [share_id]})),
+            counts=Counts.of(0, 0, {reason: 1}),
+        )
     share = found["share"]
     finding = verdict(found["part"], found["whole"], share, _scale(rule, share.unit), rule)
-    return [finding] if finding else []
+    findings = [finding] if finding else []
+    return concluded(rule, findings, Counts.of(1, len(findings)))
 
 
-def _table(rule: RatioRule, ctx: Context) -> list[Finding] | RuleResult:
+def _table(rule: RatioRule, ctx: Context) -> RuleResult:
+    """Every share row in scope, joined with its part and whole in one plan: checked, or
+    counted as skipped with its reason; only the suspect rows (and, with ``skipped:
+    report``, the skipped ones) are collected."""
     assert rule.over is not None
     table = ctx.figures
-    column = _over_column(rule.over, ctx)
-    keys = group_keys(table, without=column)
-    values = dict(zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True))
-    frame, dupes = split_duplicates(_role_rows(rule, ctx, column, keys, values), table)
-    rows = _by_role(frame, column, keys, values)
-    joined = rows["part"].join(rows["whole"], on=keys).join(rows["share"], on=keys)
+    columns = over_columns(rule.over, table)
+    ops = _operands(rule)
+    keys = group_keys(table, without=list(columns.values()))
+    frame, dupes = split_duplicates(_in_scope(rule, ctx, keys, columns, ops), table)
+    rows = {role: _role_rows(frame, role, ops[role], columns, keys) for role in _ROLES}
+    joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
-    query = flagged(
-        joined.with_columns(scale.alias("scale")), _suspect(unknown), witness="share_id"
-    )
-    # Which roles have rows is asked in the same pass: a rule missing one is undetermined.
-    roles, rows_found, dupe_rows = collect_all(
+    judged = _judged(joined.with_columns(scale.alias("scale")), unknown)
+    report = rule.skipped == "report"
+    flag = nw.col("_suspect") | (nw.lit(report) & ~nw.col("_state").is_null())
+    query = flagged(judged, flag, witness="share_id")
+    present, found, dupe_rows = collect_all(
         [
-            frame.group_by(column).agg(nw.len().alias("_n")),
+            frame.select(
+                *(matches(ops[r], columns).cast(nw.Int64).sum().alias(r) for r in _ROLES)
+            ),
             query.select(
-                "part_id", "whole_id", "share_id", "scale", "share_unit", "_flag", "_count"
+                "part_id", "whole_id", "share_id", "scale", "share_unit", "_state", "_suspect",
+                "_flag", *_TALLIES,
             ).sort("share_id", "part_id", "whole_id"),
-            dupes.select("figure_id", "value"),
+            dupes.select("figure_id", "value", matches(ops["share"], columns).alias("_is_share")),
         ]
-    )
-    seen = set(roles.get_column(column).to_list())
-    absent = [f"{rule.over}={values[role]}" for role in _ROLES if str(values[role]) not in seen]
+    )  # fmt: skip
+    checked, n_skipped, skipped = _counted(found, dupe_rows, report)
+    counts = Counts.of(checked, 0, n_skipped)  # failures are known once explained
+    absent = [_describe(rule, r, ops[r]) for r in _ROLES if not present.item(0, r)]
     if absent:
-        return undetermined(rule, (), absent, "The ratio")
-    n_joined, suspects = count_and_flagged(rows_found)
-    if n_joined == 0:
-        return _no_whole_group(rule, values, keys)
+        return _with_counts(undetermined(rule, (), absent, "The ratio"), counts, rule, skipped)
+    if counts.checked == 0:
+        return _with_counts(_no_whole_group(rule, ops, keys), counts, rule, skipped)
+    suspects = found.filter(nw.col("_flag") & nw.col("_suspect"))
     if unknown:
-        found = set(suspects.get_column("share_unit").to_list()) & set(unknown)
-        if found:
-            raise _unknown_unit(sorted(found))
-    return duplicate_finding(dupe_rows) + _explained(rule, ctx, suspects)
+        units = set(suspects.get_column("share_unit").to_list()) & set(unknown)
+        if units:
+            raise _unknown_unit(sorted(units))
+    explained = _explained(rule, ctx, suspects)
+    findings = duplicate_finding(dupe_rows.select("figure_id", "value")) + explained
+    findings += skipped_findings(rule, skipped)
+    return concluded(rule, findings, Counts.of(checked, len(explained), n_skipped))
 
 
-def _role_rows(
-    rule: RatioRule, ctx: Context, column: str, keys: list[str], values: dict[str, Any]
+def _operands(rule: RatioRule) -> dict[str, Operand]:
+    """Part, whole and share as operands (one-column values as literals of ``over``)."""
+    over = rule.over if isinstance(rule.over, str) else ""
+    values = (rule.part, rule.whole, rule.share)
+    out = {}
+    for role, value in zip(_ROLES, values, strict=True):
+        assert isinstance(value, str | Operand)  # the table form holds values or operands
+        out[role] = as_operand(value, over)
+    return out
+
+
+def _in_scope(
+    rule: RatioRule,
+    ctx: Context,
+    keys: list[str],
+    columns: dict[str, str],
+    ops: dict[str, Operand],
 ) -> nw.LazyFrame[Any]:
     """The rows in scope that are a part, whole or share, with the columns the check reads."""
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
     frame = with_blank_dims(frame, ctx.figures.blank_dimensions())
-    return frame.filter(nw.col(column).is_in([str(v) for v in values.values()])).select(
-        *keys, column, "figure_id", "value", "low", "high", "unit", "_duplicate"
+    any_role = matches(ops["part"], columns) | matches(ops["whole"], columns)
+    any_role = any_role | matches(ops["share"], columns)
+    over = list(dict.fromkeys(columns.values()))
+    return frame.filter(any_role).select(
+        *keys, *over, "figure_id", "value", "low", "high", "unit", "_duplicate"
     )
 
 
-def _by_role(
-    frame: nw.LazyFrame[Any], column: str, keys: list[str], values: dict[str, Any]
-) -> dict[str, nw.LazyFrame[Any]]:
-    """The part, whole and share rows apart, their columns named after their role (the
-    share's unit too, which decides its scale), ready to join on the group key."""
-    rows: dict[str, nw.LazyFrame[Any]] = {}
-    for role, value in values.items():
-        extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
-        rows[role] = frame.filter(nw.col(column) == str(value)).select(
-            *keys,
-            nw.col("figure_id").alias(f"{role}_id"),
-            nw.col("low").alias(f"{role}_low"),
-            nw.col("high").alias(f"{role}_high"),
-            *extra,
+def _role_rows(
+    frame: nw.LazyFrame[Any], role: str, op: Operand, columns: dict[str, str], keys: list[str]
+) -> nw.LazyFrame[Any]:
+    """The rows of one role, their columns named after it (the share's unit too, which
+    decides its scale), with the variables they bind, ready to join on the group key."""
+    extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
+    return rows_of(frame, op, columns).select(
+        *keys,
+        *var_columns(op.variables),
+        nw.col("figure_id").alias(f"{role}_id"),
+        nw.col("low").alias(f"{role}_low"),
+        nw.col("high").alias(f"{role}_high"),
+        *extra,
+    )
+
+
+def _joined(
+    rows: dict[str, nw.LazyFrame[Any]],
+    ops: dict[str, Operand],
+    keys: list[str],
+    dupes: nw.LazyFrame[Any],
+    columns: dict[str, str],
+    has_duplicates: bool,
+) -> nw.LazyFrame[Any]:
+    """Each share row with its part and whole where they are (a natural join on the key
+    and the variables each shares with the share), and whether either is printed twice."""
+    on = {role: [*keys, *var_columns(ops[role].variables)] for role in ("part", "whole")}
+    joined = rows["share"]
+    for role in ("part", "whole"):
+        joined = joined.join(rows[role], on=on[role], how="left")
+    if not has_duplicates:
+        return joined.with_columns(nw.lit(False).alias("_dup_operand"))
+    for role in ("part", "whole"):
+        twice = rows_of(dupes, ops[role], columns).select(*on[role]).unique()
+        joined = joined.join(
+            twice.with_columns(nw.lit(True).alias(f"_{role}_dup")), on=on[role], how="left"
         )
-    return rows
+    dup = nw.col("_part_dup").fill_null(False) | nw.col("_whole_dup").fill_null(False)
+    return joined.with_columns(dup.alias("_dup_operand"))
+
+
+def _judged(joined: nw.LazyFrame[Any], unknown: list[str]) -> nw.LazyFrame[Any]:
+    """Each share row's reason for being skipped (``_state``, null when it is checked),
+    whether a checked one may fail (``_suspect``), and the tallies of both (``_n_*``, on
+    every row: they come back with the few rows collected)."""
+    state = (
+        nw.when(nw.col("_dup_operand"))
+        .then(nw.lit("duplicate"))
+        .when(nw.col("part_id").is_null())
+        .then(nw.lit("missing-part"))
+        .when(nw.col("whole_id").is_null())
+        .then(nw.lit("missing-whole"))
+        .otherwise(nw.lit(None, dtype=nw.String))
+    )
+    out = joined.with_columns(state.alias("_state"))
+    out = out.with_columns((nw.col("_state").is_null() & _suspect(unknown)).alias("_suspect"))
+    tallies = [
+        (nw.col("_state").is_null() if reason is None else nw.col("_state") == reason)
+        .cast(nw.Int64)
+        .sum()
+        .alias(name)
+        for name, reason in _TALLIES.items()
+    ]
+    return out.with_columns(*tallies)
+
+
+def _counted(
+    found: nw.DataFrame[Any], dupe_rows: nw.DataFrame[Any], report: bool
+) -> tuple[int, dict[str, int], dict[str, list[str]]]:
+    """The share rows checked, those skipped for each reason and, with ``skipped:
+    report``, the ids of the skipped ones."""
+    twice = dupe_rows.filter(nw.col("_is_share"))
+    tally = {name: int(found.item(0, name)) if len(found) else 0 for name in _TALLIES}
+    skipped_n = {reason: tally[f"_n_{reason}"] for reason in _SKIPS}
+    skipped_n["duplicate"] += len(twice)
+    ids: dict[str, list[str]] = {}
+    if report:
+        for reason in _SKIPS:
+            rows = found.filter(nw.col("_flag") & (nw.col("_state") == reason))
+            ids[reason] = sorted(rows.get_column("share_id").to_list())
+        ids["duplicate"] = sorted(ids["duplicate"] + twice.get_column("figure_id").to_list())
+    return tally["_n_checked"], skipped_n, ids
+
+
+def _with_counts(
+    result: RuleResult, counts: Counts, rule: RatioRule, skipped: dict[str, list[str]]
+) -> RuleResult:
+    findings = (*result.findings, *skipped_findings(rule, skipped))
+    return replace(result, findings=findings, counts=counts)
+
+
+def _describe(rule: RatioRule, role: str, op: Operand) -> str:
+    """An operand as a finding names it: ``metric=deserters``, ``metric={m}, category=ALL``."""
+    value = getattr(rule, role)
+    return f"{rule.over}={value}" if isinstance(value, str) else str(op)
 
 
 def _share_units(
@@ -167,18 +290,17 @@ def _suspect(unknown: list[str]) -> nw.Expr:
     return suspect
 
 
-def _no_whole_group(rule: RatioRule, values: dict[str, Any], keys: list[str]) -> RuleResult:
-    """Every role has rows, but no group has all three: nothing could be checked."""
-    what = ", ".join(f"{rule.over}={values[r]}" for r in _ROLES)
+def _no_whole_group(rule: RatioRule, ops: dict[str, Operand], keys: list[str]) -> RuleResult:
+    """Every role has rows, but no share has both its part and its whole: nothing checked."""
+    described = [_describe(rule, r, ops[r]) for r in _ROLES]
+    what = ", ".join(described) if isinstance(rule.over, str) else "; ".join(described)
     finding = Finding(
         "missing-figure",
         (),
         f"The ratio cannot be checked: no group of figures has all of {what} "
         f"(groups are figures that agree on {', '.join(keys)}).",
     )
-    return RuleResult(
-        rule.id, rule.KIND, Status.UNDETERMINED, (finding,), description=rule.description
-    )
+    return concluded(rule, [finding], Counts())
 
 
 def _explained(rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
@@ -256,15 +378,4 @@ def _unknown_unit(units: list[str]) -> StatcheckError:
         f"multiplied by",
         hint="give the rule a `scale:` (100 for percent, 1000 per thousand, 1 for a fraction), "
         "or use unit percent, per_1000, per_100000 or fraction",
-    )
-
-
-def _over_column(over: str, ctx: Context) -> str:
-    """The figure-table column ``over`` names: metric, source or a dimension."""
-    column = SELECTOR_COLUMNS.get(over, over)
-    if column in ("metric", "source_id", *ctx.figures.dimensions):
-        return column
-    raise UNKNOWN_COLUMN(
-        f"`over: {over}` is not a column that tells figures apart",
-        hint=f"use metric, source or a dimension: {', '.join(ctx.figures.dimensions) or 'none here'}",
     )

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from statcheck.contract.rules import Rule, SumRule
+from statcheck.contract.rules.pattern import Operand
 from statcheck.engine.context import Context
-from statcheck.engine.rules import explain, undetermined
+from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.engine.rules.sum_table import check_sum_table
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval, format_number
 from statcheck.model.period import coverage
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 
 def check_sum(rule: Rule, ctx: Context) -> RuleResult:
+    """The explicit form's one total (or number) against its parts; the table form is
+    :mod:`.sum_table`'s."""
     assert isinstance(rule, SumRule)
     if rule.over is not None:
         return check_sum_table(rule, ctx)
+    refs = tuple(p for p in rule.parts if not isinstance(p, Operand))
     if rule.constant is not None:
-        return _check_constant(rule, ctx, rule.constant)
-    assert rule.total is not None
+        parts, absent = ctx.resolve_many(refs)
+        return _check_constant(rule, rule.constant, parts, absent)
+    assert rule.total is not None and not isinstance(rule.total, Operand)
     total = ctx.resolve(rule.total)
-    parts, absent = ctx.resolve_many(rule.parts)
-    if total is None or (absent and rule.missing == "undetermined"):
+    parts, absent = ctx.resolve_many(refs)
+    reason = "missing-total" if total is None else _missing_parts(rule, parts, absent)
+    if total is None or reason:
         missing = ([str(rule.total)] if total is None else []) + absent
-        return undetermined(rule, tuple(f.figure_id for f in parts), missing, "The sum")
+        result = undetermined(rule, tuple(f.figure_id for f in parts), missing, "The sum")
+        item = total.figure_id if total is not None else str(rule.total)
+        return _skipped(rule, result, reason or "missing-total", item)
     expected = Interval.total(f.interval for f in parts)
     reported = total.interval
     gap = reported.gap(expected)
@@ -57,20 +67,35 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
                 tolerance=allowed,
             )
         )
-    status = Status.FAIL if findings else Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    return concluded(rule, findings, Counts.of(1, 1 if findings else 0))
 
 
-def _check_constant(rule: SumRule, ctx: Context, constant: float) -> RuleResult:
+def _missing_parts(rule: SumRule, parts: list[Figure], absent: list[str]) -> str | None:
+    """``missing-parts`` when the total cannot be checked for its parts: none is there,
+    or (without ``missing: zero``) one is not."""
+    if not parts or (absent and rule.missing == "undetermined"):
+        return "missing-parts"
+    return None
+
+
+def _skipped(rule: SumRule, result: RuleResult, reason: str, item: str) -> RuleResult:
+    """The undetermined ``result`` of the one item, counted (and reported) as skipped."""
+    findings = (*result.findings, *skipped_findings(rule, {reason: [item]}))
+    return replace(result, findings=findings, counts=Counts.of(0, 0, {reason: 1}))
+
+
+def _check_constant(
+    rule: SumRule, constant: float, parts: list[Figure], absent: list[str]
+) -> RuleResult:
     """Parts that must add up to a known number (shares of one whole: 100)."""
-    parts, absent = ctx.resolve_many(rule.parts)
-    if absent and rule.missing == "undetermined":
-        return undetermined(rule, tuple(f.figure_id for f in parts), absent, "The sum")
+    if _missing_parts(rule, parts, absent):
+        result = undetermined(rule, tuple(f.figure_id for f in parts), absent, "The sum")
+        return _skipped(rule, result, "missing-parts", format_number(constant))
     expected = Interval.total(f.interval for f in parts)
     gap = expected.gap(Interval.point(constant))
     allowed = rule.tolerance.amount(expected)
     if rule.tolerance.allows(gap, expected):
-        return RuleResult(rule.id, rule.KIND, Status.PASS, description=rule.description)
+        return concluded(rule, [], Counts.of(1, 0))
     finding = Finding(
         "sum-mismatch",
         tuple(f.figure_id for f in parts),
@@ -82,7 +107,7 @@ def _check_constant(rule: SumRule, ctx: Context, constant: float) -> RuleResult:
         gap=gap,
         tolerance=allowed,
     )
-    return RuleResult(rule.id, rule.KIND, Status.FAIL, (finding,), description=rule.description)
+    return concluded(rule, [finding], Counts.of(1, 1))
 
 
 def _period_problem(rule: SumRule, total: Figure, parts: list[Figure]) -> str | None:

@@ -1,12 +1,17 @@
-"""sum over a whole table: in every group, each parent equals the sum of its children.
+"""sum over a whole table: in every group, each total equals the sum of its parts.
 
-The hierarchy (one parent with its parts, or a code list on several levels) becomes a
-small edge table; the figures join it, group-by adds each parent's children, and a second
-join sets the sums against the parents. Every level and every group in one pass.
+Which rows are totals and which are the parts of which total is the shape's to say
+(:mod:`.sum_groups`: a hierarchy of values of one ``over`` column, or operands over
+several). The part rows are added up per group with one group-by, a join sets the sums
+against their totals, and every total is judged in the same pass: checked (passing or
+failing) or skipped with its reason, the tallies of both riding along on every row. Only
+the flagged totals leave the engine; groups of parts with no total are counted by one
+anti join in the same collection.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import narwhals as nw
@@ -22,55 +27,85 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, small_frame, to_lazy
+from statcheck.engine.native import collect_all, to_lazy
+from statcheck.engine.patterns import over_columns
+from statcheck.engine.rules import concluded, skipped_findings
+from statcheck.engine.rules.sum_groups import Hierarchy, Patterns, Shape
 from statcheck.errors import UNKNOWN_COLUMN
 from statcheck.model.interval import Interval, format_number
 from statcheck.prepare import ParsedFigureTable
-from statcheck.report import Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult, Status
 
 MAX_IDS = 6  # part ids named in one explanation
+
+# A total's state: what its row says in the findings (null: it passes).
+_FAILING, _INCOMPLETE, _DUPLICATE, _NO_PARTS = "failing", "incomplete", "duplicate", "no-parts"
+_TALLIES = ("_n_checked", "_n_failed", "_n_duplicate", "_n_missing_parts")
 
 
 def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     table = ctx.figures
-    over_col = _over_column(rule, table)
-    keys = group_keys(table, rule.over or "")
-    frame = _in_scope(rule, ctx, keys, over_col)
+    keys, shape, frame = _shaped(rule, ctx)
     # "All others" are counted before duplicates go; two figures for the same thing (a
     # coverage break printed twice) are then left out and reported, never added up.
-    hierarchy = _Hierarchy(rule, frame, over_col)
     frame, dupes = split_duplicates(frame, table)
-    if hierarchy.involved is not None:
-        dupes = dupes.filter(nw.col(over_col).is_in(hierarchy.involved))
-    children = hierarchy.children(frame)
-    checked = _judged(rule, hierarchy, _against_totals(rule, frame, children, keys, over_col))
-    order = ["_total_id"] if rule.constant is None else ["_parent", *keys]
-    # Only the flagged groups leave the engine, with the number of groups checked.
+    involved = shape.involved()
+    if involved is not None:
+        dupes = dupes.filter(involved)
+    children = shape.children(frame)
+    report = rule.skipped == "report"
+    sums = _sums(rule, children, [*keys, *shape.group], report)
+    totals = _against_totals(rule, shape, frame, sums, keys)
+    totals = _with_duplicate_parts(totals, shape, dupes, keys, table.has_duplicates)
+    judged = _tallied(_judged(rule, shape, totals))
+    constant = rule.constant is not None
+    shown = nw.col("_state").is_in([_FAILING, _INCOMPLETE])
     query = flagged(
-        checked.with_columns(nw.col("_complete").cast(nw.Int64).sum().alias("_n_checked")),
-        ~nw.col("_state").is_null(),
-        witness="_total_id" if rule.constant is None else "_first_id",
+        judged,
+        shown | (nw.lit(report) & ~nw.col("_reason").is_null()),
+        witness="_first_id" if constant else "_total_id",
     )
-    rows, dupe_rows = collect_all([query.sort(order), dupes.select("figure_id", "value")])
+    queries = [
+        query.sort([*shape.group, *keys] if constant else ["_total_id"]),
+        dupes.select("figure_id", "value", shape.is_total().alias("_is_total")),
+    ]
+    if not constant:
+        queries.append(_lonely_parts(shape, sums, dupes, keys, report, table.has_duplicates))
+    rows, dupe_rows, *lonely = collect_all(queries)
     _, flagged_rows = count_and_flagged(rows)
-    n_checked = int(rows.item(0, "_n_checked")) if not rows.is_empty() else 0
-    ids = _parts_of_flagged(flagged_rows, children, frame, keys)
-    failing = flagged_rows.filter(nw.col("_state") == _FAILING)
-    findings = _mismatches(rule, failing, ids, keys)
-    findings += _incomplete(rule, flagged_rows.filter(nw.col("_state") == _INCOMPLETE), ids, keys)
-    findings += duplicate_finding(dupe_rows)
-    if not failing.is_empty():
-        status = Status.FAIL
-    elif findings or n_checked == 0:
-        status = Status.UNDETERMINED
-    else:
-        status = Status.PASS
-    return RuleResult(rule.id, rule.KIND, status, tuple(findings), description=rule.description)
+    group = [*keys, *shape.group]
+    ids = _parts_of_flagged(flagged_rows.filter(shown), children, frame, group)
+    findings = _mismatches(flagged_rows.filter(nw.col("_state") == _FAILING), ids, group)
+    findings += _incomplete(flagged_rows.filter(nw.col("_state") == _INCOMPLETE), ids, group)
+    findings += duplicate_finding(dupe_rows.select("figure_id", "value"))
+    checked, failed, skipped, skipped_ids = _counted(
+        rows, flagged_rows, dupe_rows, lonely, "_first_id" if constant else "_total_id", report
+    )
+    findings += skipped_findings(rule, skipped_ids)
+    result = concluded(rule, findings, Counts.of(checked, failed, skipped))
+    if checked == 0 and result.status is Status.PASS:  # nothing checked is no pass
+        return replace(result, status=Status.UNDETERMINED)
+    return result
+
+
+def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame[Any]]:
+    """The group key, the shape of totals and parts, and the rows in scope."""
+    table = ctx.figures
+    if isinstance(rule.over, tuple):
+        columns = over_columns(rule.over, table)
+        over = list(dict.fromkeys(columns.values()))
+        keys = group_keys(table, over)
+        frame = _in_scope(rule, ctx, keys, over)
+        return keys, Patterns(rule, frame, columns), frame
+    over_col = _over_column(rule, table)
+    keys = group_keys(table, rule.over or "")
+    frame = _in_scope(rule, ctx, keys, [over_col])
+    return keys, Hierarchy(rule, frame, over_col), frame
 
 
 def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
     """The figure-table column the hierarchy's codes are in: metric, source or a dimension."""
-    over = rule.over or ""
+    over = rule.over if isinstance(rule.over, str) else ""
     over_col = "source_id" if over == "source" else over
     if over_col not in ("metric", "source_id", *table.dimensions):
         raise UNKNOWN_COLUMN(
@@ -80,33 +115,41 @@ def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
     return over_col
 
 
-def _in_scope(rule: SumRule, ctx: Context, keys: list[str], over_col: str) -> nw.LazyFrame[Any]:
+def _in_scope(rule: SumRule, ctx: Context, keys: list[str], over: list[str]) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with only the columns a sum needs."""
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
     return with_blank_dims(frame, ctx.figures.blank_dimensions()).select(
-        "figure_id", "value", "low", "high", *keys, over_col, "_duplicate"
+        "figure_id", "value", "low", "high", *keys, *over, "_duplicate"
+    )
+
+
+def _sums(
+    rule: SumRule, children: nw.LazyFrame[Any], group: list[str], report: bool
+) -> nw.LazyFrame[Any]:
+    """Each group's parts added up, how many there are (``_n``) and, where something
+    must name the group (a numeric total's, or a group reported for having no total),
+    its smallest part id (``_first_id``)."""
+    named = rule.constant is not None or report
+    return children.group_by(*group).agg(
+        nw.col("low").sum().alias("_sum_low"),
+        nw.col("high").sum().alias("_sum_high"),
+        nw.col("value").sum().alias("_sum_value"),
+        nw.len().alias("_n"),
+        *([nw.col("figure_id").min().alias("_first_id")] if named else []),
     )
 
 
 def _against_totals(
     rule: SumRule,
+    shape: Shape,
     frame: nw.LazyFrame[Any],
-    children: nw.LazyFrame[Any],
+    sums: nw.LazyFrame[Any],
     keys: list[str],
-    over_col: str,
 ) -> nw.LazyFrame[Any]:
-    """Each group's parts added up, next to the total they should equal (``_t_*``): the
-    rule's constant, or the parent's own row (a parent with no parts has no sums)."""
-    sums = children.group_by(*keys, "_parent").agg(
-        nw.col("low").sum().alias("_sum_low"),
-        nw.col("high").sum().alias("_sum_high"),
-        nw.col("value").sum().alias("_sum_value"),
-        nw.len().alias("_n"),
-        # a child's id names its group, where no total's id does (see `flagged`)
-        *([nw.col("figure_id").min().alias("_first_id")] if rule.constant is not None else []),
-    )
+    """Each group's sums next to the total they should equal (``_t_*``): the rule's
+    constant, or the total's own row (a total with no parts has no sums)."""
     if rule.constant is not None:
         return sums.with_columns(
             nw.lit(None, dtype=nw.String).alias("_total_id"),
@@ -114,29 +157,35 @@ def _against_totals(
             nw.lit(rule.constant).alias("_t_high"),
             nw.lit(rule.constant).alias("_t_value"),
         )
-    parents = frame.filter(nw.col(over_col).is_in([p for p, _ in rule.hierarchy])).select(
-        *keys,
-        nw.col(over_col).alias("_parent"),
-        nw.col("figure_id").alias("_total_id"),
-        nw.col("low").alias("_t_low"),
-        nw.col("high").alias("_t_high"),
-        nw.col("value").alias("_t_value"),
-    )
-    return parents.join(sums, on=[*keys, "_parent"], how="left")
+    return shape.parents(frame, keys).join(sums, on=[*keys, *shape.group], how="left")
 
 
-def _judged(rule: SumRule, hierarchy: _Hierarchy, checked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """Every group in one pass: incomplete (too few parts to check), failing (apart beyond
-    rounding and tolerance) or passing (``_state`` null), with its gap and allowance."""
-    checked = hierarchy.with_expected(checked).with_columns(nw.col("_n").fill_null(0))
-    complete = nw.col("_n") >= nw.col("_expected")
-    if rule.missing == "zero":  # an absent part is 0, so every group can be checked
-        checked = checked.with_columns(
-            nw.col("_sum_low").fill_null(0.0),
-            nw.col("_sum_high").fill_null(0.0),
-            nw.col("_sum_value").fill_null(0.0),
-        )
-        complete = nw.lit(True)
+def _with_duplicate_parts(
+    totals: nw.LazyFrame[Any],
+    shape: Shape,
+    dupes: nw.LazyFrame[Any],
+    keys: list[str],
+    has_duplicates: bool,
+) -> nw.LazyFrame[Any]:
+    """Whether one of a total's parts is printed twice for the same thing (``_dup_part``):
+    the total cannot be checked (one table without duplicates asks nothing)."""
+    if not has_duplicates:
+        return totals.with_columns(nw.lit(False).alias("_dup_part"))
+    group = [*keys, *shape.group]
+    twice = shape.children(dupes).select(*group).unique()
+    return totals.join(
+        twice.with_columns(nw.lit(True).alias("_dup_part")), on=group, how="left"
+    ).with_columns(nw.col("_dup_part").fill_null(False))
+
+
+def _judged(rule: SumRule, shape: Shape, totals: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Every total in one pass, with its gap and allowance: incomplete (too few parts to
+    check: without ``missing: zero`` fewer than it expects, with it none), or with no
+    part where none is expected either, a part printed twice, failing (apart beyond
+    rounding and tolerance) or passing (``_state`` null)."""
+    checked = shape.with_expected(totals).with_columns(nw.col("_n").fill_null(0))
+    n, expected = nw.col("_n"), nw.col("_expected")
+    complete = n > 0 if rule.missing == "zero" else (n > 0) & (n >= expected)
     rel, absolute = rule.tolerance.relative, rule.tolerance.absolute
     scale = nw.max_horizontal(nw.col("_sum_low").abs(), nw.col("_sum_high").abs())
     gap = nw.max_horizontal(
@@ -151,8 +200,12 @@ def _judged(rule: SumRule, hierarchy: _Hierarchy, checked: nw.LazyFrame[Any]) ->
         allowed.alias("_allowed"),
         complete.alias("_complete"),
     ).with_columns(
-        nw.when(~nw.col("_complete"))
+        nw.when(~nw.col("_complete") & (expected > n))
         .then(nw.lit(_INCOMPLETE))
+        .when(~nw.col("_complete"))
+        .then(nw.lit(_NO_PARTS))
+        .when(nw.col("_dup_part"))
+        .then(nw.lit(_DUPLICATE))
         .when(nw.col("_gap") > nw.col("_allowed") + noise)
         .then(nw.lit(_FAILING))
         .otherwise(nw.lit(None, dtype=nw.String))
@@ -160,119 +213,114 @@ def _judged(rule: SumRule, hierarchy: _Hierarchy, checked: nw.LazyFrame[Any]) ->
     )
 
 
+def _tallied(judged: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Each total's skip reason (``_reason``, null when checked; a duplicate part comes
+    first) and the tallies of the totals checked, failing and skipped (``_n_*``, on every
+    row: they come back with the few rows collected)."""
+    reason = (
+        nw.when(nw.col("_dup_part"))
+        .then(nw.lit("duplicate"))
+        .when(~nw.col("_complete"))
+        .then(nw.lit("missing-parts"))
+        .otherwise(nw.lit(None, dtype=nw.String))
+    )
+    out = judged.with_columns(reason.alias("_reason"))
+    whether = (
+        nw.col("_reason").is_null(),
+        nw.col("_state") == _FAILING,
+        nw.col("_reason") == "duplicate",
+        nw.col("_reason") == "missing-parts",
+    )
+    return out.with_columns(
+        *(w.cast(nw.Int64).sum().alias(name) for w, name in zip(whether, _TALLIES, strict=True))
+    )
+
+
+def _lonely_parts(
+    shape: Shape,
+    sums: nw.LazyFrame[Any],
+    dupes: nw.LazyFrame[Any],
+    keys: list[str],
+    report: bool,
+    has_duplicates: bool,
+) -> nw.LazyFrame[Any]:
+    """The groups of parts with no total row, duplicates included on both sides: how
+    many, or with ``skipped: report`` the smallest part id of each. The groups are the
+    sums already made (a plan shared with the check), and those of duplicated parts."""
+    group = [*keys, *shape.group]
+    named = ["_first_id"] if report else []
+    groups = sums.select(*group, *named)
+    if has_duplicates:
+        twice = (
+            shape.children(dupes).group_by(*group).agg(nw.col("figure_id").min().alias("_first_id"))
+        )
+        both = nw.concat([groups, twice.select(*group, *named)])
+        groups = both.group_by(*group).agg(nw.col("_first_id").min()) if report else both.unique()
+    totals = shape.parents(shape.frame, keys).select(*group)
+    lonely = groups.join(totals, on=group, how="anti")
+    return lonely.select("_first_id") if report else lonely.select(nw.len().alias("_n"))
+
+
+def _counted(
+    rows: nw.DataFrame[Any],
+    flagged_rows: nw.DataFrame[Any],
+    dupe_rows: nw.DataFrame[Any],
+    lonely: list[nw.DataFrame[Any]],
+    witness: str,
+    report: bool,
+) -> tuple[int, int, dict[str, int], dict[str, list[str]]]:
+    """Totals checked and failing, those skipped by reason and, with ``skipped: report``,
+    the ids that name them (a total's own, a group's smallest part id)."""
+    tally = {name: int(rows.item(0, name)) if len(rows) else 0 for name in _TALLIES}
+    twice = dupe_rows.filter(nw.col("_is_total"))
+    skipped = {
+        "duplicate": tally["_n_duplicate"] + len(twice),
+        "missing-parts": tally["_n_missing_parts"],
+    }
+    if lonely:
+        skipped["missing-total"] = len(lonely[0]) if report else int(lonely[0].item(0, "_n"))
+    ids: dict[str, list[str]] = {}
+    if report:
+        for reason in ("duplicate", "missing-parts"):
+            named = flagged_rows.filter(nw.col("_reason") == reason)
+            ids[reason] = named.get_column(witness).to_list()
+        ids["duplicate"] = sorted(ids["duplicate"] + twice.get_column("figure_id").to_list())
+        if lonely:
+            ids["missing-total"] = sorted(lonely[0].get_column("_first_id").to_list())
+    return tally["_n_checked"], tally["_n_failed"], skipped, ids
+
+
 def _parts_of_flagged(
     flagged_rows: nw.DataFrame[Any],
     children: nw.LazyFrame[Any],
     frame: nw.LazyFrame[Any],
-    keys: list[str],
+    group: list[str],
 ) -> dict[tuple[Any, ...], list[str]]:
     """The part ids of each flagged group, for their explanations: one more query, and
     only when some group is flagged."""
     if flagged_rows.is_empty():
         return {}
-    groups = to_lazy(flagged_rows.select(*keys, "_parent"), frame)
+    groups = to_lazy(flagged_rows.select(*group).unique(), frame)
     (part_rows,) = collect_all(
-        [
-            children.join(groups, on=[*keys, "_parent"], how="inner")
-            .select(*keys, "_parent", "figure_id")
-            .sort("figure_id")
-        ]
+        [children.join(groups, on=group, how="inner").select(*group, "figure_id").sort("figure_id")]
     )
-    return _ids_by_group(part_rows, len(keys))
+    return _ids_by_group(part_rows, len(group))
 
 
-_FAILING, _INCOMPLETE = "failing", "incomplete"
-
-
-class _Hierarchy:
-    """Which rows are the children of which parent, and how many each parent expects.
-
-    A parent listed without children has every other value of the column, counted before
-    duplicates go. When every child has one parent (a total and its parts, a tree of
-    codes) each child row is given its parent by a lookup of its value; otherwise (a
-    value under several parents) the rows join a small table of (parent, child) pairs.
-    """
-
-    def __init__(self, rule: SumRule, frame: nw.LazyFrame[Any], over_col: str) -> None:
-        self.over = over_col
-        self.frame = frame  # before duplicates go
-        self.listed = [(p, c) for p, children in rule.hierarchy for c in children]
-        self.others = [p for p, children in rule.hierarchy if not children]
-        kids = [c for _, c in self.listed]
-        self.involved = None if self.others else [*(p for p, _ in rule.hierarchy), *kids]
-        self.expected = {p: len(children) for p, children in rule.hierarchy}
-        if not self.others and len(set(kids)) == len(kids):
-            self.kind = "tree"
-        elif not self.listed and len(self.others) == 1:
-            self.kind = "all-others"
-        else:
-            self.kind = "pairs"
-
-    def children(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        """The child rows of ``frame``, each with its parent (``_parent``)."""
-        over = nw.col(self.over)
-        if self.kind == "tree":
-            parent_of = {c: p for p, c in self.listed}
-            # Only listed children get here; the default is only there because Spark needs one.
-            lookup = over.replace_strict(parent_of, default=None, return_dtype=nw.String)
-            return frame.filter(over.is_in(list(parent_of))).with_columns(lookup.alias("_parent"))
-        if self.kind == "all-others":
-            (parent,) = self.others
-            return frame.filter(over != parent).with_columns(nw.lit(parent).alias("_parent"))
-        return frame.join(self._pairs(), on=self.over, how="inner")
-
-    def with_expected(self, checked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        """``checked`` with the number of children each parent expects (``_expected``)."""
-        if self.kind == "tree":
-            # Every parent is listed; the default is only there because Spark needs one.
-            expected = nw.col("_parent").replace_strict(
-                self.expected, default=None, return_dtype=nw.Int64
-            )
-            return checked.with_columns(expected.alias("_expected"))
-        if self.kind == "all-others":
-            (parent,) = self.others
-            count = self.frame.filter(nw.col(self.over) != parent).select(
-                nw.col(self.over).n_unique().alias("_expected")
-            )
-            return checked.join(count, how="cross")
-        counts = self._pairs().group_by("_parent").agg(nw.len().alias("_expected"))
-        return checked.join(counts, on="_parent", how="left").with_columns(
-            nw.col("_expected").fill_null(0)
-        )
-
-    def _pairs(self) -> nw.LazyFrame[Any]:
-        """(parent, child) pairs: the listed ones, and every other value for the others."""
-        pieces = [
-            self.frame.select(self.over)
-            .unique()
-            .filter(nw.col(self.over) != parent)
-            .select(nw.lit(parent).alias("_parent"), self.over)
-            for parent in self.others
-        ]
-        if self.listed:
-            data = {"_parent": [p for p, _ in self.listed], self.over: [c for _, c in self.listed]}
-            types = {"_parent": nw.String, self.over: nw.String}
-            pieces.append(small_frame(data, types, self.frame))
-        return nw.concat(pieces) if len(pieces) > 1 else pieces[0]
-
-
-def _ids_by_group(parts: nw.DataFrame[Any], n_keys: int) -> dict[tuple[Any, ...], list[str]]:
+def _ids_by_group(parts: nw.DataFrame[Any], n_group: int) -> dict[tuple[Any, ...], list[str]]:
     """The part ids of each flagged group (rows sorted by id), for their explanations."""
     out: dict[tuple[Any, ...], list[str]] = {}
     for row in parts.iter_rows():
-        out.setdefault(row[: n_keys + 1], []).append(row[-1])
+        out.setdefault(row[:n_group], []).append(row[-1])
     return out
 
 
 def _mismatches(
-    rule: SumRule,
-    failing: nw.DataFrame[Any],
-    ids: dict[tuple[Any, ...], list[str]],
-    keys: list[str],
+    failing: nw.DataFrame[Any], ids: dict[tuple[Any, ...], list[str]], group: list[str]
 ) -> list[Finding]:
     findings = []
     for row in failing.iter_rows(named=True):
-        parts = ids.get(tuple(row[k] for k in [*keys, "_parent"]), [])
+        parts = ids.get(tuple(row[k] for k in group), [])
         reported = Interval(row["_t_low"], row["_t_high"])
         expected = Interval(row["_sum_low"], row["_sum_high"])
         total = row["_total_id"] or format_number(row["_t_value"])
@@ -301,20 +349,17 @@ def _mismatches(
 
 
 def _incomplete(
-    rule: SumRule,
-    incomplete: nw.DataFrame[Any],
-    ids: dict[tuple[Any, ...], list[str]],
-    keys: list[str],
+    incomplete: nw.DataFrame[Any], ids: dict[tuple[Any, ...], list[str]], group: list[str]
 ) -> list[Finding]:
     findings = []
     for row in incomplete.iter_rows(named=True):
-        parts = ids.get(tuple(row[k] for k in [*keys, "_parent"]), [])
+        parts = ids.get(tuple(row[k] for k in group), [])
         total = row["_total_id"] or format_number(row["_t_value"])
         findings.append(
             Finding(
                 "missing-figure",
                 tuple(x for x in (row["_total_id"], *parts) if x),
-                f"{total} cannot be checked: only {row['_n']} of its {row['_expected']} parts are in the drop"
+                f"{total} cannot be checked: only {int(row['_n'])} of its {int(row['_expected'])} parts are in the drop"
                 + (f" ({_list(parts)})." if parts else "."),
             )
         )
