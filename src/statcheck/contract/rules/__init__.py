@@ -19,6 +19,7 @@ from typing import Any
 from statcheck.contract.rules.attribution import ATTRIBUTION_CHECKS, AttributionRule
 from statcheck.contract.rules.base import COMMON_FINDINGS, FigureRef, Ref, Rule, Selector
 from statcheck.contract.rules.compare import CompareRule
+from statcheck.contract.rules.partition import PartitionRule
 from statcheck.contract.rules.period import PERIOD_CHECKS, PeriodRule
 from statcheck.contract.rules.rate import RateRule
 from statcheck.contract.rules.ratio import RatioRule
@@ -38,6 +39,7 @@ KINDS: tuple[type[Rule], ...] = (
     RatioRule,
     RateRule,
     SeriesRule,
+    PartitionRule,
     RevisionRule,
 )
 RULE_KINDS: dict[str, type[Rule]] = {cls.KIND: cls for cls in KINDS}
@@ -53,6 +55,7 @@ __all__ = [
     "AttributionRule",
     "CompareRule",
     "FigureRef",
+    "PartitionRule",
     "PeriodRule",
     "RateRule",
     "RatioRule",
