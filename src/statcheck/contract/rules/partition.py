@@ -42,7 +42,9 @@ class PartitionRule(Rule):
     """
 
     KIND: ClassVar[str] = "partition"
-    ITEM: ClassVar[str] = "a whole (a figure for one calendar year, half, quarter or month) in scope"
+    ITEM: ClassVar[str] = (
+        "a whole (a figure for one calendar year, half, quarter or month) in scope"
+    )
     SUMMARY: ClassVar[str] = (
         "the figures inside each calendar year (half, quarter, month) cover it with no gap "
         "and no overlap and, with `add_up`, add up to it; every group of figures that agree "
@@ -91,6 +93,13 @@ class PartitionRule(Rule):
     @classmethod
     def read(cls, r: RuleReader, common: dict[str, Any]) -> Rule:
         r.required("whole")
+        for key in ("whole", "parts"):
+            if r.m.get(key) == "week":
+                raise r.error(
+                    f"`{key}: week`: weeks do not tile calendar months or years",
+                    key,
+                    f"use one of: {', '.join(WHOLE_UNITS if key == 'whole' else PART_UNITS)}",
+                )
         whole = r.text("whole", None, WHOLE_UNITS) or ""
         parts = r.text("parts", None, PART_UNITS)
         if parts is not None and not finer(parts, whole):

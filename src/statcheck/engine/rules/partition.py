@@ -44,7 +44,7 @@ from statcheck.model.interval import Interval, format_number
 from statcheck.model.period import Period
 from statcheck.report import Counts, Finding, RuleResult
 
-START, END, ID = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
+_start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
 # figure_id last: parts with the same period come out in the same order on every backend.
 ORDER = ["period_start", "period_end", "figure_id"]
 PASSED, FAILED = "passed", "failed"
@@ -133,20 +133,20 @@ def _bucket(unit: str) -> nw.Expr:
     """The calendar unit a period's start falls in: its first month, counted from year 0
     (``model.granularity.bucket``)."""
     months = MONTHS_IN[unit]
-    return START.dt.year() * 12 + (START.dt.month() - 1) // months * months
+    return _start.dt.year() * 12 + (_start.dt.month() - 1) // months * months
 
 
 def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
     """The figures whose period is exactly one calendar ``whole`` unit (first day to last;
     ``model.granularity.is_calendar``)."""
     months = MONTHS_IN[rule.whole]
-    month0 = START.dt.month() - 1  # narwhals has no modulo on pandas: floor division
-    starts_a_unit = (START.dt.day() == 1) & (month0 // months * months == month0)
+    month0 = _start.dt.month() - 1  # narwhals has no modulo on pandas: floor division
+    starts_a_unit = (_start.dt.day() == 1) & (month0 // months * months == month0)
     # The day after the end is the 1st of the month after the unit's last.
     ends_it = (
-        (END.dt.offset_by("1d").dt.day() == 1)
-        & (END.dt.year() == START.dt.year())
-        & (END.dt.month() == START.dt.month() + (months - 1))
+        (_end.dt.offset_by("1d").dt.day() == 1)
+        & (_end.dt.year() == _start.dt.year())
+        & (_end.dt.month() == _start.dt.month() + (months - 1))
     )
     return scope.filter(starts_a_unit & ends_it).select(
         *keys,
@@ -170,25 +170,28 @@ def _ordered_parts(
     if rule.parts is not None:
         shortest, longest = length_range(rule.parts)
         candidates = scope.filter(
-            (START.dt.offset_by(f"{shortest - 1}d") <= END)
-            & (END < START.dt.offset_by(f"{longest}d"))
+            (_start.dt.offset_by(f"{shortest - 1}d") <= _end)
+            & (_end < _start.dt.offset_by(f"{longest}d"))
         )
     candidates = candidates.with_columns(_bucket(rule.whole).alias("_bucket"))
     parts = (
         wholes.select(*keys, "_bucket", "_w_id", "_w_start", "_w_end")
         .join(candidates, on=[*keys, "_bucket"], how="inner")
-        .filter((END <= nw.col("_w_end")) & ((START != nw.col("_w_start")) | (END != nw.col("_w_end"))))
+        .filter(
+            (_end <= nw.col("_w_end"))
+            & ((_start != nw.col("_w_start")) | (_end != nw.col("_w_end")))
+        )
         .drop("_bucket", *keys)
     )
     # Days as numbers (yyyymmdd): pandas has no running maximum of dates.
     parts = parts.with_columns(
-        _day_number(END).alias("_end_n"), _day_number(START.dt.offset_by("-1d")).alias("_eve_n")
+        _day_number(_end).alias("_end_n"), _day_number(_start.dt.offset_by("-1d")).alias("_eve_n")
     )
     parts = parts.with_columns(_in_order(nw.col("_end_n").cum_max()).alias("_reach_incl"))
     parts = parts.with_columns(
         _in_order(nw.col("_reach_incl").shift(1)).alias("_reach"),
         # The id of the part that reaches furthest so far (the latest one to set the reach).
-        nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(ID).alias("_top"),
+        nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(_id).alias("_top"),
     )
     parts = parts.with_columns(_in_order(nw.col("_top").fill_null(strategy="forward")))
     reach = nw.col("_reach")
@@ -197,7 +200,7 @@ def _ordered_parts(
         _in_order(nw.col("_top").shift(1)).alias("_reacher"),
         # A gap: the day before this part starts is past the reach (or the whole's start).
         nw.when(first)
-        .then(START > nw.col("_w_start"))
+        .then(_start > nw.col("_w_start"))
         .otherwise(nw.col("_eve_n") > reach)
         .fill_null(False)
         .cast(nw.Int64)  # 0 or 1, to be added up per whole
@@ -244,9 +247,7 @@ def _verdicts(
         nw.col("_n", "_n_gaps", "_n_overlaps", "_n_dup_parts").fill_null(0)
     )
     has_parts = nw.col("_n") > 0
-    tail_gap = (has_parts & (nw.col("_last_end") < _day_number(nw.col("_w_end")))).fill_null(
-        False
-    )
+    tail_gap = (has_parts & (nw.col("_last_end") < _day_number(nw.col("_w_end")))).fill_null(False)
     exact = (nw.col("_n_gaps") == 0) & (nw.col("_n_overlaps") == 0) & ~nw.col("_tail_gap")
     v = v.with_columns(tail_gap.alias("_tail_gap"), *_sum_columns(rule))
     sum_off = (nw.lit(rule.add_up) & has_parts & exact) & (
