@@ -10,17 +10,16 @@ The whole table in one plan:
    unit, so a part can lie inside only the whole of its start's unit, and the join is
    linear in the rows however coarse the group key. A filter then keeps the parts that
    end inside the whole and are not the whole itself.
-3. **Within each whole, parts in order of start**: the furthest day the parts before
-   reach (``cum_max`` of the ends, shifted by one) says whether this part leaves a gap
-   before it (it starts after the day after) or overlaps (it starts on or before), and
-   the part that reaches that far is the one it overlaps (a forward fill). Sorting by
-   start makes this exact: the parts partition the whole iff no part has a gap before or
-   an overlap and the last reach is the whole's end (the model's ``coverage`` is the
-   same test one whole at a time).
-4. **Per whole**: counts of gaps and overlaps, the last day reached, the parts' sums;
-   each whole gets a state (skipped for a reason, failed, passed). The counts per state
-   and the parts of the failing wholes are all that is collected; the figures they name
-   are fetched to explain them.
+3. **Within each whole, parts in order of start**, each compared with the one before by
+   one ``shift`` window: the parts partition the whole iff each starts the day after the
+   one before ends (the first on the whole's first day) and the last ends on its last
+   day. Sorted by start, an exact partition is such a chain, and a chain is one.
+4. **Per whole**: breaks of the chain, the last day reached, the parts' sums; each
+   whole gets a state (skipped for a reason, failed, passed). The counts per state and the
+   parts of the failing wholes are all that is collected. On those parts only, a running
+   maximum of the ends (the furthest day the parts before reach) tells each gap from each
+   overlap and names the part overlapped (the same test as the model's ``coverage``);
+   the figures they name are fetched to explain them.
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     failing = verdicts.filter(nw.col("_state") == FAILED)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
-        "failing": parts.join(failing.select(*_VERDICT_COLUMNS), on="_w_id", how="inner")
+        "failing": _detailed(parts.join(failing.select(*_VERDICT_COLUMNS), on="_w_id", how="inner"))
         .sort("_w_id", *ORDER)
         .select(*FAILING_COLUMNS),
     }
@@ -164,8 +163,10 @@ def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> n
 def _ordered_parts(
     rule: PartitionRule, scope: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str]
 ) -> nw.LazyFrame[Any]:
-    """Each whole's parts, in order of start, each with whether a gap or an overlap comes
-    before it and the part before it that reaches furthest (``_reacher``)."""
+    """Each whole's parts, each with whether it breaks the chain (``_break``): in order of
+    start, a part must begin the day after the one before ends (the first, on the whole's
+    first day). The parts partition the whole iff none breaks it and the last ends on the
+    whole's last day; one window, on every part of the table."""
     candidates = scope
     if rule.parts is not None:
         shortest, longest = length_range(rule.parts)
@@ -183,31 +184,44 @@ def _ordered_parts(
         )
         .drop("_bucket", *keys)
     )
-    # Days as numbers (yyyymmdd): pandas has no running maximum of dates.
+    # Days as numbers (yyyymmdd): pandas has no running maximum of dates (see _detailed).
     parts = parts.with_columns(
         _day_number(_end).alias("_end_n"), _day_number(_start.dt.offset_by("-1d")).alias("_eve_n")
     )
+    # Two parts with the same period are duplicates (their whole is skipped): start and end
+    # order the parts fully, without the id (one sort key less on the whole table).
+    before = nw.col("_end_n").shift(1).over("_w_id", order_by=["period_start", "period_end"])
+    breaks = (
+        nw.when(before.is_null())
+        .then(_start > nw.col("_w_start"))
+        .otherwise(nw.col("_eve_n") != before)
+    )
+    return parts.with_columns(
+        breaks.fill_null(False).cast(nw.Int64).alias("_break"),  # 0 or 1, added up per whole
+        nw.col("_duplicate").cast(nw.Int64).alias("_dup_n"),
+    )
+
+
+def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The parts of the failing wholes (a few rows), each with what comes before it: a gap
+    (it starts after the day after the furthest day the parts before reach) or an overlap
+    (it starts on or before that day) with the part that reaches it (``_reacher``, the
+    latest to set the reach, carried forward)."""
     parts = parts.with_columns(_in_order(nw.col("_end_n").cum_max()).alias("_reach_incl"))
+    top = nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(_id)
     parts = parts.with_columns(
         _in_order(nw.col("_reach_incl").shift(1)).alias("_reach"),
-        # The id of the part that reaches furthest so far (the latest one to set the reach).
-        nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(_id).alias("_top"),
+        _in_order(top.fill_null(strategy="forward")).alias("_top"),
     )
-    parts = parts.with_columns(_in_order(nw.col("_top").fill_null(strategy="forward")))
-    reach = nw.col("_reach")
-    first = reach.is_null()
+    reach, first = nw.col("_reach"), nw.col("_reach").is_null()
     return parts.with_columns(
         _in_order(nw.col("_top").shift(1)).alias("_reacher"),
-        # A gap: the day before this part starts is past the reach (or the whole's start).
         nw.when(first)
         .then(_start > nw.col("_w_start"))
         .otherwise(nw.col("_eve_n") > reach)
         .fill_null(False)
-        .cast(nw.Int64)  # 0 or 1, to be added up per whole
         .alias("_gap_before"),
-        # An overlap: this part starts on or before the reach.
-        (~first & (nw.col("_eve_n") < reach)).fill_null(False).cast(nw.Int64).alias("_overlap"),
-        nw.col("_duplicate").cast(nw.Int64).alias("_dup_n"),
+        (~first & (nw.col("_eve_n") < reach)).fill_null(False).alias("_overlap"),
     )
 
 
@@ -235,8 +249,7 @@ def _verdicts(
     """One row per whole: its parts counted and added up, and its state."""
     per_whole = parts.group_by("_w_id").agg(
         nw.len().alias("_n"),
-        nw.col("_gap_before").sum().alias("_n_gaps"),
-        nw.col("_overlap").sum().alias("_n_overlaps"),
+        nw.col("_break").sum().alias("_n_breaks"),
         nw.col("_dup_n").sum().alias("_n_dup_parts"),
         nw.col("_end_n").max().alias("_last_end"),
         nw.col("low").sum().alias("_sum_low"),
@@ -244,11 +257,11 @@ def _verdicts(
         nw.col("value").sum().alias("_sum_value"),
     )
     v = wholes.join(per_whole, on="_w_id", how="left").with_columns(
-        nw.col("_n", "_n_gaps", "_n_overlaps", "_n_dup_parts").fill_null(0)
+        nw.col("_n", "_n_breaks", "_n_dup_parts").fill_null(0)
     )
     has_parts = nw.col("_n") > 0
     tail_gap = (has_parts & (nw.col("_last_end") < _day_number(nw.col("_w_end")))).fill_null(False)
-    exact = (nw.col("_n_gaps") == 0) & (nw.col("_n_overlaps") == 0) & ~nw.col("_tail_gap")
+    exact = (nw.col("_n_breaks") == 0) & ~nw.col("_tail_gap")
     v = v.with_columns(tail_gap.alias("_tail_gap"), *_sum_columns(rule))
     sum_off = (nw.lit(rule.add_up) & has_parts & exact) & (
         nw.col("_gap") > nw.col("_allowed") + nw.lit(FLOAT_NOISE) * nw.col("_scale")
