@@ -250,10 +250,10 @@ def test_add_up_is_off_by_default_and_checks_the_sum_when_on(
     assert y.explanation == (
         "y (12, 2024) should equal the sum of its 4 quarters (y-q1, y-q2, y-q3, y-q4), which "
         "cover it exactly, but they add up to 10, 2 away from what 12 can stand for (12); the "
-        "whole is larger: something it counts is in none of its parts."
+        "whole is larger: it counts something none of its parts does."
     )
     assert w.figures[0] == "w" and w.explanation.endswith(
-        "the parts add up to more: something is counted twice."
+        "the parts add up to more: they count something the whole does not."
     )
     tolerant = QUARTERS.replace("}", ", add_up: true, tolerance: {absolute: 2}}")
     assert run(drop, tolerant, backend).status is Status.PASS
@@ -306,7 +306,7 @@ def test_nothing_to_check_is_undetermined(make_drop: MakeDrop, backend: str) -> 
     [f] = result.findings
     assert f.slug == "missing-figure"
     assert f.explanation == (
-        "The partition cannot be checked: none of the 1 wholes could be (1 with no quarter inside)."
+        "The partition cannot be checked: of the 1 year in scope, 1 has no quarter inside."
     )
     quarters_only = run(drop, "{id: r, kind: partition, whole: half}", backend)
     assert quarters_only.findings[0].explanation == (

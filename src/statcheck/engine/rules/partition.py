@@ -25,7 +25,7 @@ The whole table in one plan:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import narwhals as nw
@@ -48,12 +48,15 @@ _start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure
 ORDER = ["period_start", "period_end", "figure_id"]
 PASSED, FAILED = "passed", "failed"
 MISSING_PARTS, DUPLICATE = "missing-parts", "duplicate"  # skip reasons (SKIP_REASONS)
-PLURAL = {"half": "halves", "quarter": "quarters", "month": "months", "day": "days"}
+PLURAL = {
+    "year": "years", "half": "halves", "quarter": "quarters", "month": "months", "day": "days",
+    "part": "parts",
+}  # fmt: skip
 MAX_IDS = 6  # part ids named in one explanation
 # What the explanations read of a failing whole's parts.
 FAILING_COLUMNS = (
-    "_w_id", "figure_id", "_reacher", "_gap_before", "_overlap", "_tail_gap", "_sum_off",
-    "_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed",
+    "_w_id", "figure_id", "_reach", "_reacher", "_gap_before", "_overlap", "_last_end",
+    "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed",
 )  # fmt: skip
 
 
@@ -225,6 +228,13 @@ def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )
 
 
+def _from_day_number(number: float) -> date:
+    """The date a day number (yyyymmdd, see ``_day_number``) stands for (pandas hands
+    back a column with a missing value as floats)."""
+    n = int(number)
+    return date(n // 10_000, n // 100 % 100, n % 100)
+
+
 def _day_number(day: nw.Expr) -> nw.Expr:
     """A date as the number yyyymmdd: in the same order as the dates."""
     # Cast first: polars gives the month and day as 8-bit integers.
@@ -239,7 +249,8 @@ def _in_order(e: nw.Expr) -> nw.Expr:
 
 # The verdict columns the failing parts carry.
 _VERDICT_COLUMNS = (
-    "_w_id", "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed",
+    "_w_id", "_last_end", "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap",
+    "_allowed",
 )  # fmt: skip
 
 
@@ -328,21 +339,21 @@ def _coverage_findings(
     """``partition-gap`` (every stretch of days no part covers) and ``partition-overlap``
     (each part that covers days a part before it covers, with that part)."""
     one, many = _words(rule)
-    reach = whole.period.start - timedelta(days=1)
+    day = timedelta(days=1)
     gaps: list[Period] = []
     overlaps: list[tuple[Figure, Figure, Period]] = []
-    for part, row in zip(parts, rows, strict=True):
+    for i, (part, row) in enumerate(zip(parts, rows, strict=True)):
+        # The furthest day the parts before reach, as the plan found it (none: the first).
+        reach = _from_day_number(row["_reach"]) if i else whole.period.start - day
         if row["_gap_before"]:
-            gaps.append(Period(reach + timedelta(days=1), part.period.start - timedelta(days=1)))
+            gaps.append(Period(reach + day, part.period.start - day))
         if row["_overlap"]:
             other = figures[row["_reacher"]]
-            end = min(part.period.end, other.period.end)
-            overlaps.append((other, part, Period(part.period.start, end)))
-        reach = max(reach, part.period.end)
+            overlaps.append((other, part, Period(part.period.start, min(part.period.end, reach))))
     if rows[0]["_tail_gap"]:
-        gaps.append(Period(reach + timedelta(days=1), whole.period.end))
+        gaps.append(Period(_from_day_number(rows[0]["_last_end"]) + day, whole.period.end))
     ids = (whole.figure_id, *(p.figure_id for p in parts))
-    listed = f"its {len(parts)} {many if len(parts) > 1 else one} ({_list(parts)})"
+    listed = f"its {_count(len(parts), one)} ({_list(parts)})"
     out = []
     if gaps:
         out.append(
@@ -380,9 +391,9 @@ def _sum_mismatch(
     reported = whole.interval
     gap, allowed = row["_gap"], row["_allowed"]
     direction = (
-        "the whole is larger: something it counts is in none of its parts"
+        "the whole is larger: it counts something none of its parts does"
         if reported.low > expected.high
-        else "the parts add up to more: something is counted twice"
+        else "the parts add up to more: they count something the whole does not"
     )
     return Finding(
         "partition-sum-mismatch",
@@ -406,18 +417,25 @@ def _nothing_checked(rule: PartitionRule, counts: Counts) -> Finding:
         why = f"no figure covers one calendar {rule.whole}"
     else:
         reasons = [
-            f"{skipped[MISSING_PARTS]} with no {_words(rule)[0]} inside"
-            if MISSING_PARTS in skipped
-            else "",
-            f"{skipped[DUPLICATE]} with a figure printed twice" if DUPLICATE in skipped else "",
+            f"{n} {'has' if n == 1 else 'have'} {what}"
+            for n, what in (
+                (skipped.get(MISSING_PARTS, 0), f"no {_words(rule)[0]} inside"),
+                (skipped.get(DUPLICATE, 0), "a figure printed twice"),
+            )
+            if n
         ]
-        why = f"none of the {counts.items} wholes could be ({explain.join([r for r in reasons if r])})"
+        why = f"of the {_count(counts.items, rule.whole)} in scope, {explain.join(reasons)}"
     return Finding("missing-figure", (), f"The partition cannot be checked: {why}.")
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit if n == 1 else PLURAL[unit]}"
 
 
 def _words(rule: PartitionRule) -> tuple[str, str]:
     """What one part and several are called: ``quarter``/``quarters``, or ``part``/``parts``."""
-    return (rule.parts, PLURAL[rule.parts]) if rule.parts else ("part", "parts")
+    one = rule.parts or "part"
+    return one, PLURAL[one]
 
 
 def _days(p: Period) -> str:
