@@ -34,6 +34,10 @@ def _month(fid: str, m: int, value: str, **kw: str) -> dict[str, str]:
     return _exact(fid, value, period_start=f"2024-0{m}-01", period_end=f"2024-0{m}-{end}", **kw)
 
 
+def _quarter1(fid: str, value: str, **kw: str) -> dict[str, str]:
+    return _exact(fid, value, period_start="2024-01-01", period_end="2024-03-31", **kw)
+
+
 _SOURCES = [
     {"source_id": "stats", "name": "Statistics office", "kind": "official"},
     {"source_id": "paper", "name": "A newspaper", "kind": "media"},
@@ -52,6 +56,7 @@ _SUM_OVER_TWO = (
     "{id: r, kind: sum, over: [metric, source], total: {metric: '{m}', source: stats},"
     " parts: {metric: '{m}', source: '{s}'}}"
 )
+_PARTITION = "{id: r, kind: partition, whole: quarter, add_up: true}"
 
 EXAMPLES: dict[str, list[Example]] = {
     "sum": [
@@ -275,6 +280,32 @@ EXAMPLES: dict[str, list[Example]] = {
             [_month("c1", 1, "0"), _month("c2", 2, "5"), _month("d2", 2, "10", metric="change")],
             Status.FAIL,
             frozenset({"zero-denominator"}),
+        ),
+    ],
+    "partition": [
+        Example(
+            "months-make-the-quarter",
+            _PARTITION,
+            [_quarter1("q", "9"), _month("a", 1, "2"), _month("b", 2, "3"), _month("c", 3, "4")],
+            Status.PASS,
+        ),
+        Example(
+            "a-month-missing-and-one-counted-twice",
+            _PARTITION,
+            [
+                _quarter1("q", "9"),
+                _month("a", 1, "2"),
+                _exact("b", "3", period_start="2024-01-15", period_end="2024-02-29"),
+            ],
+            Status.FAIL,
+            frozenset({"partition-gap", "partition-overlap"}),
+        ),
+        Example(
+            "months-do-not-add-up",
+            _PARTITION,
+            [_quarter1("q", "10"), _month("a", 1, "2"), _month("b", 2, "3"), _month("c", 3, "4")],
+            Status.FAIL,
+            frozenset({"partition-sum-mismatch"}),
         ),
     ],
     "revision": [

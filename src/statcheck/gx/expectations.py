@@ -3,7 +3,7 @@
 The route, and why:
 
 * **Rules across figures** (``sum``, ``compare``, ``ratio``, ``rate``, ``series``,
-  ``attribution``, ``period``, ``revision``) become custom GE expectations, one class per
+  ``partition``, ``attribution``, ``period``, ``revision``) become custom GE expectations, one class per
   rule kind (:data:`EXPECTATION_CLASSES`), all backed by one GE metric,
   ``statcheck.rule_result``. The metric hands the batch (the canonical figure table, on
   the pandas engine) to statcheck's own implementation of the rule

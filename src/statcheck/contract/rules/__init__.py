@@ -27,6 +27,7 @@ from statcheck.contract.rules.base import (
     Selector,
 )
 from statcheck.contract.rules.compare import CompareRule
+from statcheck.contract.rules.partition import PartitionRule
 from statcheck.contract.rules.period import PERIOD_CHECKS, PeriodRule
 from statcheck.contract.rules.rate import RateRule
 from statcheck.contract.rules.ratio import RatioRule
@@ -46,6 +47,7 @@ KINDS: tuple[type[Rule], ...] = (
     RatioRule,
     RateRule,
     SeriesRule,
+    PartitionRule,
     RevisionRule,
 )
 RULE_KINDS: dict[str, type[Rule]] = {cls.KIND: cls for cls in KINDS}
@@ -63,6 +65,7 @@ __all__ = [
     "AttributionRule",
     "CompareRule",
     "FigureRef",
+    "PartitionRule",
     "PeriodRule",
     "RateRule",
     "RatioRule",

@@ -22,6 +22,7 @@ def register(registry: MutableMapping[str, Implementation]) -> None:
     from statcheck.engine.rules import (
         attribution,
         compare,
+        partition,
         period,
         rate,
         ratio,
@@ -38,6 +39,7 @@ def register(registry: MutableMapping[str, Implementation]) -> None:
         "ratio": ratio.check_ratio,
         "rate": rate.check_rate,
         "series": series.check_series,
+        "partition": partition.check_partition,
         "revision": revision.check_revision,
     }
     missing = sorted(set(RULE_KINDS) - set(implementations))

@@ -1,0 +1,452 @@
+"""partition: the parts inside each calendar whole cover it with no gap and no overlap.
+
+The whole table in one plan:
+
+1. **Wholes** are the figures whose period is exactly one calendar ``whole`` unit;
+   candidate **parts** are the rows of the scope (with ``parts``, only those nearest in
+   length to one such unit: a length window on start and end).
+2. **Each part finds its whole by an equi-join** on the group key and the calendar unit
+   its start falls in (``_bucket``, the unit's first month as a number): a whole is one
+   unit, so a part can lie inside only the whole of its start's unit, and the join is
+   linear in the rows however coarse the group key. A filter then keeps the parts that
+   end inside the whole and are not the whole itself.
+3. **Within each whole, parts in order of start**, each compared with the one before by
+   one ``shift`` window: the parts partition the whole iff each starts the day after the
+   one before ends (the first on the whole's first day) and the last ends on its last
+   day. Sorted by start, an exact partition is such a chain, and a chain is one.
+4. **Per whole**: breaks of the chain, the last day reached, the parts' sums; each
+   whole gets a state (skipped for a reason, failed, passed). The counts per state and the
+   parts of the failing wholes are all that is collected. On those parts only, a running
+   maximum of the ends (the furthest day the parts before reach) tells each gap from each
+   overlap and names the part overlapped (the same test as the model's ``coverage``);
+   the figures they name are fetched to explain them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import narwhals as nw
+
+from statcheck.contract.rules import PartitionRule, Rule
+from statcheck.contract.tolerance import FLOAT_NOISE
+from statcheck.engine import intervals
+from statcheck.engine.context import Context
+from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
+from statcheck.engine.native import collect_all, reused
+from statcheck.engine.rules import concluded, explain, skipped_findings
+from statcheck.model.figure import Figure
+from statcheck.model.granularity import MONTHS_IN, length_range
+from statcheck.model.interval import Interval, format_number
+from statcheck.model.period import Period
+from statcheck.report import Counts, Finding, RuleResult
+
+_start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
+# figure_id last: parts with the same period come out in the same order on every backend.
+ORDER = ["period_start", "period_end", "figure_id"]
+PASSED, FAILED = "passed", "failed"
+MISSING_PARTS, DUPLICATE = "missing-parts", "duplicate"  # skip reasons (SKIP_REASONS)
+PLURAL = {
+    "year": "years", "half": "halves", "quarter": "quarters", "month": "months", "day": "days",
+    "part": "parts",
+}  # fmt: skip
+MAX_IDS = 6  # part ids named in one explanation
+# What the explanations read of a failing whole's parts.
+FAILING_COLUMNS = (
+    "_w_id", "figure_id", "_reach", "_reacher", "_gap_before", "_overlap", "_last_end",
+    "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed",
+)  # fmt: skip
+
+
+def check_partition(rule: Rule, ctx: Context) -> RuleResult:
+    assert isinstance(rule, PartitionRule)
+    found = _collected(rule, ctx)
+    if rule.figures is not None and found["in_scope"].item(0, 0) == 0:
+        finding = Finding(
+            "missing-figure",
+            (),
+            f"The partition cannot be checked: no figure matches {str(rule.figures)!r}.",
+        )
+        return concluded(rule, [finding], Counts.of(0, 0))
+    states = dict(found["states"].iter_rows())
+    counts = Counts.of(
+        states.get(PASSED, 0) + states.get(FAILED, 0),
+        states.get(FAILED, 0),
+        {MISSING_PARTS: states.get(MISSING_PARTS, 0), DUPLICATE: states.get(DUPLICATE, 0)},
+    )
+    findings = _explained(rule, ctx, found["failing"])
+    if "missing" in found:
+        missing = [str(i) for (i,) in found["missing"].iter_rows()]
+        findings += skipped_findings(rule, {MISSING_PARTS: missing})
+    if "dupes" in found:
+        findings += duplicate_finding(found["dupes"])
+    if counts.checked == 0:
+        findings.append(_nothing_checked(rule, counts))
+    return concluded(rule, findings, counts)
+
+
+def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]]:
+    """Every question the rule asks of the table, collected together: how many wholes are
+    in each state, the parts of the failing wholes, the wholes with no part (with
+    ``skipped: report``), the duplicates left out, the rows the selector matches."""
+    keys = group_keys(ctx.figures, without="period")
+    scope = _in_scope(rule, ctx, keys)
+    wholes = _wholes(rule, scope, keys)
+    parts = reused(_ordered_parts(rule, scope, wholes, keys))
+    verdicts = _verdicts(rule, wholes, parts)
+    failing = verdicts.filter(nw.col("_state") == FAILED)
+    queries: dict[str, nw.LazyFrame[Any]] = {
+        "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
+        "failing": _detailed(parts.join(failing.select(*_VERDICT_COLUMNS), on="_w_id", how="inner"))
+        .sort("_w_id", *ORDER)
+        .select(*FAILING_COLUMNS),
+    }
+    if rule.skipped == "report":
+        queries["missing"] = (
+            verdicts.filter(nw.col("_state") == MISSING_PARTS).select("_w_id").sort("_w_id")
+        )
+    if ctx.figures.has_duplicates:
+        queries["dupes"] = nw.concat(
+            [
+                wholes.filter(nw.col("_w_dup")).select(
+                    nw.col("_w_id").alias("figure_id"), nw.col("_w_value").alias("value")
+                ),
+                parts.filter(nw.col("_duplicate")).select("figure_id", "value"),
+            ]
+        ).unique(["figure_id"])
+    if rule.figures is not None:
+        queries["in_scope"] = scope.select(nw.len())
+    return dict(zip(queries, collect_all(list(queries.values())), strict=True))
+
+
+def _in_scope(rule: PartitionRule, ctx: Context, keys: list[str]) -> nw.LazyFrame[Any]:
+    """The rows the rule reads, with only the columns a partition needs."""
+    frame = ctx.lazy()
+    if rule.figures is not None:
+        frame = frame.filter(ctx.selector_mask(rule.figures))
+    return with_blank_dims(frame, ctx.figures.blank_dimensions()).select(
+        "figure_id", "value", "low", "high", "period_start", "period_end", *keys, "_duplicate"
+    )
+
+
+def _bucket(unit: str) -> nw.Expr:
+    """The calendar unit a period's start falls in: its first month, counted from year 0
+    (``model.granularity.bucket``)."""
+    months = MONTHS_IN[unit]
+    return _start.dt.year() * 12 + (_start.dt.month() - 1) // months * months
+
+
+def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
+    """The figures whose period is exactly one calendar ``whole`` unit (first day to last;
+    ``model.granularity.is_calendar``)."""
+    months = MONTHS_IN[rule.whole]
+    month0 = _start.dt.month() - 1  # narwhals has no modulo on pandas: floor division
+    starts_a_unit = (_start.dt.day() == 1) & (month0 // months * months == month0)
+    # The day after the end is the 1st of the month after the unit's last.
+    ends_it = (
+        (_end.dt.offset_by("1d").dt.day() == 1)
+        & (_end.dt.year() == _start.dt.year())
+        & (_end.dt.month() == _start.dt.month() + (months - 1))
+    )
+    return scope.filter(starts_a_unit & ends_it).select(
+        *keys,
+        _bucket(rule.whole).alias("_bucket"),
+        nw.col("figure_id").alias("_w_id"),
+        nw.col("period_start").alias("_w_start"),
+        nw.col("period_end").alias("_w_end"),
+        nw.col("low").alias("_w_low"),
+        nw.col("high").alias("_w_high"),
+        nw.col("value").alias("_w_value"),
+        nw.col("_duplicate").alias("_w_dup"),
+    )
+
+
+def _ordered_parts(
+    rule: PartitionRule, scope: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str]
+) -> nw.LazyFrame[Any]:
+    """Each whole's parts, each with whether it breaks the chain (``_break``): in order of
+    start, a part must begin the day after the one before ends (the first, on the whole's
+    first day). The parts partition the whole iff none breaks it and the last ends on the
+    whole's last day; one window, on every part of the table."""
+    candidates = scope
+    if rule.parts is not None:
+        shortest, longest = length_range(rule.parts)
+        candidates = scope.filter(
+            (_start.dt.offset_by(f"{shortest - 1}d") <= _end)
+            & (_end < _start.dt.offset_by(f"{longest}d"))
+        )
+    candidates = candidates.with_columns(_bucket(rule.whole).alias("_bucket"))
+    parts = (
+        wholes.select(*keys, "_bucket", "_w_id", "_w_start", "_w_end")
+        .join(candidates, on=[*keys, "_bucket"], how="inner")
+        .filter(
+            (_end <= nw.col("_w_end"))
+            & ((_start != nw.col("_w_start")) | (_end != nw.col("_w_end")))
+        )
+        .drop("_bucket", *keys)
+    )
+    # Days as numbers (yyyymmdd): pandas has no running maximum of dates (see _detailed).
+    parts = parts.with_columns(
+        _day_number(_end).alias("_end_n"), _day_number(_start.dt.offset_by("-1d")).alias("_eve_n")
+    )
+    # Two parts with the same period are duplicates (their whole is skipped): start and end
+    # order the parts fully, without the id (one sort key less on the whole table).
+    before = nw.col("_end_n").shift(1).over("_w_id", order_by=["period_start", "period_end"])
+    breaks = (
+        nw.when(before.is_null())
+        .then(_start > nw.col("_w_start"))
+        .otherwise(nw.col("_eve_n") != before)
+    )
+    return parts.with_columns(
+        breaks.fill_null(False).cast(nw.Int64).alias("_break"),  # 0 or 1, added up per whole
+        nw.col("_duplicate").cast(nw.Int64).alias("_dup_n"),
+    )
+
+
+def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The parts of the failing wholes (a few rows), each with what comes before it: a gap
+    (it starts after the day after the furthest day the parts before reach) or an overlap
+    (it starts on or before that day) with the part that reaches it (``_reacher``, the
+    latest to set the reach, carried forward)."""
+    parts = parts.with_columns(_in_order(nw.col("_end_n").cum_max()).alias("_reach_incl"))
+    top = nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(_id)
+    parts = parts.with_columns(
+        _in_order(nw.col("_reach_incl").shift(1)).alias("_reach"),
+        _in_order(top.fill_null(strategy="forward")).alias("_top"),
+    )
+    reach, first = nw.col("_reach"), nw.col("_reach").is_null()
+    return parts.with_columns(
+        _in_order(nw.col("_top").shift(1)).alias("_reacher"),
+        nw.when(first)
+        .then(_start > nw.col("_w_start"))
+        .otherwise(nw.col("_eve_n") > reach)
+        .fill_null(False)
+        .alias("_gap_before"),
+        (~first & (nw.col("_eve_n") < reach)).fill_null(False).alias("_overlap"),
+    )
+
+
+def _from_day_number(number: float) -> date:
+    """The date a day number (yyyymmdd, see ``_day_number``) stands for (pandas hands
+    back a column with a missing value as floats)."""
+    n = int(number)
+    return date(n // 10_000, n // 100 % 100, n % 100)
+
+
+def _day_number(day: nw.Expr) -> nw.Expr:
+    """A date as the number yyyymmdd: in the same order as the dates."""
+    # Cast first: polars gives the month and day as 8-bit integers.
+    year, month, day_ = (e.cast(nw.Int64) for e in (day.dt.year(), day.dt.month(), day.dt.day()))
+    return year * 10_000 + month * 100 + day_
+
+
+def _in_order(e: nw.Expr) -> nw.Expr:
+    """``e`` over each whole's parts in order of start."""
+    return e.over("_w_id", order_by=ORDER)
+
+
+# The verdict columns the failing parts carry.
+_VERDICT_COLUMNS = (
+    "_w_id", "_last_end", "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap",
+    "_allowed",
+)  # fmt: skip
+
+
+def _verdicts(
+    rule: PartitionRule, wholes: nw.LazyFrame[Any], parts: nw.LazyFrame[Any]
+) -> nw.LazyFrame[Any]:
+    """One row per whole: its parts counted and added up, and its state."""
+    per_whole = parts.group_by("_w_id").agg(
+        nw.len().alias("_n"),
+        nw.col("_break").sum().alias("_n_breaks"),
+        nw.col("_dup_n").sum().alias("_n_dup_parts"),
+        nw.col("_end_n").max().alias("_last_end"),
+        nw.col("low").sum().alias("_sum_low"),
+        nw.col("high").sum().alias("_sum_high"),
+        nw.col("value").sum().alias("_sum_value"),
+    )
+    v = wholes.join(per_whole, on="_w_id", how="left").with_columns(
+        nw.col("_n", "_n_breaks", "_n_dup_parts").fill_null(0)
+    )
+    has_parts = nw.col("_n") > 0
+    tail_gap = (has_parts & (nw.col("_last_end") < _day_number(nw.col("_w_end")))).fill_null(False)
+    exact = (nw.col("_n_breaks") == 0) & ~nw.col("_tail_gap")
+    v = v.with_columns(tail_gap.alias("_tail_gap"), *_sum_columns(rule))
+    sum_off = (nw.lit(rule.add_up) & has_parts & exact) & (
+        nw.col("_gap") > nw.col("_allowed") + nw.lit(FLOAT_NOISE) * nw.col("_scale")
+    )
+    v = v.with_columns(sum_off.fill_null(False).alias("_sum_off"))
+    state = (
+        nw.when(nw.col("_w_dup") | (nw.col("_n_dup_parts") > 0))
+        .then(nw.lit(DUPLICATE))
+        .when(~has_parts)
+        .then(nw.lit(MISSING_PARTS))
+        .when(~exact | nw.col("_sum_off"))
+        .then(nw.lit(FAILED))
+        .otherwise(nw.lit(PASSED))
+    )
+    return v.with_columns(state.alias("_state"))
+
+
+def _sum_columns(rule: PartitionRule) -> list[nw.Expr]:
+    """The gap between the whole and its parts' sum (``_gap``), the tolerance on it
+    (``_allowed``) and the sum's magnitude (``_scale``), as ``Tolerance`` computes them:
+    relative to the larger finite bound of the sum."""
+    low, high = nw.col("_sum_low"), nw.col("_sum_high")
+    finite_abs = [nw.when(b.is_finite()).then(b.abs()).otherwise(0.0) for b in (low, high)]
+    scale = nw.max_horizontal(*finite_abs)
+    gap = intervals.gap((nw.col("_w_low"), nw.col("_w_high")), (low, high))
+    allowed = nw.lit(rule.tolerance.absolute) + nw.lit(rule.tolerance.relative) * scale
+    return [gap.alias("_gap"), allowed.alias("_allowed"), scale.alias("_scale")]
+
+
+# ---------------------------------------------------------------- explanations
+
+
+def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) -> list[Finding]:
+    """The findings of the failing wholes (their parts' rows, collected in order)."""
+    if failing.is_empty():
+        return []
+    rows = list(failing.iter_rows(named=True))
+    figures = ctx.figures_by_id(i for r in rows for i in (r["_w_id"], r["figure_id"]))
+    findings: list[Finding] = []
+    for whole_id, its_rows in _by_whole(rows):
+        whole = figures[whole_id]
+        parts = [figures[r["figure_id"]] for r in its_rows]
+        findings += _coverage_findings(rule, whole, parts, its_rows, figures)
+        if its_rows[0]["_sum_off"]:
+            findings.append(_sum_mismatch(rule, whole, parts, its_rows[0]))
+    return findings
+
+
+def _by_whole(rows: list[dict[str, Any]]) -> Iterable[tuple[str, list[dict[str, Any]]]]:
+    """The collected rows (sorted by whole) as (whole id, its parts' rows)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["_w_id"], []).append(row)
+    return out.items()
+
+
+def _coverage_findings(
+    rule: PartitionRule,
+    whole: Figure,
+    parts: list[Figure],
+    rows: list[dict[str, Any]],
+    figures: dict[str, Figure],
+) -> list[Finding]:
+    """``partition-gap`` (every stretch of days no part covers) and ``partition-overlap``
+    (each part that covers days a part before it covers, with that part)."""
+    one, many = _words(rule)
+    day = timedelta(days=1)
+    gaps: list[Period] = []
+    overlaps: list[tuple[Figure, Figure, Period]] = []
+    for i, (part, row) in enumerate(zip(parts, rows, strict=True)):
+        # The furthest day the parts before reach, as the plan found it (none: the first).
+        reach = _from_day_number(row["_reach"]) if i else whole.period.start - day
+        if row["_gap_before"]:
+            gaps.append(Period(reach + day, part.period.start - day))
+        if row["_overlap"]:
+            other = figures[row["_reacher"]]
+            overlaps.append((other, part, Period(part.period.start, min(part.period.end, reach))))
+    if rows[0]["_tail_gap"]:
+        gaps.append(Period(_from_day_number(rows[0]["_last_end"]) + day, whole.period.end))
+    ids = (whole.figure_id, *(p.figure_id for p in parts))
+    listed = f"its {_count(len(parts), one)} ({_list(parts)})"
+    out = []
+    if gaps:
+        out.append(
+            Finding(
+                "partition-gap",
+                ids,
+                f"{explain.figure(whole)} is not covered by {listed}: no {one} covers "
+                f"{explain.join([_days(g) for g in gaps])}.",
+            )
+        )
+    if overlaps:
+        pairs = [
+            f"{a.figure_id} ({a.period.describe()}) and {b.figure_id} ({b.period.describe()}) "
+            f"both cover {_days(p)}"
+            for a, b, p in overlaps
+        ]
+        involved = dict.fromkeys(f.figure_id for a, b, _ in overlaps for f in (a, b))
+        out.append(
+            Finding(
+                "partition-overlap",
+                (whole.figure_id, *involved),
+                f"{explain.figure(whole)} is split into {many} that overlap: "
+                f"{explain.join(pairs)}.",
+            )
+        )
+    return out
+
+
+def _sum_mismatch(
+    rule: PartitionRule, whole: Figure, parts: list[Figure], row: dict[str, Any]
+) -> Finding:
+    """The parts partition the whole but do not add up to it, beyond rounding and tolerance."""
+    _, many = _words(rule)
+    expected = Interval(row["_sum_low"], row["_sum_high"])
+    reported = whole.interval
+    gap, allowed = row["_gap"], row["_allowed"]
+    direction = (
+        "the whole is larger: it counts something none of its parts does"
+        if reported.low > expected.high
+        else "the parts add up to more: they count something the whole does not"
+    )
+    return Finding(
+        "partition-sum-mismatch",
+        (whole.figure_id, *(p.figure_id for p in parts)),
+        f"{explain.figure(whole)} should equal the sum of its {len(parts)} {many} "
+        f"({_list(parts)}), which cover it exactly, but they add up to "
+        f"{explain.amount(row['_sum_value'], expected)}, {format_number(gap)} away from what "
+        f"{explain.as_reported(whole)} can stand for ({explain.span(reported)})"
+        f"{explain.beyond_tolerance(allowed)}; {direction}.",
+        reported=reported,
+        expected=expected,
+        gap=gap,
+        tolerance=allowed,
+    )
+
+
+def _nothing_checked(rule: PartitionRule, counts: Counts) -> Finding:
+    """Why no whole could be checked: the rule is then undetermined."""
+    skipped = dict(counts.skipped)
+    if not skipped:
+        why = f"no figure covers one calendar {rule.whole}"
+    else:
+        reasons = [
+            f"{n} {'has' if n == 1 else 'have'} {what}"
+            for n, what in (
+                (skipped.get(MISSING_PARTS, 0), f"no {_words(rule)[0]} inside"),
+                (skipped.get(DUPLICATE, 0), "a figure printed twice"),
+            )
+            if n
+        ]
+        why = f"of the {_count(counts.items, rule.whole)} in scope, {explain.join(reasons)}"
+    return Finding("missing-figure", (), f"The partition cannot be checked: {why}.")
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit if n == 1 else PLURAL[unit]}"
+
+
+def _words(rule: PartitionRule) -> tuple[str, str]:
+    """What one part and several are called: ``quarter``/``quarters``, or ``part``/``parts``."""
+    one = rule.parts or "part"
+    return one, PLURAL[one]
+
+
+def _days(p: Period) -> str:
+    """``Q3 2024 (2024-07-01 to 2024-09-30)``, ``2024-07-01 to 2024-07-15``, ``2024-07-04``."""
+    iso = p.start.isoformat() if p.start == p.end else f"{p.start} to {p.end}"
+    said = p.describe()
+    return iso if said == iso else f"{said} ({iso})"
+
+
+def _list(parts: list[Figure]) -> str:
+    ids = [p.figure_id for p in parts]
+    if len(ids) <= MAX_IDS:
+        return ", ".join(ids)
+    return ", ".join(ids[:MAX_IDS]) + f" and {len(ids) - MAX_IDS} more"
