@@ -160,7 +160,7 @@ def test_skipped_report_names_the_shares(make_drop: MakeDrop, backend: str) -> N
         "m03_share-c08-2024-again",
     ]
     missing = next(f for f in result.findings if dict(f.details).get("reason") == "missing-part")
-    assert missing.explanation.startswith("1 a share")
+    assert missing.explanation.startswith("1 item not checked (the part is not in the drop")
     assert "the part is not in the drop" in missing.explanation
 
 
