@@ -63,21 +63,8 @@ class Context:
         return self.figures_from(rows)
 
     def figures_from(self, rows: nw.DataFrame[Any]) -> dict[str, Figure]:
-        """Figures by id from collected rows of the figure table (all its columns).
-
-        Read column by column: the findings of a large table name thousands of figures.
-        """
-        columns = rows.to_dict(as_series=False)
-        if not backend_of(rows).missing_is_none:
-            columns = {c: [None if _is_missing(v) else v for v in vs] for c, vs in columns.items()}
-        absent = [None] * len(rows)
-        fields = zip(*(columns.get(c, absent) for c in _FIELDS), strict=True)
-        dims = [(d, columns[d]) for d in self.figures.dimensions if d in columns]
-        figures = (
-            _make_figure(values, tuple((d, str(vs[i])) for d, vs in dims if vs[i] is not None))
-            for i, values in enumerate(fields)
-        )
-        return {f.figure_id: f for f in figures}
+        """Figures by id from collected rows of the figure table (all its columns)."""
+        return figures_from(rows, self.figures.dimensions)
 
     def missing_ids(self, refs: tuple[Ref, ...]) -> list[str]:
         return [
@@ -144,6 +131,24 @@ class Context:
             r["source_id"]: Source(r["source_id"], r["name"], SourceKind(r["kind"]), r.get("url"))
             for r in self.sources.select("source_id", "name", "kind", "url").rows(named=True)
         }
+
+
+def figures_from(rows: nw.DataFrame[Any], dimensions: tuple[str, ...]) -> dict[str, Figure]:
+    """Figures by id from collected rows of a figure table of these dimensions.
+
+    Read column by column: the findings of a large table name thousands of figures.
+    """
+    columns = rows.to_dict(as_series=False)
+    if not backend_of(rows).missing_is_none:
+        columns = {c: [None if _is_missing(v) else v for v in vs] for c, vs in columns.items()}
+    absent = [None] * len(rows)
+    fields = zip(*(columns.get(c, absent) for c in _FIELDS), strict=True)
+    dims = [(d, columns[d]) for d in dimensions if d in columns]
+    figures = (
+        _make_figure(values, tuple((d, str(vs[i])) for d, vs in dims if vs[i] is not None))
+        for i, values in enumerate(fields)
+    )
+    return {f.figure_id: f for f in figures}
 
 
 _QUALIFIERS = {q.value: q for q in Qualifier}

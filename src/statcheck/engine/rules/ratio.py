@@ -20,8 +20,10 @@ import narwhals as nw
 
 from statcheck.contract.rules import RatioRule, Rule
 from statcheck.contract.rules.pattern import Operand
+from statcheck.contract.tolerance import Tolerance
 from statcheck.engine import intervals
-from statcheck.engine.context import Context
+from statcheck.engine.context import Context, figures_from
+from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
     duplicate_finding,
     flagged,
@@ -29,7 +31,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all
+from statcheck.engine.native import collect_all, rows_with
 from statcheck.engine.patterns import (
     as_operand,
     matches,
@@ -96,7 +98,7 @@ def _table(rule: RatioRule, ctx: Context) -> RuleResult:
     rows = {role: _role_rows(frame, role, ops[role], columns, keys) for role in _ROLES}
     joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
-    judged = _judged(joined.with_columns(scale.alias("scale")), unknown)
+    judged = _judged(joined.with_columns(scale.alias("scale")), unknown, rule.tolerance)
     report = rule.skipped == "report"
     flag = nw.col("_suspect") | (nw.lit(report) & ~nw.col("_state").is_null())
     query = flagged(judged, flag, witness="share_id")
@@ -107,7 +109,7 @@ def _table(rule: RatioRule, ctx: Context) -> RuleResult:
             ),
             query.select(
                 "part_id", "whole_id", "share_id", "scale", "share_unit", "_state", "_suspect",
-                "_flag", *_TALLIES,
+                "_zero", "_flag", *_TALLIES,
             ).sort("share_id", "part_id", "whole_id"),
             dupes.select("figure_id", "value", matches(ops["share"], columns).alias("_is_share")),
         ]
@@ -202,7 +204,9 @@ def _joined(
     return joined.with_columns(dup.alias("_dup_operand"))
 
 
-def _judged(joined: nw.LazyFrame[Any], unknown: list[str]) -> nw.LazyFrame[Any]:
+def _judged(
+    joined: nw.LazyFrame[Any], unknown: list[str], tolerance: Tolerance
+) -> nw.LazyFrame[Any]:
     """Each share row's reason for being skipped (``_state``, null when it is checked),
     whether a checked one may fail (``_suspect``), and the tallies of both (``_n_*``, on
     every row: they come back with the few rows collected)."""
@@ -216,7 +220,10 @@ def _judged(joined: nw.LazyFrame[Any], unknown: list[str]) -> nw.LazyFrame[Any]:
         .otherwise(nw.lit(None, dtype=nw.String))
     )
     out = joined.with_columns(state.alias("_state"))
-    out = out.with_columns((nw.col("_state").is_null() & _suspect(unknown)).alias("_suspect"))
+    out = out.with_columns(
+        (nw.col("_state").is_null() & _suspect(unknown, tolerance)).alias("_suspect"),
+        intervals.contains_zero((nw.col("whole_low"), nw.col("whole_high"))).alias("_zero"),
+    )
     tallies = [
         (nw.col("_state").is_null() if reason is None else nw.col("_state") == reason)
         .cast(nw.Int64)
@@ -273,18 +280,18 @@ def _share_units(
     return list(known_units)
 
 
-def _suspect(unknown: list[str]) -> nw.Expr:
-    """Whether a joined row may fail: its share outside part / whole, scaled.
-
-    Division is only defined where the whole excludes 0: a whole that holds 0 is a
-    suspect whatever its quotient says. Any row that fails has a gap above 0; the
-    tolerance is then decided per row, by the same code as the explicit form, which
-    also writes the finding. Rows whose share unit has no known scale are set apart."""
+def _suspect(unknown: list[str], tolerance: Tolerance) -> nw.Expr:
+    """Whether a joined row fails: its share outside part / whole, scaled, beyond the
+    tolerance (the same floats as the explicit form's ``verdict``, so every row flagged
+    here is one of its findings). Division is only defined where the whole excludes 0: a
+    whole that holds 0 fails whatever its quotient says. Rows whose share unit has no
+    known scale are set apart."""
     part = (nw.col("part_low"), nw.col("part_high"))
     whole = (nw.col("whole_low"), nw.col("whole_high"))
     share = (nw.col("share_low"), nw.col("share_high"))
     expected = intervals.scale(intervals.divide(part, whole), nw.col("scale"))
-    suspect = intervals.contains_zero(whole) | (intervals.gap(share, expected) > 0)
+    beyond = intervals.beyond_tolerance(intervals.gap(share, expected), expected, tolerance)
+    suspect = intervals.contains_zero(whole) | beyond
     if unknown:
         suspect = suspect | nw.col("share_unit").is_in(unknown)
     return suspect
@@ -304,15 +311,28 @@ def _no_whole_group(rule: RatioRule, ops: dict[str, Operand], keys: list[str]) -
 
 
 def _explained(rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
-    """The suspect rows (collected) as figures, explained by the explicit form's code;
-    those within the tolerance drop out."""
-    triples = suspects.select("part_id", "whole_id", "share_id", "scale").rows()
-    figures = ctx.figures_by_id(i for t in triples for i in t[:3])
-    found = (
-        verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
-        for part_id, whole_id, share_id, k in triples
-    )
-    return [f for f in found if f is not None]
+    """The failing rows (collected), explained by the explicit form's code when a
+    finding is first read (``engine.deferred``): slugs and figures are known now."""
+    rows = suspects.select("part_id", "whole_id", "share_id", "scale", "_zero").rows()
+    if not rows:
+        return []
+    dims = ctx.figures.dimensions
+    wanted = sorted({i for r in rows for i in r[:3]})
+    # Their cells now (one filter), so that the table can go; the Python work later.
+    (cells,) = collect_all([rows_with(ctx.lazy(), "figure_id", wanted)])
+
+    def build() -> list[Finding | None]:
+        figures = figures_from(cells, dims)
+        return [
+            verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
+            for part_id, whole_id, share_id, k, _ in rows
+        ]
+
+    slugs = [
+        ("zero-denominator" if zero else "ratio-mismatch", (share_id, part_id, whole_id))
+        for part_id, whole_id, share_id, _, zero in rows
+    ]
+    return deferred(slugs, build)
 
 
 def verdict(
