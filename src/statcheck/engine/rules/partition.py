@@ -99,7 +99,9 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     failing = verdicts.filter(nw.col("_state") == FAILED)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
-        "failing": _detailed(parts.join(failing.select(*_VERDICT_COLUMNS), on="_w_id", how="inner"))
+        "failing": _detailed(
+            parts.join(failing.select("_w", *_VERDICT_COLUMNS[1:]), on="_w", how="inner")
+        )
         .sort("_w_id", *ORDER)
         .select(*FAILING_COLUMNS),
     }
@@ -127,7 +129,15 @@ def _in_scope(rule: PartitionRule, ctx: Context, keys: list[str]) -> nw.LazyFram
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
     return with_blank_dims(frame, ctx.figures.blank_dimensions()).select(
-        "figure_id", "value", "low", "high", "period_start", "period_end", *keys, "_duplicate"
+        "figure_id",
+        "_row",
+        "value",
+        "low",
+        "high",
+        "period_start",
+        "period_end",
+        *keys,
+        "_duplicate",
     )
 
 
@@ -154,6 +164,7 @@ def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> n
         *keys,
         _bucket(rule.whole).alias("_bucket"),
         nw.col("figure_id").alias("_w_id"),
+        nw.col("_row").alias("_w"),  # the whole's key in joins and windows: a number
         nw.col("period_start").alias("_w_start"),
         nw.col("period_end").alias("_w_end"),
         nw.col("low").alias("_w_low"),
@@ -179,7 +190,7 @@ def _ordered_parts(
         )
     candidates = candidates.with_columns(_bucket(rule.whole).alias("_bucket"))
     parts = (
-        wholes.select(*keys, "_bucket", "_w_id", "_w_start", "_w_end")
+        wholes.select(*keys, "_bucket", "_w", "_w_id", "_w_start", "_w_end")
         .join(candidates, on=[*keys, "_bucket"], how="inner")
         .filter(
             (_end <= nw.col("_w_end"))
@@ -193,7 +204,7 @@ def _ordered_parts(
     )
     # Two parts with the same period are duplicates (their whole is skipped): start and end
     # order the parts fully, without the id (one sort key less on the whole table).
-    before = nw.col("_end_n").shift(1).over("_w_id", order_by=["period_start", "period_end"])
+    before = nw.col("_end_n").shift(1).over("_w", order_by=["period_start", "period_end"])
     breaks = (
         nw.when(before.is_null())
         .then(_start > nw.col("_w_start"))
@@ -244,7 +255,7 @@ def _day_number(day: nw.Expr) -> nw.Expr:
 
 def _in_order(e: nw.Expr) -> nw.Expr:
     """``e`` over each whole's parts in order of start."""
-    return e.over("_w_id", order_by=ORDER)
+    return e.over("_w", order_by=ORDER)
 
 
 # The verdict columns the failing parts carry.
@@ -258,7 +269,7 @@ def _verdicts(
     rule: PartitionRule, wholes: nw.LazyFrame[Any], parts: nw.LazyFrame[Any]
 ) -> nw.LazyFrame[Any]:
     """One row per whole: its parts counted and added up, and its state."""
-    per_whole = parts.group_by("_w_id").agg(
+    per_whole = parts.group_by("_w").agg(
         nw.len().alias("_n"),
         nw.col("_break").sum().alias("_n_breaks"),
         nw.col("_dup_n").sum().alias("_n_dup_parts"),
@@ -267,7 +278,7 @@ def _verdicts(
         nw.col("high").sum().alias("_sum_high"),
         nw.col("value").sum().alias("_sum_value"),
     )
-    v = wholes.join(per_whole, on="_w_id", how="left").with_columns(
+    v = wholes.join(per_whole, on="_w", how="left").with_columns(
         nw.col("_n", "_n_breaks", "_n_dup_parts").fill_null(0)
     )
     has_parts = nw.col("_n") > 0
