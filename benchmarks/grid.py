@@ -306,8 +306,10 @@ def generate(n_rows: int, seed: int = SEED) -> Grid:
     inj.add("partition-sum-mismatch", row_of.find(bm, br, by, bk, 0))
 
     # ---- shares: shifted, and printed with an unpadded code (their part is then missing)
-    in_mw_year = np.isin(block, plan.missing_whole) & (off.p == 0)
-    share_rows = np.flatnonzero(off.share & ~in_mw_year)
+    # Not the shares of a year with no ALL (skipped), nor of one printed backwards (a
+    # violation of its own, which should not decide how a share is checked).
+    aside = np.isin(block, np.concatenate([plan.missing_whole, plan.reversed])) & (off.p == 0)
+    share_rows = np.flatnonzero(off.share & ~aside)
     picked = rng.choice(share_rows, size=_n(share_rows.size, VIOLATION_SHARE + TYPO_SHARE),
                         replace=False)  # fmt: skip
     n_typo = _n(share_rows.size, TYPO_SHARE)
