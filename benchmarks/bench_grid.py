@@ -170,9 +170,7 @@ def statcheck_found(report: Any, kinds: tuple[str, ...]) -> tuple[dict[str, list
     return found, problems
 
 
-def compare(
-    who: str, found: dict[str, list[str]], expected: dict[str, list[str]]
-) -> list[str]:
+def compare(who: str, found: dict[str, list[str]], expected: dict[str, list[str]]) -> list[str]:
     """Missed and unexpected keys per slug (as multisets: a cycle reported twice is one
     too many)."""
     out = []
@@ -180,15 +178,21 @@ def compare(
         want, got = Counter(expected.get(slug, [])), Counter(found.get(slug, []))
         missed, extra = want - got, got - want
         if missed:
-            out.append(f"{who}: {slug}: missed {sum(missed.values())} of {sum(want.values())} "
-                       f"injected, e.g. {sorted(missed)[:3]}")  # fmt: skip
+            out.append(
+                f"{who}: {slug}: missed {sum(missed.values())} of {sum(want.values())} "
+                f"injected, e.g. {sorted(missed)[:3]}"
+            )
         if extra:
-            out.append(f"{who}: {slug}: {sum(extra.values())} flagged that were not injected, "
-                       f"e.g. {sorted(extra)[:3]}")  # fmt: skip
+            out.append(
+                f"{who}: {slug}: {sum(extra.values())} flagged that were not injected, "
+                f"e.g. {sorted(extra)[:3]}"
+            )
     return out
 
 
-def count_notes(who: str, counts: dict[str, Any], meta: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
+def count_notes(
+    who: str, counts: dict[str, Any], meta: dict[str, Any], kinds: tuple[str, ...]
+) -> list[str]:
     """Where a rule's counts (items checked, failed, skipped by reason) differ from what
     the generator built in."""
     notes = []
@@ -256,12 +260,19 @@ def verify(impl: str, result: Any, meta: dict[str, Any], kinds: tuple[str, ...])
     if impl == "floor":
         found = {s: k for s, k in result.flags.items() if grid.SLUG_RULE[s] in kinds}
         problems = compare("floor", found, expected)
-        counts = {k: {**result.items.get(k, {}), "skipped": result.skips.get(k, {})}
-                  for k in kinds if k in result.items}  # fmt: skip
+        counts = {
+            k: {**result.items.get(k, {}), "skipped": result.skips.get(k, {})}
+            for k in kinds
+            if k in result.items
+        }
         # The floor is this benchmark's own: its counts must match too.
         problems += count_notes("floor", counts, meta, kinds)
-        return {"problems": problems, "notes": [], "counts": counts,
-                "flagged": {s: len(v) for s, v in found.items()}}  # fmt: skip
+        return {
+            "problems": problems,
+            "notes": [],
+            "counts": counts,
+            "flagged": {s: len(v) for s, v in found.items()},
+        }
     found, problems = statcheck_found(result, kinds)
     problems += compare(impl, found, expected)
     by_rule = {r.rule: r for r in result.results}
@@ -270,8 +281,12 @@ def verify(impl: str, result: Any, meta: dict[str, Any], kinds: tuple[str, ...])
         res = by_rule.get(grid.RULES[kind])
         if res is not None and getattr(res, "counts", None) is not None:
             counts[kind] = res.counts.to_dict()
-    return {"problems": problems, "notes": count_notes(impl, counts, meta, kinds),
-            "counts": counts, "flagged": {s: len(v) for s, v in found.items()}}  # fmt: skip
+    return {
+        "problems": problems,
+        "notes": count_notes(impl, counts, meta, kinds),
+        "counts": counts,
+        "flagged": {s: len(v) for s, v in found.items()},
+    }
 
 
 def child(impl: str, n: int, seed: int, kinds: tuple[str, ...], warm_up: bool) -> dict[str, Any]:
@@ -303,10 +318,21 @@ def child(impl: str, n: int, seed: int, kinds: tuple[str, ...], warm_up: bool) -
     }
 
 
-def in_fresh_process(impl: str, n: int, args: argparse.Namespace, kinds: tuple[str, ...],
-                     memory: bool = False) -> dict[str, Any]:  # fmt: skip
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", impl, "--size", str(n),
-           "--seed", str(args.seed), "--kinds", ",".join(kinds)]  # fmt: skip
+def in_fresh_process(
+    impl: str, n: int, args: argparse.Namespace, kinds: tuple[str, ...], memory: bool = False
+) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        impl,
+        "--size",
+        str(n),
+        "--seed",
+        str(args.seed),
+        "--kinds",
+        ",".join(kinds),
+    ]
     if args.no_warm_up:
         cmd.append("--no-warm-up")
     env = {**os.environ, **(MEASURE_ENV if memory else {})}
@@ -325,16 +351,20 @@ def rounds_for(n: int, args: argparse.Namespace) -> int:
     return int(args.pairs_large if n >= LARGE else args.pairs)
 
 
-def bench_size(n: int, args: argparse.Namespace, kinds: tuple[str, ...], impls: tuple[str, ...]) -> dict[str, Any]:
+def bench_size(
+    n: int, args: argparse.Namespace, kinds: tuple[str, ...], impls: tuple[str, ...]
+) -> dict[str, Any]:
     t = time.perf_counter()
     meta = ensure_data(n, args.seed)
     rounds = rounds_for(n, args)
     injected = sum(len(meta["expected"][s]) for s in meta["expected"] if grid.SLUG_RULE[s] in kinds)
-    print(f"\n== {meta['rows']:,} rows (table {meta['table_bytes'] / MIB:,.0f} MiB; "
-          f"{meta['params']['metrics']} metrics x {meta['params']['regions']} regions x "
-          f"{meta['params']['years']} years; data ready in {time.perf_counter() - t:.1f}s); "
-          f"{injected:,} violations to find; {rounds} rounds of {', '.join(impls)}",
-          flush=True)  # fmt: skip
+    print(
+        f"\n== {meta['rows']:,} rows (table {meta['table_bytes'] / MIB:,.0f} MiB; "
+        f"{meta['params']['metrics']} metrics x {meta['params']['regions']} regions x "
+        f"{meta['params']['years']} years; data ready in {time.perf_counter() - t:.1f}s); "
+        f"{injected:,} violations to find; {rounds} rounds of {', '.join(impls)}",
+        flush=True,
+    )
     runs: dict[str, list[dict[str, Any]]] = {impl: [] for impl in impls}
     problems: list[str] = []
     notes: list[str] = []
@@ -363,8 +393,11 @@ def bench_size(n: int, args: argparse.Namespace, kinds: tuple[str, ...], impls: 
             if "error" in m:
                 problems.append(f"{impl} memory run: {m['error']}")
                 continue
-            print(f"  memory {impl}: peak +{m['peak_extra_bytes'] / MIB:,.0f} MiB "
-                  f"(x{m['peak_extra_bytes'] / meta['table_bytes']:.2f} the table)", flush=True)  # fmt: skip
+            print(
+                f"  memory {impl}: peak +{m['peak_extra_bytes'] / MIB:,.0f} MiB "
+                f"(x{m['peak_extra_bytes'] / meta['table_bytes']:.2f} the table)",
+                flush=True,
+            )
     result["problems"], result["notes"] = problems, notes
     result["injected"] = injected
     for p in problems:
@@ -376,8 +409,9 @@ def bench_size(n: int, args: argparse.Namespace, kinds: tuple[str, ...], impls: 
     return result
 
 
-def summarise(n: int, meta: dict[str, Any], runs: dict[str, list[dict[str, Any]]],
-              impls: tuple[str, ...]) -> dict[str, Any]:  # fmt: skip
+def summarise(
+    n: int, meta: dict[str, Any], runs: dict[str, list[dict[str, Any]]], impls: tuple[str, ...]
+) -> dict[str, Any]:
     """Median seconds per implementation, and the median of same-round ratios to the
     floor (and of pandas to polars)."""
     secs = {impl: [r.get("seconds", math.nan) for r in rs] for impl, rs in runs.items()}
@@ -385,8 +419,11 @@ def summarise(n: int, meta: dict[str, Any], runs: dict[str, list[dict[str, Any]]
     def ratios(a: str, b: str) -> list[float]:
         if a not in secs or b not in secs:
             return []
-        return [x / y for x, y in zip(secs[a], secs[b], strict=True)
-                if not (math.isnan(x) or math.isnan(y))]  # fmt: skip
+        return [
+            x / y
+            for x, y in zip(secs[a], secs[b], strict=True)
+            if not (math.isnan(x) or math.isnan(y))
+        ]
 
     def med(values: list[float]) -> float:
         return statistics.median(values) if values else math.nan
@@ -453,7 +490,9 @@ def table_lines(results: list[dict[str, Any]]) -> list[str]:
 def seconds_lines(results: list[dict[str, Any]], impls: tuple[str, ...]) -> list[str]:
     lines = ["| rows | " + " | ".join(impls) + " |", "|---:|" + "---:|" * len(impls)]
     for r in results:
-        lines.append(f"| {r['rows']:,} | " + " | ".join(_s(r["seconds"].get(i)) for i in impls) + " |")
+        lines.append(
+            f"| {r['rows']:,} | " + " | ".join(_s(r["seconds"].get(i)) for i in impls) + " |"
+        )
     return lines
 
 
@@ -469,15 +508,23 @@ def target_lines(results: list[dict[str, Any]]) -> list[str]:
     limit = TARGETS["polars_whole_x_floor_at_1e6"]
     if r6 and not math.isnan(r6["x_floor"].get("polars", math.nan)):
         x = r6["x_floor"]["polars"]
-        out.append(f"- polars whole call at most {limit:.1f}x the floor at 10^6 rows: {x:.2f}x, {verdict(x <= limit)}")
+        out.append(
+            f"- polars whole call at most {limit:.1f}x the floor at 10^6 rows: {x:.2f}x, {verdict(x <= limit)}"
+        )
     else:
         out.append("- polars whole call vs floor at 10^6 rows: not measured")
     limit = TARGETS["growth_1e6_to_1e7"]
     if r6 and r7 and "polars" in r6["seconds"] and "polars" in r7["seconds"]:
         g = r7["seconds"]["polars"] / r6["seconds"]["polars"]
-        gf = r7["seconds"]["floor"] / r6["seconds"]["floor"] if "floor" in r6["seconds"] else math.nan
-        out.append(f"- growth of the polars whole call from 10^6 to 10^7 rows at most {limit:.0f}x: "
-                   f"{g:.1f}x, {verdict(g <= limit)} (floor: {gf:.1f}x)")  # fmt: skip
+        gf = (
+            r7["seconds"]["floor"] / r6["seconds"]["floor"]
+            if "floor" in r6["seconds"]
+            else math.nan
+        )
+        out.append(
+            f"- growth of the polars whole call from 10^6 to 10^7 rows at most {limit:.0f}x: "
+            f"{g:.1f}x, {verdict(g <= limit)} (floor: {gf:.1f}x)"
+        )
     else:
         out.append("- growth from 10^6 to 10^7 rows: not measured (both sizes needed)")
     limit = TARGETS["peak_memory_x_table"]
@@ -485,14 +532,18 @@ def target_lines(results: list[dict[str, Any]]) -> list[str]:
         m = (r.get("memory") or {}).get("polars")
         if m and "error" not in m:
             x = m["peak_extra_bytes"] / r["table_bytes"]
-            out.append(f"- peak memory of the polars whole call at most {limit:.0f}x the table at "
-                       f"{_size(r['size'])} rows: x{x:.2f}, {verdict(x <= limit)}")  # fmt: skip
+            out.append(
+                f"- peak memory of the polars whole call at most {limit:.0f}x the table at "
+                f"{_size(r['size'])} rows: x{x:.2f}, {verdict(x <= limit)}"
+            )
     limit = TARGETS["pandas_whole_x_polars_whole"]
     for r in results:
         x = r.get("pandas_x_polars", math.nan)
         if not math.isnan(x):
-            out.append(f"- pandas whole call within {limit:.0f}x of polars at {_size(r['size'])} rows: "
-                       f"{x:.2f}x, {verdict(x <= limit)}")  # fmt: skip
+            out.append(
+                f"- pandas whole call within {limit:.0f}x of polars at {_size(r['size'])} rows: "
+                f"{x:.2f}x, {verdict(x <= limit)}"
+            )
     return out
 
 
@@ -513,8 +564,13 @@ def markdown(results: list[dict[str, Any]], meta: dict[str, Any], impls: tuple[s
         "table's polars `estimated_size()`.",
         "",
         f"Rules: {', '.join(meta['rules'])}"
-        + (f"; **left out** (this statcheck does not read them, or `--without-new-forms`): "
-           f"{', '.join(dropped)}" if dropped else "") + ".",  # fmt: skip
+        + (
+            f"; **left out** (this statcheck does not read them, or `--without-new-forms`): "
+            f"{', '.join(dropped)}"
+            if dropped
+            else ""
+        )
+        + ".",
         "",
         *table_lines(results),
         "",
@@ -572,8 +628,10 @@ def profile(n: int, seed: int, kinds: tuple[str, ...]) -> str:
     prof.disable()
     wall = time.perf_counter() - t
     buf = io.StringIO()
-    buf.write(f"cProfile of one statcheck.validate call on {figures.height:,} rows (polars): "
-              f"{wall:.2f}s under the profiler\n")  # fmt: skip
+    buf.write(
+        f"cProfile of one statcheck.validate call on {figures.height:,} rows (polars): "
+        f"{wall:.2f}s under the profiler\n"
+    )
     pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(30)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"grid-profile-{n}.txt").write_text(buf.getvalue())
@@ -588,20 +646,33 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", help="rows, comma-separated (default 1e5,1e6,1e7, or $STATCHECK_BENCH_SIZES)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--sizes", help="rows, comma-separated (default 1e5,1e6,1e7, or $STATCHECK_BENCH_SIZES)"
+    )
     ap.add_argument("--pairs", type=int, default=5, help="rounds per size (default 5)")
-    ap.add_argument("--pairs-large", type=int, default=3,
-                    help=f"rounds from {LARGE:,} rows (default 3)")  # fmt: skip
-    ap.add_argument("--impls", default=",".join(IMPLS), help=f"which of {', '.join(IMPLS)} (default all)")
-    ap.add_argument("--without-new-forms", action="store_true",
-                    help="leave out the ratio over [metric, category] and the partition rule "
-                    "(left out anyway when this statcheck cannot read them)")  # fmt: skip
+    ap.add_argument(
+        "--pairs-large", type=int, default=3, help=f"rounds from {LARGE:,} rows (default 3)"
+    )
+    ap.add_argument(
+        "--impls", default=",".join(IMPLS), help=f"which of {', '.join(IMPLS)} (default all)"
+    )
+    ap.add_argument(
+        "--without-new-forms",
+        action="store_true",
+        help="leave out the ratio over [metric, category] and the partition rule "
+        "(left out anyway when this statcheck cannot read them)",
+    )
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory processes")
     ap.add_argument("--no-warm-up", action="store_true", help="time each process's first call")
-    ap.add_argument("--profile", metavar="ROWS",
-                    help="cProfile one whole call at ROWS and print the top 30 entries "
-                    "(alone unless --sizes is given too)")  # fmt: skip
+    ap.add_argument(
+        "--profile",
+        metavar="ROWS",
+        help="cProfile one whole call at ROWS and print the top 30 entries "
+        "(alone unless --sizes is given too)",
+    )
     ap.add_argument("--seed", type=int, default=grid.SEED)
     ap.add_argument("--out", type=Path, default=OUT, help="where results.md/json go")
     ap.add_argument("--child", choices=IMPLS, help=argparse.SUPPRESS)
@@ -619,19 +690,35 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     readable = readable_kinds()
-    wanted = tuple(k for k in grid.SUITE_RULES if not (args.without_new_forms and k in grid.NEW_FORMS))
+    wanted = tuple(
+        k for k in grid.SUITE_RULES if not (args.without_new_forms and k in grid.NEW_FORMS)
+    )
     kinds = tuple(k for k in wanted if k in readable)
     dropped = [grid.RULES[k] for k in grid.SUITE_RULES if k not in kinds]
     if dropped:
-        print(f"NOTE: left out of suite and comparison: {', '.join(dropped)}"
-              + ("" if args.without_new_forms else " (this statcheck cannot read them)"))  # fmt: skip
+        print(
+            f"NOTE: left out of suite and comparison: {', '.join(dropped)}"
+            + ("" if args.without_new_forms else " (this statcheck cannot read them)")
+        )
     code = 0
     if args.profile:
         n = int(float(args.profile))
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--profile-here", str(n),
-               "--seed", str(args.seed), "--kinds", ",".join(kinds)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--profile-here",
+            str(n),
+            "--seed",
+            str(args.seed),
+            "--kinds",
+            ",".join(kinds),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        print(proc.stdout if proc.returncode == 0 else f"profile failed: {proc.stderr.strip()[-2000:]}")
+        print(
+            proc.stdout
+            if proc.returncode == 0
+            else f"profile failed: {proc.stderr.strip()[-2000:]}"
+        )
         code = 0 if proc.returncode == 0 else 1
         if not args.sizes:
             return code
@@ -639,29 +726,42 @@ def main(argv: list[str] | None = None) -> int:
     sizes = parse_sizes(text) if text else list(DEFAULT_SIZES)
     impls = tuple(i.strip() for i in args.impls.split(",") if i.strip())
     if unknown := set(impls) - set(IMPLS):
-        raise SystemExit(f"bench_grid: unknown implementations {sorted(unknown)}; use {', '.join(IMPLS)}")
+        raise SystemExit(
+            f"bench_grid: unknown implementations {sorted(unknown)}; use {', '.join(IMPLS)}"
+        )
     if "floor" not in impls:
         impls = ("floor", *impls)  # every ratio is to the floor of the same round
     meta = _meta(args, sizes, kinds, dropped)
-    print(f"bench_grid: sizes {', '.join(f'{s:,}' for s in sizes)}; {meta['machine']}; rules: "
-          f"{', '.join(meta['rules'])}", flush=True)  # fmt: skip
+    print(
+        f"bench_grid: sizes {', '.join(f'{s:,}' for s in sizes)}; {meta['machine']}; rules: "
+        f"{', '.join(meta['rules'])}",
+        flush=True,
+    )
     results = [bench_size(n, args, kinds, impls) for n in sizes]
     md = markdown(results, meta, impls)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(md)
     (args.out / "results.json").write_text(
-        json.dumps({"meta": meta, "targets": TARGETS, "results": results}, indent=2, default=str) + "\n"
+        json.dumps({"meta": meta, "targets": TARGETS, "results": results}, indent=2, default=str)
+        + "\n"
     )
     print("\n" + md)
     print(f"written: {args.out / 'results.md'}, {args.out / 'results.json'}")
     failed = any(r["problems"] for r in results)
-    print("VERDICT: " + ("every injected violation found by every run, nothing else flagged"
-                         if not failed else "**FAILED**: violations missed or extra findings (exit 1)"))  # fmt: skip
+    print(
+        "VERDICT: "
+        + (
+            "every injected violation found by every run, nothing else flagged"
+            if not failed
+            else "**FAILED**: violations missed or extra findings (exit 1)"
+        )
+    )
     return 1 if failed else code
 
 
-def _meta(args: argparse.Namespace, sizes: list[int], kinds: tuple[str, ...],
-          dropped: list[str]) -> dict[str, Any]:  # fmt: skip
+def _meta(
+    args: argparse.Namespace, sizes: list[int], kinds: tuple[str, ...], dropped: list[str]
+) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
     import polars as pl

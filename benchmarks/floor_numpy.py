@@ -33,12 +33,30 @@ from typing import Any
 import numpy as np
 
 NOISE = 1e-9  # statcheck.contract.tolerance.FLOAT_NOISE
-SHARE_SCALES = {"percent": 100.0, "%": 100.0, "pct": 100.0, "per_1000": 1000.0,
-                "per_100000": 100000.0, "fraction": 1.0, "ratio": 1.0}  # fmt: skip
+SHARE_SCALES = {
+    "percent": 100.0,
+    "%": 100.0,
+    "pct": 100.0,
+    "per_1000": 1000.0,
+    "per_100000": 100000.0,
+    "fraction": 1.0,
+    "ratio": 1.0,
+}
 STANDARD = (
-    "figure_id", "metric", "value", "unit", "qualifier", "precision", "period_start",
-    "period_end", "source_id", "cites", "published_at", "status", "note",
-)  # fmt: skip
+    "figure_id",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "precision",
+    "period_start",
+    "period_end",
+    "source_id",
+    "cites",
+    "published_at",
+    "status",
+    "note",
+)
 TEXT = ("figure_id", "metric", "unit", "source_id", "cites", "status")
 DATES = ("period_start", "period_end", "published_at")
 QUARTER_DAYS, MONTH_DAYS = 92, 31  # `parts: quarter`: longer than a month, no longer than this
@@ -139,13 +157,22 @@ class Table:
         span = int(max(self.start.max(), self.end.max())) - self.first_day + 1 if self.n else 1
         # Identity: metric, source, period, dimensions; the last dimension last (the sum's
         # `over`, so that its groups are runs of the sorted key).
-        bases = {"metric": self.names["metric"].size, "source_id": self.names["source_id"].size,
-                 "start": span, "end": span, **{d: self.names[d].size for d in self.dims}}  # fmt: skip
+        bases = {
+            "metric": self.names["metric"].size,
+            "source_id": self.names["source_id"].size,
+            "start": span,
+            "end": span,
+            **{d: self.names[d].size for d in self.dims},
+        }
         self.radix = Radix(bases)
         self.identity = self.radix.key(
-            {"metric": self.code["metric"], "source_id": self.code["source_id"],
-             "start": self.start - self.first_day, "end": self.end - self.first_day,
-             **{d: self.code[d] for d in self.dims}}  # fmt: skip
+            {
+                "metric": self.code["metric"],
+                "source_id": self.code["source_id"],
+                "start": self.start - self.first_day,
+                "end": self.end - self.first_day,
+                **{d: self.code[d] for d in self.dims},
+            }
         )
         self.order = np.argsort(self.identity)
         self.sorted = self.identity[self.order]
@@ -193,8 +220,9 @@ def _beyond_noise(gap: Any, low: Any, high: Any) -> Any:
 # ---------------------------------------------------------------- sum
 
 
-def check_sum(t: Table, out: Outcome, over: str = "category", total: str = "ALL",
-              unit: str | None = "persons") -> None:  # fmt: skip
+def check_sum(
+    t: Table, out: Outcome, over: str = "category", total: str = "ALL", unit: str | None = "persons"
+) -> None:
     """Table-form sum over the last dimension: in every group of figures agreeing on all
     else, the ``total`` row equals the sum of the others (all others expected)."""
     assert t.dims[-1] == over, "the sum's `over` must be the identity's last digit"
@@ -219,23 +247,31 @@ def check_sum(t: Table, out: Outcome, over: str = "category", total: str = "ALL"
     failing = complete & _beyond_noise(gap, s_low[tg], s_high[tg])
     has_total = np.bincount(tg, minlength=n_groups) > 0
     out.flags["sum-mismatch"] = t.ids(totals[failing])
-    out.skips["sum"] = {"missing-parts": int((~complete).sum()),
-                        "missing-total": int(((n_parts > 0) & ~has_total).sum())}  # fmt: skip
+    out.skips["sum"] = {
+        "missing-parts": int((~complete).sum()),
+        "missing-total": int(((n_parts > 0) & ~has_total).sum()),
+    }
     out.items["sum"] = {"checked": int(complete.sum()), "failed": int(failing.sum())}
 
 
 # ---------------------------------------------------------------- ratio
 
 
-def check_ratio(t: Table, out: Outcome, suffix: str = "_share", whole_category: str = "ALL") -> None:
+def check_ratio(
+    t: Table, out: Outcome, suffix: str = "_share", whole_category: str = "ALL"
+) -> None:
     """ratio over [metric, category]: part {m}/{c}, whole {m}/ALL, share {m}_share/{c}."""
     metrics = t.names["metric"].tolist()
     where = {m: i for i, m in enumerate(metrics)}
     # The share pattern on each distinct metric: "{m}_share" with {m} not empty.
     base = np.array(
-        [where.get(m[: -len(suffix)], -1) if m.endswith(suffix) and len(m) > len(suffix) else -2
-         for m in metrics] or [-2], dtype=np.int64,
-    )  # fmt: skip
+        [
+            where.get(m[: -len(suffix)], -1) if m.endswith(suffix) and len(m) > len(suffix) else -2
+            for m in metrics
+        ]
+        or [-2],
+        dtype=np.int64,
+    )
     mc, cc = t.code["metric"], t.code["category"]
     is_share = (base[mc] != -2) & (t.cols["category"] != "")
     shares = np.flatnonzero(is_share)
@@ -290,11 +326,19 @@ def check_partition(t: Table, out: Outcome, unit: str | None = "persons") -> Non
     is_part &= t.end <= dec31  # inside the year it starts in
     # Group: identity without the period, plus the year.
     y0 = int(year.view(np.int64).min()) if t.n else 0
-    bases = {"metric": t.names["metric"].size, "source_id": t.names["source_id"].size,
-             **{d: t.names[d].size for d in t.dims}, "year": int(year.view(np.int64).max()) - y0 + 1}  # fmt: skip
+    bases = {
+        "metric": t.names["metric"].size,
+        "source_id": t.names["source_id"].size,
+        **{d: t.names[d].size for d in t.dims},
+        "year": int(year.view(np.int64).max()) - y0 + 1,
+    }
     radix = Radix(bases)
-    digits = {"metric": t.code["metric"], "source_id": t.code["source_id"],
-              **{d: t.code[d] for d in t.dims}, "year": year.view(np.int64) - y0}  # fmt: skip
+    digits = {
+        "metric": t.code["metric"],
+        "source_id": t.code["source_id"],
+        **{d: t.code[d] for d in t.dims},
+        "year": year.view(np.int64) - y0,
+    }
     wholes = np.flatnonzero(is_whole)
     parts = np.flatnonzero(is_part)
     wkey = radix.key({k: v[wholes] for k, v in digits.items()})
@@ -363,7 +407,9 @@ def check_period(t: Table, out: Outcome) -> None:
 # ---------------------------------------------------------------- attribution
 
 
-def check_attribution(t: Table, out: Outcome, sources: Columns, primary_kinds: tuple[str, ...]) -> None:
+def check_attribution(
+    t: Table, out: Outcome, sources: Columns, primary_kinds: tuple[str, ...]
+) -> None:
     known = set(sources["source_id"].tolist())
     primary = set(sources["source_id"][np.isin(sources["kind"], primary_kinds)].tolist())
     src_names = t.names["source_id"].tolist()
@@ -391,14 +437,23 @@ class _Cited:
     known: np.ndarray
     primary: np.ndarray
 
-    def __init__(self, texts: list[str], known: set[str], code: dict[str, int], primary: set[str]) -> None:
-        pairs = [(i, c) for i, text in enumerate(texts) for c in (x.strip() for x in text.split(";")) if c]
+    def __init__(
+        self, texts: list[str], known: set[str], code: dict[str, int], primary: set[str]
+    ) -> None:
+        pairs = [
+            (i, c)
+            for i, text in enumerate(texts)
+            for c in (x.strip() for x in text.split(";"))
+            if c
+        ]
         self.text = np.array([i for i, _ in pairs], dtype=np.int64)
         self.source = np.array([code.get(c, -1) for _, c in pairs], dtype=np.int64)
         self.known = np.array([c in known for _, c in pairs], dtype=bool)
         self.primary = np.array([c in primary for _, c in pairs], dtype=bool)
 
-    def expand(self, rows: np.ndarray, tcode: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def expand(
+        self, rows: np.ndarray, tcode: np.ndarray, wanted: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(row, cited source) for every citation of ``rows`` that ``wanted`` keeps."""
         keep = np.flatnonzero(wanted)
         by_text = keep[np.argsort(self.text[keep], kind="stable")]
@@ -491,8 +546,12 @@ def _source_cycles(
 # ---------------------------------------------------------------- all of it
 
 
-def run_floor(cols: Columns, sources: Columns, kinds: tuple[str, ...] = KINDS,
-              primary_kinds: tuple[str, ...] = ("official",)) -> Outcome:  # fmt: skip
+def run_floor(
+    cols: Columns,
+    sources: Columns,
+    kinds: tuple[str, ...] = KINDS,
+    primary_kinds: tuple[str, ...] = ("official",),
+) -> Outcome:
     """Every check of the grid suite whose rule kind is in ``kinds``."""
     t = Table(cols)
     out = Outcome()

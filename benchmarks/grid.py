@@ -310,8 +310,9 @@ def generate(n_rows: int, seed: int = SEED) -> Grid:
     # violation of its own, which should not decide how a share is checked).
     aside = np.isin(block, np.concatenate([plan.missing_whole, plan.reversed])) & (off.p == 0)
     share_rows = np.flatnonzero(off.share & ~aside)
-    picked = rng.choice(share_rows, size=_n(share_rows.size, VIOLATION_SHARE + TYPO_SHARE),
-                        replace=False)  # fmt: skip
+    picked = rng.choice(
+        share_rows, size=_n(share_rows.size, VIOLATION_SHARE + TYPO_SHARE), replace=False
+    )
     n_typo = _n(share_rows.size, TYPO_SHARE)
     typo, shifted = picked[:n_typo], picked[n_typo:]
     typo = typo[off.k[typo] < 9]  # c01..c09 lose their zero; c10 has no such typo
@@ -356,9 +357,15 @@ def generate(n_rows: int, seed: int = SEED) -> Grid:
         expected=expected,
         skips=skips,
         items=items,
-        params={"seed": seed, "n_rows_requested": n_rows, "metrics": M, "regions": R,
-                "years": Y, "blocks": M * R * Y},
-    )  # fmt: skip
+        params={
+            "seed": seed,
+            "n_rows_requested": n_rows,
+            "metrics": M,
+            "regions": R,
+            "years": Y,
+            "blocks": M * R * Y,
+        },
+    )
 
 
 class _RowIndex:
@@ -415,9 +422,7 @@ def _names(off: _Official, M: int, R: int, labels: list[str]) -> pl.DataFrame:
         }
     )
     return frame.select(
-        pl.concat_str(["metric", "region", "category", "_label"], separator="-").alias(
-            "figure_id"
-        ),
+        pl.concat_str(["metric", "region", "category", "_label"], separator="-").alias("figure_id"),
         "metric",
         pl.Series("value", off.value),
         pl.Series("unit", np.where(off.share, SHARE_UNIT, COUNT_UNIT)),
@@ -528,9 +533,20 @@ def _publication(
         pl.Series("published_at", published.astype("datetime64[D]")),
         pl.Series("status", np.where(provisional, "provisional", "final")),
     ).select(
-        "figure_id", "metric", "value", "unit", "precision", "period_start", "period_end",
-        "source_id", "cites", "published_at", "status", "region", "category",
-    )  # fmt: skip
+        "figure_id",
+        "metric",
+        "value",
+        "unit",
+        "precision",
+        "period_start",
+        "period_end",
+        "source_id",
+        "cites",
+        "published_at",
+        "status",
+        "region",
+        "category",
+    )
 
 
 def _sources(figures: pl.DataFrame) -> pl.DataFrame:
