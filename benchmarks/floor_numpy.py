@@ -12,9 +12,9 @@ printed twice for the same thing (same metric, source, period and dimensions) is
 out of the table-wide checks; a group missing an operand is skipped and counted, by
 reason.
 
-How: each text column is factorised once (a 64-bit hash of its characters, sorted, each
-hash checked against its first string; ``np.unique`` on the strings if two ever
-collide). Metric, source, period and dimensions make one mixed-radix integer per row,
+How: each text column is factorised once (its characters packed into a 64-bit key, exact
+up to eight characters and a checked hash beyond, sorted, and each key looked up among
+the few distinct ones). Metric, source, period and dimensions make one mixed-radix integer per row,
 the figure's identity, sorted once: duplicates are neighbours, the sum's groups are
 runs of it (category is its last digit), and the ratio finds a share's part and whole
 by ``searchsorted`` of the identity with the metric and category digits replaced. Sums
@@ -83,27 +83,61 @@ def columns_of(frame: Any) -> Columns:
 
 
 def factorise(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct strings of ``a`` and each element's number among them."""
+    """Distinct strings of ``a`` and each element's number among them.
+
+    Each string becomes one 64-bit key: its characters packed eight to a word (one byte
+    each, when all are below 256), exact for strings of up to eight characters, a hash of
+    the words for longer ones (checked word by word against a string with the same hash;
+    ``np.unique`` on the strings if two ever collide). Sorting the keys numbers them.
+    """
     n = a.size
     if n == 0:
         return a[:0], np.zeros(0, np.int64)
-    width = a.dtype.itemsize // 4
-    chars = np.ascontiguousarray(a).view(np.uint32).reshape(n, width)
-    h = chars[:, 0].astype(np.uint64)
-    for j in range(1, width):  # over the characters, not the rows
-        h = h * np.uint64(1099511628211) + chars[:, j]
-    order = np.argsort(h)
-    hs = h[order]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(hs[1:], hs[:-1], out=new[1:])
-    codes = np.empty(n, np.int64)
-    codes[order] = np.cumsum(new) - 1
-    uniques = a[order[new]]
-    if not np.array_equal(uniques[codes], a):  # two strings share a hash: do it slowly
-        uniques, inverse = np.unique(a, return_inverse=True)
+    words = _words(a)
+    if words is None:  # characters beyond one byte: hash the code points
+        words = np.ascontiguousarray(a).view(np.uint32).reshape(n, -1).astype(np.uint64)
+    key = words[:, 0].copy()
+    for j in range(1, words.shape[1]):  # over the words, not the rows
+        key *= np.uint64(1099511628211)
+        key += words[:, j]
+    codes, n_keys = _numbered(key)
+    first = np.empty(n_keys, np.int64)
+    first[codes] = np.arange(n)  # a row of each key (the last one)
+    if words.shape[1] > 1 and not np.array_equal(words[first][codes], words):
+        uniques, inverse = np.unique(a, return_inverse=True)  # a hash collision: slowly
         return uniques, inverse.ravel().astype(np.int64)
-    return uniques, codes
+    return a[first], codes
+
+
+def _numbered(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each key's rank among the distinct keys, and how many there are. Few distinct keys
+    (a column of codes): sorted values, then a binary search of each key among the few;
+    many: one argsort."""
+    ks = np.sort(key)
+    new = np.empty(ks.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    distinct = ks[new]
+    if distinct.size * 16 <= key.size:
+        return np.searchsorted(distinct, key), distinct.size
+    order = np.argsort(key)
+    codes = np.empty(key.size, np.int64)
+    codes[order] = np.cumsum(new) - 1
+    return codes, distinct.size
+
+
+def _words(a: np.ndarray) -> np.ndarray | None:
+    """Each string's characters one byte each, eight to a 64-bit word (rows x words), or
+    None when a character needs more than a byte."""
+    n, width = a.size, a.dtype.itemsize // 4
+    chars = np.ascontiguousarray(a).view(np.uint32).reshape(n, width)
+    if width == 0:
+        return np.zeros((n, 1), np.uint64)
+    if chars.max() > 255:
+        return None
+    packed = np.zeros((n, -(-width // 8) * 8), np.uint8)
+    packed[:, :width] = chars
+    return packed.view(np.uint64)
 
 
 def _runs(sorted_keys: np.ndarray) -> np.ndarray:
