@@ -27,6 +27,7 @@ the flagged figures, groups and cycles (``grid.finding_key``'s), and the counts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,7 @@ TEXT = ("figure_id", "metric", "unit", "source_id", "cites", "status")
 DATES = ("period_start", "period_end", "published_at")
 QUARTER_DAYS, MONTH_DAYS = 92, 31  # `parts: quarter`: longer than a month, no longer than this
 KINDS = ("sum", "ratio", "partition", "period", "attribution")
+KEY_BITS = 63  # an identity is one int64
 
 Columns = dict[str, np.ndarray]
 
@@ -158,7 +160,7 @@ class Radix:
         for name in reversed(bases):
             self.weight[name] = w
             w *= max(1, bases[name])
-        if w >= 2**63:
+        if w >= 2**KEY_BITS:
             raise OverflowError("identity key does not fit in 64 bits")
 
     def key(self, digits: dict[str, np.ndarray]) -> np.ndarray:
@@ -190,12 +192,17 @@ class Table:
         self.first_day = int(min(self.start.min(), self.end.min())) if self.n else 0
         span = int(max(self.start.max(), self.end.max())) - self.first_day + 1 if self.n else 1
         # Identity: metric, source, period, dimensions; the last dimension last (the sum's
-        # `over`, so that its groups are runs of the sorted key).
+        # `over`, so that its groups are runs of the sorted key). The period is its start
+        # and end in days, or, if those make the key too wide, the number of the period.
+        period = (self.start - self.first_day) * span + (self.end - self.first_day)
+        periods = span * span
+        sizes = [self.names[c].size for c in ("metric", "source_id", *self.dims)]
+        if periods * math.prod(sizes) >= 2**KEY_BITS:
+            period, periods = _numbered(period)
         bases = {
             "metric": self.names["metric"].size,
             "source_id": self.names["source_id"].size,
-            "start": span,
-            "end": span,
+            "period": periods,
             **{d: self.names[d].size for d in self.dims},
         }
         self.radix = Radix(bases)
@@ -203,8 +210,7 @@ class Table:
             {
                 "metric": self.code["metric"],
                 "source_id": self.code["source_id"],
-                "start": self.start - self.first_day,
-                "end": self.end - self.first_day,
+                "period": period,
                 **{d: self.code[d] for d in self.dims},
             }
         )

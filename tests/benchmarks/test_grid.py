@@ -84,6 +84,18 @@ def test_the_floor_flags_exactly_the_injected_violations(table: grid.Grid) -> No
     assert bench_grid.count_notes("floor", counts, _as_meta(table), EVERY) == []
 
 
+def test_the_floor_numbers_periods_when_days_make_the_key_too_wide(
+    table: grid.Grid, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(floor_numpy, "KEY_BITS", 24)  # start and end in days need 31 bits
+    out = floor_numpy.run_floor(
+        floor_numpy.columns_of(table.figures),
+        floor_numpy.columns_of(table.sources),
+        primary_kinds=grid.PRIMARY_KINDS,
+    )
+    assert bench_grid.compare("floor", out.flags, table.expected) == []
+
+
 def test_the_floor_runs_only_the_rules_asked_for(table: grid.Grid) -> None:
     out = floor_numpy.run_floor(
         floor_numpy.columns_of(table.figures),
