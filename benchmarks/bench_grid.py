@@ -610,32 +610,77 @@ def readable_kinds() -> tuple[str, ...]:
 
 
 def profile(n: int, seed: int, kinds: tuple[str, ...]) -> str:
-    """cProfile one whole call on polars (after a warm-up call); the top 30 entries by
-    cumulative time. Written to build/bench/grid-profile-N.txt too."""
+    """cProfile one whole call on polars (after a warm-up call): every thread's profile
+    merged (statcheck runs rules two at a time, in worker threads), the top 30 entries by
+    cumulative time, and each rule's wall time. Written to build/bench/grid-profile-N.txt
+    too."""
     import cProfile
     import io
     import pstats
+    import threading
 
     ensure_data(n, seed)
     figures, sources = load_frames(n, seed)
     small = grid.generate(WARM_UP_ROWS, seed)
     Run("polars", small.figures, small.sources, kinds)()
     run = Run("polars", figures, sources, kinds)
+    per_rule = _time_rules()
+    threads: list[cProfile.Profile] = []
+
+    def in_thread(*_: Any) -> None:
+        # The first event of a new thread: profile it from here on (cProfile then takes
+        # the thread's profile hook over).
+        p = cProfile.Profile()
+        threads.append(p)
+        p.enable()
+
     prof = cProfile.Profile()
+    threading.setprofile(in_thread)
     t = time.perf_counter()
     prof.enable()
     run()
     prof.disable()
     wall = time.perf_counter() - t
+    threading.setprofile(None)
     buf = io.StringIO()
     buf.write(
         f"cProfile of one statcheck.validate call on {figures.height:,} rows (polars): "
-        f"{wall:.2f}s under the profiler\n"
+        f"{wall:.2f}s under the profiler; {len(threads)} worker thread(s) merged in\n\n"
+        "Wall time per rule (rules run two at a time, so these overlap):\n"
     )
-    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(30)
+    for rule, secs in sorted(per_rule.items(), key=lambda kv: -kv[1]):
+        buf.write(f"  {secs:8.3f}s  {rule}\n")
+    buf.write("\n")
+    stats = pstats.Stats(prof, stream=buf)
+    for p in threads:
+        stats.add(p)
+    stats.sort_stats("cumulative").print_stats(30)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"grid-profile-{n}.txt").write_text(buf.getvalue())
     return buf.getvalue()
+
+
+def _time_rules() -> dict[str, float]:
+    """Each rule's wall time, by wrapping (in this process only) the engine's rule
+    runner; empty if the engine's internals have moved."""
+    seconds: dict[str, float] = {}
+    try:
+        import statcheck.engine as engine
+    except ImportError:  # pragma: no cover
+        return seconds
+    run_rule = getattr(engine, "run_rule", None)
+    if run_rule is None:
+        return seconds
+
+    def timed(rule: Any, ctx: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return run_rule(rule, ctx)
+        finally:
+            seconds[f"{rule.id} ({rule.KIND})"] = time.perf_counter() - t
+
+    engine.run_rule = timed  # type: ignore[attr-defined]
+    return seconds
 
 
 def parse_sizes(text: str) -> list[int]:
