@@ -691,6 +691,24 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _arguments().parse_args(argv)
+    if args.child:
+        kinds = tuple(args.kinds.split(","))
+        print(json.dumps(child(args.child, args.size, args.seed, kinds, not args.no_warm_up)))
+        return 0
+    if args.profile_here:
+        print(profile(args.profile_here, args.seed, tuple(args.kinds.split(","))))
+        return 0
+    kinds, dropped = _chosen_kinds(args)
+    code = 0
+    if args.profile:
+        code = _run_profile(args, kinds)
+        if not args.sizes:
+            return code
+    return _run_sizes(args, kinds, dropped) or code
+
+
+def _arguments() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -724,16 +742,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--kinds", help=argparse.SUPPRESS)
     ap.add_argument("--profile-here", type=int, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+    return ap
 
-    if args.child:
-        kinds = tuple(args.kinds.split(","))
-        print(json.dumps(child(args.child, args.size, args.seed, kinds, not args.no_warm_up)))
-        return 0
-    if args.profile_here:
-        print(profile(args.profile_here, args.seed, tuple(args.kinds.split(","))))
-        return 0
 
+def _chosen_kinds(args: argparse.Namespace) -> tuple[tuple[str, ...], list[str]]:
+    """The suite's rule kinds to run, and the rules left out (asked, or unreadable)."""
     readable = readable_kinds()
     wanted = tuple(
         k for k in grid.SUITE_RULES if not (args.without_new_forms and k in grid.NEW_FORMS)
@@ -745,28 +758,25 @@ def main(argv: list[str] | None = None) -> int:
             f"NOTE: left out of suite and comparison: {', '.join(dropped)}"
             + ("" if args.without_new_forms else " (this statcheck cannot read them)")
         )
-    code = 0
-    if args.profile:
-        n = int(float(args.profile))
-        cmd = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--profile-here",
-            str(n),
-            "--seed",
-            str(args.seed),
-            "--kinds",
-            ",".join(kinds),
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        print(
-            proc.stdout
-            if proc.returncode == 0
-            else f"profile failed: {proc.stderr.strip()[-2000:]}"
-        )
-        code = 0 if proc.returncode == 0 else 1
-        if not args.sizes:
-            return code
+    return kinds, dropped
+
+
+def _run_profile(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
+    """The profile, in a fresh process (its output printed)."""
+    n = int(float(args.profile))
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--profile-here", str(n)]
+    cmd += ["--seed", str(args.seed), "--kinds", ",".join(kinds)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        print(f"profile failed: {proc.stderr.strip()[-2000:]}")
+        return 1
+    print(proc.stdout)
+    return 0
+
+
+def _run_sizes(args: argparse.Namespace, kinds: tuple[str, ...], dropped: list[str]) -> int:
+    """Every size; the results written and printed; 1 if any run missed a violation,
+    flagged anything else or failed."""
     text = args.sizes or os.environ.get("STATCHECK_BENCH_SIZES")
     sizes = parse_sizes(text) if text else list(DEFAULT_SIZES)
     impls = tuple(i.strip() for i in args.impls.split(",") if i.strip())
@@ -786,22 +796,17 @@ def main(argv: list[str] | None = None) -> int:
     md = markdown(results, meta, impls)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(md)
-    (args.out / "results.json").write_text(
-        json.dumps({"meta": meta, "targets": TARGETS, "results": results}, indent=2, default=str)
-        + "\n"
-    )
+    everything = {"meta": meta, "targets": TARGETS, "results": results}
+    (args.out / "results.json").write_text(json.dumps(everything, indent=2, default=str) + "\n")
     print("\n" + md)
     print(f"written: {args.out / 'results.md'}, {args.out / 'results.json'}")
     failed = any(r["problems"] for r in results)
     print(
-        "VERDICT: "
-        + (
-            "every injected violation found by every run, nothing else flagged"
-            if not failed
-            else "**FAILED**: violations missed or extra findings (exit 1)"
-        )
+        "VERDICT: every injected violation found by every run, nothing else flagged"
+        if not failed
+        else "VERDICT: **FAILED**: violations missed, extra findings or failed runs (exit 1)"
     )
-    return 1 if failed else code
+    return 1 if failed else 0
 
 
 def _meta(

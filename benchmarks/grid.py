@@ -259,101 +259,31 @@ class _Injected:
 
 def generate(n_rows: int, seed: int = SEED) -> Grid:
     rng = np.random.default_rng(seed)
-    M, R, Y = shape(n_rows)
-    starts, ends, labels = _period_table(Y)
-    values = _counts(rng, M, R, Y)
-    plan = _plan_blocks(rng, M, R, Y)
+    dims = shape(n_rows)
+    starts, ends, labels = _period_table(dims[2])
+    values = _counts(rng, *dims)
+    plan = _plan_blocks(rng, *dims)
     inj = _Injected()
-
-    # ---- sums: one category cell per chosen block, in one period
-    b = plan.sum_blocks
-    bm, br, by = np.unravel_index(b, (M, R, Y))
-    bk = rng.integers(0, K_ALL, size=b.size)
-    bp = rng.integers(0, N_PER, size=b.size)
-    cell = values[bm, br, by, bk, bp]
-    values[bm, br, by, bk, bp] = cell + 100 + np.round(0.2 * cell)
-
-    # ---- the count rows, then the share rows of every other metric
-    cm, cr, cy, ck, cp = _grid(M, R, Y, N_CAT, N_PER)
-    keep = np.ones(cm.size, dtype=bool)
-    mw_m, mw_r, mw_y = np.unravel_index(plan.missing_whole, (M, R, Y))
-    mw_rows = (((mw_m * R + mw_r) * Y + mw_y) * N_CAT + K_ALL) * N_PER  # their year's ALL
-    keep[mw_rows] = False
-    count_value = values[cm, cr, cy, ck, cp]
-    share_metrics = np.arange(0, M, 2)
-    sm, sr, sy, sk, sp = _grid(share_metrics.size, R, Y, K_ALL, N_PER)
-    sm = share_metrics[sm]
-    share_value = np.round(values[sm, sr, sy, sk, sp] / values[sm, sr, sy, K_ALL, sp] * 100, 1)
-    off = _Official(
-        m=np.concatenate([cm[keep], M + sm]),
-        r=np.concatenate([cr[keep], sr]),
-        y=np.concatenate([cy[keep], sy]),
-        k=np.concatenate([ck[keep], sk]),
-        p=np.concatenate([cp[keep], sp]),
-        value=np.concatenate([count_value[keep], share_value]),
-        start=np.zeros(0, np.int32),
-        end=np.zeros(0, np.int32),
-        share=np.concatenate([np.zeros(int(keep.sum()), bool), np.ones(sm.size, bool)]),
-    )
-    n_counts = int(keep.sum())
-    flat = off.y * N_PER + off.p
-    off.start, off.end = starts[flat].copy(), ends[flat].copy()
-    block = (off.m % M) * R * Y + off.r * Y + off.y  # a share row's block is its metric's
-
-    # The expected outcome of the sums, by row: the group's ALL and the category's year.
-    row_of = _RowIndex(off, M, R, Y)
+    raised = _raise_sums(rng, values, plan, dims)
+    off, n_counts = _official(values, plan, dims, starts, ends)
+    block = _blocks(off, dims)
+    row_of = _RowIndex(off, *dims)
+    # The sums' outcome, by row: the group's ALL, and the category's year (whose quarters
+    # no longer add up to it).
+    bm, br, by, bk, bp = raised
     inj.add("sum-mismatch", row_of.find(bm, br, by, K_ALL, bp))
     inj.add("partition-sum-mismatch", row_of.find(bm, br, by, bk, 0))
-
-    # ---- shares: shifted, and printed with an unpadded code (their part is then missing)
-    # Not the shares of a year with no ALL (skipped), nor of one printed backwards (a
-    # violation of its own, which should not decide how a share is checked).
-    aside = np.isin(block, np.concatenate([plan.missing_whole, plan.reversed])) & (off.p == 0)
-    share_rows = np.flatnonzero(off.share & ~aside)
-    picked = rng.choice(
-        share_rows, size=_n(share_rows.size, VIOLATION_SHARE + TYPO_SHARE), replace=False
-    )
-    n_typo = _n(share_rows.size, TYPO_SHARE)
-    typo, shifted = picked[:n_typo], picked[n_typo:]
-    typo = typo[off.k[typo] < 9]  # c01..c09 lose their zero; c10 has no such typo
-    off.value[shifted] += SHARE_SHIFT
-    off.k[typo] += 11  # codes 11..19: c1..c9
-    inj.add("ratio-mismatch", shifted)
-
-    # ---- partition: one quarter misprinted for a whole block (its shares too)
-    mis = plan.misaligned
-    q = rng.integers(1, 5, size=mis.size)
-    overlap = (rng.random(mis.size) < 0.5) & (q <= 2)
-    shift = np.where(overlap, OVERLAP_DAYS, -GAP_DAYS).astype(np.int32)
-    hit = _block_rows(block, off.p, mis, q)
-    off.end[hit.rows] += shift[hit.which]
-    mm, mr, my = np.unravel_index(mis, (M, R, Y))
-    for slug, which in (("partition-gap", ~overlap), ("partition-overlap", overlap)):
-        years = [row_of.find(mm[which], mr[which], my[which], k, 0) for k in range(N_CAT)]
-        inj.add(slug, np.concatenate(years))
-
-    # ---- reversed: a block's year printed backwards (counts and shares)
-    hit = _block_rows(block, off.p, plan.reversed, np.zeros(plan.reversed.size, np.int64))
-    off.start[hit.rows], off.end[hit.rows] = off.end[hit.rows], off.start[hit.rows].copy()
-    inj.add("period-reversed", hit.rows)
-    reversed_rows = hit.rows
-
-    figures, n_official = _with_relays(rng, off, n_counts, M, R, labels, inj, n_rows)
+    typo = _spoil_shares(rng, off, block, plan, inj)
+    _misalign(rng, off, block, plan, row_of, dims, inj)
+    reversed_rows = _reverse(off, block, plan, inj)
+    figures, n_official = _with_relays(rng, off, n_counts, dims, labels, inj, n_rows)
     figures = _publication(rng, figures, n_official, reversed_rows, inj)
-    ids = figures.get_column("figure_id")
-    expected = {
-        slug: sorted(ids.gather(np.concatenate(parts)).to_list()) if parts else []
-        for slug, parts in inj.rows.items()
-        if slug not in ("citation-cycle", "source-cycle")
-    }
-    rings = sorted(" ".join(sorted(ids.gather(r).to_list())) for rows in inj.rings for r in rows)
-    expected["citation-cycle"] = rings
-    expected["source-cycle"] = list(rings)
-    sources = _sources(figures)
+    expected = _expected(figures, inj)
     skips, items = _outcomes(figures, off, n_official, typo, plan, expected)
+    M, R, Y = dims
     return Grid(
         figures=figures,
-        sources=sources,
+        sources=_sources(figures),
         expected=expected,
         skips=skips,
         items=items,
@@ -366,6 +296,126 @@ def generate(n_rows: int, seed: int = SEED) -> Grid:
             "blocks": M * R * Y,
         },
     )
+
+
+Dims = tuple[int, int, int]  # metrics, regions, years
+Cells = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _raise_sums(rng: np.random.Generator, values: np.ndarray, plan: _Plan, dims: Dims) -> Cells:
+    """One category's count raised by 100 + 20% in each block chosen for a sum, in one
+    period; the cells raised (metric, region, year, category, period)."""
+    bm, br, by = np.unravel_index(plan.sum_blocks, dims)
+    bk = rng.integers(0, K_ALL, size=plan.sum_blocks.size)
+    bp = rng.integers(0, N_PER, size=plan.sum_blocks.size)
+    cell = values[bm, br, by, bk, bp]
+    values[bm, br, by, bk, bp] = cell + 100 + np.round(0.2 * cell)
+    return bm, br, by, bk, bp
+
+
+def _official(
+    values: np.ndarray, plan: _Plan, dims: Dims, starts: np.ndarray, ends: np.ndarray
+) -> tuple[_Official, int]:
+    """The count rows (but the ALL of the years chosen to have none), then the share rows
+    of every other metric, computed from the counts as printed; and how many counts."""
+    M, R, Y = dims
+    cm, cr, cy, ck, cp = _grid(M, R, Y, N_CAT, N_PER)
+    keep = np.ones(cm.size, dtype=bool)
+    mw_m, mw_r, mw_y = np.unravel_index(plan.missing_whole, dims)
+    keep[(((mw_m * R + mw_r) * Y + mw_y) * N_CAT + K_ALL) * N_PER] = False  # their year's ALL
+    share_metrics = np.arange(0, M, 2)
+    sm, sr, sy, sk, sp = _grid(share_metrics.size, R, Y, K_ALL, N_PER)
+    sm = share_metrics[sm]
+    share_value = np.round(values[sm, sr, sy, sk, sp] / values[sm, sr, sy, K_ALL, sp] * 100, 1)
+    n_counts = int(keep.sum())
+    p = np.concatenate([cp[keep], sp])
+    y = np.concatenate([cy[keep], sy])
+    return _Official(
+        m=np.concatenate([cm[keep], M + sm]),
+        r=np.concatenate([cr[keep], sr]),
+        y=y,
+        k=np.concatenate([ck[keep], sk]),
+        p=p,
+        value=np.concatenate([values[cm, cr, cy, ck, cp][keep], share_value]),
+        start=starts[y * N_PER + p].copy(),
+        end=ends[y * N_PER + p].copy(),
+        share=np.concatenate([np.zeros(n_counts, bool), np.ones(sm.size, bool)]),
+    ), n_counts
+
+
+def _blocks(off: _Official, dims: Dims) -> np.ndarray:
+    """Each row's block number (a share row's block is its metric's)."""
+    M, R, Y = dims
+    return (off.m % M) * R * Y + off.r * Y + off.y
+
+
+def _spoil_shares(
+    rng: np.random.Generator, off: _Official, block: np.ndarray, plan: _Plan, inj: _Injected
+) -> np.ndarray:
+    """Shares shifted by 3 points, and shares printed with an unpadded code (their part
+    is then missing): the rows of the latter. Not the shares of a year with no ALL
+    (skipped anyway), nor of one printed backwards (a violation of its own, which should
+    not decide how a share is checked)."""
+    aside = np.isin(block, np.concatenate([plan.missing_whole, plan.reversed])) & (off.p == 0)
+    share_rows = np.flatnonzero(off.share & ~aside)
+    picked = rng.choice(
+        share_rows, size=_n(share_rows.size, VIOLATION_SHARE + TYPO_SHARE), replace=False
+    )
+    n_typo = _n(share_rows.size, TYPO_SHARE)
+    typo, shifted = picked[:n_typo], picked[n_typo:]
+    typo = typo[off.k[typo] < 9]  # c01..c09 lose their zero; c10 has no such typo
+    off.value[shifted] += SHARE_SHIFT
+    off.k[typo] += 11  # codes 11..19: c1..c9
+    inj.add("ratio-mismatch", shifted)
+    return typo
+
+
+def _misalign(
+    rng: np.random.Generator,
+    off: _Official,
+    block: np.ndarray,
+    plan: _Plan,
+    row_of: _RowIndex,
+    dims: Dims,
+    inj: _Injected,
+) -> None:
+    """One quarter misprinted for a whole block (its shares too): it ends 15 days early
+    (a gap), or, for Q1 and Q2, a day late (an overlap with the next quarter). Each of the
+    block's eleven years then fails."""
+    mis = plan.misaligned
+    q = rng.integers(1, 5, size=mis.size)
+    overlap = (rng.random(mis.size) < 0.5) & (q <= 2)
+    shift = np.where(overlap, OVERLAP_DAYS, -GAP_DAYS).astype(np.int32)
+    hit = _block_rows(block, off.p, mis, q)
+    off.end[hit.rows] += shift[hit.which]
+    mm, mr, my = np.unravel_index(mis, dims)
+    for slug, which in (("partition-gap", ~overlap), ("partition-overlap", overlap)):
+        years = [row_of.find(mm[which], mr[which], my[which], k, 0) for k in range(N_CAT)]
+        inj.add(slug, np.concatenate(years))
+
+
+def _reverse(off: _Official, block: np.ndarray, plan: _Plan, inj: _Injected) -> np.ndarray:
+    """A block's year printed backwards, counts and shares (so that sums and shares
+    still join); the rows."""
+    hit = _block_rows(block, off.p, plan.reversed, np.zeros(plan.reversed.size, np.int64))
+    off.start[hit.rows], off.end[hit.rows] = off.end[hit.rows], off.start[hit.rows].copy()
+    inj.add("period-reversed", hit.rows)
+    return hit.rows
+
+
+def _expected(figures: pl.DataFrame, inj: _Injected) -> dict[str, list[str]]:
+    """The injected rows as the keys findings are compared by: figure ids, and for a
+    cycle its figures' ids, sorted and space-separated."""
+    ids = figures.get_column("figure_id")
+    expected = {
+        slug: sorted(ids.gather(np.concatenate(parts)).to_list()) if parts else []
+        for slug, parts in inj.rows.items()
+        if slug not in ("citation-cycle", "source-cycle")
+    }
+    rings = sorted(" ".join(sorted(ids.gather(r).to_list())) for rows in inj.rings for r in rows)
+    expected["citation-cycle"] = rings
+    expected["source-cycle"] = list(rings)
+    return expected
 
 
 class _RowIndex:
@@ -440,15 +490,14 @@ def _with_relays(
     rng: np.random.Generator,
     off: _Official,
     n_counts: int,
-    M: int,
-    R: int,
+    dims: Dims,
     labels: list[str],
     inj: _Injected,
     n_rows: int,
 ) -> tuple[pl.DataFrame, int]:
     """The official rows, then the outlets' relays, then the rings (each ring's sources
     relay one official figure, citing one another round)."""
-    official = _names(off, M, R, labels)
+    official = _names(off, dims[0], dims[1], labels)
     n_official = official.height
     quarter_parts = np.flatnonzero(
         (~off.share) & (off.p > 0) & (off.k < K_ALL) & (np.arange(off.m.size) < n_counts)
