@@ -346,7 +346,7 @@ def _official(
 def _blocks(off: _Official, dims: Dims) -> np.ndarray:
     """Each row's block number (a share row's block is its metric's)."""
     M, R, Y = dims
-    return (off.m % M) * R * Y + off.r * Y + off.y
+    return np.asarray((off.m % M) * R * Y + off.r * Y + off.y)
 
 
 def _spoil_shares(
@@ -367,7 +367,7 @@ def _spoil_shares(
     off.value[shifted] += SHARE_SHIFT
     off.k[typo] += 11  # codes 11..19: c1..c9
     inj.add("ratio-mismatch", shifted)
-    return typo
+    return np.asarray(typo)
 
 
 def _misalign(
@@ -435,7 +435,7 @@ class _RowIndex:
         m, r, y, k, p = np.broadcast_arrays(m, r, y, k, p)
         rows = self.at[np.ravel_multi_index((m, r, y, k, p), self.shape)]
         assert (rows >= 0).all(), "an injected row is missing"
-        return rows
+        return np.asarray(rows)
 
 
 @dataclass
