@@ -6,7 +6,8 @@ nox -s lint       # ruff and mypy
 nox -s docs       # a static site of the reports in build/reports, into build/site
 nox -s gx         # Great Expectations Data Docs of every suite and drop, into build/gx
 nox -s spark      # the engine and rule tests and the real-data suites on Spark (needs Java)
-nox -s bench      # benchmark against hand-written polars and Spark floors (not run by default)
+nox -s bench      # issue 16's benchmark: statcheck against a numpy floor (not run by default)
+nox -s bench -- --synthetic  # the earlier benchmark: hand-written polars and Spark floors
 nox -s bench -- --shapes   # time and weigh odd table shapes (wide, long, one huge cell)
 nox -s fuzz       # hypothesis, 10,000 examples per property, over the parsers and readers
 """
@@ -102,11 +103,23 @@ def gx(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmark statcheck against hand-written floors (not a test; not run by default):
-    the polars engine against a polars floor, and the Spark engine (local mode) against a
-    PySpark floor, in the same run (`-- --engines polars` leaves Spark out; Spark needs
-    Java). Extra arguments go to benchmarks/bench.py, e.g. `nox -s bench -- --sizes 1e5`;
-    results in build/bench/.
+    """Benchmark statcheck against hand-written floors (not a test; not run by default).
+
+    By default issue 16's benchmark (benchmarks/bench_grid.py): a grid table of metrics x
+    regions x years (ten categories and their ALL, the year and its quarters, shares,
+    relays, about 1% injected violations of each kind) at 10^5, 10^6 and 10^7 rows, checked
+    by a numpy floor (benchmarks/floor_numpy.py) and by `statcheck.validate` on a polars
+    and a pandas frame (the whole call, and the rules alone), each call in a fresh process,
+    5 rounds (3 from 5 million rows), ratios to the floor's time in the same round, peak
+    memory; exit 1 if any run misses an injected violation or flags anything else. Extra
+    arguments go to bench_grid.py: `-- --sizes 1e5,1e6`, `-- --profile 1e6` (cProfile one
+    whole call), `-- --without-new-forms`, `-- --impls floor,polars`. Results in
+    build/bench/results.md and results.json.
+
+    `nox -s bench -- --synthetic` runs the earlier benchmark instead (benchmarks/bench.py:
+    every rule kind against a polars floor, and the Spark engine against a PySpark floor
+    in the same run; `--engines polars` leaves Spark out, which needs Java); the rest of
+    the arguments go to it.
 
     `nox -s bench -- --shapes` times table shapes instead (benchmarks/shapes.py: wide,
     long and one-huge-cell figure files through `statcheck validate` on polars and pandas,
@@ -115,8 +128,13 @@ def bench(session: nox.Session) -> None:
         session.install("-e", ".")
         session.run("python", "benchmarks/shapes.py", *session.posargs[1:])
         return
-    session.install("-e", ".[spark]" if _bench_spark(session.posargs) else ".", "numpy")
-    session.run("python", "benchmarks/bench.py", *session.posargs)
+    if session.posargs[:1] == ["--synthetic"]:
+        args = session.posargs[1:]
+        session.install("-e", ".[spark]" if _bench_spark(args) else ".", "numpy")
+        session.run("python", "benchmarks/bench.py", *args)
+        return
+    session.install("-e", ".", "numpy", "scipy")
+    session.run("python", "benchmarks/bench_grid.py", *session.posargs)
 
 
 def _bench_spark(args: list[str]) -> bool:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import gc
 import json
 import math
@@ -48,16 +47,18 @@ DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000)
 SINGLE_RUN_FROM = 5_000_000  # sizes from here on are timed once
 TARGETS = {"ratio_at_1e6": 1.5, "growth_1e6_to_1e7": 11.0, "memory_x_table": 3.0}
 MIB = 2**20
-# In the memory-measuring processes only: polars' allocator (jemalloc) returns freed pages
-# at once, so resident memory follows live memory and building the table does not leave
-# freed pages behind that the run would then reuse unseen.
-MEASURE_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 sys.path.insert(0, str(HERE))
 
 import polars as pl  # noqa: E402
 from floor import run_floor, summarise  # noqa: E402
 from generate import KINDS, RULE_OF_KIND, Workload, generate  # noqa: E402
+
+# In the memory-measuring processes only (MEASURE_ENV): polars' allocator returns freed
+# pages at once, so resident memory follows live memory (measure.py says more).
+from measure import MEASURE_ENV  # noqa: E402
+from measure import status_kib as _status_kib  # noqa: E402
+from measure import trim as _trim  # noqa: E402
 
 from statcheck.checking import check_frames  # noqa: E402
 from statcheck.contract import Suite, suite_from_yaml  # noqa: E402
@@ -163,18 +164,6 @@ class Stages:
 
 
 # ---------------------------------------------------------------- memory, in a fresh process
-
-
-def _status_kib(field: str) -> int:
-    text = Path("/proc/self/status").read_text()
-    m = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
-    return int(m.group(1)) if m else -1
-
-
-def _trim() -> None:
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def run_one(impl: str, w: Workload, suite: Suite) -> tuple[dict[str, int], list[str]]:
