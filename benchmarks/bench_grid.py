@@ -21,8 +21,9 @@ one call:
 
 - ``floor``: the numpy floor (benchmarks/floor_numpy.py) on the columns as numpy arrays;
 - ``polars``, ``pandas``: the whole call as a user makes it,
-  ``statcheck.validate(frame, suite, sources=sources)`` on a polars (or pandas) frame, the
-  suite read beforehand;
+  ``statcheck.validate(frame, suite, sources=sources, engine=...)`` on a polars (or
+  pandas) frame and engine, the suite read beforehand (a pandas frame without ``engine=``
+  runs on polars: the ``polars`` row is then its time, plus a conversion);
 - ``polars-rules``, ``pandas-rules``: the rules alone, ``statcheck.checking.check`` on
   the figure table already built (``frame_inputs``).
 
@@ -252,7 +253,9 @@ class Run:
         import statcheck
 
         figures, sources = self.frames
-        return statcheck.validate(figures, self.suite, sources=sources)
+        # The engine named: a pandas frame alone would run on polars (the default).
+        engine = self.impl.split("-")[0]
+        return statcheck.validate(figures, self.suite, sources=sources, engine=engine)
 
 
 def verify(impl: str, result: Any, meta: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any]:

@@ -353,3 +353,23 @@ def test_explicit_form_counts_the_one_share(make_drop: MakeDrop, backend: str) -
     result = run(drop, absent, backend).result("r")
     assert result.status is Status.UNDETERMINED
     assert result.counts == Counts.of(checked=0, failed=0, skipped={"missing-whole": 1})
+
+
+def test_a_failing_share_printed_with_its_period_backwards_is_explained(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    # The period rule reports the reversed year; the ratio must still name the figures.
+    backwards = {"period_start": "2024-12-31", "period_end": "2024-01-01", "precision": "1"}
+    rows = [
+        figure("p", "12", metric="deserters", **backwards),
+        figure("w", "20", metric="cases", **backwards),
+        figure("s", "70", metric="share", unit="percent", **backwards),
+    ]
+    rules = "  - {id: r, kind: ratio, over: metric, part: deserters, whole: cases, share: share}\n"
+    result = run(make_drop(rows), rules, backend).result("r")
+    assert result.status is Status.FAIL, result.error
+    [f] = result.findings
+    assert f.figures == ("s", "p", "w")
+    assert (
+        "s (70, 2024-12-31 to 2024-01-01 (ends before it starts)) should be p (12" in f.explanation
+    )

@@ -199,7 +199,7 @@ def _make_figure(values: Sequence[Any], dimensions: tuple[tuple[str, str], ...])
 # is made once (the findings of a large table name thousands of figures).
 @lru_cache(maxsize=4096)
 def _period(start: Any, end: Any) -> Period:
-    return Period(_as_date(start), _as_date(end))
+    return Period.as_printed(_as_date(start), _as_date(end))
 
 
 @lru_cache(maxsize=4096)

@@ -46,6 +46,17 @@ class Period:
                 f"period starts {self.start.isoformat()} after it ends {self.end.isoformat()}",
             )
 
+    @classmethod
+    def as_printed(cls, start: date, end: date) -> Period:
+        """A figure's period as its row gives it, even one that ends before it starts: the
+        ``period`` rule reports that, and the other rules must still name the figure."""
+        if start <= end:
+            return cls(start, end)
+        reversed_ = object.__new__(cls)
+        object.__setattr__(reversed_, "start", start)
+        object.__setattr__(reversed_, "end", end)
+        return reversed_
+
     @property
     def days(self) -> int:
         """Length in days, both ends included."""
@@ -103,6 +114,8 @@ class Period:
 
 @functools.lru_cache(maxsize=4096)  # explanations name the same few periods many times
 def _describe(s: date, e: date) -> str:
+    if s > e:
+        return f"{s.isoformat()} to {e.isoformat()} (ends before it starts)"
     whole_months = s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1]
     if whole_months and s.year == e.year:
         if s.month == 1 and e.month == 12:
