@@ -109,7 +109,7 @@ def bench(session: nox.Session) -> None:
     regions x years (ten categories and their ALL, the year and its quarters, shares,
     relays, about 1% injected violations of each kind) at 10^5, 10^6 and 10^7 rows, checked
     by a numpy floor (benchmarks/floor_numpy.py) and by `statcheck.validate` on a polars
-    and a pandas frame (the whole call, and the rules alone), each call in a fresh process,
+    frame and on a pandas frame with engine="pandas" (the whole call, and the rules alone), each call in a fresh process,
     5 rounds (3 from 5 million rows), ratios to the floor's time in the same round, peak
     memory; exit 1 if any run misses an injected violation or flags anything else. Extra
     arguments go to bench_grid.py: `-- --sizes 1e5,1e6`, `-- --profile 1e6` (cProfile one
