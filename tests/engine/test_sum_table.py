@@ -227,3 +227,22 @@ def test_counts_of_a_numeric_total_are_its_groups(make_drop: MakeDrop, backend: 
     rule = "  - id: s\n    kind: sum\n    over: group\n    total: 100\n    parts: [a, b, c]\n"
     result = run(make_drop(rows, extra_columns=["group"]), rule, backend).result("s")
     assert result.counts == Counts.of(checked=2, failed=1)
+
+
+def test_an_open_ended_part_still_fails_a_total_it_exceeds(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    # "more than 1,000" stands for [1,000.5, ∞): its infinite bound once made the table
+    # form's tolerance NaN, and the group passed where the explicit form fails.
+    rows = [
+        figure("t", "500", region="ALL", precision="1"),
+        figure("a", "more than 1,000", region="N"),
+        figure("b", "10", region="S", precision="1"),
+    ]
+    drop = make_drop(rows, extra_columns=["region"])
+    rules = "  - {id: r, kind: sum, over: region, total: ALL}\n"
+    result = run(drop, rules, backend).result("r")
+    assert result.status is Status.FAIL
+    [f] = result.findings
+    assert f.slug == "sum-mismatch" and f.figures == ("t", "a", "b")
+    assert f.gap == 509.0

@@ -56,16 +56,23 @@ def gap(a: Bounds, b: Bounds) -> nw.Expr:
     return nw.max_horizontal(nw.lit(0.0), a[0] - b[1], b[0] - a[1])
 
 
+def magnitude(iv: Bounds) -> nw.Expr:
+    """The larger finite bound's size, 0 when neither is finite (``tolerance._magnitude``)."""
+    return nw.max_horizontal(
+        *(nw.when(b.is_finite()).then(b.abs()).otherwise(nw.lit(0.0)) for b in iv)
+    )
+
+
+def tolerance_amount(expected: Bounds, tolerance: Tolerance) -> nw.Expr:
+    """How far from ``expected`` the tolerance allows (``Tolerance.amount``)."""
+    if tolerance.relative == 0:
+        return nw.lit(tolerance.absolute)
+    return nw.lit(tolerance.absolute) + nw.lit(tolerance.relative) * magnitude(expected)
+
+
 def beyond_tolerance(gap_: nw.Expr, expected: Bounds, tolerance: Tolerance) -> nw.Expr:
     """Whether a gap exceeds the tolerance and floating-point noise near ``expected``: the
     negation of ``Tolerance.allows``, with the same floats in the same order, so a row is
     flagged here exactly when its explanation finds it failing."""
-    magnitude = nw.max_horizontal(
-        *(nw.when(b.is_finite()).then(b.abs()).otherwise(nw.lit(0.0)) for b in expected)
-    )
-    amount = (
-        nw.lit(tolerance.absolute)
-        if tolerance.relative == 0
-        else nw.lit(tolerance.absolute) + nw.lit(tolerance.relative) * magnitude
-    )
-    return ~(gap_ <= amount + nw.lit(FLOAT_NOISE) * magnitude)
+    noise = nw.lit(FLOAT_NOISE) * magnitude(expected)
+    return ~(gap_ <= tolerance_amount(expected, tolerance) + noise)

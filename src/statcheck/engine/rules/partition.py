@@ -31,7 +31,6 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import PartitionRule, Rule
-from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
@@ -285,8 +284,9 @@ def _verdicts(
     tail_gap = (has_parts & (nw.col("_last_end") < _day_number(nw.col("_w_end")))).fill_null(False)
     exact = (nw.col("_n_breaks") == 0) & ~nw.col("_tail_gap")
     v = v.with_columns(tail_gap.alias("_tail_gap"), *_sum_columns(rule))
-    sum_off = (nw.lit(rule.add_up) & has_parts & exact) & (
-        nw.col("_gap") > nw.col("_allowed") + nw.lit(FLOAT_NOISE) * nw.col("_scale")
+    parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
+    sum_off = (nw.lit(rule.add_up) & has_parts & exact) & intervals.beyond_tolerance(
+        nw.col("_gap"), parts_sum, rule.tolerance
     )
     v = v.with_columns(sum_off.fill_null(False).alias("_sum_off"))
     state = (
@@ -302,15 +302,12 @@ def _verdicts(
 
 
 def _sum_columns(rule: PartitionRule) -> list[nw.Expr]:
-    """The gap between the whole and its parts' sum (``_gap``), the tolerance on it
-    (``_allowed``) and the sum's magnitude (``_scale``), as ``Tolerance`` computes them:
-    relative to the larger finite bound of the sum."""
-    low, high = nw.col("_sum_low"), nw.col("_sum_high")
-    finite_abs = [nw.when(b.is_finite()).then(b.abs()).otherwise(0.0) for b in (low, high)]
-    scale = nw.max_horizontal(*finite_abs)
-    gap = intervals.gap((nw.col("_w_low"), nw.col("_w_high")), (low, high))
-    allowed = nw.lit(rule.tolerance.absolute) + nw.lit(rule.tolerance.relative) * scale
-    return [gap.alias("_gap"), allowed.alias("_allowed"), scale.alias("_scale")]
+    """The gap between the whole and its parts' sum (``_gap``) and the tolerance on it
+    (``_allowed``), as ``Tolerance`` computes them: relative to the sum."""
+    parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
+    gap = intervals.gap((nw.col("_w_low"), nw.col("_w_high")), parts_sum)
+    allowed = intervals.tolerance_amount(parts_sum, rule.tolerance)
+    return [gap.alias("_gap"), allowed.alias("_allowed")]
 
 
 # ---------------------------------------------------------------- explanations

@@ -23,7 +23,6 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import RevisionRule, Rule
-from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, Vintage
 from statcheck.engine.groups import (
@@ -212,15 +211,9 @@ def _duplicated(keys: list[str]) -> nw.Expr:
 def _suspects(rule: RevisionRule, pairs: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """The pairs further apart than the tolerance and not allowed to change, flagged,
     with how many pairs there are (see ``groups.flagged``)."""
-    magnitude = nw.max_horizontal(
-        *(
-            nw.when(nw.col(c).is_finite()).then(nw.col(c).abs()).otherwise(nw.lit(0.0))
-            for c in ("prev_low", "prev_high")
-        )
-    )
-    allowed = nw.lit(rule.tolerance.absolute) + nw.lit(rule.tolerance.relative) * magnitude
-    gap = intervals.gap((nw.col("low"), nw.col("high")), (nw.col("prev_low"), nw.col("prev_high")))
-    suspect = ~nw.col("_allowed_change") & (gap > allowed + nw.lit(FLOAT_NOISE) * magnitude)
+    previous = (nw.col("prev_low"), nw.col("prev_high"))
+    gap = intervals.gap((nw.col("low"), nw.col("high")), previous)
+    suspect = ~nw.col("_allowed_change") & intervals.beyond_tolerance(gap, previous, rule.tolerance)
     return (
         flagged(pairs, suspect, witness="figure_id")
         .select("figure_id", "prev_id", "_vintage", "_flag", "_count")

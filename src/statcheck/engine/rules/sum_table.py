@@ -17,7 +17,7 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import SumRule
-from statcheck.contract.tolerance import FLOAT_NOISE
+from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.groups import (
     count_and_flagged,
@@ -186,18 +186,12 @@ def _judged(rule: SumRule, shape: Shape, totals: nw.LazyFrame[Any]) -> nw.LazyFr
     checked = shape.with_expected(totals).with_columns(nw.col("_n").fill_null(0))
     n, expected = nw.col("_n"), nw.col("_expected")
     complete = n > 0 if rule.missing == "zero" else (n > 0) & (n >= expected)
-    rel, absolute = rule.tolerance.relative, rule.tolerance.absolute
-    scale = nw.max_horizontal(nw.col("_sum_low").abs(), nw.col("_sum_high").abs())
-    gap = nw.max_horizontal(
-        nw.lit(0.0),
-        nw.col("_t_low") - nw.col("_sum_high"),
-        nw.col("_sum_low") - nw.col("_t_high"),
-    )
-    allowed = nw.lit(absolute) + nw.lit(rel) * scale
-    noise = nw.lit(FLOAT_NOISE) * scale  # see contract.tolerance.FLOAT_NOISE
+    parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
+    gap = intervals.gap((nw.col("_t_low"), nw.col("_t_high")), parts_sum)
     return checked.with_columns(
         gap.alias("_gap"),
-        allowed.alias("_allowed"),
+        intervals.tolerance_amount(parts_sum, rule.tolerance).alias("_allowed"),
+        intervals.beyond_tolerance(gap, parts_sum, rule.tolerance).alias("_beyond"),
         complete.alias("_complete"),
     ).with_columns(
         nw.when(~nw.col("_complete") & (expected > n))
@@ -206,7 +200,7 @@ def _judged(rule: SumRule, shape: Shape, totals: nw.LazyFrame[Any]) -> nw.LazyFr
         .then(nw.lit(_NO_PARTS))
         .when(nw.col("_dup_part"))
         .then(nw.lit(_DUPLICATE))
-        .when(nw.col("_gap") > nw.col("_allowed") + noise)
+        .when(nw.col("_beyond"))
         .then(nw.lit(_FAILING))
         .otherwise(nw.lit(None, dtype=nw.String))
         .alias("_state")
