@@ -4,7 +4,7 @@ nox -s validate   # every suite in expectations/ against its drops; reports in b
 nox -s tests      # the test suite
 nox -s lint       # ruff and mypy
 nox -s docs       # a static site of the reports in build/reports, into build/site
-nox -s gx         # Great Expectations Data Docs of every suite and drop, into build/gx
+nox -s gx         # Great Expectations Data Docs of every suite and drop, into build/site/gx
 nox -s spark      # the engine and rule tests and the real-data suites on Spark (needs Java)
 nox -s bench      # issue 16's benchmark: statcheck against a numpy floor (not run by default)
 nox -s bench -- --synthetic  # the earlier benchmark: hand-written polars and Spark floors
@@ -95,10 +95,10 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def gx(session: nox.Session) -> None:
     """Validate every suite's drops through Great Expectations and build GE's Data Docs:
-    build/gx/data_docs/local_site/index.html (the GE project itself in build/gx/gx). Extra
+    build/site/gx/data_docs/local_site/index.html (the GE project itself in build/site/gx/gx). Extra
     arguments go to `python -m statcheck.gx` (e.g. --drops DIR). Not run by default."""
     session.install("-e", ".[gx]")
-    session.run("python", "-m", "statcheck.gx", "--out", "build/gx", *session.posargs)
+    session.run("python", "-m", "statcheck.gx", "--out", "build/site/gx", *session.posargs)
 
 
 @nox.session(python=PYTHON)

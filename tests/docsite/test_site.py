@@ -231,10 +231,10 @@ def test_data_docs_linked_only_when_built(tmp_path: Path) -> None:
     reports = tmp_path / "build" / "reports"
     reports.mkdir(parents=True)
     (reports / "r.json").write_text(json.dumps(_report("s", "d", "2024-01-01", {"pass": 1})))
-    link = "../gx/data_docs/local_site/index.html"
+    link = "gx/data_docs/local_site/index.html"  # inside the site: `docs --out DIR --gx`
     site = build_site(reports, tmp_path / "build" / "site")
     assert link not in site.index.read_text()
-    (tmp_path / "build" / "gx" / "data_docs" / "local_site").mkdir(parents=True)
+    (tmp_path / "build" / "site" / "gx" / "data_docs" / "local_site").mkdir(parents=True)
     site = build_site(reports, tmp_path / "build" / "site")
     assert f'href="{link}"' in site.index.read_text()
 

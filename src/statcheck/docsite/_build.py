@@ -23,7 +23,7 @@ from statcheck.report import STATUSES
 
 __all__ = ["SiteBuild", "build_site", "csv_cell", "findings_csv"]
 
-DATA_DOCS = Path("gx") / "data_docs" / "local_site"  # beside the site, if built
+DATA_DOCS = Path("gx") / "data_docs" / "local_site"  # inside the site, if built
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,10 @@ def build_site(
         pages.append(write(folder / "index.html", env.get_template("suite.html").render(
             page_title=f"Suite {hist.suite_id}", up="../", suite=suite_view(hist),
         )))  # fmt: skip
-    data_docs = (out_dir.parent / DATA_DOCS).is_dir()
+    data_docs = (out_dir / DATA_DOCS).is_dir()
     index = write(out_dir / "index.html", env.get_template("index.html").render(
         page_title="statcheck results", up="", suites=[suite_view(h) for h in histories],
-        data_docs=f"../{DATA_DOCS.as_posix()}/index.html" if data_docs else None,
+        data_docs=f"{DATA_DOCS.as_posix()}/index.html" if data_docs else None,
         totals=totals(histories),
     ))  # fmt: skip
     pages.append(index)

@@ -134,7 +134,7 @@ def group_by_suite(reports: list[tuple[Path, Report]]) -> list[SuiteHistory]:
     by_suite: dict[str, list[tuple[Path, Report]]] = {}
     for path, report in reports:
         by_suite.setdefault(str(report.suite.get("id", "?")), []).append((path, report))
-    suite_names: set[str] = {"index"}
+    suite_names: set[str] = {"index", "gx"}  # gx: where `statcheck docs --gx` puts the Data Docs
     out = []
     for suite_id in sorted(by_suite):
         items = sorted(

@@ -35,7 +35,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # before GE is imported:
 
 from statcheck import checking
 from statcheck.contract.suite import Suite, load_suite
-from statcheck.errors import StatcheckError
+from statcheck.errors import MISSING_EXTRA, StatcheckError
+from statcheck.inert import inert
 
 __all__ = ["SITE", "GxOutcome", "build_all", "build_data_docs", "index_path", "main"]
 
@@ -135,7 +136,13 @@ def build_all(
 def _project(project_dir: Path) -> Any:
     """The GE file context under ``project_dir``: analytics off, no progress bars, and the
     Data Docs site written to ``project_dir/data_docs/local_site``."""
-    import great_expectations as gx
+    try:
+        import great_expectations as gx
+    except ImportError as exc:  # the optional extra is not installed: the user's to fix
+        raise MISSING_EXTRA(
+            f"Great Expectations is not installed ({exc})",
+            hint="pip install 'statcheck-contracts[gx]'",
+        ) from None
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     project_dir.mkdir(parents=True, exist_ok=True)
@@ -250,9 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--expectations", type=Path, default=Path("expectations"))
     p.add_argument("--drops", type=Path, default=None, help="look for drops in this folder")
-    p.add_argument("--out", type=Path, default=Path("build/gx"))
+    p.add_argument("--out", type=Path, default=Path("build/site/gx"))
     args = p.parse_args(argv)
-    index, outcomes = build_all(args.expectations, args.out, args.drops)
+    try:
+        index, outcomes = build_all(args.expectations, args.out, args.drops)
+    except StatcheckError as exc:
+        print(f"error [{exc.slug}] {inert(str(exc))}", file=sys.stderr)
+        return int(exc.exit_code)
     for o in outcomes:
         if o.problem:
             print(f"  NOT VALIDATED {o.suite} / {o.drop}: {o.problem}")

@@ -1,0 +1,93 @@
+"""`statcheck --version`, and the Great Expectations extra: missing, it is the documented
+`missing-extra` error (exit 2) with no traceback; present, `docs --out DIR --gx` puts the
+Data Docs under DIR, where the site links to them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from statcheck import cli
+from statcheck.gx import build as gx_build
+from tests.conftest import REPO
+
+
+def _run(args: list[str], tmp_path: Path, block_gx: bool) -> subprocess.CompletedProcess[str]:
+    """statcheck in a fresh interpreter; with ``block_gx`` as if the extra were not installed."""
+    env = {k: v for k, v in os.environ.items() if k != "STATCHECK_DEBUG"}
+    if block_gx:
+        shim = tmp_path / "shim"
+        shim.mkdir(exist_ok=True)
+        (shim / "sitecustomize.py").write_text(
+            "import sys\nsys.modules['great_expectations'] = None  # as if not installed\n"
+        )
+        env["PYTHONPATH"] = os.pathsep.join([str(shim), env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_version_names_the_installed_distribution(tmp_path: Path) -> None:
+    done = _run(["-m", "statcheck", "--version"], tmp_path, block_gx=False)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"statcheck {version('statcheck-contracts')}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["-m", "statcheck", "docs", "--gx"], ["-m", "statcheck.gx"]],
+    ids=["statcheck docs --gx", "python -m statcheck.gx"],
+)
+def test_without_the_gx_extra_the_error_is_missing_extra(
+    command: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    done = _run([*command, "--out", str(out)], tmp_path, block_gx=True)
+    assert done.returncode == 2
+    assert "error [missing-extra] Great Expectations is not installed" in done.stderr
+    assert "pip install 'statcheck-contracts[gx]'" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_docs_gx_builds_the_data_docs_inside_the_site_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[Path] = []
+
+    def fake_build_all(expectations: Any, out_dir: Path, drops: Any) -> tuple[Path, list[Any]]:
+        asked.append(Path(out_dir))
+        index = Path(out_dir) / "data_docs" / "local_site" / "index.html"
+        index.parent.mkdir(parents=True)
+        index.write_text("<html></html>")
+        return index, []
+
+    monkeypatch.setattr(gx_build, "build_all", fake_build_all)
+    monkeypatch.chdir(REPO)
+    site = tmp_path / "site"
+    code = cli.main(["docs", "--gx", "--out", str(site), "--reports", str(_reports(tmp_path))])
+    assert code == 0
+    assert asked == [site / "gx"]
+    assert 'href="gx/data_docs/local_site/index.html"' in (site / "index.html").read_text()
+
+
+def _reports(tmp_path: Path) -> Path:
+    """One real report to build a site from: the seed drop's."""
+    out = tmp_path / "reports"
+    code = cli.main(
+        [
+            "validate",
+            str(REPO / "fixtures" / "drops" / "2025-01-06-kyivpost-desertion"),
+            "--suite",
+            str(REPO / "expectations" / "kyivpost-desertion.yml"),
+            "--out",
+            str(out / "seed.json"),
+        ]
+    )
+    assert code in (0, 1)
+    return out
