@@ -87,7 +87,11 @@ def _parser() -> argparse.ArgumentParser:
 def _add_validate(sub: Commands) -> None:
     """`statcheck validate`: one drop against one suite."""
     v = sub.add_parser("validate", help="validate one drop against one suite")
-    v.add_argument("drop", type=Path, help="the drop folder (with drop.yml)")
+    v.add_argument(
+        "drop",
+        type=Path,
+        help="the drop folder (with drop.yml), or a bare figures file (CSV, Parquet, JSON)",
+    )
     v.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
     v.add_argument(
         "--out",
@@ -113,10 +117,16 @@ def _add_validate(sub: Commands) -> None:
         metavar="DROP",
         help="an earlier drop of the same suite, for its revision rules (repeat it, oldest first)",
     )
+    v.add_argument(
+        "--sources",
+        type=Path,
+        metavar="FILE",
+        help="with a bare figures file: the sources table that goes with it",
+    )
     _database_url_option(v)
     _spark_master_option(v)
     _max_memory_option(v)
-    v.set_defaults(func=_cmd_validate)
+    v.set_defaults(func=_cmd_validate, parser=v)
 
 
 def _add_run(sub: Commands) -> None:
@@ -284,13 +294,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from statcheck import checking
     from statcheck.contract.suite import load_suite
 
+    bare_file = args.drop.is_file()  # a figures file outside any drop, as the API takes
+    if bare_file and args.earlier:
+        args.parser.error("--earlier compares drops: give a drop folder, not a file")
+    if args.sources and not bare_file:
+        args.parser.error("--sources goes with a bare figures file; a drop lists its own")
     suite = load_suite(args.suite)
-    inputs = [args.drop, *args.earlier, args.suite]
+    inputs = [args.drop, *args.earlier, args.suite, *([args.sources] if args.sources else [])]
     if args.out:  # refused before any work
         checking.refuse_output_on_inputs(args.out, inputs)
-    report = checking.validate_drop(
-        args.drop, suite, args.engine, args.earlier, database_url=args.database_url
-    )
+    if bare_file:
+        report = checking.validate_file(args.drop, suite, args.engine, sources=args.sources)
+    else:
+        report = checking.validate_drop(
+            args.drop, suite, args.engine, args.earlier, database_url=args.database_url
+        )
     out = args.out or checking.report_path(DEFAULT_OUT, suite.id, str(report.drop["id"]))
     checking.refuse_output_on_inputs(out, inputs)
     report.write(out)
