@@ -68,6 +68,7 @@ __all__ = [
     "find_suites",
     "report_path",
     "run",
+    "suite_reports",
 ]
 
 _UNCACHED = (ExitCode.INTERNAL, ExitCode.NOT_READY)  # always checked again
@@ -230,6 +231,29 @@ def drops_for(suite: Suite, drops_dir: Path | None = None) -> list[Path]:
         if name:
             found.update(p for p in drops_dir.glob(name) if p.is_dir())
     return sorted(found)
+
+
+def suite_reports(
+    suite: Suite, folders: Sequence[Path], engine: str = "polars"
+) -> dict[Path, Report]:
+    """The report of every drop folder of one suite, made as `statcheck run` makes them
+    (drops in publication order when the suite has revision rules, each compared with
+    those before it; each drop read once) but written nowhere: for the pytest plugin."""
+    from statcheck.checking import DropCache, validate_drop
+
+    cache = DropCache()
+    candidates = [_Candidate(folder, _ready_drop(cache, folder)) for folder in folders]
+    revision = has_revision_rules(suite)
+    if revision:
+        candidates.sort(key=_publication_order)
+    reports: dict[Path, Report] = {}
+    earlier: list[Path] = []  # the ready drops before this one
+    for c in candidates:
+        reports[c.folder] = validate_drop(c.folder, suite, engine, list(earlier), cache=cache)
+        if revision and c.drop is not None:
+            earlier.append(c.folder)
+    cache.release_tables()
+    return reports
 
 
 def has_revision_rules(suite: Suite) -> bool:
