@@ -6,6 +6,7 @@
                   [--junit FILE] [--summary FILE] [--engine polars|pandas|spark]
                   [--database-url URL] [--max-memory SIZE]
     statcheck check-suite SUITE.yml
+    statcheck init FOLDER [--refresh] [--figures FILE]
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
 rule; 2 the suite, the data's shape or the command line is wrong; 3 internal error (the
@@ -81,7 +82,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("suite", type=Path)
     c.set_defaults(func=_cmd_check_suite)
     _add_docs(sub)
+    _add_init(sub)
     return p
+
+
+def _add_init(sub: Commands) -> None:
+    """`statcheck init`: a drop's manifest for the files in a folder."""
+    i = sub.add_parser(
+        "init", help="write drop.yml for the data files in a folder, with their SHA-256"
+    )
+    i.add_argument("folder", type=Path, help="the folder that holds the data files")
+    i.add_argument(
+        "--refresh",
+        action="store_true",
+        help="bring the SHA-256 of an existing drop.yml up to date (nothing else changes)",
+    )
+    i.add_argument("--figures", metavar="FILE", help="the figures table, if several files could be")
+    i.set_defaults(func=_cmd_init)
 
 
 def _add_validate(sub: Commands) -> None:
@@ -363,6 +380,19 @@ def _cmd_check_suite(args: argparse.Namespace) -> int:
         f"suite {inert(suite.id)}: {len(suite.rules)} rule(s) ({', '.join(kinds)}), "
         "no problems found"
     )
+    return int(ExitCode.OK)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from statcheck.drops.describe import init_drop
+
+    done = init_drop(args.folder, refresh=args.refresh, figures=args.figures)
+    console = _console()
+    for change in done.changes:
+        was = f" (was {inert(change.old)})" if change.old else ""
+        console.print(f"  {inert(change.path)}: sha256 {change.new}{was}")
+    verb = "wrote" if done.created else ("updated" if done.changes else "already current:")
+    console.print(f"{verb} {inert(done.manifest)}")
     return int(ExitCode.OK)
 
 

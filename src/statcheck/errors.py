@@ -594,6 +594,13 @@ UNWRITABLE_OUTPUT = _declare(
     UnsupportedInput,
 )
 NO_REPORTS = _declare("no-reports", _U, "`statcheck docs` found no report", StatcheckError)
+INIT_REFUSED = _declare(
+    "init-refused", _U,
+    "`statcheck init` cannot write the manifest: the folder has one already (`--refresh` "
+    "updates its checksums), or holds no data file, or several candidate figures tables "
+    "(`--figures FILE` names one)",
+    StatcheckError,
+)  # fmt: skip
 MISSING_EXTRA = _declare(
     "missing-extra", _U,
     "an optional extra (Great Expectations, PySpark, a database driver) is not installed", StatcheckError,
