@@ -19,11 +19,10 @@ from statcheck import checking
 from statcheck.checking import DEFAULT_ENGINE, ENGINES, check_engine
 from statcheck.contract.suite import Suite, load_suite
 from statcheck.errors import UNSUPPORTED_INPUT, ErrorEntry, UnsupportedInput
-from statcheck.report import Report, Status, ValidationFailed
+from statcheck.report import Report, Status, ValidationFailed, statuses_named
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "UnsupportedInput", "check_output", "validate"]
 
-RAISE_ON = ("fail", "error", "undetermined")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -103,7 +102,7 @@ def check_output(
     every report before anything is raised (to write it, log it, count it).
     """
     checked = as_suite(suite)
-    statuses = _statuses(raise_on)
+    statuses = statuses_named(raise_on)
     if engine is not None:
         check_engine(engine)
 
@@ -167,17 +166,6 @@ def _no_earlier(earlier: Sequence[Any]) -> None:
 # ---------------------------------------------------------------- the decorator's parts
 
 
-def _statuses(raise_on: Iterable[str]) -> frozenset[Status]:
-    names = [raise_on] if isinstance(raise_on, str) else list(raise_on)
-    unknown = [n for n in names if n not in RAISE_ON]
-    if unknown:
-        raise UNSUPPORTED_INPUT(
-            f"raise_on has {', '.join(map(repr, unknown))}",
-            hint=f"use any of: {', '.join(RAISE_ON)}",
-        )
-    return frozenset(Status(n) for n in names)
-
-
 def _figures_and_sources(out: Any, sources: Any, func: Callable[..., Any]) -> tuple[Any, Any]:
     if isinstance(out, tuple) and len(out) == 2 and frame_library(out[0]) is not None:
         if sources is not None:
@@ -201,9 +189,7 @@ def _failure(
     errors: list[ErrorEntry],
     func: Callable[..., Any],
 ) -> ValidationFailed:
-    exc = ValidationFailed(report)
-    what = [f"{r.rule} ({r.status.value})" for r in failed]
-    what += [f"{e.slug}: {e.message}" for e in errors]
-    exc.message = f"the figures {func.__qualname__}() returned did not pass: {'; '.join(what)}"
+    exc = ValidationFailed(report, failed, errors)
+    exc.message = f"the figures {func.__qualname__}() returned did not pass: {exc.message}"
     exc.args = (exc.message,)
     return exc

@@ -28,13 +28,15 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from statcheck.errors import (
+    UNSUPPORTED_INPUT,
     UNWRITABLE_OUTPUT,
     VALIDATION_FAILED,
     ErrorEntry,
@@ -351,9 +353,35 @@ class Report:
         """Write the JSON atomically: readers see the old report or the new one, never half."""
         return write_atomic(Path(path), self.to_json())
 
-    def raise_for_failures(self) -> None:
-        if self.exit_code is not ExitCode.OK:
-            raise ValidationFailed(self)
+    def raise_for_failures(self, raise_on: Iterable[str] = ("fail", "error")) -> None:
+        """Raise ``ValidationFailed`` if a rule ended in one of the ``raise_on`` statuses
+        (``fail``, ``error``, ``undetermined``), or, with ``error``, if something stopped
+        the check (``report.errors``). Its message names each such rule and why."""
+        statuses = statuses_named(raise_on)
+        raised = [r for r in self.results if r.status in statuses]
+        errors = self.errors if Status.ERROR in statuses else ()
+        if raised or errors:
+            raise ValidationFailed(self, raised, errors)
+
+    def finding_rows(self) -> list[dict[str, Any]]:
+        """Every finding of every rule, a flat record each (as ``findings()`` tabulates)."""
+        return [_finding_record(r, f) for r in self.results for f in r.findings]
+
+    def findings(self, library: str = "pandas") -> Any:
+        """Every finding as a DataFrame (``pandas`` or ``polars``), a row each: rule, kind,
+        status, slug, figures (``;``-separated ids), explanation, the reported and expected
+        intervals' bounds, gap and tolerance; as pandera's ``failure_cases``."""
+        import narwhals as nw
+
+        if library not in FINDINGS_LIBRARIES:
+            raise UNSUPPORTED_INPUT(
+                f"findings(library={library!r})",
+                hint=f"use one of: {', '.join(FINDINGS_LIBRARIES)}",
+            )
+        rows = self.finding_rows()
+        columns = {name: [row[name] for row in rows] for name in FINDING_COLUMNS}
+        schema = {n: nw.Float64() if n in _NUMERIC_COLUMNS else nw.String() for n in columns}
+        return nw.from_dict(columns, schema=schema, backend=cast(Any, library)).to_native()
 
 
 def _overall(report: Report) -> str:
@@ -366,15 +394,25 @@ def _overall(report: Report) -> str:
 
 
 class ValidationFailed(StatcheckError):
-    """Raised by ``Report.raise_for_failures``; carries the report."""
+    """Raised by ``Report.raise_for_failures``; carries the report. Its message says why:
+    for each rule that did not pass, its first finding (or error), and what stopped the
+    check, as pandera's ``SchemaError`` shows its failure cases."""
 
-    def __init__(self, report: Report) -> None:
-        failed = [r.rule for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
-        if failed:
-            message = f"{len(failed)} rule(s) did not pass: {', '.join(failed)}"
+    def __init__(
+        self,
+        report: Report,
+        results: Sequence[RuleResult] | None = None,
+        errors: Sequence[ErrorEntry] | None = None,
+    ) -> None:
+        if results is None:
+            results = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
+        errors = report.errors if errors is None else errors
+        why = [_why(r) for r in results] + [f"[{e.slug}] {e.message}" for e in errors]
+        listed = "".join(f"\n  - {line}" for line in why)  # one line each, as pandera lists cases
+        if results:
+            message = f"{len(results)} rule(s) did not pass:{listed}"
         else:  # the drop could not be checked at all
-            reasons = "; ".join(f"[{e.slug}] {e.message}" for e in report.errors)
-            message = f"the figures could not be checked: {reasons or 'no rule ran'}"
+            message = f"the figures could not be checked:{listed or ' no rule ran'}"
         super().__init__(
             message=message,
             slug=VALIDATION_FAILED.slug,
@@ -468,3 +506,56 @@ def _remove_stale_temps(path: Path) -> None:
                 os.unlink(entry.path)
         except OSError:  # gone already (another writer cleaned it), or not ours to remove
             continue
+
+
+FINDINGS_LIBRARIES = ("pandas", "polars")
+FINDING_COLUMNS = (
+    "rule", "kind", "status", "slug", "figures", "explanation", "reported_low",
+    "reported_high", "expected_low", "expected_high", "gap", "tolerance",
+)  # fmt: skip
+_NUMERIC_COLUMNS = frozenset(FINDING_COLUMNS[6:])
+RAISE_ON = ("fail", "error", "undetermined")
+
+
+def statuses_named(raise_on: Iterable[str]) -> frozenset[Status]:
+    """The statuses ``raise_on`` names (a status or several); anything else is refused."""
+    names = [raise_on] if isinstance(raise_on, str) else list(raise_on)
+    unknown = [n for n in names if n not in RAISE_ON]
+    if unknown:
+        raise UNSUPPORTED_INPUT(
+            f"raise_on has {', '.join(map(repr, unknown))}",
+            hint=f"use any of: {', '.join(RAISE_ON)}",
+        )
+    return frozenset(Status(n) for n in names)
+
+
+def _finding_record(result: RuleResult, f: Finding) -> dict[str, Any]:
+    reported, expected = f.reported, f.expected
+    return {
+        "rule": result.rule,
+        "kind": result.kind,
+        "status": result.status.value,
+        "slug": f.slug,
+        "figures": ";".join(f.figures),
+        "explanation": f.explanation,
+        "reported_low": reported.low if reported else None,
+        "reported_high": reported.high if reported else None,
+        "expected_low": expected.low if expected else None,
+        "expected_high": expected.high if expected else None,
+        "gap": f.gap,
+        "tolerance": f.tolerance,
+    }
+
+
+def _why(result: RuleResult) -> str:
+    """A rule that did not pass, and the first reason: its first finding, or its error."""
+    if result.status is Status.ERROR:
+        return f"{result.rule} (error): [{result.error_slug}] {result.error}"
+    from statcheck.contract.rules.base import COMMON_FINDINGS
+
+    # A failed rule's reason is a finding of its own kind, not a note (a duplicate figure).
+    own = [f for f in result.findings if f.slug not in COMMON_FINDINGS]
+    first = next(iter(own if result.status is Status.FAIL and own else result.findings), None)
+    more = f" (and {len(result.findings) - 1} more)" if len(result.findings) > 1 else ""
+    reason = f"[{first.slug}] {first.explanation}{more}" if first else "no finding"
+    return f"{result.rule} ({result.status.value}): {reason}"
