@@ -1,15 +1,23 @@
-"""The pandera models of the published figure and source tables, under their first names.
-
-``statcheck.schemas.FigureTable`` and ``SourceTable`` keep working: they are
-:class:`statcheck.published_tables.PublishedFigureTable` and ``PublishedSourceTable``
-(renamed so that they are not confused with the parsed figure table the rules check,
-:class:`statcheck.prepare.ParsedFigureTable`). Importing this module imports pandera and
-pandas.
+"""The pandera schemas of the figure and source tables ``statcheck.validate`` accepts,
+under short names: ``FigureTable`` and ``SourceTable`` for pandas, ``PolarsFigureTable``
+and ``PolarsSourceTable`` for polars (see :mod:`statcheck.published_tables`, where each
+column is declared once). Importing this module imports pandera and pandas.
 """
 
 from __future__ import annotations
 
 from statcheck.published_tables import PublishedFigureTable as FigureTable
 from statcheck.published_tables import PublishedSourceTable as SourceTable
+from statcheck.published_tables import figure_table, source_table
 
-__all__ = ["FigureTable", "SourceTable"]
+PolarsFigureTable = figure_table("polars")
+PolarsSourceTable = source_table("polars")
+
+__all__ = [
+    "FigureTable",
+    "PolarsFigureTable",
+    "PolarsSourceTable",
+    "SourceTable",
+    "figure_table",
+    "source_table",
+]
