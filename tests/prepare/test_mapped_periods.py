@@ -229,3 +229,44 @@ def test_reports_are_the_same_on_every_engine(tmp_path: Path) -> None:
     checked = suite("{year: Year, month: Month}", LEVEL_AND_CHANGE, CHANGE_RULE)
     polars, pandas = (statcheck.validate(path, checked, engine=e) for e in ("polars", "pandas"))
     assert polars.to_json() == pandas.to_json()
+
+
+# --- typed dates: a frame whose month column is a date type ----------------------------
+
+
+@pytest.mark.parametrize("library", ["pandas-datetime", "polars-date", "polars-datetime"])
+def test_a_typed_date_column_names_its_months(backend: str, library: str) -> None:
+    import pandas as pd
+    import polars as pl
+
+    months = pd.to_datetime(["2006-01-01", "2006-02-01", "2006-03-01"])
+    frame: object = pd.DataFrame(
+        {"m": months, "level": ["100", "90", "95"], "change": [None, "-10", "10"]}
+    )
+    if library.startswith("polars"):
+        frame = pl.from_pandas(frame)
+        if library == "polars-date":
+            frame = frame.with_columns(pl.col("m").dt.date())
+    report = statcheck.validate(
+        frame, suite("{month: m}", LEVEL_AND_CHANGE, CHANGE_RULE), engine=backend
+    )
+    assert mismatches(report) == {"change|2006-03": 3.5}
+
+
+def test_a_typed_timestamp_inside_a_month_is_refused(backend: str) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "m": [pd.Timestamp("2006-01-01"), pd.Timestamp("2006-02-15 10:00")],
+            "level": ["100", "90"],
+            "change": [None, "-10"],
+        }
+    )
+    report = statcheck.validate(
+        frame, suite("{month: m}", LEVEL_AND_CHANGE, CHANGE_RULE), engine=backend
+    )
+    [error] = report.errors
+    assert error.slug == "invalid-period"
+    assert "'2006-02-15 10:00:00' is not a month" in error.message
+    assert (error.location.row, error.location.column) == (3, "m")
