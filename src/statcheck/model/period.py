@@ -5,6 +5,9 @@ Accepted labels (an unparseable label is an error, never today's date):
 * a year ``2024``; a half ``2024-H1``; a quarter ``2024-Q3``; a month ``2024-10``;
 * a day ``2024-10-31``; an ISO interval ``2024-01-01/2024-10-31`` (both ends inclusive),
   whose ends may themselves be any of the labels above (``2024-01/2024-10``).
+
+A publisher's table prints periods in more ways; the ``printed_*`` readers below take one
+cell of a column a suite says holds years, months, quarters, days or fiscal years.
 """
 
 from __future__ import annotations

@@ -142,7 +142,8 @@ def printed_periods(
     if spec.kind == FISCAL_YEAR:
         assert spec.starts is not None
         starts = spec.starts
-        return _labels(frame, spec.column, lambda t: _fiscal(t, starts), file, row)
+        fiscal = lambda t: printed_fiscal_year(t, starts).label()  # noqa: E731
+        return _labels(frame, spec.column, fiscal, file, row)
     read = _READERS[spec.kind]
     return _labels(frame, spec.column, lambda t: read(t).label(), file, row)
 
@@ -162,13 +163,9 @@ def _labels(
     return _text(column).replace_strict(mapping, return_dtype=nw.String)
 
 
-def _fiscal(text: str, starts: int) -> str:
-    return printed_fiscal_year(text, starts).label()
-
-
 def _text(column: str) -> nw.Expr:
     """A period cell as text: a typed date prints as ``YYYY-MM-DD``, a timestamp with its
-    time (which the readers accept only at midnight), a number as it casts (``1959.0``)."""
+    time (the readers accept only midnight), a typed number as it casts (``1959.0``)."""
     return nw.col(column).cast(nw.String).str.strip_chars()
 
 
