@@ -9,7 +9,7 @@ made from metric, dimensions and period. An empty cell is no figure.
 
     table:
       source: {source_id: bls, name: US Bureau of Labor Statistics, kind: official}
-      period: {year: year}                  # year | date | month | quarter | label
+      period: {year: year}                  # see PeriodSpec for every form
       series:
         labor_force: {unit: persons, scale: 1000, precision: 1}
         population_percent: {metric: participation_rate, unit: percent}
@@ -17,14 +17,24 @@ made from metric, dimensions and period. An empty cell is no figure.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from typing import Any
 
 from statcheck.contract.yamlio import Mapping
 from statcheck.errors import INVALID_TABLE_MAPPING, Location, StatcheckError
 from statcheck.model.figure import SourceKind
+from statcheck.model.period import month_number, parse_period
 
+# What one period column may hold; `month` and `quarter` may also come with a `year` column.
 PERIOD_KINDS = ("year", "date", "month", "quarter", "label")
+FISCAL_YEAR = "fiscal_year"
+CONSTANT = "constant"  # the kind of a period the mapping states for the whole table
+PERIOD_FORMS = (
+    "use {year: COLUMN}, {month: ...}, {quarter: ...}, {date: ...} or {label: ...}; "
+    "{year: YEAR_COLUMN, month: MONTH_COLUMN} or {year: ..., quarter: ...}; "
+    '{fiscal_year: COLUMN, starts: April}; or one label for the whole table, period: "2000"'
+)
 # Names a dimension cannot take: they are the figure table's own columns.
 RESERVED = (
     "figure_id", "metric", "value", "unit", "qualifier", "precision", "scale", "period",
@@ -74,10 +84,38 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
+class PeriodSpec:
+    """Where each figure's period comes from. ``kind`` is what ``column`` holds: ``year``,
+    ``date``, ``month``, ``quarter``, ``label`` (any period label), or ``fiscal_year``
+    (starting on the 1st of month ``starts``). A ``month`` or ``quarter`` may be printed
+    beside the year, in ``year_column``. A ``constant`` period is ``label``, for every row."""
+
+    kind: str
+    column: str | None = None
+    year_column: str | None = None
+    starts: int | None = None
+    label: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The publisher's columns the period is read from."""
+        return tuple(c for c in (self.year_column, self.column) if c is not None)
+
+    def to_mapping(self) -> Any:
+        if self.kind == CONSTANT:
+            return self.label
+        if self.kind == FISCAL_YEAR:
+            assert self.starts is not None
+            return {FISCAL_YEAR: self.column, "starts": calendar.month_name[self.starts]}
+        if self.year_column is not None:
+            return {"year": self.year_column, self.kind: self.column}
+        return {self.kind: self.column}
+
+
+@dataclass(frozen=True)
 class TableMapping:
     source: SourceSpec
-    period_kind: str
-    period_column: str
+    period: PeriodSpec
     series: tuple[SeriesSpec, ...] = ()
     value: str | None = None  # the value column of a long table
     metric: str | None = None
@@ -89,7 +127,7 @@ class TableMapping:
     def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "source": self.source.to_mapping(),
-            "period": {self.period_kind: self.period_column},
+            "period": self.period.to_mapping(),
         }
         if self.dimensions:
             out["dimensions"] = dict(self.dimensions)
@@ -108,7 +146,7 @@ class TableMapping:
     @property
     def source_columns(self) -> list[str]:
         """The publisher's columns the mapping reads."""
-        cols = [self.period_column, *(c for _, c in self.dimensions)]
+        cols = [*self.period.columns, *(c for _, c in self.dimensions)]
         cols += [s.column for s in self.series] if self.series else [self.value or ""]
         return cols
 
@@ -116,6 +154,36 @@ class TableMapping:
 LONG_FIELDS = ("source", "period", "dimensions", "value", "metric", "unit", "scale", "precision")
 WIDE_FIELDS = ("source", "period", "dimensions", "series")
 SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
+
+
+_COLUMN = {"type": "string", "minLength": 1}
+# The JSON Schema of `period`, for suite.schema.json: the forms _period reads.
+PERIOD_SCHEMA: dict[str, Any] = {
+    "description": "Where each figure's period is: " + PERIOD_FORMS,
+    "oneOf": [
+        {"type": "string", "minLength": 1, "description": "one period label for every row"},
+        {"type": "integer", "description": "one year for every row"},
+        *(
+            {"type": "object", "required": [kind], "properties": {kind: _COLUMN},
+             "additionalProperties": False}
+            for kind in PERIOD_KINDS
+        ),
+        *(
+            {"type": "object", "required": ["year", kind],
+             "properties": {"year": _COLUMN, kind: _COLUMN}, "additionalProperties": False}
+            for kind in ("month", "quarter")
+        ),
+        {
+            "type": "object",
+            "required": [FISCAL_YEAR, "starts"],
+            "properties": {
+                FISCAL_YEAR: _COLUMN,
+                "starts": {"type": ["string", "integer"], "description": "the month it starts in"},
+            },
+            "additionalProperties": False,
+        },
+    ],
+}  # fmt: skip
 
 
 def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
@@ -133,16 +201,16 @@ def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
                 f"a {'wide' if wide else 'long'} table has: {', '.join(allowed)}",
             )
     source = _source(m, place)
-    pkind, pcol = _period(m, place)
+    period = _period(m, place)
     dims = _dimensions(m, place)
     if wide:
         series = _series(m, place)
-        return TableMapping(source, pkind, pcol, series=series, dimensions=dims)
+        return TableMapping(source, period, series=series, dimensions=dims)
     for key in ("value", "metric", "unit"):
         if not isinstance(m.get(key), str):
             raise place.error(f"a long table needs `{key}` (or use `series:` for a wide one)", m)
     return TableMapping(
-        source, pkind, pcol, value=m["value"], metric=m["metric"], unit=m["unit"],
+        source, period, value=m["value"], metric=m["metric"], unit=m["unit"],
         scale=_number(m, "scale", 1.0, place) or 1.0, precision=_number(m, "precision", None, place),
         dimensions=dims,
     )  # fmt: skip
@@ -194,21 +262,67 @@ def _source(m: Mapping, place: _Place) -> SourceSpec:
     return SourceSpec(src["source_id"], src["name"], kind, src.get("url") or None)
 
 
-def _period(m: Mapping, place: _Place) -> tuple[str, str]:
-    """The period's kind (year, date, ...) and the publisher's column that holds it."""
+def _period(m: Mapping, place: _Place) -> PeriodSpec:
+    """Where the period is: one column and what it holds, a year column beside a month or
+    quarter column, a fiscal-year column and the month it starts, or one label for all."""
     period = m.get("period")
-    if not isinstance(period, Mapping) or len(period) != 1:
+    if isinstance(period, str | int) and not isinstance(period, bool):
+        return _constant_period(str(period), m, place)
+    if not isinstance(period, Mapping) or not all(
+        isinstance(c, str) for k, c in period.items() if k != "starts"
+    ):
+        raise place.error(f"`period` is {period!r}", m, "period", PERIOD_FORMS)
+    if FISCAL_YEAR in period:
+        return _fiscal_period(period, place)
+    if len(period) == 2 and "year" in period:
+        [(kind, column)] = [(k, c) for k, c in period.items() if k != "year"]
+        if kind in ("month", "quarter"):
+            return PeriodSpec(kind, column, year_column=period["year"])
+    if len(period) == 1:
+        [(kind, column)] = period.items()
+        if kind in PERIOD_KINDS:
+            return PeriodSpec(kind, column)
+    raise place.error(f"`period` reads {dict(period)!r}", m, "period", PERIOD_FORMS)
+
+
+def _constant_period(text: str, m: Mapping, place: _Place) -> PeriodSpec:
+    """One period for every figure of the table, as its canonical label."""
+    try:
+        label = parse_period(text).label()
+    except StatcheckError as exc:
         raise place.error(
-            "`period` must be one of {year: COLUMN}, {date: ...}, {month: ...}, {quarter: ...}, {label: ...}",
+            f"`period` {text!r}: {exc.message}",
             m,
             "period",
-        )
-    [(pkind, pcol)] = period.items()
-    if pkind not in PERIOD_KINDS or not isinstance(pcol, str):
+            exc.hint or "one label for the whole table: 2000, 2024-Q3, 2024-10 ...",
+        ) from None
+    return PeriodSpec(CONSTANT, label=label)
+
+
+def _fiscal_period(period: Mapping, place: _Place) -> PeriodSpec:
+    """``{fiscal_year: COLUMN, starts: MONTH}``: the month is required, never assumed."""
+    extra = [k for k in period if k not in (FISCAL_YEAR, "starts")]
+    if extra or "starts" not in period:
         raise place.error(
-            f"period kind {pkind!r}", m, "period", f"use one of: {', '.join(PERIOD_KINDS)}"
+            f"a fiscal-year period has `{FISCAL_YEAR}` and `starts`"
+            + (f", not {', '.join(map(repr, extra))}" if extra else ""),
+            period,
+            extra[0] if extra else FISCAL_YEAR,
+            "e.g. period: {fiscal_year: FY, starts: October} (US federal), starts: April (UK)",
         )
-    return pkind, pcol
+    written = period["starts"]
+    try:
+        if isinstance(written, bool) or not isinstance(written, str | int):
+            raise TypeError
+        starts = month_number(str(written))
+    except (StatcheckError, TypeError):
+        raise place.error(
+            f"`starts` is {written!r}, not a month",
+            period,
+            "starts",
+            "a month's English name (April), abbreviation (Apr) or number (4)",
+        ) from None
+    return PeriodSpec(FISCAL_YEAR, period[FISCAL_YEAR], starts=starts)
 
 
 def _dimensions(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:

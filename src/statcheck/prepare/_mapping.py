@@ -14,6 +14,7 @@ import narwhals as nw
 
 from statcheck.contract.mapping import TableMapping
 from statcheck.errors import MISSING_COLUMN, Location
+from statcheck.prepare._periods import printed_periods
 
 EMPTY_CELL = "empty-cell"
 
@@ -48,7 +49,7 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     frame = frame.with_columns(value.alias("value"))
     empty = nw.col("value").is_null() | (nw.col("value") == "")
     cells, empty_cells = frame.select(nw.len().alias("cells"), empty.sum().alias("empty")).row(0)
-    frame = _identified(frame.filter(~empty), m)
+    frame = _identified(frame.filter(~empty), m, file)
     keep = [
         "figure_id",
         "metric",
@@ -80,7 +81,7 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
 def _value_cells(raw: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
     """One row per value cell, numbered by its row in the file, with what the mapping
     says of it: a wide table melted (one row per row and series), a long one as it is."""
-    index = [m.period_column, *(src for _, src in m.dimensions)]
+    index = [*m.period.columns, *(src for _, src in m.dimensions)]
     base = raw.with_row_index("_source_row").with_columns(nw.col("_source_row") + 2)
     if not m.series:
         return base.select(
@@ -112,9 +113,9 @@ def _value_cells(raw: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
     )
 
 
-def _identified(frame: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
+def _identified(frame: nw.DataFrame[Any], m: TableMapping, file: str | None) -> nw.DataFrame[Any]:
     """Period, dimensions, source and a figure id (metric|dimensions|period) per row."""
-    period = nw.col(m.period_column).cast(nw.String).str.strip_chars()
+    period = printed_periods(frame, m.period, file)
     dims = [nw.col(src).cast(nw.String).str.strip_chars().alias(name) for name, src in m.dimensions]
     frame = frame.with_columns(period.alias("period"), *dims)
     id_parts: list[nw.Expr] = [nw.col("metric")]

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from statcheck.contract.mapping import PERIOD_SCHEMA
 from statcheck.contract.rules import COMMON_FINDINGS, KINDS
 from statcheck.contract.rules.base import SKIP_REASONS, SKIPPED_DOC, SKIPPED_MODES, Rule
 from statcheck.model.figure import SourceKind
@@ -72,13 +73,7 @@ _SUITE_PROPERTIES: dict[str, Any] = {
                 },
                 "additionalProperties": False,
             },
-            "period": {
-                "type": "object",
-                "minProperties": 1,
-                "maxProperties": 1,
-                "propertyNames": {"enum": ["year", "date", "month", "quarter", "label"]},
-                "additionalProperties": {"type": "string"},
-            },
+            "period": PERIOD_SCHEMA,
             "dimensions": {"type": "object", "additionalProperties": {"type": "string"}},
             "value": {"type": "string"},
             "metric": {"type": "string"},
