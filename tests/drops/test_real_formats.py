@@ -5,7 +5,6 @@ precision is given)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from statcheck.drops.manifest import DropFile
 from statcheck.drops.reader import read_drop_file
 from tests.conftest import REPO
 from tests.drops.conftest import WriteDrop
-from tests.drops.helpers import encode, outcome
+from tests.drops.helpers import encode, outcome, with_printed_precision
 
 DROPS = REPO / "fixtures" / "drops"
 REAL = {
@@ -42,16 +41,7 @@ def suite(name: str) -> Suite:
 
 @cache
 def typed_suite(name: str) -> Suite:
-    """The suite with the precision the CSV printed stated for each series whose typed
-    copy is a float (BLS's percentages, printed with one decimal): a typed 56.0 is
-    exactly 56, the printed "56.0" anything from 55.95 to 56.05."""
-    table = suite(name).table
-    assert table is not None
-    series = tuple(
-        replace(s, precision=0.1) if s.unit == "percent" and s.precision is None else s
-        for s in table.series
-    )
-    return replace(suite(name), table=replace(table, series=series))
+    return with_printed_precision(suite(name))
 
 
 @cache
