@@ -198,3 +198,33 @@ def test_scientific_notation_in_a_csv_stands_for_its_last_printed_digit(
     status = {r.rule: r.status for r in report.results}
     # 1.54e-6 (1.535..1.545e-6) is within 1.5e-06's 1.45..1.55e-6; 1.56E-06 is not.
     assert status == {"a-equals-b": "pass", "a-equals-c": "fail"}
+
+
+def test_a_float_dimension_is_the_same_text_on_both_engines(
+    write_drop: WriteDrop, tmp_path: Path
+) -> None:
+    """A typed float that is not a figure (a dimension) becomes text for the figure's id:
+    printed one way on every engine (pyarrow alone would print 0.000002715830011867641 and
+    1.0000000000000005e+15)."""
+    rows = [
+        {"year": "2000", "dose": 2.715830011867641e-6, "deaths": 3},
+        {"year": "2000", "dose": 1e15 + 0.5, "deaths": 4},
+        {"year": "2000", "dose": 56.0, "deaths": 5},
+    ]
+    drop = write_drop(("table.json", _json(rows), {}))
+    suite = tmp_path / "doses.yml"
+    suite.write_text(
+        "suite: doses\ntable:\n  source: {source_id: lab, name: A laboratory, kind: official}\n"
+        "  period: {year: year}\n  dimensions: {dose: dose}\n  value: deaths\n"
+        "  metric: deaths\n  unit: persons\nrules:\n  - {id: p, kind: period}\n"
+    )
+    ids = [sorted(_figures(drop, suite, engine)) for engine in ENGINES]
+    assert (
+        ids[0]
+        == ids[1]
+        == [
+            "deaths|1000000000000000.5|2000",
+            "deaths|2.715830011867641e-6|2000",
+            "deaths|56.0|2000",
+        ]
+    )
