@@ -403,6 +403,7 @@ def _seed_suite_in_code(**top: Any) -> Suite:
             rules.period("periods-are-sound"),
         ],
         primary_sources=["official", "person"],
+        values="prose",
         **top,
     )
 
@@ -465,6 +466,7 @@ def test_every_suite_in_expectations_can_be_written_in_python(path: Path) -> Non
         primary_sources=[k.value for k in from_file.primary_sources],
         table=from_file.table,
         schema=from_file.schema,
+        values=from_file.values.value,
     )
     assert in_code == from_file
 

@@ -352,7 +352,7 @@ DUPLICATE_SOURCE_ID = _declare(
 )
 INVALID_NUMBER = _declare(
     "invalid-number", _C,
-    "the value is not a number as people print them (scientific notation such as `1e400` included)",
+    "the value is not a number as people print them (`12 apples`, `1.2.3`, `0x10`)",
     ValueParseError,
 )  # fmt: skip
 AMBIGUOUS_NUMBER = _declare(
@@ -368,7 +368,10 @@ UNEXPECTED_TEXT = _declare(
     ValueParseError,
 )  # fmt: skip
 NOT_FINITE = _declare(
-    "not-finite", _C, "`inf`, `nan`, or a typed number that is infinite or NaN", ValueParseError
+    "not-finite",
+    _C,
+    "a typed number that is infinite or NaN, or a printed one too large for any float (`1e400`)",
+    ValueParseError,
 )
 INEXACT_NUMBER = _declare(
     "inexact-number", _C,

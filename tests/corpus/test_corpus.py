@@ -318,7 +318,7 @@ NUMBERS = [
         }.items()
     ),
     error("inf", figures_csv("inf"), "invalid-number", at(2), says="not a finite number"),
-    error("1e400", figures_csv("1e400"), "invalid-number", at(2), says="scientific notation"),
+    error("1e400", figures_csv("1e400"), "not-finite", at(2), says="too large"),
     error(
         "1e400-in-json",  # a typed JSON number too large for a float: refused, never inf
         b'[{"figure_id": "a", "metric": "cases", "value": 1e400, "unit": "cases",'

@@ -18,7 +18,7 @@ from statcheck.contract.suite import Suite
 from statcheck.report import Report
 from tests.conftest import REPO
 from tests.db.drops import BY_DROP, CASES, DROPS, SCHEMA, Case, table_name
-from tests.drops.helpers import outcome
+from tests.drops.helpers import outcome, with_printed_precision
 
 
 @cache
@@ -42,9 +42,11 @@ def file_report(drop: str, backend: str) -> dict[str, Any]:
 def database_report(
     case: Case, folders: dict[str, Path], backend: str, url: str | None = None
 ) -> Report:
+    # A database types its numbers: the percentages the CSV printed with one decimal are
+    # floats there, exact unless the suite states the precision they were printed to.
     return validate_drop(
         folders[case.drop],
-        suite(case.suite),
+        with_printed_precision(suite(case.suite)),
         engine=backend,
         earlier=[folders[e] for e in case.earlier],
         database_url=url,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
 
 from statcheck.contract import suite_from_yaml
+from statcheck.contract.suite import Suite
 from statcheck.report import Report
 
 SUITE = suite_from_yaml(
@@ -57,3 +59,18 @@ def only_error(report: Report) -> dict[str, Any]:
     assert not report.results, report.results
     [error] = report.errors
     return error.to_dict()
+
+
+def with_printed_precision(suite: Suite) -> Suite:
+    """The suite with the precision its CSV printed stated for each percent series that
+    states none (BLS's percentages, printed with one decimal): a typed copy of the table
+    (Parquet, JSON, a database) holds the float 56.0, exactly 56 unless a precision says
+    it stands for 55.95..56.05, as the printed "56.0" does."""
+    table = suite.table
+    if table is None:
+        return suite
+    series = tuple(
+        replace(s, precision=0.1) if s.unit == "percent" and s.precision is None else s
+        for s in table.series
+    )
+    return replace(suite, table=replace(table, series=series))

@@ -55,8 +55,9 @@ def test_unchanged_figures_pass(make_drop: MakeDrop, backend: str) -> None:
 
 
 def test_a_change_within_rounding_is_no_revision(make_drop: MakeDrop, backend: str) -> None:
-    # "about 60,000" stands for 55,000 to 65,000; 61,000 to thousands may be the same number.
-    v1 = make_drop([figure("a", "about 60,000")], name="v1")
+    # "about 60,000" to ten thousand stands for 55,000 to 65,000; 61,000 to thousands may
+    # be the same number.
+    v1 = make_drop([figure("a", "about 60,000", precision="10000")], name="v1")
     v2 = make_drop([figure("a", "61,000", precision="1000")], name="v2")
     assert run(v2, REVISION, backend, [v1]).result("r").status is Status.PASS
 
@@ -64,7 +65,7 @@ def test_a_change_within_rounding_is_no_revision(make_drop: MakeDrop, backend: s
 def test_a_revision_names_old_and_new_value_both_drops_and_the_gap(
     make_drop: MakeDrop, backend: str
 ) -> None:
-    v1 = make_drop([figure("a", "about 60,000")], name="v1")
+    v1 = make_drop([figure("a", "about 60,000", precision="10000")], name="v1")
     v2 = make_drop([figure("a", "70,000", precision="1000")], name="v2")
     result = run(v2, REVISION, backend, [v1]).result("r")
     assert result.status is Status.FAIL

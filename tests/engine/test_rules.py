@@ -37,12 +37,15 @@ def test_sum_within_rounding_passes(make_drop: MakeDrop, backend: str) -> None:
 
 
 def test_sum_beyond_rounding_fails_with_gap(make_drop: MakeDrop, backend: str) -> None:
-    # "100" is precise to its last non-zero digit (100): it stands for 50..150, so 85 fits.
+    # Quoted in prose, "100" is precise to its last non-zero digit (100): it stands for
+    # 50..150, so 85 fits.
     drop = make_drop(
         [figure("total", "100"), figure("a", "40", precision="0"), figure("b", "45", precision="0")]
     )
-    assert run(drop, SUM, backend).result("s").status is Status.PASS
-    # With an explicit precision it does not:
+    prose = suite_from_yaml("suite: t\nvalues: prose\nrules:\n" + SUM)
+    assert validate_drop(drop, prose, engine=backend).result("s").status is Status.PASS
+    # In a table it stands for its last printed digit (99.5..100.5), as with precision 1:
+    assert run(drop, SUM, backend).result("s").findings[0].gap == 14.5
     drop2 = make_drop(
         [
             figure("total", "100", precision="1"),
@@ -165,11 +168,15 @@ def test_compare(make_drop: MakeDrop, backend: str) -> None:
 
 def test_compare_factor_and_qualifiers(make_drop: MakeDrop, backend: str) -> None:
     # "more than 350,000" is at least 350,000: it can be 3 times "about 100,000" ([50k, 150k]).
-    drop = make_drop([figure("a", "more than 350,000"), figure("b", "about 100,000")])
+    drop = make_drop(
+        [figure("a", "more than 350,000"), figure("b", "about 100,000", precision="100000")]
+    )
     suite = "  - id: c\n    kind: compare\n    left: a\n    op: '>='\n    factor: 3\n    right: b\n"
     assert run(drop, suite, backend).result("c").status is Status.PASS
     # "fewer than 100" can never be at least 3 times "about 50" (45..55 at precision 10).
-    drop2 = make_drop([figure("a", "fewer than 100"), figure("b", "about 50")], name="d2")
+    drop2 = make_drop(
+        [figure("a", "fewer than 100"), figure("b", "about 50", precision="10")], name="d2"
+    )
     [f] = run(drop2, suite, backend).result("c").findings
     assert f.gap == 35  # 3 * 45 = 135 vs at most 100
 

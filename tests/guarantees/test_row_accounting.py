@@ -19,15 +19,20 @@ from tests.conftest import REPO
 
 def _count_cells(folder: Path, suite: Any) -> dict[str, int]:
     """Rows, value cells and empty cells of a drop's figures file, counted with Python's
-    csv module: the expected ``rows`` section."""
+    csv (or json) module: the expected ``rows`` section."""
     manifest = (folder / "drop.yml").read_text(encoding="utf-8")
     name = next(
         line.split(":", 1)[1].strip()
         for line in manifest.splitlines()
         if line.strip().startswith("- path:")
     )
-    with (folder / name).open(encoding="utf-8-sig", newline="") as fh:
-        header, *records = list(csv.reader(fh))
+    if name.endswith(".json"):  # records: a key left out or null is an empty cell
+        objects = json.loads((folder / name).read_text(encoding="utf-8"))
+        header = list(dict.fromkeys(k for o in objects for k in o))
+        records = [["" if o.get(k) is None else str(o[k]) for k in header] for o in objects]
+    else:
+        with (folder / name).open(encoding="utf-8-sig", newline="") as fh:
+            header, *records = list(csv.reader(fh))
     rows = [r for r in records if any(cell.strip() for cell in r)]  # blank lines are no rows
     if suite.table is None:
         return {"read": len(rows), "cells": len(rows), "not_figures": 0}

@@ -12,8 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statcheck.errors import StatcheckError, ValueParseError
-from statcheck.model import Interval, Qualifier, ReportedValue, infer_precision, parse_value
+from statcheck.model import (
+    Interval,
+    Qualifier,
+    ReportedValue,
+    ValueReading,
+    infer_precision,
+    parse_value,
+)
 from statcheck.model.value import QUALIFIER_BOUNDS, QUALIFIER_WORDS, SCALE_WORDS, value_pattern
+
+PROSE = ValueReading.PROSE  # figures quoted in prose (a suite's `values: prose`)
 
 INF = math.inf
 
@@ -88,7 +97,7 @@ def test_qualifier_word_maps_to_qualifier_and_interval(word: str, qualifier: Qua
     assert QUALIFIER_WORDS[word] is qualifier
     assert Qualifier.parse(word) is qualifier
     text = f"{word} 60,000" if word else "60,000"
-    rv = parse_value(text)
+    rv = parse_value(text, reading=PROSE)  # a round number quoted in prose
     assert rv.qualifier is qualifier
     assert rv.value == 60_000
     assert rv.precision == 10_000
@@ -99,7 +108,7 @@ def test_qualifier_word_maps_to_qualifier_and_interval(word: str, qualifier: Qua
 @pytest.mark.parametrize(("word", "qualifier"), sorted(EXPECTED_WORDS.items()))
 def test_qualifier_word_upper_case_and_extra_spaces(word: str, qualifier: Qualifier) -> None:
     text = f"  {word.upper().replace(' ', '   ')}   41,950 "
-    rv = parse_value(text)
+    rv = parse_value(text, reading=PROSE)
     assert rv.qualifier is qualifier
     assert bounds(rv) == TABLE[qualifier](41_950, 10)
 
@@ -122,7 +131,7 @@ def test_interval_table_literal(qualifier: Qualifier, expected: tuple[float, flo
 
 
 def test_tilde_without_space() -> None:
-    rv = parse_value("~60,000")
+    rv = parse_value("~60,000", reading=PROSE)
     assert rv.qualifier is Qualifier.ABOUT
     assert bounds(rv) == (55_000, 65_000)
 
@@ -174,7 +183,7 @@ def test_conflicting_qualifier(given_q: str) -> None:
     "given_q", ["about", "approximately", "~", Qualifier.ABOUT, "", "   ", "\t", None]
 )
 def test_agreeing_or_empty_qualifier_column(given_q: str | None) -> None:
-    rv = parse_value("about 60,000", qualifier=given_q)
+    rv = parse_value("about 60,000", qualifier=given_q, reading=PROSE)
     assert rv.qualifier is Qualifier.ABOUT
     assert bounds(rv) == (55_000, 65_000)
 
@@ -191,7 +200,7 @@ def test_agreeing_or_empty_qualifier_column(given_q: str | None) -> None:
 def test_qualifier_column_applies_to_bare_number(
     given_q: str, expected_q: Qualifier, expected: tuple[float, float]
 ) -> None:
-    rv = parse_value("350,000", qualifier=given_q)
+    rv = parse_value("350,000", qualifier=given_q, reading=PROSE)
     assert rv.qualifier is expected_q
     assert bounds(rv) == expected
 
@@ -205,10 +214,11 @@ def test_qualifier_column_applies_to_bare_number(
 def test_sixty_thousand_forms(text: str) -> None:
     rv = parse_value(text)
     assert rv.value == 60_000
-    assert rv.precision == 10_000
+    assert rv.precision == 1  # a table's number stands for its last printed digit
     assert rv.qualifier is Qualifier.EXACT
     assert rv.percent is False
-    assert bounds(rv) == (55_000, 65_000)
+    assert bounds(rv) == (59_999.5, 60_000.5)
+    assert bounds(parse_value(text, reading=PROSE)) == (55_000, 65_000)
 
 
 @pytest.mark.parametrize("sep", [" ", "\u00a0", "\u202f", "\u2009"])
@@ -219,25 +229,26 @@ def test_space_grouped_millions(sep: str) -> None:
 
 
 def test_about() -> None:
-    rv = parse_value("about 60,000")
+    rv = parse_value("about 60,000", reading=PROSE)
     assert (rv.value, rv.qualifier, rv.precision) == (60_000, Qualifier.ABOUT, 10_000)
     assert rv.interval() == Interval(55_000, 65_000)
 
 
 def test_more_than() -> None:
-    rv = parse_value("more than 350,000")
+    rv = parse_value("more than 350,000", reading=PROSE)
     assert (rv.value, rv.qualifier, rv.precision) == (350_000, Qualifier.MORE_THAN, 10_000)
     assert rv.interval() == Interval(350_000, INF)
 
 
 @pytest.mark.parametrize("text", ["20%", "20 %"])
 def test_percent(text: str) -> None:
-    rv = parse_value(text)
+    rv = parse_value(text, reading=PROSE)
     assert rv.value == 20
     assert rv.percent is True
-    # The precision rule applies to percentages too: a whole 20 is precise to 10.
+    # The precision rule applies to percentages too: a whole 20 in prose is precise to 10.
     assert rv.precision == 10
     assert bounds(rv) == (15, 25)
+    assert parse_value(text).precision == 1  # in a table, to its last digit
 
 
 def test_percent_with_decimals_and_qualifier() -> None:
@@ -281,7 +292,7 @@ def test_million(text: str) -> None:
         ("2 billion", 2e9, 1e9),
         ("2.75 bn", 2.75e9, 1e7),
         ("1.5 trillion", 1.5e12, 1e11),
-        ("60 million", 6e7, 1e7),
+        ("60 million", 6e7, 1e6),
         ("2.01 million", 2_010_000, 10_000),
         ("1.2345678 million", 1_234_567.8, 0.1),
         ("2.123456789 thousand", 2123.456789, 1e-6),
@@ -322,42 +333,51 @@ def test_zero(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "precision"),
+    ("text", "in_a_table", "in_prose"),
     [
-        ("60,000", 10_000),
-        ("41,950", 10),
-        ("19,922", 1),
-        ("0", 1),
-        ("100", 100),
-        ("1,000,000", 1_000_000),
-        ("1,000,001", 1),
-        ("2.5", 0.1),
-        ("12.50", 0.01),
-        ("0.0", 0.1),
-        ("1.2 million", 100_000),
-        ("60 thousand", 10_000),
+        ("60,000", 1, 10_000),
+        ("4420", 1, 10),
+        ("41,950", 1, 10),
+        ("19,922", 1, 1),
+        ("0", 1, 1),
+        ("100", 1, 100),
+        ("1,000,000", 1, 1_000_000),
+        ("1,000,001", 1, 1),
+        ("2.5", 0.1, 0.1),
+        ("12.50", 0.01, 0.01),
+        ("0.0", 0.1, 0.1),
+        ("1.2 million", 100_000, 100_000),
+        ("60 thousand", 1_000, 10_000),
+        ("1.5e-06", 1e-7, 1e-7),
+        ("2e3", 1_000, 1_000),
+        ("20e3", 1_000, 10_000),
     ],
 )
-def test_precision_inference(text: str, precision: float) -> None:
-    assert parse_value(text).precision == precision
+def test_precision_inference(text: str, in_a_table: float, in_prose: float) -> None:
+    """A table's number stands for its last printed digit; prose's round number for its
+    last non-zero digit. Decimals and scientific notation read the same either way."""
+    assert parse_value(text).precision == in_a_table
+    assert parse_value(text, reading=ValueReading.TABLE).precision == in_a_table
+    assert parse_value(text, reading=PROSE).precision == in_prose
 
 
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("args", "in_a_table", "in_prose"),
     [
-        (("60000", None), 10_000),
-        (("41950", None), 10),
-        (("19922", None), 1),
-        (("0", None), 1),
-        (("000", None), 1),
-        (("12", "50"), 0.01),
-        (("1", "2", 1e6), 100_000),
-        (("6", None, 1e6), 1e6),
-        (("0", None, 1e3), 1e3),
+        (("60000", None), 1, 10_000),
+        (("41950", None), 1, 10),
+        (("19922", None), 1, 1),
+        (("0", None), 1, 1),
+        (("000", None), 1, 1),
+        (("12", "50"), 0.01, 0.01),
+        (("1", "2", 1e6), 100_000, 100_000),
+        (("6", None, 1e6), 1e6, 1e6),
+        (("0", None, 1e3), 1e3, 1e3),
     ],
 )
-def test_infer_precision_function(args: tuple, expected: float) -> None:
-    assert infer_precision(*args) == expected
+def test_infer_precision_function(args: tuple, in_a_table: float, in_prose: float) -> None:
+    assert infer_precision(*args) == in_a_table
+    assert infer_precision(*args, reading=PROSE) == in_prose
 
 
 @pytest.mark.parametrize(
@@ -401,9 +421,9 @@ def test_reported_value_default_is_exact_point() -> None:
     ("text", "value", "precision"),
     [
         ("2,5", 2.5, 0.1),
-        ("60.000", 60_000, 10_000),
-        ("60 000", 60_000, 10_000),
-        ("60\u202f000", 60_000, 10_000),
+        ("60.000", 60_000, 1),
+        ("60 000", 60_000, 1),
+        ("60\u202f000", 60_000, 1),
         ("1.234,5", 1234.5, 0.1),
         ("12,50", 12.5, 0.01),
         ("1,5 million", 1_500_000, 100_000),
@@ -448,10 +468,12 @@ def test_ambiguous(text: str) -> None:
         "60,00,000",
         "12,34,567",
         "1,25,000",
-        "1e400",
-        "1E400",
-        "1.0e400",
-        "1e3",
+        "1e4000",
+        "1e-",
+        "1.5e+",
+        "e5",
+        "1e5%",
+        "1e5 million",
         "inf",
         "infinity",
         "nan",
@@ -520,7 +542,8 @@ def test_grouped_integers_round_trip(n: int, sep: str, negative: bool) -> None:
     text = ("−" if negative else "") + f"{n:,}".replace(",", sep)
     rv = parse_value(text)
     assert rv.value == (-n if negative else n)
-    assert rv.precision == _expected_whole_precision(n)
+    assert rv.precision == 1  # a table's number: its last printed digit
+    assert parse_value(text, reading=PROSE).precision == _expected_whole_precision(n)
     assert rv.qualifier is Qualifier.EXACT
 
 
@@ -546,10 +569,10 @@ def test_scaled_values_are_correctly_rounded(whole: int, frac: str, word: str) -
     scale = int(SCALE_WORDS[word])
     # the float nearest to the exact decimal value, no float noise from the scaling
     assert rv.value == float(Fraction(number) * scale)
-    expected_precision = (
-        Fraction(scale, 10 ** len(frac)) if frac else scale * _expected_whole_precision(whole)
-    )
+    expected_precision = Fraction(scale, 10 ** len(frac)) if frac else scale
     assert rv.precision == float(expected_precision)
+    in_prose = parse_value(f"{number} {word}", reading=PROSE).precision
+    assert in_prose == (rv.precision if frac else scale * _expected_whole_precision(whole))
 
 
 @given(
@@ -559,7 +582,7 @@ def test_scaled_values_are_correctly_rounded(whole: int, frac: str, word: str) -
 )
 def test_interval_follows_table(word: str, n: int, pct: str) -> None:
     text = f"{word} {n:,}{pct}".strip()
-    rv = parse_value(text)
+    rv = parse_value(text, reading=PROSE)
     q = EXPECTED_WORDS[word]
     assert rv.qualifier is q
     assert rv.percent is bool(pct)
@@ -600,3 +623,33 @@ def test_any_text_gives_a_finite_value_or_a_value_parse_error(text: str, mark: s
         assert math.isfinite(rv.value)
         assert math.isfinite(rv.precision) and rv.precision > 0
         assert rv.value in rv.interval()
+
+
+# --- scientific notation ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision", "interval"),
+    [
+        ("1.5e-06", 1.5e-6, 1e-7, (1.45e-6, 1.55e-6)),
+        ("1.5E-06", 1.5e-6, 1e-7, (1.45e-6, 1.55e-6)),
+        ("2.715830011867641e-6", 2.715830011867641e-6, 1e-21, None),
+        ("1e3", 1000, 1000, (500, 1500)),
+        ("-2.50e+2", -250, 1, (-250.5, -249.5)),
+        ("about 3.2e9", 3.2e9, 1e8, (3.15e9, 3.25e9)),
+    ],
+)
+def test_scientific_notation(
+    text: str, value: float, precision: float, interval: tuple[float, float] | None
+) -> None:
+    """A number in scientific notation stands for the last printed digit of its mantissa."""
+    rv = parse_value(text)
+    assert rv.value == value
+    assert rv.precision == precision
+    if interval is not None:
+        assert bounds(rv) == pytest.approx(interval, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["1e400", "1E400", "1.0e400"])
+def test_scientific_notation_beyond_any_float(text: str) -> None:
+    assert parse_error(text).slug == "not-finite"

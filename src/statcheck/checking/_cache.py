@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from statcheck.checking._inputs import Inputs, drop_inputs
+from statcheck.model.value import ValueReading
 
 if TYPE_CHECKING:
     from statcheck.contract.mapping import TableMapping
@@ -59,12 +60,14 @@ class DropCache:
         mapping: TableMapping | None,
         engine: str,
         database_url: str | None = None,
+        values: ValueReading = ValueReading.TABLE,
     ) -> Inputs:
-        """The drop's tables read for ``engine`` with ``mapping`` (see ``drop_inputs``)."""
-        key = (drop, mapping, engine, database_url)
+        """The drop's tables read for ``engine`` with ``mapping`` and ``values`` (see
+        ``drop_inputs``)."""
+        key = (drop, mapping, engine, database_url, values)
         if key not in self._tables:
             try:
-                self._tables[key] = drop_inputs(drop, mapping, engine, database_url)
+                self._tables[key] = drop_inputs(drop, mapping, engine, database_url, values)
             except Exception as exc:
                 self._tables[key] = exc
         return _value(self._tables[key])
@@ -107,7 +110,7 @@ def read_earlier(
             drop = cache.drop(folder)
             drop_id = drop.id
             published = _published(drop)
-            inputs = cache.inputs(drop, suite.table, engine, database_url)
+            inputs = cache.inputs(drop, suite.table, engine, database_url, suite.values)
             vintages.append(Vintage(drop_id, published, inputs.figures))
         except Exception as exc:  # recorded for the revision rules; the drop itself still runs
             vintages.append(Vintage(drop_id, problem=exc))

@@ -73,7 +73,7 @@ def validate_drop(
     try:
         drop = cache.drop(folder)
         drop_info = drop.to_report(database_url)
-        inputs = cache.inputs(drop, suite.table, engine, database_url)
+        inputs = cache.inputs(drop, suite.table, engine, database_url, suite.values)
         vintages = read_earlier([Path(e) for e in earlier], suite, engine, cache, database_url)
         return check(inputs, suite, vintages)
     except Exception as exc:  # a bug too is written as a report that says so
@@ -89,7 +89,8 @@ def validate_file(
     try:
         drop = file_drop(path, sources)  # hashed once, for the report and the reading
         drop_info = file_drop_info(path, drop)
-        return check(file_inputs(path, suite.table, engine, sources, drop=drop), suite)
+        inputs = file_inputs(path, suite.table, engine, sources, drop=drop, values=suite.values)
+        return check(inputs, suite)
     except UnsupportedInput:
         raise
     except Exception as exc:
@@ -101,7 +102,7 @@ def validate_frame(
 ) -> Report:
     """Validate a DataFrame of figures (``sources``: a file or a DataFrame)."""
     try:
-        return check(frame_inputs(data, suite.table, engine, sources), suite)
+        return check(frame_inputs(data, suite.table, engine, sources, values=suite.values), suite)
     except UnsupportedInput:
         raise
     except Exception as exc:
@@ -113,4 +114,4 @@ def check_frames(
 ) -> Report:
     """Validate figure (and source) tables already in memory, on their own library, as
     they are (no table mapping); unlike ``validate_frame``, a problem raises."""
-    return check(frame_inputs(figures, None, None, sources, drop_id), suite)
+    return check(frame_inputs(figures, None, None, sources, drop_id, suite.values), suite)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from statcheck.checking._engines import DEFAULT_ENGINE
 from statcheck.checking._inputs import drop_inputs
 from statcheck.engine.figures import FigureLookup
+from statcheck.model.value import ValueReading
 
 if TYPE_CHECKING:
     from statcheck.contract.suite import Suite
@@ -33,6 +34,7 @@ def read_drop_figures(
     from statcheck.drops.manifest import read_drop
 
     drop = read_drop(folder)
-    inputs = drop_inputs(drop, suite.table if suite is not None else None, engine)
+    values = suite.values if suite is not None else ValueReading.TABLE
+    inputs = drop_inputs(drop, suite.table if suite is not None else None, engine, values=values)
     lookup = FigureLookup.of_tables(inputs.figures, inputs.sources, suite)
     return DropFigures(lookup.context, drop)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from statcheck.checking._engines import check_engine, on_engine, reading_library
 from statcheck.errors import FILE_MISSING, UNSUPPORTED_FORMAT, UNSUPPORTED_INPUT, Location
+from statcheck.model.value import ValueReading
 from statcheck.report import RowCount
 
 if TYPE_CHECKING:
@@ -86,16 +87,25 @@ def _mapped(raw: nw.DataFrame[Any], mapping: TableMapping | None, name: str | No
 
 
 def drop_inputs(
-    drop: Drop, mapping: TableMapping | None, engine: str, database_url: str | None = None
+    drop: Drop,
+    mapping: TableMapping | None,
+    engine: str,
+    database_url: str | None = None,
+    values: ValueReading = ValueReading.TABLE,
 ) -> Inputs:
     """A drop that passed the readiness check, read for ``engine``. ``database_url``: the
-    server the drop's PostgreSQL entries read instead of their manifest's ``url``."""
-    figures, sources, rows = _read_drop_tables(drop, mapping, engine, database_url)
+    server the drop's PostgreSQL entries read instead of their manifest's ``url``;
+    ``values``: how printed numbers are read (the suite's ``values:``)."""
+    figures, sources, rows = _read_drop_tables(drop, mapping, engine, database_url, values)
     return Inputs(figures, sources, rows, drop.to_report(database_url))
 
 
 def _read_drop_tables(
-    drop: Drop, mapping: TableMapping | None, engine: str, database_url: str | None
+    drop: Drop,
+    mapping: TableMapping | None,
+    engine: str,
+    database_url: str | None,
+    values: ValueReading = ValueReading.TABLE,
 ) -> tuple[FigureTable, nw.DataFrame[Any] | None, RowCount]:
     """The canonical figure and source tables of a drop, and where the figures' rows went:
     read from the bytes that were hashed, or refused as not ready (checksum-mismatch)."""
@@ -103,7 +113,7 @@ def _read_drop_tables(
     library = reading_library(engine)  # Spark: read and normalised on the driver
     _weigh(drop, library)
     try:
-        figures, sources, rows = _parse_drop_tables(drop, mapping, library, database_url)
+        figures, sources, rows = _parse_drop_tables(drop, mapping, library, database_url, values)
     except Exception:
         drop.verify_unchanged()  # a file written to since its hash explains any problem
         raise
@@ -112,7 +122,11 @@ def _read_drop_tables(
 
 
 def _parse_drop_tables(
-    drop: Drop, mapping: TableMapping | None, library: str, database_url: str | None
+    drop: Drop,
+    mapping: TableMapping | None,
+    library: str,
+    database_url: str | None,
+    values: ValueReading,
 ) -> tuple[FigureTable, nw.DataFrame[Any] | None, RowCount]:
     from statcheck.drops.reader import source_name, with_file_rows
     from statcheck.prepare import normalise_figures, normalise_sources
@@ -124,7 +138,9 @@ def _parse_drop_tables(
     read = _mapped(
         _read_figures_file(fig_path, fig_spec, library, mapping, database_url), mapping, fig_name
     )
-    figures = normalise_figures(with_file_rows(read.raw, fig_spec), fig_name, fig_spec.decimal)
+    figures = normalise_figures(
+        with_file_rows(read.raw, fig_spec), fig_name, fig_spec.decimal, values
+    )
     rows = row_count(figures, read.read, read.cells, read.reasons)
     sources = None
     src_spec = drop.file("sources")
@@ -160,9 +176,16 @@ def _read_figures_file(
     database_url: str | None,
 ) -> nw.DataFrame[Any]:
     if mapping is not None:
-        # Only the columns the mapping reads; typed cells become text, read as printed.
+        # Only the columns the mapping reads; typed numbers in its value columns stay
+        # numbers (exact), every other typed cell becomes text.
+        values = [s.column for s in mapping.series] if mapping.series else [mapping.value or ""]
         return _read_file(
-            path, spec, library, columns=mapping.source_columns, database_url=database_url
+            path,
+            spec,
+            library,
+            columns=mapping.source_columns,
+            keep_numbers=values,
+            database_url=database_url,
         )
     from statcheck.prepare import DATE_COLUMNS, NUMERIC_COLUMNS
 
@@ -215,12 +238,13 @@ def file_inputs(
     sources: Any = None,
     *,
     drop: Drop | None = None,
+    values: ValueReading = ValueReading.TABLE,
 ) -> Inputs:
     """A figures file read as a drop holding it would be; ``sources`` is a file or a
     DataFrame (a DataFrame replaces any sources the suite's mapping declares). ``drop``:
     the file already described by ``file_drop`` (not hashed again)."""
     drop = drop or file_drop(path, sources)
-    figures, srcs, rows = _read_drop_tables(drop, mapping, engine, None)
+    figures, srcs, rows = _read_drop_tables(drop, mapping, engine, None, values)
     if sources is not None and not isinstance(sources, str | os.PathLike):
         srcs = _source_frame(sources, engine)
     return Inputs(figures, srcs, rows, file_drop_info(path, drop))
@@ -275,6 +299,7 @@ def frame_inputs(
     engine: str | None = None,
     sources: Any = None,
     drop_id: str = FRAME_ID,
+    values: ValueReading = ValueReading.TABLE,
 ) -> Inputs:
     """A figure table already in memory, cells as printed or already numbers; ``engine``
     by default the frame's own library. ``sources``: a file or a DataFrame."""
@@ -283,7 +308,7 @@ def frame_inputs(
     engine = engine or ("spark" if frame_library(data) == "spark" else "polars")
     check_engine(engine)
     read = _mapped(_text_frame_on(data, engine), mapping, None)
-    figures = normalise_figures(read.raw)
+    figures = normalise_figures(read.raw, values=values)
     rows = row_count(figures, read.read, read.cells, read.reasons)  # before Spark takes it
     srcs = None
     if isinstance(sources, str | os.PathLike):

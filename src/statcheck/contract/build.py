@@ -68,6 +68,7 @@ def suite(
     table: TableMapping | dict[str, Any] | None = None,
     schema: TableSchema | dict[str, Any] | None = None,
     skipped: str | None = None,
+    values: str | None = None,
 ) -> Suite:
     """A suite from rules built with this module (or rule mappings as in YAML).
 
@@ -76,7 +77,8 @@ def suite(
     ``table`` (how to read a publisher's own table), ``schema`` (the column-level
     contract), each as the mapping the file would hold or as its contract object, and
     ``skipped`` (``count`` or ``report``: the default of the rules that leave theirs at
-    ``count``).
+    ``count``) and ``values`` (``table``, the default, or ``prose``: how a printed whole
+    number's precision is read).
     """
     file, line = _caller()
     where = Location(file=file, line=line)
@@ -101,6 +103,8 @@ def suite(
         ]
     if skipped is not None:
         data["skipped"] = skipped
+    if values is not None:
+        data["values"] = values
     if table is not None:
         _check("table", table, (TableMapping, dict), where, "a TableMapping or a mapping")
         data["table"] = table.to_mapping() if isinstance(table, TableMapping) else table

@@ -7,6 +7,7 @@ A suite file (``expectations/*.yml``)::
     drops: ["../fixtures/drops/*-kyivpost-desertion"]   # globs, relative to this file
     primary_sources: [official, person]  # source kinds that end a chain of citations
     skipped: report                      # optional: the rules' default for `skipped:`
+    values: prose                        # optional: figures quoted in prose (default: table)
     table: ...                           # optional: how to read a publisher's own table
     schema: ...                          # optional: the column-level contract (pandera)
     rules:
@@ -44,6 +45,7 @@ from statcheck.errors import (
     SuiteError,
 )
 from statcheck.model.figure import SourceKind
+from statcheck.model.value import ValueReading
 
 TOP_LEVEL = (
     "suite",
@@ -51,11 +53,19 @@ TOP_LEVEL = (
     "drops",
     "primary_sources",
     "skipped",
+    "values",
     "table",
     "schema",
     "rules",
 )
 DEFAULT_PRIMARY = (SourceKind.OFFICIAL,)
+# What `values:` says of the figures' printing, and what it means for their precision.
+VALUE_READINGS = {
+    ValueReading.TABLE: "a published table (the default): a number stands for its last "
+    "printed digit, 4420 for 4,419.5 to 4,420.5",
+    ValueReading.PROSE: "figures quoted in prose: a whole number is rounded at its last "
+    "non-zero digit, 60,000 for 55,000 to 65,000",
+}
 MAX_SUITE_BYTES = 16 * 2**20  # the most of a suite file ever read
 
 
@@ -70,6 +80,8 @@ class Suite:
     schema: TableSchema | None = None  # the column-level contract, compiled to pandera
     # The `skipped:` of a rule that does not set its own (already applied to the rules).
     skipped: str = "count"
+    # How the precision of a printed whole number is read (`values:`).
+    values: ValueReading = ValueReading.TABLE
     file: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
 
@@ -89,6 +101,8 @@ class Suite:
             out["primary_sources"] = [k.value for k in self.primary_sources]
         if self.skipped != "count":
             out["skipped"] = self.skipped
+        if self.values is not ValueReading.TABLE:
+            out["values"] = self.values.value
         if self.table is not None:
             out["table"] = self.table.to_mapping()
         if self.schema is not None:
@@ -260,6 +274,7 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         drops=_drop_globs(data, file),
         primary_sources=top.source_kinds("primary_sources") or DEFAULT_PRIMARY,
         skipped=skipped,
+        values=_value_reading(data, file),
         table=read_mapping(data["table"], file, data.line_of("table"))
         if data.get("table") is not None
         else None,
@@ -303,6 +318,18 @@ def _skipped_default(data: Mapping, file: str) -> str:
             "`report` them as findings",
         )
     return str(value)
+
+
+def _value_reading(data: Mapping, file: str) -> ValueReading:
+    """The suite's `values:`: whether its figures are printed in a table or quoted in prose."""
+    value = data.get("values", ValueReading.TABLE.value)
+    if value not in {r.value for r in ValueReading}:
+        raise INVALID_SUITE(
+            f"`values` must be {' or '.join(r.value for r in ValueReading)}, not {describe(value)}",
+            location=Location(file=file, line=data.line_of("values")),
+            hint="; ".join(f"`{r.value}`: {meaning}" for r, meaning in VALUE_READINGS.items()),
+        )
+    return ValueReading(value)
 
 
 def _rules(data: Mapping, file: str, skipped: str) -> tuple[Rule, ...]:

@@ -8,7 +8,8 @@ What a cell is follows from the file:
   (``header: N``) are skipped.
 - **Parquet** and **JSON** cells that are typed (numbers, dates) stay typed where the
   caller asks for it (``keep_numbers``, ``keep_dates``: a figure table's ``value`` and its
-  dates); every other typed column becomes text in one way on every backend (integers as
+  dates, a ``table:`` mapping's value columns): a typed number is never printed and read
+  back; every other typed column becomes text in one way on every backend (integers as
   digits, other numbers as the shortest text that reads back as the same number, with
   ``.0`` when whole, dates as ISO dates), so both backends see the same cells.
 

@@ -181,7 +181,7 @@ def _validate(
 
     cache = cache or checking.DropCache()
     drop = cache.drop(folder)
-    inputs = cache.inputs(drop, suite.table, "pandas")
+    inputs = cache.inputs(drop, suite.table, "pandas", values=suite.values)
     figures, sources = inputs.figures, inputs.sources
     gx_suite = context.suites.add_or_update(expectation_suite(suite))
     datasource = context.data_sources.add_or_update_pandas(name=DATASOURCE)

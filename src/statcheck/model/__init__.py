@@ -10,6 +10,7 @@ from statcheck.model.value import (
     QUALIFIER_BOUNDS,
     Qualifier,
     ReportedValue,
+    ValueReading,
     infer_precision,
     parse_value,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ReportedValue",
     "Source",
     "SourceKind",
+    "ValueReading",
     "Verdict",
     "compare",
     "coverage",

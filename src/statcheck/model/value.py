@@ -4,16 +4,25 @@ The grammar (``VALUE_PATTERN``) is declared once here and used twice: by
 :func:`parse_value` for a single value, and by the engines, which run the same regular
 expression over a whole column at once (see ``statcheck.engine.values``).
 
-Precision rule (how wide a printed number is when no precision is stated):
+Precision rule (how wide a printed number is when no precision is stated): a number
+stands for its last printed digit, as a table prints it (``ValueReading.TABLE``):
 
 * a number with decimals is precise to its last decimal: ``2.5`` -> 0.1, ``12.50`` -> 0.01;
-* a whole number is precise to its last non-zero digit, the usual reading of round
-  numbers in reporting: ``60,000`` -> 10,000, ``41,950`` -> 10, ``19,922`` -> 1, ``0`` -> 1;
-* a scale word multiplies the precision: ``1.2 million`` -> 100,000.
+* a whole number is precise to its last digit: ``4420`` -> 1 (4,419.5 to 4,420.5),
+  ``60,000`` -> 1;
+* scientific notation is precise to the last digit of its mantissa: ``1.5e-06`` -> 1e-07
+  (1.45e-6 to 1.55e-6), ``2e3`` -> 1000;
+* a scale word multiplies the precision: ``1.2 million`` -> 100,000, ``60 thousand`` -> 1,000.
+
+Figures quoted in prose (``ValueReading.PROSE``, a suite's ``values: prose``) read a whole
+number the way round numbers are spoken: precise to its last non-zero digit, ``60,000``
+-> 10,000, ``41,950`` -> 10, ``19,922`` -> 1, ``0`` -> 1. That reading is never applied
+to a table unless its suite says so.
 
 A figure known to be exact (a count from a register) states ``precision: 0``; one known
 to be rounded to some unit states that unit (``precision: 1000``). Either way the
-inference is skipped.
+inference is skipped. A typed number (not printed: a JSON number, a Parquet float) is
+exact unless a precision is stated.
 
 Qualifier rule (the interval around value v with precision p):
 
@@ -76,6 +85,13 @@ class Qualifier(StrEnum):
             raise UNKNOWN_QUALIFIER(
                 f"unknown qualifier {word!r}", hint=f"use one of: {known}"
             ) from None
+
+
+class ValueReading(StrEnum):
+    """How a whole number's precision is read from its printing (the module docstring)."""
+
+    TABLE = "table"  # a published table: a number stands for its last printed digit
+    PROSE = "prose"  # figures quoted in prose: a round number is rounded where it ends
 
 
 QUALIFIER_WORDS: dict[str, Qualifier] = {
@@ -148,7 +164,9 @@ def value_pattern(decimal_mark: str = ".") -> str:
     """The grammar of a normalised value (lower case, ASCII minus, plain spaces).
 
     Named groups: ``qual``, ``sign``, ``int`` (digits with group separators), ``frac``,
-    ``scale`` and ``pct``. Written without look-arounds so every engine's regex dialect accepts it.
+    ``exp`` (the exponent of scientific notation, ``1.5e-06``), ``scale`` and ``pct``; a
+    number has an exponent or a scale word or a % sign, at most one of them. Written
+    without look-arounds so every engine's regex dialect accepts it.
     """
     if decimal_mark not in (".", ","):
         raise ValueError(f"decimal mark must be '.' or ',', not {decimal_mark!r}")
@@ -161,7 +179,7 @@ def value_pattern(decimal_mark: str = ".") -> str:
         r"(?P<sign>[-+])?"
         rf"(?P<int>[0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,3}}(?: [0-9]{{3}})+|[0-9]+)"
         rf"(?:{dec}(?P<frac>[0-9]+))?"
-        rf" ?(?:(?P<scale>{scales})|(?P<pct>%))?$"
+        rf"(?:e(?P<exp>[-+]?[0-9]{{1,3}})| ?(?:(?P<scale>{scales})|(?P<pct>%)))?$"
     )
 
 
@@ -222,16 +240,34 @@ def _offset(value: float, factor: float, precision: float) -> float:
     return value + factor * precision
 
 
-def infer_precision(integer_digits: str, fraction_digits: str | None, scale: float = 1.0) -> float:
-    """The precision rule in the module docstring, on the digits as printed."""
+def infer_precision(
+    integer_digits: str,
+    fraction_digits: str | None,
+    scale: float = 1.0,
+    *,
+    exponent: int = 0,
+    reading: ValueReading = ValueReading.TABLE,
+) -> float:
+    """The precision rule in the module docstring, on the digits as printed (``exponent``:
+    that of scientific notation)."""
+    power = precision_power(integer_digits, fraction_digits, exponent, reading)
+    scale_power = round(math.log10(scale)) if scale > 0 else 0
+    if scale == float(f"1e{scale_power}"):  # a scale word: a power of ten, added exactly
+        return float(f"1e{power + scale_power}")
+    return scale * float(f"1e{power}")
+
+
+def precision_power(
+    integer_digits: str, fraction_digits: str | None, exponent: int, reading: ValueReading
+) -> int:
+    """The power of ten of the last digit that counts: the last printed one (a table), or
+    for a whole number quoted in prose its last non-zero one."""
     if fraction_digits:
-        # Divide by the exact power of ten: ``scale * 10.0**-n`` carries float noise.
-        return scale / 10.0 ** len(fraction_digits)
+        return exponent - len(fraction_digits)
+    if reading is ValueReading.TABLE:
+        return exponent
     digits = integer_digits.lstrip("0")
-    if not digits:
-        return scale
-    trailing = len(digits) - len(digits.rstrip("0"))
-    return scale * 10.0**trailing
+    return exponent + len(digits) - len(digits.rstrip("0"))
 
 
 def parse_value(
@@ -240,12 +276,14 @@ def parse_value(
     precision: float | None = None,
     qualifier: Qualifier | str | None = None,
     decimal_mark: str = ".",
+    reading: ValueReading = ValueReading.TABLE,
 ) -> ReportedValue:
     """Read a value as printed: ``60,000``, ``60 000``, ``about 60,000``, ``20%``,
-    ``1.2 million``, ``−5``. Anything that could be read two ways is an error.
+    ``1.2 million``, ``−5``, ``1.5e-06``. Anything that could be read two ways is an error.
 
     ``precision`` overrides the inferred precision; ``qualifier`` is a qualifier given
-    beside the value (a table column) and must not contradict one in the text.
+    beside the value (a table column) and must not contradict one in the text;
+    ``reading``: a table's (the default) or prose's reading of a whole number.
     """
     if not isinstance(text, str):
         raise INVALID_NUMBER(f"expected text, got {type(text).__name__}")
@@ -259,8 +297,8 @@ def parse_value(
     if m is None:
         kind, reason = _unreadable(norm, decimal_mark)
         raise kind(reason)
-    qual_word, sign, int_part, frac, scale_word, pct = (
-        m.group(g) for g in ("qual", "sign", "int", "frac", "scale", "pct")
+    qual_word, sign, int_part, frac, exp, scale_word, pct = (
+        m.group(g) for g in ("qual", "sign", "int", "frac", "exp", "scale", "pct")
     )
     stated = Qualifier.parse(qual_word)
     if qualifier is not None and str(qualifier).strip():  # a blank cell gives no qualifier
@@ -280,13 +318,14 @@ def parse_value(
             inexact_message(text),
             hint="print the value in a larger unit with fewer digits (a `scale:` column keeps its size)",
         )
-    number = Decimal(digits + ("." + frac if frac else ""))
+    exponent = int(exp) if exp else 0
+    number = Decimal(digits + ("." + frac if frac else "") + f"e{exponent}")
     magnitude = float(Context(traps=[]).multiply(number, Decimal(scale)))
     value = -magnitude if sign == "-" else magnitude
     if not math.isfinite(value):
         raise NOT_FINITE(f"{text!r} is too large to represent")
     if precision is None:
-        precision = infer_precision(digits, frac, scale)
+        precision = infer_precision(digits, frac, scale, exponent=exponent, reading=reading)
     return ReportedValue(
         value=value, qualifier=stated, precision=precision, percent=pct is not None, text=text
     )
@@ -314,7 +353,6 @@ MISSING_MARKERS = frozenset(
     }
 )
 _NOT_FINITE = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan"})
-_SCIENTIFIC = re.compile(r"^[-+]?[0-9]*\.?[0-9]+e[-+]?[0-9]+$")
 # What a publisher puts after a number to point at a note: *, †, [1], (a), ¹, a letter (p).
 _FOOTNOTE = re.compile(
     r"^(?:\*+|[\u2020\u2021\u00a7\u00b6#]+|\[[^\]]{1,4}\]|\([a-z0-9]{1,2}\)|[a-z]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)$"
@@ -351,11 +389,6 @@ def _unreadable(norm: str, decimal_mark: str) -> tuple[ErrorKind, str]:
         return AMBIGUOUS_NUMBER, (
             f"{norm!r} is ambiguous: {other!r} could be a decimal mark or a thousands separator; "
             f"write the value with {decimal_mark!r} as decimal mark and thousands in groups of three"
-        )
-    if _SCIENTIFIC.match(norm):
-        return INVALID_NUMBER, (
-            f"{norm!r} is in scientific notation, which statcheck does not read in a printed "
-            "value; write the digits, or use a scale word (1.2 million)"
         )
     prefix = _number_prefix(decimal_mark).match(norm)
     rest = norm[prefix.end() :].strip() if prefix is not None else ""

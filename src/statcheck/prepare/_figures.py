@@ -14,6 +14,7 @@ from statcheck.errors import (
     UNKNOWN_STATUS,
 )
 from statcheck.model.figure import FigureStatus
+from statcheck.model.value import ValueReading
 from statcheck.prepare._periods import parse_dates, parse_periods
 from statcheck.prepare._problems import problem, scan
 from statcheck.prepare._text import clean_text, intake, text_columns, unchanged
@@ -70,8 +71,13 @@ class ParsedFigureTable:
 
 
 def normalise_figures(
-    raw: nw.DataFrame[Any], file: str | None = None, decimal_mark: str = "."
+    raw: nw.DataFrame[Any],
+    file: str | None = None,
+    decimal_mark: str = ".",
+    values: ValueReading = ValueReading.TABLE,
 ) -> ParsedFigureTable:
+    """The figure table parsed; ``values``: how printed whole numbers' precision is read
+    (a table's last printed digit, or prose's last non-zero digit)."""
     columns = list(raw.columns)
     missing = [c for c in FIGURE_REQUIRED if c not in columns]
     dates = {"period_start", "period_end"} & set(columns)
@@ -99,7 +105,7 @@ def normalise_figures(
             file,
             "every figure needs its own id",
         )
-    frame = parse_values(frame, file, decimal_mark, distinct)
+    frame = parse_values(frame, file, decimal_mark, distinct, values)
     frame = parse_periods(frame, file, distinct)
     frame = parse_dates(frame, "published_at", file, distinct.get("published_at"))
     frame = _parse_status(frame, file, distinct.get("status"))

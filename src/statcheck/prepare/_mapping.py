@@ -13,10 +13,11 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.mapping import TableMapping
-from statcheck.errors import MISSING_COLUMN, Location
+from statcheck.errors import INEXACT_NUMBER, MISSING_COLUMN, UNSUPPORTED_COLUMN_TYPE, Location
 from statcheck.prepare._periods import printed_periods
 
 EMPTY_CELL = "empty-cell"
+_MAX_EXACT_INT = 2**53
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,14 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
             location=Location(file=file),
             hint=f"the file's columns are: {', '.join(raw.columns)}",
         )
-    frame = _value_cells(raw, m)
-    value = nw.col("value").cast(nw.String).str.strip_chars()
+    frame = _value_cells(raw, m, file)
+    if frame.schema["value"].is_numeric():  # typed numbers stay numbers
+        empty = nw.col("value").is_null()
+    else:
+        value = nw.col("value").cast(nw.String).str.strip_chars()
+        frame = frame.with_columns(value.alias("value"))
+        empty = nw.col("value").is_null() | (nw.col("value") == "")
     # An empty cell in a publisher's table is no figure (the first day has no growth rate).
-    frame = frame.with_columns(value.alias("value"))
-    empty = nw.col("value").is_null() | (nw.col("value") == "")
     cells, empty_cells = frame.select(nw.len().alias("cells"), empty.sum().alias("empty")).row(0)
     frame = _identified(frame.filter(~empty), m, file)
     keep = [
@@ -78,11 +82,13 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     return MappedTable(frame, source, int(cells), int(empty_cells or 0))
 
 
-def _value_cells(raw: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
+def _value_cells(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> nw.DataFrame[Any]:
     """One row per value cell, numbered by its row in the file, with what the mapping
     says of it: a wide table melted (one row per row and series), a long one as it is."""
     index = [*m.period.columns, *(src for _, src in m.dimensions)]
     base = raw.with_row_index("_source_row").with_columns(nw.col("_source_row") + 2)
+    if m.series:
+        base = typed_series(base, [s.column for s in m.series], file)
     if not m.series:
         return base.select(
             "_source_row", *index, nw.col(m.value or "").alias("value")
@@ -110,6 +116,45 @@ def _value_cells(raw: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
             nw.col("_series").replace_strict(v, return_dtype=nw.String).alias(k)
             for k, v in per_series.items()
         ]
+    )
+
+
+def typed_series(
+    frame: nw.DataFrame[Any], columns: list[str], file: str | None
+) -> nw.DataFrame[Any]:
+    """A wide table's series columns made one type to melt: all numbers (as floats) when
+    the file typed them, else all text. A file that types some series and prints others
+    is refused: melting would turn its numbers into text."""
+    schema = frame.schema
+    numbers = [c for c in columns if schema[c].is_numeric()]
+    printed = [c for c in columns if schema[c] == nw.String]
+    if not numbers:
+        return frame
+    if printed:
+        raise UNSUPPORTED_COLUMN_TYPE(
+            f"the series {', '.join(map(repr, printed))} hold text but "
+            f"{', '.join(map(repr, numbers))} hold typed numbers",
+            location=Location(file=file, column=printed[0]),
+            hint="map the typed and the printed columns with two suites, or give the file "
+            "one kind of cell in every series",
+        )
+    for c in numbers:
+        if schema[c].is_integer():
+            _refuse_inexact_integers(frame, c, file)
+    return frame.with_columns([nw.col(c).cast(nw.Float64) for c in columns])
+
+
+def _refuse_inexact_integers(frame: nw.DataFrame[Any], column: str, file: str | None) -> None:
+    """An integer beyond 2**53 has no exact float (9007199254740993 would become ...992):
+    refused before the melt makes it one, naming the publisher's column."""
+    too_large = frame.filter(nw.col(column).abs() > _MAX_EXACT_INT)
+    if too_large.is_empty():
+        return
+    row, cell = too_large.select("_source_row", column).row(0)
+    raise INEXACT_NUMBER(
+        f"{cell} is an integer too large to compute with exactly (beyond 2**53)",
+        location=Location(file=file, row=int(row), column=column),
+        hint="store it as a number in a larger unit, with a scale",
     )
 
 

@@ -7,6 +7,7 @@ has it, with the scalar parser's reason."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import narwhals as nw
@@ -32,6 +33,7 @@ from statcheck.model.value import (
     QUALIFIER_WORDS,
     SCALE_WORDS,
     Qualifier,
+    ValueReading,
     exactly_representable,
     inexact_message,
     parse_value,
@@ -65,12 +67,18 @@ _PRINTED = (
 
 
 def parse_values(
-    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str, distinct: Distinct
+    frame: nw.DataFrame[Any],
+    file: str | None,
+    decimal_mark: str,
+    distinct: Distinct,
+    reading: ValueReading = ValueReading.TABLE,
 ) -> nw.DataFrame[Any]:
+    """Each figure's value, qualifier, precision and interval: a typed number as it is
+    (exact unless a precision is given), a printed one read as ``reading`` says."""
     if frame.schema["value"].is_numeric():
         frame = _numeric_values(frame, file)
     else:
-        frame = _read_printed_values(frame, file, decimal_mark)
+        frame = _read_printed_values(frame, file, decimal_mark, reading)
     return _qualify(frame, file, distinct)
 
 
@@ -108,25 +116,25 @@ def _numeric_values(frame: nw.DataFrame[Any], file: str | None) -> nw.DataFrame[
 
 
 def _read_printed_values(
-    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str, reading: ValueReading
 ) -> nw.DataFrame[Any]:
     """Values as printed, read once per distinct text when texts repeat (counts in a
     large table do), then looked up for every row."""
     texts = distinct_values(frame, ["value"], _text._SAMPLE_ROWS // 2).get("value")
     if texts is not None and not set(_PRINTED) & set(frame.columns):  # (a join would rename)
         try:
-            parsed = _parse_printed(texts.with_row_index("_row"), file, decimal_mark)
+            parsed = _parse_printed(texts.with_row_index("_row"), file, decimal_mark, reading)
         except StatcheckError:
             pass  # some text is wrong: reading every row says where
         else:
             return backend_of(frame).join_in_order(
                 frame, parsed.select("value", *_PRINTED), "value"
             )
-    return _parse_printed(frame, file, decimal_mark)
+    return _parse_printed(frame, file, decimal_mark, reading)
 
 
 def _parse_printed(
-    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str, reading: ValueReading
 ) -> nw.DataFrame[Any]:
     """Values as printed: the grammar of statcheck.model.value, run over the column."""
     text = nw.col("value").str.to_lowercase()
@@ -135,11 +143,11 @@ def _parse_printed(
     )
     frame = frame.with_columns(text.str.strip_chars().alias("_vtext"))
     frame = backend_of(frame).extract_groups(frame, "_vtext", value_pattern(decimal_mark), "_v_")
-    _refuse_unreadable(frame, file, decimal_mark)
+    _refuse_unreadable(frame, file, decimal_mark, reading)
     group_chars = "[, ]" if decimal_mark == "." else "[. ]"
     digits = nw.col("_v_int").str.replace_all(group_chars, "")
     _check_representable(frame, digits, file)
-    frame = frame.with_columns(*_printed_number(digits))
+    frame = frame.with_columns(*_printed_number(digits, reading))
     problem(
         frame,
         ~nw.col("_value").is_finite(),
@@ -151,7 +159,9 @@ def _parse_printed(
     return frame.with_columns(nw.col("value").alias("value_text"))
 
 
-def _refuse_unreadable(frame: nw.DataFrame[Any], file: str | None, decimal_mark: str) -> None:
+def _refuse_unreadable(
+    frame: nw.DataFrame[Any], file: str | None, decimal_mark: str, reading: ValueReading
+) -> None:
     """A value the grammar does not match is an error at its first row, saying why."""
     unreadable = frame.filter(nw.col("_v_int").is_null())
     if unreadable.is_empty():
@@ -159,7 +169,7 @@ def _refuse_unreadable(frame: nw.DataFrame[Any], file: str | None, decimal_mark:
     # Say why with the scalar parser: it gives the same answer, with a reason.
     row, cell = unreadable.select("_row", "value").row(0)
     try:
-        parse_value(cell, decimal_mark=decimal_mark)
+        parse_value(cell, decimal_mark=decimal_mark, reading=reading)
     except StatcheckError as exc:
         reason, kind, hint = exc.message, kind_of(exc.slug) or INVALID_NUMBER, exc.hint
     else:  # pragma: no cover - the two parsers share one grammar
@@ -172,32 +182,39 @@ def _refuse_unreadable(frame: nw.DataFrame[Any], file: str | None, decimal_mark:
     )
 
 
-def _printed_number(digits: nw.Expr) -> list[nw.Expr]:
+def _printed_number(digits: nw.Expr, reading: ValueReading) -> list[nw.Expr]:
     """From the grammar's groups: the value, the precision its printing implies, the
-    qualifier it states, and whether it carries a % sign."""
-    stripped = digits.str.strip_chars_start("0")
-    trailing = (stripped.str.len_chars() - stripped.str.strip_chars_end("0").str.len_chars()).cast(
-        nw.Float64
-    )
-    scale = (
+    qualifier it states, and whether it carries a % sign.
+
+    Value and precision are written as decimal text (``2.01e6``, ``1e-7``) and read by the
+    engine's own parser, rounded once: the same float on every engine, with no noise from
+    multiplying by a scale or a power of ten."""
+    # Scale words are powers of ten: added to the exponent.
+    scale_power = (
         nw.col("_v_scale")
         .fill_null("")
-        .replace_strict({"": 1.0, **SCALE_WORDS}, return_dtype=nw.Float64)
+        .replace_strict(
+            {"": 0, **{w: round(math.log10(f)) for w, f in SCALE_WORDS.items()}},
+            return_dtype=nw.Int64,
+        )
     )
-    frac_len = nw.col("_v_frac").str.len_chars().cast(nw.Float64)
-    inferred = (
-        nw.when(~frac_len.is_null())
-        .then(nw.lit(10.0) ** (-frac_len))
-        .otherwise(nw.when(stripped == "").then(nw.lit(1.0)).otherwise(nw.lit(10.0) ** trailing))
-    ) * scale
-    magnitude = nw.concat_str([digits, nw.lit("."), nw.col("_v_frac").fill_null("0")]).cast(
-        nw.Float64
-    )
+    power = nw.col("_v_exp").fill_null("0").cast(nw.Int64) + scale_power
+    frac_len = nw.col("_v_frac").str.len_chars().fill_null(0).cast(nw.Int64)
+    whole_digit = power
+    if reading is ValueReading.PROSE:  # a round number is rounded where its digits end
+        stripped = digits.str.strip_chars_start("0")
+        trailing = stripped.str.len_chars() - stripped.str.strip_chars_end("0").str.len_chars()
+        whole_digit = power + trailing.cast(nw.Int64)
+    last_digit = nw.when(~nw.col("_v_frac").is_null()).then(power - frac_len).otherwise(whole_digit)
+    inferred = nw.concat_str([nw.lit("1e"), last_digit.cast(nw.String)]).cast(nw.Float64)
+    magnitude = nw.concat_str(
+        [digits, nw.lit("."), nw.col("_v_frac").fill_null("0"), nw.lit("e"), power.cast(nw.String)]
+    ).cast(nw.Float64)
     sign = nw.when(nw.col("_v_sign") == "-").then(nw.lit(-1.0)).otherwise(nw.lit(1.0))
     qualifier_words = {w: q.value for w, q in QUALIFIER_WORDS.items()}
     stated = nw.col("_v_qual").fill_null("").replace_strict(qualifier_words, return_dtype=nw.String)
     return [
-        (magnitude * scale * sign).alias("_value"),
+        (magnitude * sign).alias("_value"),
         inferred.alias("_inferred_precision"),
         stated.alias("_stated_qualifier"),
         ~nw.col("_v_pct").is_null().alias("percent"),

@@ -16,6 +16,7 @@ from statcheck.contract.mapping import PERIOD_SCHEMA
 from statcheck.contract.rules import COMMON_FINDINGS, KINDS
 from statcheck.contract.rules.base import SKIP_REASONS, SKIPPED_DOC, SKIPPED_MODES, Rule
 from statcheck.model.figure import SourceKind
+from statcheck.model.value import ValueReading
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "suite.schema.json"
 
@@ -34,6 +35,11 @@ _SUITE_PROPERTIES: dict[str, Any] = {
     "skipped": {
         "description": "the default `skipped:` of every rule that does not set its own",
         **_SKIPPED,
+    },
+    "values": {
+        "description": "how a printed whole number's precision is read: `table` (default), "
+        "its last printed digit; `prose`, its last non-zero digit (figures quoted in prose)",
+        "enum": [r.value for r in ValueReading],
     },
     "schema": {
         "type": "object",
