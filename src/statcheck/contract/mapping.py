@@ -5,7 +5,9 @@ which columns are dimensions, and either which single column holds the value (a 
 table) or which columns are each a series (a wide table, melted into one figure per row
 and column). Each series has its metric, unit, scale (a table in thousands has scale
 1000) and precision (in printed units). Every figure gets the mapping's source, and an id
-made from metric, dimensions and period. An empty cell is no figure.
+made from metric, dimensions and period. An empty cell is no figure, and so is a cell
+holding one of the markers the publisher prints for a figure it does not give
+(``missing_values``: each marker with its reason, or a list whose reasons are the markers).
 
     table:
       source: {source_id: bls, name: US Bureau of Labor Statistics, kind: official}
@@ -13,10 +15,12 @@ made from metric, dimensions and period. An empty cell is no figure.
       series:
         labor_force: {unit: persons, scale: 1000, precision: 1}
         population_percent: {metric: participation_rate, unit: percent}
+      missing_values: {"..": not-available, "(D)": suppressed}
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,7 @@ from statcheck.contract.yamlio import Mapping
 from statcheck.errors import INVALID_TABLE_MAPPING, Location, StatcheckError
 from statcheck.model.figure import SourceKind
 
+_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9,]*)?\.?[0-9]+%?")
 PERIOD_KINDS = ("year", "date", "month", "quarter", "label")
 # Names a dimension cannot take: they are the figure table's own columns.
 RESERVED = (
@@ -85,6 +90,8 @@ class TableMapping:
     scale: float = 1.0
     precision: float | None = None
     dimensions: tuple[tuple[str, str], ...] = ()  # (figure column, publisher's column)
+    # (marker, reason): a cell that holds the marker, spaces stripped, is no figure.
+    missing_values: tuple[tuple[str, str], ...] = ()
 
     def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -93,6 +100,8 @@ class TableMapping:
         }
         if self.dimensions:
             out["dimensions"] = dict(self.dimensions)
+        if self.missing_values:
+            out["missing_values"] = dict(self.missing_values)
         if self.series:
             out["series"] = {s.column: s.to_mapping() for s in self.series}
         else:
@@ -113,8 +122,11 @@ class TableMapping:
         return cols
 
 
-LONG_FIELDS = ("source", "period", "dimensions", "value", "metric", "unit", "scale", "precision")
-WIDE_FIELDS = ("source", "period", "dimensions", "series")
+LONG_FIELDS = (
+    "source", "period", "dimensions", "value", "metric", "unit", "scale", "precision",
+    "missing_values",
+)  # fmt: skip
+WIDE_FIELDS = ("source", "period", "dimensions", "series", "missing_values")
 SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
 
 
@@ -135,16 +147,19 @@ def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
     source = _source(m, place)
     pkind, pcol = _period(m, place)
     dims = _dimensions(m, place)
+    markers = _missing_values(m, place)
     if wide:
         series = _series(m, place)
-        return TableMapping(source, pkind, pcol, series=series, dimensions=dims)
+        return TableMapping(
+            source, pkind, pcol, series=series, dimensions=dims, missing_values=markers
+        )
     for key in ("value", "metric", "unit"):
         if not isinstance(m.get(key), str):
             raise place.error(f"a long table needs `{key}` (or use `series:` for a wide one)", m)
     return TableMapping(
         source, pkind, pcol, value=m["value"], metric=m["metric"], unit=m["unit"],
         scale=_number(m, "scale", 1.0, place) or 1.0, precision=_number(m, "precision", None, place),
-        dimensions=dims,
+        dimensions=dims, missing_values=markers,
     )  # fmt: skip
 
 
@@ -225,6 +240,56 @@ def _dimensions(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:
                 f"dimension {name!r} would replace the figure column of that name", m, "dimensions"
             )
     return tuple((str(k), v) for k, v in dims_raw.items())
+
+
+def _missing_values(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:
+    """The markers a publisher prints where it gives no figure, each with its reason: a
+    mapping ``{"..": not-available, "(D)": suppressed}``, or a list (each its own reason).
+    A marker is compared with the cell as printed, spaces around it stripped, case and all:
+    a marker is text, and never a number (a quoted ``"0"`` would hide real zeros)."""
+    raw = m.get("missing_values")
+    if raw is None:
+        return ()
+    if isinstance(raw, Mapping):
+        pairs = list(raw.items())
+    elif isinstance(raw, list):
+        pairs = [(marker, marker) for marker in raw]
+    else:
+        raise place.error(
+            "`missing_values` is a mapping of each marker to its reason, or a list of markers",
+            m,
+            "missing_values",
+            'e.g. missing_values: {"..": not-available, "x": suppressed}',
+        )
+    out: dict[str, str] = {}
+    for marker, reason in pairs:
+        problem = _marker_problem(marker, reason, out)
+        if problem:
+            raise place.error(
+                f"missing_values: {problem}",
+                m,
+                "missing_values",
+                'write each marker as quoted text, e.g. "NA", "..", "-", "(D)"',
+            )
+        out[marker.strip()] = reason.strip()
+    return tuple(out.items())
+
+
+def _marker_problem(marker: Any, reason: Any, seen: dict[str, str]) -> str | None:
+    """What is wrong with one marker and its reason, or None."""
+    if not isinstance(marker, str) or not marker.strip():
+        return f"the marker {marker!r} is not text (an empty cell is no figure already)"
+    if _reads_as_number(marker.strip()):
+        return f"the marker {marker!r} is a number: a cell holding it is a figure"
+    if not isinstance(reason, str) or not reason.strip():
+        return f"the marker {marker!r} needs its reason as text, e.g. suppressed"
+    if marker.strip() in seen:
+        return f"the marker {marker!r} is given twice"
+    return None
+
+
+def _reads_as_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
 
 
 def _series(m: Mapping, place: _Place) -> tuple[SeriesSpec, ...]:

@@ -85,6 +85,14 @@ _SUITE_PROPERTIES: dict[str, Any] = {
             "unit": {"type": "string"},
             "scale": _SCALE,
             "precision": _PRECISION,
+            "missing_values": {
+                "description": "the markers the publisher prints where it gives no figure "
+                "(NA, .., x, (D)), each with its reason, or a list of markers",
+                "oneOf": [
+                    {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+                    {"type": "array", "items": {"type": "string", "minLength": 1}},
+                ],
+            },
             "series": {
                 "type": "object",
                 "minProperties": 1,
