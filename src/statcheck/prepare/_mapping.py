@@ -63,34 +63,40 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     frame = frame.with_columns(value.alias("value"))
     empty = nw.col("value").is_null() | (nw.col("value") == "")
     reasons = _reasons(m)
-    marked = nw.col("value").is_in(list(dict(m.missing_values))) if reasons else nw.lit(False)
-    counts = frame.select(
-        nw.len().alias("_cells"),
-        empty.sum().alias("_empty"),
-        *(nw.col("value").is_in(markers).sum().alias(r) for r, markers in reasons.items()),
+    is_marked = nw.col("value").is_in(list(dict(m.missing_values))).fill_null(False)
+    cells, empty_cells, *per_reason = frame.select(
+        nw.len(),
+        empty.sum(),
+        *(
+            nw.col("value").is_in(markers).sum().alias(f"_{i}")
+            for i, markers in enumerate(reasons.values())
+        ),
     ).row(0)
-    cells, empty_cells, *per_reason = counts
-    figures = _canonical(_identified(frame.filter(~empty & ~marked.fill_null(False)), m), m)
-    marked_cells = None
+    figures = _canonical(_identified(frame.filter(~empty & ~is_marked), m), m)
+    marked = None
     if reasons:
-        marked_cells = _canonical(_identified(frame.filter(marked.fill_null(False)), m), m)
-        marked_cells = marked_cells.with_columns(_reason_of(m).alias("reason"))
-    source = nw.from_dict(
+        marked = _canonical(_identified(frame.filter(is_marked), m), m)
+        marked = marked.with_columns(_reason_of(m).alias("reason"))
+    return MappedTable(
+        figures,
+        _source(m, raw.implementation),
+        int(cells),
+        int(empty_cells or 0),
+        marked,
+        tuple((r, int(n or 0)) for r, n in zip(reasons, per_reason, strict=True)),
+    )
+
+
+def _source(m: TableMapping, implementation: Any) -> nw.DataFrame[Any]:
+    """The source table of one row the mapping declares."""
+    return nw.from_dict(
         {
             "source_id": [m.source.source_id],
             "name": [m.source.name],
             "kind": [m.source.kind.value],
             "url": [m.source.url or ""],
         },
-        backend=raw.implementation,
-    )
-    return MappedTable(
-        figures,
-        source,
-        int(cells),
-        int(empty_cells or 0),
-        marked_cells,
-        tuple((r, int(n or 0)) for r, n in zip(reasons, per_reason, strict=True)),
+        backend=implementation,
     )
 
 

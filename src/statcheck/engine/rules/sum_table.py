@@ -95,7 +95,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     checked, failed, skipped, skipped_ids = _counted(
         rows, flagged_rows, dupe_rows, lonely, "_first_id" if constant else "_total_id", report
     )
-    if marked_total_rows is not None:  # counted as a total not in the drop is
+    if marked_total_rows is not None:  # counted as a missing total would be
         skipped[NOT_A_FIGURE] += len(marked_total_rows)
         if report:
             named = marked_total_rows.get_column("figure_id").to_list()
