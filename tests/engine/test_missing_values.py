@@ -249,3 +249,26 @@ def test_an_unnamed_column_the_mapping_does_not_read(tmp_path: Path, backend: st
     assert not report.errors
     assert report.rows is not None
     assert (report.rows.figures, dict(report.rows.reasons)["not-available"]) == (3, 1)
+
+
+def test_a_dataframe_with_markers_through_the_public_api(backend: str) -> None:
+    """statcheck.validate on a pipeline's frame, text cells as printed: the same counts and
+    the same explanation as from a drop, on either library."""
+    import io
+
+    import pandas as pd
+    import polars as pl
+
+    import statcheck
+
+    frame: object = pl.read_csv(io.StringIO(CSV), infer_schema=False)
+    if backend == "pandas":
+        frame = pd.read_csv(io.StringIO(CSV), dtype=str, keep_default_na=False)
+    suite = suite_from_yaml(f"suite: s\n{MAPPING}  {DECLARED}\nrules:\n{STATES}")
+    report = statcheck.validate(frame, suite)
+    assert report.rows is not None
+    assert dict(report.rows.reasons) == {
+        "empty-cell": 1, "suppressed": 2, "nil": 1, "not-available": 1,
+    }  # fmt: skip
+    said = [f.explanation for f in report.result("states").findings]
+    assert any("farms|B|2017 is not a figure: the publisher printed '(D)'" in s for s in said)

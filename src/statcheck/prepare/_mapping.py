@@ -62,8 +62,10 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     # An empty cell in a publisher's table is no figure (the first day has no growth rate).
     frame = frame.with_columns(value.alias("value"))
     empty = nw.col("value").is_null() | (nw.col("value") == "")
-    reasons = _reasons(m)
-    is_marked = nw.col("value").is_in(list(dict(m.missing_values))).fill_null(False)
+    # Markers are text: a column of typed numbers holds none.
+    markers = dict(m.missing_values) if frame.schema["value"] == nw.String else {}
+    reasons = _reasons(markers)
+    is_marked = nw.col("value").is_in(list(markers)).fill_null(False) if markers else nw.lit(False)
     cells, empty_cells, *per_reason = frame.select(
         nw.len(),
         empty.sum(),
@@ -74,9 +76,11 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     ).row(0)
     figures = _canonical(_identified(frame.filter(~empty & ~is_marked), m), m)
     marked = None
-    if reasons:
+    if markers:
         marked = _canonical(_identified(frame.filter(is_marked), m), m)
-        marked = marked.with_columns(_reason_of(m).alias("reason"))
+        marked = marked.with_columns(
+            nw.col("value").replace_strict(markers, return_dtype=nw.String).alias("reason")
+        )
     return MappedTable(
         figures,
         _source(m, raw.implementation),
@@ -100,17 +104,12 @@ def _source(m: TableMapping, implementation: Any) -> nw.DataFrame[Any]:
     )
 
 
-def _reasons(m: TableMapping) -> dict[str, list[str]]:
+def _reasons(markers: dict[str, str]) -> dict[str, list[str]]:
     """Each declared reason and its markers, in the order the mapping gives them."""
     out: dict[str, list[str]] = {}
-    for marker, reason in m.missing_values:
+    for marker, reason in markers.items():
         out.setdefault(reason, []).append(marker)
     return out
-
-
-def _reason_of(m: TableMapping) -> nw.Expr:
-    """The reason the mapping gives for the marker a cell holds."""
-    return nw.col("value").replace_strict(dict(m.missing_values), return_dtype=nw.String)
 
 
 def _canonical(frame: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
