@@ -10,6 +10,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from statcheck.checking import validate_drop
 from statcheck.contract.suite import suite_from_yaml
@@ -272,3 +274,48 @@ def test_a_dataframe_with_markers_through_the_public_api(backend: str) -> None:
     }  # fmt: skip
     said = [f.explanation for f in report.result("states").findings]
     assert any("farms|B|2017 is not a figure: the publisher printed '(D)'" in s for s in said)
+
+
+CELLS = ["1", "2.5", "1,000", "", "  ", "NA", " NA ", "na", "(D)", "-", "x", "X"]
+
+
+@settings(
+    deadline=None, max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.tuples(*[st.sampled_from(CELLS)] * 2), min_size=1, max_size=8),
+    declared=st.lists(st.sampled_from(["NA", "na", "(D)", "-", "x", "X"]), unique=True, min_size=1),
+)
+def test_every_cell_is_a_figure_or_counted_by_its_reason(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]], declared: list[str]
+) -> None:
+    """Generated wide tables: each value cell is a figure, empty, or holds a declared
+    marker (as printed, spaces stripped, case and all), counted as a plain Python loop
+    counts it; an undeclared marker stops the drop; polars and pandas agree."""
+    text = "year,state,farms,value\n" + "".join(
+        f'{2000 + i},S,"{a}","{b}"\n' for i, (a, b) in enumerate(rows)
+    )
+    reasons = {m: f"r{m}" for m in declared}
+    cells = [c.strip() for row in rows for c in row]
+    readable = {"1", "2.5", "1,000"}
+    expected = {"empty-cell": sum(1 for c in cells if not c)}
+    for m in declared:
+        if m in cells:
+            expected[f"r{m}"] = cells.count(m)
+    stopped = any(c and c not in readable and c not in reasons for c in cells)
+    mapping = "missing_values: {" + ", ".join(f'"{m}": r{m}' for m, _ in reasons.items()) + "}"
+    reports = []
+    for backend in ("polars", "pandas"):
+        folder = tmp_path_factory.mktemp(backend)
+        reports.append(check(folder, backend, STATES, declared=mapping, text=text))
+    polars, pandas = reports
+    assert [e.slug for e in polars.errors] == [e.slug for e in pandas.errors]
+    if stopped:  # NA-like (missing-value) or text with no digit at all (invalid-number)
+        [error] = polars.errors
+        assert error.slug in ("missing-value", "invalid-number")
+        assert error.hint is not None and "missing_values:" in error.hint
+        return
+    assert polars.rows is not None and pandas.rows is not None
+    assert polars.rows.to_dict() == pandas.rows.to_dict()
+    assert dict(polars.rows.reasons) == expected
+    assert polars.rows.figures == sum(1 for c in cells if c in readable)

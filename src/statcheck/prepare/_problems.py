@@ -6,17 +6,21 @@ names that column, as the user sees it in the file, not the figure table's ``val
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import narwhals as nw
 
 from statcheck.backends import collect_all
 from statcheck.errors import (
+    INVALID_NUMBER,
+    MISSING_VALUE,
     ErrorKind,
     Location,
 )
 
 MAX_EXAMPLES = 5
+_DIGIT = re.compile("[0-9]")
 SOURCE_COLUMN = "_column"  # the publisher's column a mapped table's value was printed in
 
 
@@ -93,12 +97,17 @@ def value_cell(cells: nw.DataFrame[Any]) -> tuple[int, Any, str]:
     return int(first[0]), first[1], str(first[2]) if printed else "value"
 
 
-def marker_hint(cells: nw.DataFrame[Any], cell: Any, hint: str | None) -> str | None:
-    """For a value that marks a missing figure in a publisher's table (mapped by a suite's
-    ``table:``): the publisher's file stays as published, so the marker is declared."""
+def marker_hint(
+    cells: nw.DataFrame[Any], cell: Any, kind: ErrorKind, hint: str | None
+) -> str | None:
+    """For a value of a publisher's table (mapped by a suite's ``table:``) that marks a
+    missing figure, or holds no digit at all (``(D)``, ``*``): the publisher's file stays
+    as published, so the marker is declared."""
+    marker = str(cell).strip()
     if SOURCE_COLUMN not in cells.columns:
         return hint
-    marker = str(cell).strip()
+    if kind is not MISSING_VALUE and (kind is not INVALID_NUMBER or _DIGIT.search(marker)):
+        return hint
     return (
         f"the publisher prints {marker!r} where it gives no figure: declare it in the "
         f"suite's `table:` mapping, e.g. missing_values: {{{marker!r}: not-available}}, "

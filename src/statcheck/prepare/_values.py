@@ -18,7 +18,6 @@ from statcheck.errors import (
     CONFLICTING_QUALIFIER,
     INEXACT_NUMBER,
     INVALID_NUMBER,
-    MISSING_VALUE,
     NOT_FINITE,
     UNIT_MISMATCH,
     UNKNOWN_QUALIFIER,
@@ -165,8 +164,7 @@ def _refuse_unreadable(frame: nw.DataFrame[Any], file: str | None, decimal_mark:
         reason, kind, hint = exc.message, kind_of(exc.slug) or INVALID_NUMBER, exc.hint
     else:  # pragma: no cover - the two parsers share one grammar
         reason, kind, hint = f"{cell!r} could not be read", INVALID_NUMBER, None
-    if kind is MISSING_VALUE:
-        hint = marker_hint(unreadable, cell, hint)
+    hint = marker_hint(unreadable, cell, kind, hint)
     more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
     raise kind(
         f"{reason}{more}",
