@@ -319,3 +319,27 @@ def test_every_cell_is_a_figure_or_counted_by_its_reason(
     assert polars.rows.to_dict() == pandas.rows.to_dict()
     assert dict(polars.rows.reasons) == expected
     assert polars.rows.figures == sum(1 for c in cells if c in readable)
+
+
+def test_a_series_may_have_markers_of_its_own(tmp_path: Path, backend: str) -> None:
+    """`-` means nil in the sales column only, and there `(D)` has a reason of its own; in
+    the farms column `-` is declared nowhere and stops the drop."""
+    own = "{unit: usd, metric: sales, missing_values: {'-': nil, '(D)': withheld-sales}}"
+    mapping = MAPPING.replace("{metric: sales, unit: usd}", own)
+    suite = suite_from_yaml(
+        f"suite: s\n{mapping}  missing_values: {{'(D)': suppressed, NA: not-available}}\nrules:\n{STATES}"
+    )
+    assert suite.table is not None and suite.table.markers() == {
+        "farms": {"(D)": "suppressed", "NA": "not-available"},
+        "value": {"(D)": "withheld-sales", "NA": "not-available", "-": "nil"},
+    }
+    assert suite_from_yaml(suite.to_yaml()).table == suite.table
+    report = validate_drop(drop(tmp_path / "d", CSV), suite, engine=backend)
+    assert report.rows is not None
+    assert dict(report.rows.reasons) == {
+        "empty-cell": 1, "suppressed": 1, "not-available": 1, "withheld-sales": 1, "nil": 1,
+    }  # fmt: skip
+    (tmp_path / "farms").mkdir()
+    text = CSV.replace("2017,C,12,-", "2017,C,-,-")
+    [error] = validate_drop(drop(tmp_path / "farms" / "d", text), suite, engine=backend).errors
+    assert (error.slug, error.location.row, error.location.column) == ("missing-value", 5, "farms")

@@ -7,7 +7,8 @@ and column). Each series has its metric, unit, scale (a table in thousands has s
 1000) and precision (in printed units). Every figure gets the mapping's source, and an id
 made from metric, dimensions and period. An empty cell is no figure, and so is a cell
 holding one of the markers the publisher prints for a figure it does not give
-(``missing_values``: each marker with its reason, or a list whose reasons are the markers).
+(``missing_values``: each marker with its reason, or a list whose reasons are the markers;
+a series may declare markers of its own besides).
 
     table:
       source: {source_id: bls, name: US Bureau of Labor Statistics, kind: official}
@@ -45,6 +46,8 @@ class SeriesSpec:
     scale: float = 1.0
     precision: float | None = None
     qualifier: str | None = None
+    # (marker, reason) of this column only, besides the table's (its reason wins).
+    missing_values: tuple[tuple[str, str], ...] = ()
 
     def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -57,6 +60,8 @@ class SeriesSpec:
             out["precision"] = self.precision
         if self.qualifier:
             out["qualifier"] = self.qualifier
+        if self.missing_values:
+            out["missing_values"] = dict(self.missing_values)
         return out
 
 
@@ -114,6 +119,15 @@ class TableMapping:
                 out["precision"] = self.precision
         return out
 
+    def markers(self) -> dict[str, dict[str, str]]:
+        """The markers for no figure of each value column (the publisher's name), with
+        their reasons: the table's, and a series' own."""
+        table = dict(self.missing_values)
+        if not self.series:
+            return {self.value or "": table} if table else {}
+        columns = {s.column: {**table, **dict(s.missing_values)} for s in self.series}
+        return {c: markers for c, markers in columns.items() if markers}
+
     @property
     def source_columns(self) -> list[str]:
         """The publisher's columns the mapping reads."""
@@ -127,7 +141,7 @@ LONG_FIELDS = (
     "missing_values",
 )  # fmt: skip
 WIDE_FIELDS = ("source", "period", "dimensions", "series", "missing_values")
-SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
+SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier", "missing_values")
 
 
 def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
@@ -324,6 +338,7 @@ def _one_series(col: str, spec: Any, series_raw: Mapping, place: _Place) -> Seri
         column=col, metric=str(spec.get("metric", col)), unit=unit,
         scale=_number(spec, "scale", 1.0, place) or 1.0,
         precision=_number(spec, "precision", None, place), qualifier=spec.get("qualifier"),
+        missing_values=_missing_values(spec, place),
     )  # fmt: skip
 
 

@@ -63,24 +63,23 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
     frame = frame.with_columns(value.alias("value"))
     empty = nw.col("value").is_null() | (nw.col("value") == "")
     # Markers are text: a column of typed numbers holds none.
-    markers = dict(m.missing_values) if frame.schema["value"] == nw.String else {}
-    reasons = _reasons(markers)
-    is_marked = nw.col("value").is_in(list(markers)).fill_null(False) if markers else nw.lit(False)
+    key, reason_of = _marker_key(m) if frame.schema["value"] == nw.String else (None, {})
+    reasons = _reasons(reason_of)
+    is_marked = nw.lit(False) if key is None else key.is_in(list(reason_of)).fill_null(False)
     cells, empty_cells, *per_reason = frame.select(
         nw.len(),
         empty.sum(),
         *(
-            nw.col("value").is_in(markers).sum().alias(f"_{i}")
-            for i, markers in enumerate(reasons.values())
+            (key if key is not None else nw.col("value")).is_in(keys).sum().alias(f"_{i}")
+            for i, keys in enumerate(reasons.values())
         ),
     ).row(0)
     figures = _canonical(_identified(frame.filter(~empty & ~is_marked), m), m)
     marked = None
-    if markers:
+    if key is not None:
         marked = _canonical(_identified(frame.filter(is_marked), m), m)
-        marked = marked.with_columns(
-            nw.col("value").replace_strict(markers, return_dtype=nw.String).alias("reason")
-        )
+        reason = key.replace_strict(reason_of, return_dtype=nw.String)
+        marked = marked.with_columns(reason.alias("reason"))
     return MappedTable(
         figures,
         _source(m, raw.implementation),
@@ -104,11 +103,30 @@ def _source(m: TableMapping, implementation: Any) -> nw.DataFrame[Any]:
     )
 
 
-def _reasons(markers: dict[str, str]) -> dict[str, list[str]]:
-    """Each declared reason and its markers, in the order the mapping gives them."""
+def _marker_key(m: TableMapping) -> tuple[nw.Expr | None, dict[str, str]]:
+    """How a cell is looked up among the declared markers, and the reason of each key:
+    the cell's text, or, where a series has markers of its own, its column and its text
+    (``units\x1fNA``); None when nothing is declared. Cells are in the figure rows'
+    columns: ``value`` as printed, stripped, and the publisher's column."""
+    per_column = m.markers()
+    if not per_column:
+        return None, {}
+    if not any(s.missing_values for s in m.series):
+        return nw.col("value"), dict(m.missing_values)
+    key = nw.concat_str([nw.col(SOURCE_COLUMN), nw.lit("\x1f"), nw.col("value")])
+    reason_of = {
+        f"{column}\x1f{marker}": reason
+        for column, markers in per_column.items()
+        for marker, reason in markers.items()
+    }
+    return key, reason_of
+
+
+def _reasons(reason_of: dict[str, str]) -> dict[str, list[str]]:
+    """Each declared reason and the lookup keys that give it, in the mapping's order."""
     out: dict[str, list[str]] = {}
-    for marker, reason in markers.items():
-        out.setdefault(reason, []).append(marker)
+    for key, reason in reason_of.items():
+        out.setdefault(reason, []).append(key)
     return out
 
 
