@@ -283,7 +283,8 @@ def _missing_values(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:
                 f"missing_values: {problem}",
                 m,
                 "missing_values",
-                'write each marker as quoted text, e.g. "NA", "..", "-", "(D)"',
+                "a marker is what the publisher prints instead of a figure, written as quoted "
+                'text with its reason: {"NA": not-available, "..": confidential, "(D)": suppressed}',
             )
         out[marker.strip()] = reason.strip()
     return tuple(out.items())
