@@ -302,7 +302,8 @@ EMPTY_FILE = _declare(
 )
 BAD_HEADER = _declare(
     "bad-header", _F,
-    "the header row is blank, has a blank name, repeats a name, has names that differ only by "
+    "the header row is blank, has a blank name (in a CSV a suite's `table:` reads, only a column "
+    "it reads must have one), repeats a name, has names that differ only by "
     "case or surrounding spaces (`Region`, `region `), or `header:` points past the end of the file",
     DataError,
 )  # fmt: skip
@@ -341,7 +342,8 @@ MISSING_COLUMN = _declare(
 MISSING_VALUE = _declare(
     "missing-value", _C,
     "a required cell is empty, or the value is a spelling of \"no value\": `NA`, `n/a`, `-`, `—`, "
-    "`..`, `x`, … (leave the figure out, or write `0` if the mark means zero)",
+    "`..`, `x`, … (in a publisher's table read with a suite's `table:`, declare its markers in "
+    "`missing_values:`; in a figure table, leave the figure out, or write `0` if the mark means zero)",
     ValueParseError,
 )  # fmt: skip
 DUPLICATE_FIGURE_ID = _declare(

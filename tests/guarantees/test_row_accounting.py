@@ -39,7 +39,14 @@ def _count_cells(folder: Path, suite: Any) -> dict[str, int]:
     m = suite.table
     value_columns = [s.column for s in m.series] if m.series else [m.value]
     positions = [header.index(c) for c in value_columns]
-    empty = sum(1 for r in rows for i in positions if not r[i].strip())
+    # An empty cell is no figure, and so is one holding a marker the mapping declares.
+    markers = m.markers()
+    empty = sum(
+        1
+        for r in rows
+        for c, i in zip(value_columns, positions, strict=True)
+        if not r[i].strip() or r[i].strip() in markers.get(c or "", {})
+    )
     return {"read": len(rows), "cells": len(rows) * len(positions), "not_figures": empty}
 
 

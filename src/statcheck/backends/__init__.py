@@ -86,5 +86,11 @@ def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
 
 
 def to_pandas_table(table: ParsedFigureTable) -> ParsedFigureTable:
-    """A figure table built with polars, on pandas for the pandas engine's rules."""
-    return dataclasses.replace(table, frame=_PANDAS.table_from_polars(table.frame))
+    """A figure table built with polars, on pandas for the pandas engine's rules (with the
+    cells it marks as no figure, which rules join with it)."""
+    marked = table.not_figures
+    return dataclasses.replace(
+        table,
+        frame=_PANDAS.table_from_polars(table.frame),
+        not_figures=None if marked is None else _PANDAS.table_from_polars(marked),
+    )

@@ -53,6 +53,7 @@ class _Figures:
     cells: int  # value cells in them (more than rows for a wide table)
     reasons: tuple[tuple[str, int], ...] = ()  # cells that are no figure, by reason
     mapped_source: nw.DataFrame[Any] | None = None  # sources a table mapping declares
+    marked: nw.DataFrame[Any] | None = None  # cells a table mapping marks as no figure
 
 
 def row_count(
@@ -80,7 +81,9 @@ def _mapped(raw: nw.DataFrame[Any], mapping: TableMapping | None, name: str | No
     from statcheck.prepare import map_table
 
     mapped = map_table(raw, mapping, name)
-    return _Figures(mapped.figures, len(raw), mapped.cells, mapped.reasons, mapped.source)
+    return _Figures(
+        mapped.figures, len(raw), mapped.cells, mapped.reasons, mapped.source, mapped.marked
+    )
 
 
 # ---------------------------------------------------------------- a drop
@@ -129,7 +132,7 @@ def _parse_drop_tables(
     values: ValueReading,
 ) -> tuple[FigureTable, nw.DataFrame[Any] | None, RowCount]:
     from statcheck.drops.reader import source_name, with_file_rows
-    from statcheck.prepare import normalise_figures, normalise_sources
+    from statcheck.prepare import normalise_figures, normalise_sources, with_not_figures
 
     fig_spec = drop.file("figures")
     assert fig_spec is not None  # read_drop guarantees a figures file
@@ -141,6 +144,8 @@ def _parse_drop_tables(
     figures = normalise_figures(
         with_file_rows(read.raw, fig_spec), fig_name, fig_spec.decimal, values
     )
+    if read.marked is not None:
+        figures = with_not_figures(figures, with_file_rows(read.marked, fig_spec), fig_name)
     rows = row_count(figures, read.read, read.cells, read.reasons)
     sources = None
     src_spec = drop.file("sources")
@@ -303,12 +308,12 @@ def frame_inputs(
 ) -> Inputs:
     """A figure table already in memory, cells as printed or already numbers; ``engine``
     by default the frame's own library. ``sources``: a file or a DataFrame."""
-    from statcheck.prepare import normalise_figures, normalise_sources
+    from statcheck.prepare import normalise_figures, normalise_sources, with_not_figures
 
     engine = engine or ("spark" if frame_library(data) == "spark" else "polars")
     check_engine(engine)
     read = _mapped(_text_frame_on(data, engine), mapping, None)
-    figures = normalise_figures(read.raw, values=values)
+    figures = with_not_figures(normalise_figures(read.raw, values=values), read.marked, None)
     rows = row_count(figures, read.read, read.cells, read.reasons)  # before Spark takes it
     srcs = None
     if isinstance(sources, str | os.PathLike):

@@ -5,7 +5,10 @@ which columns are dimensions, and either which single column holds the value (a 
 table) or which columns are each a series (a wide table, melted into one figure per row
 and column). Each series has its metric, unit, scale (a table in thousands has scale
 1000) and precision (in printed units). Every figure gets the mapping's source, and an id
-made from metric, dimensions and period. An empty cell is no figure.
+made from metric, dimensions and period. An empty cell is no figure, and so is a cell
+holding one of the markers the publisher prints for a figure it does not give
+(``missing_values``: each marker with its reason, or a list whose reasons are the markers;
+a series may declare markers of its own besides).
 
     table:
       source: {source_id: bls, name: US Bureau of Labor Statistics, kind: official}
@@ -13,11 +16,13 @@ made from metric, dimensions and period. An empty cell is no figure.
       series:
         labor_force: {unit: persons, scale: 1000, precision: 1}
         population_percent: {metric: participation_rate, unit: percent}
+      missing_values: {"..": not-available, "(D)": suppressed}
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +31,7 @@ from statcheck.errors import INVALID_TABLE_MAPPING, Location, StatcheckError
 from statcheck.model.figure import SourceKind
 from statcheck.model.period import month_number, parse_period
 
+_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9,]*)?\.?[0-9]+%?")
 # What one period column may hold; `month` and `quarter` may also come with a `year` column.
 PERIOD_KINDS = ("year", "date", "month", "quarter", "label")
 FISCAL_YEAR = "fiscal_year"
@@ -50,6 +56,8 @@ class SeriesSpec:
     scale: float = 1.0
     precision: float | None = None
     qualifier: str | None = None
+    # (marker, reason) of this column only, besides the table's (its reason wins).
+    missing_values: tuple[tuple[str, str], ...] = ()
 
     def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -62,6 +70,8 @@ class SeriesSpec:
             out["precision"] = self.precision
         if self.qualifier:
             out["qualifier"] = self.qualifier
+        if self.missing_values:
+            out["missing_values"] = dict(self.missing_values)
         return out
 
 
@@ -123,6 +133,8 @@ class TableMapping:
     scale: float = 1.0
     precision: float | None = None
     dimensions: tuple[tuple[str, str], ...] = ()  # (figure column, publisher's column)
+    # (marker, reason): a cell that holds the marker, spaces stripped, is no figure.
+    missing_values: tuple[tuple[str, str], ...] = ()
 
     def to_mapping(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -131,6 +143,8 @@ class TableMapping:
         }
         if self.dimensions:
             out["dimensions"] = dict(self.dimensions)
+        if self.missing_values:
+            out["missing_values"] = dict(self.missing_values)
         if self.series:
             out["series"] = {s.column: s.to_mapping() for s in self.series}
         else:
@@ -143,6 +157,15 @@ class TableMapping:
                 out["precision"] = self.precision
         return out
 
+    def markers(self) -> dict[str, dict[str, str]]:
+        """The markers for no figure of each value column (the publisher's name), with
+        their reasons: the table's, and a series' own."""
+        table = dict(self.missing_values)
+        if not self.series:
+            return {self.value or "": table} if table else {}
+        columns = {s.column: {**table, **dict(s.missing_values)} for s in self.series}
+        return {c: markers for c, markers in columns.items() if markers}
+
     @property
     def source_columns(self) -> list[str]:
         """The publisher's columns the mapping reads."""
@@ -151,9 +174,12 @@ class TableMapping:
         return cols
 
 
-LONG_FIELDS = ("source", "period", "dimensions", "value", "metric", "unit", "scale", "precision")
-WIDE_FIELDS = ("source", "period", "dimensions", "series")
-SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier")
+LONG_FIELDS = (
+    "source", "period", "dimensions", "value", "metric", "unit", "scale", "precision",
+    "missing_values",
+)  # fmt: skip
+WIDE_FIELDS = ("source", "period", "dimensions", "series", "missing_values")
+SERIES_FIELDS = ("metric", "unit", "scale", "precision", "qualifier", "missing_values")
 
 
 _COLUMN = {"type": "string", "minLength": 1}
@@ -203,16 +229,19 @@ def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
     source = _source(m, place)
     period = _period(m, place)
     dims = _dimensions(m, place)
+    markers = _missing_values(m, place)
     if wide:
         series = _series(m, place)
-        return TableMapping(source, period, series=series, dimensions=dims)
+        return TableMapping(
+            source, period, series=series, dimensions=dims, missing_values=markers
+        )
     for key in ("value", "metric", "unit"):
         if not isinstance(m.get(key), str):
             raise place.error(f"a long table needs `{key}` (or use `series:` for a wide one)", m)
     return TableMapping(
         source, period, value=m["value"], metric=m["metric"], unit=m["unit"],
         scale=_number(m, "scale", 1.0, place) or 1.0, precision=_number(m, "precision", None, place),
-        dimensions=dims,
+        dimensions=dims, missing_values=markers,
     )  # fmt: skip
 
 
@@ -341,6 +370,57 @@ def _dimensions(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), v) for k, v in dims_raw.items())
 
 
+def _missing_values(m: Mapping, place: _Place) -> tuple[tuple[str, str], ...]:
+    """The markers a publisher prints where it gives no figure, each with its reason: a
+    mapping ``{"..": not-available, "(D)": suppressed}``, or a list (each its own reason).
+    A marker is compared with the cell as printed, spaces around it stripped, case and all:
+    a marker is text, and never a number (a quoted ``"0"`` would hide real zeros)."""
+    raw = m.get("missing_values")
+    if raw is None:
+        return ()
+    if isinstance(raw, Mapping):
+        pairs = list(raw.items())
+    elif isinstance(raw, list):
+        pairs = [(marker, marker) for marker in raw]
+    else:
+        raise place.error(
+            "`missing_values` is a mapping of each marker to its reason, or a list of markers",
+            m,
+            "missing_values",
+            'e.g. missing_values: {"..": not-available, "x": suppressed}',
+        )
+    out: dict[str, str] = {}
+    for marker, reason in pairs:
+        problem = _marker_problem(marker, reason, out)
+        if problem:
+            raise place.error(
+                f"missing_values: {problem}",
+                m,
+                "missing_values",
+                "a marker is what the publisher prints instead of a figure, written as quoted "
+                'text with its reason: {"NA": not-available, "..": confidential, "(D)": suppressed}',
+            )
+        out[marker.strip()] = reason.strip()
+    return tuple(out.items())
+
+
+def _marker_problem(marker: Any, reason: Any, seen: dict[str, str]) -> str | None:
+    """What is wrong with one marker and its reason, or None."""
+    if not isinstance(marker, str) or not marker.strip():
+        return f"the marker {marker!r} is not text (an empty cell is no figure already)"
+    if _reads_as_number(marker.strip()):
+        return f"the marker {marker!r} is a number: a cell holding it is a figure"
+    if not isinstance(reason, str) or not reason.strip():
+        return f"the marker {marker!r} needs its reason as text, e.g. suppressed"
+    if marker.strip() in seen:
+        return f"the marker {marker!r} is given twice"
+    return None
+
+
+def _reads_as_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
+
+
 def _series(m: Mapping, place: _Place) -> tuple[SeriesSpec, ...]:
     """A wide table's value columns, each a series with its metric, unit, scale and precision."""
     series_raw = m["series"]
@@ -373,6 +453,7 @@ def _one_series(col: str, spec: Any, series_raw: Mapping, place: _Place) -> Seri
         column=col, metric=str(spec.get("metric", col)), unit=unit,
         scale=_number(spec, "scale", 1.0, place) or 1.0,
         precision=_number(spec, "precision", None, place), qualifier=spec.get("qualifier"),
+        missing_values=_missing_values(spec, place),
     )  # fmt: skip
 
 

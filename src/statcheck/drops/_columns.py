@@ -17,8 +17,15 @@ from statcheck.errors import (
 )
 
 
-def check_names(raw: Sequence[str], path: Path | str, where: Location) -> list[str]:
+def check_names(
+    raw: Sequence[str], path: Path | str, where: Location, wanted: Sequence[str] | None = None
+) -> list[str]:
+    """The header's names, checked. ``wanted``: the columns a caller reads (a suite's
+    ``table:`` mapping), when not all: a column it does not read may have no name (R's
+    ``write.csv`` prints its row names under a blank one), and is named by its position."""
     names = [str(c).lstrip("\ufeff").strip() for c in raw]
+    if wanted is not None:
+        names = [n or f"_unnamed_{i + 1}" for i, n in enumerate(names)]
     blank = [i + 1 for i, n in enumerate(names) if not n]
     times = Counter(names)  # counted once: a header may have tens of thousands of names
     repeated = sorted({n for n in names if n and times[n] > 1})

@@ -33,9 +33,10 @@ def _skip_lines(fh: IO[bytes], n: int) -> int:
     return n
 
 
-def _csv_header(path: Path, text_file: Path, spec: DropFile) -> list[str]:
+def _csv_header(path: Path, text_file: Path, spec: DropFile, wanted: list[str] | None) -> list[str]:
     """The header row's names, read by the csv module from line ``spec.header``: the
-    parsers rename repeated names (``a_duplicated_0``, ``a.1``), so they are checked here."""
+    parsers rename repeated names (``a_duplicated_0``, ``a.1``), so they are checked here
+    (see check_names for ``wanted``)."""
     where = Location(file=str(path), line=spec.header, row=spec.header)
     with text_file.open("rb") as fh:
         skipped = _skip_lines(fh, spec.header - 1)
@@ -70,7 +71,7 @@ def _csv_header(path: Path, text_file: Path, spec: DropFile) -> list[str]:
                 hint=f"declare delimiter: {other!r} in drop.yml"
                 + (" (and decimal: ',' for decimal commas)" if other == ";" else ""),
             )
-    return check_names(names, path, where)
+    return check_names(names, path, where, wanted)
 
 
 def _only_whitespace(text_file: Path) -> bool:
@@ -84,7 +85,7 @@ def read_csv(
 ) -> nw.DataFrame[Any]:
     """Every column is parsed (a parser asked for some columns drops a row's extra cells
     without a word), then the wanted ones are kept."""
-    names = _csv_header(path, text_file, spec)
+    names = _csv_header(path, text_file, spec, wanted)
     positions = select(names, wanted, path)
     frame: Any
     try:

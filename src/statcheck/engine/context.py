@@ -34,6 +34,20 @@ class Vintage:
     problem: Exception | None = None
 
 
+@dataclass(frozen=True)
+class NotFigure:
+    """A cell of a publisher's table where it printed a marker for no figure (``NA``,
+    ``(D)``), as a rule that needs the figure names it."""
+
+    figure_id: str  # the id its figure would have
+    marker: str  # as printed
+    reason: str  # the reason the suite's mapping gives for the marker
+
+    def describe(self) -> str:
+        why = f" ({self.reason})" if self.reason != self.marker else ""
+        return f"{self.figure_id} is not a figure: the publisher printed {self.marker!r}{why}"
+
+
 @dataclass
 class Context:
     figures: ParsedFigureTable
@@ -42,6 +56,7 @@ class Context:
     _by_id: dict[str, Figure] = field(default_factory=dict)
     drop_id: str = "<frame>"
     earlier: tuple[Vintage, ...] = ()  # earlier drops, oldest first (revision rules)
+    _not_figures: dict[str, NotFigure] = field(default_factory=dict)  # by the ids rules name
 
     def lazy(self) -> nw.LazyFrame[Any]:
         """The figure table as a lazy query: rules build plans on it and collect only what
@@ -49,10 +64,54 @@ class Context:
         return self.figures.frame.lazy()
 
     def preload(self, refs: list[Ref]) -> None:
-        """Fetch every figure named by id in one filter, not one query per reference."""
+        """Fetch every figure named by id in one filter, not one query per reference; and
+        of the ids that are no figure, the cells the publisher marked as none."""
         self._by_id.update(
             self.figures_by_id(r.figure_id for r in refs if isinstance(r, FigureRef))
         )
+        absent = [r.figure_id for r in refs if isinstance(r, FigureRef)]
+        self._not_figures.update(self._marked(id_in=[i for i in absent if i not in self._by_id]))
+
+    def marked_cells(self) -> nw.LazyFrame[Any] | None:
+        """The cells the publisher marked as no figure, as a lazy query on the figure
+        table's library (see ParsedFigureTable.not_figures), or None."""
+        marked = self.figures.not_figures
+        if marked is None:
+            return None
+        return marked.lazy() if isinstance(marked, nw.DataFrame) else marked
+
+    def not_figures(self, refs: Sequence[Ref]) -> list[NotFigure]:
+        """The cells, among those ``refs`` name, that the publisher marked as no figure: a
+        rule that needs one cannot be checked, and says which and why."""
+        found: list[NotFigure] = []
+        for ref in refs:
+            if isinstance(ref, FigureRef):
+                if ref.figure_id in self._not_figures:
+                    found.append(self._not_figures[ref.figure_id])
+            elif self.figures.not_figures is not None:
+                found += self._marked_selected(ref)
+        return found
+
+    def _marked_selected(self, selector: Selector) -> list[NotFigure]:
+        """The marked cells a selector matches when it matches no figure."""
+        cells = self._marked(mask=self.selector_mask(selector))
+        if not cells:
+            return []
+        (figures,) = collect_all([self.lazy().filter(self.selector_mask(selector)).head(1)])
+        return [] if len(figures) else list(cells.values())
+
+    def _marked(
+        self, id_in: list[str] | None = None, mask: nw.Expr | None = None
+    ) -> dict[str, NotFigure]:
+        """Marked cells by id: those with one of the ids ``id_in``, or that ``mask`` matches."""
+        marked = self.marked_cells()
+        if marked is None or id_in == []:
+            return {}
+        query = rows_with(marked, "figure_id", sorted(set(id_in))) if id_in else marked
+        if mask is not None:
+            query = query.filter(mask)
+        (rows,) = collect_all([query.select("figure_id", "marker", "reason").sort("figure_id")])
+        return {str(i): NotFigure(str(i), str(m), str(r)) for i, m, r in rows.iter_rows()}
 
     def figures_by_id(self, ids: Iterable[str]) -> dict[str, Figure]:
         """Several figures by id in one filter: the ones a table-wide rule's findings name."""
@@ -67,14 +126,20 @@ class Context:
         return figures_from(rows, self.figures.dimensions)
 
     def missing_ids(self, refs: tuple[Ref, ...]) -> list[str]:
+        """The ids ``refs`` name that are neither a figure nor a cell marked as none."""
         return [
-            r.figure_id for r in refs if isinstance(r, FigureRef) and r.figure_id not in self._by_id
+            r.figure_id
+            for r in refs
+            if isinstance(r, FigureRef)
+            and r.figure_id not in self._by_id
+            and r.figure_id not in self._not_figures
         ]
 
     def resolve(self, ref: Ref) -> Figure | None:
-        """The figure a reference names; None when a selector matches nothing."""
+        """The figure a reference names; None when a selector matches nothing, or an id
+        names a cell the publisher marked as no figure."""
         if isinstance(ref, FigureRef):
-            return self._by_id[ref.figure_id]
+            return self._by_id.get(ref.figure_id)
         (found,) = collect_all([self.lazy().filter(self.selector_mask(ref)).head(3)])
         rows = list(found.iter_rows(named=True))
         if len(rows) > 1:

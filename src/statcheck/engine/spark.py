@@ -249,4 +249,5 @@ def distribute(table: FigureTable) -> FigureTable:
     if not isinstance(table.frame, nw.DataFrame):  # already lazy (on Spark)
         return table
     spark_frame: Any = to_spark(table.frame)
-    return dataclasses.replace(table, frame=spark_frame)
+    marked: Any = None if table.not_figures is None else to_spark(table.not_figures)
+    return dataclasses.replace(table, frame=spark_frame, not_figures=marked)

@@ -32,7 +32,8 @@ error is still reported at the first row that has it.
 
 Modules (private; this package's public names are in ``__all__``):
 
-- ``_mapping``: a publisher's table, as printed, into figure rows (the suite's ``table:``);
+- ``_mapping``: a publisher's table, as printed, into figure rows (the suite's ``table:``),
+  and the cells it marks as no figure (``missing_values``);
 - ``_frames``: a pipeline's frame taken as cells (what stays typed, what becomes text);
 - ``_text``: cleaning text cells, taking a table in (required columns, row numbers);
 - ``_values``: printed values, qualifiers, precision and scale, into intervals;
@@ -54,7 +55,7 @@ from statcheck.prepare._figures import (
     normalise_figures,
 )
 from statcheck.prepare._frames import DATE_COLUMNS, NUMERIC_COLUMNS, as_text_frame
-from statcheck.prepare._mapping import EMPTY_CELL, MappedTable, map_table
+from statcheck.prepare._mapping import EMPTY_CELL, MappedTable, map_table, with_not_figures
 from statcheck.prepare._problems import MAX_EXAMPLES
 from statcheck.prepare._sources import SOURCE_OPTIONAL, SOURCE_REQUIRED, normalise_sources
 from statcheck.prepare._values import PERCENT_UNITS
@@ -76,4 +77,5 @@ __all__ = [
     "map_table",
     "normalise_figures",
     "normalise_sources",
+    "with_not_figures",
 ]

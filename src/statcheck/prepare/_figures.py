@@ -16,7 +16,7 @@ from statcheck.errors import (
 from statcheck.model.figure import FigureStatus
 from statcheck.model.value import ValueReading
 from statcheck.prepare._periods import parse_dates, parse_periods
-from statcheck.prepare._problems import problem, scan
+from statcheck.prepare._problems import SOURCE_COLUMN, problem, scan
 from statcheck.prepare._text import clean_text, intake, text_columns, unchanged
 from statcheck.prepare._values import parse_values
 
@@ -62,6 +62,11 @@ class ParsedFigureTable:
     # that building the table leaves as they are (``_KNOWN_VALUES``): a rule asking which
     # sources, citations or units occur need not scan the table again.
     known_values: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # The cells of a publisher's table that hold a marker it declares for no figure
+    # (``missing_values``): each with the id, metric, unit, source, period and dimensions
+    # its figure would have, the marker as printed (``marker``) and its ``reason``. A rule
+    # that needs one says so. None when the table has none (or is no mapped table).
+    not_figures: nw.DataFrame[Any] | None = None
 
     def blank_dimensions(self) -> tuple[str, ...]:
         """The dimensions with a missing cell (to fill before a join or a group-by)."""
@@ -86,7 +91,8 @@ def normalise_figures(
     elif "period" not in columns and not dates:
         missing.append("period_start, period_end (or period)")
     hint = f"a figure table has {', '.join(FIGURE_REQUIRED)}, a period, and optionally {', '.join(FIGURE_OPTIONAL)}"
-    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED) | {"_source_row"}
+    known = set(FIGURE_REQUIRED) | set(FIGURE_OPTIONAL) | set(FIGURE_DERIVED)
+    known |= {"_source_row", SOURCE_COLUMN}
     dims = tuple(c for c in columns if c not in known)
     # The figure's own columns are parsed step by step; the dimensions are only cleaned,
     # once, and joined back at the end: a table of thousands of dimensions is not carried
@@ -113,6 +119,8 @@ def normalise_figures(
         if c not in frame.columns:
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
     frame = _with_dimensions(frame, raw, dims)
+    if SOURCE_COLUMN in frame.columns:  # only errors while reading values name it
+        frame = frame.drop(SOURCE_COLUMN)
     # Figures that share metric, source, period and dimensions with another: marked once
     # here, left out and reported by every table-wide rule (see engine.groups). A
     # dimension missing in every row tells no two figures apart and is not compared.

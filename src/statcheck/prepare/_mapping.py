@@ -2,19 +2,28 @@
 
 Vectorized: a wide table is melted with one ``unpivot``; ids, periods and per-series
 units, scales and precisions are column expressions. Every value cell is accounted for:
-it becomes a figure, or it is empty and counted as no figure (:class:`MappedTable`).
+it becomes a figure, or it is no figure, counted by reason (:class:`MappedTable`): empty,
+or holding a marker the mapping declares (``missing_values``: ``NA``, ``..``, ``(D)``).
+The marked cells are kept, with their ids, so that a rule that needs one can name it.
+
+Each figure row keeps the publisher's column its value was printed in (``_column``): an
+error in a value names that column, not the figure table's ``value``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import narwhals as nw
 
 from statcheck.contract.mapping import TableMapping
 from statcheck.errors import INEXACT_NUMBER, MISSING_COLUMN, UNSUPPORTED_COLUMN_TYPE, Location
-from statcheck.prepare._periods import printed_periods
+from statcheck.model.figure import FigureStatus
+from statcheck.prepare._figures import ParsedFigureTable
+from statcheck.prepare._periods import parse_periods, printed_periods
+from statcheck.prepare._problems import SOURCE_COLUMN
+from statcheck.prepare._text import clean_text, text_columns
 
 EMPTY_CELL = "empty-cell"
 _MAX_EXACT_INT = 2**53
@@ -28,11 +37,16 @@ class MappedTable:
     source: nw.DataFrame[Any]  # one row: the mapping's source
     cells: int  # value cells read: one per row (a long table) or per row and series (wide)
     empty: int  # of those, empty: no figure
+    # The cells holding a declared marker: the figure rows' columns, ``value`` being the
+    # marker as printed, and ``reason``; None when the mapping declares no marker.
+    marked: nw.DataFrame[Any] | None = None
+    marked_counts: tuple[tuple[str, int], ...] = ()  # (reason, cells), declared order
 
     @property
     def reasons(self) -> tuple[tuple[str, int], ...]:
-        """The cells that are no figure, by reason."""
-        return ((EMPTY_CELL, self.empty),)
+        """The cells that are no figure, by reason: empty ones, then each declared
+        reason (reasons with no cell are left out; an empty cell is always counted)."""
+        return ((EMPTY_CELL, self.empty), *((r, n) for r, n in self.marked_counts if n))
 
 
 def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> MappedTable:
@@ -52,8 +66,76 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
         frame = frame.with_columns(value.alias("value"))
         empty = nw.col("value").is_null() | (nw.col("value") == "")
     # An empty cell in a publisher's table is no figure (the first day has no growth rate).
-    cells, empty_cells = frame.select(nw.len().alias("cells"), empty.sum().alias("empty")).row(0)
-    frame = _identified(frame.filter(~empty), m, file)
+    # Markers are text: a column of typed numbers holds none.
+    key, reason_of = _marker_key(m) if frame.schema["value"] == nw.String else (None, {})
+    reasons = _reasons(reason_of)
+    is_marked = nw.lit(False) if key is None else key.is_in(list(reason_of)).fill_null(False)
+    cells, empty_cells, *per_reason = frame.select(
+        nw.len(),
+        empty.sum(),
+        *(
+            (key if key is not None else nw.col("value")).is_in(keys).sum().alias(f"_{i}")
+            for i, keys in enumerate(reasons.values())
+        ),
+    ).row(0)
+    figures = _canonical(_identified(frame.filter(~empty & ~is_marked), m, file), m)
+    marked = None
+    if key is not None:
+        marked = _canonical(_identified(frame.filter(is_marked), m, file), m)
+        reason = key.replace_strict(reason_of, return_dtype=nw.String)
+        marked = marked.with_columns(reason.alias("reason"))
+    return MappedTable(
+        figures,
+        _source(m, raw.implementation),
+        int(cells),
+        int(empty_cells or 0),
+        marked,
+        tuple((r, int(n or 0)) for r, n in zip(reasons, per_reason, strict=True)),
+    )
+
+
+def _source(m: TableMapping, implementation: Any) -> nw.DataFrame[Any]:
+    """The source table of one row the mapping declares."""
+    return nw.from_dict(
+        {
+            "source_id": [m.source.source_id],
+            "name": [m.source.name],
+            "kind": [m.source.kind.value],
+            "url": [m.source.url or ""],
+        },
+        backend=implementation,
+    )
+
+
+def _marker_key(m: TableMapping) -> tuple[nw.Expr | None, dict[str, str]]:
+    """How a cell is looked up among the declared markers, and the reason of each key:
+    the cell's text, or, where a series has markers of its own, its column and its text
+    (``units\x1fNA``); None when nothing is declared. Cells are in the figure rows'
+    columns: ``value`` as printed, stripped, and the publisher's column."""
+    per_column = m.markers()
+    if not per_column:
+        return None, {}
+    if not any(s.missing_values for s in m.series):
+        return nw.col("value"), dict(m.missing_values)
+    key = nw.concat_str([nw.col(SOURCE_COLUMN), nw.lit("\x1f"), nw.col("value")])
+    reason_of = {
+        f"{column}\x1f{marker}": reason
+        for column, markers in per_column.items()
+        for marker, reason in markers.items()
+    }
+    return key, reason_of
+
+
+def _reasons(reason_of: dict[str, str]) -> dict[str, list[str]]:
+    """Each declared reason and the lookup keys that give it, in the mapping's order."""
+    out: dict[str, list[str]] = {}
+    for key, reason in reason_of.items():
+        out.setdefault(reason, []).append(key)
+    return out
+
+
+def _canonical(frame: nw.DataFrame[Any], m: TableMapping) -> nw.DataFrame[Any]:
+    """The figure table's columns, rows in the file's order."""
     keep = [
         "figure_id",
         "metric",
@@ -64,22 +146,11 @@ def map_table(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> Mapp
         "period",
         "source_id",
         "_source_row",
+        SOURCE_COLUMN,
     ]
     if m.series:
         keep.append("qualifier")
-    frame = frame.select(*keep, *(name for name, _ in m.dimensions)).sort(
-        "_source_row", "figure_id"
-    )
-    source = nw.from_dict(
-        {
-            "source_id": [m.source.source_id],
-            "name": [m.source.name],
-            "kind": [m.source.kind.value],
-            "url": [m.source.url or ""],
-        },
-        backend=raw.implementation,
-    )
-    return MappedTable(frame, source, int(cells), int(empty_cells or 0))
+    return frame.select(*keep, *(name for name, _ in m.dimensions)).sort("_source_row", "figure_id")
 
 
 def _value_cells(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> nw.DataFrame[Any]:
@@ -93,17 +164,19 @@ def _value_cells(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> n
         return base.select(
             "_source_row", *index, nw.col(m.value or "").alias("value")
         ).with_columns(
+            nw.lit(m.value).alias(SOURCE_COLUMN),
             nw.lit(m.metric).alias("metric"),
             nw.lit(m.unit).alias("unit"),
             nw.lit(_num(m.scale)).alias("scale"),
             nw.lit(_num(m.precision), dtype=nw.String).alias("precision"),
         )
+    # Melted under a name of its own: a series column may well be called ``value``.
     long = base.unpivot(
         on=[s.column for s in m.series],
         index=["_source_row", *index],
-        variable_name="_series",
-        value_name="value",
-    )
+        variable_name=SOURCE_COLUMN,
+        value_name="_cell",
+    ).rename({"_cell": "value"})
     per_series: dict[str, dict[str, str | None]] = {
         "metric": {s.column: s.metric for s in m.series},
         "unit": {s.column: s.unit for s in m.series},
@@ -113,7 +186,7 @@ def _value_cells(raw: nw.DataFrame[Any], m: TableMapping, file: str | None) -> n
     }
     return long.with_columns(
         [
-            nw.col("_series").replace_strict(v, return_dtype=nw.String).alias(k)
+            nw.col(SOURCE_COLUMN).replace_strict(v, return_dtype=nw.String).alias(k)
             for k, v in per_series.items()
         ]
     )
@@ -188,3 +261,29 @@ def _num(x: float | None) -> str | None:
     if x is None:
         return None
     return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def with_not_figures(
+    table: ParsedFigureTable, marked: nw.DataFrame[Any] | None, file: str | None
+) -> ParsedFigureTable:
+    """The figure table with the cells a publisher marked as no figure (``map_table``'s
+    ``marked``), their periods and dimensions read as the figures' are, so that a rule
+    can find the cell a figure it needs would have come from."""
+    if marked is None or marked.is_empty():
+        return table
+    frame = marked.rename({"_source_row": "_row", "value": "marker"})
+    frame, distinct = clean_text(frame, [c for c in text_columns(frame) if c != "marker"])
+    frame = parse_periods(frame, file, distinct)
+    columns = ["figure_id", "metric", "unit", "source_id", "period_start", "period_end"]
+    return replace(
+        table,
+        not_figures=frame.select(
+            *columns,
+            nw.lit(FigureStatus.FINAL.value).alias("status"),
+            *(d for d in table.dimensions if d in frame.columns),
+            "marker",
+            "reason",
+            "_row",
+            SOURCE_COLUMN,
+        ),
+    )

@@ -40,7 +40,7 @@ from statcheck.model.value import (
     value_pattern,
 )
 from statcheck.prepare import _text
-from statcheck.prepare._problems import problem, scan
+from statcheck.prepare._problems import marker_hint, problem, scan, value_cell
 from statcheck.prepare._text import Distinct, distinct_values
 
 PERCENT_UNITS = ("percent", "%", "pct", "percentage")
@@ -167,17 +167,18 @@ def _refuse_unreadable(
     if unreadable.is_empty():
         return
     # Say why with the scalar parser: it gives the same answer, with a reason.
-    row, cell = unreadable.select("_row", "value").row(0)
+    row, cell, column = value_cell(unreadable)
     try:
         parse_value(cell, decimal_mark=decimal_mark, reading=reading)
     except StatcheckError as exc:
         reason, kind, hint = exc.message, kind_of(exc.slug) or INVALID_NUMBER, exc.hint
     else:  # pragma: no cover - the two parsers share one grammar
         reason, kind, hint = f"{cell!r} could not be read", INVALID_NUMBER, None
+    hint = marker_hint(unreadable, cell, kind, hint)
     more = f"; {len(unreadable) - 1} other row(s) too" if len(unreadable) > 1 else ""
     raise kind(
         f"{reason}{more}",
-        location=Location(file=file, row=int(row), column="value"),
+        location=Location(file=file, row=row, column=column),
         hint=hint,
     )
 
@@ -234,9 +235,10 @@ def _check_representable(frame: nw.DataFrame[Any], digits: nw.Expr, file: str | 
     pairs = long.select(digits.alias("_d"), nw.col("_v_frac"), "_row", "value").rows()
     for int_digits, frac, row, cell in pairs:
         if not exactly_representable(int_digits, frac):
+            _, _, column = value_cell(long.filter(nw.col("_row") == row))
             raise INEXACT_NUMBER(
                 inexact_message(cell),
-                location=Location(file=file, row=int(row), column="value"),
+                location=Location(file=file, row=int(row), column=column),
                 hint="print the value in a larger unit with fewer digits (a `scale` column keeps its size)",
             )
 

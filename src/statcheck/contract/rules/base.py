@@ -81,6 +81,8 @@ SKIP_REASONS: dict[str, str] = {
     "no-predecessor": "a figure with no figure for the period before it",
     "missing-level": "a change figure with no figure of `of` for its own period",
     "missing-input": "a figure the rule names is not in the drop (`missing-figure`)",
+    "not-a-figure": "a figure it needs is a cell where the publisher printed a marker for "
+    "no figure (`NA`, `..`, `(D)`: the `table:` mapping's `missing_values`)",
     "no-publication-date": "a final figure with no publication date, when "
     "`published-after-end` is the only check",
 }

@@ -25,6 +25,14 @@ _NAMES = {"type": "array", "minItems": 1, "items": {"type": ["string", "integer"
 _SCALE = {"type": "number", "exclusiveMinimum": 0}
 _PRECISION = {"type": "number", "minimum": 0}
 _SKIPPED = {"enum": list(SKIPPED_MODES)}
+_MISSING_VALUES = {
+    "description": "the markers the publisher prints where it gives no figure "
+    "(NA, .., x, (D)), each with its reason, or a list of markers",
+    "oneOf": [
+        {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+        {"type": "array", "items": {"type": "string", "minLength": 1}},
+    ],
+}
 
 # The parts of a suite that are not rules: its id and settings, `schema:` and `table:`.
 _SUITE_PROPERTIES: dict[str, Any] = {
@@ -86,6 +94,7 @@ _SUITE_PROPERTIES: dict[str, Any] = {
             "unit": {"type": "string"},
             "scale": _SCALE,
             "precision": _PRECISION,
+            "missing_values": _MISSING_VALUES,
             "series": {
                 "type": "object",
                 "minProperties": 1,
@@ -99,6 +108,7 @@ _SUITE_PROPERTIES: dict[str, Any] = {
                         "scale": _SCALE,
                         "precision": _PRECISION,
                         "qualifier": {"type": "string"},
+                        "missing_values": _MISSING_VALUES,
                     },
                 },
             },

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from statcheck.contract.rules import Rule
+from statcheck.contract.rules import FigureRef, Rule
 from statcheck.contract.rules.base import SKIP_REASONS
-from statcheck.engine.context import Context
+from statcheck.engine.context import Context, NotFigure
 from statcheck.engine.groups import failed
 from statcheck.errors import INTERNAL_ERROR, UNKNOWN_FIGURE, StatcheckError
 from statcheck.report import Counts, Finding, RuleResult, Status
 
 Implementation = Callable[[Rule, Context], RuleResult]
+NOT_A_FIGURE = "not-a-figure"  # the skip reason (SKIP_REASONS) of a cell marked as no figure
 IMPLEMENTATIONS: dict[str, Implementation] = {}
 
 
@@ -43,6 +44,24 @@ def undetermined(
         (finding,),
         description=rule.description,
         counts=counts,
+    )
+
+
+def not_printed(rule: Rule, ctx: Context, cells: list[NotFigure]) -> RuleResult:
+    """The result of a rule that names a figure the publisher did not give (a cell it
+    marked ``NA``, ``(D)``): undetermined, naming the cells and why."""
+    present = tuple(
+        r.figure_id for r in rule.refs() if isinstance(r, FigureRef) and ctx.resolve(r) is not None
+    )
+    said = "; ".join(c.describe() for c in cells)
+    finding = Finding("missing-figure", present, f"The {rule.KIND} cannot be checked: {said}.")
+    return RuleResult(
+        rule.id,
+        rule.KIND,
+        Status.UNDETERMINED,
+        (finding, *skipped_findings(rule, {NOT_A_FIGURE: [c.figure_id for c in cells]})),
+        description=rule.description,
+        counts=Counts.of(0, 0, {NOT_A_FIGURE: 1}),
     )
 
 
@@ -91,6 +110,11 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
                 f"figure id(s) {', '.join(map(repr, missing))} are not in the drop",
                 hint="check the id against the figure table's figure_id column, or use a selector",
             )
+        # Before the rule's own reading of a missing figure (`missing: zero` would count
+        # it as 0): a cell the publisher marked as no figure is not known to be zero.
+        cells = ctx.not_figures(rule.refs())
+        if cells:
+            return not_printed(rule, ctx, cells)
         return IMPLEMENTATIONS[rule.KIND](rule, ctx)
     except StatcheckError as exc:
         where = f" (suite line {rule.line})" if rule.line else ""

@@ -18,7 +18,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import SumRule
 from statcheck.engine import intervals
-from statcheck.engine.context import Context
+from statcheck.engine.context import Context, NotFigure
 from statcheck.engine.groups import (
     count_and_flagged,
     duplicate_finding,
@@ -29,7 +29,7 @@ from statcheck.engine.groups import (
 )
 from statcheck.engine.native import collect_all, to_lazy
 from statcheck.engine.patterns import over_columns
-from statcheck.engine.rules import concluded, skipped_findings
+from statcheck.engine.rules import NOT_A_FIGURE, concluded, skipped_findings
 from statcheck.engine.rules.sum_groups import Hierarchy, Patterns, Shape
 from statcheck.errors import UNKNOWN_COLUMN
 from statcheck.model.interval import Interval, format_number
@@ -40,7 +40,7 @@ MAX_IDS = 6  # part ids named in one explanation
 
 # A total's state: what its row says in the findings (null: it passes).
 _FAILING, _INCOMPLETE, _DUPLICATE, _NO_PARTS = "failing", "incomplete", "duplicate", "no-parts"
-_TALLIES = ("_n_checked", "_n_failed", "_n_duplicate", "_n_missing_parts")
+_TALLIES = ("_n_checked", "_n_failed", "_n_duplicate", "_n_missing_parts", "_n_not_a_figure")
 
 
 def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
@@ -57,6 +57,9 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     sums = _sums(rule, children, [*keys, *shape.group], report)
     totals = _against_totals(rule, shape, frame, sums, keys)
     totals = _with_duplicate_parts(totals, shape, dupes, keys, table.has_duplicates)
+    marked_scope = _marked_in_scope(rule, ctx)
+    marked = None if marked_scope is None else shape.children(marked_scope)
+    totals = _with_marked_parts(totals, marked, [*keys, *shape.group])
     judged = _tallied(_judged(rule, shape, totals))
     constant = rule.constant is not None
     shown = nw.col("_state").is_in([_FAILING, _INCOMPLETE])
@@ -69,18 +72,34 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         query.sort([*shape.group, *keys] if constant else ["_total_id"]),
         dupes.select("figure_id", "value", shape.is_total().alias("_is_total")),
     ]
+    marked_totals = None
+    if marked_scope is not None and not constant:
+        # A total the publisher marked as no figure (NA, (D)) is skipped and counted.
+        marked_totals = shape.parents(marked_scope, keys)
+        queries.append(marked_scope.filter(shape.is_total()).select("figure_id"))
     if not constant:
-        queries.append(_lonely_parts(shape, sums, dupes, keys, report, table.has_duplicates))
-    rows, dupe_rows, *lonely = collect_all(queries)
+        queries.append(
+            _lonely_parts(shape, sums, dupes, keys, report, table.has_duplicates, marked_totals)
+        )
+    rows, dupe_rows, *rest = collect_all(queries)
+    marked_total_rows = rest.pop(0) if marked_totals is not None else None
+    lonely = rest
     _, flagged_rows = count_and_flagged(rows)
     group = [*keys, *shape.group]
     ids = _parts_of_flagged(flagged_rows.filter(shown), children, frame, group)
+    incomplete = flagged_rows.filter(nw.col("_state") == _INCOMPLETE)
+    cells = _marked_of_flagged(incomplete, marked, frame, group)
     findings = _mismatches(flagged_rows.filter(nw.col("_state") == _FAILING), ids, group)
-    findings += _incomplete(flagged_rows.filter(nw.col("_state") == _INCOMPLETE), ids, group)
+    findings += _incomplete(incomplete, ids, group, cells)
     findings += duplicate_finding(dupe_rows.select("figure_id", "value"))
     checked, failed, skipped, skipped_ids = _counted(
         rows, flagged_rows, dupe_rows, lonely, "_first_id" if constant else "_total_id", report
     )
+    if marked_total_rows is not None:  # counted as a missing total would be
+        skipped[NOT_A_FIGURE] += len(marked_total_rows)
+        if report:
+            named = marked_total_rows.get_column("figure_id").to_list()
+            skipped_ids[NOT_A_FIGURE] = sorted(skipped_ids.get(NOT_A_FIGURE, []) + named)
     findings += skipped_findings(rule, skipped_ids)
     result = concluded(rule, findings, Counts.of(checked, failed, skipped))
     if checked == 0 and result.status is Status.PASS:  # nothing checked is no pass
@@ -184,8 +203,10 @@ def _judged(rule: SumRule, shape: Shape, totals: nw.LazyFrame[Any]) -> nw.LazyFr
     part where none is expected either, a part printed twice, failing (apart beyond
     rounding and tolerance) or passing (``_state`` null)."""
     checked = shape.with_expected(totals).with_columns(nw.col("_n").fill_null(0))
-    n, expected = nw.col("_n"), nw.col("_expected")
+    n, expected, marked = nw.col("_n"), nw.col("_expected"), nw.col("_n_marked")
     complete = n > 0 if rule.missing == "zero" else (n > 0) & (n >= expected)
+    # A part the publisher marked as no figure (NA, (D)) is not known, not zero.
+    complete = complete & (marked == 0)
     parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
     gap = intervals.gap((nw.col("_t_low"), nw.col("_t_high")), parts_sum)
     return checked.with_columns(
@@ -194,7 +215,7 @@ def _judged(rule: SumRule, shape: Shape, totals: nw.LazyFrame[Any]) -> nw.LazyFr
         intervals.beyond_tolerance(gap, parts_sum, rule.tolerance).alias("_beyond"),
         complete.alias("_complete"),
     ).with_columns(
-        nw.when(~nw.col("_complete") & (expected > n))
+        nw.when(~nw.col("_complete") & ((expected > n) | (marked > 0)))
         .then(nw.lit(_INCOMPLETE))
         .when(~nw.col("_complete"))
         .then(nw.lit(_NO_PARTS))
@@ -214,6 +235,8 @@ def _tallied(judged: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     reason = (
         nw.when(nw.col("_dup_part"))
         .then(nw.lit("duplicate"))
+        .when(nw.col("_n_marked") > 0)
+        .then(nw.lit(NOT_A_FIGURE))
         .when(~nw.col("_complete"))
         .then(nw.lit("missing-parts"))
         .otherwise(nw.lit(None, dtype=nw.String))
@@ -224,6 +247,7 @@ def _tallied(judged: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         nw.col("_state") == _FAILING,
         nw.col("_reason") == "duplicate",
         nw.col("_reason") == "missing-parts",
+        nw.col("_reason") == NOT_A_FIGURE,
     )
     return out.with_columns(
         *(w.cast(nw.Int64).sum().alias(name) for w, name in zip(whether, _TALLIES, strict=True))
@@ -237,10 +261,12 @@ def _lonely_parts(
     keys: list[str],
     report: bool,
     has_duplicates: bool,
+    marked_totals: nw.LazyFrame[Any] | None = None,
 ) -> nw.LazyFrame[Any]:
     """The groups of parts with no total row, duplicates included on both sides: how
     many, or with ``skipped: report`` the smallest part id of each. The groups are the
-    sums already made (a plan shared with the check), and those of duplicated parts."""
+    sums already made (a plan shared with the check), and those of duplicated parts. A
+    group whose total is a cell marked as no figure (``marked_totals``) has its total."""
     group = [*keys, *shape.group]
     named = ["_first_id"] if report else []
     groups = sums.select(*group, *named)
@@ -252,6 +278,8 @@ def _lonely_parts(
         groups = both.group_by(*group).agg(nw.col("_first_id").min()) if report else both.unique()
     totals = shape.parents(shape.frame, keys).select(*group)
     lonely = groups.join(totals, on=group, how="anti")
+    if marked_totals is not None:
+        lonely = lonely.join(marked_totals.select(*group), on=group, how="anti")
     return lonely.select("_first_id") if report else lonely.select(nw.len().alias("_n"))
 
 
@@ -270,12 +298,13 @@ def _counted(
     skipped = {
         "duplicate": tally["_n_duplicate"] + len(twice),
         "missing-parts": tally["_n_missing_parts"],
+        NOT_A_FIGURE: tally["_n_not_a_figure"],
     }
     if lonely:
         skipped["missing-total"] = len(lonely[0]) if report else int(lonely[0].item(0, "_n"))
     ids: dict[str, list[str]] = {}
     if report:
-        for reason in ("duplicate", "missing-parts"):
+        for reason in ("duplicate", "missing-parts", NOT_A_FIGURE):
             named = flagged_rows.filter(nw.col("_reason") == reason)
             ids[reason] = named.get_column(witness).to_list()
         ids["duplicate"] = sorted(ids["duplicate"] + twice.get_column("figure_id").to_list())
@@ -343,21 +372,79 @@ def _mismatches(
 
 
 def _incomplete(
-    incomplete: nw.DataFrame[Any], ids: dict[tuple[Any, ...], list[str]], group: list[str]
+    incomplete: nw.DataFrame[Any],
+    ids: dict[tuple[Any, ...], list[str]],
+    group: list[str],
+    cells: dict[tuple[Any, ...], list[NotFigure]],
 ) -> list[Finding]:
     findings = []
     for row in incomplete.iter_rows(named=True):
-        parts = ids.get(tuple(row[k] for k in group), [])
+        key = tuple(row[k] for k in group)
+        parts, marked = ids.get(key, []), cells.get(key, [])
         total = row["_total_id"] or format_number(row["_t_value"])
+        # A part listed nowhere else but as a marked cell is one the total expects too.
+        expected = max(int(row["_expected"]), int(row["_n"]) + len(marked))
+        said = "".join(f"; {c.describe()}" for c in marked[:MAX_IDS])
+        more = len(marked) - MAX_IDS
+        said += f"; and {more} more cells marked as no figure" if more > 0 else ""
         findings.append(
             Finding(
                 "missing-figure",
                 tuple(x for x in (row["_total_id"], *parts) if x),
-                f"{total} cannot be checked: only {int(row['_n'])} of its {int(row['_expected'])} parts are in the drop"
-                + (f" ({_list(parts)})." if parts else "."),
+                f"{total} cannot be checked: only {int(row['_n'])} of its {expected} parts are in the drop"
+                + (f" ({_list(parts)})" if parts else "")
+                + f"{said}.",
             )
         )
     return findings
+
+
+def _marked_in_scope(rule: SumRule, ctx: Context) -> nw.LazyFrame[Any] | None:
+    """The cells the publisher marked as no figure (``missing_values``) among the rows the
+    rule reads, shaped as figure rows with no value (a shape finds the totals and parts
+    among them as among figures); None when the table has none."""
+    marked = ctx.marked_cells()
+    if marked is None:
+        return None
+    if rule.figures is not None:
+        marked = marked.filter(ctx.selector_mask(rule.figures))
+    nothing = [nw.lit(None, dtype=nw.Float64).alias(c) for c in ("value", "low", "high")]
+    return with_blank_dims(marked, ctx.figures.dimensions).with_columns(*nothing)
+
+
+def _with_marked_parts(
+    totals: nw.LazyFrame[Any], marked: nw.LazyFrame[Any] | None, group: list[str]
+) -> nw.LazyFrame[Any]:
+    """How many of each total's parts are cells marked as no figure (``_n_marked``)."""
+    if marked is None:
+        return totals.with_columns(nw.lit(0).alias("_n_marked"))
+    counts = marked.group_by(*group).agg(nw.len().alias("_n_marked"))
+    return totals.join(counts, on=group, how="left").with_columns(nw.col("_n_marked").fill_null(0))
+
+
+def _marked_of_flagged(
+    incomplete: nw.DataFrame[Any],
+    marked: nw.LazyFrame[Any] | None,
+    frame: nw.LazyFrame[Any],
+    group: list[str],
+) -> dict[tuple[Any, ...], list[NotFigure]]:
+    """The marked cells among the parts of each incomplete total, for its explanation:
+    one more query, only when some total lacks such a part."""
+    if marked is None or incomplete.filter(nw.col("_n_marked") > 0).is_empty():
+        return {}
+    groups = to_lazy(incomplete.filter(nw.col("_n_marked") > 0).select(*group).unique(), frame)
+    (rows,) = collect_all(
+        [
+            marked.join(groups, on=group, how="inner")
+            .select(*group, "figure_id", "marker", "reason")
+            .sort("figure_id")
+        ]
+    )
+    out: dict[tuple[Any, ...], list[NotFigure]] = {}
+    n = len(group)
+    for row in rows.iter_rows():
+        out.setdefault(row[:n], []).append(NotFigure(*map(str, row[n:])))
+    return out
 
 
 def _list(ids: list[str]) -> str:
