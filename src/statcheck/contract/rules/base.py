@@ -81,6 +81,8 @@ SKIP_REASONS: dict[str, str] = {
     "no-predecessor": "a figure with no figure for the period before it",
     "missing-level": "a change figure with no figure of `of` for its own period",
     "missing-input": "a figure the rule names is not in the drop (`missing-figure`)",
+    "missing-side": "a group where a side of a comparison or agreement lacks a value it adds "
+    "up (with `missing: zero`, all of them)",
     "no-publication-date": "a final figure with no publication date, when "
     "`published-after-end` is the only check",
 }
