@@ -61,7 +61,8 @@ class CompareRule(Rule):
 
     KIND: ClassVar[str] = "compare"
     ITEM: ClassVar[str] = (
-        "the one comparison the rule names (in table form, each group with a figure of either side)"
+        "a comparison (the one the rule names; in table form, each group with a figure on "
+        "either side)"
     )
     SUMMARY: ClassVar[str] = (
         "`left op factor × right`, each side one figure, a sum of several or a number; in "
