@@ -72,24 +72,36 @@ def grouped(
     columns = over_columns(over, table)
     over_cols = list(dict.fromkeys(columns.values()))
     keys = group_keys(table, over_cols)
-    variables = var_columns(_variables(sides))
     frame = ctx.lazy()
     if figures is not None:
         frame = frame.filter(ctx.selector_mask(figures))
     frame = with_blank_dims(frame, table.blank_dimensions()).select(
         *keys, *over_cols, "figure_id", "value", "low", "high", "_duplicate"
     )
+    group = [*keys, *var_columns(_variables(sides))]
+    rows = _side_rows(frame, sides, columns, group)
+    sums = _sums(rows, sides, group)
+    return Grouped(sums.with_columns(_reason(sides, missing_zero).alias("_reason")), group, rows)
+
+
+def _side_rows(
+    frame: nw.LazyFrame[Any], sides: tuple[Side, Side], columns: dict[str, str], group: list[str]
+) -> nw.LazyFrame[Any]:
+    """The rows of every operand of either side, with the side they are on (``_side``)."""
     pieces = [
         rows_of(frame, op, columns).select(
-            *keys, *variables, "figure_id", "value", "low", "high", "_duplicate",
-            nw.lit(i).alias("_side"),
+            *group, "figure_id", "value", "low", "high", "_duplicate", nw.lit(i).alias("_side")
         )
         for i, side in enumerate(sides)
         for op in side.operands
-    ]  # fmt: skip
-    rows = nw.concat(pieces) if len(pieces) > 1 else pieces[0]
-    group = [*keys, *variables]
-    # Each side's columns made first, so that the group-by only adds up (a condition
+    ]
+    return nw.concat(pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _sums(rows: nw.LazyFrame[Any], sides: tuple[Side, Side], group: list[str]) -> nw.LazyFrame[Any]:
+    """Each group's sides added up (a number is itself), its rows printed twice counted
+    (``_n_dup``) and its smallest figure id (``_witness``, which names it)."""
+    # Each side's columns are made first, so that the group-by only adds up (a condition
     # inside an aggregation is a loop over groups on pandas).
     counted = [i for i, side in enumerate(sides) if side.constant is None]
     summed = rows.with_columns(
@@ -102,27 +114,30 @@ def grouped(
         nw.col("figure_id").min().alias("_witness"),
     )
     constants = [
-        e
+        nw.lit(side.constant).alias(f"_s{i}_{c}")
         for i, side in enumerate(sides)
         if side.constant is not None
-        for e in _constant(i, side.constant)
+        for c in ("low", "high", "value")
     ]
-    if constants:
-        sums = sums.with_columns(*constants)
-    incomplete = [
+    return sums.with_columns(*constants) if constants else sums
+
+
+def _reason(sides: tuple[Side, Side], missing_zero: bool) -> nw.Expr:
+    """Why a group is not checked: a row printed twice, else a side lacking a value (with
+    ``missing: zero``, all of them); null when it is checked."""
+    lacking = [
         (nw.col(f"_s{i}_n") == 0) if missing_zero else (nw.col(f"_s{i}_n") < len(side.operands))
         for i, side in enumerate(sides)
         if side.constant is None
     ]
-    lacking = incomplete[0] if len(incomplete) == 1 else incomplete[0] | incomplete[1]
-    reason = (
+    incomplete = lacking[0] if len(lacking) == 1 else lacking[0] | lacking[1]
+    return (
         nw.when(nw.col("_n_dup") > 0)
         .then(nw.lit(DUPLICATE))
-        .when(lacking)
+        .when(incomplete)
         .then(nw.lit(MISSING_SIDE))
         .otherwise(nw.lit(None, dtype=nw.String))
     )
-    return Grouped(sums.with_columns(reason.alias("_reason")), group, rows)
 
 
 def duplicated(found: Grouped) -> nw.LazyFrame[Any]:
@@ -171,7 +186,3 @@ def _side_columns(i: int) -> list[nw.Expr]:
         nw.when(on_side).then(nw.col(c)).otherwise(nw.lit(0.0)).alias(f"_s{i}_{c}")
         for c in ("low", "high", "value")
     ] + [on_side.cast(nw.Int64).alias(f"_s{i}_n")]
-
-
-def _constant(i: int, value: float | None) -> list[nw.Expr]:
-    return [nw.lit(value).alias(f"_s{i}_{c}") for c in ("low", "high", "value")]
