@@ -49,7 +49,7 @@ def test_two_publishers_agree_day_by_day_except_where_they_do_not(
     assert second.figures == ("births|cdc|2001-01-02", "births|ssa|2001-01-02")
     assert second.explanation == (
         "cdc (births|cdc|2001-01-02) = 110 and ssa (births|ssa|2001-01-02) = 104 disagree: "
-        "cdc is higher by 6 (5.45% of the larger), 6 apart beyond their rounding."
+        "cdc is higher by 6 (5.45% of the larger)."
     )
     assert "ssa is higher by 5" in third.explanation
     summary = dict(result.summary)

@@ -167,8 +167,8 @@ def _disagreements(
                 "disagreement",
                 tuple(fid for figures in per_side for fid, _ in figures),
                 f"{texts[0]} and {texts[1]} disagree: {sides[high].name} is higher by "
-                f"{format_number(difference)}{share}, {format_number(row['_gap'])} apart "
-                f"beyond their rounding{explain.beyond_tolerance(row['_allowed'])}.",
+                f"{format_number(difference)}{share}{_beyond_rounding(row)}"
+                f"{explain.beyond_tolerance(row['_allowed'])}.",
                 reported=Interval(row["_s0_low"], row["_s0_high"]),
                 expected=Interval(row["_s1_low"], row["_s1_high"]),
                 gap=row["_gap"],
@@ -176,6 +176,14 @@ def _disagreements(
             )
         )
     return findings
+
+
+def _beyond_rounding(row: dict[str, Any]) -> str:
+    """``, 7.5 apart beyond their rounding``; nothing when every figure is exact (the
+    difference is then the gap)."""
+    if row["_s0_low"] == row["_s0_high"] and row["_s1_low"] == row["_s1_high"]:
+        return ""
+    return f", {format_number(row['_gap'])} apart beyond their rounding"
 
 
 def _describe(figures: list[tuple[str, float]]) -> str:

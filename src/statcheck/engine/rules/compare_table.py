@@ -36,10 +36,11 @@ from statcheck.report import Counts, Finding, RuleResult, Status
 
 MAX_IDS = 6  # figures named per side in one explanation
 _REASONS = (DUPLICATE, MISSING_SIDE)
-_TALLIES = ("_n_checked", "_n_failing", *(f"_n_{r}" for r in _REASONS))
+_TALLIES = ("_n_checked", *(f"_n_{r}" for r in _REASONS))
 
 
 def check_compare_table(rule: CompareRule, ctx: Context) -> RuleResult:
+    """Every group with a figure on either side: compared, or counted as skipped."""
     assert rule.over is not None
     sides = (Side.of("left", rule.left, rule.over), Side.of("right", rule.right, rule.over))
     found = grouped(ctx, rule.over, sides, rule.figures)
@@ -59,7 +60,8 @@ def check_compare_table(rule: CompareRule, ctx: Context) -> RuleResult:
     lacking = flagged_rows.filter(nw.col("_reason") == MISSING_SIDE)
     findings += skipped_findings(rule, {MISSING_SIDE: lacking.get_column("_witness").to_list()})
     findings += duplicate_finding(dupe_rows)
-    counts = Counts.of(tally["_n_checked"], len(_failed(findings)), skipped)
+    failed = sum(f.slug == "comparison-mismatch" for f in findings)
+    counts = Counts.of(tally["_n_checked"], failed, skipped)
     result = concluded(rule, findings, counts)
     if counts.checked == 0 and result.status is Status.PASS:  # nothing checked is no pass
         return replace(result, status=Status.UNDETERMINED)
@@ -88,12 +90,11 @@ def _fails(rule: CompareRule) -> nw.Expr:
 
 
 def _tallied(judged: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """The groups in scope, checked, failing and skipped by reason (``_n_*``, on every
-    row: they come back with the few rows collected)."""
+    """The groups in scope, checked and skipped by reason (``_n_*``, on every row: they
+    come back with the few rows collected)."""
     reason = nw.col("_reason")
     whether = (
         reason.is_null(),
-        nw.col("_fails"),
         *(reason == r for r in _REASONS),
     )
     return judged.with_columns(
@@ -134,10 +135,6 @@ def _describe(side: object, figures: list[tuple[str, float]]) -> str:
     if len(figures) == 1:
         return named[0]
     return "the sum of " + (", ".join(named[:-1]) + " and " + named[-1])
-
-
-def _failed(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.slug == "comparison-mismatch"]
 
 
 def _nothing_in_scope(rule: CompareRule, sides: tuple[Side, Side]) -> RuleResult:
