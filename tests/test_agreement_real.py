@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from statcheck.checking import validate_drop
+from statcheck.cli import main
 from statcheck.contract import load_suite
 from statcheck.report import Counts, Report, Status
 from tests.conftest import REPO
@@ -89,3 +91,19 @@ def test_the_same_report_on_every_engine() -> None:
         data.pop("generated_at")
         made[backend] = json.dumps(data, indent=2, ensure_ascii=False)
     assert made["polars"] == made["pandas"]
+
+
+def test_statcheck_validate_prints_the_summary_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.json"
+    code = main(["validate", str(DROP), "--suite", str(SUITE), "--out", str(out)])
+    assert code == 1  # a rule failed
+    printed = " ".join(capsys.readouterr().out.split())
+    assert (
+        "the-total-agrees-with-the-deaths-by-type checked 117 · failed 1 · difference: mean "
+        "0.1026, largest 12 (0.05747%) · higher: reported_total 1, by_type 0, neither 116"
+    ) in printed
+    written = json.loads(out.read_text(encoding="utf-8"))
+    [agreement] = [r for r in written["results"] if r["kind"] == "agreement"]
+    assert agreement["summary"]["max_abs_difference"] == 12
