@@ -150,3 +150,17 @@ def test_table_form_round_trips_through_yaml() -> None:
     )
     suite = suite_from_yaml(text)
     assert suite_from_yaml(suite.to_yaml()) == suite
+
+
+def test_figures_narrows_the_rows_compared(make_drop: MakeDrop, backend: str) -> None:
+    period = {"period_start": "2020-01-01", "period_end": "2020-12-31", "precision": "0"}
+    rows = [
+        *year(2020, males="3", females="4"),
+        figure("males-share|2020", "60", metric="males", unit="percent", region="s", **period),
+        figure("females-share|2020", "40", metric="females", unit="percent", region="s", **period),
+    ]
+    drop = make_drop(rows, extra_columns=["region"])
+    everything = run(drop, MORE_BOYS, backend)
+    assert everything.counts == Counts.of(2, 1)
+    counts_only = run(drop, MORE_BOYS.replace("}", ", figures: {unit: percent}}"), backend)
+    assert counts_only.status is Status.PASS and counts_only.counts == Counts.of(1, 0)
