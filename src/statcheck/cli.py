@@ -439,8 +439,9 @@ def print_report(console: Console, report: Report) -> None:
         line = Text("  ")
         line.append(f"{res.status.value.upper():<12}", style=STATUS_STYLE[res.status.value])
         line.append(f" {inert(res.rule)}")
-        if res.counts is not None:
-            line.append(f"  {inert(res.counts.describe())}", style="dim")
+        described = res.describe()  # the counts, and a kind's summary (agreement)
+        if described is not None:
+            line.append(f"  {inert(described)}", style="dim")
         console.print(line)
         for f in res.findings[:MAX_SHOWN]:
             console.print(Text(inert(f"      {f.slug}: {f.explanation}")))

@@ -77,7 +77,7 @@ def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
             if len(res.findings) > 1:
                 detail += f" (+{len(res.findings) - 1} more)"
             if res.counts is not None:
-                detail += f" [{res.counts.describe()}]"
+                detail += f" [{res.describe()}]"
             yield "FAIL", res.rule, detail
         elif res.status is Status.ERROR:
             yield "ERROR", res.rule, f"{res.error_slug}: {res.error}"
@@ -283,7 +283,7 @@ def _problem(case: ET.Element, tag: str, err: ErrorEntry) -> None:
 
 def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
     findings = res.findings
-    counts = res.counts.describe() if res.counts is not None else None
+    counts = res.describe()  # None for a rule in error
     if res.status is Status.FAIL:
         first = findings[0] if findings else None
         el = ET.SubElement(

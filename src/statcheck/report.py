@@ -11,6 +11,10 @@ at, ``checked``, ``passed``, ``failed`` and ``skipped`` (items not checked, by r
 ``contract.rules.base.SKIP_REASONS``); ``items == checked + sum(skipped)`` and
 ``checked == passed + failed`` always.
 
+``summary``, on the result of a rule that sums up what its items measured (an
+``agreement``: how far apart its two sides are): a mapping of names to numbers, or to a
+mapping of names to counts; absent on every other result.
+
 Optional: ``cache_key``, written by ``statcheck run`` (see ``statcheck.runner``): the
 SHA-256 of the inputs the report was made from, so a run can skip a drop already checked.
 ``rows`` (:class:`RowCount`), in a report on a drop whose figures file could be read: where
@@ -192,6 +196,16 @@ class RuleResult:
     error_slug: str | None = None
     internal: bool = False  # the error is a statcheck bug, not a problem with the input
     counts: Counts | None = None  # None only for a rule in error
+    # What the items measured, for kinds that say (agreement: the differences between its
+    # sides): (name, number or {name: count}) pairs, in the order the JSON writes them.
+    summary: tuple[tuple[str, Any], ...] = ()
+
+    def describe(self) -> str | None:
+        """One line for people: the counts, then the summary (``checked 117 · failed 1 ·
+        difference: mean 0.1, largest 12 (0.17%) · higher: reported 1, by_type 0``)."""
+        if self.counts is None:
+            return None
+        return " · ".join([self.counts.describe(), *_summary_lines(dict(self.summary))])
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": self.rule, "kind": self.kind, "status": self.status.value}
@@ -199,6 +213,8 @@ class RuleResult:
             out["description"] = self.description
         if self.counts is not None:
             out["counts"] = self.counts.to_dict()
+        if self.summary:
+            out["summary"] = dict(self.summary)
         out["findings"] = [f.to_dict() for f in self.findings]
         if self.error is not None:
             out["error"] = {
@@ -221,7 +237,29 @@ class RuleResult:
             error_slug=error.get("slug"),
             internal=bool(error.get("internal", False)),
             counts=Counts.from_dict(data["counts"]) if data.get("counts") else None,
+            summary=tuple((data.get("summary") or {}).items()),
         )
+
+
+def _summary_lines(summary: dict[str, Any]) -> list[str]:
+    """An agreement's summary as the terminal shows it: the differences and who is higher."""
+    if summary.get("max_abs_difference") is None:  # no kind's summary, or nothing checked
+        return []
+    largest = summary["max_abs_difference"]
+    rel = summary["max_rel_difference"]
+    lines = [
+        f"difference: mean {_short(summary['mean_abs_difference'])}, largest {_short(largest)}"
+        f" ({_short(rel * 100)}%)"
+    ]
+    higher = summary.get("higher") or {}
+    if higher:
+        lines.append("higher: " + ", ".join(f"{k} {n:,}" for k, n in higher.items()))
+    return lines
+
+
+def _short(x: float) -> str:
+    """Four significant digits, and whole numbers from 1,000 up (``0.1728``, ``6,945``)."""
+    return f"{x:,.0f}" if 1000 <= abs(x) < 1e15 else f"{x:.4g}"
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,8 @@ def test_the_results_site_shows_each_rules_counts_and_what_an_item_is(tmp_path: 
         "Items (a figure in scope, checked by every check the rule names): checked 14 · failed 4"
     )
     assert counted("more-than-two-previous-years-combined") == (
-        "Items (the one comparison the rule names): checked 0 · skipped 1 (missing input 1)"
+        "Items (a comparison (the one the rule names; in table form, each group with a figure "
+        "on either side)): checked 0 · skipped 1 (missing input 1)"
     )
 
 

@@ -528,7 +528,10 @@ def test_wrong_arguments_to_a_rule_builder_name_the_argument(
     [
         (lambda: rules.sum("x", total={"a": {"b": 1}}, parts=["p"]), "selector total.a"),
         (lambda: rules.sum("x", total="t", parts=5), "field 'parts'"),
-        (lambda: rules.compare("x", left=5, op="<", right="b"), "field 'left'"),
+        (
+            lambda: rules.compare("x", left=[5], op="<", right="b"),
+            "field 'left'",
+        ),  # a number alone is a side
         (lambda: rules.sum("x", total="t", parts=[{"metric": "m"}, None]), "field 'parts'"),
     ],
 )

@@ -57,6 +57,8 @@ _SUM_OVER_TWO = (
     " parts: {metric: '{m}', source: '{s}'}}"
 )
 _PARTITION = "{id: r, kind: partition, whole: quarter, add_up: true}"
+_COMPARE_TABLE = "{id: r, kind: compare, over: metric, left: deaths, op: '>', right: 0}"
+_AGREEMENT = "{id: r, kind: agreement, over: source, sides: [stats, paper]}"
 
 EXAMPLES: dict[str, list[Example]] = {
     "sum": [
@@ -121,6 +123,43 @@ EXAMPLES: dict[str, list[Example]] = {
             [_exact("a", "4"), _exact("b", "5")],
             Status.FAIL,
             frozenset({"comparison-mismatch"}),
+        ),
+        Example(
+            "table-form-above-a-number",
+            _COMPARE_TABLE,
+            [_exact("a", "5", metric="deaths"), _quarter1("b", "1", metric="deaths")],
+            Status.PASS,
+        ),
+        Example(
+            "table-form-not-above-a-number",
+            _COMPARE_TABLE,
+            [_exact("a", "5", metric="deaths"), _quarter1("b", "0", metric="deaths")],
+            Status.FAIL,
+            frozenset({"comparison-mismatch"}),
+        ),
+    ],
+    "agreement": [
+        Example(
+            "two-publishers-agree",
+            _AGREEMENT,
+            [_exact("a", "100"), _exact("b", "100", source_id="paper")],
+            Status.PASS,
+            sources=_SOURCES,
+        ),
+        Example(
+            "two-publishers-disagree",
+            _AGREEMENT,
+            [_exact("a", "100"), _exact("b", "103", source_id="paper")],
+            Status.FAIL,
+            frozenset({"disagreement"}),
+            sources=_SOURCES,
+        ),
+        Example(
+            "one-publisher-only",
+            _AGREEMENT,
+            [_exact("a", "100")],
+            Status.UNDETERMINED,
+            sources=_SOURCES,
         ),
     ],
     "attribution": [

@@ -175,7 +175,7 @@ def _rule_view(
         ],
         more_figures=max(0, len(ids) - MAX_FIGURES_PER_RULE),
         error=error,
-        counts=res.counts.describe() if res.counts is not None else None,
+        counts=res.describe(),  # the counts, and a kind's summary (agreement)
         item=KIND_ITEM.get(kind),
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from statcheck.contract.rules.agreement import AgreementRule
 from statcheck.contract.rules.attribution import ATTRIBUTION_CHECKS, AttributionRule
 from statcheck.contract.rules.base import (
     COMMON_FINDINGS,
@@ -42,6 +43,7 @@ from statcheck.errors import INVALID_SUITE, UNKNOWN_RULE_KIND, Location
 KINDS: tuple[type[Rule], ...] = (
     SumRule,
     CompareRule,
+    AgreementRule,
     AttributionRule,
     PeriodRule,
     RatioRule,
@@ -62,6 +64,7 @@ __all__ = [
     "RULE_KINDS",
     "SKIPPED_MODES",
     "SKIP_REASONS",
+    "AgreementRule",
     "AttributionRule",
     "CompareRule",
     "FigureRef",

@@ -83,6 +83,8 @@ SKIP_REASONS: dict[str, str] = {
     "missing-input": "a figure the rule names is not in the drop (`missing-figure`)",
     "not-a-figure": "a figure it needs is a cell where the publisher printed a marker for "
     "no figure (`NA`, `..`, `(D)`: the `table:` mapping's `missing_values`)",
+    "missing-side": "a group where a side of a comparison or agreement lacks a value it adds "
+    "up (with `missing: zero`, all of them)",
     "no-publication-date": "a final figure with no publication date, when "
     "`published-after-end` is the only check",
 }

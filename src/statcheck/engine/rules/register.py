@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 def register(registry: MutableMapping[str, Implementation]) -> None:
     """Put each rule kind's implementation in ``registry``, under the kind's name."""
     from statcheck.engine.rules import (
+        agreement,
         attribution,
         compare,
         partition,
@@ -34,6 +35,7 @@ def register(registry: MutableMapping[str, Implementation]) -> None:
     implementations: dict[str, Implementation] = {
         "sum": sum.check_sum,
         "compare": compare.check_compare,
+        "agreement": agreement.check_agreement,
         "attribution": attribution.check_attribution,
         "period": period.check_period,
         "ratio": ratio.check_ratio,
