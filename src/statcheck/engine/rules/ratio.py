@@ -13,6 +13,7 @@ turned into figures, and explained with the same code as the explicit form.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +24,7 @@ from statcheck.contract.rules.pattern import Operand, SumOver
 from statcheck.contract.tolerance import Tolerance
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, figures_from
+from statcheck.engine.context import _period as period_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
     duplicate_finding,
@@ -31,7 +33,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, rows_with
+from statcheck.engine.native import collect_all, rows_with, to_lazy
 from statcheck.engine.patterns import (
     as_operand,
     matches,
@@ -54,7 +56,7 @@ _TALLIES = {"_n_checked": None, **{f"_n_{reason}": reason for reason in _SKIPS}}
 
 def check_ratio(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RatioRule)
-    return _explicit(rule, ctx) if rule.over is None else _table(rule, ctx)
+    return _explicit(rule, ctx) if rule.over is None else table_form(rule, ctx)
 
 
 def _explicit(rule: RatioRule, ctx: Context) -> RuleResult:
@@ -86,10 +88,12 @@ def _explicit(rule: RatioRule, ctx: Context) -> RuleResult:
     return concluded(rule, findings, Counts.of(1, len(findings)))
 
 
-def _table(rule: RatioRule, ctx: Context) -> RuleResult:
+def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleResult:
     """Every share row in scope, joined with its part and whole in one plan: checked, or
     counted as skipped with its reason; only the suspect rows (and, with ``skipped:
-    report``, the skipped ones) are collected."""
+    report``, the skipped ones) are collected. ``spec`` says how a kind that shares this
+    form (a rate with a denominator) scales and explains; by default, a ratio's way."""
+    spec = spec or Spec()
     assert rule.over is not None
     table = ctx.figures
     columns = over_columns(rule.over, table)
@@ -102,6 +106,9 @@ def _table(rule: RatioRule, ctx: Context) -> RuleResult:
         rows["whole"] = _summed_whole(frame, ops["part"], columns, whole_keys)
     joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
+    if spec.per is not None:  # a rate: the scale is per `per`, the figures per their period
+        joined = _with_lengths(joined, rows["share"], spec.per)
+        scale = scale / nw.col("_length")
     judged = _judged(joined.with_columns(scale.alias("scale")), unknown, rule.tolerance)
     report = rule.skipped == "report"
     flag = nw.col("_suspect") | (nw.lit(report) & ~nw.col("_state").is_null())
@@ -123,18 +130,35 @@ def _table(rule: RatioRule, ctx: Context) -> RuleResult:
     counts = Counts.of(checked, 0, n_skipped)  # failures are known once explained
     absent = [_describe(rule, r, ops[r]) for r in _ROLES if not present.item(0, r)]
     if absent:
-        return _with_counts(undetermined(rule, (), absent, "The ratio"), counts, rule, skipped)
+        result = undetermined(rule, (), absent, spec.name)
+        return spec.as_own(_with_counts(result, counts, rule, skipped))
     if counts.checked == 0:
-        return _with_counts(_no_whole_group(rule, ops, keys), counts, rule, skipped)
+        result = _no_whole_group(rule, ops, keys, spec.name)
+        return spec.as_own(_with_counts(result, counts, rule, skipped))
     suspects = found.filter(nw.col("_flag") & nw.col("_suspect"))
     if unknown:
         units = set(suspects.get_column("share_unit").to_list()) & set(unknown)
         if units:
             raise _unknown_unit(sorted(units))
-    explained = _explained(rule, ctx, suspects)
+    explained = _explained(rule, ctx, suspects, spec)
     findings = duplicate_finding(dupe_rows.select("figure_id", "value")) + explained
     findings += skipped_findings(rule, skipped)
-    return concluded(rule, findings, Counts.of(checked, len(explained), n_skipped))
+    return spec.as_own(concluded(rule, findings, Counts.of(checked, len(explained), n_skipped)))
+
+
+def _with_lengths(
+    joined: nw.LazyFrame[Any], shares: nw.LazyFrame[Any], per: str
+) -> nw.LazyFrame[Any]:
+    """Each row with the length of its period in ``per`` units (``_length``): the table's
+    few distinct periods are collected once and measured by the model's own rule (whole
+    calendar months where a period is made of them), then joined back."""
+    periods = ["period_start", "period_end"]
+    (distinct,) = collect_all([shares.select(*periods).unique()])
+    lengths = [period_of(a, b).length_in(per) for a, b in distinct.iter_rows()]
+    measured = distinct.with_columns(
+        nw.new_series("_length", lengths, nw.Float64, backend=distinct.implementation)
+    )
+    return joined.join(to_lazy(measured, joined), on=periods, how="left")
 
 
 def _operands(rule: RatioRule) -> dict[str, Operand]:
@@ -349,14 +373,16 @@ def _suspect(unknown: list[str], tolerance: Tolerance) -> nw.Expr:
     return suspect
 
 
-def _no_whole_group(rule: RatioRule, ops: dict[str, Operand], keys: list[str]) -> RuleResult:
+def _no_whole_group(
+    rule: RatioRule, ops: dict[str, Operand], keys: list[str], name: str
+) -> RuleResult:
     """Every role has rows, but no share has both its part and its whole: nothing checked."""
     described = [_describe(rule, r, ops[r]) for r in _ROLES]
     what = ", ".join(described) if isinstance(rule.over, str) else "; ".join(described)
     finding = Finding(
         "missing-figure",
         (),
-        f"The ratio cannot be checked: no group of figures has all of {what} "
+        f"{name} cannot be checked: no group of figures has all of {what} "
         f"(groups are figures that agree on {', '.join(keys)}).",
     )
     return concluded(rule, [finding], Counts())
@@ -382,7 +408,9 @@ class SummedWhole:
         )
 
 
-def _explained(rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
+def _explained(
+    rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any], spec: Spec
+) -> list[Finding]:
     """The failing rows (collected), explained by the explicit form's code when a
     finding is first read (``engine.deferred``): slugs and figures are known now."""
     summed = isinstance(rule.whole, SumOver)
@@ -405,13 +433,15 @@ def _explained(rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any]) -> li
     def build() -> list[Finding | None]:
         figures = figures_from(cells, dims)
         return [
-            verdict(figures[row[0]], whole_of(row, figures), figures[row[2]], float(row[3]), rule)
+            spec.judge(
+                figures[row[0]], whole_of(row, figures), figures[row[2]], float(row[3]), rule
+            )
             for row in rows
         ]
 
     slugs = [
         (
-            "zero-denominator" if row[4] else "ratio-mismatch",
+            "zero-denominator" if row[4] else spec.slug,
             tuple(i for i in (row[2], row[0], row[1]) if i),
         )
         for row in rows
@@ -448,6 +478,26 @@ def verdict(
         f"{whole_text}, which is {explain.amount(point, expected)}"
     )
     return explain.mismatch("ratio-mismatch", ids, claim, share, expected, rule.tolerance)
+
+
+Judge = Callable[[Figure, "Figure | SummedWhole", Figure, float, RatioRule], "Finding | None"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How the table form of part / whole × scale = share judges and tells its findings:
+    a ratio's way by default. A rate with a denominator shares the form: its scale is per
+    ``per`` (each row's is divided by the length of its period in ``per`` units), its
+    findings are its own (``judge``, ``slug``) and its result carries its ``kind``."""
+
+    per: str | None = None
+    judge: Judge = verdict
+    slug: str = "ratio-mismatch"
+    name: str = "The ratio"
+    kind: str = RatioRule.KIND
+
+    def as_own(self, result: RuleResult) -> RuleResult:
+        return result if result.kind == self.kind else replace(result, kind=self.kind)
 
 
 def _per(k: float) -> str:
