@@ -264,7 +264,9 @@ EXAMPLES: dict[str, list[Example]] = {
             [
                 _month("d", 1, "10"),
                 _month("p", 1, "12,000", metric="population"),
-                figure("r", "10", precision="1", period_start="2024-01-01", period_end="2024-01-31"),
+                figure(
+                    "r", "10", precision="1", period_start="2024-01-01", period_end="2024-01-31"
+                ),
             ],
             Status.PASS,
         ),
