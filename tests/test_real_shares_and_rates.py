@@ -108,9 +108,9 @@ def test_shares_checked_within_each_sex_fail_where_a_job_has_workers() -> None:
     gaps = {f.figures[0]: f.gap for f in result.findings}
     expected = {  # a dimension's value is read stripped ("Professor - Agriculture ")
         f"share_of_year|{job.strip()}|{sex}|{year}": abs(of_sex - perc)
-        for job, sex, year, of_sex, perc in wrong[["job", "sex", "year", "of_sex", "perc"]].itertuples(
-            index=False
-        )
+        for job, sex, year, of_sex, perc in wrong[
+            ["job", "sex", "year", "of_sex", "perc"]
+        ].itertuples(index=False)
     }
     assert gaps.keys() == expected.keys()
     assert all(gaps[k] == pytest.approx(v, rel=1e-9) for k, v in expected.items())

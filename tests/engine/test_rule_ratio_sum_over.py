@@ -163,3 +163,71 @@ def test_sum_over_reads_back_as_written() -> None:
     suite = suite_from_yaml("suite: t\nrules:\n  - " + GRAND + "\n")
     [rule] = suite.rules
     assert rule.to_mapping()["whole"] == {"sum_over": ["job", "sex"]}
+
+
+def test_sum_over_with_operands_over_several_columns(make_drop: MakeDrop, backend: str) -> None:
+    # Two metrics (workers, hours), each with its own shares: {m} keeps them apart, so
+    # each share's whole is the sum of its own metric over job and sex.
+    rows = jobs(OF_GRAND)
+    rows += [
+        figure(f"h|{j}|{s}", str(2 * int(v)), metric="hours", job=j, sex=s, precision="0")
+        for (j, s), v in COUNTS.items()
+    ]
+    rows += [
+        figure(f"hp|{j}|{s}", v, metric="hours_share", unit="percent", job=j, sex=s)
+        for (j, s), v in OF_GRAND.items()
+    ]
+    for row in rows:
+        row["metric"] = {"workers": "workers", "share": "workers_share"}.get(
+            row["metric"], row["metric"]
+        )
+    rule = (
+        "{id: r, kind: ratio, over: [metric], part: {metric: '{m}'}, "
+        "share: {metric: '{m}_share'}, whole: {sum_over: [job, sex]}}"
+    )
+    drop = make_drop(rows, extra_columns=["job", "sex", "precision"])
+    result = run(drop, rule, backend).result("r")
+    assert result.status is Status.PASS, result.findings
+    assert result.counts == Counts.of(8, 0)
+
+
+def test_figures_narrow_what_is_summed(make_drop: MakeDrop, backend: str) -> None:
+    # Only the men's rows in scope: their whole is 40, so 30 is 75%, not 30%.
+    rule = GRAND.replace("whole:", "figures: {sex: men}, whole:")
+    result = run(make(make_drop, OF_SEX), rule, backend).result("r")
+    assert result.status is Status.PASS, result.findings
+    assert result.counts == Counts.of(2, 0)
+
+
+def test_a_whole_with_a_part_missing_is_not_summed(make_drop: MakeDrop, backend: str) -> None:
+    # b|women's count is not printed (suppressed): the whole would be 60 instead of 100
+    # and every share would fail against it. The parts seen elsewhere in scope say four
+    # are expected, so the year's shares are skipped: its own for its part, the others
+    # for their whole.
+    rows = [r for r in jobs(OF_GRAND) if r["figure_id"] != "n|b|women"]
+    drop = make_drop(rows, extra_columns=["job", "sex", "precision"])
+    result = run(drop, GRAND, backend, skipped="report").result("r")
+    assert result.status is Status.UNDETERMINED
+    assert result.counts == Counts.of(0, 0, {"missing-part": 1, "missing-whole": 3})
+    skipped = {f.details: f.figures for f in result.findings if f.slug == "skipped-items"}
+    assert skipped == {
+        (("reason", "missing-part"),): ("p|b|women",),
+        (("reason", "missing-whole"),): ("p|a|men", "p|a|women", "p|b|men"),
+    }
+
+
+def test_a_year_missing_a_job_leaves_only_that_year_unchecked(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    # 2023 lacks job b for women (count and share): its whole is incomplete; 2024 passes.
+    rows = jobs(OF_GRAND)
+    last_year = {"period_start": "2023-01-01", "period_end": "2023-12-31"}
+    rows += [
+        {**r, "figure_id": r["figure_id"] + "|2023", **last_year}
+        for r in jobs(OF_GRAND)
+        if not r["figure_id"].endswith("b|women")
+    ]
+    drop = make_drop(rows, extra_columns=["job", "sex", "precision"])
+    result = run(drop, GRAND, backend).result("r")
+    assert result.status is Status.PASS
+    assert result.counts == Counts.of(4, 0, {"missing-whole": 3})

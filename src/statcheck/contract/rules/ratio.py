@@ -78,7 +78,9 @@ class RatioRule(Rule):
     for each share, the interval sum of every part row that agrees with the share's part
     on all columns but ``over`` and those listed (and on the variables the part binds):
     a job's share of the year's workers over every sex and job. Summing over too few or
-    too many columns is the classic wrong grouping, and fails.
+    too many columns is the classic wrong grouping, and fails. A whole that lacks a part
+    seen elsewhere in scope (for a part or a share) is not summed: its shares are skipped
+    as ``missing-whole``.
 
     Items: each share row in scope (explicit form: the one share). A share whose part or
     whole is printed twice for the same thing (or which is itself) is skipped as

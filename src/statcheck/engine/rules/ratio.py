@@ -100,10 +100,12 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     ops = _operands(rule)
     keys = group_keys(table, without=list(columns.values()))
     whole_keys = _whole_keys(rule, ctx, columns, keys)
-    frame, dupes = split_duplicates(_in_scope(rule, ctx, keys, columns, ops), table)
+    scope = _in_scope(rule, ctx, keys, columns, ops)
+    frame, dupes = split_duplicates(scope, table)
     rows = {role: _role_rows(frame, role, ops[role], columns, keys) for role in _ROLES}
     if whole_keys is not None:
-        rows["whole"] = _summed_whole(frame, ops["part"], columns, whole_keys)
+        summed = [k for k in keys if k not in whole_keys]
+        rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed)
     joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
     if spec.per is not None:  # a rate: the scale is per `per`, the figures per their period
@@ -195,12 +197,26 @@ def _whole_keys(
 
 
 def _summed_whole(
-    frame: nw.LazyFrame[Any], part: Operand, columns: dict[str, str], whole_keys: list[str]
+    frame: nw.LazyFrame[Any],
+    scope: nw.LazyFrame[Any],
+    ops: dict[str, Operand],
+    columns: dict[str, str],
+    whole_keys: list[str],
+    summed: list[str],
 ) -> nw.LazyFrame[Any]:
     """Each whole the table never printed: its part rows added up, as intervals, per
-    group of the whole's key and the part's variables (one group-by)."""
-    group = [*whole_keys, *var_columns(part.variables)]
-    return (
+    group of the whole's key and the part's variables (one group-by).
+
+    A whole is only known when all its parts are there: it expects every combination of
+    the summed columns that the parts or shares show anywhere in scope (for the same
+    variables; a share stands for its part), as a table-form ``sum`` does, so a job
+    missing from one year (or a suppressed cell) leaves that year's shares unchecked
+    (``missing-whole``) rather than checked against too small a total. Duplicates count
+    once, and are reported by the join."""
+    part = ops["part"]
+    variables = var_columns(part.variables)
+    group = [*whole_keys, *variables]
+    wholes = (
         rows_of(frame, part, columns)
         .group_by(*group)
         .agg(
@@ -209,8 +225,19 @@ def _summed_whole(
             nw.col("value").sum().alias("whole_value"),
             nw.len().alias("whole_n"),
         )
-        .with_columns(nw.lit("").alias("whole_id"))
     )
+    seen = nw.concat(
+        [rows_of(scope, ops[r], columns).select(*variables, *summed) for r in ("part", "share")]
+    ).unique()
+    if variables:
+        expected = seen.group_by(*variables).agg(nw.len().alias("_whole_expected"))
+        wholes = wholes.join(expected, on=variables, how="left")
+    else:
+        wholes = wholes.join(seen.select(nw.len().alias("_whole_expected")), how="cross")
+    # An incomplete whole has no id: its shares are skipped as having no whole.
+    complete = nw.col("whole_n") >= nw.col("_whole_expected")
+    whole_id = nw.when(complete).then(nw.lit("")).otherwise(nw.lit(None, dtype=nw.String))
+    return wholes.with_columns(whole_id.alias("whole_id")).drop("_whole_expected")
 
 
 def _in_scope(
