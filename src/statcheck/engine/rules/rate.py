@@ -37,7 +37,7 @@ def check_rate(rule: Rule, ctx: Context) -> RuleResult:
         spec = Spec(
             per=rule.per,
             judge=partial(_judge, rate_rule=rule),
-            slug="rate-mismatch",
+            mismatch="rate-mismatch",
             name="The rate",
             kind=RateRule.KIND,
         )

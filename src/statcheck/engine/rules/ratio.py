@@ -468,7 +468,7 @@ def _explained(
 
     slugs = [
         (
-            "zero-denominator" if row[4] else spec.slug,
+            "zero-denominator" if row[4] else spec.mismatch,
             tuple(i for i in (row[2], row[0], row[1]) if i),
         )
         for row in rows
@@ -515,11 +515,11 @@ class Spec:
     """How the table form of part / whole × scale = share judges and tells its findings:
     a ratio's way by default. A rate with a denominator shares the form: its scale is per
     ``per`` (each row's is divided by the length of its period in ``per`` units), its
-    findings are its own (``judge``, ``slug``) and its result carries its ``kind``."""
+    findings are its own (``judge``, ``mismatch``) and its result carries its ``kind``."""
 
     per: str | None = None
     judge: Judge = verdict
-    slug: str = "ratio-mismatch"
+    mismatch: str = "ratio-mismatch"  # the finding a failing row is
     name: str = "The ratio"
     kind: str = RatioRule.KIND
 
