@@ -151,6 +151,11 @@ def test_reports_are_identical_on_both_backends(make_drop: MakeDrop) -> None:
             "a table-form rate needs `of:`",
         ),
         (
+            "{id: r, kind: rate, rate: a, total: b, of: c, per: month, over: period}",
+            "invalid-rule",
+            "`over` cannot name it",
+        ),
+        (
             "{id: r, kind: rate, rate: a, total: b, per: month, scale: 1000}",
             "invalid-rule",
             "`scale` needs `of:`",

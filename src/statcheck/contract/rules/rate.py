@@ -143,6 +143,12 @@ class RateRule(Rule):
             )
         if isinstance(over, str) and not over.strip():
             raise r.error("`over` must name a column", "over")
+        if over is not None and "period" in ((over,) if isinstance(over, str) else over):
+            raise r.error(
+                "a rate's count, denominator and rate share their period: `over` cannot name it",
+                "over",
+                "tell them apart by metric (or another dimension); the period sets the time scale",
+            )
         if over is None and r.m.get("figures") is not None:
             raise r.error("`figures` needs `over:`", "figures")
         names = ("rate", "total", "of") if has_of else ("rate", "total")
