@@ -147,8 +147,23 @@ def test_reports_are_identical_on_both_backends(make_drop: MakeDrop) -> None:
         ("{id: r, kind: rate, rate: a, per: month}", "missing-field", "'total'"),
         (
             "{id: r, kind: rate, rate: a, total: b, per: month, over: metric}",
-            "unknown-field",
-            "'over'",
+            "invalid-rule",
+            "a table-form rate needs `of:`",
+        ),
+        (
+            "{id: r, kind: rate, rate: a, total: b, of: c, per: month, over: period}",
+            "invalid-rule",
+            "`over` cannot name it",
+        ),
+        (
+            "{id: r, kind: rate, rate: a, total: b, per: month, scale: 1000}",
+            "invalid-rule",
+            "`scale` needs `of:`",
+        ),
+        (
+            "{id: r, kind: rate, rate: a, total: b, of: c, per: month, scale: 0}",
+            "invalid-rule",
+            "scale must be above 0",
         ),
     ],
 )

@@ -25,6 +25,10 @@ class Example:
     earlier_not_ready: bool = False  # the earliest earlier drop's checksum no longer holds
 
 
+# Deaths per 1,000 a year from one month's deaths and population: 12 × 1,000 × d / p.
+_RATE_OF = "{id: r, kind: rate, rate: r, total: d, of: p, per: year, scale: 1000}"
+
+
 def _exact(fid: str, value: str, **kw: str) -> dict[str, str]:
     return figure(fid, value, precision="0", **kw)
 
@@ -292,6 +296,40 @@ EXAMPLES: dict[str, list[Example]] = {
             [_exact("m", "12", unit="per_month"), _exact("y", "200")],
             Status.FAIL,
             frozenset({"rate-mismatch"}),
+        ),
+        Example(
+            "per-1000-a-year-from-a-month",
+            _RATE_OF,
+            [
+                _month("d", 1, "10"),
+                _month("p", 1, "12,000", metric="population"),
+                figure(
+                    "r", "10", precision="1", period_start="2024-01-01", period_end="2024-01-31"
+                ),
+            ],
+            Status.PASS,
+        ),
+        Example(
+            "per-1000-a-month-taken-for-a-year",
+            _RATE_OF,
+            [
+                _month("d", 1, "10"),
+                _month("p", 1, "12,000", metric="population"),
+                figure("r", "0.8", period_start="2024-01-01", period_end="2024-01-31"),
+            ],
+            Status.FAIL,
+            frozenset({"rate-mismatch"}),
+        ),
+        Example(
+            "population-can-be-zero",
+            _RATE_OF,
+            [
+                _month("d", 1, "10"),
+                _month("p", 1, "0", metric="population"),
+                figure("r", "10", period_start="2024-01-01", period_end="2024-01-31"),
+            ],
+            Status.FAIL,
+            frozenset({"zero-denominator"}),
         ),
     ],
     "series": [

@@ -227,3 +227,79 @@ def _operand(r: RuleReader, value: Any, key: str, over: tuple[str, ...]) -> Oper
         return read_operand(value, over)
     except PatternError as exc:
         raise as_error(r, exc, key, value) from None
+
+
+# ---------------------------------------------------------------- a whole the table never printed
+
+
+@dataclass(frozen=True)
+class SumOver:
+    """A whole the publisher never printed: the sum of the part's figures over ``columns``
+    (dimensions, ``source`` or ``metric``; never an ``over`` column). A share's whole is
+    then the interval sum of every part row that agrees with its own part on all other
+    columns (and on the variables the part binds): ``{sum_over: [sex, occupation]}`` is
+    the year's total over every sex and occupation."""
+
+    columns: tuple[str, ...]
+
+    def to_yaml(self) -> dict[str, list[str]]:
+        return {"sum_over": list(self.columns)}
+
+    def __str__(self) -> str:
+        return f"the sum over {', '.join(self.columns)}"
+
+
+SUM_OVER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "a whole the table never printed: the sum of the part's figures over "
+    "these columns",
+    "properties": {
+        "sum_over": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "minLength": 1},
+        }
+    },
+    "required": ["sum_over"],
+    "additionalProperties": False,
+}
+
+
+def is_sum_over(value: Any) -> bool:
+    """Whether a value as written is a ``{sum_over: ...}`` mapping (rather than an operand
+    or a selector)."""
+    return isinstance(value, dict) and "sum_over" in value
+
+
+def read_sum_over(value: Any, over: tuple[str, ...]) -> SumOver:
+    """``{sum_over: [columns]}``: distinct column names, none of them an ``over`` column
+    (a PatternError otherwise)."""
+    extra = [str(k) for k in value if k != "sum_over"]
+    if extra:
+        raise PatternError(
+            f"holds {', '.join(map(repr, extra))} beside `sum_over`, which stands alone",
+            "select the rows with `figures:`",
+        )
+    columns = value["sum_over"]
+    if isinstance(columns, str):
+        columns = [columns]
+    if (
+        not isinstance(columns, list)
+        or not columns
+        or not all(isinstance(c, str) and c.strip() for c in columns)
+    ):
+        raise PatternError(
+            f"must list under `sum_over` the columns the whole is summed over, not {columns!r}",
+            "e.g. {sum_over: [sex, occupation]}",
+        )
+    if len(set(columns)) != len(columns):
+        raise PatternError(f"lists a column twice under `sum_over`: {columns!r}")
+    inside = [c for c in columns if c in over]
+    if inside:
+        raise PatternError(
+            f"sums over {', '.join(map(repr, inside))}, which `over` uses to tell the part "
+            "from the share",
+            "sum over other columns: the dimensions the shares are broken down by",
+        )
+    return SumOver(tuple(columns))

@@ -15,12 +15,16 @@ from statcheck.contract.rules.base import (
     tolerance_field,
 )
 from statcheck.contract.rules.pattern import (
+    SUM_OVER_SCHEMA,
     Operand,
     PatternError,
+    SumOver,
     as_error,
     check_bound,
+    is_sum_over,
     operand,
     over_columns,
+    read_sum_over,
 )
 from statcheck.contract.rules.reader import RuleReader
 from statcheck.contract.tolerance import Tolerance
@@ -29,6 +33,7 @@ _OPERANDS = ("part", "whole", "share")
 
 
 _OPERAND_SCHEMA = {"oneOf": [REF_SCHEMA, {"type": "integer"}]}
+_WHOLE_SCHEMA = {"oneOf": [REF_SCHEMA, {"type": "integer"}, SUM_OVER_SCHEMA]}
 _OPERAND_DOC = (
     "explicit: a figure (id or selector); table: a value of the `over` column, or with "
     "`over` a list, a mapping of each of its columns to a value or `{name}` template"
@@ -69,6 +74,14 @@ class RatioRule(Rule):
     of theirs): ``whole: {metric: "{m}", category: ALL}`` is the whole of every category
     of metric ``m``.
 
+    A whole the table never printed (table form): ``whole: {sum_over: [sex, job]}`` is,
+    for each share, the interval sum of every part row that agrees with the share's part
+    on all columns but ``over`` and those listed (and on the variables the part binds):
+    a job's share of the year's workers over every sex and job. Summing over too few or
+    too many columns is the classic wrong grouping, and fails. A whole that lacks a part
+    seen elsewhere in scope (for a part or a share) is not summed: its shares are skipped
+    as ``missing-whole``.
+
     Items: each share row in scope (explicit form: the one share). A share whose part or
     whole is printed twice for the same thing (or which is itself) is skipped as
     ``duplicate``; else one with no part as ``missing-part``, else one with no whole as
@@ -101,8 +114,12 @@ class RatioRule(Rule):
     part: Ref | str | Operand = declared(
         f"the part, {_OPERAND_DOC}", schema=_OPERAND_SCHEMA, accepts="Figure", required=True
     )
-    whole: Ref | str | Operand = declared(
-        f"the whole, {_OPERAND_DOC}", schema=_OPERAND_SCHEMA, accepts="Figure", required=True
+    whole: Ref | str | Operand | SumOver = declared(
+        f"the whole, {_OPERAND_DOC}; table form also `{{sum_over: [columns]}}`: the sum of "
+        "the part's figures over those columns, a whole the table never printed",
+        schema=_WHOLE_SCHEMA,
+        accepts="Figure | dict[str, list[str]]",
+        required=True,
     )
     share: Ref | str | Operand = declared(
         f"the share (or ratio), {_OPERAND_DOC}",
@@ -134,8 +151,13 @@ class RatioRule(Rule):
             raise r.error("scale must be above 0", "scale", "percent is 100, per 1,000 is 1000")
         over: str | tuple[str, ...] | None
         over = over_columns(r) if isinstance(r.m.get("over"), list) else r.text("over")
+        if isinstance(over, str) and not over.strip():
+            raise r.error("`over` must name a column", "over")
         operands: dict[str, Ref | str | Operand]
-        if isinstance(over, tuple):
+        summed = _sum_over(r, over)
+        if summed is not None:
+            operands = _summed_operands(r, over)
+        elif isinstance(over, tuple):
             operands = _operands(r, over)
         elif over is None:
             if r.m.get("figures") is not None:
@@ -145,13 +167,11 @@ class RatioRule(Rule):
                 )
             operands = {k: r.ref(r.required(k), k) for k in _OPERANDS}
         else:
-            if not over.strip():
-                raise r.error("`over` must name a column", "over")
             operands = {k: _column_value(r, k, over) for k in _OPERANDS}
         return cls(
             **common,
             part=operands["part"],
-            whole=operands["whole"],
+            whole=operands["whole"] if summed is None else summed,
             share=operands["share"],
             scale=scale,
             over=over,
@@ -161,7 +181,9 @@ class RatioRule(Rule):
 
     def refs(self) -> tuple[Ref, ...]:
         return tuple(
-            v for v in (self.part, self.whole, self.share) if not isinstance(v, str | Operand)
+            v
+            for v in (self.part, self.whole, self.share)
+            if not isinstance(v, str | Operand | SumOver)
         )
 
     def _fields_to_mapping(self) -> dict[str, Any]:
@@ -169,7 +191,7 @@ class RatioRule(Rule):
         if self.over is not None:
             out["over"] = list(self.over) if isinstance(self.over, tuple) else self.over
         for key, v in zip(_OPERANDS, (self.part, self.whole, self.share), strict=True):
-            out[key] = v if isinstance(v, str) else v.to_yaml()
+            out[key] = v if isinstance(v, str) else v.to_yaml()  # a SumOver: {sum_over: [...]}
         if self.scale is not None:
             # 100, not 100.0: the same text whether the rule was read or built in code.
             out["scale"] = int(self.scale) if float(self.scale).is_integer() else self.scale
@@ -190,6 +212,39 @@ def _column_value(r: RuleReader, key: str, over: str) -> str:
             "drop `over` to name figures by id or selector instead",
         )
     return str(v)
+
+
+def _sum_over(r: RuleReader, over: str | tuple[str, ...] | None) -> SumOver | None:
+    """``whole: {sum_over: [...]}`` read, or None when the whole is named otherwise."""
+    value = r.m.get("whole")
+    if not is_sum_over(value):
+        return None
+    if over is None:
+        raise r.error(
+            "`whole: {sum_over: ...}` needs `over:` (the column whose values are part and share)",
+            "whole",
+            "a whole summed over rows is a table form; name a printed whole by id instead",
+        )
+    try:
+        return read_sum_over(value, (over,) if isinstance(over, str) else over)
+    except PatternError as exc:
+        raise as_error(r, exc, "whole", value) from None
+
+
+def _summed_operands(
+    r: RuleReader, over: str | tuple[str, ...] | None
+) -> dict[str, Ref | str | Operand]:
+    """Part and share, when the whole is a sum over the part's rows."""
+    if isinstance(over, tuple):
+        found = {key: operand(r, key, over) for key in ("part", "share")}
+        try:
+            check_bound(found["share"], found["part"], ("share", "part"))
+            check_bound(found["part"], found["share"], ("part", "share"))
+        except PatternError as exc:
+            raise as_error(r, exc, "share") from None
+        return dict(found)
+    assert over is not None
+    return {k: _column_value(r, k, over) for k in ("part", "share")}
 
 
 def _operands(r: RuleReader, over: tuple[str, ...]) -> dict[str, Ref | str | Operand]:

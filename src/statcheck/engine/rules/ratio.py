@@ -13,16 +13,18 @@ turned into figures, and explained with the same code as the explicit form.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import narwhals as nw
 
 from statcheck.contract.rules import RatioRule, Rule
-from statcheck.contract.rules.pattern import Operand
+from statcheck.contract.rules.pattern import Operand, SumOver
 from statcheck.contract.tolerance import Tolerance
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, figures_from
+from statcheck.engine.context import _period as period_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
     duplicate_finding,
@@ -31,7 +33,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, rows_with
+from statcheck.engine.native import collect_all, rows_with, to_lazy
 from statcheck.engine.patterns import (
     as_operand,
     matches,
@@ -40,9 +42,9 @@ from statcheck.engine.patterns import (
     var_columns,
 )
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
-from statcheck.errors import UNKNOWN_SHARE_UNIT, StatcheckError
+from statcheck.errors import UNKNOWN_COLUMN, UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
-from statcheck.model.interval import format_number
+from statcheck.model.interval import Interval, format_number
 from statcheck.model.units import share_scale
 from statcheck.report import Counts, Finding, RuleResult
 
@@ -54,7 +56,7 @@ _TALLIES = {"_n_checked": None, **{f"_n_{reason}": reason for reason in _SKIPS}}
 
 def check_ratio(rule: Rule, ctx: Context) -> RuleResult:
     assert isinstance(rule, RatioRule)
-    return _explicit(rule, ctx) if rule.over is None else _table(rule, ctx)
+    return _explicit(rule, ctx) if rule.over is None else table_form(rule, ctx)
 
 
 def _explicit(rule: RatioRule, ctx: Context) -> RuleResult:
@@ -62,7 +64,8 @@ def _explicit(rule: RatioRule, ctx: Context) -> RuleResult:
     found: dict[str, Figure] = {}
     missing: dict[str, str] = {}
     for role, ref in zip(_ROLES, (rule.part, rule.whole, rule.share), strict=True):
-        assert not isinstance(ref, str | Operand)  # the explicit form holds references
+        # The explicit form holds references (a whole summed over rows needs `over`).
+        assert not isinstance(ref, str | Operand | SumOver)
         f = ctx.resolve(ref)
         if f is None:
             missing[role] = str(ref)
@@ -85,23 +88,34 @@ def _explicit(rule: RatioRule, ctx: Context) -> RuleResult:
     return concluded(rule, findings, Counts.of(1, len(findings)))
 
 
-def _table(rule: RatioRule, ctx: Context) -> RuleResult:
+def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleResult:
     """Every share row in scope, joined with its part and whole in one plan: checked, or
     counted as skipped with its reason; only the suspect rows (and, with ``skipped:
-    report``, the skipped ones) are collected."""
+    report``, the skipped ones) are collected. ``spec`` says how a kind that shares this
+    form (a rate with a denominator) scales and explains; by default, a ratio's way."""
+    spec = spec or Spec()
     assert rule.over is not None
     table = ctx.figures
     columns = over_columns(rule.over, table)
     ops = _operands(rule)
     keys = group_keys(table, without=list(columns.values()))
-    frame, dupes = split_duplicates(_in_scope(rule, ctx, keys, columns, ops), table)
+    whole_keys = _whole_keys(rule, ctx, columns, keys)
+    scope = _in_scope(rule, ctx, keys, columns, ops)
+    frame, dupes = split_duplicates(scope, table)
     rows = {role: _role_rows(frame, role, ops[role], columns, keys) for role in _ROLES}
-    joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates)
+    if whole_keys is not None:
+        summed = [k for k in keys if k not in whole_keys]
+        rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed)
+    joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
+    if spec.per is not None:  # a rate: the scale is per `per`, the figures per their period
+        joined = _with_lengths(joined, rows["share"], spec.per)
+        scale = scale / nw.col("_length")
     judged = _judged(joined.with_columns(scale.alias("scale")), unknown, rule.tolerance)
     report = rule.skipped == "report"
     flag = nw.col("_suspect") | (nw.lit(report) & ~nw.col("_state").is_null())
     query = flagged(judged, flag, witness="share_id")
+    summed = ["whole_value", "whole_n"] if whole_keys is not None else []
     present, found, dupe_rows = collect_all(
         [
             frame.select(
@@ -109,7 +123,7 @@ def _table(rule: RatioRule, ctx: Context) -> RuleResult:
             ),
             query.select(
                 "part_id", "whole_id", "share_id", "scale", "share_unit", "_state", "_suspect",
-                "_zero", "_flag", *_TALLIES,
+                "_zero", "_flag", *_TALLIES, "whole_low", "whole_high", *summed,
             ).sort("share_id", "part_id", "whole_id"),
             dupes.select("figure_id", "value", matches(ops["share"], columns).alias("_is_share")),
         ]
@@ -118,18 +132,35 @@ def _table(rule: RatioRule, ctx: Context) -> RuleResult:
     counts = Counts.of(checked, 0, n_skipped)  # failures are known once explained
     absent = [_describe(rule, r, ops[r]) for r in _ROLES if not present.item(0, r)]
     if absent:
-        return _with_counts(undetermined(rule, (), absent, "The ratio"), counts, rule, skipped)
+        result = undetermined(rule, (), absent, spec.name)
+        return spec.as_own(_with_counts(result, counts, rule, skipped))
     if counts.checked == 0:
-        return _with_counts(_no_whole_group(rule, ops, keys), counts, rule, skipped)
+        result = _no_whole_group(rule, ops, keys, spec.name)
+        return spec.as_own(_with_counts(result, counts, rule, skipped))
     suspects = found.filter(nw.col("_flag") & nw.col("_suspect"))
     if unknown:
         units = set(suspects.get_column("share_unit").to_list()) & set(unknown)
         if units:
             raise _unknown_unit(sorted(units))
-    explained = _explained(rule, ctx, suspects)
+    explained = _explained(rule, ctx, suspects, spec)
     findings = duplicate_finding(dupe_rows.select("figure_id", "value")) + explained
     findings += skipped_findings(rule, skipped)
-    return concluded(rule, findings, Counts.of(checked, len(explained), n_skipped))
+    return spec.as_own(concluded(rule, findings, Counts.of(checked, len(explained), n_skipped)))
+
+
+def _with_lengths(
+    joined: nw.LazyFrame[Any], shares: nw.LazyFrame[Any], per: str
+) -> nw.LazyFrame[Any]:
+    """Each row with the length of its period in ``per`` units (``_length``): the table's
+    few distinct periods are collected once and measured by the model's own rule (whole
+    calendar months where a period is made of them), then joined back."""
+    periods = ["period_start", "period_end"]
+    (distinct,) = collect_all([shares.select(*periods).unique()])
+    lengths = [period_of(a, b).length_in(per) for a, b in distinct.iter_rows()]
+    measured = distinct.with_columns(
+        nw.new_series("_length", lengths, nw.Float64, backend=distinct.implementation)
+    )
+    return joined.join(to_lazy(measured, joined), on=periods, how="left")
 
 
 def _operands(rule: RatioRule) -> dict[str, Operand]:
@@ -138,9 +169,75 @@ def _operands(rule: RatioRule) -> dict[str, Operand]:
     values = (rule.part, rule.whole, rule.share)
     out = {}
     for role, value in zip(_ROLES, values, strict=True):
+        if isinstance(value, SumOver):  # summed over the part's own rows
+            continue
         assert isinstance(value, str | Operand)  # the table form holds values or operands
         out[role] = as_operand(value, over)
+    out.setdefault("whole", out["part"])
     return out
+
+
+def _whole_keys(
+    rule: RatioRule, ctx: Context, columns: dict[str, str], keys: list[str]
+) -> list[str] | None:
+    """With ``whole: {sum_over: [...]}``, the columns a share's whole is grouped by (the
+    key less the columns summed over); None when the whole is printed."""
+    if not isinstance(rule.whole, SumOver):
+        return None
+    for name in rule.whole.columns:
+        if not set(keys) - set(group_keys(ctx.figures, without=[name])):
+            raise UNKNOWN_COLUMN(
+                f"`whole: {{sum_over: [{name}]}}`: {name!r} is not a column that tells "
+                "figures apart",
+                hint="sum over a dimension, source, metric or period: "
+                + (", ".join(ctx.figures.dimensions) or "no dimension here"),
+            )
+    summed = group_keys(ctx.figures, without=list(rule.whole.columns))
+    return [k for k in keys if k in summed]
+
+
+def _summed_whole(
+    frame: nw.LazyFrame[Any],
+    scope: nw.LazyFrame[Any],
+    ops: dict[str, Operand],
+    columns: dict[str, str],
+    whole_keys: list[str],
+    summed: list[str],
+) -> nw.LazyFrame[Any]:
+    """Each whole the table never printed: its part rows added up, as intervals, per
+    group of the whole's key and the part's variables (one group-by).
+
+    A whole is only known when all its parts are there: it expects every combination of
+    the summed columns that the parts or shares show anywhere in scope (for the same
+    variables; a share stands for its part), as a table-form ``sum`` does, so a job
+    missing from one year (or a suppressed cell) leaves that year's shares unchecked
+    (``missing-whole``) rather than checked against too small a total. Duplicates count
+    once, and are reported by the join."""
+    part = ops["part"]
+    variables = var_columns(part.variables)
+    group = [*whole_keys, *variables]
+    wholes = (
+        rows_of(frame, part, columns)
+        .group_by(*group)
+        .agg(
+            nw.col("low").sum().alias("whole_low"),
+            nw.col("high").sum().alias("whole_high"),
+            nw.col("value").sum().alias("whole_value"),
+            nw.len().alias("whole_n"),
+        )
+    )
+    seen = nw.concat(
+        [rows_of(scope, ops[r], columns).select(*variables, *summed) for r in ("part", "share")]
+    ).unique()
+    if variables:
+        expected = seen.group_by(*variables).agg(nw.len().alias("_whole_expected"))
+        wholes = wholes.join(expected, on=variables, how="left")
+    else:
+        wholes = wholes.join(seen.select(nw.len().alias("_whole_expected")), how="cross")
+    # An incomplete whole has no id: its shares are skipped as having no whole.
+    complete = nw.col("whole_n") >= nw.col("_whole_expected")
+    whole_id = nw.when(complete).then(nw.lit("")).otherwise(nw.lit(None, dtype=nw.String))
+    return wholes.with_columns(whole_id.alias("whole_id")).drop("_whole_expected")
 
 
 def _in_scope(
@@ -186,10 +283,14 @@ def _joined(
     dupes: nw.LazyFrame[Any],
     columns: dict[str, str],
     has_duplicates: bool,
+    whole_keys: list[str] | None = None,
 ) -> nw.LazyFrame[Any]:
     """Each share row with its part and whole where they are (a natural join on the key
-    and the variables each shares with the share), and whether either is printed twice."""
+    and the variables each shares with the share), and whether either is printed twice
+    (a summed whole: whether any part it adds up is)."""
     on = {role: [*keys, *var_columns(ops[role].variables)] for role in ("part", "whole")}
+    if whole_keys is not None:
+        on["whole"] = [*whole_keys, *var_columns(ops["part"].variables)]
     joined = rows["share"]
     for role in ("part", "whole"):
         joined = joined.join(rows[role], on=on[role], how="left")
@@ -262,6 +363,8 @@ def _with_counts(
 def _describe(rule: RatioRule, role: str, op: Operand) -> str:
     """An operand as a finding names it: ``metric=deserters``, ``metric={m}, category=ALL``."""
     value = getattr(rule, role)
+    if isinstance(value, SumOver):
+        return f"{value} of {_describe(rule, 'part', op)}"
     return f"{rule.over}={value}" if isinstance(value, str) else str(op)
 
 
@@ -297,66 +400,131 @@ def _suspect(unknown: list[str], tolerance: Tolerance) -> nw.Expr:
     return suspect
 
 
-def _no_whole_group(rule: RatioRule, ops: dict[str, Operand], keys: list[str]) -> RuleResult:
+def _no_whole_group(
+    rule: RatioRule, ops: dict[str, Operand], keys: list[str], name: str
+) -> RuleResult:
     """Every role has rows, but no share has both its part and its whole: nothing checked."""
     described = [_describe(rule, r, ops[r]) for r in _ROLES]
     what = ", ".join(described) if isinstance(rule.over, str) else "; ".join(described)
     finding = Finding(
         "missing-figure",
         (),
-        f"The ratio cannot be checked: no group of figures has all of {what} "
+        f"{name} cannot be checked: no group of figures has all of {what} "
         f"(groups are figures that agree on {', '.join(keys)}).",
     )
     return concluded(rule, [finding], Counts())
 
 
-def _explained(rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
+@dataclass(frozen=True)
+class SummedWhole:
+    """A whole the table never printed: ``n`` part figures added up over ``columns``, their
+    interval sum and the sum of their printed values."""
+
+    interval: Interval
+    value: float
+    n: int
+    columns: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``the sum of 12 figures over sex and job, 1,234 (1,228 to 1,240 allowing for
+        rounding)``."""
+        figures = "1 figure" if self.n == 1 else f"{format_number(self.n)} figures"
+        return (
+            f"the sum of {figures} over {explain.join(list(self.columns))}, "
+            f"{explain.amount(self.value, self.interval)}"
+        )
+
+
+def _explained(
+    rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any], spec: Spec
+) -> list[Finding]:
     """The failing rows (collected), explained by the explicit form's code when a
     finding is first read (``engine.deferred``): slugs and figures are known now."""
-    rows = suspects.select("part_id", "whole_id", "share_id", "scale", "_zero").rows()
+    summed = isinstance(rule.whole, SumOver)
+    extra = ["whole_low", "whole_high", "whole_value", "whole_n"] if summed else []
+    rows = suspects.select("part_id", "whole_id", "share_id", "scale", "_zero", *extra).rows()
     if not rows:
         return []
     dims = ctx.figures.dimensions
-    wanted = sorted({i for r in rows for i in r[:3]})
+    wanted = sorted({i for r in rows for i in r[:3] if i})
     # Their cells now (one filter), so that the table can go; the Python work later.
     (cells,) = collect_all([rows_with(ctx.lazy(), "figure_id", wanted)])
+
+    def whole_of(row: tuple[Any, ...], figures: dict[str, Figure]) -> Figure | SummedWhole:
+        if not summed:
+            return figures[row[1]]
+        assert isinstance(rule.whole, SumOver)
+        low, high, value, n = row[5:9]
+        return SummedWhole(Interval(low, high), value, int(n), rule.whole.columns)
 
     def build() -> list[Finding | None]:
         figures = figures_from(cells, dims)
         return [
-            verdict(figures[part_id], figures[whole_id], figures[share_id], float(k), rule)
-            for part_id, whole_id, share_id, k, _ in rows
+            spec.judge(
+                figures[row[0]], whole_of(row, figures), figures[row[2]], float(row[3]), rule
+            )
+            for row in rows
         ]
 
     slugs = [
-        ("zero-denominator" if zero else "ratio-mismatch", (share_id, part_id, whole_id))
-        for part_id, whole_id, share_id, _, zero in rows
+        (
+            "zero-denominator" if row[4] else spec.mismatch,
+            tuple(i for i in (row[2], row[0], row[1]) if i),
+        )
+        for row in rows
     ]
     return deferred(slugs, build)
 
 
 def verdict(
-    part: Figure, whole: Figure, share: Figure, k: float, rule: RatioRule
+    part: Figure, whole: Figure | SummedWhole, share: Figure, k: float, rule: RatioRule
 ) -> Finding | None:
     """The finding for one part, whole and share, or None when they agree."""
-    ids = (share.figure_id, part.figure_id, whole.figure_id)
+    if isinstance(whole, SummedWhole):
+        ids: tuple[str, ...] = (share.figure_id, part.figure_id)
+        whole_text, whole_value, whole_interval = whole.describe(), whole.value, whole.interval
+    else:
+        ids = (share.figure_id, part.figure_id, whole.figure_id)
+        whole_text, whole_value = explain.figure(whole), whole.reported.value
+        whole_interval = whole.interval
     reported = share.interval
-    if 0 in whole.interval:
+    if 0 in whole_interval:
+        said = "it" if isinstance(whole, SummedWhole) else explain.as_reported(whole)
         return Finding(
             "zero-denominator",
             ids,
-            f"{explain.figure(share)} is given as a share of {explain.figure(whole)}, but "
-            f"{explain.as_reported(whole)} can stand for 0 ({explain.span(whole.interval)}), "
+            f"{explain.figure(share)} is given as a share of {whole_text}, but "
+            f"{said} can stand for 0 ({explain.span(whole_interval)}), "
             f"and a share of 0 is not defined.",
             reported=reported,
         )
-    expected = (part.interval / whole.interval).scale(k)
-    point = part.reported.value / whole.reported.value * k
+    expected = (part.interval / whole_interval).scale(k)
+    point = part.reported.value / whole_value * k
     claim = (
         f"{explain.figure(share)} should be {explain.figure(part)} {_per(k)} "
-        f"{explain.figure(whole)}, which is {explain.amount(point, expected)}"
+        f"{whole_text}, which is {explain.amount(point, expected)}"
     )
     return explain.mismatch("ratio-mismatch", ids, claim, share, expected, rule.tolerance)
+
+
+Judge = Callable[[Figure, "Figure | SummedWhole", Figure, float, RatioRule], "Finding | None"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How the table form of part / whole × scale = share judges and tells its findings:
+    a ratio's way by default. A rate with a denominator shares the form: its scale is per
+    ``per`` (each row's is divided by the length of its period in ``per`` units), its
+    findings are its own (``judge``, ``mismatch``) and its result carries its ``kind``."""
+
+    per: str | None = None
+    judge: Judge = verdict
+    mismatch: str = "ratio-mismatch"  # the finding a failing row is
+    name: str = "The ratio"
+    kind: str = RatioRule.KIND
+
+    def as_own(self, result: RuleResult) -> RuleResult:
+        return result if result.kind == self.kind else replace(result, kind=self.kind)
 
 
 def _per(k: float) -> str:
