@@ -50,22 +50,6 @@ def report(drop: str, *extra_rules: str, engine: str = "polars") -> Report:
     return validate_drop(DROPS / drop, suite(name, *extra_rules), engine=engine)
 
 
-def _readable() -> bool:
-    """Whether this checkout reads both tables as published: jobs.json's typed floats
-    (``2.715830011867641e-6``) as numbers, Nightingale's ``write.csv`` header (its row
-    names under a blank name) and its ``period: {month: Date}``. Issue 17 items 1 and 2
-    (p17-numbers, p17-periods, p17-missing) bring these; before them the tests below must
-    fail, and are marked so."""
-    return not any(report(d).errors for d in (JOBS.name, CRIMEA.name))
-
-
-read_as_published = pytest.mark.xfail(
-    not _readable(),
-    reason="needs issue 17 items 1-2 (typed floats, month periods, R's blank row-name header)",
-    strict=True,
-)
-
-
 # ---------------------------------------------------------------- IPUMS jobs: shares
 
 WITHIN_SEX = (
@@ -88,7 +72,6 @@ def _off(expected: pd.Series, printed: pd.Series) -> pd.Series:
     return (expected - printed).abs() > 1e-9 * expected.abs()
 
 
-@read_as_published
 def test_every_share_is_of_the_years_total_over_job_and_sex() -> None:
     table = jobs()
     assert not _off(table["of_year"], table["perc"]).any()  # no inconsistency to find
@@ -97,7 +80,6 @@ def test_every_share_is_of_the_years_total_over_job_and_sex() -> None:
     assert result.counts == Counts.of(len(table), 0)  # 7,650 shares: 255 jobs, 2 sexes, 15 years
 
 
-@read_as_published
 def test_shares_checked_within_each_sex_fail_where_a_job_has_workers() -> None:
     table = jobs()
     wrong = table[_off(table["of_sex"], table["perc"])]
@@ -116,7 +98,6 @@ def test_shares_checked_within_each_sex_fail_where_a_job_has_workers() -> None:
     assert all(gaps[k] == pytest.approx(v, rel=1e-9) for k, v in expected.items())
 
 
-@read_as_published
 def test_a_wrong_grouping_says_what_it_summed() -> None:
     table = jobs()
     row = table[(table["job"] == "Farmer") & (table["sex"] == "men") & (table["year"] == 1850)]
@@ -165,7 +146,6 @@ def _beyond(expected: pd.Series, printed: pd.Series) -> pd.Series:
     return (expected - printed).abs() > 0.05 + 1e-9
 
 
-@read_as_published
 def test_every_annual_rate_is_12_000_deaths_over_the_army() -> None:
     table = crimea()
     assert not _beyond(12_000 * table["deaths"] / table["Army"], table["rate"]).any()
@@ -174,7 +154,6 @@ def test_every_annual_rate_is_12_000_deaths_over_the_army() -> None:
     assert result.counts == Counts.of(72, 0)  # 24 months, 3 causes
 
 
-@read_as_published
 def test_rates_read_as_per_1000_a_month_fail_in_every_month_with_deaths() -> None:
     table = crimea()
     expected = 1_000 * table["deaths"] / table["Army"]
@@ -195,7 +174,6 @@ def test_rates_read_as_per_1000_a_month_fail_in_every_month_with_deaths() -> Non
     )
 
 
-@read_as_published
 def test_a_rate_finding_is_one_plain_sentence_with_its_numbers() -> None:
     [finding] = [
         f
