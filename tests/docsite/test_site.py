@@ -466,3 +466,24 @@ def test_ids_are_not_styled_to_wrap_mid_word(bls_site: SiteBuild) -> None:
         '<h3 class="mono id">participation-<wbr>rate-<wbr>is-<wbr>labor-<wbr>force-<wbr>over-'
         "<wbr>population</h3>" in html
     )
+
+
+def test_hostile_ids_in_a_form_and_a_cause_stay_text(tmp_path: Path) -> None:
+    """The form's table, the gap chart's labels and the cause line carry ids from the data."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    report = _report("s", "d", "2024-01-01", {"fail": 2}, findings=4)
+    for f in report["results"][0]["findings"]:
+        f["figures"] = [f"{SCRIPT}|{f['figures'][0]}", IMG, FORMULA]
+    report["results"][1]["findings"] = [
+        {"slug": "duplicate-figure", "figures": [f"{SCRIPT}@row1", f"{SCRIPT}@row2"],
+         "explanation": "printed twice"},
+    ]  # fmt: skip
+    (reports / "r.json").write_text(json.dumps(report))
+    html = pages(build_site(reports, tmp_path / "site"))["s/d.html"]
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert 'class="form-table"' in html  # four sum-mismatch findings: one form
+    assert "&lt;script&gt;document.<wbr>title=&#39;PWNED&#39;&lt;/<wbr>script&gt;|<wbr>t0" in html
+    words = text_of(html)
+    assert "One cause: 2 figures are printed more than once" in words
+    assert f"{SCRIPT}@row1" in words

@@ -123,7 +123,7 @@ def _form(
         ))  # fmt: skip
         if isinstance(key, Period):
             spans.append(PeriodGaps(key.start, key.end, label, low, high, len(group)))
-    chart = gap_over_time(f"The gap of each {slug} finding over time", spans, f"the {labels[0]}")
+    chart = gap_over_time(f"The gap of each {slug} finding over time", spans, f"“{labels[0]}”")
     return FormView(
         slug=slug,
         meaning=meaning,

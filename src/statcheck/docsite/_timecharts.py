@@ -163,6 +163,7 @@ class GapChart:
     plot_top: float
     plot_bottom: float
     larger: str = "the reported figure"  # what is the larger above zero
+    mark_w: float = 5.0  # thinner when periods are many, so marks do not merge
     x0: float = GAP_X0
     x1: float = GAP_X1
 
@@ -192,6 +193,10 @@ def gap_over_time(
     if hi == lo:
         hi = lo + 1.0
     ticks_at = _nice_ticks(lo, hi)
+    if len(ticks_at) > 1:  # a tick beyond the largest gap each way, so every mark is under a label
+        step = ticks_at[1] - ticks_at[0]
+        ticks_at = ([ticks_at[0] - step] if ticks_at[0] > lo else []) + ticks_at
+        ticks_at += [ticks_at[-1] + step] if ticks_at[-1] < hi else []
     v0, v1 = min(ticks_at[0], lo), max(ticks_at[-1], hi)
     bottom = GAP_TOP + GAP_PLOT_H
 
@@ -207,7 +212,11 @@ def gap_over_time(
         marks.append(GapMark(x, y(p.low), y(p.high), p.count, tip))
     y_ticks = tuple(Tick(y(t), _signed(t)) for t in ticks_at if v0 <= t <= v1)
     return GapChart(title, WIDTH, int(bottom + 34), tuple(marks), axis.ticks(), y_ticks, y(0.0),
-                    GAP_TOP, bottom, larger)  # fmt: skip
+                    GAP_TOP, bottom, larger, _mark_width(len(periods)))  # fmt: skip
+
+
+def _mark_width(periods: int) -> float:
+    return round(max(1.5, min(5.0, (GAP_X1 - GAP_X0) / periods * 0.6)), 1)
 
 
 def _signed(v: float) -> str:
