@@ -244,6 +244,32 @@ def test_bls_page_headlines_and_ids_in_chromium(browser: Browser, bls_site: Site
     browser.screenshot(SHOTS / "bls-narrow.png")
 
 
+def test_world_bank_sum_is_one_gap_chart_in_chromium(
+    browser: Browser, worldbank_site: SiteBuild
+) -> None:
+    page = worldbank_site.out / "worldbank-population" / "worldbank-population-2026-03-06.html"
+    browser.open(page.as_uri())
+    card = browser.eval(
+        """(() => {
+          const card = document.querySelector('#rule-world-is-the-sum-of-the-four-income-groups');
+          const charts = [...card.querySelectorAll('svg')];
+          const chart = card.querySelector('svg.gap-chart');
+          chart.scrollIntoView();
+          const r = chart.getBoundingClientRect();
+          const shown = e => e.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true});
+          return {svgs: charts.filter(shown).length, w: r.width, h: r.height,
+                  marks: chart.querySelectorAll('.gap-mark').length,
+                  findings: card.querySelectorAll('.finding').length,
+                  findingsShown: [...card.querySelectorAll('.finding')].filter(shown).length};
+        })()"""
+    )
+    # one picture on screen; the 40 findings listed one by one wait behind the disclosure
+    assert card == {"svgs": 1, "w": card["w"], "h": card["h"], "marks": 65, "findings": 40,
+                    "findingsShown": 0}, card  # fmt: skip
+    assert card["w"] > 300 and card["h"] > 100
+    browser.screenshot(SHOTS / "worldbank-sum.png")
+
+
 def test_hostile_page_runs_no_script(browser: Browser, hostile_site: SiteBuild) -> None:
     page = hostile_site.out / "hostile" / "hostile-drop.html"
     browser.open(page.as_uri())
