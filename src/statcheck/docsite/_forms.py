@@ -3,7 +3,7 @@ make, many findings of one form as one table and one chart of the gap over time,
 figures printed twice as one cause however many rules they touch.
 
 This works on a report's findings (records already made by the engine), never on a
-drop's rows; the few figures it needs it looks up by id in one filter.
+drop's rows; the periods it needs come from one lookup by id (see ``_drop``).
 """
 
 from __future__ import annotations
