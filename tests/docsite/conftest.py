@@ -11,7 +11,13 @@ import pytest
 from statcheck.checking import validate_drop
 from statcheck.contract.suite import load_suite
 from statcheck.docsite import SiteBuild, build_site
-from tests.conftest import SEED_DROP, SEED_SUITE, MakeDrop, figure
+from tests.conftest import REPO, SEED_DROP, SEED_SUITE, MakeDrop, figure
+
+DROPS = REPO / "fixtures" / "drops"
+SUITES = REPO / "expectations"
+BLS_DROP, BLS_SUITE = DROPS / "bls-cps-aat1-2025", SUITES / "bls-cps-aat1.yml"
+WB_OLD, WB_NEW = (DROPS / f"worldbank-population-{v}" for v in ("2020-04-14", "2026-03-06"))
+WB_SUITE = SUITES / "worldbank-population.yml"
 
 SCRIPT = "<script>document.title='PWNED'</script>"
 IMG = "<img src=x onerror=\"document.title='PWNED'\">"
@@ -22,8 +28,8 @@ HOSTILE_PART = f"part{IMG}"
 HOSTILE_FORMULA = FORMULA
 
 
-def write_report(reports: Path, drop: Path, suite: Path) -> Path:
-    report = validate_drop(drop, load_suite(suite))
+def write_report(reports: Path, drop: Path, suite: Path, earlier: tuple[Path, ...] = ()) -> Path:
+    report = validate_drop(drop, load_suite(suite), earlier=earlier)
     return report.write(reports / report.suite["id"] / f"{report.drop['id']}.json")
 
 
@@ -74,3 +80,22 @@ def hostile_site(make_drop: MakeDrop, tmp_path: Path) -> SiteBuild:
     reports = tmp_path / "reports"
     write_report(reports, drop, suite)
     return build_site(reports, tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def bls_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """BLS CPS table A-1 as published: 1947 printed twice (rows 8 and 9), sums a few
+    thousand off, one participation rate off beyond its rounding."""
+    tmp = tmp_path_factory.mktemp("bls")
+    write_report(tmp / "reports", BLS_DROP, BLS_SUITE)
+    return build_site(tmp / "reports", tmp / "site")
+
+
+@pytest.fixture(scope="session")
+def worldbank_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """The bundled World Bank vintages: the newer one's world total is not the sum of the
+    four income groups in any year, and most figures were revised since the older one."""
+    tmp = tmp_path_factory.mktemp("worldbank")
+    write_report(tmp / "reports", WB_OLD, WB_SUITE)
+    write_report(tmp / "reports", WB_NEW, WB_SUITE, earlier=(WB_OLD,))
+    return build_site(tmp / "reports", tmp / "site")

@@ -3,8 +3,10 @@ installs it), driven over the DevTools protocol on a pipe, with no network and n
 downloaded. Skipped, with the reason printed, where Chromium is missing.
 
 Checks: the seed drop's page shows the FT period-mismatch explanation with its three
-figures and a visible interval chart; the hostile drop's page runs no script (its title is
-unchanged and no element came from the data). Screenshots go to build/screenshots/.
+figures and a timeline of their periods (the AWOL count running past the total's); the BLS
+page's headlines are each rule's own finding, 1947 printed twice one cause, and at a
+phone's width ids wrap only after a separator; the hostile drop's page runs no script (its
+title is unchanged and no element came from the data). Screenshots go to build/screenshots/.
 """
 
 from __future__ import annotations
@@ -155,26 +157,117 @@ def test_seed_page_in_chromium(browser: Browser, seed_site: SiteBuild) -> None:
     assert "kp-odb-awol-2024 covers 2024 while the total covers Jan–Oct 2024" in text
     for fid in ("kp-ft-abandoning-cases", "kp-odb-desertion-jan-oct", "kp-odb-awol-2024"):
         assert fid in text
-    # The interval chart is laid out, has a size, and is what the browser shows at its centre.
-    box = browser.eval(
+    # The periods are a timeline, laid out on screen: the total's Jan-Oct a band, the
+    # desertion count inside it, the AWOL count (all of 2024) running past its end in red.
+    tl = browser.eval(
         """(() => {
-          const svg = document.querySelector('#rule-ft-60000-is-desertion-plus-awol svg.interval-chart');
+          const svg = document.querySelector('#rule-ft-60000-is-desertion-plus-awol svg.period-timeline');
           if (!svg) return null;
           svg.scrollIntoView();
+          const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; };
+          const bar = id => box(svg.querySelector(`rect.period-bar[data-figure="${id}"]`));
           const r = svg.getBoundingClientRect();
           const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
           return {w: r.width, h: r.height, shown: !!hit && svg.contains(hit),
-                  visible: getComputedStyle(svg).visibility === 'visible'};
+                  band: box(svg.querySelector('rect.total-band')),
+                  total: bar('kp-ft-abandoning-cases'), inside: bar('kp-odb-desertion-jan-oct'),
+                  awol: bar('kp-odb-awol-2024'),
+                  outside: [...svg.querySelectorAll('rect.outside')].map(box),
+                  bars: svg.querySelectorAll('rect.period-bar').length,
+                  values: svg.parentElement.parentElement.querySelectorAll('svg.interval-chart').length};
         })()"""
     )
-    assert box is not None, "no interval chart on the seed page"
-    assert box["w"] > 300 and box["h"] > 50 and box["shown"] and box["visible"], box
+    assert tl is not None, "no timeline on the seed page"
+    assert tl["w"] > 300 and tl["h"] > 50 and tl["shown"], tl
+    assert tl["bars"] == 3 and tl["values"] == 0, tl  # periods, not overlapping value bars
+    band_left, band_right, _ = tl["band"]
+    assert tl["total"][0] == pytest.approx(band_left, abs=1)
+    assert tl["total"][1] == pytest.approx(band_right, abs=1)
+    assert band_left - 1 <= tl["inside"][0] and tl["inside"][1] <= band_right + 1
+    assert tl["awol"][1] > band_right + 10  # Nov and Dec 2024: visibly past the band
+    ((out_left, out_right, _),) = tl["outside"]
+    assert out_left == pytest.approx(band_right, abs=1)
+    assert out_right == pytest.approx(tl["awol"][1], abs=1)
     browser.eval("window.scrollTo(0, 0)")
     shot = browser.screenshot(SHOTS / "seed-drop.png")
     assert shot.stat().st_size > 10_000
     browser.open(seed_site.index.as_uri())
     assert "kyivpost-desertion" in browser.eval("document.body.innerText")
     browser.screenshot(SHOTS / "index.png")
+
+
+BLS_PAGE = "bls-cps-aat1/bls-cps-aat1-2025.html"
+
+# For each id on the page (class "id"), where its text wraps: the character before each
+# line break. An id may wrap after | - _ / @ . : and nowhere else.
+WRAPS = """(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.id')) {
+    if (!el.getClientRects().length) continue;
+    const text = el.textContent;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let prevTop = null, prevChar = null, node;
+    while ((node = walker.nextNode())) {
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (prevTop !== null && rect.top > prevTop + 2) out.push([text, prevChar]);
+        prevTop = rect.top; prevChar = node.data[i];
+      }
+    }
+  }
+  return out;
+})()"""
+
+
+def test_bls_page_headlines_and_ids_in_chromium(browser: Browser, bls_site: SiteBuild) -> None:
+    # a phone's width, so long ids must wrap
+    browser.call("Emulation.setDeviceMetricsOverride", session=True, width=390, height=900,
+                 deviceScaleFactor=1, mobile=False)  # fmt: skip
+    browser.open((bls_site.out / BLS_PAGE).as_uri())
+    items = browser.eval(
+        """[...document.querySelectorAll('.summary-list > li')].map(li => [
+             li.className, li.dataset.rule || '', li.innerText])"""
+    )
+    assert [c for c, _, _ in items] == ["cause", "headline", "headline", "headline", "headline"]
+    assert "20 figures are printed more than once for the same thing (1947)" in items[0][2]
+    by_rule = {rule: text for c, rule, text in items if c == "headline"}
+    participation = by_rule["participation-rate-is-labor-force-over-population"]
+    assert "ratio-mismatch participation_rate|1951 (59.2, 1951) should be" in participation
+    assert "duplicate" not in participation
+    wraps = browser.eval(WRAPS)
+    assert wraps, "nothing wrapped at 390 px: the check would be blind"
+    mid_word = [(text, ch) for text, ch in wraps if ch not in "|-_/@.:"]
+    assert not mid_word, mid_word
+    browser.screenshot(SHOTS / "bls-narrow.png")
+
+
+def test_world_bank_sum_is_one_gap_chart_in_chromium(
+    browser: Browser, worldbank_site: SiteBuild
+) -> None:
+    page = worldbank_site.out / "worldbank-population" / "worldbank-population-2026-03-06.html"
+    browser.open(page.as_uri())
+    card = browser.eval(
+        """(() => {
+          const card = document.querySelector('#rule-world-is-the-sum-of-the-four-income-groups');
+          const charts = [...card.querySelectorAll('svg')];
+          const chart = card.querySelector('svg.gap-chart');
+          chart.scrollIntoView();
+          const r = chart.getBoundingClientRect();
+          const shown = e => e.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true});
+          return {svgs: charts.filter(shown).length, w: r.width, h: r.height,
+                  marks: chart.querySelectorAll('.gap-mark').length,
+                  findings: card.querySelectorAll('.finding').length,
+                  findingsShown: [...card.querySelectorAll('.finding')].filter(shown).length};
+        })()"""
+    )
+    # one picture on screen; the 40 findings listed one by one wait behind the disclosure
+    assert card == {"svgs": 1, "w": card["w"], "h": card["h"], "marks": 65, "findings": 40,
+                    "findingsShown": 0}, card  # fmt: skip
+    assert card["w"] > 300 and card["h"] > 100
+    browser.screenshot(SHOTS / "worldbank-sum.png")
 
 
 def test_hostile_page_runs_no_script(browser: Browser, hostile_site: SiteBuild) -> None:

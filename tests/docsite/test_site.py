@@ -6,18 +6,29 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from statcheck.cli import main
 from statcheck.docsite import SiteBuild, build_site
 from statcheck.docsite._build import csv_cell
 from statcheck.docsite._charts import interval_chart
+from statcheck.docsite._common import breakable_id
+from statcheck.docsite._timecharts import PeriodGaps, PeriodRow, gap_over_time, period_timeline
 from tests.conftest import SEED_DROP, SEED_SUITE
-from tests.docsite.conftest import FORMULA, IMG, SCRIPT, write_report
+from tests.docsite.conftest import (
+    BLS_DROP,
+    FORMULA,
+    IMG,
+    SCRIPT,
+    WB_NEW,
+    write_report,
+)
 
 SEED_PAGE = "kyivpost-desertion/2025-01-06-kyivpost-desertion.html"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
@@ -29,6 +40,7 @@ def pages(site: SiteBuild) -> dict[str, str]:
 
 def text_of(html: str) -> str:
     """The page's words, roughly: tags dropped, entities decoded."""
+    html = html.replace("<wbr>", "")  # where an id may wrap: no space in its text
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
@@ -51,19 +63,63 @@ def test_seed_page_explains_the_period_mismatch_with_its_three_figures(
     assert "Relayed" not in words  # sanity: no stray template text
 
 
-def test_failing_numeric_rule_has_an_interval_chart_and_attribution_a_graph(
-    seed_site: SiteBuild,
-) -> None:
-    html = pages(seed_site)[SEED_PAGE]
-    sections = dict(
-        re.findall(r'<section class="card \w+" id="([^"]+)">(.*?)</section>', html, re.S)
-    )
-    assert 'class="interval-chart"' in sections["rule-ft-60000-is-desertion-plus-awol"]
-    assert "55,000 to 65,000" in sections["rule-ft-60000-is-desertion-plus-awol"]
+def sections_of(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<section class="card \w+" id="([^"]+)">(.*?)</section>', html, re.S))
+
+
+def test_a_period_mismatch_is_a_timeline_and_attribution_a_graph(seed_site: SiteBuild) -> None:
+    """The parts add up (61,872 is within what 60,000 stands for): two value bars would
+    overlap and look like agreement. The timeline shows what is wrong: the AWOL count
+    covers all of 2024, two months past the total's Jan-Oct."""
+    sections = sections_of(pages(seed_site)[SEED_PAGE])
+    mismatch = sections["rule-ft-60000-is-desertion-plus-awol"]
+    assert 'class="period-timeline"' in mismatch and 'class="interval-chart"' not in mismatch
+    bars = re.findall(r'class="period-bar (\w+)" data-figure="([^"]+)"', mismatch)
+    assert bars == [("total", "kp-ft-abandoning-cases"), ("part", "kp-odb-desertion-jan-oct"),
+                    ("part", "kp-odb-awol-2024")]  # fmt: skip
+    # one stretch outside the total's period, on the AWOL row only
+    assert re.findall(r"<title>([^<]+): outside the total's period</title>", mismatch) == [
+        "kp-odb-awol-2024"
+    ]
     assert 'class="citation-graph"' in sections["rule-figures-trace-to-a-primary-source"]
     # passing and undetermined rules draw nothing
     for rule in ("rule-active-duty-within-the-force", "rule-more-than-two-previous-years-combined"):
         assert "<svg" not in sections[rule]
+
+
+def test_period_timeline_marks_the_days_outside_the_totals_period() -> None:
+    rows = [
+        PeriodRow("total", "total", date(2024, 1, 1), date(2024, 10, 31), "Jan–Oct 2024"),
+        PeriodRow("inside", "part", date(2024, 1, 1), date(2024, 10, 31), "Jan–Oct 2024"),
+        PeriodRow("year", "part", date(2024, 1, 1), date(2024, 12, 31), "2024"),
+        PeriodRow("before", "part", date(2023, 12, 1), date(2024, 3, 31), "Dec 2023–Mar 2024"),
+    ]
+    t = period_timeline("t", rows)
+    assert t is not None and t.band is not None
+    total, inside, year, before = t.bars
+    assert (inside.x, inside.w) == (total.x, total.w) == (t.band.x, t.band.w)
+    assert inside.outside == ()
+    (after,) = year.outside  # Nov and Dec 2024: from the band's end to the bar's
+    assert after.x == pytest.approx(t.band.x + t.band.w)
+    assert after.x + after.w == pytest.approx(year.x + year.w)
+    (early,) = before.outside  # Dec 2023
+    assert early.x == pytest.approx(before.x) and early.x + early.w == pytest.approx(t.band.x)
+    assert [tick.label for tick in t.ticks][:2] == ["Jan 2024", "Mar 2024"]
+
+
+def test_gap_over_time_draws_one_mark_per_period_with_its_sign() -> None:
+    periods = [
+        PeriodGaps(date(y, 1, 1), date(y, 12, 31), str(y), lo, hi, n)
+        for y, lo, hi, n in ((1960, 10.0, 10.0, 1), (1961, -5.0, 20.0, 3), (1962, -8.0, -8.0, 1))
+    ]
+    c = gap_over_time("t", periods)
+    assert c is not None
+    one, many, below = c.marks
+    assert one.x < many.x < below.x
+    assert one.y_high < c.zero_y < below.y_high  # SVG y grows downwards: above zero is up
+    assert many.y_high < c.zero_y < many.y_low and many.count == 3
+    assert many.tooltip == "1961: 3 findings, gap −5 to +20"
+    assert gap_over_time("t", periods[:1]) is None  # one period is a table row
 
 
 def test_failing_rules_come_first_and_counts_match_the_report(seed_site: SiteBuild) -> None:
@@ -71,7 +127,7 @@ def test_failing_rules_come_first_and_counts_match_the_report(seed_site: SiteBui
     order = re.findall(r'<section class="card (\w+)"', html)
     assert order == sorted(order, key=["error", "fail", "undetermined", "pass"].index)
     index = pages(seed_site)["index.html"]
-    row = re.search(r"2025-01-06-kyivpost-desertion</a>.*?</tr>", index, re.S)
+    row = re.search(r'2025-01-06-kyivpost-desertion\.html".*?</tr>', index, re.S)
     assert row is not None
     assert re.findall(r'class="count (\w+)">(\d+)<', row.group(0)) == [
         ("pass", "6"), ("fail", "2"), ("undetermined", "1"), ("error", "0"),
@@ -203,7 +259,7 @@ def test_drops_are_ordered_by_publication_with_deltas(tmp_path: Path) -> None:
     assert hist.drops[2].delta == {"pass": -2, "fail": 2, "undetermined": 0, "error": 0}
     site = build_site(tmp_path / "reports", tmp_path / "site")
     index = pages(site)["index.html"]
-    third = re.search(r">third</a>.*?</tr>", index, re.S)
+    third = re.search(r'third\.html".*?</tr>', index, re.S)
     assert third is not None and "(+2)" in third.group(0) and "(−2)" in third.group(0)
     assert 'class="delta worse"' in third.group(0) and 'class="delta better"' not in third.group(0)
 
@@ -282,3 +338,152 @@ def test_cli_docs_without_reports_is_a_usage_error(
     assert code == 2
     err = capsys.readouterr().err
     assert "no-reports" in err and "statcheck run" in err
+
+
+# ---------------------------------------------------------------- what an analyst reads first
+
+
+def prose(html: str) -> str:
+    """The words as a reader sees them: no space before punctuation where a tag ended."""
+    return re.sub(r"\( ", "(", re.sub(r" ([,.;:)])", r"\1", text_of(html)))
+
+
+def attention_items(html: str) -> list[tuple[str, str]]:
+    """The 'What needs attention' list: ('rule', rule id) or ('cause', its text) each."""
+    block = html.split("What needs attention</h2>", 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r'<li class="(headline|cause)"( data-rule="[^"]*")?>(.*?)</li>', block, re.S)
+    return [
+        ("rule", unescape(attr.split('"')[1])) if kind == "headline" else ("cause", prose(body))
+        for kind, attr, body in items
+    ]
+
+
+def test_a_failed_rules_headline_is_its_own_finding_and_1947_printed_twice_is_one_cause(
+    bls_site: SiteBuild,
+) -> None:
+    table = pd.read_csv(BLS_DROP / "aat1.csv")
+    twice = table["year"][table["year"].duplicated()].tolist()
+    assert twice == [1947]  # the publisher's table prints 1947 twice (rows 8 and 9)
+    values = len(table.columns) - 2  # every column but year and footnotes is a series
+    html = pages(bls_site)["bls-cps-aat1/bls-cps-aat1-2025.html"]
+    items = attention_items(html)
+    # one cause (the duplicated year) where there were three headlines of the same note
+    # (schema, and the two ratios it left undetermined), then each rule by its own finding
+    assert [kind for kind, _ in items] == ["cause", "rule", "rule", "rule", "rule"]
+    cause = items[0][1]
+    assert f"{2 * values} figures are printed more than once for the same thing (1947)" in cause
+    assert (
+        "It alone makes schema fail (duplicate-key), employment-ratio-is-employed-over-population"
+        " undetermined (duplicate-figure), unemployment-rate-is-unemployed-over-labor-force"
+        " undetermined (duplicate-figure)." in cause
+    )
+    assert "4 more rules leave these figures out" in cause
+    assert [rule for kind, rule in items if kind == "rule"] == [
+        "labor-force-is-employed-plus-unemployed",
+        "population-is-labor-force-plus-not-in-labor-force",
+        "employed-is-agriculture-plus-non-agriculture",
+        "participation-rate-is-labor-force-over-population",
+    ]
+    # the participation rate failed on 1951's rate, not on the duplicate-figure note
+    block = html.split("What needs attention</h2>", 1)[1].split("</ul>", 1)[0]
+    headline = re.search(
+        r'data-rule="participation-rate-is-labor-force-over-population">(.*?)</li>', block, re.S
+    )
+    assert headline is not None
+    words = text_of(headline.group(1))
+    assert (
+        ": ratio-mismatch participation_rate|1951 (59.2, 1951) should be labor_force|1951" in words
+    )
+    assert "duplicate" not in words
+    # on the rule's card too, its own finding comes first and the note after
+    card = sections_of(html)["rule-participation-rate-is-labor-force-over-population"]
+    assert re.findall(r'<p class="explanation"><code>([\w-]+)</code>', card) == [
+        "ratio-mismatch", "duplicate-figure",
+    ]  # fmt: skip
+
+
+def test_the_world_bank_site_is_small_and_one_chart_shows_the_gap_over_time(
+    worldbank_site: SiteBuild,
+) -> None:
+    site = worldbank_site.out
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    assert size < 2_000_000, size
+    assert not list(site.rglob("*.json"))  # the report is not copied: the CSV has every finding
+    html = pages(worldbank_site)["worldbank-population/worldbank-population-2026-03-06.html"]
+    assert len(html.encode()) < 300_000
+    # independently: the World against the sum of its four income groups, year by year
+    pop = pd.read_csv(WB_NEW / "population.csv")
+    wide = pop.pivot(index="Year", columns="Country Code", values="Value")
+    gap = wide["WLD"] - wide[["HIC", "UMC", "LMC", "LIC"]].sum(axis=1)
+    expected = [(str(year), f"+{int(g):,}") for year, g in gap.items() if g != 0]
+    assert len(expected) == 65  # every year 1960-2024: the income groups leave economies out
+    card = sections_of(html)["rule-world-is-the-sum-of-the-four-income-groups"]
+    assert card.count('class="gap-chart"') == 1 and "interval-chart" not in card
+    assert card.count('class="gap-mark"') == 65
+    rows = re.findall(
+        r"<tr><td>(\d{4})</td><td class=\"n\">1</td><td class=\"n\">([^<]+)</td>", card
+    )
+    assert rows == expected
+    # the 65 findings are behind a disclosure, not 65 charts in a row
+    listed = card.split('<details class="form-findings">', 1)[1].split("</details>", 1)[0]
+    assert listed.count('<div class="finding">') == 40 and "(40 of 65)" in listed
+    assert card.split("</details>", 1)[0].count('<div class="finding">') == 40
+    # the revisions: one chart too, one mark per year revised
+    old = pd.read_csv(WB_NEW.parent / "worldbank-population-2020-04-14" / "population.csv")
+    both = pop.merge(old, on=["Country Code", "Year"], suffixes=("", "_old"))
+    revised = both[both["Value"] != both["Value_old"]]
+    revisions = sections_of(html)["rule-population-not-revised-since-the-last-vintage"]
+    assert revisions.count('class="gap-chart"') == 1
+    assert revisions.count('class="gap-mark"') == revised["Year"].nunique()
+    assert f"{len(revised):,} findings of one form" in text_of(revisions)
+
+
+def test_the_findings_csv_has_every_finding_with_its_period(worldbank_site: SiteBuild) -> None:
+    path = (
+        worldbank_site.out / "worldbank-population" / "worldbank-population-2026-03-06.findings.csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(rows) == 65 + 12605
+    first = rows[0]
+    assert first["rule"] == "world-is-the-sum-of-the-four-income-groups"
+    assert first["slug"] == "sum-mismatch" and first["period"] == "1960"
+    assert first["figures"].startswith("population|WLD|1960;")
+    assert (first["reported_low"], first["expected_low"], first["gap"]) == (
+        "3021512598", "2991975815", "29536783",
+    )  # fmt: skip
+
+
+def test_ids_break_only_after_a_separator_and_stay_escaped() -> None:
+    assert str(breakable_id("population|WLD|1960")) == "population|<wbr>WLD|<wbr>1960"
+    assert str(breakable_id("plain")) == "plain"
+    assert str(breakable_id("<b>a|b</b>")) == "&lt;b&gt;a|<wbr>b&lt;/<wbr>b&gt;"
+
+
+def test_ids_are_not_styled_to_wrap_mid_word(bls_site: SiteBuild) -> None:
+    html = pages(bls_site)["bls-cps-aat1/bls-cps-aat1-2025.html"]
+    assert "anywhere" not in html.split("</style>", 1)[0]
+    assert (
+        '<h3 class="mono id">participation-<wbr>rate-<wbr>is-<wbr>labor-<wbr>force-<wbr>over-'
+        "<wbr>population</h3>" in html
+    )
+
+
+def test_hostile_ids_in_a_form_and_a_cause_stay_text(tmp_path: Path) -> None:
+    """The form's table, the gap chart's labels and the cause line carry ids from the data."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    report = _report("s", "d", "2024-01-01", {"fail": 2}, findings=4)
+    for f in report["results"][0]["findings"]:
+        f["figures"] = [f"{SCRIPT}|{f['figures'][0]}", IMG, FORMULA]
+    report["results"][1]["findings"] = [
+        {"slug": "duplicate-figure", "figures": [f"{SCRIPT}@row1", f"{SCRIPT}@row2"],
+         "explanation": "printed twice"},
+    ]  # fmt: skip
+    (reports / "r.json").write_text(json.dumps(report))
+    html = pages(build_site(reports, tmp_path / "site"))["s/d.html"]
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert 'class="form-table"' in html  # four sum-mismatch findings: one form
+    assert "&lt;script&gt;document.<wbr>title=&#39;PWNED&#39;&lt;/<wbr>script&gt;|<wbr>t0" in html
+    words = text_of(html)
+    assert "One cause: 2 figures are printed more than once" in words
+    assert f"{SCRIPT}@row1" in words

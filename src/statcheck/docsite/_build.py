@@ -16,7 +16,15 @@ from statcheck.docsite._collect import (
     group_by_suite,
     load_reports,
 )
-from statcheck.docsite._common import STATUS_MEANING, csv_cell, findings_csv, num, signed, write
+from statcheck.docsite._common import (
+    STATUS_MEANING,
+    breakable_id,
+    csv_cell,
+    findings_csv,
+    num,
+    signed,
+    write,
+)
 from statcheck.docsite._drop import write_drop
 from statcheck.docsite._index import suite_view, totals
 from statcheck.report import STATUSES
@@ -89,5 +97,6 @@ def _environment() -> Any:
     )
     env.filters["num"] = num
     env.filters["signed"] = signed
+    env.filters["id"] = breakable_id
     env.globals.update(STATUS_MEANING=STATUS_MEANING, STATUSES=STATUSES)
     return env

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,19 @@ def num(x: Any) -> str:
     from statcheck.model.interval import format_number
 
     return format_number(float(x))
+
+
+_AFTER_SEPARATOR = re.compile(r"(?<=[|\-_/@.:])")
+
+
+def breakable_id(text: Any) -> Any:
+    """An id, escaped, that may wrap after a separator (``|``, ``-``, ``_``, ``/``, ``@``,
+    ``.``, ``:``) and nowhere else: ``population|WLD|1960`` never as ``popul`` / ``ation``.
+    The pieces are escaped before ``<wbr>`` joins them, so an id that holds markup stays
+    text."""
+    from markupsafe import Markup, escape
+
+    return Markup("<wbr>").join(escape(p) for p in _AFTER_SEPARATOR.split(str(text)))
 
 
 def signed(n: int) -> str:
@@ -66,29 +80,47 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def findings_csv(report: Report | dict[str, Any]) -> str:
+def findings_csv(report: Report | dict[str, Any], periods: Mapping[str, Any] | None = None) -> str:
     """Every finding of a report (or of its JSON form), one row each, safe to open in a
-    spreadsheet."""
+    spreadsheet. ``period`` is the period of the finding's first figure, when ``periods``
+    (figure id to period) knows it. The plain explanation is left out: it restates the
+    row's numbers, and it would make a large report's file several times larger."""
     if isinstance(report, dict):
         report = Report.from_dict(report)
+    periods = periods or {}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["rule", "kind", "rule_status", "slug", "figures", "explanation",
-                "reported_low", "reported_high", "expected_low", "expected_high",
-                "gap", "tolerance"])  # fmt: skip
+    w.writerow(CSV_COLUMNS)
     for res in report.results:
         for f in res.findings:
             rep = bounds(as_list(f.reported)) or (None, None)
             exp = bounds(as_list(f.expected)) or (None, None)
+            period = periods.get(f.figures[0]) if f.figures else None
             row: Iterable[Any] = [
-                res.rule, res.kind, res.status.value, f.slug,
-                ";".join(f.figures), f.explanation,
+                res.rule, f.slug, ";".join(f.figures),
+                "" if period is None else str(period),
                 *rep, *exp, finite(f.gap), finite(f.tolerance),
             ]  # fmt: skip
-            w.writerow(
-                [csv_cell(v) if isinstance(v, str) else ("" if v is None else v) for v in row]
-            )
+            w.writerow([_csv_value(v) for v in row])
     return buf.getvalue()
+
+
+# A rule's kind and status are on its page; a row repeating them would cost a large
+# report's file a tenth of its size.
+CSV_COLUMNS = ("rule", "slug", "figures", "period",
+               "reported_low", "reported_high", "expected_low", "expected_high",
+               "gap", "tolerance")  # fmt: skip
+
+
+def _csv_value(v: Any) -> Any:
+    """Text defused; a whole number without its ``.0`` (54922, not 54922.0); none empty."""
+    if isinstance(v, str):
+        return csv_cell(v)
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
 
 
 def as_list(interval: Interval | None) -> list[float | None] | None:

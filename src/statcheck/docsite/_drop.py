@@ -1,10 +1,11 @@
-"""A drop's page: the problems that stopped it, every rule's result with its findings, an
-interval chart for each failing numeric finding and a graph of each citation chain, and
-the figures involved."""
+"""A drop's page: the problems that stopped it, what needs attention (each rule by the
+finding that failed it, figures printed twice as one cause), every rule's result with its
+findings (many of one form as one table and one chart of the gap over time), an interval
+chart for a failing numeric finding, a timeline for a period mismatch, a graph of each
+citation chain, and the figures involved."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,23 @@ from statcheck.docsite._figures import (
     graph,
     primary_kinds,
 )
+from statcheck.docsite._forms import (
+    DUPLICATE_SLUGS,
+    Cause,
+    FormView,
+    RuleFindings,
+    duplicate_causes,
+    first_figures,
+    forms_of,
+    own_first,
+)
 from statcheck.docsite._index import drop_row
-from statcheck.docsite._labels import CHART_LABELS, KIND_ITEM, KIND_LABEL
+from statcheck.docsite._labels import CHART_LABELS, KIND_FINDINGS, KIND_ITEM, KIND_LABEL
+from statcheck.docsite._timecharts import PeriodRow, Timeline, period_timeline
+from statcheck.model.period import Period
 from statcheck.report import Finding, Report, RuleResult
 
-MAX_FINDINGS_PER_RULE = 40  # findings shown in full per rule; the CSV and JSON have them all
+MAX_FINDINGS_PER_RULE = 40  # findings shown in full per rule; the findings CSV has them all
 
 
 MAX_CHARTS_PER_RULE = 12
@@ -75,6 +88,8 @@ class FindingView:
     gap: str | None
     tolerance: str | None
     chart: IntervalChart | None = None
+    timeline: Timeline | None = None  # a period-mismatch: the periods, not the values
+    form: str | None = None  # the slug of the form it is shown under, if any
     explain_chart: bool = False  # the first chart of a rule says how to read it
     graphs: list[CitationGraph] = field(default_factory=list)
 
@@ -87,7 +102,8 @@ class RuleView:
     kind_label: str
     status: str
     description: str
-    summary: str  # the first finding's explanation, or what the status means
+    summary: str  # its first own finding's explanation, or what the status means
+    headline_slug: str | None
     findings: list[FindingView]
     more: int  # findings not shown
     figures: list[FigureView]
@@ -95,6 +111,11 @@ class RuleView:
     error: dict[str, Any] | None
     counts: str | None = None  # what the rule checked, in one line (None: a rule in error)
     item: str | None = None  # what one item of the counts is, for the kind
+    forms: list[FormView] = field(default_factory=list)
+    total_findings: int = 0
+
+
+TIMELINE_SLUGS = {"period-mismatch"}  # findings about periods: drawn as a timeline
 
 
 def write_drop(
@@ -103,10 +124,16 @@ def write_drop(
     rep = entry.report
     report = rep.report
     found = details(rep, roots)
-    rules, hidden_total = _rule_views(report, found)
-    json_name, csv_name = f"{rep.slug}.json", f"{rep.slug}.findings.csv"
-    shutil.copyfile(rep.path, folder / json_name)
-    (folder / csv_name).write_text(findings_csv(report), encoding="utf-8", newline="")
+    periods = _periods(report, found)
+    rules, hidden_total = _rule_views(report, found, periods)
+    csv_name = f"{rep.slug}.findings.csv"
+    (folder / csv_name).write_text(findings_csv(report, periods), encoding="utf-8", newline="")
+    problems = [r for r in rules if r.status != "pass"]
+    causes = duplicate_causes(
+        [RuleFindings(r.rule, r.anchor, r.status, tuple(res.findings))
+         for r, res in zip(rules, _ordered(report), strict=True) if r.status != "pass"],
+        periods,
+    )  # fmt: skip
     html = env.get_template("drop.html").render(
         page_title=f"{rep.drop_id} · {hist.suite_id}",
         up="../",
@@ -115,45 +142,75 @@ def write_drop(
         drop_path=report.drop.get("path"),
         drop_description=found.description,
         suite_file=report.suite.get("file"),
+        report_path=rep.path.as_posix(),
         errors=[e.to_dict() for e in report.errors],
         rules=rules,
-        problems=[r for r in rules if r.status != "pass"],
+        attention=attention(problems, causes),
         details_note=found.note,
         hidden_total=hidden_total,
-        json_name=json_name,
         csv_name=csv_name,
     )
     return write(folder / f"{rep.slug}.html", html)
 
 
-def _rule_views(report: Report, found: Details) -> tuple[list[RuleView], int]:
+def _ordered(report: Report) -> list[RuleResult]:
+    """Rules errors first, then failures, undetermined and passes; in suite order within."""
+    return [
+        res
+        for _, res in sorted(
+            enumerate(report.results),
+            key=lambda ir: (STATUS_ORDER.get(ir[1].status.value, 0), ir[0]),
+        )
+    ]
+
+
+def _periods(report: Report, found: Details) -> dict[str, Period]:
+    """The period of each figure a finding is about (and of every duplicated figure), in
+    one lookup: what the tables, the charts over time and the CSV's period column show."""
+    if found.lookup is None:
+        return {}
+    findings = [f for res in report.results for f in res.findings]
+    ids = first_figures(findings)
+    ids += [fid for f in findings if f.slug in DUPLICATE_SLUGS for fid in f.figures]
+    return {fid: fig.period for fid, fig in found.lookup.figures(ids).items()}
+
+
+def _rule_views(
+    report: Report, found: Details, periods: dict[str, Period]
+) -> tuple[list[RuleView], int]:
     """Every rule's view, errors and failures first; a page shows at most
     PAGE_FINDINGS_BUDGET findings. Also how many findings it leaves out."""
-    ordered = sorted(
-        enumerate(report.results), key=lambda ir: (STATUS_ORDER.get(ir[1].status.value, 0), ir[0])
-    )
     budget = PAGE_FINDINGS_BUDGET
     hidden_total = 0
     views = []
     anchors: set[str] = set()
-    for _, res in ordered:
-        shown = list(res.findings[: max(0, min(MAX_FINDINGS_PER_RULE, budget))])
+    for res in _ordered(report):
+        findings = own_first(res.findings)
+        shown = findings[: max(0, min(MAX_FINDINGS_PER_RULE, budget))]
         budget -= len(shown)
-        more = len(res.findings) - len(shown)
+        more = len(findings) - len(shown)
         hidden_total += more
         anchor = safe_name("rule-" + res.rule, anchors)
-        views.append(_rule_view(res, shown, more, found, anchor))
+        forms = forms_of(findings, KIND_FINDINGS.get(res.kind, {}), periods,
+                         CHART_LABELS.get(res.kind, ("reported", "expected")))  # fmt: skip
+        views.append(_rule_view(res, shown, more, found, anchor, forms))
     return views, hidden_total
 
 
 def _rule_view(
-    res: RuleResult, shown: list[Finding], more: int, found: Details, anchor: str
+    res: RuleResult,
+    shown: list[Finding],
+    more: int,
+    found: Details,
+    anchor: str,
+    forms: list[FormView],
 ) -> RuleView:
     kind, status = res.kind, res.status.value
     ids = _figure_ids(res, shown, found)
     figs = found.lookup.figures(ids[:MAX_FIGURES_PER_RULE]) if found.lookup else {}
     primary = primary_kinds(found, res.rule)
-    finding_views = _finding_views(shown, kind, status, found, figs, primary)
+    in_forms = {f.slug for f in forms}
+    finding_views = _finding_views(shown, kind, status, found, figs, primary, in_forms)
     summary = finding_views[0].explanation if finding_views else STATUS_MEANING.get(status, "")
     error = None
     if res.error is not None:
@@ -168,6 +225,7 @@ def _rule_view(
         status=status if status in STATUS_ORDER else "error",
         description=" ".join((res.description or "").split()),
         summary=summary,
+        headline_slug=finding_views[0].slug if finding_views and error is None else None,
         findings=finding_views,
         more=more,
         figures=[
@@ -177,6 +235,8 @@ def _rule_view(
         error=error,
         counts=res.describe(),  # the counts, and a kind's summary (agreement)
         item=KIND_ITEM.get(kind),
+        forms=forms,
+        total_findings=len(res.findings),
     )
 
 
@@ -200,13 +260,19 @@ def _finding_views(
     found: Details,
     figs: dict[str, Any],
     primary: set[str],
+    in_forms: set[str],
 ) -> list[FindingView]:
-    """The findings shown, with a chart for the first failing numeric ones and a graph of
-    the citation chains of those about citations."""
+    """The findings shown, with a chart for the first failing numeric ones (a timeline for
+    those about periods) and a graph of the citation chains of those about citations. A
+    finding of a form is drawn once, in its form's chart."""
     views: list[FindingView] = []
     for i, f in enumerate(shown):
         view = _finding_view(f)
-        if status == "fail" and i < MAX_CHARTS_PER_RULE and (view.reported or view.expected):
+        if f.slug in in_forms:
+            view.form = f.slug
+        elif f.slug in TIMELINE_SLUGS:
+            view.timeline = _timeline(f, figs, found)
+        elif status == "fail" and i < MAX_CHARTS_PER_RULE and (view.reported or view.expected):
             view.chart = _chart(f, kind)
             view.explain_chart = view.chart is not None and not any(v.chart for v in views)
         if found.lookup and f.slug in CHAIN_SLUGS and i < MAX_GRAPHS_PER_RULE:
@@ -217,6 +283,22 @@ def _finding_views(
                     view.graphs.append(graph(found, fig, primary))
         views.append(view)
     return views
+
+
+def _timeline(f: Finding, figs: dict[str, Any], found: Details) -> Timeline | None:
+    """The periods of a finding's figures, its first (the total) against the others."""
+    missing = [fid for fid in f.figures if fid not in figs]
+    if missing and found.lookup is not None:
+        figs = figs | found.lookup.figures(missing)
+    rows = [
+        PeriodRow(fid, "total" if i == 0 else "part", fig.period.start, fig.period.end,
+                  fig.period.describe())
+        for i, fid in enumerate(f.figures)
+        if (fig := figs.get(fid)) is not None
+    ]  # fmt: skip
+    if len(rows) < len(f.figures):
+        return None  # a timeline missing a figure would mislead
+    return period_timeline(f"The periods of {f.figures[0]} and its parts", rows)
 
 
 def _finding_view(f: Finding) -> FindingView:
@@ -248,3 +330,21 @@ def _chart(f: Finding, kind: str) -> IntervalChart | None:
     ids = list(f.figures)
     title = f"{rep_label} against {exp_label}" + (f" ({ids[0]})" if ids else "")
     return interval_chart(title, rows, finite(f.gap))
+
+
+def attention(problems: list[RuleView], causes: list[Cause]) -> list[tuple[str, Any]]:
+    """What needs attention, in the order of the rules: each rule by its headline, except
+    that the rules a duplicated figure alone failed are one item, the cause."""
+    cause_of = {r.rule: c for c in causes for r in c.failed}
+    items: list[tuple[str, Any]] = []
+    listed: list[Cause] = []
+    for r in problems:
+        cause = cause_of.get(r.rule)
+        if cause is None:
+            items.append(("rule", r))
+        elif cause not in listed:
+            items.append(("cause", cause))
+            listed.append(cause)
+    # a cause every rule reports beside findings of its own is still one line, last
+    items.extend(("cause", c) for c in causes if c not in listed)
+    return items
