@@ -23,7 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ASSETS", "VENDOR", "Asset", "OfflineSite", "make_offline"]
+__all__ = ["ASSETS", "VENDOR", "Asset", "OfflineSite", "make_offline", "online_references"]
 
 VENDOR = Path(__file__).parent / "vendor"
 _SITE_VENDOR = Path("static") / "vendor"  # under the site folder
@@ -131,7 +131,7 @@ def make_offline(site_dir: str | Path) -> OfflineSite:
     """Copy the shipped assets into ``site_dir/static/vendor`` and point every HTML page of
     the site at them. Returns the pages changed and any reference left on the network
     (a page that draws a Vega chart, or a CDN URL a newer GE uses and statcheck does not
-    know: :func:`~statcheck.gx.build` warns about those)."""
+    know; ``statcheck.gx.build`` warns about those)."""
     site = Path(site_dir)
     shutil.copytree(VENDOR, site / _SITE_VENDOR, dirs_exist_ok=True)
     rewritten: list[Path] = []
