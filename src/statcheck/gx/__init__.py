@@ -13,7 +13,9 @@ imported only on this path: ``import statcheck.gx`` itself imports nothing heavy
                             "fixtures/drops/2025-01-06-kyivpost-desertion", "build/gx")
 
 Modules: ``expectations`` (the expectation classes, their metric and Data Docs renderers,
-and the translation of a suite), ``build`` (GE project, checkpoint run, Data Docs).
+and the translation of a suite), ``build`` (GE project, checkpoint run, Data Docs),
+``offline`` (the pages pointed at the web assets statcheck ships in ``vendor/``, so they
+work without a network).
 """
 
 from __future__ import annotations

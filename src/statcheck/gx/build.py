@@ -15,9 +15,9 @@ The run is named after the drop.
 
 Nothing reaches the network while building: GE 1.24 carries no usage statistics (and
 ``GX_ANALYTICS_ENABLED`` is set to False and analytics disabled in the project anyway).
-Viewing the pages does: GE's page templates load Bootstrap, jQuery, Font Awesome and
-bootstrap-table from CDNs. Offline, every page still shows all its text (rule ids,
-outcome words, findings) but unstyled and without icons, search or sorting.
+Nor while viewing: GE's pages load their scripts, stylesheets and fonts from CDNs, so once
+GE has written them :func:`statcheck.gx.offline.make_offline` points them at copies that
+statcheck ships, under ``OUT/data_docs/local_site/static/vendor``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import argparse
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,7 @@ def build_data_docs(
     suite = suite if isinstance(suite, Suite) else load_suite(suite)
     context = _project(Path(project_dir))
     _validate(context, suite, Path(drop_folder), earlier)
+    _offline(Path(project_dir))
     return index_path(project_dir)
 
 
@@ -127,6 +129,7 @@ def build_all(
             done.append(folder)
             outcomes.append(GxOutcome(suite.id, drop.id, bool(result.success), _statuses(result)))
         cache.release_tables()
+    _offline(out)
     return index_path(out), outcomes
 
 
@@ -162,6 +165,21 @@ def _project(project_dir: Path) -> Any:
     context.variables.data_docs_sites = {SITE: site}
     context.variables.save()
     return context
+
+
+def _offline(project_dir: Path) -> None:
+    """Point the pages GE wrote at the assets statcheck ships; warn about any reference
+    left on the network (a CDN URL a newer GE uses that statcheck does not know)."""
+    from statcheck.gx.offline import make_offline
+
+    site = make_offline(index_path(project_dir).parent)
+    if site.online:
+        urls = sorted({url for _, url in site.online})
+        warnings.warn(
+            f"{len(site.online)} references in {len({p for p, _ in site.online})} Data Docs "
+            f"pages still load from the network, so those pages need it: {', '.join(urls)}",
+            stacklevel=3,
+        )
 
 
 def _validate(
