@@ -5,6 +5,8 @@ API only."""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import polars as pl
 import pytest
@@ -70,3 +72,29 @@ def test_findings_is_a_frame_of_every_finding(bls: statcheck.Report, library: st
 def test_dir_shows_only_the_public_api() -> None:
     assert dir(statcheck) == sorted(statcheck.__all__)
     assert "importlib" not in dir(statcheck) and "TYPE_CHECKING" not in dir(statcheck)
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_numbers_without_a_precision_are_said_to_be_taken_as_exact(library: str) -> None:
+    columns = {
+        "figure_id": ["total", "a", "b"],
+        "metric": ["total", "a", "b"],
+        "value": [4420.0, 2210.0, 2209.6],
+        "unit": ["persons"] * 3,
+        "source_id": ["bls"] * 3,
+        "period": ["2024"] * 3,
+    }
+    suite = statcheck.suite("s", [statcheck.rules.sum("t", total="total", parts=["a", "b"])])
+    frame = pd.DataFrame(columns) if library == "pandas" else pl.DataFrame(columns)
+    with pytest.warns(statcheck.ExactNumbersWarning, match="taken as exact"):
+        typed = statcheck.validate(frame, suite)
+    # The same figures as printed text stand for their last digit, and the sum holds.
+    printed = {**columns, "value": ["4420", "2210", "2209.6"]}
+    as_text = pd.DataFrame(printed) if library == "pandas" else pl.DataFrame(printed)
+    assert statcheck.validate(as_text, suite).result("t").status.value == "pass"
+    assert typed.result("t").status.value == "fail"
+    with_precision = {**columns, "precision": [1.0, 1.0, 0.1]}
+    frame = pd.DataFrame(with_precision) if library == "pandas" else pl.DataFrame(with_precision)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert statcheck.validate(frame, suite).result("t").status.value == "pass"

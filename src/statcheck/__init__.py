@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from statcheck.api import UnsupportedInput, check_output, validate
+    from statcheck.api import ExactNumbersWarning, UnsupportedInput, check_output, validate
     from statcheck.contract import build as rules
     from statcheck.contract.build import suite
     from statcheck.contract.suite import Suite
@@ -41,6 +41,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DataError",
     "DropNotReady",
+    "ExactNumbersWarning",
     "ExitCode",
     "PeriodParseError",
     "Report",
@@ -65,6 +66,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "validate": ("statcheck.api", "validate"),
     "check_output": ("statcheck.api", "check_output"),
     "UnsupportedInput": ("statcheck.api", "UnsupportedInput"),
+    "ExactNumbersWarning": ("statcheck.api", "ExactNumbersWarning"),
     "suite": ("statcheck.contract.build", "suite"),
     "rules": ("statcheck.contract.build", None),
     "Suite": ("statcheck.contract.suite", "Suite"),

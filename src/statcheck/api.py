@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -21,7 +22,14 @@ from statcheck.contract.suite import Suite, load_suite
 from statcheck.errors import UNSUPPORTED_INPUT, ErrorEntry, UnsupportedInput
 from statcheck.report import Report, Status, ValidationFailed, statuses_named
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "UnsupportedInput", "check_output", "validate"]
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "ExactNumbersWarning",
+    "UnsupportedInput",
+    "check_output",
+    "validate",
+]
 
 
 P = ParamSpec("P")
@@ -78,6 +86,7 @@ def validate(
             "or a pandas or polars DataFrame",
         )
     _no_earlier(earlier)
+    _warn_if_numbers_taken_as_exact(data, library, checked)
     # A pandas frame runs on polars unless asked: the same report, several times sooner
     # (the table is built with polars for every engine). Spark stays on its cluster.
     default = library if library == "spark" else DEFAULT_ENGINE
@@ -135,6 +144,28 @@ def as_suite(suite: Suite | str | os.PathLike[str]) -> Suite:
         f"`suite` must be a Suite or the path of a suite file, not a {type(suite).__name__}",
         hint="statcheck.load_suite(path) or statcheck.suite(id, rules)",
     )
+
+
+class ExactNumbersWarning(UserWarning):
+    """A frame's values are numbers and nothing gives their precision: each is taken as
+    exact, where the same figures printed as text would stand for their last digit."""
+
+
+def _warn_if_numbers_taken_as_exact(data: Any, library: str, suite: Suite) -> None:
+    if library == "spark" or suite.table is not None:  # a mapping states its own precision
+        return
+    import narwhals as nw
+
+    schema = nw.from_native(data).collect_schema()
+    if "value" in schema and schema["value"].is_numeric() and "precision" not in schema:
+        warnings.warn(
+            "the frame's `value` column holds numbers and it has no `precision` column: "
+            "every figure is taken as exact (4420.0 is 4,420 and nothing else), where the "
+            "same figures printed as text stand for their last digit (4,419.5 to 4,420.5). "
+            "Add a `precision` column (0 for exact counts) to say which.",
+            ExactNumbersWarning,
+            stacklevel=3,
+        )
 
 
 def frame_library(data: Any) -> str | None:

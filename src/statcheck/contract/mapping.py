@@ -232,9 +232,7 @@ def read_mapping(m: Any, file: str, line: int | None) -> TableMapping:
     markers = _missing_values(m, place)
     if wide:
         series = _series(m, place)
-        return TableMapping(
-            source, period, series=series, dimensions=dims, missing_values=markers
-        )
+        return TableMapping(source, period, series=series, dimensions=dims, missing_values=markers)
     for key in ("value", "metric", "unit"):
         if not isinstance(m.get(key), str):
             raise place.error(f"a long table needs `{key}` (or use `series:` for a wide one)", m)
