@@ -57,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
             use_limit(args.max_memory)
         code = args.func(args)
     except StatcheckError as exc:
-        _console(stderr=True).print(_error_text(exc))
+        console = _console(stderr=True)
+        for each in (exc, *getattr(exc, "also", ())):  # a suite's every mistake, in line order
+            console.print(_error_text(each))
+        if getattr(exc, "also", ()):
+            console.print(f"{1 + len(exc.also)} problems found")  # type: ignore[attr-defined]
         code = exc.exit_code
     except KeyboardInterrupt:
         code = ExitCode.INTERNAL

@@ -109,9 +109,11 @@ class PeriodParseError(DataError):
 
 @dataclass
 class SuiteError(StatcheckError):
-    """The suite (contract) is wrong: unknown rule kind, missing field, bad reference."""
+    """The suite (contract) is wrong: unknown rule kind, missing field, bad reference.
+    Raised for the first mistake in the file; ``also`` holds every other one found."""
 
     slug: str = "invalid-suite"
+    also: tuple[StatcheckError, ...] = ()
 
 
 @dataclass

@@ -91,3 +91,31 @@ def _reports(tmp_path: Path) -> Path:
     )
     assert code in (0, 1)
     return out
+
+
+def test_check_suite_reports_every_mistake_in_line_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = tmp_path / "bad.yml"
+    suite.write_text(
+        "suite: bad\n"
+        "skipped: sometimes\n"
+        "rules:\n"
+        "  - {id: a, kind: sum, totl: x, parts: [y]}\n"
+        "  - {id: b, kind: ratio, part: p}\n"
+        "  - {id: c, kind: period}\n"
+        "  - {id: c, kind: period}\n"
+        "  - {id: d, kind: nosuch}\n"
+    )
+    assert cli.main(["check-suite", str(suite)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split("]")[0] for line in lines[:-1]] == [
+        "error [invalid-suite",
+        "error [unknown-field",
+        "error [missing-field",
+        "error [duplicate-rule-id",
+        "error [unknown-rule-kind",
+    ]
+    assert ":4, rule 'a': unknown field 'totl' (did you mean 'total'?)" in lines[1]
+    assert ":7, rule 'c': rule id 'c' is used twice (also at line 6)" in lines[3]
+    assert lines[-1] == "5 problems found"

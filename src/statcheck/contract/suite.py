@@ -23,9 +23,11 @@ import glob
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from statcheck.contract.mapping import TableMapping, read_mapping
 from statcheck.contract.rules import SKIPPED_MODES, Rule, RuleReader, read_rule
@@ -256,33 +258,76 @@ def suite_from_yaml(text: str, file: str = "<suite>") -> Suite:
 
 
 def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
+    """The suite a mapping describes. Every part is read even after a mistake, so that one
+    error reports them all (the first raised, the others in its ``also``), as pandera's
+    lazy validation does."""
     data = _suite_mapping(data, file)
+    problems = _Problems()
     top = RuleReader(data, file, 0)
     top.rule_id = None  # type: ignore[assignment]
+    suite_id = problems.attempt(lambda: _suite_id(data, file), "")
+    skipped = problems.attempt(lambda: _skipped_default(data, file), "count")
+    suite = Suite(
+        id=suite_id,
+        rules=_rules(data, file, skipped, problems),
+        description=data["description"] if isinstance(data.get("description"), str) else None,
+        drops=problems.attempt(lambda: _drop_globs(data, file), ()),
+        primary_sources=problems.attempt(lambda: top.source_kinds("primary_sources") or (), ())
+        or DEFAULT_PRIMARY,
+        skipped=skipped,
+        values=problems.attempt(lambda: _value_reading(data, file), ValueReading.TABLE),
+        table=problems.attempt(
+            lambda: read_mapping(data["table"], file, data.line_of("table"))
+            if data.get("table") is not None
+            else None,
+            None,
+        ),
+        schema=problems.attempt(
+            lambda: read_schema(data["schema"], file, data.line_of("schema"))
+            if data.get("schema") is not None
+            else None,
+            None,
+        ),
+        file=file,
+    )
+    problems.raise_any()
+    return suite
+
+
+T = TypeVar("T")
+
+
+class _Problems:
+    """The mistakes found while reading a suite, in the order of their lines."""
+
+    def __init__(self) -> None:
+        self.found: list[StatcheckError] = []
+
+    def attempt(self, read: Callable[[], T], instead: T) -> T:
+        """What ``read`` gives, or ``instead`` when it finds a mistake (kept)."""
+        try:
+            return read()
+        except SuiteError as exc:
+            self.found.append(exc)
+            return instead
+
+    def raise_any(self) -> None:
+        if self.found:
+            ordered = sorted(self.found, key=lambda e: e.location.line or 0)
+            first, *others = ordered
+            if isinstance(first, SuiteError):
+                first.also = tuple(others)
+            raise first
+
+
+def _suite_id(data: Mapping, file: str) -> str:
     suite_id = data.get("suite")
     if not isinstance(suite_id, str) or not suite_id.strip():
         raise MISSING_FIELD(
             "the suite needs an id: `suite: <name>`",
             location=Location(file=file, line=data.line or 1),
         )
-    description = data.get("description")
-    skipped = _skipped_default(data, file)
-    return Suite(
-        id=suite_id.strip(),
-        rules=_rules(data, file, skipped),
-        description=description if isinstance(description, str) else None,
-        drops=_drop_globs(data, file),
-        primary_sources=top.source_kinds("primary_sources") or DEFAULT_PRIMARY,
-        skipped=skipped,
-        values=_value_reading(data, file),
-        table=read_mapping(data["table"], file, data.line_of("table"))
-        if data.get("table") is not None
-        else None,
-        schema=read_schema(data["schema"], file, data.line_of("schema"))
-        if data.get("schema") is not None
-        else None,
-        file=file,
-    )
+    return suite_id.strip()
 
 
 def _suite_mapping(data: Any, file: str) -> Mapping:
@@ -332,7 +377,7 @@ def _value_reading(data: Mapping, file: str) -> ValueReading:
     return ValueReading(value)
 
 
-def _rules(data: Mapping, file: str, skipped: str) -> tuple[Rule, ...]:
+def _rules(data: Mapping, file: str, skipped: str, problems: _Problems) -> tuple[Rule, ...]:
     """The suite's rules: a non-empty list, each read by its kind, ids distinct."""
     rules_raw = data.get("rules")
     if rules_raw is not None and not isinstance(rules_raw, list):
@@ -346,13 +391,20 @@ def _rules(data: Mapping, file: str, skipped: str) -> tuple[Rule, ...]:
             "the suite has no rules: add a `rules:` list",
             location=Location(file=file, line=data.line_of("rules")),
         )
-    rules = tuple(read_rule(m, file, i, skipped) for i, m in enumerate(rules_raw))
+    read: list[Rule] = []
+    for i, m in enumerate(rules_raw):  # each rule read, whatever the ones before it hold
+        rule = problems.attempt(partial(read_rule, m, file, i, skipped), None)
+        if rule is not None:
+            read.append(rule)
+    rules = tuple(read)
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
-            raise DUPLICATE_RULE_ID(
-                f"rule id {rule.id!r} is used twice (also at line {seen[rule.id].line})",
-                location=Location(file=file, line=rule.line, rule=rule.id),
+            problems.found.append(
+                DUPLICATE_RULE_ID(
+                    f"rule id {rule.id!r} is used twice (also at line {seen[rule.id].line})",
+                    location=Location(file=file, line=rule.line, rule=rule.id),
+                )
             )
         seen[rule.id] = rule
     return rules
