@@ -430,6 +430,8 @@ def print_report(console: Console, report: Report) -> None:
     then the counts per status."""
     from rich.text import Text
 
+    from statcheck.outputs import fit_terminal
+
     head = Text(inert(f"{report.suite['id']} on {report.drop['id']}"), style="bold")
     console.print(head)
     for err in report.errors:
@@ -446,9 +448,13 @@ def print_report(console: Console, report: Report) -> None:
         described = res.describe()  # the counts, and a kind's summary (agreement)
         if described is not None:
             line.append(f"  {inert(described)}", style="dim")
+        if console.is_terminal:  # wrapped under the rule id, the status keeping its colour
+            fitted = Text(fit_terminal(console, line.plain))
+            fitted.stylize(STATUS_STYLE[res.status.value], 2, 14)
+            line = fitted
         console.print(line)
         for f in res.findings[:MAX_SHOWN]:
-            console.print(Text(inert(f"      {f.slug}: {f.explanation}")))
+            console.print(Text(fit_terminal(console, inert(f"      {f.slug}: {f.explanation}"))))
         if len(res.findings) > MAX_SHOWN:
             console.print(
                 Text(
@@ -456,7 +462,9 @@ def print_report(console: Console, report: Report) -> None:
                 )
             )
         if res.error:
-            console.print(Text(inert(f"      {res.error_slug}: {res.error}")))
+            console.print(
+                Text(fit_terminal(console, inert(f"      {res.error_slug}: {res.error}")))
+            )
     s = report.summary
     console.print(
         Text(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,12 +204,36 @@ class Echo(RunListener):
     def _line(self, text: str) -> None:
         from rich.text import Text
 
-        line = Text(inert(text))  # a Text is never read as markup
+        # A Text is never read as markup; on a terminal, wrapped within its width.
+        line = Text(fit_terminal(self.console, inert(text)))
         if self._progress is not None and self.console.is_terminal:
             # Both on the terminal: through the bar's console, so lines scroll above it.
             self._progress.console.print(line)
         else:
             self.console.print(line)
+
+
+def fit_terminal(console: Console, text: str) -> str:
+    """On a terminal, ``text`` wrapped within its width, each further line indented under
+    the first one's words (a hanging indent); elsewhere (a log, CI) one line, as it is.
+    Words break only where one is wider than the terminal."""
+    if not console.is_terminal:
+        return text
+    lead = len(text) - len(text.lstrip(" "))
+    label = re.match(r"\S+ +", text[lead:])  # FAIL, PASS (padded), a slug: what hangs under it
+    hang = lead + (label.end() if label and label.end() < 24 else 2)
+    width = max(console.width, hang + 20)
+    return "\n".join(
+        textwrap.wrap(
+            text,
+            width=width,
+            initial_indent="",
+            subsequent_indent=" " * hang,
+            break_on_hyphens=False,
+            drop_whitespace=True,
+        )
+        or [text]
+    )
 
 
 # ---------------------------------------------------------------- JUnit XML

@@ -4,6 +4,7 @@ Data Docs under DIR, where the site links to them."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -119,3 +120,23 @@ def test_check_suite_reports_every_mistake_in_line_order(
     assert ":4, rule 'a': unknown field 'totl' (did you mean 'total'?)" in lines[1]
     assert ":7, rule 'c': rule id 'c' is used twice (also at line 6)" in lines[3]
     assert lines[-1] == "5 problems found"
+
+
+def test_terminal_lines_wrap_within_the_width_with_a_hanging_indent() -> None:
+    from rich.console import Console
+
+    from statcheck.outputs import fit_terminal
+
+    line = (
+        "    FAIL labor-force-is-employed-plus-unemployed: sum-mismatch: labor_force|1948 is "
+        "60,621,000 but its 2 parts (employed|1948, unemployed|1948) add up to 60,619,000, "
+        "500 apart beyond their rounding. [checked 83 · failed 8]"
+    )
+    terminal = Console(force_terminal=True, width=60)
+    lines = fit_terminal(terminal, line).split("\n")
+    assert len(lines) > 2 and all(len(x) <= 60 for x in lines)
+    assert lines[0].startswith("    FAIL labor-force")
+    assert all(x.startswith(" " * 9) and x[9] != " " for x in lines[1:])  # under the rule id
+    assert "labor_force|1948" in " ".join(lines)  # ids are never broken
+    log = Console(force_terminal=False, width=60, file=io.StringIO())
+    assert fit_terminal(log, line) == line  # a log keeps each line whole

@@ -277,15 +277,19 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
         skipped=skipped,
         values=problems.attempt(lambda: _value_reading(data, file), ValueReading.TABLE),
         table=problems.attempt(
-            lambda: read_mapping(data["table"], file, data.line_of("table"))
-            if data.get("table") is not None
-            else None,
+            lambda: (
+                read_mapping(data["table"], file, data.line_of("table"))
+                if data.get("table") is not None
+                else None
+            ),
             None,
         ),
         schema=problems.attempt(
-            lambda: read_schema(data["schema"], file, data.line_of("schema"))
-            if data.get("schema") is not None
-            else None,
+            lambda: (
+                read_schema(data["schema"], file, data.line_of("schema"))
+                if data.get("schema") is not None
+                else None
+            ),
             None,
         ),
         file=file,
