@@ -48,10 +48,34 @@ def undetermined(
 
 def concluded(rule: Rule, findings: list[Finding], counts: Counts) -> RuleResult:
     """The result of a rule that ran: fail on any failing finding, undetermined on
-    findings that only report figures left out, else pass."""
+    findings that only report figures left out, else pass. A rule that checked nothing
+    is never a pass: it is undetermined, with a ``nothing-checked`` finding saying why
+    (unless a ``missing-figure`` finding already does)."""
+    explained = any(f.slug == "missing-figure" for f in findings)
+    if counts.checked == 0 and not explained and not failed(findings):
+        findings = [*findings, nothing_checked(counts)]
     status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS
     return RuleResult(
         rule.id, rule.KIND, status, tuple(findings), description=rule.description, counts=counts
+    )
+
+
+def nothing_checked(counts: Counts) -> Finding:
+    """Why a rule checked no item: none was in scope, or every one was skipped (how many
+    for each reason, in the words of ``SKIP_REASONS``)."""
+    if not counts.items:
+        why = "no item it checks is in the table (no figure in its scope)"
+    else:
+        reasons = "; ".join(
+            f"{n:,} for `{reason}`, {SKIP_REASONS.get(reason, reason)}"
+            for reason, n in counts.skipped
+        )
+        every = "its only item was" if counts.items == 1 else f"all {counts.items:,} items were"
+        why = f"{every} skipped: {reasons}"
+    return Finding(
+        "nothing-checked",
+        (),
+        f"Nothing was checked, so the rule is undetermined, not passed: {why}.",
     )
 
 

@@ -11,7 +11,6 @@ anti join in the same collection.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import narwhals as nw
@@ -34,7 +33,7 @@ from statcheck.engine.rules.sum_groups import Hierarchy, Patterns, Shape
 from statcheck.errors import UNKNOWN_COLUMN
 from statcheck.model.interval import Interval, format_number
 from statcheck.prepare import ParsedFigureTable
-from statcheck.report import Counts, Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 MAX_IDS = 6  # part ids named in one explanation
 
@@ -82,10 +81,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
         rows, flagged_rows, dupe_rows, lonely, "_first_id" if constant else "_total_id", report
     )
     findings += skipped_findings(rule, skipped_ids)
-    result = concluded(rule, findings, Counts.of(checked, failed, skipped))
-    if checked == 0 and result.status is Status.PASS:  # nothing checked is no pass
-        return replace(result, status=Status.UNDETERMINED)
-    return result
+    return concluded(rule, findings, Counts.of(checked, failed, skipped))
 
 
 def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame[Any]]:
