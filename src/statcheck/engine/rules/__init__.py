@@ -50,8 +50,10 @@ def concluded(rule: Rule, findings: list[Finding], counts: Counts) -> RuleResult
     """The result of a rule that ran: fail on any failing finding, undetermined on
     findings that only report figures left out, else pass. A rule that checked nothing
     is never a pass: it is undetermined, with a ``nothing-checked`` finding saying why
-    (unless a ``missing-figure`` finding already does)."""
-    explained = any(f.slug == "missing-figure" for f in findings)
+    (unless a ``missing-figure`` finding about the whole rule already does)."""
+    # A kind may say in its own words why nothing could be checked (a finding about the
+    # whole rule, naming no figure); otherwise the counts say it.
+    explained = any(f.slug == "missing-figure" and not f.figures for f in findings)
     if counts.checked == 0 and not explained and not failed(findings):
         findings = [*findings, nothing_checked(counts)]
     status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS

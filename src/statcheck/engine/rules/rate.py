@@ -10,7 +10,6 @@ from __future__ import annotations
 from statcheck.contract.rules import RateRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.rules import concluded, explain, undetermined
-from statcheck.model.interval import format_number
 from statcheck.report import Counts, Finding, RuleResult
 
 
@@ -29,14 +28,15 @@ def check_rate(rule: Rule, ctx: Context) -> RuleResult:
     allowed = rule.tolerance.amount(expected)
     if rule.tolerance.allows(gap, expected):
         return concluded(rule, [], Counts.of(1, 0))
-    count = f"{format_number(round(units, 2))} {rule.per}{'' if units == 1 else 's'}"
+    places = explain.places_for(gap)
+    count = f"{explain.number(units, 2)} {rule.per}{'' if units == 1 else 's'}"
     finding = Finding(
         "rate-mismatch",
         (total.figure_id, rate.figure_id),
         f"{rate.figure_id} ({explain.as_reported(rate)} a {rule.per}, {rate.period.describe()}) "
         f"over the {count} of {total.period.describe()} "
-        f"comes to {explain.amount(rate.reported.value * units, expected)}, but "
-        f"{explain.figure(total)} is {format_number(gap)} away from that"
+        f"comes to {explain.amount(rate.reported.value * units, expected, places)}, but "
+        f"{explain.figure(total)} is {explain.number(gap, places)} away from that"
         f"{explain.beyond_tolerance(allowed)}.",
         reported=reported,
         expected=expected,

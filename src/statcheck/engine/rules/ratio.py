@@ -42,7 +42,6 @@ from statcheck.engine.patterns import (
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.errors import UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
-from statcheck.model.interval import format_number
 from statcheck.model.units import share_scale
 from statcheck.report import Counts, Finding, RuleResult
 
@@ -352,9 +351,10 @@ def verdict(
         )
     expected = (part.interval / whole.interval).scale(k)
     point = part.reported.value / whole.reported.value * k
+    places = explain.places_for(reported.gap(expected))
     claim = (
         f"{explain.figure(share)} should be {explain.figure(part)} {_per(k)} "
-        f"{explain.figure(whole)}, which is {explain.amount(point, expected)}"
+        f"{explain.figure(whole)}, which is {explain.amount(point, expected, places)}"
     )
     return explain.mismatch("ratio-mismatch", ids, claim, share, expected, rule.tolerance)
 
@@ -364,7 +364,7 @@ def _per(k: float) -> str:
         return "as a percentage of"
     if k == 1:
         return "as a fraction of"
-    return f"per {format_number(k)} of"
+    return f"per {explain.number(k)} of"
 
 
 def _scale(rule: RatioRule, unit: str) -> float:
