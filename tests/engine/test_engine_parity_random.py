@@ -79,7 +79,7 @@ def _json(report: Report) -> str:
     return report.to_json().replace(report.generated_at, "-")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables())
 def test_the_engines_agree_on_random_tables(table: pl.DataFrame) -> None:
     polars = statcheck.validate(table, SUITE, engine="polars")
