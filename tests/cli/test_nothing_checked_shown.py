@@ -15,7 +15,7 @@ from statcheck.outputs import Echo, junit_xml, markdown_summary
 from tests.conftest import MakeDrop, figure
 
 WHY = (
-    "nothing-checked: Nothing was checked, so the rule is undetermined, not passed: all 2 "
+    "nothing-checked: Nothing was checked, so the rule is undetermined, not passed. All 2 "
     "items were skipped: 2 for `missing-total`, parts whose total is not in the drop."
 )
 COUNTS = "[checked 0 · skipped 2 (missing total 2)]"

@@ -49,7 +49,7 @@ def test_a_table_sum_whose_groups_all_lack_their_total(make_drop: MakeDrop, back
     result = run(drop, "{id: r, kind: sum, over: region, total: TOTAL}", backend)
     why = assert_nothing_checked(result, "missing-total", 2)
     assert why == (
-        "Nothing was checked, so the rule is undetermined, not passed: all 2 items were "
+        "Nothing was checked, so the rule is undetermined, not passed. All 2 items were "
         "skipped: 2 for `missing-total`, parts whose total is not in the drop."
     )
 
@@ -60,7 +60,7 @@ def test_a_table_sum_whose_totals_all_lack_parts(make_drop: MakeDrop, backend: s
     rule = "{id: r, kind: sum, over: region, total: TOTAL, parts: [N, S]}"
     result = run(drop, rule, backend)
     why = assert_nothing_checked(result, "missing-parts", 1)
-    assert "its only item was skipped: 1 for `missing-parts`" in why
+    assert "Its only item was skipped: 1 for `missing-parts`" in why
     # The group's own finding names what it lacks.
     assert "t cannot be checked: only 1 of its 2 parts are in the drop" in (
         result.findings[0].explanation

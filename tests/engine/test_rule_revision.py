@@ -384,7 +384,7 @@ def test_figures_printed_twice_are_left_out_and_reported(make_drop: MakeDrop, ba
     assert (here.slug, here.figures) == ("duplicate-figure", ("a1", "a2"))
     assert (
         nothing.slug == "nothing-checked"
-        and "all 3 items were skipped: 3 for `duplicate`" in nothing.explanation
+        and "All 3 items were skipped: 3 for `duplicate`" in nothing.explanation
     )
     assert (before.slug, before.figures) == ("duplicate-figure", ("b",))
     assert "printed more than once in v1" in before.explanation

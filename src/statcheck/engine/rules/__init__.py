@@ -66,18 +66,18 @@ def nothing_checked(counts: Counts) -> Finding:
     """Why a rule checked no item: none was in scope, or every one was skipped (how many
     for each reason, in the words of ``SKIP_REASONS``)."""
     if not counts.items:
-        why = "no item it checks is in the table (no figure in its scope)"
+        why = "No item it checks is in the table (no figure is in its scope)"
     else:
         reasons = "; ".join(
             f"{n:,} for `{reason}`, {SKIP_REASONS.get(reason, reason)}"
             for reason, n in counts.skipped
         )
-        every = "its only item was" if counts.items == 1 else f"all {counts.items:,} items were"
+        every = "Its only item was" if counts.items == 1 else f"All {counts.items:,} items were"
         why = f"{every} skipped: {reasons}"
     return Finding(
         "nothing-checked",
         (),
-        f"Nothing was checked, so the rule is undetermined, not passed: {why}.",
+        f"Nothing was checked, so the rule is undetermined, not passed. {why}.",
     )
 
 
