@@ -147,3 +147,20 @@ def test_exact_shares_of_a_constant_are_simply_away(make_drop: MakeDrop, backend
         "but they add up to 92 (91 to 93 allowing for rounding), 7 away even allowing for "
         "their rounding."
     )
+
+
+def test_figures_printed_twice_are_listed_with_their_own_digits(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    rows = [
+        exact("t", "1", region="TOTAL"),
+        exact("n", "0.0789761", region="N"),
+        exact("n-again", "0.0789762", region="N"),
+    ]
+    drop = make_drop(rows, extra_columns=["region"])
+    suite = suite_from_yaml(
+        "suite: t\nrules:\n  - {id: r, kind: sum, over: region, total: TOTAL}\n"
+    )
+    result = validate_drop(drop, suite, engine=backend).result("r")
+    [duplicate] = [f for f in result.findings if f.slug == "duplicate-figure"]
+    assert "(n = 0.0789761; n-again = 0.0789762)" in duplicate.explanation
