@@ -126,8 +126,12 @@ def test_a_figure_rule_with_nothing_in_scope(make_drop: MakeDrop, backend: str, 
     result = run(make_drop([exact("a", "1")]), rule, backend)
     assert result.status is Status.UNDETERMINED
     assert result.counts is not None and result.counts.items == 0
-    explanations = " ".join(f.explanation for f in result.findings)
-    assert "no figure" in explanations or "Nothing was checked" in explanations
+    [finding] = result.findings
+    assert (finding.slug, finding.explanation) == (
+        "nothing-checked",
+        "Nothing was checked, so the rule is undetermined, not passed. No figure matches its "
+        "selector (metric=nothing).",
+    )
 
 
 def test_a_revision_where_every_figure_is_new(make_drop: MakeDrop, backend: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from statcheck.contract.rules import Rule
-from statcheck.contract.rules.base import SKIP_REASONS
+from statcheck.contract.rules.base import SKIP_REASONS, Selector
 from statcheck.engine.context import Context
 from statcheck.engine.groups import failed
 from statcheck.errors import INTERNAL_ERROR, UNKNOWN_FIGURE, StatcheckError
@@ -55,18 +55,23 @@ def concluded(rule: Rule, findings: list[Finding], counts: Counts) -> RuleResult
     # whole rule, naming no figure); otherwise the counts say it.
     explained = any(f.slug == "missing-figure" and not f.figures for f in findings)
     if counts.checked == 0 and not explained and not failed(findings):
-        findings = [*findings, nothing_checked(counts)]
+        findings = [*findings, nothing_checked(rule, counts)]
     status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS
     return RuleResult(
         rule.id, rule.KIND, status, tuple(findings), description=rule.description, counts=counts
     )
 
 
-def nothing_checked(counts: Counts) -> Finding:
-    """Why a rule checked no item: none was in scope, or every one was skipped (how many
-    for each reason, in the words of ``SKIP_REASONS``)."""
+def nothing_checked(rule: Rule, counts: Counts) -> Finding:
+    """Why a rule checked no item: none was in scope (no figure matched its selector), or
+    every one was skipped (how many for each reason, in the words of ``SKIP_REASONS``)."""
+    selector = getattr(rule, "figures", None)
     if not counts.items:
-        why = "No item it checks is in the table (no figure is in its scope)"
+        why = (
+            f"No figure matches its selector ({selector})"
+            if isinstance(selector, Selector)
+            else "No item it checks is in the table"
+        )
     else:
         reasons = "; ".join(
             f"{n:,} for `{reason}`, {SKIP_REASONS.get(reason, reason)}"
