@@ -418,8 +418,8 @@ def _settled(x: float | None) -> float | None:
 
 def _settled_number(x: float) -> float:
     """``x`` as a Python float to ``COMPUTED_DIGITS`` significant digits (whole numbers
-    and infinities as they are)."""
-    x = float(x)
+    and infinities as they are, -0.0 as 0.0)."""
+    x = float(x) + 0.0  # + 0.0: a negative zero (from a subtraction) is zero
     if x.is_integer() or not math.isfinite(x):
         return x
     return float(f"{x:.{COMPUTED_DIGITS}g}")
