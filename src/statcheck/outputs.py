@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Echo", "junit_xml", "markdown_summary", "verdict"]
 
-RULES_SHOWN = 3  # failing rules printed per drop; the summary and reports have them all
+RULES_SHOWN = 3  # failing (or unchecked) rules printed per drop; reports have them all
 FINDINGS_IN_JUNIT = 50  # findings per failing rule in a JUnit failure body
 ENTRIES_IN_SUMMARY = 30  # failing rules and drop errors listed in the Markdown summary
 DROP_CASE = "(drop)"  # the JUnit test case for a drop that could not be checked at all
@@ -67,7 +67,8 @@ def _where(err: ErrorEntry) -> str:
 
 def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
     """(label, what, detail) for each drop-level error, then for each failing or broken
-    rule with its first finding."""
+    rule with its first finding, then for each rule that checked nothing (undetermined,
+    however green the rest looks) with why."""
     for err in report.errors:
         where = _where(err)
         yield "ERROR", err.slug, err.message + (f" ({where})" if where else "")
@@ -82,6 +83,16 @@ def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
             yield "FAIL", res.rule, detail
         elif res.status is Status.ERROR:
             yield "ERROR", res.rule, f"{res.error_slug}: {res.error}"
+    for res in report.results:
+        if res.status is Status.UNDETERMINED and res.counts is not None and not res.counts.checked:
+            yield "UNDETERMINED", res.rule, f"{_why_nothing(res)} [{res.counts.describe()}]"
+
+
+def _why_nothing(res: RuleResult) -> str:
+    """Why a rule checked nothing: its finding about the whole rule (naming no figure),
+    else its first."""
+    whole = [f for f in res.findings if not f.figures] or list(res.findings)
+    return f"{whole[0].slug}: {whole[0].explanation}" if whole else "nothing was checked"
 
 
 # ---------------------------------------------------------------- the terminal
@@ -381,7 +392,7 @@ def markdown_summary(result: RunResult) -> str:
                 for label, what, detail in _problems(d.report)
             ]
     if entries:
-        lines += ["", "### Failing rules and errors", ""]
+        lines += ["", "### Failing rules, errors and rules that checked nothing", ""]
         lines += entries[:ENTRIES_IN_SUMMARY]
         if len(entries) > ENTRIES_IN_SUMMARY:
             lines.append(f"- … and {len(entries) - ENTRIES_IN_SUMMARY} more: see the JSON reports")

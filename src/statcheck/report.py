@@ -5,6 +5,8 @@ The JSON form is a contract for pipelines. Stable fields (more may be added):
 ``rule``, ``kind``, ``status``, ``counts``, ``findings``), and per finding ``slug``,
 ``figures``, ``explanation`` and, where numeric, ``reported`` / ``expected`` as
 ``[low, high]`` and ``gap``. Only ``generated_at`` changes between runs on the same inputs.
+Numbers a rule computes (``expected``, ``gap``, ``tolerance``) carry at most 14
+significant digits (``COMPUTED_DIGITS``), so every engine writes the same bytes.
 
 ``counts`` (:class:`Counts`), on every result but one in error: ``items`` the rule looked
 at, ``checked``, ``passed``, ``failed`` and ``skipped`` (items not checked, by reason:
@@ -95,7 +97,8 @@ class Finding:
         # object.__setattr__, three times slower than filling the instance's dict at once.
         self.__dict__.update(
             slug=slug, figures=figures, explanation=explanation, reported=reported,
-            expected=expected, gap=gap, tolerance=tolerance, details=details,
+            expected=_settled_interval(expected), gap=_settled(gap),
+            tolerance=_settled(tolerance), details=details,
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -476,6 +479,33 @@ def _number(data: dict[str, Any], key: str) -> float | None:
 
 def _json_number(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else x
+
+
+# Significant digits of the numbers a rule computes (sums, expected bounds, gaps): the
+# same figures added in another order (each dataframe library has its own) differ in the
+# last bits of a double, far below this; rounded here, every engine writes the same
+# report. A figure's own bounds (``reported``) are written as read.
+COMPUTED_DIGITS = 14
+
+
+def _settled(x: float | None) -> float | None:
+    return None if x is None else _settled_number(x)
+
+
+def _settled_number(x: float) -> float:
+    """``x`` as a Python float to ``COMPUTED_DIGITS`` significant digits (whole numbers
+    and infinities as they are, -0.0 as 0.0)."""
+    x = float(x) + 0.0  # + 0.0: a negative zero (from a subtraction) is zero
+    if x.is_integer() or not math.isfinite(x):
+        return x
+    return float(f"{x:.{COMPUTED_DIGITS}g}")
+
+
+def _settled_interval(iv: Interval | None) -> Interval | None:
+    if iv is None:
+        return None
+    low, high = _settled_number(iv.low), _settled_number(iv.high)
+    return iv if (low, high) == (iv.low, iv.high) else Interval(low, high)
 
 
 def _umask() -> int:

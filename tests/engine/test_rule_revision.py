@@ -381,8 +381,12 @@ def test_figures_printed_twice_are_left_out_and_reported(make_drop: MakeDrop, ba
     )
     result = run(v2, REVISION, backend, [v1]).result("r")
     assert result.status is Status.UNDETERMINED
-    here, before = result.findings
+    here, before, nothing = result.findings
     assert (here.slug, here.figures) == ("duplicate-figure", ("a1", "a2"))
+    assert (
+        nothing.slug == "nothing-checked"
+        and "All 3 items were skipped: 3 for `duplicate`" in nothing.explanation
+    )
     assert (before.slug, before.figures) == ("duplicate-figure", ("b",))
     assert "printed more than once in v1" in before.explanation
     # A revision elsewhere still fails the rule, duplicates reported beside it.

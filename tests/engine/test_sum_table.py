@@ -154,7 +154,7 @@ def test_duplicated_figures_are_reported_not_merged(make_drop: MakeDrop, backend
     result = run(make_drop(rows, extra_columns=["region"]), TOTAL_OF_OTHERS, backend).result("s")
     assert result.status is Status.UNDETERMINED
     slugs = sorted(f.slug for f in result.findings)
-    assert slugs == ["duplicate-figure", "missing-figure"]
+    assert slugs == ["duplicate-figure", "missing-figure", "nothing-checked"]
     dup = next(f for f in result.findings if f.slug == "duplicate-figure")
     assert set(dup.figures) == {"2024-N", "2024-N-again"}
 
@@ -199,6 +199,7 @@ def test_counts_of_incomplete_and_duplicated_parts(make_drop: MakeDrop, backend:
         "duplicate-figure",
         "skipped-items",
         "skipped-items",
+        "nothing-checked",
     ]
     # `missing: zero` checks 2024 with S as 0; 2023 stays out, its N printed twice.
     zero = run(drop, listed + "    missing: zero\n", backend).result("s")
@@ -215,8 +216,9 @@ def test_a_total_with_none_of_its_parts_is_not_checked_even_as_zero(
     listed = "  - id: s\n    kind: sum\n    over: region\n    total: TOTAL\n    parts: [N, S]\n    missing: zero\n"
     result = run(drop, listed, backend).result("s")
     assert result.status is Status.UNDETERMINED
-    [f] = result.findings
+    f, nothing = result.findings
     assert "only 0 of its 2 parts" in f.explanation
+    assert nothing.slug == "nothing-checked"
     assert result.counts == Counts.of(checked=0, failed=0, skipped={"missing-parts": 1})
 
 

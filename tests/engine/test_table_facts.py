@@ -98,6 +98,7 @@ def test_a_table_without_duplicates_reports_none_and_one_with_them_sets_them_apa
     assert [(f.slug, f.figures) for f in twice.findings] == [
         ("missing-figure", ("T", "N")),
         ("duplicate-figure", ("S", "S-again")),
+        ("nothing-checked", ()),
     ]
 
 

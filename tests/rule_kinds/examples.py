@@ -163,6 +163,7 @@ EXAMPLES: dict[str, list[Example]] = {
             _AGREEMENT,
             [_exact("a", "100")],
             Status.UNDETERMINED,
+            frozenset({"nothing-checked"}),
             sources=_SOURCES,
         ),
     ],

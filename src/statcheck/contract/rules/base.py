@@ -65,6 +65,8 @@ Ref = FigureRef | Selector
 COMMON_FINDINGS: dict[str, str] = {
     "missing-figure": "an input the rule needs is not in the drop: the rule is undetermined",
     "duplicate-figure": "a figure printed twice for the same thing is left out and reported",
+    "nothing-checked": "the rule checked no item (none was in scope, or every one was "
+    "skipped, the reasons counted): undetermined, never a pass",
     "skipped-items": "items the rule could not check, for one reason (`details.reason`); "
     "reported only when the rule or suite says `skipped: report`",
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from statcheck.contract.rules import FigureRef, Rule
-from statcheck.contract.rules.base import SKIP_REASONS
+from statcheck.contract.rules.base import SKIP_REASONS, Selector
 from statcheck.engine.context import Context, NotFigure
 from statcheck.engine.groups import failed
 from statcheck.errors import INTERNAL_ERROR, UNKNOWN_FIGURE, StatcheckError
@@ -67,10 +67,41 @@ def not_printed(rule: Rule, ctx: Context, cells: list[NotFigure]) -> RuleResult:
 
 def concluded(rule: Rule, findings: list[Finding], counts: Counts) -> RuleResult:
     """The result of a rule that ran: fail on any failing finding, undetermined on
-    findings that only report figures left out, else pass."""
+    findings that only report figures left out, else pass. A rule that checked nothing
+    is never a pass: it is undetermined, with a ``nothing-checked`` finding saying why
+    (unless a ``missing-figure`` finding about the whole rule already does)."""
+    # A kind may say in its own words why nothing could be checked (a finding about the
+    # whole rule, naming no figure); otherwise the counts say it.
+    explained = any(f.slug == "missing-figure" and not f.figures for f in findings)
+    if counts.checked == 0 and not explained and not failed(findings):
+        findings = [*findings, nothing_checked(rule, counts)]
     status = Status.FAIL if failed(findings) else Status.UNDETERMINED if findings else Status.PASS
     return RuleResult(
         rule.id, rule.KIND, status, tuple(findings), description=rule.description, counts=counts
+    )
+
+
+def nothing_checked(rule: Rule, counts: Counts) -> Finding:
+    """Why a rule checked no item: none was in scope (no figure matched its selector), or
+    every one was skipped (how many for each reason, in the words of ``SKIP_REASONS``)."""
+    selector = getattr(rule, "figures", None)
+    if not counts.items:
+        why = (
+            f"No figure matches its selector ({selector})"
+            if isinstance(selector, Selector)
+            else "No item it checks is in the table"
+        )
+    else:
+        reasons = "; ".join(
+            f"{n:,} for `{reason}`, {SKIP_REASONS.get(reason, reason)}"
+            for reason, n in counts.skipped
+        )
+        every = "Its only item was" if counts.items == 1 else f"All {counts.items:,} items were"
+        why = f"{every} skipped: {reasons}"
+    return Finding(
+        "nothing-checked",
+        (),
+        f"Nothing was checked, so the rule is undetermined, not passed. {why}.",
     )
 
 

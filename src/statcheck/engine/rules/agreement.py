@@ -31,7 +31,7 @@ from statcheck.engine.sides import (
     grouped,
     ids_of_groups,
 )
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.report import Counts, Finding, RuleResult, Status
 
 MAX_IDS = 6  # figures named per side in one explanation
@@ -154,8 +154,9 @@ def _disagreements(
     for row in failing.iter_rows(named=True):
         per_side = ids.get(tuple(row[k] for k in found.group), [[], []])
         values = (row["_s0_value"], row["_s1_value"])
+        places = explain.places_for(abs(values[0] - values[1]) or row["_gap"])
         texts = [
-            f"{side.name} {_describe(figures)} = {format_number(v)}"
+            f"{side.name} {_describe(figures)} = {explain.number(v, places)}"
             for side, figures, v in zip(sides, per_side, values, strict=True)
         ]
         high = 0 if row["_s0_low"] > row["_s1_high"] else 1
@@ -167,7 +168,7 @@ def _disagreements(
                 "disagreement",
                 tuple(fid for figures in per_side for fid, _ in figures),
                 f"{texts[0]} and {texts[1]} disagree: {sides[high].name} is higher by "
-                f"{format_number(difference)}{share}{_beyond_rounding(row)}"
+                f"{explain.number(difference, places)}{share}{_beyond_rounding(row, places)}"
                 f"{explain.beyond_tolerance(row['_allowed'])}.",
                 reported=Interval(row["_s0_low"], row["_s0_high"]),
                 expected=Interval(row["_s1_low"], row["_s1_high"]),
@@ -178,12 +179,12 @@ def _disagreements(
     return findings
 
 
-def _beyond_rounding(row: dict[str, Any]) -> str:
+def _beyond_rounding(row: dict[str, Any], places: int) -> str:
     """``, 7.5 apart beyond their rounding``; nothing when every figure is exact (the
     difference is then the gap)."""
     if row["_s0_low"] == row["_s0_high"] and row["_s1_low"] == row["_s1_high"]:
         return ""
-    return f", {format_number(row['_gap'])} apart beyond their rounding"
+    return f", {explain.number(row['_gap'], places)} apart beyond their rounding"
 
 
 def _describe(figures: list[tuple[str, float]]) -> str:

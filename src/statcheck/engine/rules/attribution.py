@@ -40,9 +40,9 @@ from statcheck.engine.context import Context
 from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
 from statcheck.engine.groups import with_blank_dims
 from statcheck.engine.native import collect_all, reused, small_frame, split_explode, to_lazy
-from statcheck.engine.rules import concluded
+from statcheck.engine.rules import concluded, explain
 from statcheck.model.figure import Source
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.report import Counts, Finding, RuleResult
 
 SEP = ">"
@@ -502,11 +502,13 @@ def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
         mine = Interval(row["low"], row["high"])
         theirs = Interval(row["cited_low"], row["cited_high"])
         gap = mine.gap(theirs)
+        places = explain.places_for(gap)
         yield Finding(
             "cited-figure-disagrees",
             (row["figure_id"], row["cited_figure"]),
-            f"{row['figure_id']} ({mine}) cites {row['cited']}, whose own figure {row['cited_figure']} "
-            f"({theirs}) for the same thing differs by {format_number(gap)}.",
+            f"{row['figure_id']} ({explain.bounds(mine, places)}) cites {row['cited']}, whose own "
+            f"figure {row['cited_figure']} ({explain.bounds(theirs, places)}) for the same thing "
+            f"differs by {explain.number(gap, places)}.",
             reported=mine,
             expected=theirs,
             gap=gap,

@@ -7,7 +7,7 @@ from statcheck.contract.rules import CompareRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.rules import concluded, explain, undetermined
 from statcheck.model.figure import Figure
-from statcheck.model.interval import Interval, Outcome, compare, format_number
+from statcheck.model.interval import Interval, Outcome, compare
 from statcheck.report import Counts, Finding, RuleResult
 
 _SAYS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most", "==": "equal to"}
@@ -51,10 +51,13 @@ def mismatch(
     within_noise = compare(lhs, rule.op, rhs.widen(allowed + rule.tolerance.noise(rhs))).consistent
     if verdict.outcome is Outcome.CONSISTENT or within_noise:
         return None
-    times = f"{format_number(rule.factor)} times " if rule.factor != 1 else ""
+    times = f"{explain.number(rule.factor)} times " if rule.factor != 1 else ""
+    gap = verdict.gap or 0.0
+    places = explain.places_for(gap)
     explanation = (
         f"{described[0]} should be {_SAYS[rule.op.value]} {times}{described[1]}, but "
-        f"{explain.span(lhs)} against {explain.span(rhs)} falls short by {format_number(verdict.gap or 0.0)}."
+        f"{explain.span(lhs, places)} against {explain.span(rhs, places)} "
+        f"{_short(rule.op.value, lhs, rhs, explain.number(gap, places))}."
     )
     return Finding(
         "comparison-mismatch",
@@ -82,7 +85,18 @@ def _interval(side: object, figures: list[Figure]) -> Interval:
 
 def _describe(side: object, figures: list[Figure]) -> str:
     if isinstance(side, float):
-        return format_number(side)
+        return explain.number(side, None)
     if len(figures) == 1:
         return explain.figure(figures[0])
     return "the sum of " + explain.join([explain.figure(f) for f in figures])
+
+
+def _short(op: str, lhs: Interval, rhs: Interval, gap: str) -> str:
+    """How the left side misses: short of a lower bound, over an upper one, or, for an
+    equality, apart and on which side the larger is."""
+    if op in (">", ">="):
+        return f"falls short by {gap}"
+    if op in ("<", "<="):
+        return f"is over by {gap}"
+    larger = "left" if lhs.low > rhs.high else "right"
+    return f"are {gap} apart: the {larger} side is larger"

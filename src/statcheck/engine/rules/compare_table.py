@@ -20,7 +20,7 @@ from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.groups import count_and_flagged, duplicate_finding, flagged
 from statcheck.engine.native import collect_all
-from statcheck.engine.rules import concluded, skipped_findings
+from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.engine.rules.compare import mismatch
 from statcheck.engine.sides import (
     DUPLICATE,
@@ -31,7 +31,7 @@ from statcheck.engine.sides import (
     grouped,
     ids_of_groups,
 )
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.report import Counts, Finding, RuleResult, Status
 
 MAX_IDS = 6  # figures named per side in one explanation
@@ -128,8 +128,8 @@ def _explained(rule: CompareRule, found: Grouped, failing: nw.DataFrame[Any]) ->
 def _describe(side: object, figures: list[tuple[str, float]]) -> str:
     """``males|1629 (5,218)``, ``the sum of a (1) and b (2)``, or the number."""
     if isinstance(side, float):
-        return format_number(side)
-    named = [f"{fid} ({format_number(v)})" for fid, v in figures[:MAX_IDS]]
+        return explain.number(side, None)
+    named = [f"{fid} ({explain.number(v, None)})" for fid, v in figures[:MAX_IDS]]
     if len(figures) > MAX_IDS:
         named.append(f"{len(figures) - MAX_IDS} more")
     if len(figures) == 1:

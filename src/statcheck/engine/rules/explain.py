@@ -1,10 +1,23 @@
-"""Plain-language pieces shared by the explanations of every rule kind."""
+"""Plain-language pieces shared by the explanations of every rule kind.
+
+How a sentence prints its numbers (:func:`number`, :func:`places_for`): thousands
+separators, never scientific notation, trailing zeros dropped. A figure's own value is
+printed with the digits it was printed with. Computed numbers (sums, expected values,
+bounds, gaps) get up to 6 decimals, and as many more as the gap needs to show two
+significant digits, so a gap that is not 0 never reads as 0 and the numbers it separates
+never read alike; the two ends of a span get enough decimals to differ. No number shows
+more than 15 significant digits, so the last bits of binary arithmetic (which differ
+with the order a dataframe library adds in) never reach a sentence.
+"""
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 from statcheck.contract.tolerance import Tolerance
 from statcheck.model.figure import Figure
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.model.value import Qualifier
 from statcheck.report import Finding
 
@@ -19,10 +32,38 @@ _QUALIFIER_WORDS = {
 }
 
 
+PLACES = 6  # decimals of a computed number, unless its gap needs more
+SIGNIFICANT = 15  # never more significant digits than this: beyond, binary noise
+
+
+def number(x: float, places: int | None = PLACES) -> str:
+    """``61,872``, ``0.0789761``: at most ``places`` decimals (None: as many as ``x``
+    has), fewer when the shortest decimal that stands for ``x`` (to 15 significant
+    digits) has fewer."""
+    x = float(x)
+    if x.is_integer():  # the usual case first: explanations print many counts
+        return f"{int(x):,}"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    exponent = Decimal(f"{x:.{SIGNIFICANT}g}").normalize().as_tuple().exponent
+    shown = -int(exponent) if places is None else min(places, -int(exponent))
+    text = f"{x:,.{shown}f}".rstrip("0").rstrip(".") if shown > 0 else f"{x:,.0f}"
+    return "0" if text == "-0" else text
+
+
+def places_for(gap: float) -> int:
+    """Decimals for the numbers a gap separates: ``PLACES``, or enough for the gap to
+    show two significant digits (a gap of 0.00000012 needs 8)."""
+    if gap == 0 or not math.isfinite(gap):
+        return PLACES
+    return max(PLACES, 1 - math.floor(math.log10(abs(gap))))
+
+
 def as_reported(f: Figure) -> str:
-    """``about 60,000`` or ``20%``: the value as a reader would say it."""
+    """``about 60,000`` or ``20%``: the value as a reader would say it, with its own digits."""
     unit = "%" if f.reported.percent else ""
-    return f"{_QUALIFIER_WORDS[f.reported.qualifier]}{format_number(f.reported.value)}{unit}"
+    value = number(f.reported.value, None)
+    return f"{_QUALIFIER_WORDS[f.reported.qualifier]}{value}{unit}"
 
 
 def figure(f: Figure) -> str:
@@ -30,10 +71,18 @@ def figure(f: Figure) -> str:
     return f"{f.figure_id} ({as_reported(f)}, {f.period.describe()})"
 
 
-def span(iv: Interval) -> str:
+def span(iv: Interval, places: int = PLACES) -> str:
+    """``59.15 to 59.25``: the two ends with enough decimals to tell them apart."""
     if iv.low == iv.high:
-        return format_number(iv.low)
-    return f"{format_number(iv.low)} to {format_number(iv.high)}"
+        return number(iv.low, places)
+    places = max(places, places_for(iv.width))
+    return f"{number(iv.low, places)} to {number(iv.high, places)}"
+
+
+def bounds(iv: Interval, places: int = PLACES) -> str:
+    """``[59.15, 59.25]``: an interval as its two ends."""
+    places = max(places, places_for(iv.width))
+    return f"[{number(iv.low, places)}, {number(iv.high, places)}]"
 
 
 def join(items: list[str]) -> str:
@@ -42,16 +91,16 @@ def join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def amount(value: float, iv: Interval) -> str:
+def amount(value: float, iv: Interval, places: int = PLACES) -> str:
     """``61,872``, or ``61,872 (61,871 to 61,873 allowing for rounding)``."""
     if iv.low == iv.high:
-        return format_number(iv.low)
-    return f"{format_number(value)} ({span(iv)} allowing for rounding)"
+        return number(iv.low, places)
+    return f"{number(value, places)} ({span(iv, places)} allowing for rounding)"
 
 
 def beyond_tolerance(allowed: float) -> str:
     """`` even with the tolerance of 1,000`` when the suite widened the check, else nothing."""
-    return f" even with the tolerance of {format_number(allowed)}" if allowed else ""
+    return f" even with the tolerance of {number(allowed, places_for(allowed))}" if allowed else ""
 
 
 def mismatch(
@@ -73,11 +122,12 @@ def mismatch(
     if tolerance.allows(gap, expected):
         return None
     allowed = tolerance.amount(expected)
+    places = places_for(gap)
     return Finding(
         slug,
         figures,
-        f"{claim}, {format_number(gap)} away from what {as_reported(shown)} can stand for "
-        f"({span(reported)}){beyond_tolerance(allowed)}.",
+        f"{claim}, {number(gap, places)} away from what {as_reported(shown)} can stand for "
+        f"({span(reported, places)}){beyond_tolerance(allowed)}.",
         reported=reported,
         expected=expected,
         gap=gap,

@@ -38,7 +38,7 @@ from statcheck.engine.native import collect_all, reused
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.model.figure import Figure
 from statcheck.model.granularity import MONTHS_IN, length_range
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.model.period import Period
 from statcheck.report import Counts, Finding, RuleResult
 
@@ -398,6 +398,7 @@ def _sum_mismatch(
     expected = Interval(row["_sum_low"], row["_sum_high"])
     reported = whole.interval
     gap, allowed = row["_gap"], row["_allowed"]
+    places = explain.places_for(gap)
     direction = (
         "the whole is larger: it counts something none of its parts does"
         if reported.low > expected.high
@@ -408,8 +409,9 @@ def _sum_mismatch(
         (whole.figure_id, *(p.figure_id for p in parts)),
         f"{explain.figure(whole)} should equal the sum of its {len(parts)} {many} "
         f"({_list(parts)}), which cover it exactly, but they add up to "
-        f"{explain.amount(row['_sum_value'], expected)}, {format_number(gap)} away from what "
-        f"{explain.as_reported(whole)} can stand for ({explain.span(reported)})"
+        f"{explain.amount(row['_sum_value'], expected, places)}, {explain.number(gap, places)} "
+        f"away from what {explain.as_reported(whole)} can stand for "
+        f"({explain.span(reported, places)})"
         f"{explain.beyond_tolerance(allowed)}; {direction}.",
         reported=reported,
         expected=expected,

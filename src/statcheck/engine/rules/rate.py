@@ -25,7 +25,6 @@ from statcheck.engine.context import Context
 from statcheck.engine.rules import concluded, explain, undetermined
 from statcheck.engine.rules.ratio import Spec, SummedWhole, table_form
 from statcheck.model.figure import Figure
-from statcheck.model.interval import format_number
 from statcheck.report import Counts, Finding, RuleResult
 
 
@@ -60,14 +59,15 @@ def _over_a_period(rule: RateRule, ctx: Context) -> RuleResult:
     allowed = rule.tolerance.amount(expected)
     if rule.tolerance.allows(gap, expected):
         return concluded(rule, [], Counts.of(1, 0))
-    count = f"{format_number(round(units, 2))} {rule.per}{'' if units == 1 else 's'}"
+    places = explain.places_for(gap)
+    count = f"{explain.number(units, 2)} {rule.per}{'' if units == 1 else 's'}"
     finding = Finding(
         "rate-mismatch",
         (total.figure_id, rate.figure_id),
         f"{rate.figure_id} ({explain.as_reported(rate)} a {rule.per}, {rate.period.describe()}) "
         f"over the {count} of {total.period.describe()} "
-        f"comes to {explain.amount(rate.reported.value * units, expected)}, but "
-        f"{explain.figure(total)} is {format_number(gap)} away from that"
+        f"comes to {explain.amount(rate.reported.value * units, expected, places)}, but "
+        f"{explain.figure(total)} is {explain.number(gap, places)} away from that"
         f"{explain.beyond_tolerance(allowed)}.",
         reported=reported,
         expected=expected,
@@ -108,12 +108,13 @@ def verdict(total: Figure, of: Figure, rate: Figure, k: float, rule: RateRule) -
     scale = _scale(rule)
     expected = (total.interval / of.interval).scale(k)
     point = total.reported.value / of.reported.value * k
-    per = f"per {format_number(scale)} of" if scale != 1 else "over"
+    per = f"per {explain.number(scale)} of" if scale != 1 else "over"
+    places = explain.places_for(rate.interval.gap(expected))
     claim = (
         f"{explain.figure(rate)} should be {explain.figure(total)} {per} "
         f"{explain.figure(of)} a {rule.per} ({total.period.describe()} being "
         f"{_length(total.period.length_in(rule.per), rule.per)}), which is "
-        f"{explain.amount(point, expected)}"
+        f"{explain.amount(point, expected, places)}"
     )
     return explain.mismatch("rate-mismatch", ids, claim, rate, expected, rule.tolerance)
 
@@ -157,7 +158,7 @@ def _length(units: float, per: str) -> str:
     """``1/12 of a year``, ``1 month``, ``2.5 years``."""
     if 0 < units < 1 and abs(1 / units - round(1 / units)) < 1e-9:
         return f"1/{round(1 / units)} of a {per}"
-    return f"{format_number(round(units, 4))} {per}{'' if units == 1 else 's'}"
+    return f"{explain.number(units, 4)} {per}{'' if units == 1 else 's'}"
 
 
 def _ref(value: Ref | str | Operand | None) -> Ref:

@@ -44,7 +44,7 @@ from statcheck.engine.patterns import (
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.errors import UNKNOWN_COLUMN, UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.model.units import share_scale
 from statcheck.report import Counts, Finding, RuleResult
 
@@ -428,7 +428,7 @@ class SummedWhole:
     def describe(self) -> str:
         """``the sum of 12 figures over sex and job, 1,234 (1,228 to 1,240 allowing for
         rounding)``."""
-        figures = "1 figure" if self.n == 1 else f"{format_number(self.n)} figures"
+        figures = "1 figure" if self.n == 1 else f"{explain.number(self.n)} figures"
         return (
             f"the sum of {figures} over {explain.join(list(self.columns))}, "
             f"{explain.amount(self.value, self.interval)}"
@@ -500,9 +500,10 @@ def verdict(
         )
     expected = (part.interval / whole_interval).scale(k)
     point = part.reported.value / whole_value * k
+    places = explain.places_for(reported.gap(expected))
     claim = (
         f"{explain.figure(share)} should be {explain.figure(part)} {_per(k)} "
-        f"{whole_text}, which is {explain.amount(point, expected)}"
+        f"{whole_text}, which is {explain.amount(point, expected, places)}"
     )
     return explain.mismatch("ratio-mismatch", ids, claim, share, expected, rule.tolerance)
 
@@ -532,7 +533,7 @@ def _per(k: float) -> str:
         return "as a percentage of"
     if k == 1:
         return "as a fraction of"
-    return f"per {format_number(k)} of"
+    return f"per {explain.number(k)} of"
 
 
 def _scale(rule: RatioRule, unit: str) -> float:

@@ -36,7 +36,6 @@ from statcheck.engine.native import collect_all
 from statcheck.engine.rules import concluded, explain
 from statcheck.errors import INTERNAL_ERROR, DropNotReady, StatcheckError
 from statcheck.model.figure import Figure
-from statcheck.model.interval import format_number
 from statcheck.report import Counts, Finding, RuleResult, Status
 
 SHOWN = 6  # figure ids named in a duplicate finding's sentence (all are in its figures)
@@ -248,12 +247,13 @@ def _revision(
         return None
     allowed = rule.tolerance.amount(expected)
     change = cur.reported.value - prev.reported.value
+    places = explain.places_for(gap)
     points = " percentage points" if cur.reported.percent and prev.reported.percent else ""
     was = explain.as_reported(prev) + (
         f" ({prev.figure_id})" if prev.figure_id != cur.figure_id else ""
     )
     spans = (
-        f" ({explain.span(expected)} and {explain.span(reported)})"
+        f" ({explain.span(expected, places)} and {explain.span(reported, places)})"
         if expected.low != expected.high or reported.low != reported.high
         else ""
     )
@@ -263,9 +263,10 @@ def _revision(
         ids,
         f"{cur.figure_id} ({cur.period.describe()}) was {was} in {earlier_drop} and is "
         f"{explain.as_reported(cur)} in {ctx.drop_id}: revised {'up' if change > 0 else 'down'} "
-        f"by {format_number(abs(change))}{points}, a gap of {format_number(gap)} between what the "
+        f"by {explain.number(abs(change), places)}{points}, a gap of {explain.number(gap, places)} "
+        f"between what the "
         f"two figures can stand for{spans}"
-        + (f", more than the tolerance of {format_number(allowed)}" if allowed else "")
+        + (f", more than the tolerance of {explain.number(allowed, places)}" if allowed else "")
         + ".",
         reported=reported,
         expected=expected,

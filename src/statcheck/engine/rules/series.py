@@ -40,7 +40,7 @@ from statcheck.engine.groups import (
 from statcheck.engine.native import collect_all
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.model.figure import Figure
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.report import Counts, Finding, RuleResult
 
 PERIOD = ("period_start", "period_end")
@@ -202,13 +202,14 @@ def _decrease(cur: Figure, prev: Figure, rule: SeriesRule) -> Finding | None:
     if rule.tolerance.allows(gap, expected):
         return None
     drop = prev.reported.value - cur.reported.value
+    places = explain.places_for(gap)
     return Finding(
         "series-decrease",
         (cur.figure_id, prev.figure_id),
         f"{explain.figure(cur)} is below {explain.figure(prev)}, but a cumulative figure "
-        f"cannot fall: it drops by {format_number(drop)}"
-        + (f", at least {format_number(gap)} allowing for rounding" if gap != drop else "")
-        + (f", more than the tolerance of {format_number(allowed)}" if allowed else "")
+        f"cannot fall: it drops by {explain.number(drop, places)}"
+        + (f", at least {explain.number(gap, places)} allowing for rounding" if gap != drop else "")
+        + (f", more than the tolerance of {explain.number(allowed, places)}" if allowed else "")
         + ".",
         reported=reported,
         expected=expected,
@@ -317,9 +318,11 @@ def _change_verdict(
         expected = cur.interval - prev.interval
         point = cur.reported.value - prev.reported.value
         what = "change"
+    places = explain.places_for(reported.gap(expected))
     claim = (
         f"{explain.figure(reported_change)} should be the {what} in {change.of} from "
-        f"{explain.figure(prev)} to {explain.figure(cur)}, which is {explain.amount(point, expected)}"
+        f"{explain.figure(prev)} to {explain.figure(cur)}, which is "
+        f"{explain.amount(point, expected, places)}"
     )
     return explain.mismatch(
         "change-mismatch", ids, claim, reported_change, expected, rule.tolerance

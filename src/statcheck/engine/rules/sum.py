@@ -10,7 +10,7 @@ from statcheck.engine.context import Context
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.engine.rules.sum_table import check_sum_table
 from statcheck.model.figure import Figure
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.model.period import coverage
 from statcheck.report import Counts, Finding, RuleResult
 
@@ -40,7 +40,8 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     allowed = rule.tolerance.amount(expected)
     ids = (total.figure_id, *(f.figure_id for f in parts))
     parts_text = explain.join([explain.figure(f) for f in parts]) or "no parts"
-    sum_text = explain.amount(sum(f.reported.value for f in parts), expected)
+    places = explain.places_for(gap)
+    sum_text = explain.amount(sum(f.reported.value for f in parts), expected, places)
     claim = (
         f"{explain.figure(total)} should equal the sum of {parts_text}, but the parts add up to "
         f"{sum_text}"
@@ -51,9 +52,10 @@ def check_sum(rule: Rule, ctx: Context) -> RuleResult:
     period_problem = _period_problem(rule, total, parts)
     if period_problem:
         agreement = (
-            f"within what {explain.as_reported(total)} can stand for ({explain.span(reported)})"
+            f"within what {explain.as_reported(total)} can stand for "
+            f"({explain.span(reported, places)})"
             if numeric_ok
-            else f"{format_number(gap)} away from {explain.span(reported)}"
+            else f"{explain.number(gap, places)} away from {explain.span(reported, places)}"
         )
         findings.append(
             Finding(
@@ -90,18 +92,22 @@ def _check_constant(
     """Parts that must add up to a known number (shares of one whole: 100)."""
     if _missing_parts(rule, parts, absent):
         result = undetermined(rule, tuple(f.figure_id for f in parts), absent, "The sum")
-        return _skipped(rule, result, "missing-parts", format_number(constant))
+        return _skipped(rule, result, "missing-parts", explain.number(constant))
     expected = Interval.total(f.interval for f in parts)
     gap = expected.gap(Interval.point(constant))
     allowed = rule.tolerance.amount(expected)
     if rule.tolerance.allows(gap, expected):
         return concluded(rule, [], Counts.of(1, 0))
+    places = explain.places_for(gap)
+    # Only rounded parts have rounding to allow for: exact ones are simply this far away.
+    allowing = " even allowing for their rounding" if expected.width else ""
     finding = Finding(
         "sum-mismatch",
         tuple(f.figure_id for f in parts),
-        f"{explain.join([explain.figure(f) for f in parts])} should add up to {format_number(constant)}, but they add "
-        f"up to {explain.amount(sum(f.reported.value for f in parts), expected)}, {format_number(gap)} away even "
-        f"allowing for their rounding.",
+        f"{explain.join([explain.figure(f) for f in parts])} should add up to "
+        f"{explain.number(constant, places)}, but they add up to "
+        f"{explain.amount(sum(f.reported.value for f in parts), expected, places)}, "
+        f"{explain.number(gap, places)} away{allowing}.",
         reported=Interval.point(constant),
         expected=expected,
         gap=gap,

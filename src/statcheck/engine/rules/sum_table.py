@@ -11,7 +11,6 @@ anti join in the same collection.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import narwhals as nw
@@ -29,12 +28,12 @@ from statcheck.engine.groups import (
 )
 from statcheck.engine.native import collect_all, to_lazy
 from statcheck.engine.patterns import over_columns
-from statcheck.engine.rules import NOT_A_FIGURE, concluded, skipped_findings
+from statcheck.engine.rules import NOT_A_FIGURE, concluded, explain, skipped_findings
 from statcheck.engine.rules.sum_groups import Hierarchy, Patterns, Shape
 from statcheck.errors import UNKNOWN_COLUMN
-from statcheck.model.interval import Interval, format_number
+from statcheck.model.interval import Interval
 from statcheck.prepare import ParsedFigureTable
-from statcheck.report import Counts, Finding, RuleResult, Status
+from statcheck.report import Counts, Finding, RuleResult
 
 MAX_IDS = 6  # part ids named in one explanation
 
@@ -101,10 +100,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             named = marked_total_rows.get_column("figure_id").to_list()
             skipped_ids[NOT_A_FIGURE] = sorted(skipped_ids.get(NOT_A_FIGURE, []) + named)
     findings += skipped_findings(rule, skipped_ids)
-    result = concluded(rule, findings, Counts.of(checked, failed, skipped))
-    if checked == 0 and result.status is Status.PASS:  # nothing checked is no pass
-        return replace(result, status=Status.UNDETERMINED)
-    return result
+    return concluded(rule, findings, Counts.of(checked, failed, skipped))
 
 
 def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame[Any]]:
@@ -346,10 +342,16 @@ def _mismatches(
         parts = ids.get(tuple(row[k] for k in group), [])
         reported = Interval(row["_t_low"], row["_t_high"])
         expected = Interval(row["_sum_low"], row["_sum_high"])
-        total = row["_total_id"] or format_number(row["_t_value"])
-        tolerance = (
-            f" and the tolerance of {format_number(row['_allowed'])}" if row["_allowed"] else ""
-        )
+        places = explain.places_for(row["_gap"])
+        total = row["_total_id"] or explain.number(row["_t_value"], None)
+        allowed = explain.number(row["_allowed"], places) if row["_allowed"] else ""
+        # Rounding to go beyond only where some figure has it: exact ones are simply apart.
+        if reported.width or expected.width:
+            beyond = " beyond their rounding" + (
+                f" and the tolerance of {allowed}" if allowed else ""
+            )
+        else:
+            beyond = f" beyond the tolerance of {allowed}" if allowed else ""
         direction = (
             "the total is larger: something it counts is in none of the parts"
             if row["_t_low"] > row["_sum_high"]
@@ -359,9 +361,10 @@ def _mismatches(
             Finding(
                 "sum-mismatch",
                 tuple(x for x in (row["_total_id"], *parts) if x),
-                f"{total} is {format_number(row['_t_value'])} but its {len(parts)} parts ({_list(parts)}) add up to "
-                f"{format_number(row['_sum_value'])}, {format_number(row['_gap'])} apart beyond their rounding"
-                f"{tolerance}; {direction}.",
+                f"{total} is {explain.number(row['_t_value'], None)} but its "
+                f"{len(parts)} parts ({_list(parts)}) add up to "
+                f"{explain.number(row['_sum_value'], places)}, {explain.number(row['_gap'], places)} "
+                f"apart{beyond}; {direction}.",
                 reported=reported,
                 expected=expected,
                 gap=row["_gap"],
@@ -381,7 +384,7 @@ def _incomplete(
     for row in incomplete.iter_rows(named=True):
         key = tuple(row[k] for k in group)
         parts, marked = ids.get(key, []), cells.get(key, [])
-        total = row["_total_id"] or format_number(row["_t_value"])
+        total = row["_total_id"] or explain.number(row["_t_value"], None)
         # A part listed nowhere else but as a marked cell is one the total expects too.
         expected = max(int(row["_expected"]), int(row["_n"]) + len(marked))
         said = "".join(f"; {c.describe()}" for c in marked[:MAX_IDS])
