@@ -156,7 +156,10 @@ def _warn_if_numbers_taken_as_exact(data: Any, library: str, suite: Suite) -> No
         return
     import narwhals as nw
 
-    schema = nw.from_native(data).collect_schema()
+    try:
+        schema = nw.from_native(data).collect_schema()
+    except ValueError:  # not a table of plain cells (a repeated name): validate says which
+        return
     if "value" in schema and schema["value"].is_numeric() and "precision" not in schema:
         warnings.warn(
             "the frame's `value` column holds numbers and it has no `precision` column: "
