@@ -98,3 +98,25 @@ def test_numbers_without_a_precision_are_said_to_be_taken_as_exact(library: str)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert statcheck.validate(frame, suite).result("t").status.value == "pass"
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_sentences_about_a_frame_say_the_frame(library: str) -> None:
+    columns = {
+        "figure_id": ["t", "a"],
+        "metric": ["cases", "cases"],
+        "region": ["ALL", "north"],
+        "value": ["10", "4"],
+        "unit": ["cases"] * 2,
+        "source_id": ["x"] * 2,
+        "period": ["2024"] * 2,
+    }
+    frame = pd.DataFrame(columns) if library == "pandas" else pl.DataFrame(columns)
+    rules = [
+        statcheck.rules.sum("by-region", over="region", total="ALL", parts=["north", "south"]),
+        statcheck.rules.compare("named", left="t", op=">=", right="nowhere"),
+    ]
+    report = statcheck.validate(frame, statcheck.suite("s", rules))
+    first = report.result("by-region").findings[0]
+    assert first.explanation == "t cannot be checked: only 1 of its 2 parts are in the frame (a)."
+    assert "are not in the frame" in str(report.result("named").error)

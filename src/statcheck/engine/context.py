@@ -58,6 +58,11 @@ class Context:
     earlier: tuple[Vintage, ...] = ()  # earlier drops, oldest first (revision rules)
     _not_figures: dict[str, NotFigure] = field(default_factory=dict)  # by the ids rules name
 
+    @property
+    def holder(self) -> str:
+        """What the figures came in, as sentences name it: the drop, or a pipeline's frame."""
+        return "the frame" if self.drop_id == "<frame>" else "the drop"
+
     def lazy(self) -> nw.LazyFrame[Any]:
         """The figure table as a lazy query: rules build plans on it and collect only what
         they need (failing rows, counts)."""

@@ -138,7 +138,7 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
         missing = ctx.missing_ids(rule.refs())
         if missing:
             raise UNKNOWN_FIGURE(
-                f"figure id(s) {', '.join(map(repr, missing))} are not in the drop",
+                f"figure id(s) {', '.join(map(repr, missing))} are not in {ctx.holder}",
                 hint="check the id against the figure table's figure_id column, or use a selector",
             )
         # Before the rule's own reading of a missing figure (`missing: zero` would count

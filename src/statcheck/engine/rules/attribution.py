@@ -95,6 +95,7 @@ class _Setting:
         self.sources = ctx.source_map()
         self.known = set(self.sources)
         self.primary_kinds = set(rule.primary or ctx.suite.primary_sources)
+        self.holder = ctx.holder
         self.primary = sorted(
             s for s, src in self.sources.items() if src.kind in self.primary_kinds
         )
@@ -554,6 +555,6 @@ def _dead_ends(rows: list[tuple[str, str]], s: _Setting) -> Iterator[Finding]:
             "no-primary-source",
             (fid,),
             f"{fid} is not traced to a primary ({kinds}) source: its chain of citations {chain} "
-            f"ends at {s.name(last)}, and the drop has no figure from {last} for the same metric "
+            f"ends at {s.name(last)}, and {s.holder} has no figure from {last} for the same metric "
             "and period that says where it came from.",
         )

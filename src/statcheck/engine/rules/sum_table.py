@@ -89,7 +89,7 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     incomplete = flagged_rows.filter(nw.col("_state") == _INCOMPLETE)
     cells = _marked_of_flagged(incomplete, marked, frame, group)
     findings = _mismatches(flagged_rows.filter(nw.col("_state") == _FAILING), ids, group)
-    findings += _incomplete(incomplete, ids, group, cells)
+    findings += _incomplete(incomplete, ids, group, cells, ctx.holder)
     findings += duplicate_finding(dupe_rows.select("figure_id", "value"))
     checked, failed, skipped, skipped_ids = _counted(
         rows, flagged_rows, dupe_rows, lonely, "_first_id" if constant else "_total_id", report
@@ -379,6 +379,7 @@ def _incomplete(
     ids: dict[tuple[Any, ...], list[str]],
     group: list[str],
     cells: dict[tuple[Any, ...], list[NotFigure]],
+    holder: str,
 ) -> list[Finding]:
     findings = []
     for row in incomplete.iter_rows(named=True):
@@ -394,7 +395,7 @@ def _incomplete(
             Finding(
                 "missing-figure",
                 tuple(x for x in (row["_total_id"], *parts) if x),
-                f"{total} cannot be checked: only {int(row['_n'])} of its {expected} parts are in the drop"
+                f"{total} cannot be checked: only {int(row['_n'])} of its {expected} parts are in {holder}"
                 + (f" ({_list(parts)})" if parts else "")
                 + f"{said}.",
             )
