@@ -5,6 +5,7 @@ API only."""
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import pandas as pd
@@ -120,3 +121,18 @@ def test_sentences_about_a_frame_say_the_frame(library: str) -> None:
     first = report.result("by-region").findings[0]
     assert first.explanation == "t cannot be checked: only 1 of its 2 parts are in the frame (a)."
     assert "are not in the frame" in str(report.result("named").error)
+
+
+def test_a_suite_built_in_code_names_the_callers_file_and_line() -> None:
+    columns = {
+        "figure_id": ["t"],
+        "metric": ["cases"],
+        "value": ["10"],
+        "unit": ["cases"],
+        "source_id": ["x"],
+        "period": ["2024"],
+    }
+    line = sys._getframe().f_lineno + 1
+    rules = [statcheck.rules.compare("named", left="t", op=">=", right="nowhere")]
+    report = statcheck.validate(pl.DataFrame(columns), statcheck.suite("s", rules))
+    assert f"({__file__}:{line})" in str(report.result("named").error)

@@ -713,7 +713,7 @@ SUITES = [
         suite="suite: corpus\nrules:\n  - id: smuggle\n    kind: sum\n"
         "    total: \"__import__('os').system('touch PWNED')\"\n    parts: [se]\n",
         findings={"smuggle": set()},
-        rule_error=("smuggle", "unknown-figure", "suite line 3"),
+        rule_error=("smuggle", "unknown-figure", ".yml:3)"),
     ),
     suite_case(
         "suite-in-latin-1",

@@ -131,7 +131,7 @@ def test_unknown_figure_id_is_a_contract_error(make_drop: MakeDrop, backend: str
     report = run(drop, SUM, backend)
     result = report.result("s")
     assert result.status is Status.ERROR and result.error_slug == "unknown-figure"
-    assert "'a'" in (result.error or "") and "suite line 4" in (result.error or "")
+    assert "'a'" in (result.error or "") and ":4)" in (result.error or "")
     assert report.exit_code is ExitCode.CONTRACT
 
 

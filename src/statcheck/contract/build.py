@@ -121,7 +121,8 @@ def suite(
         for r in items
     ]
     built = suite_from_mapping(_mapping(data, line), file)
-    return replace(built, file=None)  # not read from a file: no file to report or resolve from
+    # Not read from a file: no file to report or resolve from; its lines are the code's.
+    return replace(built, file=None, built_in=file)
 
 
 def rule(kind: str, id: str, /, *, description: str | None = None, **fields: Any) -> Rule:

@@ -86,6 +86,13 @@ class Suite:
     values: ValueReading = ValueReading.TABLE
     file: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
+    # A suite built in Python: the file of the code that built it, where its rules' lines are.
+    built_in: str | None = field(default=None, compare=False)
+
+    @property
+    def origin(self) -> str:
+        """Where the rules' line numbers are: the suite file, or the Python code."""
+        return self.file or self.built_in or "suite"
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

@@ -148,7 +148,8 @@ def run_rule(rule: Rule, ctx: Context) -> RuleResult:
             return not_printed(rule, ctx, cells)
         return IMPLEMENTATIONS[rule.KIND](rule, ctx)
     except StatcheckError as exc:
-        where = f" (suite line {rule.line})" if rule.line else ""
+        # The rule's own line: in the suite file, or in the Python code that built it.
+        where = f" ({ctx.suite.origin}:{rule.line})" if rule.line else ""
         return RuleResult(
             rule.id,
             rule.KIND,
