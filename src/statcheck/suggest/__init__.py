@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from statcheck.contract.suite import Suite
 from statcheck.suggest._evidence import ALPHA, MIN_ROWS, MIN_SHARE
 from statcheck.suggest._suite import Relation
@@ -86,7 +84,7 @@ def _distinct(shares: Any, table: Any) -> list[Any]:
     labor_force × 100, and labor_force = unemployed / unemployed_percent × 100 (the
     rounding intervals allow both). The reading whose whole is the largest of the three
     is the share's: a share is part of a whole."""
-    magnitude = np.nanmedian(np.abs(table.values), axis=0)
+    magnitude = table.magnitude
     best: dict[frozenset[int], Any] = {}
     for s in shares:
         key = frozenset((s.share, s.part, s.whole))

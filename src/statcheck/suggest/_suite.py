@@ -21,7 +21,7 @@ from statcheck.suggest._table import WideTable
 
 # The unit of a series that is no share: suggest cannot know what a column counts.
 NUMBER_UNIT = "number"
-_ROW_WORDS = {"year": "years", "month": "months", "date": "dates"}
+_ROW_WORDS = {"year": "years", "month": "months", "date": "dates", "quarter": "quarters"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,11 @@ def mapping(table: WideTable, shares: Iterable[FoundShare]) -> TableMapping:
     publisher = table.publisher or table.name
     return TableMapping(
         source=SourceSpec(source_id=_slug(publisher), name=publisher, kind=SourceKind.OTHER),
-        period=PeriodSpec(kind=table.period_kind, column=table.period_column),
+        period=PeriodSpec(
+            kind=table.period_kind,
+            column=table.period_column,
+            year_column=table.period_year_column,
+        ),
         series=tuple(
             SeriesSpec(
                 column=name,
@@ -91,6 +95,7 @@ def mapping(table: WideTable, shares: Iterable[FoundShare]) -> TableMapping:
             )
             for j, name in enumerate(table.series)
         ),
+        missing_values=tuple((m, "not-available") for m in table.markers),
     )
 
 

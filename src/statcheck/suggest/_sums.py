@@ -43,7 +43,7 @@ def find_sums(table: WideTable, columns: tuple[int, ...]) -> tuple[FoundSum, ...
     found: list[FoundSum] = []
     # Smallest totals first: a larger total's search then leaves out every breakdown
     # that holds a smaller total's parts whole (it expands a part by its own sum).
-    magnitude = np.nanmedian(np.abs(table.values[:, list(columns)]), axis=0)
+    magnitude = table.magnitude[list(columns)]
     for total in [columns[i] for i in np.argsort(magnitude, kind="stable")]:
         known = [f.parts for f in found if f.support.verdict is not Verdict.CANNOT_TELL]
         found += _sums_of(table, total, [c for c in columns if c != total], known)
@@ -80,8 +80,8 @@ def _sums_of(
 
 
 def _possible_parts(values: Floats, half: Floats, total: int, others: list[int]) -> list[int]:
-    """The columns that can be a part of ``total``: printed on most of its rows, never
-    of the other sign, never larger than it beyond rounding, not all zero."""
+    """The columns that can be a part of ``total``: printed on most of its rows, not all
+    zero, and for counts (no value below zero) never larger than it beyond rounding."""
     t = values[:, total]
     t_rows = ~np.isnan(t)
     keep = []
@@ -91,9 +91,11 @@ def _possible_parts(values: Floats, half: Floats, total: int, others: list[int])
         if both.sum() < 0.9 * t_rows.sum() or not np.any(np.abs(p[both]) > half[j]):
             continue
         pb, tb = p[both], t[both]
-        larger = np.abs(pb) > np.abs(tb) + half[total] + half[j]
-        other_sign = pb * tb < 0
-        if np.mean(larger | other_sign) <= LET_OFF:
+        if (pb < 0).any() or (tb < 0).any():
+            keep.append(j)  # signed series (a rate and its parts): no bound by magnitude
+            continue
+        larger = pb > tb + half[total] + half[j]
+        if np.mean(larger) <= LET_OFF:
             keep.append(j)
     return keep
 

@@ -1,23 +1,27 @@
-"""statcheck suggest on the bundled BLS tables: the identities the publisher states are
+"""statcheck suggest on the bundled wide tables (BLS, BEA via Ecdat, statsmodels): the identities the publisher states are
 found, each near-miss with exactly the years it fails in (checked here with plain
 pandas), and the suite it writes runs in validate with exactly those failures."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import polars as pl
 import pytest
-from tests.conftest import BACKENDS, REPO
 
 import statcheck
 from statcheck.cli import main
 from statcheck.contract.suite import load_suite, suite_from_yaml
 from statcheck.suggest import Suggestion, suggest
+from tests.conftest import BACKENDS, REPO
 
 AAT1 = REPO / "fixtures" / "drops" / "bls-cps-aat1-2025"
 CES = REPO / "fixtures" / "drops" / "bls-ces-us-employment-2018"
+ECDAT = REPO / "fixtures" / "drops" / "ecdat-us-finance-industry"
+MACRO = REPO / "fixtures" / "drops" / "statsmodels-macrodata-2009"
+DROPS = {"aat1": AAT1, "ces": CES, "ecdat": ECDAT, "macrodata": MACRO}
 
 # The accounting identities of CPS table aat1 (BLS's definitions of the labour force).
 AAT1_SUMS = {
@@ -125,7 +129,7 @@ def test_the_table_mapping_has_each_column_at_its_printed_precision(ces: Suggest
     assert ces.suite.table.period.to_mapping() == {"month": "month"}
 
 
-@pytest.mark.parametrize("drop", [AAT1, CES], ids=["aat1", "ces"])
+@pytest.mark.parametrize("drop", DROPS.values(), ids=DROPS.keys())
 def test_the_written_suite_reads_back_and_passes_check_suite(drop: Path, tmp_path: Path) -> None:
     out = tmp_path / "suggested.yml"
     assert main(["suggest", str(drop), "--out", str(out)]) == 0
@@ -136,7 +140,7 @@ def test_the_written_suite_reads_back_and_passes_check_suite(drop: Path, tmp_pat
 
 
 @pytest.mark.parametrize("engine", BACKENDS)
-@pytest.mark.parametrize("drop", [AAT1, CES], ids=["aat1", "ces"])
+@pytest.mark.parametrize("drop", DROPS.values(), ids=DROPS.keys())
 def test_validate_fails_exactly_where_the_suggestion_said(
     drop: Path, engine: str, tmp_path: Path
 ) -> None:
@@ -175,3 +179,42 @@ def test_a_dataframe_gives_the_suite_the_file_gives(library: str) -> None:
     assert from_frame.suite.rules == from_file.suite.rules
     assert from_frame.suite.table is not None and from_file.suite.table is not None
     assert from_frame.suite.table.series == from_file.suite.table.series
+
+
+def test_ecdat_finds_the_bea_identities_the_hand_written_suite_states() -> None:
+    found = suggest(ECDAT)
+    written = load_suite(REPO / "expectations" / "ecdat-us-finance-industry.yml")
+    assert written.table is not None
+    column = {s.metric: s.column for s in written.table.series}
+
+    def operands(rule: Any) -> tuple[str, ...]:
+        if rule.KIND == "sum":
+            ((total, parts),) = rule.hierarchy
+            return (total, *sorted(parts))
+        return (rule.share, rule.part, rule.whole)
+
+    expected = {
+        tuple(column.get(c, c) for c in operands(r))
+        for r in written.rules
+        if r.KIND in ("sum", "ratio")
+    }
+    assert {operands(r.rule) for r in found.relations} == expected
+    # independently, at the tenth of a billion the figures are printed to
+    table = pd.read_csv(ECDAT / "USFinanceIndustry.csv").dropna(subset=["year", "Domestic"])
+    gap = table.Domestic - table.Financial - table.Nonfinancial
+    assert (gap.abs() <= 0.15 + 1e-9).all()
+    assert found.suite is not None and found.suite.table is not None
+    assert found.suite.table.missing_values == (("NA", "not-available"),)  # 2012, unpublished
+
+
+def test_macrodata_treasury_bill_rate_is_inflation_plus_real_rate_but_in_1959q1() -> None:
+    found = suggest(MACRO)
+    (relation,) = found.relations
+    assert relation.rule.hierarchy == (("tbilrate", ("infl", "realint")),)  # type: ignore[attr-defined]
+    table = pd.read_csv(MACRO / "macrodata.csv")
+    gap = table.tbilrate - table.infl - table.realint
+    off = gap.abs() > 0.005 * 3 + 1e-9
+    assert table[off][["year", "quarter"]].values.tolist() == [[1959, 1]]  # no inflation yet: 0
+    assert [f.period for f in relation.support.failures] == ["1959-Q1"]
+    assert found.suite is not None and found.suite.table is not None
+    assert found.suite.table.period.to_mapping() == {"year": "year", "quarter": "quarter"}
