@@ -424,6 +424,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     for note in found.undecided:
         console.print(f"cannot tell: {inert(note)}")
     if found.suite is None:
+        for note in found.notes:  # what was read, and why nothing may have been searched
+            console.print(inert(note))
         console.print(f"no sum or share found in {inert(str(args.data))}: no suite written")
         return int(ExitCode.OK)
     text = found.to_yaml()

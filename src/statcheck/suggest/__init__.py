@@ -107,9 +107,15 @@ def _notes(table: Any) -> tuple[str, ...]:
         f"{len(table.periods)} rows, period column {table.period_column!r} ({table.period_kind})"
     ]
     if table.repeated:
+        shown = ", ".join(table.repeated[:5])
+        more = f" and {len(table.repeated) - 5} more" if len(table.repeated) > 5 else ""
         notes.append(
-            f"periods printed more than once, left out as validate leaves them: "
-            f"{', '.join(table.repeated)}"
+            f"periods printed more than once, left out as validate leaves them: {shown}{more}"
+        )
+    if len(table.repeated) * 2 > len(set(table.periods)):
+        notes.append(
+            "most periods are printed on several rows: a long table (a row per category "
+            "and period); suggest searches wide tables, one row per period, only"
         )
     if table.ignored:
         notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")

@@ -84,7 +84,9 @@ def read_table(data: Any) -> WideTable:
         if path.is_dir():
             return _from_drop(path)
         return wide_table(_read_file(path), path.stem, None, str(path))
-    frame = nw.from_native(data, eager_only=True)
+    # Parsed on polars whatever the frame's library (one parse, the same numbers): pandas'
+    # text columns hold Python objects, whose string methods run cell by cell.
+    frame = nw.from_native(nw.from_native(data, eager_only=True).to_polars(), eager_only=True)
     text = frame.select(nw.col(c).cast(nw.String) for c in frame.columns)
     return wide_table(text, "table", None, "<frame>")
 
