@@ -91,3 +91,31 @@ def test_a_table_with_nothing_to_suggest_writes_no_suite(
     assert main(["suggest", str(csv), "--out", str(out)]) == ExitCode.OK
     assert not out.exists()
     assert "no sum or share found" in capsys.readouterr().out  # with --out: messages on stdout
+
+
+def test_a_sum_with_a_negative_part_is_found() -> None:
+    # a net figure: the total is smaller than one of its parts (regression: parts larger
+    # than the total were pruned as for counts)
+    years = 10
+    table = _table(
+        {
+            "losses": [str(-i) for i in range(years)],
+            "gains": [str(3 * i) for i in range(years)],
+            "net": [str(2 * i) for i in range(years)],
+        },
+        years,
+    )
+    found = suggest(table)
+    assert [r.rule.id for r in found.relations] == ["net-is-losses-plus-gains"]
+
+
+def test_an_empty_table_and_a_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(StatcheckError, match="holds no rows") as empty:
+        suggest(pd.DataFrame({"year": [], "a": []}))
+    assert empty.value.slug == "empty-file"
+    with pytest.raises(StatcheckError, match="does not exist") as missing:
+        suggest(tmp_path / "nowhere.csv")
+    assert missing.value.slug == "file-missing"
+    with pytest.raises(StatcheckError, match="names no format") as xlsx:
+        suggest(tmp_path / "table.xlsx")
+    assert xlsx.value.slug == "unsupported-format"

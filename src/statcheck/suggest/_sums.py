@@ -81,20 +81,21 @@ def _sums_of(
 
 def _possible_parts(values: Floats, half: Floats, total: int, others: list[int]) -> list[int]:
     """The columns that can be a part of ``total``: printed on most of its rows, not all
-    zero, and for counts (no value below zero) never larger than it beyond rounding."""
+    zero, and among counts (no value below zero in any candidate column) never larger
+    than it beyond rounding."""
     t = values[:, total]
     t_rows = ~np.isnan(t)
+    signed = bool(np.any(values[:, [total, *others]] < 0))  # NaN compares False
     keep = []
     for j in others:
         p = values[:, j]
         both = t_rows & ~np.isnan(p)
         if both.sum() < 0.9 * t_rows.sum() or not np.any(np.abs(p[both]) > half[j]):
             continue
-        pb, tb = p[both], t[both]
-        if (pb < 0).any() or (tb < 0).any():
-            keep.append(j)  # signed series (a rate and its parts): no bound by magnitude
+        if signed:
+            keep.append(j)  # a negative part lets the others exceed the total
             continue
-        larger = pb > tb + half[total] + half[j]
+        larger = p[both] > t[both] + half[total] + half[j]
         if np.mean(larger) <= LET_OFF:
             keep.append(j)
     return keep

@@ -22,7 +22,7 @@ import narwhals as nw
 import numpy as np
 import numpy.typing as npt
 
-from statcheck.errors import MISSING_COLUMN, UNSUPPORTED_FORMAT, Location
+from statcheck.errors import EMPTY_FILE, FILE_MISSING, MISSING_COLUMN, UNSUPPORTED_FORMAT, Location
 
 Floats = npt.NDArray[np.float64]
 
@@ -114,6 +114,10 @@ def _read_file(path: Path) -> nw.DataFrame[Any]:
             location=Location(file=str(path)),
             hint=f"formats: {', '.join(manifest.FORMATS)}",
         )
+    if not path.is_file():  # as validate says of a bare figures file that is not there
+        raise FILE_MISSING(
+            f"the figures file {str(path)!r} does not exist", location=Location(file=str(path))
+        )
     spec = manifest.DropFile(path=str(path), role="figures", sha256=None, format=fmt)
     return read_drop_file(path, spec, "polars", columns=_named_columns(path, spec))
 
@@ -138,6 +142,10 @@ def _named_columns(path: Path, spec: Any) -> list[str] | None:
 def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file: str) -> WideTable:
     """The period column and the series of a frame of text cells."""
     columns = frame.columns
+    if len(frame) == 0:
+        raise EMPTY_FILE(
+            "the table names its columns but holds no rows", location=Location(file=file)
+        )
     kind, period = _period_column(frame, file)
     year_column = None
     if kind == "year":  # a quarter or month column beside the year: {year: Y, quarter: Q}
