@@ -58,14 +58,31 @@ def find_shares(table: WideTable) -> tuple[FoundShare, ...]:
 
 def _ratio_bounds(values: Floats, half: Floats) -> tuple[Floats, Floats]:
     """rows × part × whole: the lowest and highest part / whole the rounding allows (NaN
-    where a whole can be zero or any value is negative)."""
-    lo_part, hi_part = values - half, values + half
-    lo_whole, hi_whole = values - half, values + half
+    where a whole can be zero)."""
+    low, high = _interval_ratio(
+        (values - half)[:, :, None],
+        (values + half)[:, :, None],
+        (values - half)[:, None, :],
+        (values + half)[:, None, :],
+    )
+    return low, high
+
+
+def _interval_ratio(
+    lo_part: Floats, hi_part: Floats, lo_whole: Floats, hi_whole: Floats
+) -> tuple[Floats, Floats]:
+    """[lo_part, hi_part] / [lo_whole, hi_whole], the least and greatest of the four
+    quotients of the ends; NaN where the whole's interval holds 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        low = lo_part[:, :, None] / hi_whole[:, None, :]
-        high = hi_part[:, :, None] / lo_whole[:, None, :]
-    bad = (lo_whole <= 0)[:, None, :] | (lo_part < 0)[:, :, None]
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+        ends = np.stack(
+            np.broadcast_arrays(
+                lo_part / lo_whole, lo_part / hi_whole, hi_part / lo_whole, hi_part / hi_whole
+            )
+        )
+    holds_zero = (lo_whole <= 0) & (hi_whole >= 0)
+    low = np.where(holds_zero, np.nan, ends.min(axis=0))
+    high = np.where(holds_zero, np.nan, ends.max(axis=0))
+    return low, high
 
 
 def _fitting_pairs(
@@ -76,22 +93,19 @@ def _fitting_pairs(
     checked = ~np.isnan(low) & ~np.isnan(s)
     count = checked.sum(axis=0)
     fit_share = np.where(count > 0, (fits & checked).sum(axis=0) / np.maximum(count, 1), 0.0)
-    n = values.shape[1]
     pairs = np.argwhere(fit_share >= MIN_SHARE)
-    return [
-        (int(p), int(w))
-        for p, w in pairs
-        if len({int(p), int(w), share}) == 3 and 0 <= p < n and 0 <= w < n
-    ]
+    return [(int(p), int(w)) for p, w in pairs if len({int(p), int(w), share}) == 3]
 
 
 def _verified(
     table: WideTable, share: int, part: int, whole: int, scale: float
 ) -> FoundShare | None:
     v, h = table.values, table.half
-    with np.errstate(divide="ignore", invalid="ignore"):
-        low = (v[:, part] - h[part]) / (v[:, whole] + h[whole]) * scale
-        high = (v[:, part] + h[part]) / (v[:, whole] - h[whole]) * scale
+    lo_whole, hi_whole = v[:, whole] - h[whole], v[:, whole] + h[whole]
+    if np.any((lo_whole <= 0) & (hi_whole >= 0)):
+        return None  # a whole that can be 0: validate would find zero-denominator there
+    low, high = _interval_ratio(v[:, part] - h[part], v[:, part] + h[part], lo_whole, hi_whole)
+    low, high = low * scale, high * scale
     s = v[:, share]
     # The gap: how far the share lies outside the ratio's interval (0 inside it).
     gap = np.where(s - h[share] > high, s - h[share] - high, 0.0)
