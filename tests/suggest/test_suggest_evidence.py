@@ -119,3 +119,34 @@ def test_an_empty_table_and_a_missing_file_are_clear_errors(tmp_path: Path) -> N
     with pytest.raises(StatcheckError, match="names no format") as xlsx:
         suggest(tmp_path / "table.xlsx")
     assert xlsx.value.slug == "unsupported-format"
+
+
+finite = st.integers(-(10**7), 10**7).map(lambda i: i / 10)  # figures printed to a tenth
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    part=finite,
+    whole=finite,
+    half_part=st.sampled_from([0.0, 0.05, 0.5, 5.0]),
+    half_whole=st.sampled_from([0.0, 0.05, 0.5, 5.0]),
+)
+def test_a_share_interval_holds_every_quotient_its_figures_can_stand_for(
+    part: float, whole: float, half_part: float, half_whole: float
+) -> None:
+    from statcheck.suggest._shares import _interval_ratio
+
+    lo_p, hi_p, lo_w, hi_w = (
+        np.array([part - half_part]),
+        np.array([part + half_part]),
+        np.array([whole - half_whole]),
+        np.array([whole + half_whole]),
+    )
+    low, high = _interval_ratio(lo_p, hi_p, lo_w, hi_w)
+    if lo_w[0] <= 0 <= hi_w[0]:
+        assert np.isnan(low[0]) and np.isnan(high[0])
+        return
+    for p in np.linspace(lo_p[0], hi_p[0], 5):
+        for w in np.linspace(lo_w[0], hi_w[0], 5):
+            q = p / w
+            assert low[0] - 1e-9 * abs(q) <= q <= high[0] + 1e-9 * abs(q)
