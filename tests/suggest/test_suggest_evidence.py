@@ -150,3 +150,23 @@ def test_a_share_interval_holds_every_quotient_its_figures_can_stand_for(
         for w in np.linspace(lo_w[0], hi_w[0], 5):
             q = p / w
             assert low[0] - 1e-9 * abs(q) <= q <= high[0] + 1e-9 * abs(q)
+
+
+def test_a_rate_per_100000_is_found_in_its_unit() -> None:
+    rng = np.random.default_rng(3)
+    years = 15
+    population = rng.integers(1_000_000, 9_000_000, years)
+    deaths = rng.integers(100, 5_000, years)
+    table = _table(
+        {
+            "population": list(map(str, population)),
+            "deaths": list(map(str, deaths)),
+            "death_rate": [f"{r:.1f}" for r in deaths / population * 100_000],
+        },
+        years,
+    )
+    found = suggest(table)
+    assert [r.rule.id for r in found.relations] == ["death-rate-is-deaths-over-population"]
+    assert found.suite is not None and found.suite.table is not None
+    units = {s.column: s.unit for s in found.suite.table.series}
+    assert units == {"population": "number", "deaths": "number", "death_rate": "per 100000"}

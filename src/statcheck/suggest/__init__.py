@@ -8,7 +8,7 @@ precision it is printed to), and searches it for
 - **sums**: a column that is the sum of others, at printed precision (``_sums``: integer
   programming on a sample of rows, verified on every row), nested hierarchies as one
   sum per level;
-- **shares**: a column equal to part / whole × 100, 1,000 or 1 (``_shares``).
+- **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``).
 
 Each relation is weighed against chance (``_evidence``): proposed when it holds on every
 row, a near-miss when it holds on most and the rows it fails on are findings; on too few

@@ -1,5 +1,6 @@
 """Shares in a wide table: a column equal to part / whole × k, k a percent (100), per
-thousand (1,000) or a fraction (1), for what the rounded figures can stand for.
+thousand (1,000), per 100,000 (a rate) or a fraction (1), for what the rounded figures
+can stand for.
 
 Every (part, whole) pair is tried at once on a sample of rows, as arrays: the interval
 (part ± half) / (whole ∓ half) × k must overlap the share's own interval. The pairs that
@@ -20,7 +21,7 @@ from statcheck.suggest._table import WideTable
 Floats = npt.NDArray[np.float64]
 
 # Each k, and the unit a share printed at that scale is in (statcheck.model.units).
-SCALES = {100.0: "percent", 1000.0: "per 1000", 1.0: "ratio"}
+SCALES = {100.0: "percent", 1000.0: "per 1000", 100000.0: "per 100000", 1.0: "ratio"}
 SAMPLE_ROWS = 40
 
 
