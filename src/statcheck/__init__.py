@@ -6,6 +6,8 @@ The public surface. Heavy parts (the engine, dataframe libraries) load on first 
 - ``validate(data, suite)``: a drop folder, a figures file or a DataFrame -> a ``Report``;
   ``report.raise_for_failures()`` raises ``ValidationFailed`` with the report attached.
 - ``check_output(suite)``: a decorator validating the figure table a function returns.
+- ``suggest(data)``: the suite a wide table's own figures support (its sums and shares,
+  each with its evidence), as a ``Suggestion`` with ``.suite`` and ``.to_yaml()``.
 - ``load_suite(path)`` reads a suite file; ``suite(id, rules)`` with ``rules.sum(...)``,
   ``rules.compare(...)``, ... builds the same suite in Python.
 """
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from statcheck.contract.suite import Suite
     from statcheck.contract.tolerance import Tolerance
     from statcheck.report import Report, ValidationFailed
+    from statcheck.suggest import Suggestion, suggest
 
 __version__ = "0.1.0"
 
@@ -46,6 +49,7 @@ __all__ = [
     "PeriodParseError",
     "Report",
     "StatcheckError",
+    "Suggestion",
     "Suite",
     "SuiteError",
     "Tolerance",
@@ -56,6 +60,7 @@ __all__ = [
     "check_output",
     "load_suite",
     "rules",
+    "suggest",
     "suite",
     "validate",
     "validate_drop",
@@ -73,6 +78,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Tolerance": ("statcheck.contract.tolerance", "Tolerance"),
     "Report": ("statcheck.report", "Report"),
     "ValidationFailed": ("statcheck.report", "ValidationFailed"),
+    "suggest": ("statcheck.suggest", "suggest"),
+    "Suggestion": ("statcheck.suggest", "Suggestion"),
 }
 
 

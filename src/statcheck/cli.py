@@ -7,6 +7,7 @@
                   [--database-url URL] [--max-memory SIZE]
     statcheck check-suite SUITE.yml
     statcheck init FOLDER [--refresh] [--figures FILE]
+    statcheck suggest DROP_OR_FILE [--out SUITE.yml] [--id SUITE_ID]
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
 rule; 2 the suite, the data's shape or the command line is wrong; 3 internal error (the
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_check_suite)
     _add_docs(sub)
     _add_init(sub)
+    _add_suggest(sub)
     return p
 
 
@@ -103,6 +105,20 @@ def _add_init(sub: Commands) -> None:
     )
     i.add_argument("--figures", metavar="FILE", help="the figures table, if several files could be")
     i.set_defaults(func=_cmd_init)
+
+
+def _add_suggest(sub: Commands) -> None:
+    """`statcheck suggest`: the suite a wide table's own figures support."""
+    g = sub.add_parser(
+        "suggest",
+        help="propose a suite: the sums and shares a wide table already satisfies",
+    )
+    g.add_argument("data", type=Path, help="a drop folder, or a CSV, Parquet or JSON table")
+    g.add_argument("--out", "-o", type=Path, help="write the suite here (default: print it)")
+    g.add_argument(
+        "--id", dest="suite_id", help="the suite's id (default: the drop's or file's name)"
+    )
+    g.set_defaults(func=_cmd_suggest)
 
 
 def _add_validate(sub: Commands) -> None:
@@ -397,6 +413,32 @@ def _cmd_init(args: argparse.Namespace) -> int:
         console.print(f"  {inert(change.path)}: sha256 {change.new}{was}")
     verb = "wrote" if done.created else ("updated" if done.changes else "already current:")
     console.print(f"{verb} {inert(done.manifest)}")
+    return int(ExitCode.OK)
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from statcheck.suggest import suggest
+
+    found = suggest(args.data, suite_id=args.suite_id)
+    console = _console(stderr=args.out is None)  # the suite alone on stdout
+    for note in found.undecided:
+        console.print(f"cannot tell: {inert(note)}")
+    if found.suite is None:
+        for note in found.notes:  # what was read, and why nothing may have been searched
+            console.print(inert(note))
+        console.print(f"no sum or share found in {inert(str(args.data))}: no suite written")
+        return int(ExitCode.OK)
+    text = found.to_yaml()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    near = len(found.near_misses)
+    console.print(
+        f"suggested {len(found.relations)} rule(s), {near} of them near-misses"
+        + (f": wrote {inert(str(args.out))}" if args.out is not None else "")
+    )
     return int(ExitCode.OK)
 
 

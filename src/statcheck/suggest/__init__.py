@@ -1,0 +1,122 @@
+"""Suggest a suite: find the relations a published table already satisfies.
+
+``statcheck.suggest(data)`` reads a wide publisher's table (a drop folder, a CSV, Parquet
+or JSON file, or a pandas or polars DataFrame: one period column of years, months or
+dates, and numeric series columns), infers its ``table:`` mapping (each series at the
+precision it is printed to), and searches it for
+
+- **sums**: a column that is the sum of others, at printed precision (``_sums``: integer
+  programming on a sample of rows, verified on every row), nested hierarchies as one
+  sum per level;
+- **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``).
+
+Each relation is weighed against chance (``_evidence``): proposed when it holds on every
+row, a near-miss when it holds on most and the rows it fails on are findings; on too few
+rows it says it cannot tell. The result is a :class:`Suggestion`: the ``Suite`` (built
+with the suite builders, so it is the suite ``statcheck validate`` reads) and its YAML,
+each rule after a comment with its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from statcheck.contract.suite import Suite
+from statcheck.suggest._evidence import ALPHA, MIN_ROWS, MIN_SHARE
+from statcheck.suggest._suite import Relation
+
+__all__ = ["ALPHA", "MIN_ROWS", "MIN_SHARE", "Relation", "Suggestion", "suggest"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What suggest found: the suite (None when nothing was found), each relation with its
+    evidence, the relations it cannot tell from chance, and the suite as YAML."""
+
+    suite: Suite | None
+    relations: tuple[Relation, ...]
+    undecided: tuple[str, ...]
+    notes: tuple[str, ...]  # what a reviewer should know of the table as read
+
+    @property
+    def near_misses(self) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.near_miss)
+
+    def to_yaml(self) -> str:
+        """The suite file, every rule preceded by its support; '' when there is no rule."""
+        from statcheck.suggest._suite import suite_yaml
+
+        if self.suite is None:
+            return ""
+        notes = [*self.notes, *(f"cannot tell: {u}" for u in self.undecided)]
+        return suite_yaml(self.suite, self.relations, notes)
+
+
+def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
+    """The suite a wide table's own figures support: ``data`` is a drop folder, a
+    CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
+    with the file) when the table cannot be read or has no period or numeric column."""
+    from statcheck.suggest._shares import find_shares
+    from statcheck.suggest._suite import mapping, relations, suite_of
+    from statcheck.suggest._sums import FoundSum, find_sums
+    from statcheck.suggest._table import read_table
+
+    table = read_table(data)
+    shares = _distinct(find_shares(table), table)
+    units = {s.share: s.unit for s in shares}
+    sums: list[FoundSum] = []
+    for unit in dict.fromkeys(units.get(j, "") for j in range(len(table.series))):
+        columns = tuple(j for j in range(len(table.series)) if units.get(j, "") == unit)
+        sums += find_sums(table, columns)
+    found, undecided = relations(table, sums, shares)
+    m = mapping(table, shares)
+    name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
+    suite = suite_of(table, _suite_id(name), found, m) if found else None
+    return Suggestion(suite, found, undecided, _notes(table))
+
+
+def _distinct(shares: Any, table: Any) -> list[Any]:
+    """One share per three columns, and no share that is another's part or whole.
+
+    The same three columns can be read two ways: unemployed_percent = unemployed /
+    labor_force × 100, and labor_force = unemployed / unemployed_percent × 100 (the
+    rounding intervals allow both). The reading whose whole is the largest of the three
+    is the share's: a share is part of a whole."""
+    magnitude = table.magnitude
+    best: dict[frozenset[int], Any] = {}
+    for s in shares:
+        key = frozenset((s.share, s.part, s.whole))
+        rank = (magnitude[s.whole], -s.support.log10_chance)
+        kept = best.get(key)
+        if kept is None or rank > (magnitude[kept.whole], -kept.support.log10_chance):
+            best[key] = s
+    operands = {c for s in best.values() for c in (s.part, s.whole)}
+    return sorted((s for s in best.values() if s.share not in operands), key=lambda s: s.share)
+
+
+def _suite_id(name: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "suggested"
+
+
+def _notes(table: Any) -> tuple[str, ...]:
+    notes = [
+        f"{len(table.periods)} rows, period column {table.period_column!r} ({table.period_kind})"
+    ]
+    if table.repeated:
+        shown = ", ".join(table.repeated[:5])
+        more = f" and {len(table.repeated) - 5} more" if len(table.repeated) > 5 else ""
+        notes.append(
+            f"periods printed more than once, left out as validate leaves them: {shown}{more}"
+        )
+    if len(table.repeated) * 2 > len(set(table.periods)):
+        notes.append(
+            "most periods are printed on several rows: a long table (a row per category "
+            "and period); suggest searches wide tables, one row per period, only"
+        )
+    if table.ignored:
+        notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")
+    return tuple(notes)

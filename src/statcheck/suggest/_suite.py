@@ -1,0 +1,143 @@
+"""The relations found, as a suite: the ``table:`` mapping, one rule per relation, and
+the YAML a reviewer reads, each rule preceded by its evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from statcheck.contract import build
+from statcheck.contract.mapping import PeriodSpec, SeriesSpec, SourceSpec, TableMapping
+from statcheck.contract.rules.base import Rule
+from statcheck.contract.suite import Suite
+from statcheck.contract.yamlio import dump_yaml
+from statcheck.model.figure import SourceKind
+from statcheck.suggest._evidence import Support, Verdict
+from statcheck.suggest._shares import FoundShare
+from statcheck.suggest._sums import FoundSum
+from statcheck.suggest._table import WideTable
+
+# The unit of a series that is no share: suggest cannot know what a column counts.
+NUMBER_UNIT = "number"
+_ROW_WORDS = {"year": "years", "month": "months", "date": "dates", "quarter": "quarters"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation found: the rule that states it and the evidence for it."""
+
+    rule: Rule
+    support: Support
+    rows: str  # what a row is: years, months, dates
+
+    @property
+    def near_miss(self) -> bool:
+        return self.support.verdict is Verdict.NEAR_MISS
+
+    def comment(self) -> str:
+        kind = "near-miss: " if self.near_miss else ""
+        return f"{kind}{self.support.describe(self.rows)} ({self.support.chance})"
+
+
+def relations(
+    table: WideTable, sums: Iterable[FoundSum], shares: Iterable[FoundShare]
+) -> tuple[tuple[Relation, ...], tuple[str, ...]]:
+    """The proposed relations (near-misses among them), and what it cannot tell."""
+    rows = _ROW_WORDS.get(table.period_kind, "rows")
+    names = table.series
+    found: list[tuple[Rule, Support]] = []
+    taken: set[str] = set()
+    for s in shares:
+        rule_id = _unique(f"{names[s.share]}-is-{names[s.part]}-over-{names[s.whole]}", taken)
+        rule = build.ratio(
+            rule_id, over="metric", part=names[s.part], whole=names[s.whole], share=names[s.share]
+        )
+        found.append((rule, s.support))
+    for f in sums:
+        parts = [names[p] for p in f.parts]
+        said = "-plus-".join(parts) if len(parts) <= 3 else f"the-sum-of-its-{len(parts)}-parts"
+        rule_id = _unique(f"{names[f.total]}-is-{said}", taken)
+        rule = build.sum(rule_id, over="metric", total=names[f.total], parts=parts)
+        found.append((rule, f.support))
+    proposed = tuple(
+        Relation(rule, s, rows)
+        for rule, s in found
+        if s.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS)
+    )
+    undecided = tuple(
+        f"{rule.id}: {s.describe(rows)}, too few to tell it from chance ({s.chance})"
+        for rule, s in found
+        if s.verdict is Verdict.CANNOT_TELL
+    )
+    return proposed, undecided
+
+
+def mapping(table: WideTable, shares: Iterable[FoundShare]) -> TableMapping:
+    """The ``table:`` mapping: the period column, each series with its printed precision,
+    a share in the unit its scale says."""
+    units = {s.share: s.unit for s in shares}
+    publisher = table.publisher or table.name
+    return TableMapping(
+        source=SourceSpec(source_id=_slug(publisher), name=publisher, kind=SourceKind.OTHER),
+        period=PeriodSpec(
+            kind=table.period_kind,
+            column=table.period_column,
+            year_column=table.period_year_column,
+        ),
+        series=tuple(
+            SeriesSpec(
+                column=name,
+                metric=name,
+                unit=units.get(j, NUMBER_UNIT),
+                precision=table.precision(j),
+            )
+            for j, name in enumerate(table.series)
+        ),
+        missing_values=tuple((m, "not-available") for m in table.markers),
+    )
+
+
+def suite_of(
+    table: WideTable, suite_id: str, found: tuple[Relation, ...], m: TableMapping
+) -> Suite:
+    return build.suite(
+        suite_id,
+        [r.rule for r in found],
+        description=f"Suggested by statcheck suggest from {table.name}: review before use.",
+        table=m,
+    )
+
+
+def suite_yaml(suite: Suite, found: tuple[Relation, ...], notes: Iterable[str]) -> str:
+    """The suite as YAML, each rule after a comment with its evidence."""
+    head: dict[str, Any] = suite.to_mapping()
+    head.pop("rules")
+    lines = [
+        "# Written by `statcheck suggest`. Review it: name each series' unit and scale",
+        "# (every count is `number` until you do), and read each near-miss's rows: they",
+        "# are what `statcheck validate` will report as failing.",
+        *(f"# {note}" for note in notes),
+        dump_yaml(head).rstrip("\n"),
+        "rules:",
+    ]
+    for relation in found:
+        lines.append(f"  # {relation.comment()}")
+        rule = dump_yaml([relation.rule.to_mapping(skipped=suite.skipped)]).rstrip("\n")
+        lines += [f"  {line}" for line in rule.splitlines()]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
+
+
+def _unique(text: str, taken: set[str]) -> str:
+    base = _slug(text)
+    rule_id, n = base, 2
+    while rule_id in taken:
+        rule_id, n = f"{base}-{n}", n + 1
+    taken.add(rule_id)
+    return rule_id

@@ -1,0 +1,268 @@
+"""A publisher's wide table as suggest reads it: the period column, and each numeric
+column as a series of values with the precision it is printed to.
+
+Cells are read as text (a drop's CSV as the checking layer reads it) and parsed by
+column expressions: a cell is a number when, spaces and thousands commas removed, it
+is digits with at most one decimal point; a column is a series when every non-empty
+cell is a number and at least half its cells are filled (a column of footnote marks
+is not a series). Its precision is its last printed decimal: the decimals most of its
+cells print (4420 beside 5840.4 is 4420.0 with its trailing zero dropped, and 165.85
+among figures printed to one decimal is one more precise figure, not the column's
+precision).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import numpy.typing as npt
+
+from statcheck.errors import EMPTY_FILE, FILE_MISSING, MISSING_COLUMN, UNSUPPORTED_FORMAT, Location
+
+Floats = npt.NDArray[np.float64]
+
+_NUMBER = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
+# A period column, by its text: the kind a `table:` mapping reads it as.
+_PERIOD_TEXT = (
+    ("year", r"^[12][0-9]{3}$"),
+    ("month", r"^[12][0-9]{3}-[01][0-9](?:-01)?$"),  # 2006-01, or a month's first day
+    ("date", r"^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$"),
+)
+# What publishers print for a figure they do not give: a cell holding one is no figure
+# (and the mapping's `missing_values` says so), not text that makes a column no series.
+MARKERS = ("NA", "N/A", "n/a", "NaN", "..", "...", "-", "–", "—", "(NA)", "(D)", "(X)", "x")
+_PERIOD_NAMES = ("year", "month", "date", "period", "time", "quarter")
+
+
+@dataclass(frozen=True)
+class WideTable:
+    """The numbers of a wide table: ``values`` is rows × series (NaN where a cell is
+    empty), ``half`` each series' half printed unit (its rounding radius)."""
+
+    name: str  # what the table is called: the drop's id or the file's stem
+    publisher: str | None
+    period_kind: str
+    period_column: str
+    period_year_column: str | None  # a quarter or month printed beside its year
+    periods: tuple[str, ...]  # each row's period as printed
+    series: tuple[str, ...]
+    decimals: tuple[int, ...]
+    values: Floats
+    ignored: tuple[str, ...]  # the columns that are neither period nor series
+    # Periods printed on more than one row (a break in coverage): their rows are NaN in
+    # ``values``, as validate leaves duplicate figures out of every rule.
+    repeated: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()  # the MARKERS the series print for no figure
+
+    @property
+    def half(self) -> Floats:
+        return 0.5 * 10.0 ** -np.asarray(self.decimals, dtype=np.float64)
+
+    @property
+    def magnitude(self) -> Floats:
+        """Each series' median absolute value (0 for one never printed)."""
+        absolute = np.abs(self.values)
+        filled = ~np.isnan(absolute)
+        ordered = np.sort(np.where(filled, absolute, np.inf), axis=0)
+        middle = np.maximum(filled.sum(axis=0) - 1, 0) // 2
+        median = ordered[middle, np.arange(absolute.shape[1])]
+        return np.where(filled.any(axis=0), median, 0.0)
+
+    def precision(self, j: int) -> float:
+        return float(10.0 ** -self.decimals[j]) if self.decimals[j] else 1.0
+
+
+def read_table(data: Any) -> WideTable:
+    """A drop folder, a CSV/Parquet/JSON file, or a pandas/polars DataFrame."""
+    if isinstance(data, str | Path):
+        path = Path(data)
+        if path.is_dir():
+            return _from_drop(path)
+        return wide_table(_read_file(path), path.stem, None, str(path))
+    # Parsed on polars whatever the frame's library (one parse, the same numbers): pandas'
+    # text columns hold Python objects, whose string methods run cell by cell.
+    frame = nw.from_native(nw.from_native(data, eager_only=True).to_polars(), eager_only=True)
+    text = frame.select(nw.col(c).cast(nw.String) for c in frame.columns)
+    return wide_table(text, "table", None, "<frame>")
+
+
+def _from_drop(folder: Path) -> WideTable:
+    from statcheck.drops.manifest import read_drop
+    from statcheck.drops.reader import read_drop_file
+
+    drop = read_drop(folder)
+    spec = drop.file("figures")
+    assert spec is not None  # a manifest without a figures file is refused when read
+    path = drop.folder / spec.path
+    frame = read_drop_file(path, spec, "polars", columns=_named_columns(path, spec))
+    return wide_table(frame, drop.id, drop.publisher, str(path))
+
+
+def _read_file(path: Path) -> nw.DataFrame[Any]:
+    from statcheck.drops import manifest
+    from statcheck.drops.reader import read_drop_file
+
+    fmt = manifest.SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise UNSUPPORTED_FORMAT(
+            f"{path.name!r}: {path.suffix!r} names no format suggest reads",
+            location=Location(file=str(path)),
+            hint=f"formats: {', '.join(manifest.FORMATS)}",
+        )
+    if not path.is_file():  # as validate says of a bare figures file that is not there
+        raise FILE_MISSING(
+            f"the figures file {str(path)!r} does not exist", location=Location(file=str(path))
+        )
+    spec = manifest.DropFile(path=str(path), role="figures", sha256=None, format=fmt)
+    return read_drop_file(path, spec, "polars", columns=_named_columns(path, spec))
+
+
+def _named_columns(path: Path, spec: Any) -> list[str] | None:
+    """A CSV's named columns when its header leaves one blank (R's row names, written
+    with a blank name): those are read, the unnamed one is not a series. None: all."""
+    if spec.format != "csv" or spec.database is not None or not path.is_file():
+        return None
+    encoding = "utf-8-sig" if spec.encoding.lower().replace("_", "-") == "utf-8" else spec.encoding
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            for _ in range(spec.header - 1):
+                fh.readline()
+            names = next(csv.reader(fh, delimiter=spec.delimiter), [])
+    except (OSError, UnicodeError, LookupError, csv.Error):
+        return None  # the reader reports the problem, with its location
+    named = [n.strip() for n in names if n.strip()]
+    return named if named and len(named) < len(names) else None
+
+
+def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file: str) -> WideTable:
+    """The period column and the series of a frame of text cells."""
+    columns = frame.columns
+    if len(frame) == 0:
+        raise EMPTY_FILE(
+            "the table names its columns but holds no rows", location=Location(file=file)
+        )
+    kind, period = _period_column(frame, file)
+    year_column = None
+    if kind == "year":  # a quarter or month column beside the year: {year: Y, quarter: Q}
+        year_column, kind, period = _within_year(frame, period)
+    in_period = {period, year_column}
+    stripped = frame.select(nw.col(c).str.strip_chars() for c in columns)
+    seen = stripped.select(
+        nw.any_horizontal(*(nw.col(c) == m for c in columns), ignore_nulls=True).any().alias(m)
+        for m in MARKERS
+    ).row(0)
+    markers = tuple(m for m, found in zip(MARKERS, seen, strict=True) if found)
+    cleaned = stripped.select(
+        nw.when(~nw.col(c).is_in(markers))
+        .then(nw.col(c).str.replace_all(",", "", literal=True))
+        .alias(c)
+        for c in columns
+    )
+    stats = cleaned.select(
+        *(_filled(c).sum().alias(f"filled:{c}") for c in columns),
+        *(_numeric(c).sum().alias(f"numeric:{c}") for c in columns),
+    ).row(0)
+    n = len(columns)
+    filled, numeric = stats[:n], stats[n : 2 * n]
+    names = [
+        c
+        for c, f, k in zip(columns, filled, numeric, strict=True)
+        # a column filled on fewer than half the rows is notes or markers, not a series
+        if c not in in_period and f == k and 2 * f >= len(frame)
+    ]
+    if not names:
+        raise MISSING_COLUMN(
+            "no numeric column to suggest rules for",
+            location=Location(file=file),
+            hint=f"the columns: {', '.join(columns)}",
+        )
+    decimals = _usual_decimals(
+        cleaned.select(nw.when(_numeric(c)).then(_decimals(c)) for c in names).to_numpy()
+    )
+    values = cleaned.select(
+        nw.when(_numeric(c)).then(nw.col(c)).otherwise(None).cast(nw.Float64) for c in names
+    ).to_numpy()
+    periods = [str(p).strip() for p in frame.get_column(period).cast(nw.String).to_list()]
+    if year_column is not None:
+        years = frame.get_column(year_column).cast(nw.String).to_list()
+        within = [f"Q{p}" if kind == "quarter" else p.zfill(2) for p in periods]
+        periods = [f"{str(y).strip()}-{p}" for y, p in zip(years, within, strict=True)]
+    matrix = np.array(values, dtype=np.float64)  # a copy: repeated periods are blanked
+    labels = np.asarray(periods, dtype=object)
+    unique, counts = np.unique(labels, return_counts=True)
+    repeated = unique[counts > 1]
+    matrix[np.isin(labels, repeated)] = np.nan
+    return WideTable(
+        name=name,
+        publisher=publisher,
+        period_kind=kind,
+        period_column=period,
+        period_year_column=year_column,
+        periods=tuple(periods),
+        series=tuple(names),
+        decimals=decimals,
+        values=matrix,
+        ignored=tuple(c for c in columns if c not in in_period and c not in names),
+        repeated=tuple(str(r) for r in repeated),
+        markers=markers,
+    )
+
+
+def _filled(column: str) -> nw.Expr:
+    return (nw.col(column).str.len_chars() > 0).fill_null(False)
+
+
+def _numeric(column: str) -> nw.Expr:
+    return _filled(column) & nw.col(column).str.contains(_NUMBER)
+
+
+def _usual_decimals(decimals: npt.NDArray[Any]) -> tuple[int, ...]:
+    """Each column's precision: the decimals most of its number cells print (rows ×
+    columns, NaN where a cell is no number)."""
+    counts = [
+        np.bincount(column[~np.isnan(column)].astype(np.int64), minlength=1)
+        for column in np.asarray(decimals, dtype=np.float64).T
+    ]
+    return tuple(int(np.argmax(c)) for c in counts)
+
+
+def _decimals(column: str) -> nw.Expr:
+    """The decimals a number cell prints (0 for a whole number)."""
+    has_point = _numeric(column) & nw.col(column).str.contains(".", literal=True)
+    after = nw.col(column).str.replace(r"^[^.]*\.", "").str.len_chars()
+    return nw.when(has_point).then(after).otherwise(0)
+
+
+def _within_year(frame: nw.DataFrame[Any], year: str) -> tuple[str | None, str, str]:
+    """(year column, kind, column): a column named quarter (1 to 4) or month (1 to 12)
+    beside the year makes the period that quarter or month of the year."""
+    for column in frame.columns:
+        kind = column.strip().lower()
+        pattern = {"quarter": r"^[1-4]$", "month": r"^(?:[1-9]|1[0-2])$"}.get(kind)
+        text = nw.col(column).cast(nw.String).str.strip_chars()
+        if pattern and frame.select(text.str.contains(pattern).fill_null(False).all()).item():
+            return year, kind, column
+    return None, "year", year
+
+
+def _period_column(frame: nw.DataFrame[Any], file: str) -> tuple[str, str]:
+    """(kind, column) of the table's period: the first column whose every cell reads as a
+    year, a month or a date, a column so named first."""
+    columns = sorted(
+        frame.columns, key=lambda c: c.strip().lower() not in _PERIOD_NAMES
+    )  # named ones first, each group in the table's order (sorted is stable)
+    for column in columns:
+        text = nw.col(column).cast(nw.String).str.strip_chars()
+        for kind, pattern in _PERIOD_TEXT:
+            if frame.select(text.str.contains(pattern).fill_null(False).all()).item():
+                return kind, column
+    raise MISSING_COLUMN(
+        "no period column: suggest reads a wide table with one column of years, months or dates",
+        location=Location(file=file),
+        hint=f"the columns: {', '.join(frame.columns)}",
+    )
