@@ -136,3 +136,14 @@ def test_a_suite_built_in_code_names_the_callers_file_and_line() -> None:
     rules = [statcheck.rules.compare("named", left="t", op=">=", right="nowhere")]
     report = statcheck.validate(pl.DataFrame(columns), statcheck.suite("s", rules))
     assert f"({__file__}:{line})" in str(report.result("named").error)
+
+
+def test_a_misspelled_builder_keyword_gets_a_did_you_mean_at_the_callers_line() -> None:
+    line = sys._getframe().f_lineno + 2
+    with pytest.raises(TypeError) as raised:
+        statcheck.rules.sum("x", totl="a", parts=["b"])
+    error = raised.value
+    assert isinstance(error, statcheck.SuiteError)
+    assert str(error) == (
+        f"{__file__}:{line}: rules.sum() has no field 'totl' (did you mean 'total'?)"
+    )
