@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_check_suite)
     _add_docs(sub)
     _add_init(sub)
+    _add_locate(sub)
     return p
 
 
@@ -340,6 +341,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print_report(console, report)
         console.print(f"report: {inert(out)}")
     return int(report.exit_code)
+
+
+def _add_locate(sub: Commands) -> None:
+    """`statcheck locate`: which figures are most likely wrong (error localisation)."""
+    loc = sub.add_parser(
+        "locate",
+        help="validate one drop and say which figures are most likely wrong",
+        description=(
+            "Validate a drop, then for every failing sum or comparison find the smallest "
+            "sets of figures that, changed, let every linear rule hold at once (ties shown "
+            "as alternatives). See docs/locate.md."
+        ),
+    )
+    loc.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
+    loc.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
+    loc.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
+    loc.add_argument("--json", action="store_true", help="print the localisation as JSON")
+    loc.set_defaults(func=_cmd_locate)
+
+
+def _cmd_locate(args: argparse.Namespace) -> int:
+    import json
+
+    from statcheck.contract.suite import load_suite
+    from statcheck.locate import locate
+    from statcheck.locate._text import describe
+
+    found = locate(args.drop, load_suite(args.suite), engine=args.engine)
+    if args.json:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, allow_nan=False) + "\n")
+    else:
+        console = _console()
+        for error in found.report.errors:
+            console.print(inert(f"error [{error.slug}] {error.message}"))
+        for line in describe(found):
+            console.print(inert(line))
+    return int(found.report.exit_code)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
