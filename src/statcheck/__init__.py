@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from statcheck.contract.build import suite
     from statcheck.contract.suite import Suite
     from statcheck.contract.tolerance import Tolerance
-    from statcheck.locate import locate
+    from statcheck.localisation import locate
     from statcheck.report import Report, ValidationFailed
 
 __version__ = "0.1.0"
@@ -66,7 +66,7 @@ __all__ = [
 # Loaded on first use: name -> (module, attribute; None for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "validate": ("statcheck.api", "validate"),
-    "locate": ("statcheck.locate", "locate"),
+    "locate": ("statcheck.localisation", "locate"),
     "check_output": ("statcheck.api", "check_output"),
     "UnsupportedInput": ("statcheck.api", "UnsupportedInput"),
     "ExactNumbersWarning": ("statcheck.api", "ExactNumbersWarning"),

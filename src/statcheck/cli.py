@@ -365,8 +365,7 @@ def _cmd_locate(args: argparse.Namespace) -> int:
     import json
 
     from statcheck.contract.suite import load_suite
-    from statcheck.locate import locate
-    from statcheck.locate._text import describe
+    from statcheck.localisation import describe, locate
 
     found = locate(args.drop, load_suite(args.suite), engine=args.engine)
     if args.json:

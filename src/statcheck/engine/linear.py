@@ -1,6 +1,6 @@
 """The linear relations a suite's rules check, listed for reasoning across rules.
 
-Error localisation (:mod:`statcheck.locate`) asks which figures, changed, would let every
+Error localisation (:mod:`statcheck.localisation`) asks which figures, changed, would let every
 rule hold at once; it needs each rule as constraints over the figures it names, not as a
 verdict. This module lists them, each found by the same lookups and group shapes the
 rules' checks use (so a group the check skips is not a constraint either), and solves

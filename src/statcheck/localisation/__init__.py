@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from statcheck.contract.suite import Suite
-from statcheck.locate._model import (
+from statcheck.localisation._model import (
     Component,
     Culprit,
     CulpritSet,
@@ -28,6 +28,7 @@ from statcheck.locate._model import (
     LocatedFinding,
     Weights,
 )
+from statcheck.localisation._text import describe
 from statcheck.report import Status
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Localisation",
     "LocatedFinding",
     "Weights",
+    "describe",
     "locate",
 ]
 
@@ -172,7 +174,7 @@ def _solved(
     weights: Weights,
     suite: Suite,
 ) -> Component:
-    from statcheck.locate._solve import Problem, solve
+    from statcheck.localisation._solve import Problem, solve
 
     entries = np.isin(graph.relation, members)
     local = np.unique(graph.figure[entries])

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-from statcheck.locate._model import Component, Culprit, CulpritSet, Localisation, LocatedFinding
+from statcheck.localisation._model import (
+    Component,
+    Culprit,
+    CulpritSet,
+    Localisation,
+    LocatedFinding,
+)
 from statcheck.model.interval import format_number
 
 
