@@ -88,13 +88,11 @@ def _inputs(data: Any, suite: Suite, engine: str) -> Any:
 
 
 @dataclass(frozen=True)
-class _Graph:
-    """The relations over figure numbers: entries (relation, figure, coefficient)."""
+class _Figures:
+    """The figures the relations name, numbered: ``ids``, and per entry its number."""
 
-    ids: Any  # figure id per number
-    relation: Any
-    figure: Any
-    coefficient: Any
+    ids: Any
+    number: Any  # per entry of the relations
     values: Any
     lows: Any
     highs: Any
@@ -104,111 +102,110 @@ def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Loc
     from statcheck.engine.linear import linear_relations
 
     rules = linear_relations(figures, suite)
-    relations = rules.relations
     left_out = tuple((r.rule_id, r.kind, r.reason) for r in rules.left_out)
-    failing = np.array([not r.holds_as_reported() for r in relations], dtype=bool)
+    failing = rules.failing()
     components: list[Component] = []
     placed: dict[tuple[str, str], int] = {}  # (rule id, figure id) of a failing relation
     if failing.any():
-        graph = _graph(relations)
-        label = _components(graph, len(relations))
-        wanted = np.unique(label[np.flatnonzero(failing)])
-        named = _figures_of(graph, label, wanted, figures, suite)
-        for number, component in enumerate(wanted):
-            members = np.flatnonzero(label == component)
-            components.append(
-                _solved(number, members, graph, relations, failing, named, weights, suite)
-            )
-            for r in members[failing[members]]:
-                for figure_id in relations[r].figures:
-                    placed.setdefault((relations[r].rule_id, figure_id), number)
+        numbered = _numbered(rules)
+        label = _components(rules, numbered)
+        wanted = np.unique(label[failing])
+        named = _figures_of(rules, numbered, label, wanted, figures, suite)
+        by_relation = np.argsort(label, kind="stable")
+        rel_bounds = np.searchsorted(label[by_relation], np.stack([wanted, wanted + 1]))
+        entry_label = label[rules.relation]
+        by_entry = np.argsort(entry_label, kind="stable")
+        entry_bounds = np.searchsorted(entry_label[by_entry], np.stack([wanted, wanted + 1]))
+        for number in range(wanted.size):
+            members = by_relation[rel_bounds[0, number] : rel_bounds[1, number]]
+            entries = by_entry[entry_bounds[0, number] : entry_bounds[1, number]]
+            component = _solved(number, members, entries, rules, numbered, failing, named, weights)
+            components.append(component)
+            bad = entries[failing[rules.relation[entries]]]
+            for rule, figure_id in zip(
+                rules.rule[rules.relation[bad]], rules.figure[bad], strict=True
+            ):
+                placed.setdefault((rules.rules[rule], str(figure_id)), number)
     located = tuple(_place(report, placed, left_out))
     return Localisation(report, located, tuple(components), left_out, weights)
 
 
-def _graph(relations: Any) -> _Graph:
-    lengths = np.array([len(r.figures) for r in relations], dtype=np.int64)
-    relation = np.repeat(np.arange(len(relations), dtype=np.int64), lengths)
-    flat = np.array([f for r in relations for f in r.figures], dtype=object)
-    ids, figure = np.unique(flat, return_inverse=True)
-
-    def column(name: str) -> Any:
-        return np.array([x for r in relations for x in getattr(r, name)], dtype=np.float64)
-
+def _numbered(rules: Any) -> _Figures:
+    ids, number = np.unique(rules.figure, return_inverse=True)
     values, lows, highs = (np.zeros(ids.size) for _ in range(3))
-    for target, name in ((values, "values"), (lows, "lows"), (highs, "highs")):
-        target[figure] = column(name)
-    return _Graph(ids, relation, figure.ravel(), column("coefficients"), values, lows, highs)
+    values[number], lows[number], highs[number] = rules.value, rules.low, rules.high
+    return _Figures(ids, number.ravel(), values, lows, highs)
 
 
-def _components(graph: _Graph, n_relations: int) -> Any:
+def _components(rules: Any, numbered: _Figures) -> Any:
     """The component of each relation: relations and figures as one undirected graph."""
     from scipy.sparse import coo_array
     from scipy.sparse.csgraph import connected_components
 
-    size = n_relations + graph.ids.size
+    size = rules.size + numbered.ids.size
     edges = coo_array(
-        (np.ones(graph.relation.size), (graph.relation, n_relations + graph.figure)),
+        (np.ones(rules.relation.size), (rules.relation, rules.size + numbered.number)),
         shape=(size, size),
     )
     _, label = connected_components(edges.tocsr(), directed=False)
-    return label[:n_relations]
+    return label[: rules.size]
 
 
-def _figures_of(graph: _Graph, label: Any, wanted: Any, figures: Any, suite: Suite) -> Any:
+def _figures_of(
+    rules: Any, numbered: _Figures, label: Any, wanted: Any, figures: Any, suite: Suite
+) -> Any:
     """The figures of the failing components (for their weights), in one filter."""
     from statcheck.engine.linear import figures_named
 
-    in_wanted = np.isin(label[graph.relation], wanted)
-    ids = sorted({str(i) for i in graph.ids[np.unique(graph.figure[in_wanted])]})
+    in_wanted = np.isin(label[rules.relation], wanted)
+    ids = [str(i) for i in numbered.ids[np.unique(numbered.number[in_wanted])]]
     return figures_named(figures, suite, ids)
 
 
 def _solved(
     number: int,
     members: Any,
-    graph: _Graph,
-    relations: Any,
+    entries: Any,
+    rules: Any,
+    numbered: _Figures,
     failing: Any,
     named: Any,
     weights: Weights,
-    suite: Suite,
 ) -> Component:
+    """One component's problem (``members``: its relations, ``entries``: theirs), solved."""
     from statcheck.localisation._solve import Problem, solve
 
-    entries = np.isin(graph.relation, members)
-    local = np.unique(graph.figure[entries])
-    column = np.searchsorted(local, graph.figure[entries])
-    row = np.searchsorted(members, graph.relation[entries])
+    members = np.sort(members)
+    figure = numbered.number[entries]
+    local = np.unique(figure)
+    column = np.searchsorted(local, figure)
+    row = np.searchsorted(members, rules.relation[entries])
     matrix = np.zeros((members.size, local.size))
-    np.add.at(matrix, (row, column), graph.coefficient[entries])
-    mine = [relations[r] for r in members]
-    lower = np.array([_lower(r) for r in mine])
-    upper = np.array([_upper(r) for r in mine])
-    ids = [str(i) for i in graph.ids[local]]
+    np.add.at(matrix, (row, column), rules.coefficient[entries])
+    ids = [str(i) for i in numbered.ids[local]]
     problem = Problem(
-        values=graph.values[local],
-        lows=graph.lows[local],
-        highs=graph.highs[local],
+        values=numbered.values[local],
+        lows=numbered.lows[local],
+        highs=numbered.highs[local],
         weights=np.array([weights.of(named[i]) if i in named else weights.base for i in ids]),
         matrix=matrix,
-        lower=lower,
-        upper=upper,
+        lower=rules.lower[members],
+        upper=rules.upper[members],
     )
     solution = solve(problem)
-    order = {rule.id: i for i, rule in enumerate(suite.rules)}
-    rule_ids = sorted({r.rule_id for r in mine}, key=order.__getitem__)
-    failing_ids = sorted(
-        {relations[r].rule_id for r in members[failing[members]]}, key=order.__getitem__
-    )
+    rule_ids = tuple(rules.rules[r] for r in np.unique(rules.rule[members]))
+    failing_ids = tuple(rules.rules[r] for r in np.unique(rules.rule[members[failing[members]]]))
     sets: tuple[CulpritSet, ...] = ()
     more = False
     if solution is not None:
-        uses = {i: tuple(r.rule_id for r in mine if i in r.figures) for i in ids}
+        rule_of_row = [rules.rules[r] for r in rules.rule[members]]
+        uses = [
+            tuple(rule_of_row[k] for k in np.flatnonzero(matrix[:, j])) for j in range(local.size)
+        ]
         sets = tuple(
             CulpritSet(
                 tuple(
-                    Culprit(ids[k], float(problem.values[k]), low, high, uses[ids[k]])
+                    Culprit(ids[k], float(problem.values[k]), low, high, uses[k])
                     for k, (low, high) in zip(chosen, ranges, strict=True)
                 ),
                 solution.weight,
@@ -216,19 +213,7 @@ def _solved(
             for chosen, ranges in zip(solution.sets, solution.ranges, strict=True)
         )
         more = solution.more
-    return Component(number, tuple(ids), tuple(rule_ids), tuple(failing_ids), sets, more)
-
-
-def _lower(relation: Any) -> float:
-    if relation.op == "<=":
-        return -np.inf
-    return float(relation.constant - relation.tolerance)
-
-
-def _upper(relation: Any) -> float:
-    if relation.op == ">=":
-        return np.inf
-    return float(relation.constant + relation.tolerance)
+    return Component(number, tuple(ids), rule_ids, failing_ids, sets, more)
 
 
 def _place(

@@ -17,6 +17,7 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import SumRule
+from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, NotFigure
 from statcheck.engine.groups import (
@@ -456,8 +457,9 @@ def _list(ids: list[str]) -> str:
 def checked_groups(rule: SumRule, ctx: Context) -> nw.DataFrame[Any]:
     """Every group the rule checks (complete, no part printed twice, none marked as no
     figure), one row per part: the group's total (``_total_id``, ``_t_low``, ``_t_high``,
-    ``_t_value``; null for a numeric total), the part (``figure_id``, ``low``, ``high``,
-    ``value``) and the group (``_group``, a number shared by its rows). The same shapes
+    ``_t_value``; null for a numeric total), the allowance the check grants it
+    (``_allowed``), the part (``figure_id``, ``low``, ``high``, ``value``) and the group
+    (``_group``, a number shared by its rows, counting up from 1). The same shapes
     and tests as the check, handed out for another layer to reason over (error
     localisation); nothing is judged here."""
     table = ctx.figures
@@ -471,8 +473,13 @@ def checked_groups(rule: SumRule, ctx: Context) -> nw.DataFrame[Any]:
     marked_scope = _marked_in_scope(rule, ctx)
     marked = None if marked_scope is None else shape.children(marked_scope)
     judged = _judged(rule, shape, _with_marked_parts(totals, marked, group))
+    parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
+    # The allowance the check grants, floating-point noise included (``beyond_tolerance``).
+    allowed = intervals.tolerance_amount(parts_sum, rule.tolerance) + nw.lit(
+        FLOAT_NOISE
+    ) * intervals.magnitude(parts_sum)
     checked = judged.filter(nw.col("_complete") & ~nw.col("_dup_part")).select(
-        *group, "_total_id", "_t_low", "_t_high", "_t_value"
+        *group, "_total_id", "_t_low", "_t_high", "_t_value", allowed.alias("_allowed")
     )
     parts = children.select(*group, "figure_id", "low", "high", "value")
     (rows,) = collect_all([checked.join(parts, on=group, how="inner").sort([*group, "figure_id"])])
