@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from statcheck.contract.suite import Suite
+from statcheck.engine.linear import LinearRules
 from statcheck.localisation._model import (
     Component,
     Culprit,
@@ -28,6 +29,7 @@ from statcheck.localisation._model import (
     LocatedFinding,
     Weights,
 )
+from statcheck.localisation._solve import Problem, solve
 from statcheck.localisation._text import describe
 from statcheck.report import Status
 
@@ -98,6 +100,40 @@ class _Figures:
     highs: Any
 
 
+@dataclass(frozen=True)
+class Part:
+    """One failing component as a problem: its relations (``members``), their entries,
+    the figures' ids in the problem's column order and, per figure, the rules of the
+    relations it is in."""
+
+    members: Any
+    entries: Any
+    problem: Problem
+    ids: tuple[str, ...]
+    uses: tuple[tuple[str, ...], ...]
+
+
+def failing_parts(rules: LinearRules, figures: Any, suite: Suite, weights: Weights) -> list[Part]:
+    """The components with a failing relation, each as its problem (in component order)."""
+    failing = rules.failing()
+    if not failing.any():
+        return []
+    numbered = _numbered(rules)
+    label = _components(rules, numbered)
+    wanted = np.unique(label[failing])
+    named = _figures_of(rules, numbered, label, wanted, figures, suite)
+    by_relation = np.argsort(label, kind="stable")
+    rel_bounds = np.searchsorted(label[by_relation], np.stack([wanted, wanted + 1]))
+    entry_label = label[rules.relation]
+    by_entry = np.argsort(entry_label, kind="stable")
+    entry_bounds = np.searchsorted(entry_label[by_entry], np.stack([wanted, wanted + 1]))
+    members = (np.sort(by_relation[a:b]) for a, b in rel_bounds.T)
+    entries = (by_entry[a:b] for a, b in entry_bounds.T)
+    return [
+        _part(m, e, rules, numbered, named, weights) for m, e in zip(members, entries, strict=True)
+    ]
+
+
 def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Localisation:
     from statcheck.engine.linear import linear_relations
 
@@ -106,38 +142,24 @@ def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Loc
     failing = rules.failing()
     components: list[Component] = []
     placed: dict[tuple[str, str], int] = {}  # (rule id, figure id) of a failing relation
-    if failing.any():
-        numbered = _numbered(rules)
-        label = _components(rules, numbered)
-        wanted = np.unique(label[failing])
-        named = _figures_of(rules, numbered, label, wanted, figures, suite)
-        by_relation = np.argsort(label, kind="stable")
-        rel_bounds = np.searchsorted(label[by_relation], np.stack([wanted, wanted + 1]))
-        entry_label = label[rules.relation]
-        by_entry = np.argsort(entry_label, kind="stable")
-        entry_bounds = np.searchsorted(entry_label[by_entry], np.stack([wanted, wanted + 1]))
-        for number in range(wanted.size):
-            members = by_relation[rel_bounds[0, number] : rel_bounds[1, number]]
-            entries = by_entry[entry_bounds[0, number] : entry_bounds[1, number]]
-            component = _solved(number, members, entries, rules, numbered, failing, named, weights)
-            components.append(component)
-            bad = entries[failing[rules.relation[entries]]]
-            for rule, figure_id in zip(
-                rules.rule[rules.relation[bad]], rules.figure[bad], strict=True
-            ):
-                placed.setdefault((rules.rules[rule], str(figure_id)), number)
+    for number, part in enumerate(failing_parts(rules, figures, suite, weights)):
+        entries = part.entries
+        components.append(_solved(number, part, rules, failing))
+        bad = entries[failing[rules.relation[entries]]]
+        for rule, figure_id in zip(rules.rule[rules.relation[bad]], rules.figure[bad], strict=True):
+            placed.setdefault((rules.rules[rule], str(figure_id)), number)
     located = tuple(_place(report, placed, left_out))
     return Localisation(report, located, tuple(components), left_out, weights)
 
 
-def _numbered(rules: Any) -> _Figures:
+def _numbered(rules: LinearRules) -> _Figures:
     ids, number = np.unique(rules.figure, return_inverse=True)
     values, lows, highs = (np.zeros(ids.size) for _ in range(3))
     values[number], lows[number], highs[number] = rules.value, rules.low, rules.high
     return _Figures(ids, number.ravel(), values, lows, highs)
 
 
-def _components(rules: Any, numbered: _Figures) -> Any:
+def _components(rules: LinearRules, numbered: _Figures) -> Any:
     """The component of each relation: relations and figures as one undirected graph."""
     from scipy.sparse import coo_array
     from scipy.sparse.csgraph import connected_components
@@ -162,27 +184,16 @@ def _figures_of(
     return figures_named(figures, suite, ids)
 
 
-def _solved(
-    number: int,
-    members: Any,
-    entries: Any,
-    rules: Any,
-    numbered: _Figures,
-    failing: Any,
-    named: Any,
-    weights: Weights,
-) -> Component:
-    """One component's problem (``members``: its relations, ``entries``: theirs), solved."""
-    from statcheck.localisation._solve import Problem, solve
-
-    members = np.sort(members)
+def _part(
+    members: Any, entries: Any, rules: LinearRules, numbered: _Figures, named: Any, weights: Weights
+) -> Part:
     figure = numbered.number[entries]
     local = np.unique(figure)
     column = np.searchsorted(local, figure)
     row = np.searchsorted(members, rules.relation[entries])
     matrix = np.zeros((members.size, local.size))
     np.add.at(matrix, (row, column), rules.coefficient[entries])
-    ids = [str(i) for i in numbered.ids[local]]
+    ids = tuple(str(i) for i in numbered.ids[local])
     problem = Problem(
         values=numbered.values[local],
         lows=numbered.lows[local],
@@ -192,20 +203,26 @@ def _solved(
         lower=rules.lower[members],
         upper=rules.upper[members],
     )
+    rule_of_row = [rules.rules[r] for r in rules.rule[members]]
+    uses = tuple(
+        tuple(rule_of_row[k] for k in np.flatnonzero(matrix[:, j])) for j in range(len(ids))
+    )
+    return Part(members, entries, problem, ids, uses)
+
+
+def _solved(number: int, part: Part, rules: LinearRules, failing: Any) -> Component:
+    """One component's smallest sets."""
+    members, problem, ids = part.members, part.problem, part.ids
     solution = solve(problem)
     rule_ids = tuple(rules.rules[r] for r in np.unique(rules.rule[members]))
     failing_ids = tuple(rules.rules[r] for r in np.unique(rules.rule[members[failing[members]]]))
     sets: tuple[CulpritSet, ...] = ()
     more = False
     if solution is not None:
-        rule_of_row = [rules.rules[r] for r in rules.rule[members]]
-        uses = [
-            tuple(rule_of_row[k] for k in np.flatnonzero(matrix[:, j])) for j in range(local.size)
-        ]
         sets = tuple(
             CulpritSet(
                 tuple(
-                    Culprit(ids[k], float(problem.values[k]), low, high, uses[k])
+                    Culprit(ids[k], float(problem.values[k]), low, high, part.uses[k])
                     for k, (low, high) in zip(chosen, ranges, strict=True)
                 ),
                 solution.weight,
@@ -213,7 +230,7 @@ def _solved(
             for chosen, ranges in zip(solution.sets, solution.ranges, strict=True)
         )
         more = solution.more
-    return Component(number, tuple(ids), rule_ids, failing_ids, sets, more)
+    return Component(number, ids, rule_ids, failing_ids, sets, more)
 
 
 def _place(
