@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_docs(sub)
     _add_init(sub)
     _add_locate(sub)
+    _add_adjust(sub)
     return p
 
 
@@ -376,6 +377,48 @@ def _cmd_locate(args: argparse.Namespace) -> int:
             console.print(inert(f"error [{error.slug}] {error.message}"))
         for line in describe(found):
             console.print(inert(line))
+    return int(found.report.exit_code)
+
+
+def _add_adjust(sub: Commands) -> None:
+    """`statcheck adjust`: the smallest changes that make every linear rule hold."""
+    adj = sub.add_parser(
+        "adjust",
+        help="validate one drop and list the smallest changes that make every linear rule hold",
+        description=(
+            "The weighted least absolute change beyond each figure's own interval that lets "
+            "every sum and comparison hold: each changed figure with its old and new value "
+            "and the rules that forced it. See docs/locate.md."
+        ),
+    )
+    adj.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
+    adj.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
+    adj.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
+    adj.add_argument("--json", action="store_true", help="print the changes as JSON")
+    adj.set_defaults(func=_cmd_adjust)
+
+
+def _cmd_adjust(args: argparse.Namespace) -> int:
+    import json
+
+    from statcheck.contract.suite import load_suite
+    from statcheck.localisation import adjust
+    from statcheck.model.interval import format_number
+
+    found = adjust(args.drop, load_suite(args.suite), engine=args.engine)
+    if args.json:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, allow_nan=False) + "\n")
+        return int(found.report.exit_code)
+    console = _console()
+    for error in found.report.errors:
+        console.print(inert(f"error [{error.slug}] {error.message}"))
+    for c in found.changes:
+        line = f"{c.figure_id}: {format_number(c.old)} -> {format_number(c.new)} ({', '.join(c.rules)})"
+        console.print(inert(line))
+    for ids in found.unsolved:
+        console.print(inert(f"no change lets every rule hold among {', '.join(ids)}"))
+    for rule, kind, why in found.left_out:
+        console.print(inert(f"left out: {rule} ({kind}): {why}"))
     return int(found.report.exit_code)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from statcheck.contract.suite import Suite
 from statcheck.engine.linear import LinearRules
+from statcheck.localisation._adjust import Adjustment, Change
 from statcheck.localisation._model import (
     Component,
     Culprit,
@@ -34,13 +35,17 @@ from statcheck.localisation._text import describe
 from statcheck.report import Status
 
 __all__ = [
+    "Adjustment",
+    "Change",
     "Component",
     "Culprit",
     "CulpritSet",
     "Localisation",
     "LocatedFinding",
     "Weights",
+    "adjust",
     "describe",
+    "failing_parts",
     "locate",
 ]
 
@@ -75,6 +80,31 @@ def locate(
         return Localisation(checking.error_report(checked, drop, exc), (), (), (), weights)
     report = checking.check(inputs, checked)
     return _localised(report, inputs.figures, checked, weights)
+
+
+def adjust(
+    data: Any,
+    suite: Suite | str | os.PathLike[str],
+    *,
+    weights: Weights | None = None,
+    engine: str = "polars",
+) -> Adjustment:
+    """The smallest changes (weighted, beyond each figure's own interval) that let every
+    linear rule hold: ``Adjustment.changes``, each figure with its old and new value and
+    the rules that forced it. Read as ``locate`` reads; a problem reading is the report's."""
+    from statcheck import checking
+    from statcheck.api import as_suite
+    from statcheck.localisation._adjust import adjusted
+
+    checked = as_suite(suite)
+    weights = weights or Weights()
+    try:
+        inputs = _inputs(data, checked, engine)
+    except Exception as exc:  # as validate: the problem is the report's, never a crash
+        drop = {"id": Path(data).name} if isinstance(data, str | os.PathLike) else {"id": "<frame>"}
+        return Adjustment(checking.error_report(checked, drop, exc), (), (), (), weights)
+    report = checking.check(inputs, checked)
+    return adjusted(report, inputs.figures, checked, weights)
 
 
 def _inputs(data: Any, suite: Suite, engine: str) -> Any:
