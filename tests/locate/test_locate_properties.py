@@ -3,7 +3,9 @@ smallest set found is never larger than k; one corrupted figure in two rules is 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,3 +86,41 @@ def test_one_corrupted_figure_in_two_rules_is_found_exactly(
 def test_a_consistent_table_has_nothing_to_locate() -> None:
     found = locate(_frame(_table(dict.fromkeys(LEAVES, 7))), SUITE)
     assert found.components == () and found.findings == ()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(st.integers(-(10**4), 10**4), min_size=2, max_size=6),
+    widths=st.lists(st.integers(0, 50), min_size=6, max_size=6),
+    coefficients=st.lists(st.sampled_from([-2.0, -1.0, 1.0, 3.0]), min_size=6, max_size=6),
+    weights=st.lists(st.sampled_from([0.5, 1.0]), min_size=6, max_size=6),
+    bounds=st.tuples(st.integers(-(10**4), 10**4), st.integers(0, 100)),
+)
+def test_one_relation_without_a_solver_gives_the_solvers_answer(
+    values: list[int],
+    widths: list[int],
+    coefficients: list[float],
+    weights: list[float],
+    bounds: tuple[int, int],
+) -> None:
+    """A component of one relation is answered in closed form; the MILP agrees."""
+    from statcheck.localisation._solve import Problem, solve, solve_milp
+
+    n = len(values)
+    v = np.array(values, dtype=float)
+    w = np.array(widths[:n], dtype=float)
+    start, width = bounds
+    problem = Problem(
+        values=v, lows=v - w, highs=v + w, weights=np.array(weights[:n]),
+        matrix=np.array([coefficients[:n]]), lower=np.array([float(start)]),
+        upper=np.array([float(start + width)]),
+    )  # fmt: skip
+    fast, slow = solve(problem), solve_milp(problem)
+    assert fast is not None and slow is not None
+    assert fast.weight == pytest.approx(slow.weight)
+    if not fast.more:  # every tied set found both ways
+        assert sorted(fast.sets) == sorted(slow.sets)
+        by_set = dict(zip(slow.sets, slow.ranges, strict=True))
+        for found, ranges in zip(fast.sets, fast.ranges, strict=True):
+            for (lo, hi), (slo, shi) in zip(ranges, by_set[found], strict=True):
+                assert lo == pytest.approx(slo, abs=1e-4) and hi == pytest.approx(shi, abs=1e-4)

@@ -69,6 +69,46 @@ class Solution:
 def solve(problem: Problem) -> Solution | None:
     """The minimum sets of figures to change, or None when no set makes every relation
     hold (contradictory rules, as an inequality and an equation can be)."""
+    if _one_relation(problem):
+        return _single(problem)
+    return solve_milp(problem)
+
+
+def _one_relation(problem: Problem) -> bool:
+    """A component of one relation with finite intervals: solved without a solver."""
+    finite = np.isfinite(problem.lows).all() and np.isfinite(problem.highs).all()
+    return problem.matrix.shape[0] == 1 and bool(finite) and bool((problem.matrix != 0).all())
+
+
+def _single(problem: Problem) -> Solution:
+    """One failing relation: any one figure, moved, mends it (its coefficient is not
+    0), so the smallest sets are the single figures of least weight; each one's range is
+    what the relation leaves it with every other figure inside its interval."""
+    c = problem.matrix[0]
+    least = np.where(c > 0, c * problem.lows, c * problem.highs)
+    most = np.where(c > 0, c * problem.highs, c * problem.lows)
+    if least.sum() <= problem.upper[0] and most.sum() >= problem.lower[0]:
+        return Solution(((),), 0.0, ((),), False)  # it holds as reported: nothing to change
+    others_least, others_most = least.sum() - least, most.sum() - most
+    # c × x within [lower − others' most, upper − others' least], then divided by c.
+    a = (problem.lower[0] - others_most) / c
+    b = (problem.upper[0] - others_least) / c
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    weight = problem.weights.min()
+    tied = np.flatnonzero(problem.weights <= weight * (1 + _SAME))
+    chosen = tied[:MAX_ALTERNATIVES]
+    ranges = tuple(((_end(low[i]), _end(high[i])),) for i in chosen)
+    return Solution(
+        tuple((int(i),) for i in chosen), float(weight), ranges, tied.size > chosen.size
+    )
+
+
+def _end(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def solve_milp(problem: Problem) -> Solution | None:
+    """``solve`` by the mixed-integer program, whatever the component's shape."""
     from scipy.optimize import Bounds, milp
 
     n, big = problem.n, problem.bound()
