@@ -80,3 +80,51 @@ def test_the_same_localisation_on_polars_and_pandas() -> None:
 def test_data_that_cannot_be_read_is_the_reports_error_not_a_crash(tmp_path: object) -> None:
     found = locate(REPO / "no-such-drop", BLS_SUITE)
     assert found.report.errors and found.components == () and found.findings == ()
+
+
+def test_components_of_one_relation_get_the_solvers_answer() -> None:
+    """The components of one relation are answered all at once in closed form: on a
+    table of totals and parts with some corrupted, the same sets, weights and ranges as
+    the mixed-integer program of each component."""
+    from statcheck.engine.linear import linear_relations
+    from statcheck.localisation import failing_parts
+    from statcheck.localisation._solve import solve_milp
+
+    codes = ["T", "A", "B", "C"]
+    rows = []
+    for group in range(12):
+        parts = [100 * group + k for k in (3, 5, 7)]
+        values = [sum(parts), *parts]
+        values[group % 4] += 50 * (group % 3)  # every third group consistent
+        rows += [
+            (f"{c}|{group}", c, str(v), str(group)) for c, v in zip(codes, values, strict=True)
+        ]
+    frame = pd.DataFrame(rows, columns=["figure_id", "code", "value", "region"]).assign(
+        metric="pop", unit="persons", source_id="stats", period="2024",
+        status=["provisional" if i % 5 == 0 else "final" for i in range(len(rows))],
+    )  # fmt: skip
+    suite = statcheck.suite(
+        "s", [statcheck.rules.sum("t", over="code", total="T", parts=["A", "B", "C"])]
+    )
+    found = locate(frame, suite)
+    assert len(found.components) == 8
+    # The solver, component by component, on the same figure table.
+    from statcheck import checking
+
+    inputs = checking.frame_inputs(frame, None, "polars", None)
+    parts = failing_parts(linear_relations(inputs.figures, suite), inputs.figures, suite, Weights())
+    assert len(parts) == len(found.components)
+    for component, part in zip(found.components, parts, strict=True):
+        solved = solve_milp(part.problem)
+        assert solved is not None
+        assert component.sets[0].weight == pytest.approx(solved.weight)
+        by_ids = {
+            tuple(part.ids[i] for i in chosen): ranges
+            for chosen, ranges in zip(solved.sets, solved.ranges, strict=True)
+        }
+        assert {s.ids for s in component.sets} == set(by_ids)
+        for found_set in component.sets:
+            [(low, high)] = by_ids[found_set.ids]
+            [culprit] = found_set.culprits
+            assert culprit.low == pytest.approx(low, abs=1e-6)
+            assert culprit.high == pytest.approx(high, abs=1e-6)

@@ -13,7 +13,7 @@ Ratios and rates are not linear in two unknowns: they are left out, and said so.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -143,15 +143,36 @@ class Part:
     uses: tuple[tuple[str, ...], ...]
 
 
-def failing_parts(rules: LinearRules, figures: Any, suite: Suite, weights: Weights) -> list[Part]:
-    """The components with a failing relation, each as its problem (in component order)."""
-    failing = rules.failing()
-    if not failing.any():
-        return []
+@dataclass(frozen=True)
+class _Layout:
+    """The figures numbered, each relation's component (``label``), the components with
+    a failing relation (``wanted``, ascending) and their figures (``named``)."""
+
+    numbered: _Figures
+    label: Any
+    wanted: Any
+    named: Any
+
+
+def _layout(rules: LinearRules, figures: Any, suite: Suite, failing: Any) -> _Layout:
     numbered = _numbered(rules)
     label = _components(rules, numbered)
     wanted = np.unique(label[failing])
-    named = _figures_of(rules, numbered, label, wanted, figures, suite)
+    return _Layout(
+        numbered, label, wanted, _figures_of(rules, numbered, label, wanted, figures, suite)
+    )
+
+
+def failing_parts(
+    rules: LinearRules, figures: Any, suite: Suite, weights: Weights, layout: _Layout | None = None
+) -> list[Part]:
+    """The components with a failing relation (those of ``layout.wanted``), each as its
+    problem, in component order."""
+    failing = rules.failing()
+    if not failing.any():
+        return []
+    layout = layout or _layout(rules, figures, suite, failing)
+    label, wanted = layout.label, layout.wanted
     by_relation = np.argsort(label, kind="stable")
     rel_bounds = np.searchsorted(label[by_relation], np.stack([wanted, wanted + 1]))
     entry_label = label[rules.relation]
@@ -160,7 +181,8 @@ def failing_parts(rules: LinearRules, figures: Any, suite: Suite, weights: Weigh
     members = (np.sort(by_relation[a:b]) for a, b in rel_bounds.T)
     entries = (by_entry[a:b] for a, b in entry_bounds.T)
     return [
-        _part(m, e, rules, numbered, named, weights) for m, e in zip(members, entries, strict=True)
+        _part(m, e, rules, layout.numbered, layout.named, weights)
+        for m, e in zip(members, entries, strict=True)
     ]
 
 
@@ -170,16 +192,98 @@ def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Loc
     rules = linear_relations(figures, suite)
     left_out = tuple((r.rule_id, r.kind, r.reason) for r in rules.left_out)
     failing = rules.failing()
-    components: list[Component] = []
+    found: dict[int, Component] = {}  # by component label
     placed: dict[tuple[str, str], int] = {}  # (rule id, figure id) of a failing relation
-    for number, part in enumerate(failing_parts(rules, figures, suite, weights)):
-        entries = part.entries
-        components.append(_solved(number, part, rules, failing))
-        bad = entries[failing[rules.relation[entries]]]
-        for rule, figure_id in zip(rules.rule[rules.relation[bad]], rules.figure[bad], strict=True):
-            placed.setdefault((rules.rules[rule], str(figure_id)), number)
+    if failing.any():
+        layout = _layout(rules, figures, suite, failing)
+        number = np.searchsorted(layout.wanted, layout.label)  # a failing component's number
+        alone = _alone(rules, layout, failing)
+        found.update(_closed_form(rules, layout, alone, number, weights))
+        rest = replace(layout, wanted=np.setdiff1d(layout.wanted, layout.label[alone]))
+        for part in failing_parts(rules, figures, suite, weights, rest):
+            k = int(number[part.members[0]])
+            found[k] = _solved(k, part, rules, failing)
+        bad = np.flatnonzero(failing[rules.relation])
+        for e in bad:  # each failing relation's figures, for the findings that name them
+            key = (rules.rules[rules.rule[rules.relation[e]]], str(rules.figure[e]))
+            placed.setdefault(key, int(number[rules.relation[e]]))
+    components = tuple(found[k] for k in sorted(found))
     located = tuple(_place(report, placed, left_out))
-    return Localisation(report, located, tuple(components), left_out, weights)
+    return Localisation(report, located, components, left_out, weights)
+
+
+def _alone(rules: LinearRules, layout: _Layout, failing: Any) -> Any:
+    """Per relation: failing, the only relation of its component, with finite intervals,
+    no zero coefficient and no figure twice: answered in closed form."""
+    n = rules.size
+    count = np.bincount(layout.label)
+    entry_ok = np.isfinite(rules.low) & np.isfinite(rules.high) & (rules.coefficient != 0)
+    all_ok = np.bincount(rules.relation, weights=~entry_ok, minlength=n) == 0
+    figures = layout.numbered.ids.size
+    pairs = np.unique(rules.relation * figures + layout.numbered.number)
+    distinct = np.bincount(pairs // figures, minlength=n) == np.bincount(
+        rules.relation, minlength=n
+    )
+    return np.asarray(failing & (count[layout.label] == 1) & all_ok & distinct, dtype=bool)
+
+
+def _closed_form(
+    rules: LinearRules, layout: _Layout, alone: Any, number: Any, weights: Weights
+) -> dict[int, Component]:
+    """The components of one failing relation, all at once: any one figure mends its
+    relation, so the smallest sets are its figures of least weight, each with the range
+    the relation leaves it when every other figure stays inside its interval."""
+    from statcheck.localisation._solve import MAX_ALTERNATIVES, SAME
+
+    e = np.flatnonzero(alone[rules.relation])  # entries, by relation (ascending)
+    if e.size == 0:
+        return {}
+    rel, c = rules.relation[e], rules.coefficient[e]
+    least = np.where(c > 0, c * rules.low[e], c * rules.high[e])
+    most = np.where(c > 0, c * rules.high[e], c * rules.low[e])
+    n = rules.size
+    others_least = np.bincount(rel, weights=least, minlength=n)[rel] - least
+    others_most = np.bincount(rel, weights=most, minlength=n)[rel] - most
+    a = (rules.lower[rel] - others_most) / c
+    b = (rules.upper[rel] - others_least) / c
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    ids = rules.figure[e]
+    w = np.array([weights.of(layout.named[i]) if i in layout.named else weights.base for i in ids])
+    least_weight = np.full(n, np.inf)
+    np.minimum.at(least_weight, rel, w)
+    tied = w <= least_weight[rel] * (1 + SAME)
+    starts = np.flatnonzero(np.diff(rel, prepend=-1))
+    out: dict[int, Component] = {}
+    for start, end in zip(starts, [*starts[1:], rel.size], strict=True):
+        r = int(rel[start])
+        rule = rules.rules[rules.rule[r]]
+        sets = [
+            CulpritSet(
+                (
+                    Culprit(
+                        str(ids[k]), float(rules.value[e[k]]), _end(low[k]), _end(high[k]), (rule,)
+                    ),
+                ),
+                float(least_weight[r]),
+            )
+            for k in range(start, end)
+            if tied[k]
+        ]
+        k = int(number[r])
+        members = tuple(str(i) for i in ids[start:end])
+        out[k] = Component(
+            k,
+            members,
+            (rule,),
+            (rule,),
+            tuple(sets[:MAX_ALTERNATIVES]),
+            len(sets) > MAX_ALTERNATIVES,
+        )
+    return out
+
+
+def _end(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
 
 
 def _numbered(rules: LinearRules) -> _Figures:

@@ -25,7 +25,7 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 MAX_ALTERNATIVES = 5  # minimum sets reported per component, the first included
-_SAME = 1e-7  # objectives this close (relative) are a tie
+SAME = 1e-7  # objectives this close (relative) are a tie
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _single(problem: Problem) -> Solution:
     b = (problem.upper[0] - others_least) / c
     low, high = np.minimum(a, b), np.maximum(a, b)
     weight = problem.weights.min()
-    tied = np.flatnonzero(problem.weights <= weight * (1 + _SAME))
+    tied = np.flatnonzero(problem.weights <= weight * (1 + SAME))
     chosen = tied[:MAX_ALTERNATIVES]
     ranges = tuple(((_end(low[i]), _end(high[i])),) for i in chosen)
     return Solution(
@@ -124,7 +124,7 @@ def solve_milp(problem: Problem) -> Solution | None:
         result = milp(cost, integrality=integrality, bounds=bounds, constraints=constraints)
         if result.status != 0 or result.x is None:
             break
-        if best is not None and result.fun > best * (1 + _SAME) + _SAME:
+        if best is not None and result.fun > best * (1 + SAME) + SAME:
             break
         best = float(result.fun) if best is None else best
         chosen = tuple(int(i) for i in np.flatnonzero(result.x[n:] > 0.5))
