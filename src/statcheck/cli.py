@@ -7,6 +7,8 @@
                   [--database-url URL] [--max-memory SIZE]
     statcheck check-suite SUITE.yml
     statcheck init FOLDER [--refresh] [--figures FILE]
+    statcheck locate DROP --suite SUITE.yml [--json] [--engine polars|pandas|spark]
+    statcheck adjust DROP --suite SUITE.yml [--json] [--engine polars|pandas|spark]
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
 rule; 2 the suite, the data's shape or the command line is wrong; 3 internal error (the

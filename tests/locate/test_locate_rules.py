@@ -77,7 +77,7 @@ def test_the_same_localisation_on_polars_and_pandas() -> None:
     assert json.dumps(polars, sort_keys=True) == json.dumps(pandas, sort_keys=True)
 
 
-def test_data_that_cannot_be_read_is_the_reports_error_not_a_crash(tmp_path: object) -> None:
+def test_data_that_cannot_be_read_is_the_reports_error_not_a_crash() -> None:
     found = locate(REPO / "no-such-drop", BLS_SUITE)
     assert found.report.errors and found.components == () and found.findings == ()
 
