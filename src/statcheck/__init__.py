@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from statcheck.contract.build import suite
     from statcheck.contract.suite import Suite
     from statcheck.contract.tolerance import Tolerance
+    from statcheck.localisation import locate
     from statcheck.report import Report, ValidationFailed
     from statcheck.suggest import Suggestion, suggest
 
@@ -59,6 +60,7 @@ __all__ = [
     "__version__",
     "check_output",
     "load_suite",
+    "locate",
     "rules",
     "suggest",
     "suite",
@@ -69,6 +71,7 @@ __all__ = [
 # Loaded on first use: name -> (module, attribute; None for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "validate": ("statcheck.api", "validate"),
+    "locate": ("statcheck.localisation", "locate"),
     "check_output": ("statcheck.api", "check_output"),
     "UnsupportedInput": ("statcheck.api", "UnsupportedInput"),
     "ExactNumbersWarning": ("statcheck.api", "ExactNumbersWarning"),

@@ -8,6 +8,8 @@
     statcheck check-suite SUITE.yml
     statcheck init FOLDER [--refresh] [--figures FILE]
     statcheck suggest DROP_OR_FILE [--out SUITE.yml] [--id SUITE_ID]
+    statcheck locate DROP --suite SUITE.yml [--json] [--engine polars|pandas|spark]
+    statcheck adjust DROP --suite SUITE.yml [--json] [--engine polars|pandas|spark]
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
 rule; 2 the suite, the data's shape or the command line is wrong; 3 internal error (the
@@ -89,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_docs(sub)
     _add_init(sub)
     _add_suggest(sub)
+    _add_locate(sub)
+    _add_adjust(sub)
     return p
 
 
@@ -356,6 +360,84 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print_report(console, report)
         console.print(f"report: {inert(out)}")
     return int(report.exit_code)
+
+
+def _add_locate(sub: Commands) -> None:
+    """`statcheck locate`: which figures are most likely wrong (error localisation)."""
+    loc = sub.add_parser(
+        "locate",
+        help="validate one drop and say which figures are most likely wrong",
+        description=(
+            "Validate a drop, then for every failing sum or comparison find the smallest "
+            "sets of figures that, changed, let every linear rule hold at once (ties shown "
+            "as alternatives). See docs/locate.md."
+        ),
+    )
+    loc.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
+    loc.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
+    loc.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
+    loc.add_argument("--json", action="store_true", help="print the localisation as JSON")
+    loc.set_defaults(func=_cmd_locate)
+
+
+def _cmd_locate(args: argparse.Namespace) -> int:
+    import json
+
+    from statcheck.contract.suite import load_suite
+    from statcheck.localisation import describe, locate
+
+    found = locate(args.drop, load_suite(args.suite), engine=args.engine)
+    if args.json:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, allow_nan=False) + "\n")
+    else:
+        console = _console()
+        for error in found.report.errors:
+            console.print(inert(f"error [{error.slug}] {error.message}"))
+        for line in describe(found):
+            console.print(inert(line))
+    return int(found.report.exit_code)
+
+
+def _add_adjust(sub: Commands) -> None:
+    """`statcheck adjust`: the smallest changes that make every linear rule hold."""
+    adj = sub.add_parser(
+        "adjust",
+        help="validate one drop and list the smallest changes that make every linear rule hold",
+        description=(
+            "The weighted least absolute change beyond each figure's own interval that lets "
+            "every sum and comparison hold: each changed figure with its old and new value "
+            "and the rules that forced it. See docs/locate.md."
+        ),
+    )
+    adj.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
+    adj.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
+    adj.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
+    adj.add_argument("--json", action="store_true", help="print the changes as JSON")
+    adj.set_defaults(func=_cmd_adjust)
+
+
+def _cmd_adjust(args: argparse.Namespace) -> int:
+    import json
+
+    from statcheck.contract.suite import load_suite
+    from statcheck.localisation import adjust
+    from statcheck.model.interval import format_number
+
+    found = adjust(args.drop, load_suite(args.suite), engine=args.engine)
+    if args.json:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, allow_nan=False) + "\n")
+        return int(found.report.exit_code)
+    console = _console()
+    for error in found.report.errors:
+        console.print(inert(f"error [{error.slug}] {error.message}"))
+    for c in found.changes:
+        line = f"{c.figure_id}: {format_number(c.old)} -> {format_number(c.new)} ({', '.join(c.rules)})"
+        console.print(inert(line))
+    for ids in found.unsolved:
+        console.print(inert(f"no change lets every rule hold among {', '.join(ids)}"))
+    for rule, kind, why in found.left_out:
+        console.print(inert(f"left out: {rule} ({kind}): {why}"))
+    return int(found.report.exit_code)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

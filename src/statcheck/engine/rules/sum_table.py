@@ -16,6 +16,7 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import SumRule
+from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, NotFigure
 from statcheck.engine.groups import (
@@ -455,3 +456,44 @@ def _list(ids: list[str]) -> str:
     if len(ids) <= MAX_IDS:
         return ", ".join(ids)
     return ", ".join(ids[:MAX_IDS]) + f" and {len(ids) - MAX_IDS} more"
+
+
+def checked_groups(rule: SumRule, ctx: Context) -> nw.DataFrame[Any]:
+    """Every group the rule checks (complete, no part printed twice, none marked as no
+    figure), one row per part: the group's total (``_total_id``, ``_t_low``, ``_t_high``,
+    ``_t_value``; null for a numeric total), the allowance the check grants it
+    (``_allowed``), the part (``figure_id``, ``low``, ``high``, ``value``) and the group
+    (``_group``, a number shared by its rows, counting up from 1). The same shapes
+    and tests as the check, handed out for another layer to reason over (error
+    localisation); nothing is judged here."""
+    table = ctx.figures
+    keys, shape, frame = _shaped(rule, ctx)
+    frame, dupes = split_duplicates(frame, table)
+    group = [*keys, *shape.group]
+    children = shape.children(frame)
+    sums = _sums(rule, children, group, report=False)
+    totals = _against_totals(rule, shape, frame, sums, keys)
+    totals = _with_duplicate_parts(totals, shape, dupes, keys, table.has_duplicates)
+    marked_scope = _marked_in_scope(rule, ctx)
+    marked = None if marked_scope is None else shape.children(marked_scope)
+    judged = _judged(rule, shape, _with_marked_parts(totals, marked, group))
+    parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
+    # The allowance the check grants, floating-point noise included (``beyond_tolerance``).
+    allowed = intervals.tolerance_amount(parts_sum, rule.tolerance) + nw.lit(
+        FLOAT_NOISE
+    ) * intervals.magnitude(parts_sum)
+    checked = judged.filter(nw.col("_complete") & ~nw.col("_dup_part")).select(
+        *group, "_total_id", "_t_low", "_t_high", "_t_value", allowed.alias("_allowed")
+    )
+    parts = children.select(*group, "figure_id", "low", "high", "value")
+    (rows,) = collect_all([checked.join(parts, on=group, how="inner").sort([*group, "figure_id"])])
+    return rows.with_columns(_group_number(group).alias("_group")).drop(*group)
+
+
+def _group_number(group: list[str]) -> nw.Expr:
+    """A number per group of rows sorted by it, counting up where the group changes."""
+    changed = nw.lit(False)
+    for column in group:
+        col = nw.col(column).cast(nw.String).fill_null("\x00")
+        changed = changed | (col != col.shift(1)).fill_null(True)
+    return changed.cast(nw.Int64).cum_sum()
