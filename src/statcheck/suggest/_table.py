@@ -187,11 +187,12 @@ def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file:
     values = cleaned.select(
         nw.when(_numeric(c)).then(nw.col(c)).otherwise(None).cast(nw.Float64) for c in names
     ).to_numpy()
-    periods = [str(p).strip() for p in frame.get_column(period).cast(nw.String).to_list()]
-    if year_column is not None:
-        years = frame.get_column(year_column).cast(nw.String).to_list()
-        within = [f"Q{p}" if kind == "quarter" else p.zfill(2) for p in periods]
-        periods = [f"{str(y).strip()}-{p}" for y, p in zip(years, within, strict=True)]
+    label = nw.col(period).cast(nw.String).str.strip_chars()
+    if year_column is not None:  # `1959` and `1` beside it: 1959-Q1 (or 2006-01)
+        within = nw.concat_str([nw.lit("Q"), label]) if kind == "quarter" else label.str.zfill(2)
+        year = nw.col(year_column).cast(nw.String).str.strip_chars()
+        label = nw.concat_str([year, nw.lit("-"), within])
+    periods = frame.select(label.fill_null("").alias("_period")).get_column("_period").to_list()
     matrix = np.array(values, dtype=np.float64)  # a copy: repeated periods are blanked
     labels = np.asarray(periods, dtype=object)
     unique, counts = np.unique(labels, return_counts=True)
