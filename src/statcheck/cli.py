@@ -373,11 +373,16 @@ def _add_locate(sub: Commands) -> None:
             "as alternatives). See docs/locate.md."
         ),
     )
-    loc.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
-    loc.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
-    loc.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
-    loc.add_argument("--json", action="store_true", help="print the localisation as JSON")
+    _drop_and_suite(loc, "print the localisation as JSON")
     loc.set_defaults(func=_cmd_locate)
+
+
+def _drop_and_suite(p: argparse.ArgumentParser, json_help: str) -> None:
+    """What `locate` and `adjust` read: a drop (or figures file), a suite, an engine."""
+    p.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
+    p.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
+    p.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
+    p.add_argument("--json", action="store_true", help=json_help)
 
 
 def _cmd_locate(args: argparse.Namespace) -> int:
@@ -409,10 +414,7 @@ def _add_adjust(sub: Commands) -> None:
             "and the rules that forced it. See docs/locate.md."
         ),
     )
-    adj.add_argument("drop", type=Path, help="the drop folder, or a bare figures file")
-    adj.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
-    adj.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
-    adj.add_argument("--json", action="store_true", help="print the changes as JSON")
+    _drop_and_suite(adj, "print the changes as JSON")
     adj.set_defaults(func=_cmd_adjust)
 
 

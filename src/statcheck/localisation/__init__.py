@@ -32,7 +32,7 @@ from statcheck.localisation._model import (
 )
 from statcheck.localisation._solve import Problem, solve
 from statcheck.localisation._text import describe
-from statcheck.report import Status
+from statcheck.report import Report, Status
 
 __all__ = [
     "Adjustment",
@@ -68,18 +68,11 @@ def locate(
     """Check ``data`` (a drop folder, a figures file or a DataFrame, as ``validate``
     takes) against ``suite`` and locate the figures most likely wrong. A problem reading
     the data is the report's error, as for ``validate``, and nothing is located."""
-    from statcheck import checking
-    from statcheck.api import as_suite
-
-    checked = as_suite(suite)
+    checked, report, figures = _checked(data, suite, engine)
     weights = weights or Weights()
-    try:
-        inputs = _inputs(data, checked, engine)
-    except Exception as exc:  # as validate: the problem is the report's, never a crash
-        drop = {"id": Path(data).name} if isinstance(data, str | os.PathLike) else {"id": "<frame>"}
-        return Localisation(checking.error_report(checked, drop, exc), (), (), (), weights)
-    report = checking.check(inputs, checked)
-    return _localised(report, inputs.figures, checked, weights)
+    if figures is None:
+        return Localisation(report, (), (), (), weights)
+    return _localised(report, figures, checked, weights)
 
 
 def adjust(
@@ -92,19 +85,31 @@ def adjust(
     """The smallest changes (weighted, beyond each figure's own interval) that let every
     linear rule hold: ``Adjustment.changes``, each figure with its old and new value and
     the rules that forced it. Read as ``locate`` reads; a problem reading is the report's."""
-    from statcheck import checking
-    from statcheck.api import as_suite
     from statcheck.localisation._adjust import adjusted
 
-    checked = as_suite(suite)
+    checked, report, figures = _checked(data, suite, engine)
     weights = weights or Weights()
+    if figures is None:
+        return Adjustment(report, (), (), (), weights)
+    return adjusted(report, figures, checked, weights)
+
+
+def _checked(
+    data: Any, suite: Suite | str | os.PathLike[str], engine: str
+) -> tuple[Suite, Report, Any]:
+    """The suite, the report of ``data`` against it and the figure table it was made
+    from (None when the data could not be read: the problem is then the report's, as
+    for ``validate``, never a crash)."""
+    from statcheck import checking
+    from statcheck.api import as_suite
+
+    checked = as_suite(suite)
     try:
         inputs = _inputs(data, checked, engine)
-    except Exception as exc:  # as validate: the problem is the report's, never a crash
+    except Exception as exc:
         drop = {"id": Path(data).name} if isinstance(data, str | os.PathLike) else {"id": "<frame>"}
-        return Adjustment(checking.error_report(checked, drop, exc), (), (), (), weights)
-    report = checking.check(inputs, checked)
-    return adjusted(report, inputs.figures, checked, weights)
+        return checked, checking.error_report(checked, drop, exc), None
+    return checked, checking.check(inputs, checked), inputs.figures
 
 
 def _inputs(data: Any, suite: Suite, engine: str) -> Any:
