@@ -50,6 +50,15 @@ class SparkBackend(NarwhalsBackend):
         kept: nw.LazyFrame[Any] = nw.from_native(frame.to_native().localCheckpoint(eager=True))
         return kept
 
+    def with_previous(
+        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+    ) -> nw.LazyFrame[Any]:
+        # A window per group: one ordering of every row would gather them in one task.
+        return frame.with_columns(
+            nw.col(c).shift(1).over(group, order_by=list(order)).alias(alias)
+            for c, alias in columns.items()
+        )
+
     def rows_with(
         self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
     ) -> nw.LazyFrame[Any]:

@@ -75,3 +75,12 @@ def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> n
     """The rows of ``frame`` whose ``column`` is one of ``values``: an ``is_in`` filter, or
     what the library does faster for many values (a semi join on Spark)."""
     return backend_of(frame).rows_with(frame, column, values)
+
+
+def with_previous(
+    frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+) -> nw.LazyFrame[Any]:
+    """``frame`` with, for each ``column: alias``, the value of the row before in its
+    ``group`` in ``order`` (null for a group's first row). ``order`` must order each group's
+    rows fully (ties would make "the row before" depend on the library)."""
+    return backend_of(frame).with_previous(frame, group, order, columns)

@@ -33,8 +33,9 @@ import narwhals as nw
 from statcheck.contract.rules import PartitionRule, Rule
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
+from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
-from statcheck.engine.native import collect_all, reused
+from statcheck.engine.native import collect_all, reused, rows_with, with_previous
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.model.figure import Figure
 from statcheck.model.granularity import MONTHS_IN, length_range
@@ -203,7 +204,8 @@ def _ordered_parts(
     )
     # Two parts with the same period are duplicates (their whole is skipped): start and end
     # order the parts fully, without the id (one sort key less on the whole table).
-    before = nw.col("_end_n").shift(1).over("_w", order_by=["period_start", "period_end"])
+    parts = with_previous(parts, "_w", ["period_start", "period_end"], {"_end_n": "_before"})
+    before = nw.col("_before")
     breaks = (
         nw.when(before.is_null())
         .then(_start > nw.col("_w_start"))
@@ -212,7 +214,7 @@ def _ordered_parts(
     return parts.with_columns(
         breaks.fill_null(False).cast(nw.Int64).alias("_break"),  # 0 or 1, added up per whole
         nw.col("_duplicate").cast(nw.Int64).alias("_dup_n"),
-    )
+    ).drop("_before")
 
 
 def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -314,22 +316,47 @@ def _sum_columns(rule: PartitionRule) -> list[nw.Expr]:
 
 
 def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) -> list[Finding]:
-    """The findings of the failing wholes (their parts' rows, collected in order)."""
+    """The findings of the failing wholes (their parts' rows, collected in order): slugs
+    and figures now, sentences when one is first read (``engine.deferred``)."""
     if failing.is_empty():
         return []
-    rows = list(failing.iter_rows(named=True))
-    figures = ctx.figures_by_id(i for r in rows for i in (r["_w_id"], r["figure_id"]))
-    findings: list[Finding] = []
-    for whole_id, its_rows in _by_whole(rows):
-        whole = figures[whole_id]
-        parts = [figures[r["figure_id"]] for r in its_rows]
-        findings += _coverage_findings(rule, whole, parts, its_rows, figures)
-        if its_rows[0]["_sum_off"]:
-            findings.append(_sum_mismatch(rule, whole, parts, its_rows[0]))
-    return findings
+    wholes = list(_by_whole(failing.iter_rows(named=True)))
+    named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
+    ids = {i for whole_id, rows in wholes for i in (whole_id, *(r["figure_id"] for r in rows))}
+    # Their cells now (one filter), so that the table can go; the Python work later.
+    (cells,) = collect_all([rows_with(ctx.lazy(), "figure_id", sorted(ids))])
+
+    def build() -> list[Finding | None]:
+        figures = ctx.figures_from(cells)
+        findings: list[Finding | None] = []
+        for whole_id, rows in wholes:
+            whole = figures[whole_id]
+            parts = [figures[r["figure_id"]] for r in rows]
+            findings += _coverage_findings(rule, whole, parts, rows, figures)
+            if rows[0]["_sum_off"]:
+                findings.append(_sum_mismatch(rule, whole, parts, rows[0]))
+        return findings
+
+    return deferred(named, build)
 
 
-def _by_whole(rows: list[dict[str, Any]]) -> Iterable[tuple[str, list[dict[str, Any]]]]:
+def _named(whole_id: str, rows: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The slug and figures of each finding of one failing whole, in the order
+    ``_coverage_findings`` and ``_sum_mismatch`` make them."""
+    everyone = (whole_id, *(r["figure_id"] for r in rows))
+    out = []
+    if rows[0]["_tail_gap"] or any(r["_gap_before"] for r in rows):
+        out.append(("partition-gap", everyone))
+    overlapping = [(r["_reacher"], r["figure_id"]) for r in rows if r["_overlap"]]
+    if overlapping:
+        involved = dict.fromkeys(i for pair in overlapping for i in pair)
+        out.append(("partition-overlap", (whole_id, *involved)))
+    if rows[0]["_sum_off"]:
+        out.append(("partition-sum-mismatch", everyone))
+    return out
+
+
+def _by_whole(rows: Iterable[dict[str, Any]]) -> Iterable[tuple[str, list[dict[str, Any]]]]:
     """The collected rows (sorted by whole) as (whole id, its parts' rows)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
