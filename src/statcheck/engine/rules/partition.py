@@ -100,7 +100,7 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
         "failing": _detailed(
-            parts.join(failing.select("_w", *_VERDICT_COLUMNS[1:]), on="_w", how="inner")
+            parts.join(failing.select("_w", *_VERDICT_COLUMNS), on="_w", how="inner")
         )
         .sort("_w_id", *ORDER)
         .select(*FAILING_COLUMNS),
@@ -190,13 +190,13 @@ def _ordered_parts(
         )
     candidates = candidates.with_columns(_bucket(rule.whole).alias("_bucket"))
     parts = (
-        wholes.select(*keys, "_bucket", "_w", "_w_id", "_w_start", "_w_end")
-        .join(candidates, on=[*keys, "_bucket"], how="inner")
+        wholes.select(*keys, "_bucket", "_w", "_w_start", "_w_end")
+        .join(candidates.drop("_row"), on=[*keys, "_bucket"], how="inner")
         .filter(
             (_end <= nw.col("_w_end"))
             & ((_start != nw.col("_w_start")) | (_end != nw.col("_w_end")))
         )
-        .drop("_bucket", *keys)
+        .drop("_bucket", "_w_end", *keys)  # the fewest columns through the ordering below
     )
     # Days as numbers (yyyymmdd): pandas has no running maximum of dates (see _detailed).
     parts = parts.with_columns(
