@@ -58,23 +58,51 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     """The suite a wide table's own figures support: ``data`` is a drop folder, a
     CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
     with the file) when the table cannot be read or has no period or numeric column."""
+    from statcheck.suggest._rates import find_rates
+    from statcheck.suggest._schema import schema_notes, table_schema
     from statcheck.suggest._shares import find_shares
     from statcheck.suggest._suite import mapping, relations, suite_of
     from statcheck.suggest._sums import FoundSum, find_sums
     from statcheck.suggest._table import read_table
 
     table = read_table(data)
-    shares = _distinct(find_shares(table), table)
+    shares = _distinct([*find_shares(table), *find_rates(table)], table)
     units = {s.share: s.unit for s in shares}
     sums: list[FoundSum] = []
     for unit in dict.fromkeys(units.get(j, "") for j in range(len(table.series))):
         columns = tuple(j for j in range(len(table.series)) if units.get(j, "") == unit)
         sums += find_sums(table, columns)
-    found, undecided = relations(table, sums, shares)
+    series, series_notes = _series(table)
+    found, undecided = relations(table, sums, shares, series)
     m = mapping(table, shares)
     name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
-    suite = suite_of(table, _suite_id(name), found, m) if found else None
-    return Suggestion(suite, found, undecided, _notes(table))
+    schema = table_schema(table, (s.unit for s in m.series))
+    suite = suite_of(table, _suite_id(name), found, m, schema) if found else None
+    notes = (*_notes(table), *schema_notes(table, units), *series_notes)
+    return Suggestion(suite, found, undecided, notes)
+
+
+def _series(table: Any) -> tuple[list[Any], tuple[str, ...]]:
+    """The change and cumulative columns (a change column's level is no running total to
+    propose as well), and the changes at a year's lag, which no rule states: notes."""
+    from statcheck.suggest._series import _YEAR_LAGS, find_changes, find_cumulative
+
+    changes = find_changes(table)
+    used = frozenset(c for f in changes for c in (f.change, f.of))
+    cumulative = find_cumulative(table, exclude=frozenset(f.change for f in changes))
+    notes = []
+    lag = _YEAR_LAGS.get(table.period_kind)
+    if lag is not None:
+        for f in find_changes(table, lag):
+            if f.change in used:
+                continue
+            notes.append(
+                f"series (note only): {table.series[f.change]} is the {f.measure} change of "
+                f"{table.series[f.of]} from {lag} {table.period_kind}s before, "
+                f"{f.support.describe(table.period_kind + 's')} ({f.support.chance}): the "
+                "suite language's change is from the period before only"
+            )
+    return [*changes, *cumulative], tuple(notes)
 
 
 def _distinct(shares: Any, table: Any) -> list[Any]:
