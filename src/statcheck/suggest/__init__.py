@@ -58,8 +58,9 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     """The suite a wide table's own figures support: ``data`` is a drop folder, a
     CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
     with the file) when the table cannot be read or has no period or numeric column."""
-    from statcheck.suggest._rates import find_rates
+    from statcheck.suggest._rates import find_rates, find_scaled_sums
     from statcheck.suggest._schema import schema_notes, table_schema
+    from statcheck.suggest._series import find_series
     from statcheck.suggest._shares import find_shares
     from statcheck.suggest._suite import mapping, relations, suite_of
     from statcheck.suggest._sums import FoundSum, find_sums
@@ -72,37 +73,28 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     for unit in dict.fromkeys(units.get(j, "") for j in range(len(table.series))):
         columns = tuple(j for j in range(len(table.series)) if units.get(j, "") == unit)
         sums += find_sums(table, columns)
-    series, series_notes = _series(table)
+    in_relations = frozenset(c for f in sums for c in (f.total, *f.parts)) | frozenset(
+        c for s in shares for c in (s.share, s.part, s.whole)
+    )
+    scaled = find_scaled_sums(table, in_relations)
+    sums += [f for f, _ in scaled]
+    series, series_notes = find_series(table)
     found, undecided = relations(table, sums, shares, series)
-    m = mapping(table, shares)
+    m = mapping(table, shares, {f.total: scale for f, scale in scaled})
     name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
     schema = table_schema(table, (s.unit for s in m.series))
     suite = suite_of(table, _suite_id(name), found, m, schema) if found else None
-    notes = (*_notes(table), *schema_notes(table, units), *series_notes)
+    notes = (
+        *_notes(table),
+        *schema_notes(table, units),
+        *series_notes,
+        *(
+            f"{table.series[f.total]} is printed in {scale:,.0f}s of its parts' unit: "
+            f"`scale: {scale:.0f}` in the mapping"
+            for f, scale in scaled
+        ),
+    )
     return Suggestion(suite, found, undecided, notes)
-
-
-def _series(table: Any) -> tuple[list[Any], tuple[str, ...]]:
-    """The change and cumulative columns (a change column's level is no running total to
-    propose as well), and the changes at a year's lag, which no rule states: notes."""
-    from statcheck.suggest._series import _YEAR_LAGS, find_changes, find_cumulative
-
-    changes = find_changes(table)
-    used = frozenset(c for f in changes for c in (f.change, f.of))
-    cumulative = find_cumulative(table, exclude=frozenset(f.change for f in changes))
-    notes = []
-    lag = _YEAR_LAGS.get(table.period_kind)
-    if lag is not None:
-        for f in find_changes(table, lag):
-            if f.change in used:
-                continue
-            notes.append(
-                f"series (note only): {table.series[f.change]} is the {f.measure} change of "
-                f"{table.series[f.of]} from {lag} {table.period_kind}s before, "
-                f"{f.support.describe(table.period_kind + 's')} ({f.support.chance}): the "
-                "suite language's change is from the period before only"
-            )
-    return [*changes, *cumulative], tuple(notes)
 
 
 def _distinct(shares: Any, table: Any) -> list[Any]:

@@ -17,15 +17,15 @@ k tried counted among the hypotheses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from statcheck.suggest._evidence import Support
+from statcheck.suggest._evidence import Support, Verdict
 from statcheck.suggest._shares import (
     SAMPLE_ROWS,
     SCALES,
-    _better,
     _fitting_pairs,
     _ratio_bounds,
     share_support,
@@ -89,12 +89,48 @@ def find_rates(table: WideTable) -> tuple[FoundRate, ...]:
                 if result is None:
                     continue
                 candidate = FoundRate(share, part, whole, factor, scale, per, result)
-                if best is None or _better(candidate, best):  # type: ignore[arg-type]
+                if best is None or _rank(candidate) > _rank(best):
                     best = candidate
         if best is not None:
             found.append(best)
     return tuple(found)
 
 
+def _rank(f: FoundRate) -> tuple[int, float]:
+    return f.support.holds, -f.support.log10_chance
+
+
 def _number(x: float) -> str:
     return f"{x:,.0f}" if x >= 1 else f"{x:g}"
+
+
+# A column printed to thousandths (or millionths) beside whole numbers: a count in
+# thousands (millions) printed to the unit, as Arbuthnot's christenings (9.901 thousand
+# = 5,218 males + 4,683 females). Its scale is 10 to the decimals it prints.
+SCALED_DECIMALS = (3, 6)
+
+
+def find_scaled_sums(table: WideTable, exclude: frozenset[int]) -> tuple[tuple[Any, float], ...]:
+    """Sums whose total is printed in thousands (or millions) of the parts' unit: each
+    (FoundSum, the total's scale). The total's values times its scale are searched as any
+    total is (``_sums``), its rounding scaled with it. A column in ``exclude`` (in another
+    relation, which its scale would change) is no such total."""
+    from statcheck.suggest._sums import _sums_of
+
+    whole_numbers = [j for j, d in enumerate(table.decimals) if d == 0]
+    n = len(table.series)
+    found = []
+    for j, d in enumerate(table.decimals):  # over the columns, each one search
+        if d not in SCALED_DECIMALS or j in exclude or len(whole_numbers) < 2:
+            continue
+        scale = 10.0**d
+        extended = replace(
+            table,
+            series=(*table.series, table.series[j]),
+            decimals=(*table.decimals, 0),
+            values=np.column_stack([table.values, table.values[:, j] * scale]),
+        )
+        for f in _sums_of(extended, n, whole_numbers, []):
+            if f.support.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS):
+                found.append((replace(f, total=j), scale))
+    return tuple(found)

@@ -41,7 +41,7 @@ SAMPLE_ROWS = 60
 MEASURES = ("absolute", "percent")
 # Lags a publisher compares at besides the period before: the same month or quarter a
 # year earlier. The suite language's change is from the period before only.
-_YEAR_LAGS = {"month": 12, "quarter": 4}
+YEAR_LAGS = {"month": 12, "quarter": 4}
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,10 @@ def _ordered(table: WideTable) -> tuple[Ints, Floats]:
 
 
 def _lagged(values: Floats, ordinal: Floats, lag: int) -> Floats:
-    """Each row's values ``lag`` periods before (rows in period order, one per period):
-    NaN where that period is not printed."""
+    """Each row's values ``lag`` periods before (after, for a negative lag), rows in
+    period order, one per period: NaN where that period is not printed."""
+    if lag < 0:  # after is before, in the reversed order
+        return _lagged(values[::-1], -ordinal[::-1], -lag)[::-1]
     out = np.full_like(values, np.nan)
     if len(values) <= lag:
         return out
@@ -124,26 +126,32 @@ def _gap(s: Floats, h: Floats | float, low: Floats, high: Floats) -> Floats:
 
 
 def find_changes(table: WideTable, lag: int = 1) -> tuple[FoundChange, ...]:
-    """The change columns: each column's best-supported (level, measure) at ``lag``."""
+    """The change columns: each column's best-supported (level, measure), the change from
+    ``lag`` periods before; a lag of -1: the change to the period after (a stock at the
+    start of each year, and the year's flow that changes it)."""
     order, ordinal = _ordered(table)
     values, half = table.values[order], table.half
-    before = _lagged(values, ordinal, lag)
+    if lag == 0:
+        return ()
+    if lag > 0:
+        level, before = values, _lagged(values, ordinal, lag)
+    else:
+        level, before = _lagged(values, ordinal, lag), values
     periods = tuple(np.asarray(table.periods, dtype=object)[order])
     n = values.shape[1]
-    hypotheses = max(n * (n - 1), 1) * len(MEASURES) * (1 + len(_YEAR_LAGS))
-    rows = np.flatnonzero(~np.isnan(before).all(axis=1))
+    hypotheses = max(n * (n - 1), 1) * len(MEASURES) * (2 + len(YEAR_LAGS))
+    rows = np.flatnonzero(~np.isnan(before).all(axis=1) & ~np.isnan(level).all(axis=1))
     if len(rows) < MIN_ROWS or n < 2:
         return ()
     sample = rows[np.linspace(0, len(rows) - 1, min(SAMPLE_ROWS, len(rows))).astype(int)]
     found: dict[int, FoundChange] = {}
     for measure in MEASURES:
-        for change, of in _fitting(values[sample], before[sample], half, measure):
-            low, high = _change_bounds(values[:, of], before[:, of], half[of], measure)
-            if measure == "percent" and np.any(
-                ~np.isnan(values[:, change]) & ~np.isnan(before[:, of]) & np.isnan(low)
-            ):
-                continue  # a level before that can be 0: validate finds zero-denominator
+        bounds = _change_bounds(level[sample], before[sample], half, measure)
+        for change, of in _fitting(values[sample], half, bounds):
+            low, high = _change_bounds(level[:, of], before[:, of], half[of], measure)
             s = values[:, change]
+            if measure == "percent" and np.any(~np.isnan(s) & ~np.isnan(before[:, of]) & np.isnan(low)):
+                continue  # a level before that can be 0: validate finds zero-denominator
             gap = _gap(s, half[change], low, high)
             spread = float(np.nanmax(s) - np.nanmin(s)) if np.any(~np.isnan(s)) else 0.0
             width = np.nan_to_num(high - low) + 2 * half[change]
@@ -156,12 +164,10 @@ def find_changes(table: WideTable, lag: int = 1) -> tuple[FoundChange, ...]:
     return tuple(found[c] for c in sorted(found))
 
 
-def _fitting(
-    values: Floats, before: Floats, half: Floats, measure: str
-) -> list[tuple[int, int]]:
+def _fitting(values: Floats, half: Floats, bounds: tuple[Floats, Floats]) -> list[tuple[int, int]]:
     """(change, of) pairs whose change fits on at least MIN_SHARE of the sampled rows:
-    rows × change × of, as arrays."""
-    low, high = _change_bounds(values, before, half, measure)  # rows × of
+    rows × change × of, as arrays; ``bounds``: the change each level allows (rows × of)."""
+    low, high = bounds
     s = values[:, :, None]  # rows × change × 1
     h = half[None, :, None]
     fits = (low[:, None, :] <= s + h) & (high[:, None, :] >= s - h)
@@ -207,3 +213,31 @@ def find_cumulative(table: WideTable, exclude: frozenset[int] = frozenset()) -> 
 
 def _with_chance(s: Support, log10_chance: float) -> Support:
     return Support(s.rows, s.holds, s.failures, log10_chance, Verdict.PROPOSED)
+
+
+def find_series(
+    table: WideTable,
+) -> tuple[list[FoundChange | FoundCumulative], tuple[str, ...]]:
+    """The change and cumulative columns (a change column is no running total to propose
+    as well), and the changes no rule states (at a year's lag, or to the period after):
+    notes."""
+    changes = find_changes(table)
+    used = {c for f in changes for c in (f.change, f.of)}
+    cumulative = find_cumulative(table, exclude=frozenset(f.change for f in changes))
+    others = [*find_changes(table, -1), *find_changes(table, YEAR_LAGS.get(table.period_kind, 0))]
+    notes = []
+    for f in others:
+        if f.change in used or f.of in used:
+            continue
+        used |= {f.change, f.of}
+        when = (
+            "to the period after (a level at the start of each period, the period's flow)"
+            if f.lag < 0
+            else f"from {f.lag} {table.period_kind}s before"
+        )
+        notes.append(
+            f"series (note only): {table.series[f.change]} is the {f.measure} change of "
+            f"{table.series[f.of]} {when}, {f.support.describe(table.period_kind + 's')} "
+            f"({f.support.chance}): the suite language's change is from the period before only"
+        )
+    return [*changes, *cumulative], tuple(notes)

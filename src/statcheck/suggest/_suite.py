@@ -127,9 +127,14 @@ def _series_test(f: FoundChange | FoundCumulative, rows: str) -> str:
     return "the test: the change two rounded levels allow, met by a random column"
 
 
-def mapping(table: WideTable, shares: Iterable[FoundShare | FoundRate]) -> TableMapping:
+def mapping(
+    table: WideTable,
+    shares: Iterable[FoundShare | FoundRate],
+    scales: dict[int, float] | None = None,
+) -> TableMapping:
     """The ``table:`` mapping: the period column, each series with its printed precision,
-    a share in the unit its scale says."""
+    a share in the unit its scale says, a column printed in thousands with its scale."""
+    scales = scales or {}
     units = {s.share: s.unit for s in shares}
     publisher = table.publisher or table.name
     return TableMapping(
@@ -144,6 +149,7 @@ def mapping(table: WideTable, shares: Iterable[FoundShare | FoundRate]) -> Table
                 column=name,
                 metric=name,
                 unit=units.get(j, NUMBER_UNIT),
+                scale=scales.get(j, 1.0),
                 precision=table.precision(j),
             )
             for j, name in enumerate(table.series)
