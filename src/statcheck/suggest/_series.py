@@ -150,7 +150,9 @@ def find_changes(table: WideTable, lag: int = 1) -> tuple[FoundChange, ...]:
         for change, of in _fitting(values[sample], half, bounds):
             low, high = _change_bounds(level[:, of], before[:, of], half[of], measure)
             s = values[:, change]
-            if measure == "percent" and np.any(~np.isnan(s) & ~np.isnan(before[:, of]) & np.isnan(low)):
+            if measure == "percent" and np.any(
+                ~np.isnan(s) & ~np.isnan(before[:, of]) & np.isnan(low)
+            ):
                 continue  # a level before that can be 0: validate finds zero-denominator
             gap = _gap(s, half[change], low, high)
             spread = float(np.nanmax(s) - np.nanmin(s)) if np.any(~np.isnan(s)) else 0.0
@@ -178,9 +180,9 @@ def _fitting(values: Floats, half: Floats, bounds: tuple[Floats, Floats]) -> lis
     return [(int(c), int(o)) for c, o in pairs if c != o]
 
 
-def find_cumulative(table: WideTable, exclude: frozenset[int] = frozenset()) -> tuple[
-    FoundCumulative, ...
-]:
+def find_cumulative(
+    table: WideTable, exclude: frozenset[int] = frozenset()
+) -> tuple[FoundCumulative, ...]:
     """Columns of counts that never fall from one printed period to the next and rise
     at least once. The test: were the steps' directions a coin's toss, all of them rising
     has chance 2^-steps (times the columns tried); a column that falls once is a level,

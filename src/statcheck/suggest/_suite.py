@@ -73,10 +73,10 @@ def relations(
         rule = build.sum(rule_id, over="metric", total=names[f.total], parts=parts)
         found.append((rule, f.support))
     tests = {}
-    for f in series:
-        rule = _series_rule(f, names, taken)
-        found.append((rule, f.support))
-        tests[rule.id] = _series_test(f, rows)
+    for g in series:
+        rule = _series_rule(g, names, taken)
+        found.append((rule, g.support))
+        tests[rule.id] = _series_test(g, rows)
     proposed = tuple(
         Relation(rule, s, rows, tests.get(rule.id, ""))
         for rule, s in found
@@ -103,9 +103,7 @@ def _rate_rule(s: FoundRate, names: tuple[str, ...], taken: set[str]) -> Rule:
     return build.ratio(rule_id, over="metric", part=part, whole=whole, share=share, scale=s.scale)
 
 
-def _series_rule(
-    f: FoundChange | FoundCumulative, names: tuple[str, ...], taken: set[str]
-) -> Rule:
+def _series_rule(f: FoundChange | FoundCumulative, names: tuple[str, ...], taken: set[str]) -> Rule:
     if isinstance(f, FoundCumulative):
         column = names[f.column]
         rule_id = _unique(f"{column}-never-falls", taken)
