@@ -279,3 +279,13 @@ def test_validate_on_the_command_line_fails_only_for_the_near_miss(tmp_path: Pat
         out = tmp_path / f"{drop.name}.yml"
         assert main(["suggest", str(drop), "--out", str(out)]) == 0
         assert main(["validate", str(drop), "--suite", str(out)]) == code
+
+
+def test_the_docs_show_what_suggest_writes_for_each_new_finding() -> None:
+    import re
+
+    page = (REPO / "docs" / "suggest.md").read_text(encoding="utf-8")
+    excerpts = re.findall(r"<!-- suggest-excerpt: (\S+) -->\n```yaml\n(.*?)```", page, re.S)
+    assert len(excerpts) == 10
+    for path, text in excerpts:
+        assert text in suggest(REPO / path).to_yaml(), path

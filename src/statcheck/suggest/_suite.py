@@ -118,11 +118,10 @@ def _series_test(f: FoundChange | FoundCumulative, rows: str) -> str:
     """The test against chance a series relation passed, said in the comment."""
     if isinstance(f, FoundCumulative):
         return (
-            f"the test: never falls from one of the {rows} to the next in "
-            f"{f.support.rows} steps, each as likely to fall as to rise by chance; a "
-            "running total, or a level that only grew: drop the rule if it is a level"
+            f"the test: no fall in {f.support.rows} steps, each as likely to fall as to rise; "
+            "a running total, or a level that only grew: drop the rule if it is a level"
         )
-    return "the test: the change two rounded levels allow, met by a random column"
+    return "the test: a random column over the change's range, within what the levels allow"
 
 
 def mapping(
