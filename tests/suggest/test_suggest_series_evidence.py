@@ -162,3 +162,12 @@ def test_a_quarterly_rate_a_year_is_written_as_a_rate_per_year() -> None:
     assert found.suite is not None and found.suite.table is not None
     units = {s.column: s.unit for s in found.suite.table.series}
     assert units["rate"] == "per 100,000 a year"
+
+
+def test_a_change_on_three_months_is_one_it_cannot_tell() -> None:
+    table = _monthly({"level": ["120", "180", "150", "390"], "change": ["", "60", "-30", "240"]}, 4)
+    found = suggest(table)
+    assert found.relations == () and found.suite is None
+    (undecided,) = found.undecided
+    assert undecided.startswith("change-is-the-change-of-level: holds in 3 of 3 months")
+    assert "too few to tell it from chance" in undecided

@@ -141,7 +141,7 @@ def find_changes(table: WideTable, lag: int = 1) -> tuple[FoundChange, ...]:
     n = values.shape[1]
     hypotheses = max(n * (n - 1), 1) * len(MEASURES) * (2 + len(YEAR_LAGS))
     rows = np.flatnonzero(~np.isnan(before).all(axis=1) & ~np.isnan(level).all(axis=1))
-    if len(rows) < MIN_ROWS or n < 2:
+    if len(rows) < 2 or n < 2:
         return ()
     sample = rows[np.linspace(0, len(rows) - 1, min(SAMPLE_ROWS, len(rows))).astype(int)]
     found: dict[int, FoundChange] = {}
@@ -158,8 +158,8 @@ def find_changes(table: WideTable, lag: int = 1) -> tuple[FoundChange, ...]:
             spread = float(np.nanmax(s) - np.nanmin(s)) if np.any(~np.isnan(s)) else 0.0
             width = np.nan_to_num(high - low) + 2 * half[change]
             result = support(gap, np.zeros_like(gap), spread, periods, hypotheses, width)
-            if result.verdict not in (Verdict.PROPOSED, Verdict.NEAR_MISS):
-                continue
+            if result.verdict is Verdict.NONE:
+                continue  # too few rows hold; on too few rows at all, it cannot tell
             kept = found.get(change)
             if kept is None or result.log10_chance < kept.support.log10_chance:
                 found[change] = FoundChange(change, of, measure, result, lag)
@@ -176,7 +176,7 @@ def _fitting(values: Floats, half: Floats, bounds: tuple[Floats, Floats]) -> lis
     checked = ~np.isnan(low)[:, None, :] & ~np.isnan(s)
     count = checked.sum(axis=0)
     share = np.where(count > 0, (fits & checked).sum(axis=0) / np.maximum(count, 1), 0.0)
-    pairs = np.argwhere((share >= MIN_SHARE) & (count >= MIN_ROWS))
+    pairs = np.argwhere((share >= MIN_SHARE) & (count >= 2))
     return [(int(c), int(o)) for c, o in pairs if c != o]
 
 
@@ -223,13 +223,14 @@ def find_series(
     """The change and cumulative columns (a change column is no running total to propose
     as well), and the changes no rule states (at a year's lag, or to the period after):
     notes."""
-    changes = find_changes(table)
-    used = {c for f in changes for c in (f.change, f.of)}
-    cumulative = find_cumulative(table, exclude=frozenset(f.change for f in changes))
+    changes = find_changes(table)  # those it cannot tell from chance too: relations says so
+    evident = [f for f in changes if f.support.verdict is not Verdict.CANNOT_TELL]
+    used = {c for f in evident for c in (f.change, f.of)}
+    cumulative = find_cumulative(table, exclude=frozenset(f.change for f in evident))
     others = [*find_changes(table, -1), *find_changes(table, YEAR_LAGS.get(table.period_kind, 0))]
     notes = []
     for f in others:
-        if f.change in used or f.of in used:
+        if f.change in used or f.of in used or f.support.verdict is Verdict.CANNOT_TELL:
             continue
         used |= {f.change, f.of}
         when = (
