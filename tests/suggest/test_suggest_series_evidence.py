@@ -17,7 +17,7 @@ def _monthly(columns: dict[str, list[str]], months: int) -> pd.DataFrame:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -29,13 +29,15 @@ def test_random_monthly_tables_get_no_sums_ratios_rates_or_changes(
     seed: int, n_columns: int, rows: int, digits: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    # each column its own magnitude and sign, some printed to a decimal or to thousandths
-    columns = {
-        f"c{j}": [
-            f"{v:.{(0, 1, 3)[j % 3]}f}"
-            for v in rng.uniform(-(j % 2), 1, size=rows) * 10.0 ** rng.integers(0, digits + 1)
-        ]
+    # each column its own magnitude and sign, some printed to a decimal or to thousandths;
+    # every fourth a random walk (a level whose steps go either way), as series are
+    drawn = [
+        rng.uniform(-(j % 2), 1, size=rows) * 10.0 ** rng.integers(0, digits + 1)
         for j in range(n_columns)
+    ]
+    walks = [np.cumsum(d) + 10.0**digits if j % 4 == 3 else d for j, d in enumerate(drawn)]
+    columns = {
+        f"c{j}": [f"{v:.{(0, 1, 3)[j % 3]}f}" for v in values] for j, values in enumerate(walks)
     }
     found = suggest(_monthly(columns, rows))
     assert found.relations == () and found.suite is None
