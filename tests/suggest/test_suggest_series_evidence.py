@@ -3,12 +3,16 @@ are found with their failing rows, and what no rule can state is a note."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import statcheck
 from statcheck.suggest import suggest
+from tests.conftest import REPO
 
 
 def _monthly(columns: dict[str, list[str]], months: int) -> pd.DataFrame:
@@ -173,3 +177,59 @@ def test_a_change_on_three_months_is_one_it_cannot_tell() -> None:
     (undecided,) = found.undecided
     assert undecided.startswith("change-is-the-change-of-level: holds in 3 of 3 months")
     assert "too few to tell it from chance" in undecided
+
+
+def test_months_that_add_up_to_their_year_are_a_partition_and_levels_a_note(
+    tmp_path: Path,
+) -> None:
+    # BLS CES nonfarm employment: each month's printed change, and each year's change
+    # from December to December worked out from the printed levels (not from the
+    # months); the year's level is the mean of its months: a level, no sum
+    ces = pd.read_csv(
+        REPO / "fixtures" / "drops" / "bls-ces-us-employment-2018" / "us-employment.csv"
+    )
+    ces["year"] = ces.month.str[:4]
+    december = ces[ces.month.str[5:7] == "12"].set_index("year").nonfarm
+    years = [str(y) for y in range(2007, 2016)]
+    rows = [
+        (
+            y,
+            str(int(december[y] - december[str(int(y) - 1)])),
+            str(round(ces[ces.year == y].nonfarm.mean())),
+        )
+        for y in years
+    ]
+    rows += [
+        (m[:7], str(c), str(n))
+        for m, c, n in ces[ces.year.isin(years)][["month", "nonfarm_change", "nonfarm"]].itertuples(
+            index=False
+        )
+    ]
+    table = pd.DataFrame(rows, columns=["period", "change", "level"])
+    csv = tmp_path / "ces-years-and-months.csv"
+    table.to_csv(csv, index=False)
+    found = suggest(csv)
+    (relation,) = found.relations
+    assert relation.rule.to_mapping() == {
+        "id": "change-months-make-up-each-year",
+        "kind": "partition",
+        "whole": "year",
+        "parts": "month",
+        "add_up": True,
+        "figures": {"metric": "change"},
+    }
+    assert relation.comment().startswith("holds in 9 of 9 years")
+    assert (
+        "schema (note only): every year of level has all its months printed, but they do "
+        "not add up to it (a level or a rate: the year is no sum)"
+    ) in found.notes
+    assert found.suite is not None and found.suite.table is not None
+    assert found.suite.table.period.to_mapping() == {"label": "period"}
+    suite = tmp_path / "suite.yml"
+    suite.write_text(found.to_yaml(), encoding="utf-8")
+    report = statcheck.validate(csv, suite)
+    assert [(r.rule, r.status.value) for r in report.results] == [
+        ("schema", "pass"),
+        ("change-months-make-up-each-year", "pass"),
+    ]
+    assert report.results[1].counts is not None and report.results[1].counts.checked == 9

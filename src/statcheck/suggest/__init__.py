@@ -59,7 +59,12 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
     with the file) when the table cannot be read or has no period or numeric column."""
     from statcheck.suggest._rates import find_rates, find_scaled_sums
-    from statcheck.suggest._schema import schema_notes, table_schema
+    from statcheck.suggest._schema import (
+        find_partition,
+        partition_notes,
+        schema_notes,
+        table_schema,
+    )
     from statcheck.suggest._series import find_series
     from statcheck.suggest._shares import find_shares
     from statcheck.suggest._suite import mapping, relations, suite_of
@@ -79,7 +84,8 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     scaled = find_scaled_sums(table, in_relations)
     sums += [f for f, _ in scaled]
     series, series_notes = find_series(table)
-    found, undecided = relations(table, sums, shares, series)
+    partition = find_partition(table)
+    found, undecided = relations(table, sums, shares, series, partition)
     m = mapping(table, shares, {f.total: scale for f, scale in scaled})
     name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
     schema = table_schema(table, (s.unit for s in m.series))
@@ -87,6 +93,7 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     notes = (
         *_notes(table),
         *schema_notes(table, units),
+        *partition_notes(table, partition),
         *series_notes,
         *(
             f"{table.series[f.total]} is printed in {scale:,.0f}s of its parts' unit: "

@@ -61,11 +61,12 @@ class FoundCumulative:
 
 def period_ordinals(table: WideTable) -> Floats:
     """Each row's period as a count of periods of its kind (years, quarters, months or
-    days since an origin), NaN for a row with no period: consecutive periods differ by 1."""
+    days since an origin), NaN for a row with no period: consecutive periods differ by 1.
+    A table of years among months (``label``) has no one kind: all NaN, no series."""
     labels = np.asarray(table.periods, dtype=str)
     out = np.full(len(labels), np.nan)
     filled = np.char.str_len(labels) >= 4
-    if not filled.any():
+    if not filled.any() or table.period_kind == "label":
         return out
     text = labels[filled]
     year = np.char.ljust(text, 4).astype("U4")
@@ -187,8 +188,9 @@ def find_cumulative(
     at least once. The test: were the steps' directions a coin's toss, all of them rising
     has chance 2^-steps (times the columns tried); a column that falls once is a level,
     not a running total, and is not proposed."""
-    order, _ = _ordered(table)
-    values, half = table.values[order], table.half
+    order, ordinal = _ordered(table)
+    # a row with no period of the table's kind is in no series
+    values, half = np.where(np.isnan(ordinal)[:, None], np.nan, table.values[order]), table.half
     periods = tuple(np.asarray(table.periods, dtype=object)[order])
     index = np.where(~np.isnan(values), np.arange(len(values))[:, None], -1)
     last = np.maximum.accumulate(index, axis=0)  # the last printed row up to each row

@@ -17,6 +17,7 @@ from statcheck.contract.yamlio import dump_yaml
 from statcheck.model.figure import SourceKind
 from statcheck.suggest._evidence import Support, Verdict
 from statcheck.suggest._rates import FoundRate
+from statcheck.suggest._schema import FoundPartition
 from statcheck.suggest._series import FoundChange, FoundCumulative
 from statcheck.suggest._shares import FoundShare
 from statcheck.suggest._sums import FoundSum
@@ -24,7 +25,13 @@ from statcheck.suggest._table import WideTable
 
 # The unit of a series that is no share: suggest cannot know what a column counts.
 NUMBER_UNIT = "number"
-_ROW_WORDS = {"year": "years", "month": "months", "date": "dates", "quarter": "quarters"}
+_ROW_WORDS = {
+    "year": "years",
+    "month": "months",
+    "date": "dates",
+    "quarter": "quarters",
+    "label": "periods",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ def relations(
     sums: Iterable[FoundSum],
     shares: Iterable[FoundShare | FoundRate],
     series: Iterable[FoundChange | FoundCumulative] = (),
+    partition: FoundPartition | None = None,
 ) -> tuple[tuple[Relation, ...], tuple[str, ...]]:
     """The proposed relations (near-misses among them), and what it cannot tell."""
     rows = _ROW_WORDS.get(table.period_kind, "rows")
@@ -72,13 +80,18 @@ def relations(
         rule_id = _unique(f"{names[f.total]}-is-{said}", taken)
         rule = build.sum(rule_id, over="metric", total=names[f.total], parts=parts)
         found.append((rule, f.support))
-    tests = {}
+    tests, words = {}, {}
     for g in series:
         rule = _series_rule(g, names, taken)
         found.append((rule, g.support))
         tests[rule.id] = _series_test(g, rows)
+    if partition is not None:
+        for rule, backing in _partition_rules(partition, names, taken):
+            found.append((rule, backing))
+            tests[rule.id] = f"the test: as a sum's, the {partition.parts}s' sum against each year"
+            words[rule.id] = "years"
     proposed = tuple(
-        Relation(rule, s, rows, tests.get(rule.id, ""))
+        Relation(rule, s, words.get(rule.id, rows), tests.get(rule.id, ""))
         for rule, s in found
         if s.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS)
     )
@@ -112,6 +125,20 @@ def _series_rule(f: FoundChange | FoundCumulative, names: tuple[str, ...], taken
     said = "change" if f.measure == "absolute" else "percent-change"
     rule_id = _unique(f"{change}-is-the-{said}-of-{of}", taken)
     return build.series(rule_id, change={"metric": change, "of": of, "as": f.measure})
+
+
+def _partition_rules(
+    p: FoundPartition, names: tuple[str, ...], taken: set[str]
+) -> list[tuple[Rule, Support]]:
+    """The years its months partition and add up to: one rule per column that does (a
+    column that is a level or a rate has its months printed but no sum)."""
+    out: list[tuple[Rule, Support]] = []
+    for j, s in p.adds_up:
+        rule_id = _unique(f"{names[j]}-{p.parts}s-make-up-each-year", taken)
+        figures = {"metric": names[j]}
+        rule = build.partition(rule_id, whole="year", parts=p.parts, add_up=True, figures=figures)
+        out.append((rule, s))
+    return out
 
 
 def _series_test(f: FoundChange | FoundCumulative, rows: str) -> str:
