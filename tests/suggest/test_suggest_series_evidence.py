@@ -3,6 +3,7 @@ are found with their failing rows, and what no rule can state is a note."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -233,3 +234,7 @@ def test_months_that_add_up_to_their_year_are_a_partition_and_levels_a_note(
         ("change-months-make-up-each-year", "pass"),
     ]
     assert report.results[1].counts is not None and report.results[1].counts.checked == 9
+    # docs/suggest.md shows this output
+    page = (REPO / "docs" / "suggest.md").read_text(encoding="utf-8")
+    excerpts = re.findall(r"<!-- suggest-excerpt-partition -->\n```yaml\n(.*?)```", page, re.S)
+    assert len(excerpts) == 2 and all(e in found.to_yaml() for e in excerpts)
