@@ -8,7 +8,15 @@ precision it is printed to), and searches it for
 - **sums**: a column that is the sum of others, at printed precision (``_sums``: integer
   programming on a sample of rows, verified on every row), nested hierarchies as one
   sum per level;
-- **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``).
+- **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``);
+- **rates and constant factors**: a rate a year in a table of months or quarters (part /
+  whole × 12 × 1,000: a ``rate`` rule), part / whole × 0.001, and a total printed in
+  thousands of its parts' unit (``_rates``);
+- **series**: a column that is another's change from the period before (absolute or in
+  percent), a running total that never falls (``_series``); changes at a year's lag or
+  to the period after are notes;
+- **the schema**: units, unique periods, no value below 0, and months that partition
+  their year and add up to it (``_schema``); what ``schema:`` cannot state is a note.
 
 Each relation is weighed against chance (``_evidence``): proposed when it holds on every
 row, a near-miss when it holds on most and the rows it fails on are findings; on too few
