@@ -221,6 +221,7 @@ def test_the_schema_section_states_what_holds_and_the_rest_are_notes(
     assert klein is not None and klein.schema is not None
     assert klein.schema.value_min is None  # investment falls below 0
     assert klein.schema.unique == ("metric", "period", "source")
+    assert klein.schema.metrics == ("C", "P", "Wp", "I", "K.lag", "X", "Wg", "G", "T")
     assert "schema (note only): below zero in some rows, so no `value: {min: 0}`: I" in (
         found[KLEIN].notes
     )

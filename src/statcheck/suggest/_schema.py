@@ -1,8 +1,8 @@
 """The column-level facts of a wide table, as far as the suite language's ``schema:``
 section can state them, and the rest as notes for the reviewer.
 
-The ``schema:`` section states facts of the whole figure table: the units allowed (the
-units the mapping gives), that no two figures share a metric, period and source (true
+The ``schema:`` section states facts of the whole figure table: the metrics and units
+allowed (those the mapping gives), that no two figures share a metric, period and source (true
 when every period is printed on one row), and a range for every value (``min: 0`` when no
 series prints a value below zero). Ranges of one column (a percentage within 0 to 100,
 a column that is never negative in a table with others that are) have no place there:
@@ -25,12 +25,13 @@ _PERCENT_UNITS = ("percent",)
 
 
 def table_schema(table: WideTable, units: Iterable[str]) -> TableSchema:
-    """The schema the table satisfies: allowed units, unique figures (no period printed
-    twice), and no value below 0 when none is."""
+    """The schema the table satisfies: its metrics and units, unique figures (no period
+    printed twice), and no value below 0 when none is."""
     values = table.values
     printed = ~np.isnan(values)
     never_negative = bool(printed.any()) and not bool(np.any(values[printed] < 0))
     return TableSchema(
+        metrics=table.series,  # each series' metric is its column's name until reviewed
         units=tuple(sorted(set(units))),
         unique=() if table.repeated else ("metric", "period", "source"),
         value_min=0.0 if never_negative else None,
