@@ -8,7 +8,15 @@ precision it is printed to), and searches it for
 - **sums**: a column that is the sum of others, at printed precision (``_sums``: integer
   programming on a sample of rows, verified on every row), nested hierarchies as one
   sum per level;
-- **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``).
+- **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``);
+- **rates and constant factors**: a rate a year in a table of months or quarters (part /
+  whole × 12 × 1,000: a ``rate`` rule), part / whole × 0.001, and a total printed in
+  thousands of its parts' unit (``_rates``);
+- **series**: a column that is another's change from the period before (absolute or in
+  percent), a running total that never falls (``_series``); changes at a year's lag or
+  to the period after are notes;
+- **the schema**: units, unique periods, no value below 0, and months that partition
+  their year and add up to it (``_schema``); what ``schema:`` cannot state is a note.
 
 Each relation is weighed against chance (``_evidence``): proposed when it holds on every
 row, a near-miss when it holds on most and the rows it fails on are findings; on too few
@@ -58,23 +66,50 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     """The suite a wide table's own figures support: ``data`` is a drop folder, a
     CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
     with the file) when the table cannot be read or has no period or numeric column."""
+    from statcheck.suggest._rates import find_rates, find_scaled_sums
+    from statcheck.suggest._schema import (
+        find_partition,
+        partition_notes,
+        schema_notes,
+        table_schema,
+    )
+    from statcheck.suggest._series import find_series
     from statcheck.suggest._shares import find_shares
     from statcheck.suggest._suite import mapping, relations, suite_of
     from statcheck.suggest._sums import FoundSum, find_sums
     from statcheck.suggest._table import read_table
 
     table = read_table(data)
-    shares = _distinct(find_shares(table), table)
+    shares = _distinct([*find_shares(table), *find_rates(table)], table)
     units = {s.share: s.unit for s in shares}
     sums: list[FoundSum] = []
     for unit in dict.fromkeys(units.get(j, "") for j in range(len(table.series))):
         columns = tuple(j for j in range(len(table.series)) if units.get(j, "") == unit)
         sums += find_sums(table, columns)
-    found, undecided = relations(table, sums, shares)
-    m = mapping(table, shares)
+    in_relations = frozenset(c for f in sums for c in (f.total, *f.parts)) | frozenset(
+        c for s in shares for c in (s.share, s.part, s.whole)
+    )
+    scaled = find_scaled_sums(table, in_relations)
+    sums += [f for f, _ in scaled]
+    series, series_notes = find_series(table)
+    partition = find_partition(table)
+    found, undecided = relations(table, sums, shares, series, partition)
+    m = mapping(table, shares, {f.total: scale for f, scale in scaled})
     name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
-    suite = suite_of(table, _suite_id(name), found, m) if found else None
-    return Suggestion(suite, found, undecided, _notes(table))
+    schema = table_schema(table, (s.unit for s in m.series))
+    suite = suite_of(table, _suite_id(name), found, m, schema) if found else None
+    notes = (
+        *_notes(table),
+        *schema_notes(table, units),
+        *partition_notes(table, partition),
+        *series_notes,
+        *(
+            f"{table.series[f.total]} is printed in {scale:,.0f}s of its parts' unit: "
+            f"`scale: {scale:.0f}` in the mapping"
+            for f, scale in scaled
+        ),
+    )
+    return Suggestion(suite, found, undecided, notes)
 
 
 def _distinct(shares: Any, table: Any) -> list[Any]:

@@ -101,6 +101,16 @@ def _fitting_pairs(
 def _verified(
     table: WideTable, share: int, part: int, whole: int, scale: float
 ) -> FoundShare | None:
+    hypotheses = table.values.shape[1] ** 3 * len(SCALES)
+    result = share_support(table, share, part, whole, scale, hypotheses)
+    return None if result is None else FoundShare(share, part, whole, scale, result)
+
+
+def share_support(
+    table: WideTable, share: int, part: int, whole: int, scale: float, hypotheses: float
+) -> Support | None:
+    """The support of share = part / whole × scale on every row, when it is proposed or a
+    near-miss (None otherwise, or when the whole can be 0)."""
     v, h = table.values, table.half
     lo_whole, hi_whole = v[:, whole] - h[whole], v[:, whole] + h[whole]
     if np.any((lo_whole <= 0) & (hi_whole >= 0)):
@@ -113,13 +123,12 @@ def _verified(
     gap = np.where(s + h[share] < low, s + h[share] - low, gap)
     gap = np.where(np.isnan(low) | np.isnan(high) | np.isnan(s), np.nan, gap)
     spread = float(np.nanmax(s) - np.nanmin(s)) if np.any(~np.isnan(s)) else 0.0
-    hypotheses = v.shape[1] ** 3 * len(SCALES)
     # A row holds when the share's interval meets the ratio's (gap 0); a random share
     # would, with the width of both intervals over the share's spread.
     width = np.nan_to_num(high - low) + 2 * h[share]
     result = support(gap, np.zeros_like(gap), spread, table.periods, hypotheses, width)
     if result.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS):
-        return FoundShare(share, part, whole, scale, result)
+        return result
     return None
 
 

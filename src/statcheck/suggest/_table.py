@@ -32,6 +32,8 @@ _PERIOD_TEXT = (
     ("year", r"^[12][0-9]{3}$"),
     ("month", r"^[12][0-9]{3}-[01][0-9](?:-01)?$"),  # 2006-01, or a month's first day
     ("date", r"^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$"),
+    # years among months or quarters (a year and its months, each on its own row)
+    ("label", r"^[12][0-9]{3}(?:-[01][0-9]|-Q[1-4])?$"),
 )
 # What publishers print for a figure they do not give: a cell holding one is no figure
 # (and the mapping's `missing_values` says so), not text that makes a column no series.
