@@ -91,7 +91,8 @@ def adjust(
     weights = weights or Weights()
     if figures is None:
         return Adjustment(report, (), (), (), weights)
-    return adjusted(report, figures, checked, weights)
+    folder = str(data) if isinstance(data, str | os.PathLike) and Path(data).is_dir() else None
+    return adjusted(report, figures, checked, weights, folder)
 
 
 def _checked(
