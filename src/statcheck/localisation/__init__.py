@@ -66,13 +66,14 @@ def locate(
     engine: str = "polars",
 ) -> Localisation:
     """Check ``data`` (a drop folder, a figures file or a DataFrame, as ``validate``
-    takes) against ``suite`` and locate the figures most likely wrong. A problem reading
-    the data is the report's error, as for ``validate``, and nothing is located."""
-    checked, report, figures = _checked(data, suite, engine)
-    weights = weights or Weights()
-    if figures is None:
+    takes) against ``suite`` and locate the figures most likely wrong, weighed by
+    ``weights`` (default: the suite's ``weights:``). A problem reading the data is the
+    report's error, as for ``validate``, and nothing is located."""
+    checked, report, inputs = _read(data, suite, engine)
+    weights = weights or checked.weights
+    if inputs is None:
         return Localisation(report, (), (), (), weights)
-    return _localised(report, figures, checked, weights)
+    return _localised(report, inputs.figures, checked, weights, _source_kinds(inputs, weights))
 
 
 def adjust(
@@ -87,12 +88,13 @@ def adjust(
     the rules that forced it. Read as ``locate`` reads; a problem reading is the report's."""
     from statcheck.localisation._adjust import adjusted
 
-    checked, report, figures = _checked(data, suite, engine)
-    weights = weights or Weights()
-    if figures is None:
+    checked, report, inputs = _read(data, suite, engine)
+    weights = weights or checked.weights
+    if inputs is None:
         return Adjustment(report, (), (), (), weights)
     folder = str(data) if isinstance(data, str | os.PathLike) and Path(data).is_dir() else None
-    return adjusted(report, figures, checked, weights, folder)
+    kinds = _source_kinds(inputs, weights)
+    return adjusted(report, inputs.figures, checked, weights, folder, kinds)
 
 
 def _checked(
@@ -101,6 +103,14 @@ def _checked(
     """The suite, the report of ``data`` against it and the figure table it was made
     from (None when the data could not be read: the problem is then the report's, as
     for ``validate``, never a crash)."""
+    checked, report, inputs = _read(data, suite, engine)
+    return checked, report, None if inputs is None else inputs.figures
+
+
+def _read(
+    data: Any, suite: Suite | str | os.PathLike[str], engine: str
+) -> tuple[Suite, Report, Any]:
+    """``_checked`` with the inputs read (figures and sources), or None."""
     from statcheck import checking
     from statcheck.api import as_suite
 
@@ -110,7 +120,19 @@ def _checked(
     except Exception as exc:
         drop = {"id": Path(data).name} if isinstance(data, str | os.PathLike) else {"id": "<frame>"}
         return checked, checking.error_report(checked, drop, exc), None
-    return checked, checking.check(inputs, checked), inputs.figures
+    return checked, checking.check(inputs, checked), inputs
+
+
+def _source_kinds(inputs: Any, weights: Weights) -> dict[str, str]:
+    """Each source's kind, when the weights ask for it (the source table is small)."""
+    import narwhals as nw
+
+    if not weights.by_kind or inputs.sources is None:
+        return {}
+    frame: Any = inputs.sources.select("source_id", "kind")
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    return {str(i): str(k) for i, k in frame.rows() if k is not None}
 
 
 def _inputs(data: Any, suite: Suite, engine: str) -> Any:
@@ -158,26 +180,43 @@ class _Layout:
     label: Any
     wanted: Any
     named: Any
+    weight: dict[str, float]  # of each figure of ``named``
+
+    def weight_of(self, ids: Any, weights: Weights) -> Any:
+        return np.array([self.weight.get(str(i), weights.base) for i in ids], dtype=np.float64)
 
 
-def _layout(rules: LinearRules, figures: Any, suite: Suite, failing: Any) -> _Layout:
+def _layout(
+    rules: LinearRules,
+    figures: Any,
+    suite: Suite,
+    failing: Any,
+    weights: Weights,
+    kinds: dict[str, str] | None = None,
+) -> _Layout:
     numbered = _numbered(rules)
     label = _components(rules, numbered)
     wanted = np.unique(label[failing])
-    return _Layout(
-        numbered, label, wanted, _figures_of(rules, numbered, label, wanted, figures, suite)
-    )
+    named = _figures_of(rules, numbered, label, wanted, figures, suite)
+    kinds = kinds or {}
+    weight = {i: weights.of(f, kinds.get(f.source_id)) for i, f in named.items()}
+    return _Layout(numbered, label, wanted, named, weight)
 
 
 def failing_parts(
-    rules: LinearRules, figures: Any, suite: Suite, weights: Weights, layout: _Layout | None = None
+    rules: LinearRules,
+    figures: Any,
+    suite: Suite,
+    weights: Weights,
+    layout: _Layout | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> list[Part]:
     """The components with a failing relation (those of ``layout.wanted``), each as its
-    problem, in component order."""
+    problem, in component order. ``kinds``: each source's kind, for weights by kind."""
     failing = rules.failing()
     if not failing.any():
         return []
-    layout = layout or _layout(rules, figures, suite, failing)
+    layout = layout or _layout(rules, figures, suite, failing, weights, kinds)
     label, wanted = layout.label, layout.wanted
     by_relation = np.argsort(label, kind="stable")
     rel_bounds = np.searchsorted(label[by_relation], np.stack([wanted, wanted + 1]))
@@ -186,13 +225,12 @@ def failing_parts(
     entry_bounds = np.searchsorted(entry_label[by_entry], np.stack([wanted, wanted + 1]))
     members = (np.sort(by_relation[a:b]) for a, b in rel_bounds.T)
     entries = (by_entry[a:b] for a, b in entry_bounds.T)
-    return [
-        _part(m, e, rules, layout.numbered, layout.named, weights)
-        for m, e in zip(members, entries, strict=True)
-    ]
+    return [_part(m, e, rules, layout, weights) for m, e in zip(members, entries, strict=True)]
 
 
-def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Localisation:
+def _localised(
+    report: Any, figures: Any, suite: Suite, weights: Weights, kinds: dict[str, str] | None = None
+) -> Localisation:
     from statcheck.engine.linear import linear_relations
 
     rules = linear_relations(figures, suite)
@@ -201,7 +239,7 @@ def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Loc
     found: dict[int, Component] = {}  # by component label
     placed: dict[tuple[str, str], int] = {}  # (rule id, figure id) of a failing relation
     if failing.any():
-        layout = _layout(rules, figures, suite, failing)
+        layout = _layout(rules, figures, suite, failing, weights, kinds)
         number = np.searchsorted(layout.wanted, layout.label)  # a failing component's number
         alone = _alone(rules, layout, failing)
         found.update(_closed_form(rules, layout, alone, number, weights))
@@ -254,7 +292,7 @@ def _closed_form(
     b = (rules.upper[rel] - others_least) / c
     low, high = np.minimum(a, b), np.maximum(a, b)
     ids = rules.figure[e]
-    w = np.array([weights.of(layout.named[i]) if i in layout.named else weights.base for i in ids])
+    w = layout.weight_of(ids, weights)
     least_weight = np.full(n, np.inf)
     np.minimum.at(least_weight, rel, w)
     tied = w <= least_weight[rel] * (1 + SAME)
@@ -325,8 +363,9 @@ def _figures_of(
 
 
 def _part(
-    members: Any, entries: Any, rules: LinearRules, numbered: _Figures, named: Any, weights: Weights
+    members: Any, entries: Any, rules: LinearRules, layout: _Layout, weights: Weights
 ) -> Part:
+    numbered = layout.numbered
     figure = numbered.number[entries]
     local = np.unique(figure)
     column = np.searchsorted(local, figure)
@@ -338,7 +377,7 @@ def _part(
         values=numbered.values[local],
         lows=numbered.lows[local],
         highs=numbered.highs[local],
-        weights=np.array([weights.of(named[i]) if i in named else weights.base for i in ids]),
+        weights=layout.weight_of(ids, weights),
         matrix=matrix,
         lower=rules.lower[members],
         upper=rules.upper[members],

@@ -82,7 +82,12 @@ class Adjustment:
 
 
 def adjusted(
-    report: Any, figures: Any, suite: Any, weights: Weights, drop_folder: str | None = None
+    report: Any,
+    figures: Any,
+    suite: Any,
+    weights: Weights,
+    drop_folder: str | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> Adjustment:
     from statcheck.engine.linear import linear_relations
     from statcheck.localisation import failing_parts
@@ -92,7 +97,7 @@ def adjusted(
     left_out = tuple((r.rule_id, r.kind, r.reason) for r in rules.left_out)
     changes: list[Change] = []
     unsolved: list[tuple[str, ...]] = []
-    for part in failing_parts(rules, figures, suite, weights):
+    for part in failing_parts(rules, figures, suite, weights, kinds=kinds):
         new = least_change(part.problem)
         if new is None:
             unsolved.append(part.ids)
