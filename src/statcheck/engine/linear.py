@@ -199,6 +199,15 @@ def _compare(rule: CompareRule, ctx: Context) -> list[_Piece]:
     return [_one([*left, *right], coefficients, float(lower), float(upper))]
 
 
+def _placed(size: int, *pieces: tuple[Any, Any]) -> Any:
+    """One array of ``size`` with each piece's values at its positions."""
+    first = np.asarray(pieces[0][1])
+    out = np.empty(size, dtype=first.dtype if first.dtype != np.dtype("O") else object)
+    for at, values in pieces:
+        out[at] = values
+    return out
+
+
 def _compare_bounds(rule: CompareRule, allowed: Any) -> tuple[Any, Any]:
     """``Σ left − factor × Σ right`` against ``factor × right number − left number``,
     within ``allowed`` (per relation); one side open for an inequality."""
@@ -309,13 +318,19 @@ def _sum_table(rule: SumRule, ctx: Context) -> list[_Piece]:
         lower, upper = -allowed, allowed
         totals = (col["_total_id"][first].astype(object), col["_t_value"][first],
                   col["_t_low"][first], col["_t_high"][first])  # fmt: skip
+        # Each relation's entries together, its total first: the totals go at each
+        # group's first row plus the totals before it, the parts after them (no sort).
+        at_total = first + np.arange(first.size)
+        at_part = np.arange(group.size) + group + 1
+        size = first.size + group.size
         ids, values, lows, highs = (
-            np.concatenate([t, p]) for t, p in zip(totals, parts, strict=True)
+            _placed(size, (at_total, t), (at_part, p)) for t, p in zip(totals, parts, strict=True)
         )
-        relation = np.concatenate([np.arange(first.size), group])
-        coefficient = np.concatenate([np.ones(first.size), -np.ones(group.size)])
-        order = np.argsort(relation, kind="stable")  # each relation's entries together, total first
-        entries = tuple(a[order] for a in (relation, ids, values, lows, highs, coefficient))
+        relation = _placed(size, (at_total, np.arange(first.size)), (at_part, group))
+        coefficient = _placed(
+            size, (at_total, np.ones(first.size)), (at_part, -np.ones(group.size))
+        )
+        entries = (relation, ids, values, lows, highs, coefficient)
     relation, ids, values, lows, highs, coefficient = entries
     return [
         _Piece(

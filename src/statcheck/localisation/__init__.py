@@ -12,6 +12,7 @@ Ratios and rates are not linear in two unknowns: they are left out, and said so.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -174,13 +175,12 @@ class Part:
 @dataclass(frozen=True)
 class _Layout:
     """The figures numbered, each relation's component (``label``), the components with
-    a failing relation (``wanted``, ascending) and their figures (``named``)."""
+    a failing relation (``wanted``, ascending) and the weights of their figures."""
 
     numbered: _Figures
     label: Any
     wanted: Any
-    named: Any
-    weight: dict[str, float]  # of each figure of ``named``
+    weight: dict[str, float]  # of each figure of the failing components
 
     def weight_of(self, ids: Any, weights: Weights) -> Any:
         return np.array([self.weight.get(str(i), weights.base) for i in ids], dtype=np.float64)
@@ -197,10 +197,8 @@ def _layout(
     numbered = _numbered(rules)
     label = _components(rules, numbered)
     wanted = np.unique(label[failing])
-    named = _figures_of(rules, numbered, label, wanted, figures, suite)
-    kinds = kinds or {}
-    weight = {i: weights.of(f, kinds.get(f.source_id)) for i, f in named.items()}
-    return _Layout(numbered, label, wanted, named, weight)
+    weight = _weights_of(rules, numbered, label, wanted, figures, weights, kinds or {})
+    return _Layout(numbered, label, wanted, weight)
 
 
 def failing_parts(
@@ -261,13 +259,13 @@ def _alone(rules: LinearRules, layout: _Layout, failing: Any) -> Any:
     no zero coefficient and no figure twice: answered in closed form."""
     n = rules.size
     count = np.bincount(layout.label)
-    entry_ok = np.isfinite(rules.low) & np.isfinite(rules.high) & (rules.coefficient != 0)
-    all_ok = np.bincount(rules.relation, weights=~entry_ok, minlength=n) == 0
+    e = np.flatnonzero(failing[rules.relation])  # only the failing relations' entries
+    rel = rules.relation[e]
+    entry_ok = np.isfinite(rules.low[e]) & np.isfinite(rules.high[e]) & (rules.coefficient[e] != 0)
+    all_ok = np.bincount(rel, weights=~entry_ok, minlength=n) == 0
     figures = layout.numbered.ids.size
-    pairs = np.unique(rules.relation * figures + layout.numbered.number)
-    distinct = np.bincount(pairs // figures, minlength=n) == np.bincount(
-        rules.relation, minlength=n
-    )
+    pairs = np.unique(rel * figures + layout.numbered.number[e])
+    distinct = np.bincount(pairs // figures, minlength=n) == np.bincount(rel, minlength=n)
     return np.asarray(failing & (count[layout.label] == 1) & all_ok & distinct, dtype=bool)
 
 
@@ -297,27 +295,28 @@ def _closed_form(
     np.minimum.at(least_weight, rel, w)
     tied = w <= least_weight[rel] * (1 + SAME)
     starts = np.flatnonzero(np.diff(rel, prepend=-1))
+    ends = [*starts[1:].tolist(), rel.size]
+    # As Python values once (indexing numpy arrays element by element is slow).
+    names, values, lows, highs = ids.tolist(), rules.value[e].tolist(), low.tolist(), high.tolist()
+    is_tied = tied.tolist()
+    first = rel[starts]
+    rule_of = [rules.rules[i] for i in rules.rule[first].tolist()]
     out: dict[int, Component] = {}
-    for start, end in zip(starts, [*starts[1:], rel.size], strict=True):
-        r = int(rel[start])
-        rule = rules.rules[rules.rule[r]]
+    for start, end, rule, weight, k in zip(
+        starts.tolist(), ends, rule_of, least_weight[first].tolist(), number[first].tolist(),
+        strict=True,
+    ):  # fmt: skip
         sets = [
             CulpritSet(
-                (
-                    Culprit(
-                        str(ids[k]), float(rules.value[e[k]]), _end(low[k]), _end(high[k]), (rule,)
-                    ),
-                ),
-                float(least_weight[r]),
+                (Culprit(str(names[j]), values[j], _end(lows[j]), _end(highs[j]), (rule,)),),
+                weight,
             )
-            for k in range(start, end)
-            if tied[k]
+            for j in range(start, end)
+            if is_tied[j]
         ]
-        k = int(number[r])
-        members = tuple(str(i) for i in ids[start:end])
         out[k] = Component(
             k,
-            members,
+            tuple(str(i) for i in names[start:end]),
             (rule,),
             (rule,),
             tuple(sets[:MAX_ALTERNATIVES]),
@@ -327,11 +326,16 @@ def _closed_form(
 
 
 def _end(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
+    return float(x) if math.isfinite(x) else None
 
 
 def _numbered(rules: LinearRules) -> _Figures:
-    ids, number = np.unique(rules.figure, return_inverse=True)
+    """The figures numbered by first appearance (hashed: sorting a million ids as Python
+    strings takes seconds); a component's figures are put in id order where solved."""
+    import pandas as pd
+
+    number, ids = pd.factorize(rules.figure)
+    ids = np.asarray(ids, dtype=object)
     values, lows, highs = (np.zeros(ids.size) for _ in range(3))
     values[number], lows[number], highs[number] = rules.value, rules.low, rules.high
     return _Figures(ids, number.ravel(), values, lows, highs)
@@ -351,15 +355,44 @@ def _components(rules: LinearRules, numbered: _Figures) -> Any:
     return label[: rules.size]
 
 
-def _figures_of(
-    rules: Any, numbered: _Figures, label: Any, wanted: Any, figures: Any, suite: Suite
-) -> Any:
-    """The figures of the failing components (for their weights), in one filter."""
-    from statcheck.engine.linear import figures_named
+def _weights_of(
+    rules: Any,
+    numbered: _Figures,
+    label: Any,
+    wanted: Any,
+    figures: Any,
+    weights: Weights,
+    kinds: dict[str, str],
+) -> dict[str, float]:
+    """The weight of each figure of the failing components, from its status, qualifier
+    and source's kind: one filter of the figure table and a lookup per column."""
+    import narwhals as nw
+    import pandas as pd
 
     in_wanted = np.isin(label[rules.relation], wanted)
     ids = [str(i) for i in numbered.ids[np.unique(numbered.number[in_wanted])]]
-    return figures_named(figures, suite, ids)
+    frame: Any = figures.frame.filter(nw.col("figure_id").is_in(ids))
+    have = set(frame.columns)
+    frame = frame.select(
+        "figure_id",
+        *(nw.col(c) if c in have else nw.lit(None, dtype=nw.String).alias(c)
+          for c in ("status", "qualifier", "source_id")),
+    )  # fmt: skip
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    table = frame.to_pandas()
+    kind = table["source_id"].map(kinds)
+    weight = weights.base * np.ones(len(table))
+    for factors, column in (
+        (weights.status, table["status"]),
+        (weights.qualifier, table["qualifier"]),
+        (weights.source_kind, kind),
+    ):
+        if factors:
+            weight = weight * pd.to_numeric(column.map(dict(factors)), errors="coerce").fillna(1.0)
+    return dict(
+        zip(table["figure_id"].astype(str), np.asarray(weight, dtype=np.float64), strict=True)
+    )
 
 
 def _part(
@@ -369,6 +402,8 @@ def _part(
     figure = numbered.number[entries]
     local = np.unique(figure)
     column = np.searchsorted(local, figure)
+    by_id = np.argsort(numbered.ids[local].astype(str), kind="stable")  # columns in id order
+    local, column = local[by_id], np.argsort(by_id)[column]
     row = np.searchsorted(members, rules.relation[entries])
     matrix = np.zeros((members.size, local.size))
     np.add.at(matrix, (row, column), rules.coefficient[entries])
