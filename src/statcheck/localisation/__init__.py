@@ -48,6 +48,7 @@ __all__ = [
     "describe",
     "failing_parts",
     "locate",
+    "near_failing",
 ]
 
 # Finding slugs that say numbers disagree: the ones localisation places.
@@ -211,6 +212,8 @@ def failing_parts(
 ) -> list[Part]:
     """The components with a failing relation (those of ``layout.wanted``), each as its
     problem, in component order. ``kinds``: each source's kind, for weights by kind."""
+    if layout is None:
+        rules = near_failing(rules)
     failing = rules.failing()
     if not failing.any():
         return []
@@ -233,6 +236,7 @@ def _localised(
 
     rules = linear_relations(figures, suite)
     left_out = tuple((r.rule_id, r.kind, r.reason) for r in rules.left_out)
+    rules = near_failing(rules)
     failing = rules.failing()
     found: dict[int, Component] = {}  # by component label
     placed: dict[tuple[str, str], int] = {}  # (rule id, figure id) of a failing relation
@@ -245,13 +249,61 @@ def _localised(
         for part in failing_parts(rules, figures, suite, weights, rest):
             k = int(number[part.members[0]])
             found[k] = _solved(k, part, rules, failing)
-        bad = np.flatnonzero(failing[rules.relation])
-        for e in bad:  # each failing relation's figures, for the findings that name them
-            key = (rules.rules[rules.rule[rules.relation[e]]], str(rules.figure[e]))
-            placed.setdefault(key, int(number[rules.relation[e]]))
+        placed = _placed(rules, failing, number)
     components = tuple(found[k] for k in sorted(found))
     located = tuple(_place(report, placed, left_out))
     return Localisation(report, located, components, left_out, weights)
+
+
+def _placed(rules: LinearRules, failing: Any, number: Any) -> dict[tuple[str, str], int]:
+    """The component of each (rule id, figure id) of a failing relation, for the findings
+    that name them (the first relation's, where a pair is in several)."""
+    e = np.flatnonzero(failing[rules.relation])
+    relation = rules.relation[e]
+    names = np.asarray(rules.rules, dtype=object)[rules.rule[relation]].tolist()
+    keys = list(zip(names, (str(f) for f in rules.figure[e].tolist()), strict=True))
+    # Reversed: where a pair occurs twice, the first occurrence is written last and stays.
+    return dict(zip(keys[::-1], number[relation].tolist()[::-1], strict=True))
+
+
+# Rounds of growing the failing relations' set through shared figures before taking the
+# whole table instead (a component that long is rare: a chain of relations across it).
+_MAX_ROUNDS = 50
+
+
+def near_failing(rules: LinearRules) -> LinearRules:
+    """The relations of the components with a failing relation, the others dropped: grown
+    from the failing relations through the figures they share, a step a round, until no
+    relation joins. On a large table the components are then found and solved on a few
+    per cent of it. All of ``rules`` when nothing fails or the growing goes on."""
+    import pandas as pd
+
+    keep = rules.failing()
+    if not keep.any() or keep.all():
+        return rules
+    code, ids = pd.factorize(rules.figure)
+    for _ in range(_MAX_ROUNDS):
+        figure_in = np.zeros(len(ids), dtype=bool)
+        figure_in[code[keep[rules.relation]]] = True
+        grown = np.zeros(rules.size, dtype=bool)
+        grown[rules.relation[figure_in[code]]] = True
+        if grown.sum() == keep.sum():
+            break
+        keep = grown
+    else:
+        return rules
+    entries = keep[rules.relation]
+    renumbered = np.cumsum(keep) - 1
+    return replace(
+        rules,
+        rule=rules.rule[keep],
+        lower=rules.lower[keep],
+        upper=rules.upper[keep],
+        relation=renumbered[rules.relation[entries]],
+        **{
+            k: getattr(rules, k)[entries] for k in ("figure", "coefficient", "value", "low", "high")
+        },
+    )
 
 
 def _alone(rules: LinearRules, layout: _Layout, failing: Any) -> Any:
