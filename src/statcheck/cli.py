@@ -439,7 +439,8 @@ def _cmd_adjust(args: argparse.Namespace) -> int:
     if args.out is not None:  # refused before any work
         checking.refuse_output_on_inputs(args.out, [args.drop, args.suite])
     found = adjust(args.drop, suite, engine=args.engine)
-    written = found.write(args.out, force=args.force) if args.out is not None else None
+    readable = not found.report.errors  # else the report's errors are printed, nothing written
+    written = found.write(args.out, force=args.force) if args.out and readable else None
     if args.json:
         out = found.to_dict()
         if written is not None:

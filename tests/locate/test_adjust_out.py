@@ -193,3 +193,19 @@ def test_a_parquet_figure_table_is_rewritten_typed(make_drop: MakeDrop, tmp_path
     written = found.write(tmp_path / "out")
     assert pl.read_parquet(written.figures).schema["value"] == pl.Float64
     assert statcheck.validate(written.folder, SUITE).result("t").status.value == "pass"
+
+
+def test_a_drop_that_is_not_ready_is_reported_and_nothing_written(
+    make_drop: MakeDrop, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drop = _table_drop(make_drop)
+    (drop / "figures.csv").write_text((drop / "figures.csv").read_text() + "\n")  # changed
+    out = tmp_path / "out"
+    suite = tmp_path / "s.yml"
+    suite.write_text(SUITE.to_yaml())
+    code = main(["adjust", str(drop), "--suite", str(suite), "--out", str(out)])
+    assert code == ExitCode.NOT_READY
+    assert "checksum-mismatch" in capsys.readouterr().out
+    assert not out.exists()
+    with pytest.raises(StatcheckError, match="could not be read"):
+        adjust(drop, SUITE).write(out)

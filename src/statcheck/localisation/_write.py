@@ -130,6 +130,12 @@ def write_adjusted(adjustment: Adjustment, out: str | Path, *, force: bool = Fal
     other file is left as it is)."""
     from statcheck.drops.manifest import MANIFEST, read_drop
 
+    if adjustment.report.errors:
+        first = adjustment.report.errors[0]
+        raise ADJUST_REFUSED(
+            f"the data could not be read, so nothing was adjusted: [{first.slug}] {first.message}",
+            hint="fix what the report's error says, then adjust again",
+        )
     if adjustment.drop_folder is None:
         raise ADJUST_REFUSED(
             "adjust --out writes a drop, and the data adjusted is not a drop folder",
