@@ -209,3 +209,30 @@ def test_a_drop_that_is_not_ready_is_reported_and_nothing_written(
     assert not out.exists()
     with pytest.raises(StatcheckError, match="could not be read"):
         adjust(drop, SUITE).write(out)
+
+
+def test_a_publishers_csv_keeps_its_title_lines_delimiter_decimal_comma_and_encoding(
+    tmp_path: Path,
+) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    text = (
+        "Table 1. Persons (é)\nSource: office\nfigure_id;metric;value;unit;period;source_id\n"
+        "total;total;1000,0;persons;2024;stats\na;a;400,0;persons;2024;stats\n"
+        "b;b;500,0;persons;2024;stats\n"
+    )
+    (drop / "figures.csv").write_bytes(text.encode("cp1252"))
+    (drop / "drop.yml").write_text(
+        'id: hdr\nfiles:\n  - {path: figures.csv, role: figures, encoding: cp1252, delimiter: ";", '
+        'decimal: ",", header: 3}\n'
+    )
+    init_drop(drop, refresh=True)
+    found = adjust(drop, SUITE)
+    [change] = found.changes
+    written = found.write(tmp_path / "out")
+    lines = written.figures.read_bytes().decode("cp1252").splitlines()
+    assert lines[:3] == text.splitlines()[:3]
+    changed = {line.split(";")[0]: line for line in lines[3:]}
+    assert changed[change.figure_id].split(";")[2] == change.printed.replace(".", ",")  # type: ignore[union-attr]
+    assert sum(a != b for a, b in zip(lines, text.splitlines(), strict=True)) == 1
+    assert statcheck.validate(written.folder, SUITE).result("t").status.value == "pass"
