@@ -3,11 +3,13 @@ source kind deciding which figure is blamed."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import statcheck
+from statcheck.cli import main
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.weights import Weights
 from statcheck.errors import SuiteError
@@ -95,3 +97,24 @@ def test_a_bad_weights_block_is_an_error_at_its_line(block: str, line: int, mess
         suite_from_yaml(f"suite: s\n{block}{RULES}", "s.yml")
     assert message in str(caught.value)
     assert caught.value.location.file == "s.yml" and caught.value.location.line == line
+
+
+def test_weights_from_a_file_on_the_command_line_win_over_the_suites(
+    make_drop: MakeDrop, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drop = _drop(make_drop)
+    suite = tmp_path / "s.yml"
+    suite.write_text("suite: s\nweights: {source_kind: {media: 3}}\n" + RULES)
+    weights = tmp_path / "w.yml"
+    weights.write_text("weights:\n  source_kind: {media: 0.5}\n")
+    args = ["locate", str(drop), "--suite", str(suite), "--json"]
+    main(args)
+    [component] = json.loads(capsys.readouterr().out)["components"]
+    assert component["most_likely"]["figures"][0]["figure"] == "north"
+    main([*args, "--weights", str(weights)])
+    [component] = json.loads(capsys.readouterr().out)["components"]
+    assert component["most_likely"]["figures"][0]["figure"] == "south"
+    weights.write_text("weights:\n  source_kind:\n    tabloid: 0.5\n")
+    assert main([*args, "--weights", str(weights)]) == 2
+    err = capsys.readouterr().err
+    assert "names 'tabloid', not a source kind" in err and "w.yml" in err

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from statcheck.errors import INVALID_SUITE, UNKNOWN_FIELD, Location
@@ -100,6 +101,27 @@ class Weights:
             if getattr(self, key) != getattr(default, key):
                 out[key] = dict(getattr(self, key))
         return out
+
+
+def load_weights(path: str | Path) -> Weights:
+    """Weights from a YAML file (``--weights FILE``): the block itself, or a mapping
+    whose one key is ``weights``; read as safely as a suite file is."""
+    from statcheck.contract.suite import read_suite_bytes
+    from statcheck.contract.yamlio import load_yaml
+
+    file = str(path)
+    try:
+        text = read_suite_bytes(Path(path)).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise INVALID_SUITE(
+            f"{file!r} is not UTF-8 text: {exc.reason}", location=Location(file=file)
+        ) from None
+    data = load_yaml(text, file)
+    if isinstance(data, dict) and list(data) == ["weights"]:
+        return read_weights(
+            data["weights"], file, data.line_of("weights") if hasattr(data, "line_of") else 1
+        )
+    return read_weights(data, file, getattr(data, "line", None) or 1)
 
 
 def read_weights(m: Any, file: str, line: int | None) -> Weights:
