@@ -10,6 +10,7 @@ nox -s bench      # issue 16's benchmark: statcheck against a numpy floor (not r
 nox -s bench -- --synthetic  # the earlier benchmark: hand-written polars and Spark floors
 nox -s bench -- --shapes   # time and weigh odd table shapes (wide, long, one huge cell)
 nox -s bench -- --suggest  # statcheck suggest on a planted wide table of 40 columns
+nox -s bench -- --locate   # statcheck locate against validate, 10^6 figures, 1% corrupted
 nox -s fuzz       # hypothesis, 10,000 examples per property, over the parsers and readers
 """
 
@@ -129,6 +130,10 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --suggest` times `statcheck.suggest` (benchmarks/bench_suggest.py: a
     wide table of 40 columns with planted sums and shares, at 1,000 and 100,000 rows; exit
     1 if a planted relation is missed or anything else proposed)."""
+    if session.posargs[:1] == ["--locate"]:  # benchmarks/bench_locate.py: issue 20's target
+        session.install("-e", ".")
+        session.run("python", "benchmarks/bench_locate.py", *session.posargs[1:])
+        return
     if session.posargs[:1] == ["--suggest"]:
         session.install("-e", ".")
         session.run("python", "benchmarks/bench_suggest.py", *session.posargs[1:])

@@ -9,7 +9,7 @@
     statcheck init FOLDER [--refresh] [--figures FILE]
     statcheck suggest DROP_OR_FILE [--out SUITE.yml] [--id SUITE_ID]
     statcheck locate DROP --suite SUITE.yml [--json] [--engine polars|pandas|spark]
-    statcheck adjust DROP --suite SUITE.yml [--json] [--engine polars|pandas|spark]
+    statcheck adjust DROP --suite SUITE.yml [--out DIR [--force]] [--json] [--engine polars|pandas|spark]
 
 Exit codes (the worst over everything checked): 0 every rule passed; 1 the data failed a
 rule; 2 the suite, the data's shape or the command line is wrong; 3 internal error (the
@@ -32,6 +32,7 @@ from statcheck.inert import inert
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from statcheck.contract.weights import Weights
     from statcheck.report import Report
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]  # the subcommands
@@ -383,6 +384,12 @@ def _drop_and_suite(p: argparse.ArgumentParser, json_help: str) -> None:
     p.add_argument("--suite", "-s", type=Path, required=True, help="the suite file (YAML)")
     p.add_argument("--engine", choices=ENGINES, default="polars", help="dataframe engine")
     p.add_argument("--json", action="store_true", help=json_help)
+    p.add_argument(
+        "--weights",
+        type=Path,
+        help="a YAML file of weights (base, status, qualifier, source_kind), as a suite's "
+        "`weights:` block; wins over the suite's",
+    )
 
 
 def _cmd_locate(args: argparse.Namespace) -> int:
@@ -391,7 +398,9 @@ def _cmd_locate(args: argparse.Namespace) -> int:
     from statcheck.contract.suite import load_suite
     from statcheck.localisation import describe, locate
 
-    found = locate(args.drop, load_suite(args.suite), engine=args.engine)
+    found = locate(
+        args.drop, load_suite(args.suite), weights=_weights_file(args.weights), engine=args.engine
+    )
     if args.json:
         sys.stdout.write(json.dumps(found.to_dict(), indent=2, allow_nan=False) + "\n")
     else:
@@ -401,6 +410,15 @@ def _cmd_locate(args: argparse.Namespace) -> int:
         for line in describe(found):
             console.print(inert(line))
     return int(found.report.exit_code)
+
+
+def _weights_file(path: Path | None) -> Weights | None:
+    """The weights of ``--weights FILE`` (None: the suite's)."""
+    if path is None:
+        return None
+    from statcheck.contract.weights import load_weights
+
+    return load_weights(path)
 
 
 def _add_adjust(sub: Commands) -> None:
@@ -415,19 +433,37 @@ def _add_adjust(sub: Commands) -> None:
         ),
     )
     _drop_and_suite(adj, "print the changes as JSON")
+    adj.add_argument(
+        "--out",
+        type=Path,
+        help="write the adjusted drop to this folder (new or empty), with the changes in "
+        "adjustments.csv",
+    )
+    adj.add_argument(
+        "--force", action="store_true", help="with --out: write over the files in a folder"
+    )
     adj.set_defaults(func=_cmd_adjust)
 
 
 def _cmd_adjust(args: argparse.Namespace) -> int:
     import json
 
+    from statcheck import checking
     from statcheck.contract.suite import load_suite
     from statcheck.localisation import adjust
     from statcheck.model.interval import format_number
 
-    found = adjust(args.drop, load_suite(args.suite), engine=args.engine)
+    suite = load_suite(args.suite)
+    if args.out is not None:  # refused before any work
+        checking.refuse_output_on_inputs(args.out, [args.drop, args.suite])
+    found = adjust(args.drop, suite, weights=_weights_file(args.weights), engine=args.engine)
+    readable = not found.report.errors  # else the report's errors are printed, nothing written
+    written = found.write(args.out, force=args.force) if args.out and readable else None
     if args.json:
-        sys.stdout.write(json.dumps(found.to_dict(), indent=2, allow_nan=False) + "\n")
+        out = found.to_dict()
+        if written is not None:
+            out["written"] = {"folder": str(written.folder), "changes": str(written.changes)}
+        sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
         return int(found.report.exit_code)
     console = _console()
     for error in found.report.errors:
@@ -439,6 +475,8 @@ def _cmd_adjust(args: argparse.Namespace) -> int:
         console.print(inert(f"no change lets every rule hold among {', '.join(ids)}"))
     for rule, kind, why in found.left_out:
         console.print(inert(f"left out: {rule} ({kind}): {why}"))
+    if written is not None:
+        console.print(f"wrote {inert(written.folder)} (changes: {inert(written.changes)})")
     return int(found.report.exit_code)
 
 

@@ -608,6 +608,13 @@ INIT_REFUSED = _declare(
     "(`--figures FILE` names one)",
     StatcheckError,
 )  # fmt: skip
+ADJUST_REFUSED = _declare(
+    "adjust-refused", _U,
+    "`statcheck adjust --out DIR` cannot write the adjusted drop: DIR holds files already "
+    "(`--force` writes over them), the input is not a drop folder, or its figures table is "
+    "in a format or database it cannot rewrite (CSV and Parquet files are rewritten)",
+    StatcheckError,
+)  # fmt: skip
 MISSING_EXTRA = _declare(
     "missing-extra", _U,
     "an optional extra (Great Expectations, PySpark, a database driver) is not installed", StatcheckError,

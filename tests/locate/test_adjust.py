@@ -63,13 +63,15 @@ def test_the_adjusted_table_passes_every_sum(adjusted: Adjustment) -> None:
         # sharing figures may not let the others absorb (1952: unemployed moves 4,000
         # beyond its rounding against a gap of 3,500, labor_force being held by the
         # population identity).
-        assert moved <= before[year] + 0.5 * len(new) + 1e-6
+        # (1e-3: a person, in thousands: new values aim a quarter inside the billionth
+        # the checks allow for floating-point noise, not at its edge.)
+        assert moved <= before[year] + 0.5 * len(new) + 1e-3
 
 
 def test_adjust_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["adjust", str(BLS), "--suite", str(BLS_SUITE)]) == 1
     out = capsys.readouterr().out
-    assert "employed|1960: 65,778,000 -> 65,777,000.065777" in out
+    assert "employed|1960: 65,778,000 -> 65,777,000.032889" in out
     assert "left out: participation-rate-is-labor-force-over-population (ratio)" in out
 
 

@@ -42,6 +42,7 @@ from statcheck.contract.rules.base import SKIPPED_DOC
 from statcheck.contract.schema import TableSchema
 from statcheck.contract.suite import Suite, describe, suite_from_mapping
 from statcheck.contract.tolerance import Tolerance
+from statcheck.contract.weights import Weights
 from statcheck.contract.yamlio import Mapping
 from statcheck.errors import (
     BAD_ARGUMENT,
@@ -69,6 +70,7 @@ def suite(
     schema: TableSchema | dict[str, Any] | None = None,
     skipped: str | None = None,
     values: str | None = None,
+    weights: Weights | dict[str, Any] | None = None,
 ) -> Suite:
     """A suite from rules built with this module (or rule mappings as in YAML).
 
@@ -78,7 +80,8 @@ def suite(
     contract), each as the mapping the file would hold or as its contract object, and
     ``skipped`` (``count`` or ``report``: the default of the rules that leave theirs at
     ``count``) and ``values`` (``table``, the default, or ``prose``: how a printed whole
-    number's precision is read).
+    number's precision is read) and ``weights`` (error localisation's: a ``Weights`` or
+    the mapping of a suite's ``weights:``).
     """
     file, line = _caller()
     where = Location(file=file, line=line)
@@ -105,6 +108,9 @@ def suite(
         data["skipped"] = skipped
     if values is not None:
         data["values"] = values
+    if weights is not None:
+        _check("weights", weights, (Weights, dict), where, "a Weights or a mapping")
+        data["weights"] = weights.to_mapping() if isinstance(weights, Weights) else weights
     if table is not None:
         _check("table", table, (TableMapping, dict), where, "a TableMapping or a mapping")
         data["table"] = table.to_mapping() if isinstance(table, TableMapping) else table

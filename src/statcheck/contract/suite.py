@@ -10,6 +10,7 @@ A suite file (``expectations/*.yml``)::
     values: prose                        # optional: figures quoted in prose (default: table)
     table: ...                           # optional: how to read a publisher's own table
     schema: ...                          # optional: the column-level contract (pandera)
+    weights: ...                         # optional: error localisation's weights
     rules:
       - id: ...
         kind: sum | compare | ...        # a kind of statcheck.contract.rules (RULE_KINDS)
@@ -32,6 +33,7 @@ from typing import Any, TypeVar
 from statcheck.contract.mapping import TableMapping, read_mapping
 from statcheck.contract.rules import SKIPPED_MODES, Rule, RuleReader, read_rule
 from statcheck.contract.schema import TableSchema, read_schema
+from statcheck.contract.weights import Weights, read_weights
 from statcheck.contract.yamlio import Mapping, dump_yaml, load_yaml
 from statcheck.errors import (
     DUPLICATE_RULE_ID,
@@ -58,6 +60,7 @@ TOP_LEVEL = (
     "values",
     "table",
     "schema",
+    "weights",
     "rules",
 )
 DEFAULT_PRIMARY = (SourceKind.OFFICIAL,)
@@ -84,6 +87,8 @@ class Suite:
     skipped: str = "count"
     # How the precision of a printed whole number is read (`values:`).
     values: ValueReading = ValueReading.TABLE
+    # What it costs to doubt each figure in error localisation (`weights:`).
+    weights: Weights = field(default_factory=Weights)
     file: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
     # A suite built in Python: the file of the code that built it, where its rules' lines are.
@@ -116,6 +121,8 @@ class Suite:
             out["table"] = self.table.to_mapping()
         if self.schema is not None:
             out["schema"] = self.schema.to_mapping()
+        if self.weights != Weights():
+            out["weights"] = self.weights.to_mapping()
         # A rule writes `skipped:` only where it differs from the suite's default.
         out["rules"] = [r.to_mapping(skipped=self.skipped) for r in self.rules]
         return out
@@ -298,6 +305,14 @@ def suite_from_mapping(data: Any, file: str = "<suite>") -> Suite:
                 else None
             ),
             None,
+        ),
+        weights=problems.attempt(
+            lambda: (
+                read_weights(data["weights"], file, data.line_of("weights"))
+                if data.get("weights") is not None
+                else Weights()
+            ),
+            Weights(),
         ),
         file=file,
     )

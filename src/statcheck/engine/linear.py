@@ -9,8 +9,8 @@ and solves nothing: the engine stays an evaluator.
 A relation is ``lower <= Σ coefficient × figure <= upper``; it holds as reported when
 some values inside the figures' own intervals (their rounding and qualifiers) satisfy
 it. The bounds carry the rule's tolerance and floating-point noise as the check grants
-them. Explicit and table-form ``sum`` and explicit ``compare`` are linear; the other
-kinds are listed as left out, each with the reason. Relations are arrays (one entry per
+them. Explicit and table-form ``sum`` and ``compare`` are linear; the other kinds are
+listed as left out, each with the reason. Relations are arrays (one entry per
 figure of a relation), built column by column from the table-form groups.
 """
 
@@ -44,7 +44,6 @@ _NOT_LINEAR = {
     "rate": "a rate is a ratio of two figures that may both be wrong, not linear: left out",
 }
 _NOT_NUMERIC = "relates no figures of this table by a linear equation or inequality"
-_TABLE_COMPARE = "table-form compare is not yet turned into constraints: left out"
 
 
 @dataclass(frozen=True)
@@ -161,9 +160,7 @@ def _relations_of(rule: Rule, ctx: Context) -> tuple[list[_Piece], str | None]:
     if isinstance(rule, SumRule):
         return (_sum_table(rule, ctx) if rule.over is not None else _sum(rule, ctx)), None
     if isinstance(rule, CompareRule):
-        if rule.over is not None:
-            return [], _TABLE_COMPARE
-        return _compare(rule, ctx), None
+        return (_compare_table(rule, ctx) if rule.over is not None else _compare(rule, ctx)), None
     return [], _NOT_LINEAR.get(rule.KIND, _NOT_NUMERIC)
 
 
@@ -194,15 +191,91 @@ def _compare(rule: CompareRule, ctx: Context) -> list[_Piece]:
         if missing:
             return []
         sides.append((found, 0.0))
-    (left, left_number), (right, right_number) = sides
+    (left, _), (right, right_number) = sides
     rhs = Interval.total(f.interval for f in right) if right else Interval.point(right_number)
     allowed = _allowed(rule.tolerance, rhs.scale(rule.factor))
-    constant = rule.factor * right_number - left_number
+    lower, upper = _compare_bounds(rule, allowed)
+    coefficients = [1.0] * len(left) + [-rule.factor] * len(right)
+    return [_one([*left, *right], coefficients, float(lower), float(upper))]
+
+
+def _placed(size: int, *pieces: tuple[Any, Any]) -> Any:
+    """One array of ``size`` with each piece's values at its positions."""
+    first = np.asarray(pieces[0][1])
+    out = np.empty(size, dtype=first.dtype if first.dtype != np.dtype("O") else object)
+    for at, values in pieces:
+        out[at] = values
+    return out
+
+
+def _compare_bounds(rule: CompareRule, allowed: Any) -> tuple[Any, Any]:
+    """``Σ left − factor × Σ right`` against ``factor × right number − left number``,
+    within ``allowed`` (per relation); one side open for an inequality."""
+    numbers = [side if isinstance(side, float) else 0.0 for side in (rule.left, rule.right)]
+    constant = rule.factor * numbers[1] - numbers[0]
     op = rule.op.value
     lower = -math.inf if op in ("<", "<=") else constant - allowed
     upper = math.inf if op in (">", ">=") else constant + allowed
-    coefficients = [1.0] * len(left) + [-rule.factor] * len(right)
-    return [_one([*left, *right], coefficients, lower, upper)]
+    return lower + 0 * allowed, upper + 0 * allowed  # one shape: a number or an array
+
+
+def _compare_table(rule: CompareRule, ctx: Context) -> list[_Piece]:
+    """One relation per group the table-form check checks (both sides complete, nothing
+    printed twice), found by the same group-by (:func:`statcheck.engine.sides.grouped`):
+    the left side's figures with coefficient 1, the right side's with −factor, and the
+    allowance the check grants the group's right side."""
+    import narwhals as nw
+
+    from statcheck.contract.tolerance import FLOAT_NOISE
+    from statcheck.engine import intervals
+    from statcheck.engine.native import collect_all
+    from statcheck.engine.sides import Side, grouped
+
+    assert rule.over is not None
+    sides = (Side.of("left", rule.left, rule.over), Side.of("right", rule.right, rule.over))
+    found = grouped(ctx, rule.over, sides, rule.figures)
+    right = intervals.scale((nw.col("_s1_low"), nw.col("_s1_high")), rule.factor)
+    allowed = intervals.tolerance_amount(right, rule.tolerance) + nw.lit(
+        FLOAT_NOISE
+    ) * intervals.magnitude(right)
+    checked = found.frame.filter(nw.col("_reason").is_null()).select(
+        *found.group, allowed.alias("_allowed")
+    )
+    rows = found.rows.filter(~nw.col("_duplicate")).select(
+        *found.group, "_side", "figure_id", "value", "low", "high"
+    )
+    order = [*found.group, "_side", "figure_id"]
+    (table,) = collect_all([checked.join(rows, on=found.group, how="inner").sort(order)])
+    if table.is_empty():
+        return []
+    table = table.with_columns(_group_number(found.group).alias("_group"))
+    col = {c: table.get_column(c).to_numpy() for c in ("_group", "_side", "_allowed")}
+    group = col["_group"].astype(np.int64) - 1  # numbered from 1, in order
+    first = np.flatnonzero(np.diff(group, prepend=-1))
+    lower, upper = _compare_bounds(rule, col["_allowed"][first].astype(np.float64))
+    return [
+        _Piece(
+            lower=np.asarray(lower, dtype=np.float64),
+            upper=np.asarray(upper, dtype=np.float64),
+            relation=group,
+            figure=table.get_column("figure_id").to_numpy().astype(object),
+            coefficient=np.where(col["_side"] == 0, 1.0, -rule.factor),
+            value=table.get_column("value").to_numpy().astype(np.float64),
+            low=table.get_column("low").to_numpy().astype(np.float64),
+            high=table.get_column("high").to_numpy().astype(np.float64),
+        )
+    ]
+
+
+def _group_number(group: list[str]) -> Any:
+    """A number per group of rows sorted by it, counting up where the group changes."""
+    import narwhals as nw
+
+    changed = nw.lit(False)
+    for column in group:
+        value = nw.col(column).cast(nw.String).fill_null("\x00")
+        changed = changed | (value != value.shift(1)).fill_null(True)
+    return changed.cast(nw.Int64).cum_sum()
 
 
 def _allowed(tolerance: Tolerance, expected: Interval) -> float:
@@ -245,13 +318,19 @@ def _sum_table(rule: SumRule, ctx: Context) -> list[_Piece]:
         lower, upper = -allowed, allowed
         totals = (col["_total_id"][first].astype(object), col["_t_value"][first],
                   col["_t_low"][first], col["_t_high"][first])  # fmt: skip
+        # Each relation's entries together, its total first: the totals go at each
+        # group's first row plus the totals before it, the parts after them (no sort).
+        at_total = first + np.arange(first.size)
+        at_part = np.arange(group.size) + group + 1
+        size = first.size + group.size
         ids, values, lows, highs = (
-            np.concatenate([t, p]) for t, p in zip(totals, parts, strict=True)
+            _placed(size, (at_total, t), (at_part, p)) for t, p in zip(totals, parts, strict=True)
         )
-        relation = np.concatenate([np.arange(first.size), group])
-        coefficient = np.concatenate([np.ones(first.size), -np.ones(group.size)])
-        order = np.argsort(relation, kind="stable")  # each relation's entries together, total first
-        entries = tuple(a[order] for a in (relation, ids, values, lows, highs, coefficient))
+        relation = _placed(size, (at_total, np.arange(first.size)), (at_part, group))
+        coefficient = _placed(
+            size, (at_total, np.ones(first.size)), (at_part, -np.ones(group.size))
+        )
+        entries = (relation, ids, values, lows, highs, coefficient)
     relation, ids, values, lows, highs, coefficient = entries
     return [
         _Piece(

@@ -12,6 +12,7 @@ Ratios and rates are not linear in two unknowns: they are left out, and said so.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +48,7 @@ __all__ = [
     "describe",
     "failing_parts",
     "locate",
+    "near_failing",
 ]
 
 # Finding slugs that say numbers disagree: the ones localisation places.
@@ -66,13 +68,14 @@ def locate(
     engine: str = "polars",
 ) -> Localisation:
     """Check ``data`` (a drop folder, a figures file or a DataFrame, as ``validate``
-    takes) against ``suite`` and locate the figures most likely wrong. A problem reading
-    the data is the report's error, as for ``validate``, and nothing is located."""
-    checked, report, figures = _checked(data, suite, engine)
-    weights = weights or Weights()
-    if figures is None:
+    takes) against ``suite`` and locate the figures most likely wrong, weighed by
+    ``weights`` (default: the suite's ``weights:``). A problem reading the data is the
+    report's error, as for ``validate``, and nothing is located."""
+    checked, report, inputs = _read(data, suite, engine)
+    weights = weights or checked.weights
+    if inputs is None:
         return Localisation(report, (), (), (), weights)
-    return _localised(report, figures, checked, weights)
+    return _localised(report, inputs.figures, checked, weights, _source_kinds(inputs, weights))
 
 
 def adjust(
@@ -87,11 +90,13 @@ def adjust(
     the rules that forced it. Read as ``locate`` reads; a problem reading is the report's."""
     from statcheck.localisation._adjust import adjusted
 
-    checked, report, figures = _checked(data, suite, engine)
-    weights = weights or Weights()
-    if figures is None:
+    checked, report, inputs = _read(data, suite, engine)
+    weights = weights or checked.weights
+    if inputs is None:
         return Adjustment(report, (), (), (), weights)
-    return adjusted(report, figures, checked, weights)
+    folder = str(data) if isinstance(data, str | os.PathLike) and Path(data).is_dir() else None
+    kinds = _source_kinds(inputs, weights)
+    return adjusted(report, inputs.figures, checked, weights, folder, kinds)
 
 
 def _checked(
@@ -100,6 +105,14 @@ def _checked(
     """The suite, the report of ``data`` against it and the figure table it was made
     from (None when the data could not be read: the problem is then the report's, as
     for ``validate``, never a crash)."""
+    checked, report, inputs = _read(data, suite, engine)
+    return checked, report, None if inputs is None else inputs.figures
+
+
+def _read(
+    data: Any, suite: Suite | str | os.PathLike[str], engine: str
+) -> tuple[Suite, Report, Any]:
+    """``_checked`` with the inputs read (figures and sources), or None."""
     from statcheck import checking
     from statcheck.api import as_suite
 
@@ -109,7 +122,19 @@ def _checked(
     except Exception as exc:
         drop = {"id": Path(data).name} if isinstance(data, str | os.PathLike) else {"id": "<frame>"}
         return checked, checking.error_report(checked, drop, exc), None
-    return checked, checking.check(inputs, checked), inputs.figures
+    return checked, checking.check(inputs, checked), inputs
+
+
+def _source_kinds(inputs: Any, weights: Weights) -> dict[str, str]:
+    """Each source's kind, when the weights ask for it (the source table is small)."""
+    import narwhals as nw
+
+    if not weights.by_kind or inputs.sources is None:
+        return {}
+    frame: Any = inputs.sources.select("source_id", "kind")
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    return {str(i): str(k) for i, k in frame.rows() if k is not None}
 
 
 def _inputs(data: Any, suite: Suite, engine: str) -> Any:
@@ -151,32 +176,48 @@ class Part:
 @dataclass(frozen=True)
 class _Layout:
     """The figures numbered, each relation's component (``label``), the components with
-    a failing relation (``wanted``, ascending) and their figures (``named``)."""
+    a failing relation (``wanted``, ascending) and the weights of their figures."""
 
     numbered: _Figures
     label: Any
     wanted: Any
-    named: Any
+    weight: dict[str, float]  # of each figure of the failing components
+
+    def weight_of(self, ids: Any, weights: Weights) -> Any:
+        return np.array([self.weight.get(str(i), weights.base) for i in ids], dtype=np.float64)
 
 
-def _layout(rules: LinearRules, figures: Any, suite: Suite, failing: Any) -> _Layout:
+def _layout(
+    rules: LinearRules,
+    figures: Any,
+    suite: Suite,
+    failing: Any,
+    weights: Weights,
+    kinds: dict[str, str] | None = None,
+) -> _Layout:
     numbered = _numbered(rules)
     label = _components(rules, numbered)
     wanted = np.unique(label[failing])
-    return _Layout(
-        numbered, label, wanted, _figures_of(rules, numbered, label, wanted, figures, suite)
-    )
+    weight = _weights_of(rules, numbered, label, wanted, figures, weights, kinds or {})
+    return _Layout(numbered, label, wanted, weight)
 
 
 def failing_parts(
-    rules: LinearRules, figures: Any, suite: Suite, weights: Weights, layout: _Layout | None = None
+    rules: LinearRules,
+    figures: Any,
+    suite: Suite,
+    weights: Weights,
+    layout: _Layout | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> list[Part]:
     """The components with a failing relation (those of ``layout.wanted``), each as its
-    problem, in component order."""
+    problem, in component order. ``kinds``: each source's kind, for weights by kind."""
+    if layout is None:
+        rules = near_failing(rules)
     failing = rules.failing()
     if not failing.any():
         return []
-    layout = layout or _layout(rules, figures, suite, failing)
+    layout = layout or _layout(rules, figures, suite, failing, weights, kinds)
     label, wanted = layout.label, layout.wanted
     by_relation = np.argsort(label, kind="stable")
     rel_bounds = np.searchsorted(label[by_relation], np.stack([wanted, wanted + 1]))
@@ -185,22 +226,22 @@ def failing_parts(
     entry_bounds = np.searchsorted(entry_label[by_entry], np.stack([wanted, wanted + 1]))
     members = (np.sort(by_relation[a:b]) for a, b in rel_bounds.T)
     entries = (by_entry[a:b] for a, b in entry_bounds.T)
-    return [
-        _part(m, e, rules, layout.numbered, layout.named, weights)
-        for m, e in zip(members, entries, strict=True)
-    ]
+    return [_part(m, e, rules, layout, weights) for m, e in zip(members, entries, strict=True)]
 
 
-def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Localisation:
+def _localised(
+    report: Any, figures: Any, suite: Suite, weights: Weights, kinds: dict[str, str] | None = None
+) -> Localisation:
     from statcheck.engine.linear import linear_relations
 
     rules = linear_relations(figures, suite)
     left_out = tuple((r.rule_id, r.kind, r.reason) for r in rules.left_out)
+    rules = near_failing(rules)
     failing = rules.failing()
     found: dict[int, Component] = {}  # by component label
     placed: dict[tuple[str, str], int] = {}  # (rule id, figure id) of a failing relation
     if failing.any():
-        layout = _layout(rules, figures, suite, failing)
+        layout = _layout(rules, figures, suite, failing, weights, kinds)
         number = np.searchsorted(layout.wanted, layout.label)  # a failing component's number
         alone = _alone(rules, layout, failing)
         found.update(_closed_form(rules, layout, alone, number, weights))
@@ -208,13 +249,61 @@ def _localised(report: Any, figures: Any, suite: Suite, weights: Weights) -> Loc
         for part in failing_parts(rules, figures, suite, weights, rest):
             k = int(number[part.members[0]])
             found[k] = _solved(k, part, rules, failing)
-        bad = np.flatnonzero(failing[rules.relation])
-        for e in bad:  # each failing relation's figures, for the findings that name them
-            key = (rules.rules[rules.rule[rules.relation[e]]], str(rules.figure[e]))
-            placed.setdefault(key, int(number[rules.relation[e]]))
+        placed = _placed(rules, failing, number)
     components = tuple(found[k] for k in sorted(found))
     located = tuple(_place(report, placed, left_out))
     return Localisation(report, located, components, left_out, weights)
+
+
+def _placed(rules: LinearRules, failing: Any, number: Any) -> dict[tuple[str, str], int]:
+    """The component of each (rule id, figure id) of a failing relation, for the findings
+    that name them (the first relation's, where a pair is in several)."""
+    e = np.flatnonzero(failing[rules.relation])
+    relation = rules.relation[e]
+    names = np.asarray(rules.rules, dtype=object)[rules.rule[relation]].tolist()
+    keys = list(zip(names, (str(f) for f in rules.figure[e].tolist()), strict=True))
+    # Reversed: where a pair occurs twice, the first occurrence is written last and stays.
+    return dict(zip(keys[::-1], number[relation].tolist()[::-1], strict=True))
+
+
+# Rounds of growing the failing relations' set through shared figures before taking the
+# whole table instead (a component that long is rare: a chain of relations across it).
+_MAX_ROUNDS = 50
+
+
+def near_failing(rules: LinearRules) -> LinearRules:
+    """The relations of the components with a failing relation, the others dropped: grown
+    from the failing relations through the figures they share, a step a round, until no
+    relation joins. On a large table the components are then found and solved on a few
+    per cent of it. All of ``rules`` when nothing fails or the growing goes on."""
+    import pandas as pd
+
+    keep = rules.failing()
+    if not keep.any() or keep.all():
+        return rules
+    code, ids = pd.factorize(rules.figure)
+    for _ in range(_MAX_ROUNDS):
+        figure_in = np.zeros(len(ids), dtype=bool)
+        figure_in[code[keep[rules.relation]]] = True
+        grown = np.zeros(rules.size, dtype=bool)
+        grown[rules.relation[figure_in[code]]] = True
+        if grown.sum() == keep.sum():
+            break
+        keep = grown
+    else:
+        return rules
+    entries = keep[rules.relation]
+    renumbered = np.cumsum(keep) - 1
+    return replace(
+        rules,
+        rule=rules.rule[keep],
+        lower=rules.lower[keep],
+        upper=rules.upper[keep],
+        relation=renumbered[rules.relation[entries]],
+        **{
+            k: getattr(rules, k)[entries] for k in ("figure", "coefficient", "value", "low", "high")
+        },
+    )
 
 
 def _alone(rules: LinearRules, layout: _Layout, failing: Any) -> Any:
@@ -222,13 +311,13 @@ def _alone(rules: LinearRules, layout: _Layout, failing: Any) -> Any:
     no zero coefficient and no figure twice: answered in closed form."""
     n = rules.size
     count = np.bincount(layout.label)
-    entry_ok = np.isfinite(rules.low) & np.isfinite(rules.high) & (rules.coefficient != 0)
-    all_ok = np.bincount(rules.relation, weights=~entry_ok, minlength=n) == 0
+    e = np.flatnonzero(failing[rules.relation])  # only the failing relations' entries
+    rel = rules.relation[e]
+    entry_ok = np.isfinite(rules.low[e]) & np.isfinite(rules.high[e]) & (rules.coefficient[e] != 0)
+    all_ok = np.bincount(rel, weights=~entry_ok, minlength=n) == 0
     figures = layout.numbered.ids.size
-    pairs = np.unique(rules.relation * figures + layout.numbered.number)
-    distinct = np.bincount(pairs // figures, minlength=n) == np.bincount(
-        rules.relation, minlength=n
-    )
+    pairs = np.unique(rel * figures + layout.numbered.number[e])
+    distinct = np.bincount(pairs // figures, minlength=n) == np.bincount(rel, minlength=n)
     return np.asarray(failing & (count[layout.label] == 1) & all_ok & distinct, dtype=bool)
 
 
@@ -253,32 +342,33 @@ def _closed_form(
     b = (rules.upper[rel] - others_least) / c
     low, high = np.minimum(a, b), np.maximum(a, b)
     ids = rules.figure[e]
-    w = np.array([weights.of(layout.named[i]) if i in layout.named else weights.base for i in ids])
+    w = layout.weight_of(ids, weights)
     least_weight = np.full(n, np.inf)
     np.minimum.at(least_weight, rel, w)
     tied = w <= least_weight[rel] * (1 + SAME)
     starts = np.flatnonzero(np.diff(rel, prepend=-1))
+    ends = [*starts[1:].tolist(), rel.size]
+    # As Python values once (indexing numpy arrays element by element is slow).
+    names, values, lows, highs = ids.tolist(), rules.value[e].tolist(), low.tolist(), high.tolist()
+    is_tied = tied.tolist()
+    first = rel[starts]
+    rule_of = [rules.rules[i] for i in rules.rule[first].tolist()]
     out: dict[int, Component] = {}
-    for start, end in zip(starts, [*starts[1:], rel.size], strict=True):
-        r = int(rel[start])
-        rule = rules.rules[rules.rule[r]]
+    for start, end, rule, weight, k in zip(
+        starts.tolist(), ends, rule_of, least_weight[first].tolist(), number[first].tolist(),
+        strict=True,
+    ):  # fmt: skip
         sets = [
             CulpritSet(
-                (
-                    Culprit(
-                        str(ids[k]), float(rules.value[e[k]]), _end(low[k]), _end(high[k]), (rule,)
-                    ),
-                ),
-                float(least_weight[r]),
+                (Culprit(str(names[j]), values[j], _end(lows[j]), _end(highs[j]), (rule,)),),
+                weight,
             )
-            for k in range(start, end)
-            if tied[k]
+            for j in range(start, end)
+            if is_tied[j]
         ]
-        k = int(number[r])
-        members = tuple(str(i) for i in ids[start:end])
         out[k] = Component(
             k,
-            members,
+            tuple(str(i) for i in names[start:end]),
             (rule,),
             (rule,),
             tuple(sets[:MAX_ALTERNATIVES]),
@@ -288,11 +378,16 @@ def _closed_form(
 
 
 def _end(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
+    return float(x) if math.isfinite(x) else None
 
 
 def _numbered(rules: LinearRules) -> _Figures:
-    ids, number = np.unique(rules.figure, return_inverse=True)
+    """The figures numbered by first appearance (hashed: sorting a million ids as Python
+    strings takes seconds); a component's figures are put in id order where solved."""
+    import pandas as pd
+
+    number, ids = pd.factorize(rules.figure)
+    ids = np.asarray(ids, dtype=object)
     values, lows, highs = (np.zeros(ids.size) for _ in range(3))
     values[number], lows[number], highs[number] = rules.value, rules.low, rules.high
     return _Figures(ids, number.ravel(), values, lows, highs)
@@ -312,23 +407,55 @@ def _components(rules: LinearRules, numbered: _Figures) -> Any:
     return label[: rules.size]
 
 
-def _figures_of(
-    rules: Any, numbered: _Figures, label: Any, wanted: Any, figures: Any, suite: Suite
-) -> Any:
-    """The figures of the failing components (for their weights), in one filter."""
-    from statcheck.engine.linear import figures_named
+def _weights_of(
+    rules: Any,
+    numbered: _Figures,
+    label: Any,
+    wanted: Any,
+    figures: Any,
+    weights: Weights,
+    kinds: dict[str, str],
+) -> dict[str, float]:
+    """The weight of each figure of the failing components, from its status, qualifier
+    and source's kind: one filter of the figure table and a lookup per column."""
+    import narwhals as nw
+    import pandas as pd
 
     in_wanted = np.isin(label[rules.relation], wanted)
     ids = [str(i) for i in numbered.ids[np.unique(numbered.number[in_wanted])]]
-    return figures_named(figures, suite, ids)
+    frame: Any = figures.frame.filter(nw.col("figure_id").is_in(ids))
+    have = set(frame.columns)
+    frame = frame.select(
+        "figure_id",
+        *(nw.col(c) if c in have else nw.lit(None, dtype=nw.String).alias(c)
+          for c in ("status", "qualifier", "source_id")),
+    )  # fmt: skip
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    table = frame.to_pandas()
+    kind = table["source_id"].map(kinds)
+    weight = weights.base * np.ones(len(table))
+    for factors, column in (
+        (weights.status, table["status"]),
+        (weights.qualifier, table["qualifier"]),
+        (weights.source_kind, kind),
+    ):
+        if factors:
+            weight = weight * pd.to_numeric(column.map(dict(factors)), errors="coerce").fillna(1.0)
+    return dict(
+        zip(table["figure_id"].astype(str), np.asarray(weight, dtype=np.float64), strict=True)
+    )
 
 
 def _part(
-    members: Any, entries: Any, rules: LinearRules, numbered: _Figures, named: Any, weights: Weights
+    members: Any, entries: Any, rules: LinearRules, layout: _Layout, weights: Weights
 ) -> Part:
+    numbered = layout.numbered
     figure = numbered.number[entries]
     local = np.unique(figure)
     column = np.searchsorted(local, figure)
+    by_id = np.argsort(numbered.ids[local].astype(str), kind="stable")  # columns in id order
+    local, column = local[by_id], np.argsort(by_id)[column]
     row = np.searchsorted(members, rules.relation[entries])
     matrix = np.zeros((members.size, local.size))
     np.add.at(matrix, (row, column), rules.coefficient[entries])
@@ -337,7 +464,7 @@ def _part(
         values=numbered.values[local],
         lows=numbered.lows[local],
         highs=numbered.highs[local],
-        weights=np.array([weights.of(named[i]) if i in named else weights.base for i in ids]),
+        weights=layout.weight_of(ids, weights),
         matrix=matrix,
         lower=rules.lower[members],
         upper=rules.upper[members],

@@ -5,34 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from statcheck.model.figure import Figure
+__all__ = ["Component", "Culprit", "CulpritSet", "Localisation", "LocatedFinding", "Weights"]
+
+from statcheck.contract.weights import Weights
 
 if TYPE_CHECKING:
     from statcheck.report import Report
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How much it costs to doubt a figure: ``base`` times the factor of its status and
-    of its qualifier (1 for any not listed). A provisional or forecast figure, or an
-    "about" figure, is cheaper to doubt than a final exact count: it is likelier wrong."""
-
-    base: float = 1.0
-    status: tuple[tuple[str, float], ...] = (("provisional", 0.5), ("forecast", 0.5))
-    qualifier: tuple[tuple[str, float], ...] = (("about", 0.5), ("nearly", 0.5))
-
-    def __post_init__(self) -> None:
-        for _, factor in (("base", self.base), *self.status, *self.qualifier):
-            if not factor > 0:
-                raise ValueError(f"a weight must be above 0, not {factor!r}")
-
-    def of(self, figure: Figure) -> float:
-        status = dict(self.status).get(figure.status.value, 1.0)
-        qualifier = dict(self.qualifier).get(figure.reported.qualifier.value, 1.0)
-        return self.base * status * qualifier
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"base": self.base, "status": dict(self.status), "qualifier": dict(self.qualifier)}
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,21 @@ def _ranges(
     return tuple(out)
 
 
+def inner_bounds(problem: Problem) -> tuple[Floats, Floats]:
+    """The relations' bounds a quarter of their width inside: a new value aimed there,
+    not at an edge, still holds printed and read back or summed in another order. A
+    relation that holds as reported keeps that room: staying put stays a solution."""
+    with np.errstate(invalid="ignore"):
+        width = problem.upper - problem.lower
+    inner = np.where(np.isfinite(width), width / 4, 0.0)
+    at = problem.matrix @ problem.values
+    held = (at >= problem.lower) & (at <= problem.upper)
+    lower, upper = problem.lower + inner, problem.upper - inner
+    return np.where(held, np.minimum(lower, at), lower), np.where(
+        held, np.maximum(upper, at), upper
+    )
+
+
 def least_change(problem: Problem) -> Floats | None:
     """New values that let every relation hold with the least weighted change beyond
     the figures' own intervals (an L1 norm: a figure moved within its rounding costs
@@ -214,12 +229,13 @@ def least_change(problem: Problem) -> Floats | None:
     n, scale = problem.n, problem.bound()
     a, eye, none = problem.matrix, np.eye(problem.n), np.zeros((problem.n, problem.n))
     at_reported = a @ problem.values
+    lower, upper = inner_bounds(problem)
     # Variables: change d, excess beyond the interval e >= 0, size of the change s >= |d|.
     constraints = [
         LinearConstraint(
             np.hstack([a, np.zeros_like(a), np.zeros_like(a)]),
-            (problem.lower - at_reported) / scale,
-            (problem.upper - at_reported) / scale,
+            (lower - at_reported) / scale,
+            (upper - at_reported) / scale,
         ),
         LinearConstraint(
             np.hstack([eye, -eye, none]), -np.inf, (problem.highs - problem.values) / scale

@@ -15,6 +15,7 @@ from typing import Any
 from statcheck.contract.mapping import PERIOD_SCHEMA
 from statcheck.contract.rules import COMMON_FINDINGS, KINDS
 from statcheck.contract.rules.base import SKIP_REASONS, SKIPPED_DOC, SKIPPED_MODES, Rule
+from statcheck.contract.weights import WEIGHTS_SCHEMA
 from statcheck.model.figure import SourceKind
 from statcheck.model.value import ValueReading
 
@@ -49,6 +50,7 @@ _SUITE_PROPERTIES: dict[str, Any] = {
         "its last printed digit; `prose`, its last non-zero digit (figures quoted in prose)",
         "enum": [r.value for r in ValueReading],
     },
+    "weights": WEIGHTS_SCHEMA,
     "schema": {
         "type": "object",
         "description": "The column-level contract of the figure table, compiled to pandera.",
