@@ -30,6 +30,7 @@ from statcheck.localisation._model import (
     LocatedFinding,
     Weights,
 )
+from statcheck.localisation._reporting import with_culprits
 from statcheck.localisation._solve import Problem, solve
 from statcheck.localisation._text import describe
 from statcheck.report import Report, Status
@@ -47,6 +48,8 @@ __all__ = [
     "describe",
     "failing_parts",
     "locate",
+    "locate_report",
+    "with_culprits",
 ]
 
 # Finding slugs that say numbers disagree: the ones localisation places.
@@ -73,6 +76,18 @@ def locate(
     if figures is None:
         return Localisation(report, (), (), (), weights)
     return _localised(report, figures, checked, weights)
+
+
+def locate_report(
+    report: Report, figures: Any, suite: Suite, *, weights: Weights | None = None
+) -> Report:
+    """``report`` (of ``figures`` against ``suite``, as ``checking`` made it) with each
+    failing finding's culprits: validation and localisation sharing one reading of the
+    data (``statcheck validate --locate``, ``statcheck.validate(..., locate=True)``).
+    A report whose data could not be read (``report.errors``) is returned as it is."""
+    if report.errors or figures is None:
+        return report
+    return with_culprits(_localised(report, figures, suite, weights or Weights()))
 
 
 def adjust(
