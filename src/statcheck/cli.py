@@ -492,6 +492,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             force=args.all,
             listener=echo,
             database_url=args.database_url,
+            locate=args.locate,
         )
     junit_path, summary_path = (
         args.junit or args.out / "junit.xml",
