@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
-    from statcheck.report import Report, RuleResult
+    from statcheck.report import Finding, Report, RuleResult
 
 __all__ = ["Echo", "junit_xml", "markdown_summary", "verdict"]
 
@@ -320,6 +320,12 @@ def _problem(case: ET.Element, tag: str, err: ErrorEntry) -> None:
     el.text = _x("\n".join(lines))
 
 
+def _junit_line(f: Finding) -> str:
+    """A finding in a failure's body, with its culprits under it (--locate)."""
+    located = f.culprits_text
+    return f"{f.slug}: {f.explanation}" + (f"\n  ↳ {located}" if located else "")
+
+
 def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
     findings = res.findings
     counts = res.describe()  # None for a rule in error
@@ -331,7 +337,7 @@ def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
             message=_x(first.explanation if first else ""),
             type=_x(first.slug if first else None),
         )
-        body = [f"{f.slug}: {f.explanation}" for f in findings[:FINDINGS_IN_JUNIT]]
+        body = [_junit_line(f) for f in findings[:FINDINGS_IN_JUNIT]]
         if len(findings) > FINDINGS_IN_JUNIT:
             body.append(f"… and {len(findings) - FINDINGS_IN_JUNIT} more in the JSON report")
         el.text = _x("\n".join(body))

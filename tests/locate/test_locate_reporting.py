@@ -245,6 +245,8 @@ def test_run_locate_writes_culprits_and_keeps_them_cached(
     assert "      ↳ most likely wrong: population|HIC|1960; changing it to between" in first
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "<br>↳ most likely wrong: population\\|HIC\\|1960; changing it" in summary
+    junit = (out / "junit.xml").read_text(encoding="utf-8")
+    assert "\n  ↳ most likely wrong: population|HIC|1961; changing it" in junit
     report = out / "worldbank-population" / "worldbank-population-2026-03-06.json"
     assert "culprits" in report.read_text(encoding="utf-8")
     assert main([*args, "--locate"]) == 1  # the same inputs: served from the cache
