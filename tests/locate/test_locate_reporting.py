@@ -339,6 +339,9 @@ def test_the_site_highlights_exactly_the_culprit_figures(
     assert (
         '<td class="mono id culprits-cell">population|<wbr>HIC|<wbr>1960 (or 3 as likely)' in html
     )
+    # ... and its chart of the gap over time names it in each year's tooltip
+    assert html.count('<g class="gap-mark culprit">') == 65
+    assert "; most likely wrong: population|HIC|1960 (or 3 as likely)</title>" in html
 
 
 def test_the_chart_outlines_the_side_with_the_culprit(tmp_path: Path) -> None:

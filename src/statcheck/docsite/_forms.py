@@ -116,16 +116,17 @@ def _form(
         biggest, _ = max(group, key=lambda fg: abs(fg[1]))
         low, high = min(gaps), max(gaps)
         label = key.describe() if isinstance(key, Period) else key
+        blamed = _blamed(biggest)
         rows.append(FormRow(
             period=label, count=len(group),
             gap=_signed(low) if low == high else f"{_signed(low)} to {_signed(high)}",
             figure=_first(biggest),
             reported=interval_text(as_list(biggest.reported)) or "",
             expected=interval_text(as_list(biggest.expected)) or "",
-            culprits=_blamed(biggest),
+            culprits=blamed,
         ))  # fmt: skip
         if isinstance(key, Period):
-            spans.append(PeriodGaps(key.start, key.end, label, low, high, len(group)))
+            spans.append(PeriodGaps(key.start, key.end, label, low, high, len(group), blamed))
     chart = gap_over_time(f"The gap of each {slug} finding over time", spans, f"“{labels[0]}”")
     return FormView(
         slug=slug,
