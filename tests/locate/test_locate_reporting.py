@@ -379,3 +379,26 @@ def test_the_site_escapes_a_hostile_culprit(make_drop: MakeDrop, tmp_path: Path)
     rows = dict(_rows(html).rows["rule-total-is-parts"])
     assert set(rows) == {HOSTILE_TOTAL, HOSTILE_PART, HOSTILE_FORMULA}
     assert sorted(rows.values()) == ["alternative", "alternative", "most-likely"]
+
+
+def test_validate_locate_reads_the_drop_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statcheck.drops import manifest, reader
+
+    counts: dict[str, int] = {"hashed": 0, "parsed": 0}
+    sha256_of, read_drop_file = manifest.sha256_of, reader.read_drop_file
+
+    def counted_hash(path: Path) -> str:
+        counts["hashed"] += Path(path).name == "figures.csv"
+        return sha256_of(path)
+
+    def counted_read(path: Path, *args: Any, **kwargs: Any) -> Any:
+        counts["parsed"] += Path(path).name == "figures.csv"
+        return read_drop_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(manifest, "sha256_of", counted_hash)
+    monkeypatch.setattr(reader, "read_drop_file", counted_read)
+    _, data = _validate(SEED_DROP, SEED_SUITE, tmp_path / "seed.json", "--locate")
+    assert "localisation" in data
+    assert counts == {"hashed": 1, "parsed": 1}  # validation and localisation share one reading
