@@ -71,12 +71,12 @@ def validate(
     figures this validation read (as ``statcheck validate --locate``; docs/locate.md).
     """
     checked = as_suite(suite)
-    report, figures = _validated(data, checked, sources, engine, earlier)
+    report, inputs = _validated(data, checked, sources, engine, earlier)
     if not locate or report.errors:
         return report
     from statcheck.localisation import locate_report
 
-    return locate_report(report, figures(), checked)
+    return locate_report(report, inputs(), checked)
 
 
 def _validated(
@@ -86,8 +86,8 @@ def _validated(
     engine: str | None,
     earlier: Sequence[str | os.PathLike[str]],
 ) -> tuple[Report, Callable[[], Any]]:
-    """The report, and how to have the figure table it was made from (read once more
-    only for a file or a frame, and only when ``locate`` asks for it)."""
+    """The report, and how to have the tables it was made from (``checking.Inputs``: a
+    drop's from the validation's cache; a file or a frame read once more, only when asked)."""
     if engine is not None:
         check_engine(engine)
     if isinstance(data, str | os.PathLike):
@@ -103,20 +103,14 @@ def _validated(
             report = checking.validate_drop(path, checked, on, earlier, cache=cache)
             return (
                 report,
-                lambda: (
-                    cache.inputs(cache.drop(path), checked.table, on, None, checked.values).figures
-                ),
+                lambda: cache.inputs(cache.drop(path), checked.table, on, None, checked.values),
             )
         _no_earlier(earlier)
         on = engine or DEFAULT_ENGINE
         report = checking.validate_file(path, checked, on, sources)
         return (
             report,
-            lambda: (
-                checking.file_inputs(
-                    path, checked.table, on, sources, values=checked.values
-                ).figures
-            ),
+            lambda: checking.file_inputs(path, checked.table, on, sources, values=checked.values),
         )
     library = frame_library(data)
     if library is None:
@@ -133,9 +127,7 @@ def _validated(
     report = checking.validate_frame(data, checked, on, sources)
     return (
         report,
-        lambda: (
-            checking.frame_inputs(data, checked.table, on, sources, values=checked.values).figures
-        ),
+        lambda: checking.frame_inputs(data, checked.table, on, sources, values=checked.values),
     )
 
 

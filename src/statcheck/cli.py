@@ -395,7 +395,7 @@ def _located(
     else:
         drop = cache.drop(args.drop)
         read = cache.inputs(drop, suite.table, args.engine, args.database_url, suite.values)
-    return locate_report(report, read.figures, suite)
+    return locate_report(report, read, suite)
 
 
 def _add_locate(sub: Commands) -> None:

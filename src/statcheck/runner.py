@@ -423,7 +423,7 @@ def _located(plan: _SuitePlan, folder: Path, report: Report) -> Report:
     suite = plan.suite
     drop = plan.cache.drop(folder)
     read = plan.cache.inputs(drop, suite.table, plan.engine, plan.database_url, suite.values)
-    return locate_report(report, read.figures, suite)
+    return locate_report(report, read, suite)
 
 
 def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:

@@ -79,15 +79,15 @@ def locate(
 
 
 def locate_report(
-    report: Report, figures: Any, suite: Suite, *, weights: Weights | None = None
+    report: Report, inputs: Any, suite: Suite, *, weights: Weights | None = None
 ) -> Report:
-    """``report`` (of ``figures`` against ``suite``, as ``checking`` made it) with each
-    failing finding's culprits: validation and localisation sharing one reading of the
-    data (``statcheck validate --locate``, ``statcheck.validate(..., locate=True)``).
+    """``report`` (of ``inputs``, the tables ``checking`` read, against ``suite``) with
+    each failing finding's culprits: validation and localisation sharing one reading of
+    the data (``statcheck validate --locate``, ``statcheck.validate(..., locate=True)``).
     A report whose data could not be read (``report.errors``) is returned as it is."""
-    if report.errors or figures is None:
+    if report.errors or inputs is None:
         return report
-    return with_culprits(_localised(report, figures, suite, weights or Weights()))
+    return with_culprits(_localised(report, inputs.figures, suite, weights or Weights()))
 
 
 def adjust(
