@@ -43,6 +43,7 @@ def validate(
     sources: Any = None,
     engine: str | None = None,
     earlier: Sequence[str | os.PathLike[str]] = (),
+    locate: bool = False,
 ) -> Report:
     """Check figures against a suite and return the report (``report.to_json()`` is the
     JSON the command line writes).
@@ -64,8 +65,29 @@ def validate(
     built for ``$STATCHECK_SPARK_MASTER`` or ``local[*]`` (``statcheck.engine.spark``).
     ``earlier`` lists
     earlier drop folders of the same suite, oldest first, for its revision rules.
+
+    ``locate=True`` also says which figures are most likely wrong: each finding of a
+    failing rule gets its ``culprits`` (``statcheck.report.Culprits``), found on the
+    figures this validation read (as ``statcheck validate --locate``; docs/locate.md).
     """
     checked = as_suite(suite)
+    report, inputs = _validated(data, checked, sources, engine, earlier)
+    if not locate or report.errors:
+        return report
+    from statcheck.localisation import locate_report
+
+    return locate_report(report, inputs(), checked)
+
+
+def _validated(
+    data: Any,
+    checked: Suite,
+    sources: Any,
+    engine: str | None,
+    earlier: Sequence[str | os.PathLike[str]],
+) -> tuple[Report, Callable[[], Any]]:
+    """The report, and how to have the tables it was made from (``checking.Inputs``: a
+    drop's from the validation's cache; a file or a frame read once more, only when asked)."""
     if engine is not None:
         check_engine(engine)
     if isinstance(data, str | os.PathLike):
@@ -76,9 +98,20 @@ def validate(
                     "a drop folder brings its own sources: `sources` is for a file or a DataFrame",
                     hint="list the sources file in the drop's drop.yml instead",
                 )
-            return checking.validate_drop(path, checked, engine or DEFAULT_ENGINE, earlier)
+            cache = checking.DropCache()  # the figures the validation read, for localisation
+            on = engine or DEFAULT_ENGINE
+            report = checking.validate_drop(path, checked, on, earlier, cache=cache)
+            return (
+                report,
+                lambda: cache.inputs(cache.drop(path), checked.table, on, None, checked.values),
+            )
         _no_earlier(earlier)
-        return checking.validate_file(path, checked, engine or DEFAULT_ENGINE, sources)
+        on = engine or DEFAULT_ENGINE
+        report = checking.validate_file(path, checked, on, sources)
+        return (
+            report,
+            lambda: checking.file_inputs(path, checked.table, on, sources, values=checked.values),
+        )
     library = frame_library(data)
     if library is None:
         raise UNSUPPORTED_INPUT(
@@ -90,7 +123,12 @@ def validate(
     # A pandas frame runs on polars unless asked: the same report, several times sooner
     # (the table is built with polars for every engine). Spark stays on its cluster.
     default = library if library == "spark" else DEFAULT_ENGINE
-    return checking.validate_frame(data, checked, engine or default, sources)
+    on = engine or default
+    report = checking.validate_frame(data, checked, on, sources)
+    return (
+        report,
+        lambda: checking.frame_inputs(data, checked.table, on, sources, values=checked.values),
+    )
 
 
 def check_output(
@@ -167,7 +205,7 @@ def _warn_if_numbers_taken_as_exact(data: Any, library: str, suite: Suite) -> No
             "same figures printed as text stand for their last digit (4,419.5 to 4,420.5). "
             "Add a `precision` column (0 for exact counts) to say which.",
             ExactNumbersWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of validate (past _validated and validate)
         )
 
 

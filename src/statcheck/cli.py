@@ -2,9 +2,10 @@
 
     statcheck validate DROP --suite SUITE.yml [--out REPORT.json] [--engine polars|pandas|spark]
                        [--earlier EARLIER_DROP ...] [--database-url URL] [--max-memory SIZE]
+                       [--locate]
     statcheck run [--expectations DIR] [--drops DIR] [--out DIR] [--all]
                   [--junit FILE] [--summary FILE] [--engine polars|pandas|spark]
-                  [--database-url URL] [--max-memory SIZE]
+                  [--database-url URL] [--max-memory SIZE] [--locate]
     statcheck check-suite SUITE.yml
     statcheck init FOLDER [--refresh] [--figures FILE]
     statcheck suggest DROP_OR_FILE [--out SUITE.yml] [--id SUITE_ID]
@@ -32,6 +33,8 @@ from statcheck.inert import inert
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from statcheck.checking import DropCache
+    from statcheck.contract.suite import Suite
     from statcheck.contract.weights import Weights
     from statcheck.report import Report
 
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
 DEFAULT_OUT = Path("build") / "reports"
 MAX_SHOWN = 8  # findings printed per rule; the JSON report has them all
+CULPRIT_MARK = "↳ "  # a finding's culprits, on the line under it (--locate)
 STATUS_STYLE = {
     "pass": "green",
     "fail": "bold red",
@@ -165,6 +169,7 @@ def _add_validate(sub: Commands) -> None:
         metavar="FILE",
         help="with a bare figures file: the sources table that goes with it",
     )
+    _locate_option(v)
     _database_url_option(v)
     _spark_master_option(v)
     _max_memory_option(v)
@@ -221,6 +226,7 @@ def _add_run(sub: Commands) -> None:
         help="dataframe engine: polars (default), pandas, or spark (the spark extra; see "
         "--spark-master)",
     )
+    _locate_option(r)
     _database_url_option(r)
     _spark_master_option(r)
     _max_memory_option(r)
@@ -273,6 +279,15 @@ def _version() -> str:
         return version("statcheck-contracts")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "unknown (not installed)"
+
+
+def _locate_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--locate",
+        action="store_true",
+        help="also say which figures are most likely wrong: each failing finding gets its "
+        "culprits (the report's `culprits`, a line in the summary; see docs/locate.md)",
+    )
 
 
 def _max_memory_option(p: argparse.ArgumentParser) -> None:
@@ -348,9 +363,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if bare_file:
         report = checking.validate_file(args.drop, suite, args.engine, sources=args.sources)
     else:
+        cache = checking.DropCache()  # --locate reads the figures the validation read
         report = checking.validate_drop(
-            args.drop, suite, args.engine, args.earlier, database_url=args.database_url
+            args.drop, suite, args.engine, args.earlier, database_url=args.database_url, cache=cache
         )
+    if args.locate and not report.errors:
+        report = _located(args, suite, report, None if bare_file else cache)
     out = args.out or checking.report_path(DEFAULT_OUT, suite.id, str(report.drop["id"]))
     checking.refuse_output_on_inputs(out, inputs)
     report.write(out)
@@ -361,6 +379,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print_report(console, report)
         console.print(f"report: {inert(out)}")
     return int(report.exit_code)
+
+
+def _located(
+    args: argparse.Namespace, suite: Suite, report: Report, cache: DropCache | None
+) -> Report:
+    """The report with its failing findings' culprits, localised on the figures the
+    validation read (a drop's from the run's cache; a bare file's read again)."""
+    from statcheck import checking
+    from statcheck.localisation import locate_report
+
+    if cache is None:
+        read = checking.file_inputs(
+            args.drop, suite.table, args.engine, args.sources, values=suite.values
+        )
+    else:
+        drop = cache.drop(args.drop)
+        read = cache.inputs(drop, suite.table, args.engine, args.database_url, suite.values)
+    return locate_report(report, read, suite)
 
 
 def _add_locate(sub: Commands) -> None:
@@ -494,6 +530,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             force=args.all,
             listener=echo,
             database_url=args.database_url,
+            locate=args.locate,
         )
     junit_path, summary_path = (
         args.junit or args.out / "junit.xml",
@@ -619,6 +656,11 @@ def print_report(console: Console, report: Report) -> None:
         console.print(line)
         for f in res.findings[:MAX_SHOWN]:
             console.print(Text(fit_terminal(console, inert(f"      {f.slug}: {f.explanation}"))))
+            located = f.culprits_text  # with --locate: which figures are most likely wrong
+            if located:
+                console.print(
+                    Text(fit_terminal(console, inert(f"        {CULPRIT_MARK}{located}")))
+                )
         if len(res.findings) > MAX_SHOWN:
             console.print(
                 Text(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
-    from statcheck.report import Report, RuleResult
+    from statcheck.report import Finding, Report, RuleResult
 
 __all__ = ["Echo", "junit_xml", "markdown_summary", "verdict"]
 
@@ -65,13 +65,14 @@ def _where(err: ErrorEntry) -> str:
     return ", ".join(f"{k} {v}" for k, v in err.location.to_dict().items())
 
 
-def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
-    """(label, what, detail) for each drop-level error, then for each failing or broken
-    rule with its first finding, then for each rule that checked nothing (undetermined,
+def _problems(report: Report) -> Iterator[tuple[str, str, str, str | None]]:
+    """(label, what, detail, culprits) for each drop-level error, then for each failing or
+    broken rule with its first finding (and, in a report made with --locate, what
+    localisation says of it), then for each rule that checked nothing (undetermined,
     however green the rest looks) with why."""
     for err in report.errors:
         where = _where(err)
-        yield "ERROR", err.slug, err.message + (f" ({where})" if where else "")
+        yield "ERROR", err.slug, err.message + (f" ({where})" if where else ""), None
     for res in report.results:
         if res.status is Status.FAIL:
             first = res.findings[0] if res.findings else None
@@ -80,12 +81,12 @@ def _problems(report: Report) -> Iterator[tuple[str, str, str]]:
                 detail += f" (+{len(res.findings) - 1} more)"
             if res.counts is not None:
                 detail += f" [{res.describe()}]"
-            yield "FAIL", res.rule, detail
+            yield "FAIL", res.rule, detail, first.culprits_text if first else None
         elif res.status is Status.ERROR:
-            yield "ERROR", res.rule, f"{res.error_slug}: {res.error}"
+            yield "ERROR", res.rule, f"{res.error_slug}: {res.error}", None
     for res in report.results:
         if res.status is Status.UNDETERMINED and res.counts is not None and not res.counts.checked:
-            yield "UNDETERMINED", res.rule, f"{_why_nothing(res)} [{res.counts.describe()}]"
+            yield "UNDETERMINED", res.rule, f"{_why_nothing(res)} [{res.counts.describe()}]", None
 
 
 def _why_nothing(res: RuleResult) -> str:
@@ -170,8 +171,10 @@ class Echo(RunListener):
             )
         self._line(self.drop_line(outcome))
         problems = list(_problems(outcome.report))
-        for label, what, detail in problems[:RULES_SHOWN]:
+        for label, what, detail, located in problems[:RULES_SHOWN]:
             self._line(f"    {label} {what}: {detail}")
+            if located:  # --locate: the first finding's culprits, under it
+                self._line(f"      ↳ {located}")
         if len(problems) > RULES_SHOWN:
             where = f": {outcome.path}" if outcome.path else ""
             self._line(f"    … and {len(problems) - RULES_SHOWN} more{where}")
@@ -317,6 +320,12 @@ def _problem(case: ET.Element, tag: str, err: ErrorEntry) -> None:
     el.text = _x("\n".join(lines))
 
 
+def _junit_line(f: Finding) -> str:
+    """A finding in a failure's body, with its culprits under it (--locate)."""
+    located = f.culprits_text
+    return f"{f.slug}: {f.explanation}" + (f"\n  ↳ {located}" if located else "")
+
+
 def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
     findings = res.findings
     counts = res.describe()  # None for a rule in error
@@ -328,7 +337,7 @@ def _rule_outcome(case: ET.Element, res: RuleResult) -> None:
             message=_x(first.explanation if first else ""),
             type=_x(first.slug if first else None),
         )
-        body = [f"{f.slug}: {f.explanation}" for f in findings[:FINDINGS_IN_JUNIT]]
+        body = [_junit_line(f) for f in findings[:FINDINGS_IN_JUNIT]]
         if len(findings) > FINDINGS_IN_JUNIT:
             body.append(f"… and {len(findings) - FINDINGS_IN_JUNIT} more in the JSON report")
         el.text = _x("\n".join(body))
@@ -389,7 +398,8 @@ def markdown_summary(result: RunResult) -> str:
             lines.append(f"| {_md(d.suite)} | {_md(d.drop)} | {result_text} | {counts} |")
             entries += [
                 f"- {_md(d.suite)} / {_md(d.drop)}: {label} **{_md(what)}**: {_md(detail)}"
-                for label, what, detail in _problems(d.report)
+                + (f"<br>↳ {_md(located)}" if located else "")
+                for label, what, detail, located in _problems(d.report)
             ]
     if entries:
         lines += ["", "### Failing rules, errors and rules that checked nothing", ""]

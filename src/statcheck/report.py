@@ -21,6 +21,9 @@ Optional: ``cache_key``, written by ``statcheck run`` (see ``statcheck.runner``)
 SHA-256 of the inputs the report was made from, so a run can skip a drop already checked.
 ``rows`` (:class:`RowCount`), in a report on a drop whose figures file could be read: where
 every row and value cell of that file went; ``cells == figures + not_figures`` always.
+``localisation`` (:class:`LocalisationSummary`) and, per finding of a failing rule,
+``culprits`` (:class:`Culprits`), only in a report made with ``--locate`` (``validate(...,
+locate=True)``): which figures are most likely wrong (docs/locate.md, "Reporting").
 
 Reports are written atomically (:func:`write_atomic`): a reader, or a process killed while
 writing, leaves the previous complete report or the new complete one, never a part.
@@ -69,6 +72,144 @@ WORST_FIRST = (Status.ERROR, Status.FAIL, Status.UNDETERMINED, Status.PASS)
 
 
 @dataclass(frozen=True)
+class CulpritFigure:
+    """A figure of a smallest set (as ``statcheck locate --json`` writes it): its reported
+    value, the range of values that lets every relation it is in hold (None: unbounded
+    that way) and the rules of those relations, one entry per relation."""
+
+    figure: str
+    reported: float
+    low: float | None
+    high: float | None
+    rules: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "figure": self.figure,
+            "reported": self.reported,
+            "low": self.low,
+            "high": self.high,
+            "rules": list(self.rules),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CulpritFigure:
+        low, high = data.get("low"), data.get("high")
+        return cls(
+            figure=str(data["figure"]),
+            reported=float(data["reported"]),
+            low=None if low is None else float(low),
+            high=None if high is None else float(high),
+            rules=tuple(str(r) for r in data.get("rules") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class CulpritSet:
+    """Figures that, changed together, let every rule of their component hold; ``weight``
+    is what doubting them costs (ties have the same)."""
+
+    figures: tuple[CulpritFigure, ...]
+    weight: float
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(f.figure for f in self.figures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weight": self.weight, "figures": [f.to_dict() for f in self.figures]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CulpritSet:
+        figures = tuple(CulpritFigure.from_dict(f) for f in data.get("figures") or ())
+        return cls(figures, float(data.get("weight", 0.0)))
+
+
+@dataclass(frozen=True)
+class Culprits:
+    """Where localisation puts one failing finding: its component (the figures linked to
+    its figures by shared rules) with the smallest sets of figures that, changed, let
+    every linear rule there hold (``most_likely`` the first found, ``alternatives`` as
+    likely), and the sentence people read; or, with no component, why (``note``)."""
+
+    component: int | None
+    most_likely: CulpritSet | None = None  # None: no component, or its rules contradict
+    alternatives: tuple[CulpritSet, ...] = ()
+    more_alternatives: bool = False  # the bound on alternatives was reached
+    sentence: str | None = None  # "most likely wrong: X; changing it to ..."
+    note: str | None = None  # why there is no component
+
+    @property
+    def text(self) -> str:
+        """The sentence, or the note: what the terminal and the site print."""
+        return self.sentence or self.note or ""
+
+    @property
+    def suspects(self) -> tuple[str, ...]:
+        """The figures of the most likely set."""
+        return self.most_likely.ids if self.most_likely is not None else ()
+
+    @property
+    def also_suspected(self) -> tuple[str, ...]:
+        """The figures of the alternatives that are not in the most likely set."""
+        seen = set(self.suspects)
+        ids = (i for s in self.alternatives for i in s.ids if i not in seen)
+        return tuple(dict.fromkeys(ids))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "component": self.component,
+            "most_likely": self.most_likely.to_dict() if self.most_likely is not None else None,
+            "alternatives": [s.to_dict() for s in self.alternatives],
+            "more_alternatives": self.more_alternatives,
+            "sentence": self.sentence,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Culprits:
+        best = data.get("most_likely")
+        component = data.get("component")
+        return cls(
+            component=None if component is None else int(component),
+            most_likely=CulpritSet.from_dict(best) if best else None,
+            alternatives=tuple(CulpritSet.from_dict(s) for s in data.get("alternatives") or ()),
+            more_alternatives=bool(data.get("more_alternatives", False)),
+            sentence=data.get("sentence"),
+            note=data.get("note"),
+        )
+
+
+@dataclass(frozen=True)
+class LocalisationSummary:
+    """What a ``--locate`` report adds besides each finding's culprits: the weights the
+    figures were doubted with, how many components were solved, and the rules left out
+    of the problem with the reason (a ratio of two unknowns is not linear)."""
+
+    weights: dict[str, Any]
+    components: int
+    left_out: tuple[tuple[str, str, str], ...] = ()  # (rule id, kind, reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "weights": self.weights,
+            "components": self.components,
+            "left_out": [{"rule": r, "kind": k, "reason": why} for r, k, why in self.left_out],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LocalisationSummary:
+        return cls(
+            weights=dict(data.get("weights") or {}),
+            components=int(data.get("components", 0)),
+            left_out=tuple(
+                (str(e["rule"]), str(e["kind"]), str(e["reason"]))
+                for e in data.get("left_out") or ()
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class Finding:
     """One thing a rule found, explained in one plain sentence."""
 
@@ -80,6 +221,7 @@ class Finding:
     gap: float | None = None
     tolerance: float | None = None
     details: tuple[tuple[str, Any], ...] = ()
+    culprits: Culprits | None = None  # with --locate, on a failing rule's finding
 
     def __init__(
         self,
@@ -91,6 +233,7 @@ class Finding:
         gap: float | None = None,
         tolerance: float | None = None,
         details: tuple[tuple[str, Any], ...] = (),
+        culprits: Culprits | None = None,
     ) -> None:
         # Written out: a large table gives tens of thousands of findings, and the
         # generated __init__ of a frozen dataclass sets each field through
@@ -98,7 +241,28 @@ class Finding:
         self.__dict__.update(
             slug=slug, figures=figures, explanation=explanation, reported=reported,
             expected=_settled_interval(expected), gap=_settled(gap),
-            tolerance=_settled(tolerance), details=details,
+            tolerance=_settled(tolerance), details=details, culprits=culprits,
+        )  # fmt: skip
+
+    @property
+    def culprits_text(self) -> str | None:
+        """What localisation says of this finding, for people: the culprits' sentence, or
+        on a numeric finding why it has none (a period mismatch: no value is to blame).
+        None without localisation, or for a finding that compares no values (a citation)."""
+        c = self.culprits
+        if c is None:
+            return None
+        if c.sentence:
+            return c.sentence
+        numeric = self.reported is not None or self.expected is not None
+        return f"no culprit: {c.note}" if c.note and numeric else None
+
+    def with_culprits(self, culprits: Culprits | None) -> Finding:
+        """This finding with its culprits, as a plain finding (``dataclasses.replace``
+        cannot remake a finding whose sentence the engine makes when first read)."""
+        return Finding(
+            self.slug, self.figures, self.explanation, self.reported, self.expected,
+            self.gap, self.tolerance, self.details, culprits,
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +281,8 @@ class Finding:
             out["tolerance"] = _json_number(self.tolerance)
         if self.details:
             out["details"] = dict(self.details)
+        if self.culprits is not None:
+            out["culprits"] = self.culprits.to_dict()
         return out
 
     @classmethod
@@ -130,6 +296,7 @@ class Finding:
             gap=_number(data, "gap"),
             tolerance=_number(data, "tolerance"),
             details=tuple((data.get("details") or {}).items()),
+            culprits=Culprits.from_dict(data["culprits"]) if data.get("culprits") else None,
         )
 
 
@@ -322,6 +489,7 @@ class Report:
     )
     cache_key: str | None = None  # set by `statcheck run`: the inputs it was made from
     rows: RowCount | None = None  # where the figures file's rows went, when it was read
+    localisation: LocalisationSummary | None = None  # with --locate (see Culprits)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -365,6 +533,11 @@ class Report:
             "errors": [e.to_dict() for e in self.errors],
             **({"rows": self.rows.to_dict()} if self.rows is not None else {}),
             **({"cache_key": self.cache_key} if self.cache_key is not None else {}),
+            **(
+                {"localisation": self.localisation.to_dict()}
+                if self.localisation is not None
+                else {}
+            ),
             "generated_at": self.generated_at,
         }
 
@@ -372,7 +545,7 @@ class Report:
     def from_dict(cls, data: dict[str, Any]) -> Report:
         """The report a JSON report describes (``Report.from_dict(r.to_dict())`` equals ``r``).
         Fields derived from the others (status, exit code, summary) are not read back."""
-        rows = data.get("rows")
+        rows, located = data.get("rows"), data.get("localisation")
         return cls(
             suite=dict(data.get("suite") or {}),
             drop=dict(data.get("drop") or {}),
@@ -381,6 +554,7 @@ class Report:
             generated_at=str(data.get("generated_at", "")),
             cache_key=data.get("cache_key"),
             rows=RowCount.from_dict(rows) if rows is not None else None,
+            localisation=LocalisationSummary.from_dict(located) if located is not None else None,
         )
 
     @classmethod

@@ -12,12 +12,15 @@ The plan, one suite at a time (suites in file-name order):
    hashed. A drop that is not ready is reported as such (exit 4) every time, never served
    from the cache. A ready drop whose stored report carries the same cache key is not
    validated again; its stored report stands;
-4. **validate and write**: ``OUT/<suite>/<drop>.json``, with the cache key in the report.
+4. **validate and write**: ``OUT/<suite>/<drop>.json``, with the cache key in the report;
+   with ``locate``, each failing finding with its culprits (``statcheck.localisation``),
+   found on the figures the validation read.
 
 The cache key (:func:`cache_key`) is the SHA-256 of the statcheck version and source
 files, the report format, the engine, the suite file's bytes, the drop's manifest (and so
 every listed file's SHA-256, just verified) and, for a suite with a ``revision`` rule, the
-keys of the drops before it. It does not cover where the suite or the drop lies: a drop moved to
+keys of the drops before it, and whether the run locates culprits (a report made without
+them is not served to a run that asks for them). It does not cover where the suite or the drop lies: a drop moved to
 another folder keeps its report, which names the folder it was validated in. Reports with
 an internal error (exit 3) get no key, so they are redone on the next run. A drop read from
 a database server (a ``postgresql`` entry) has no checksum to key on: it is validated on
@@ -155,11 +158,13 @@ def run(
     force: bool = False,
     listener: RunListener | None = None,
     database_url: str | None = None,
+    locate: bool = False,
 ) -> RunResult:
     """Validate every suite in ``expectations`` against its drops, writing reports under
     ``out``. ``force`` validates every drop even when its stored report is current.
     ``database_url``: the PostgreSQL server drops with database entries read (see
-    :func:`statcheck.checking.validate_drop`).
+    :func:`statcheck.checking.validate_drop`). ``locate``: each failing finding gets its
+    culprits, the figures most likely wrong (``statcheck validate --locate``).
 
     Raises StatcheckError (exit 2) when there are no suites or ``drops_dir`` is not a
     folder; everything else, including suites that cannot be loaded, is in the result."""
@@ -198,7 +203,7 @@ def run(
             continue
         if not folders:
             listener.no_drops(suite_or_error.id)
-        plan = _SuitePlan(suite_or_error, out, engine, database_url, cache)
+        plan = _SuitePlan(suite_or_error, out, engine, database_url, cache, locate)
         drops = _run_suite(plan, folders, force, listener)
         cache.release_tables()  # no later suite compares with this one's drops
         outcomes.append(SuiteOutcome(path, suite_or_error.id, drops))
@@ -263,7 +268,9 @@ def has_revision_rules(suite: Suite) -> bool:
     return checking.has_revision_rules(suite)
 
 
-def cache_key(suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = ()) -> str:
+def cache_key(
+    suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = (), locate: bool = False
+) -> str:
     """The SHA-256 of everything a report depends on (see the module docstring).
 
     ``drop`` must have passed the readiness check, so its listed checksums are its files'.
@@ -286,6 +293,8 @@ def cache_key(suite: Suite, drop: Drop, engine: str, earlier: Sequence[str] = ()
         "files": {f.path: f.sha256 for f in drop.files},
         "earlier": list(earlier),
     }
+    if locate:  # only then: the keys of reports made without it stay what they were
+        payload["locate"] = True
     if drop.on_server:
         payload["server"] = secrets.token_hex(16)
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
@@ -324,6 +333,7 @@ class _SuitePlan:
     engine: str
     database_url: str | None
     cache: DropCache
+    locate: bool = False  # each failing finding with its culprits
 
     @property
     def revision(self) -> bool:
@@ -350,7 +360,8 @@ def _run_suite(
             outcome = _duplicate_id(suite, c.drop, seen[c.drop.id])
         else:
             seen[c.drop.id] = c.folder
-            key = cache_key(suite, c.drop, plan.engine, earlier_keys if plan.revision else ())
+            earlier_keyed = earlier_keys if plan.revision else ()
+            key = cache_key(suite, c.drop, plan.engine, earlier_keyed, plan.locate)
             path = report_path(plan.out, suite.id, c.drop.id)
             stored = None if force else _stored_report(path, key)
             if stored is not None:
@@ -394,12 +405,25 @@ def _validate(
         database_url=plan.database_url,
         cache=plan.cache,
     )
+    if plan.locate and not report.errors:
+        report = _located(plan, folder, report)
     # The key goes in only when the report was made from the files the key describes.
     if key is not None and report.exit_code not in _UNCACHED and report.drop.get("files") == key[1]:
         report = replace(report, cache_key=key[0])
     drop_id = str(report.drop["id"])
     path = report.write(report_path(plan.out, suite.id, drop_id))
     return DropOutcome(suite.id, drop_id, folder, report, path)
+
+
+def _located(plan: _SuitePlan, folder: Path, report: Report) -> Report:
+    """The report with its culprits, located on the figures the validation read (the
+    run's cache still holds them)."""
+    from statcheck.localisation import locate_report
+
+    suite = plan.suite
+    drop = plan.cache.drop(folder)
+    read = plan.cache.inputs(drop, suite.table, plan.engine, plan.database_url, suite.values)
+    return locate_report(report, read, suite)
 
 
 def _duplicate_id(suite: Suite, drop: Drop, first: Path) -> DropOutcome:

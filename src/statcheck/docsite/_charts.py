@@ -32,6 +32,7 @@ class Bar:
     text: str  # the interval as text, shown beside the bar
     open_low: bool
     open_high: bool
+    culprit: bool = False  # with --locate: a figure of this side is the most likely wrong
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,12 @@ def interval_chart(
     title: str,
     rows: Sequence[tuple[str, str, Bound, Bound]],
     gap: float | None = None,
+    culprits: frozenset[str] = frozenset(),
 ) -> IntervalChart | None:
     """``rows``: (label, role, low, high); the first reported and the first expected row
-    are the pair whose gap is marked. None when no row has a finite bound."""
+    are the pair whose gap is marked, and a bar whose role is in ``culprits`` is
+    outlined (a figure on that side is the most likely wrong). None when no row has a
+    finite bound."""
     values = [float(v) for _, _, lo, hi in rows for v in (lo, hi) if v is not None and _finite(v)]
     if not values:
         return None
@@ -96,7 +100,7 @@ def interval_chart(
         b = PLOT_X1 if open_high else x(float(high))  # type: ignore[arg-type]
         bars.append(
             Bar(label, role, a, max(b - a, 0.0), TOP + i * ROW_H, _interval_text(low, high),
-                open_low, open_high)
+                open_low, open_high, role in culprits)
         )  # fmt: skip
     axis_y = TOP + len(rows) * ROW_H + 4
     ticks = tuple(Tick(x(t), format_number(t)) for t in ticks_at if d0 <= t <= d1)

@@ -6,7 +6,7 @@ citation chain, and the figures involved."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,8 @@ class FindingView:
     form: str | None = None  # the slug of the form it is shown under, if any
     explain_chart: bool = False  # the first chart of a rule says how to read it
     graphs: list[CitationGraph] = field(default_factory=list)
+    culprits: str | None = None  # with --locate: which figures are most likely wrong
+    blamed: bool = False  # ... a set of figures, not why there is none
 
 
 @dataclass
@@ -113,6 +115,9 @@ class RuleView:
     item: str | None = None  # what one item of the counts is, for the kind
     forms: list[FormView] = field(default_factory=list)
     total_findings: int = 0
+    culprits: str | None = None  # with --locate: what localisation says of its headline
+    blamed: bool = False  # ... a set of figures, not why there is none
+    located: bool = False  # a figure in its table is highlighted as a culprit
 
 
 TIMELINE_SLUGS = {"period-mismatch"}  # findings about periods: drawn as a timeline
@@ -206,7 +211,8 @@ def _rule_view(
     forms: list[FormView],
 ) -> RuleView:
     kind, status = res.kind, res.status.value
-    ids = _figure_ids(res, shown, found)
+    suspected = _suspected(shown)
+    ids = list(dict.fromkeys([*_figure_ids(res, shown, found), *suspected]))
     figs = found.lookup.figures(ids[:MAX_FIGURES_PER_RULE]) if found.lookup else {}
     primary = primary_kinds(found, res.rule)
     in_forms = {f.slug for f in forms}
@@ -229,7 +235,8 @@ def _rule_view(
         findings=finding_views,
         more=more,
         figures=[
-            figure_view(fid, figs.get(fid), found, primary) for fid in ids[:MAX_FIGURES_PER_RULE]
+            replace(figure_view(fid, figs.get(fid), found, primary), culprit=suspected.get(fid, ""))
+            for fid in ids[:MAX_FIGURES_PER_RULE]
         ],
         more_figures=max(0, len(ids) - MAX_FIGURES_PER_RULE),
         error=error,
@@ -237,7 +244,24 @@ def _rule_view(
         item=KIND_ITEM.get(kind),
         forms=forms,
         total_findings=len(res.findings),
+        culprits=finding_views[0].culprits if finding_views and error is None else None,
+        blamed=bool(finding_views and finding_views[0].blamed),
+        located=any(fid in suspected for fid in ids[:MAX_FIGURES_PER_RULE]),
     )
+
+
+def _suspected(shown: list[Finding]) -> dict[str, str]:
+    """The figures localisation blames in the findings shown: ``most-likely`` for those of
+    a finding's most likely set, ``alternative`` for those only in an as likely set."""
+    out: dict[str, str] = {}
+    for f in shown:
+        if f.culprits is not None:
+            out.update(dict.fromkeys(f.culprits.suspects, "most-likely"))
+    for f in shown:
+        if f.culprits is not None:
+            for fid in f.culprits.also_suspected:
+                out.setdefault(fid, "alternative")
+    return out
 
 
 def _figure_ids(res: RuleResult, shown: list[Finding], found: Details) -> list[str]:
@@ -273,7 +297,7 @@ def _finding_views(
         elif f.slug in TIMELINE_SLUGS:
             view.timeline = _timeline(f, figs, found)
         elif status == "fail" and i < MAX_CHARTS_PER_RULE and (view.reported or view.expected):
-            view.chart = _chart(f, kind)
+            view.chart = _chart(f, kind, _culprit_sides(f))
             view.explain_chart = view.chart is not None and not any(v.chart for v in views)
         if found.lookup and f.slug in CHAIN_SLUGS and i < MAX_GRAPHS_PER_RULE:
             # A cycle of figures is one graph, drawn from its first figure.
@@ -301,6 +325,16 @@ def _timeline(f: Finding, figs: dict[str, Any], found: Details) -> Timeline | No
     return period_timeline(f"The periods of {f.figures[0]} and its parts", rows)
 
 
+def _culprit_sides(f: Finding) -> frozenset[str]:
+    """The bars of a finding's chart with a most likely wrong figure: ``reported`` (its
+    first figure: the total, the left side), ``expected`` (the others)."""
+    suspects = set(f.culprits.suspects) if f.culprits is not None else set()
+    sides = {"reported"} if f.figures[:1] and f.figures[0] in suspects else set()
+    if suspects & set(f.figures[1:]):
+        sides.add("expected")
+    return frozenset(sides)
+
+
 def _finding_view(f: Finding) -> FindingView:
     gap, tolerance = finite(f.gap), finite(f.tolerance)
     return FindingView(
@@ -311,10 +345,12 @@ def _finding_view(f: Finding) -> FindingView:
         expected=interval_text(as_list(f.expected)),
         gap=num(gap) if gap is not None else None,
         tolerance=num(tolerance) if tolerance is not None else None,
+        culprits=f.culprits_text,
+        blamed=f.culprits is not None and bool(f.culprits.sentence),
     )
 
 
-def _chart(f: Finding, kind: str) -> IntervalChart | None:
+def _chart(f: Finding, kind: str, culprits: frozenset[str] = frozenset()) -> IntervalChart | None:
     rep_label, exp_label = CHART_LABELS.get(kind, ("reported", "expected"))
     rows: list[tuple[str, str, float | None, float | None]] = []
     rep, exp = bounds(as_list(f.reported)), bounds(as_list(f.expected))
@@ -329,7 +365,7 @@ def _chart(f: Finding, kind: str) -> IntervalChart | None:
                          None if lo is None else lo - tol, None if hi is None else hi + tol))  # fmt: skip
     ids = list(f.figures)
     title = f"{rep_label} against {exp_label}" + (f" ({ids[0]})" if ids else "")
-    return interval_chart(title, rows, finite(f.gap))
+    return interval_chart(title, rows, finite(f.gap), culprits)
 
 
 def attention(problems: list[RuleView], causes: list[Cause]) -> list[tuple[str, Any]]:

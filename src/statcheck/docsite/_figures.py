@@ -39,6 +39,7 @@ class FigureView:
     published_at: str = ""
     note: str = ""
     dimensions: str = ""
+    culprit: str = ""  # with --locate: "most-likely" or "alternative" (an as likely set)
 
 
 @dataclass

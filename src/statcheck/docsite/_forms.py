@@ -56,6 +56,7 @@ class FormRow:
     figure: str  # the figure of the largest gap
     reported: str
     expected: str
+    culprits: str = ""  # with --locate: the most likely wrong figures of that finding
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class FormView:
     chart: GapChart | None
     by_period: bool  # rows are periods (else figures: their periods are not known)
     labels: tuple[str, str] = ("reported", "expected")  # the kind's names for the two sides
+    located: bool = False  # its findings carry culprits (--locate): a column says which
 
 
 def forms_of(
@@ -114,15 +116,17 @@ def _form(
         biggest, _ = max(group, key=lambda fg: abs(fg[1]))
         low, high = min(gaps), max(gaps)
         label = key.describe() if isinstance(key, Period) else key
+        blamed = _blamed(biggest)
         rows.append(FormRow(
             period=label, count=len(group),
             gap=_signed(low) if low == high else f"{_signed(low)} to {_signed(high)}",
             figure=_first(biggest),
             reported=interval_text(as_list(biggest.reported)) or "",
             expected=interval_text(as_list(biggest.expected)) or "",
+            culprits=blamed,
         ))  # fmt: skip
         if isinstance(key, Period):
-            spans.append(PeriodGaps(key.start, key.end, label, low, high, len(group)))
+            spans.append(PeriodGaps(key.start, key.end, label, low, high, len(group), blamed))
     chart = gap_over_time(f"The gap of each {slug} finding over time", spans, f"“{labels[0]}”")
     return FormView(
         slug=slug,
@@ -135,7 +139,18 @@ def _form(
         chart=chart,
         by_period=len(spans) == len(rows),
         labels=labels,
+        located=any(f.culprits is not None for f, _ in items),
     )
+
+
+def _blamed(f: Finding) -> str:
+    """``population|HIC|1960 (or 3 as likely)``: a finding's most likely wrong figures."""
+    c = f.culprits
+    if c is None or not c.suspects:
+        return ""
+    n = len(c.alternatives)
+    more = f" (or {n} as likely{' and maybe more' if c.more_alternatives else ''})" if n else ""
+    return " and ".join(c.suspects) + more
 
 
 def _first(f: Finding) -> str:

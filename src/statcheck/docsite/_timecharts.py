@@ -149,6 +149,7 @@ class GapMark:
     y_high: float
     count: int
     tooltip: str
+    culprit: bool = False  # with --locate: its tooltip names the figure most likely wrong
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class PeriodGaps:
     low: float
     high: float
     count: int
+    culprits: str = ""  # with --locate: the most likely wrong figures of its largest gap
 
 
 def gap_over_time(
@@ -209,7 +211,9 @@ def gap_over_time(
         x = axis.x(mid) + (axis.x(mid + timedelta(days=1)) - axis.x(mid)) / 2
         gaps = _signed(p.low) if p.low == p.high else f"{_signed(p.low)} to {_signed(p.high)}"
         tip = f"{p.label}: {p.count} finding{'s' if p.count != 1 else ''}, gap {gaps}"
-        marks.append(GapMark(x, y(p.low), y(p.high), p.count, tip))
+        if p.culprits:
+            tip += f"; most likely wrong: {p.culprits}"
+        marks.append(GapMark(x, y(p.low), y(p.high), p.count, tip, bool(p.culprits)))
     y_ticks = tuple(Tick(y(t), _signed(t)) for t in ticks_at if v0 <= t <= v1)
     return GapChart(title, WIDTH, int(bottom + 34), tuple(marks), axis.ticks(), y_ticks, y(0.0),
                     GAP_TOP, bottom, larger, _mark_width(len(periods)))  # fmt: skip

@@ -134,7 +134,7 @@ def _joined(
     rules: tuple[str, ...], pieces: list[_Piece], left_out: tuple[LeftOut, ...]
 ) -> LinearRules:
     sizes = np.array([p.lower.size for p in pieces], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    offsets = np.cumsum(sizes) - sizes  # each piece's first relation (none: no pieces)
 
     def cat(name: str, dtype: Any) -> Any:
         arrays = [np.asarray(getattr(p, name), dtype=dtype) for p in pieces]

@@ -31,6 +31,7 @@ from statcheck.localisation._model import (
     LocatedFinding,
     Weights,
 )
+from statcheck.localisation._reporting import with_culprits
 from statcheck.localisation._solve import Problem, solve
 from statcheck.localisation._text import describe
 from statcheck.report import Report, Status
@@ -48,7 +49,9 @@ __all__ = [
     "describe",
     "failing_parts",
     "locate",
+    "locate_report",
     "near_failing",
+    "with_culprits",
 ]
 
 # Finding slugs that say numbers disagree: the ones localisation places.
@@ -76,6 +79,20 @@ def locate(
     if inputs is None:
         return Localisation(report, (), (), (), weights)
     return _localised(report, inputs.figures, checked, weights, _source_kinds(inputs, weights))
+
+
+def locate_report(
+    report: Report, inputs: Any, suite: Suite, *, weights: Weights | None = None
+) -> Report:
+    """``report`` (of ``inputs``, the tables ``checking`` read, against ``suite``) with
+    each failing finding's culprits: validation and localisation sharing one reading of
+    the data (``statcheck validate --locate``, ``statcheck.validate(..., locate=True)``).
+    A report whose data could not be read (``report.errors``) is returned as it is."""
+    if report.errors or inputs is None:
+        return report
+    weights = weights or suite.weights
+    kinds = _source_kinds(inputs, weights)
+    return with_culprits(_localised(report, inputs.figures, suite, weights, kinds))
 
 
 def adjust(
