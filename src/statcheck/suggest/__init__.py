@@ -61,9 +61,13 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     from statcheck.suggest._shares import find_shares
     from statcheck.suggest._suite import mapping, relations, suite_of
     from statcheck.suggest._sums import FoundSum, find_sums
-    from statcheck.suggest._table import read_table
+    from statcheck.suggest._table import read_text, wide_table
 
-    table = read_table(data)
+    text, table_name, publisher, file = read_text(data)
+    long = _long(text, table_name, publisher, file, data, suite_id)
+    if long is not None:
+        return long
+    table = wide_table(text, table_name, publisher, file)
     shares = _distinct(find_shares(table), table)
     units = {s.share: s.unit for s in shares}
     sums: list[FoundSum] = []
@@ -75,6 +79,24 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
     suite = suite_of(table, _suite_id(name), found, m) if found else None
     return Suggestion(suite, found, undecided, _notes(table))
+
+
+def _long(
+    text: Any, table_name: str, publisher: str | None, file: str, data: Any, suite_id: str | None
+) -> Suggestion | None:
+    """The suggestion for a long table (a row per period and category), None for a wide one."""
+    from statcheck.suggest._long import long_layout, long_notes, long_table
+    from statcheck.suggest._long_suite import long_suite_parts
+    from statcheck.suggest._suite import suite_of
+
+    layout = long_layout(text, file)
+    if layout is None:
+        return None
+    table = long_table(text, layout, table_name, publisher)
+    found, undecided, m = long_suite_parts(table)
+    name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
+    suite = suite_of(table, _suite_id(name), found, m) if found else None  # type: ignore[arg-type]
+    return Suggestion(suite, found, undecided, long_notes(table))
 
 
 def _distinct(shares: Any, table: Any) -> list[Any]:
