@@ -64,7 +64,7 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     from statcheck.suggest._table import read_text, wide_table
 
     text, table_name, publisher, file = read_text(data)
-    long = _long(text, table_name, publisher, file, data, suite_id)
+    long = _suggest_long(text, table_name, publisher, file, data, suite_id)
     if long is not None:
         return long
     table = wide_table(text, table_name, publisher, file)
@@ -81,7 +81,7 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     return Suggestion(suite, found, undecided, _notes(table))
 
 
-def _long(
+def _suggest_long(
     text: Any, table_name: str, publisher: str | None, file: str, data: Any, suite_id: str | None
 ) -> Suggestion | None:
     """The suggestion for a long table (a row per period and category), None for a wide one."""

@@ -28,14 +28,18 @@ import polars as pl
 from statcheck.suggest._evidence import MIN_SHARE, Support, Verdict, support
 from statcheck.suggest._long import PERIOD, LongTable, as_array
 from statcheck.suggest._shares import SCALES, _interval_ratio
-from statcheck.suggest._sums import LET_OFF, FoundSum, _breakdowns, _without_expansions
+from statcheck.suggest._sums import LET_OFF, SAMPLE_ROWS, FoundSum, _breakdowns, _without_expansions
 
 Floats = npt.NDArray[np.float64]
 
-MILP_SECONDS = 0.5  # per solve: a long table has a candidate total per value
-BREAKDOWNS = 8  # solutions asked of one total
+NODES = 200  # search nodes per solve of the let-off search (the others: the root only)
+SAFETY_SECONDS = 30.0  # per solve, should a node take unusually long
+BREAKDOWNS = 4  # solutions asked of one total
 LET_OFF_PARTS = 40  # a near-miss is searched for a total with at most this many parts
-PRUNE_GROUPS = 400  # groups the magnitude pruning compares
+PRUNE_GROUPS = 400
+SMALL_REST = 0.025  # what a failing candidate leaves out, at most, of its total
+SMALL_PARTS = 2  # and in at most this many parts
+LARGE_PART = 0.1  # what each part a failing candidate keeps is, at least, of its total  # groups the magnitude pruning compares
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class LongSum:
     parts: tuple[str, ...]
     zero_filled: bool  # a part has no row in some group the total has: `missing: zero`
     support: Support
+    candidate: str = ""  # why a breakdown that fails is proposed (see _failing_candidates)
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,44 @@ def find_long_sums(table: LongTable, value: int) -> list[LongSum]:
         pivot = _pivot(table, dim, table.values[value])
         if pivot.matrix.shape[1] < 3:
             continue
-        for f in _sums_of_pivot(pivot, table.half(value)):
+        sums = _sums_of_pivot(pivot, table.half(value))
+        candidates = _failing_candidates(pivot, table.half(value), sums)
+        for f, why in [*((s, "") for s in sums), *candidates]:
             present = ~np.isnan(pivot.matrix)
             total_rows = present[:, f.total] & present[:, list(f.parts)].any(axis=1)
             zero = bool((total_rows[:, None] & ~present[:, list(f.parts)]).any())
             names = tuple(pivot.names[p] for p in f.parts)
-            found.append(LongSum(dim, value, pivot.names[f.total], names, zero, f.support))
+            total = pivot.names[f.total]
+            found.append(LongSum(dim, value, total, names, zero, f.support, why))
     return found
+
+
+def _failing_candidates(
+    pivot: _Pivot, half: float, sums: tuple[FoundSum, ...]
+) -> list[tuple[FoundSum, str]]:
+    """Breakdowns into a few large groups that miss a few small values: the World Bank's
+    world is its high-income and its low- and middle-income economies plus two economies
+    it has not classified, so the income groups alone fail every year by those two. From
+    each exact breakdown into parts each at least ``LARGE_PART`` of the total (one of them
+    a total of another sum found) and at most ``SMALL_PARTS`` values that are no total,
+    together at most ``SMALL_REST`` of it, the large parts alone are proposed, failing."""
+    totals = {f.total for f in sums if f.support.verdict is Verdict.PROPOSED}
+    filled, present = np.nan_to_num(pivot.matrix), ~np.isnan(pivot.matrix)
+    out: list[tuple[FoundSum, str]] = []
+    for f in (f for f in sums if f.support.verdict is Verdict.PROPOSED):
+        rest = _small_rest(filled, pivot.matrix[:, f.total], f.parts, totals)
+        share = filled[:, rest].sum(axis=1) / np.abs(pivot.matrix[:, f.total])
+        aggregates = [p for p in f.parts if p not in rest]
+        if len(aggregates) < 2 or not rest or not set(aggregates) & totals:
+            continue
+        large = np.nanmin(filled[:, aggregates] / np.abs(pivot.matrix[:, [f.total]]), axis=0)
+        if not np.all(large >= LARGE_PART):
+            continue  # a breakdown into many parts leaves out its smallest by chance
+        (s,) = _verified(pivot, filled, present, half, f.total, [aggregates], 0, keep_all=True)
+        left_out = ", ".join(pivot.names[p] for p in rest)
+        why = f"without {left_out}, at most {np.nanmax(share):.1%} of the total"
+        out.append((s, why))
+    return out
 
 
 def _pivot(table: LongTable, dim: str, value: str) -> _Pivot:
@@ -106,17 +142,35 @@ def _sums_of_pivot(pivot: _Pivot, half: float) -> tuple[FoundSum, ...]:
     halves = np.full(filled.shape[1], half)
     found: list[FoundSum] = []
     for total in np.argsort(np.nan_to_num(magnitude), kind="stable"):  # smallest first
-        parts = [int(p) for p in np.flatnonzero(possible[total])]
         rows = np.flatnonzero(present[:, total])
-        if len(parts) < 2 or len(rows) == 0:
+        parts = _seen_parts(filled, half, rows, possible[total])
+        if len(parts) < 2:
             continue
         known = [f.parts for f in found if f.support.verdict is not Verdict.CANNOT_TELL]
         args = (filled, halves, int(total), parts, rows, known)
-        chosen = _breakdowns(*args, 0.0, MILP_SECONDS, BREAKDOWNS)
-        if not chosen and len(parts) <= LET_OFF_PARTS:
-            chosen = _breakdowns(*args, LET_OFF, MILP_SECONDS, BREAKDOWNS)
+        # The solves are bounded by search nodes, not seconds: the same breakdowns
+        # however busy the machine. A first, at the root, says whether the value is a
+        # total at all (most are not); a total found is searched for its other breakdowns.
+        chosen = _breakdowns(*args, 0.0, SAFETY_SECONDS, 1, nodes=1)
+        if chosen:
+            chosen = _breakdowns(*args, 0.0, SAFETY_SECONDS, BREAKDOWNS, nodes=1)
+        elif len(parts) <= LET_OFF_PARTS:
+            chosen = _breakdowns(*args, LET_OFF, SAFETY_SECONDS, BREAKDOWNS, nodes=NODES)
         found += _verified(pivot, filled, present, half, int(total), chosen, len(parts))
     return _without_expansions(found)
+
+
+def _seen_parts(
+    filled: Floats, half: float, rows: npt.NDArray[np.intp], possible: npt.NDArray[np.bool_]
+) -> list[int]:
+    """The possible parts printed (not 0) on a row the integer program samples (the rows
+    ``_breakdowns`` samples): one never seen there could be added to any breakdown."""
+    if len(rows) == 0:
+        return []
+    size = min(SAMPLE_ROWS, len(rows))
+    sample = rows[np.linspace(0, len(rows) - 1, size).astype(int)]
+    seen = (np.abs(filled[sample]) > half).any(axis=0) & possible
+    return [int(p) for p in np.flatnonzero(seen)]
 
 
 def _distinct_columns(matrix: Floats) -> npt.NDArray[np.bool_]:
@@ -146,6 +200,16 @@ def _possible_parts(
     return possible
 
 
+def _small_rest(filled: Floats, total: Floats, parts: tuple[int, ...], totals: set[int]) -> list[int]:
+    """The smallest parts that are no total themselves, as many as together stay within
+    ``SMALL_REST`` of the total in every group."""
+    leaves = [p for p in parts if p not in totals]
+    share = filled[:, leaves] / np.abs(total)[:, None]
+    order = np.argsort(np.nanmax(share, axis=0), kind="stable")
+    within = np.nanmax(np.cumsum(share[:, order], axis=1), axis=0) <= SMALL_REST
+    return [leaves[i] for i, ok in zip(order, within, strict=True) if ok][:SMALL_PARTS]
+
+
 def _verified(
     pivot: _Pivot,
     filled: Floats,
@@ -154,6 +218,7 @@ def _verified(
     total: int,
     chosen: list[list[int]],
     candidates: int,
+    keep_all: bool = False,
 ) -> list[FoundSum]:
     t = pivot.matrix[:, total]
     spread = float(np.nanmax(t) - np.nanmin(t))
@@ -164,7 +229,7 @@ def _verified(
         gap = np.where(printed > 0, t - filled[:, parts].sum(axis=1), np.nan)
         tolerance = half * (1.0 + printed)
         s = support(gap, tolerance, spread, pivot.labels, hypotheses)
-        if s.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS, Verdict.CANNOT_TELL):
+        if keep_all or s.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS, Verdict.CANNOT_TELL):
             found.append(FoundSum(total, tuple(parts), s))
     return found
 

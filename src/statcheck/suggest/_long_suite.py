@@ -7,7 +7,7 @@ from typing import Any
 
 from statcheck.contract import build
 from statcheck.contract.rules.base import Rule
-from statcheck.suggest._evidence import Support, Verdict
+from statcheck.suggest._evidence import Verdict
 from statcheck.suggest._long import LongTable, group_words, long_mapping
 from statcheck.suggest._long_search import LongShare, LongSum, find_long_shares, find_long_sums
 from statcheck.suggest._suite import Relation, _unique
@@ -27,20 +27,22 @@ def long_relations(
         for s in find_long_sums(table, j)
     ]
     taken: set[str] = set()
-    found: list[tuple[Rule, Support, str]] = []
+    found: list[Relation] = []
     for share in shares:
-        found.append((_ratio_rule(table, share, taken), share.support, "rows"))
+        found.append(Relation(_ratio_rule(table, share, taken), share.support, "rows"))
     for s in sums:
-        found.append((_sum_rule(table, s, taken), s.support, group_words(table, s.over)))
+        rule = _sum_rule(table, s, taken)
+        found.append(Relation(rule, s.support, group_words(table, s.over), s.candidate))
     proposed = tuple(
-        Relation(rule, s, rows)
-        for rule, s, rows in found
-        if s.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS)
+        r
+        for r in found
+        if r.candidate or r.support.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS)
     )
     undecided = tuple(
-        f"{rule.id}: {s.describe(rows)}, too few to tell it from chance ({s.chance})"
-        for rule, s, rows in found
-        if s.verdict is Verdict.CANNOT_TELL
+        f"{r.rule.id}: {r.support.describe(r.rows)}, too few to tell it from chance "
+        f"({r.support.chance})"
+        for r in found
+        if r.support.verdict is Verdict.CANNOT_TELL and not r.candidate
     )
     return proposed, undecided, units
 

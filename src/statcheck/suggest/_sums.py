@@ -111,6 +111,7 @@ def _breakdowns(
     let_off_share: float,
     seconds: float = MILP_SECONDS,
     limit: int = MAX_BREAKDOWNS,
+    nodes: int | None = None,
 ) -> list[list[int]]:
     """0/1 choices of ``parts`` whose sum is the total on the sampled rows, some let off,
     none holding every part of a ``known`` sum."""
@@ -149,7 +150,8 @@ def _breakdowns(
             constraints=constraints,
             integrality=integrality,
             bounds=Bounds(0, 1),
-            options={"time_limit": seconds},
+            # a node limit, where given, makes the search the same however busy the machine
+            options={"time_limit": seconds, **({"node_limit": nodes} if nodes else {})},
         )
         if result.x is None:
             break
