@@ -7,6 +7,7 @@ passes every proposed rule and fails each near-miss exactly where the suggestion
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +209,10 @@ def test_random_long_tables_get_no_sums_or_ratios(
     rng = np.random.default_rng(seed)
     groups = [("all",)] if not sexes else [("men",), ("women",)]
     rows = [
-        (str(2000 + y), f"cat{c}", g[0]) for y in range(periods) for c in range(categories) for g in groups
+        (str(2000 + y), f"cat{c}", g[0])
+        for y in range(periods)
+        for c in range(categories)
+        for g in groups
     ]
     scale = 10.0 ** rng.integers(1, digits + 1, size=categories)  # each category its own size
     n = len(rows)
@@ -220,3 +224,12 @@ def test_random_long_tables_get_no_sums_or_ratios(
     assert any("long table" in n for n in found.notes)
     assert found.relations == ()
     assert found.suite is None
+
+
+def test_the_docs_show_what_suggest_writes_for_the_emdat_table(
+    found: dict[str, Suggestion],
+) -> None:
+    page = (REPO / "docs" / "suggest.md").read_text(encoding="utf-8")
+    long_part = page.split("## Long tables", 1)[1]
+    block = re.findall(r"```yaml\n(.*?)```", long_part, re.S)[0]
+    assert block == found[EMDAT.name].to_yaml()

@@ -146,8 +146,10 @@ def long_table(
         ),
     )
     numeric = cleaned.select(
-        ((pl.col(c).is_null() | pl.col(c).str.contains(_NUMBER)).all() & pl.col(c).is_not_null().any())
-        .alias(c)
+        (
+            (pl.col(c).is_null() | pl.col(c).str.contains(_NUMBER)).all()
+            & pl.col(c).is_not_null().any()
+        ).alias(c)
         for c in rest
     ).row(0, named=True)
     values = [c for c in rest if numeric[c]]
@@ -234,7 +236,9 @@ def long_notes(table: LongTable) -> tuple[str, ...]:
 def group_words(table: LongTable, over: str) -> str:
     """What one checked group is, said in the comments: years, or groups (year, sex)."""
     others = [d for d in table.dimensions if d != over]
-    periods = {"year": "years", "month": "months", "date": "dates"}.get(table.period_kind, "periods")
+    periods = {"year": "years", "month": "months", "date": "dates"}.get(
+        table.period_kind, "periods"
+    )
     return periods if not others else f"groups ({table.period_kind}, {', '.join(others)})"
 
 

@@ -195,12 +195,16 @@ def _possible_parts(
     nonzero = (np.abs(f) > half).any(axis=0)
     signed = bool((filled < 0).any())
     fits = np.ones_like(share_larger, dtype=bool) if signed else share_larger <= LET_OFF
-    possible = fits & nonzero[None, :] & distinct[None, :] & distinct[:, None]
+    possible: npt.NDArray[np.bool_] = (
+        fits & nonzero[None, :] & distinct[None, :] & distinct[:, None]
+    )
     np.fill_diagonal(possible, False)
     return possible
 
 
-def _small_rest(filled: Floats, total: Floats, parts: tuple[int, ...], totals: set[int]) -> list[int]:
+def _small_rest(
+    filled: Floats, total: Floats, parts: tuple[int, ...], totals: set[int]
+) -> list[int]:
     """The smallest parts that are no total themselves, as many as together stay within
     ``SMALL_REST`` of the total in every group."""
     leaves = [p for p in parts if p not in totals]
