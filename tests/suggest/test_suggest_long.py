@@ -92,7 +92,7 @@ def test_the_income_groups_hold_in_2020_and_fail_every_year_in_2026(
     gap = new["WLD"] - new[list(income)].sum(axis=1)
     assert (gap == new["ETH"] + new["VEN"]).all() and (gap > 0).all()
     relation = _sums(found[WB_NEW.name])[("WLD", income)]
-    assert "ETH, VEN" in relation.candidate
+    assert relation.candidate.startswith("without VEN, ETH,")  # the smaller first
     assert [f.period for f in relation.support.failures] == [str(y) for y in new.index]
     assert [f.gap for f in relation.support.failures] == pytest.approx(gap.tolist())
 

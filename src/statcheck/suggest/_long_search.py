@@ -147,17 +147,38 @@ def _sums_of_pivot(pivot: _Pivot, half: float) -> tuple[FoundSum, ...]:
         if len(parts) < 2:
             continue
         known = [f.parts for f in found if f.support.verdict is not Verdict.CANNOT_TELL]
-        args = (filled, halves, int(total), parts, rows, known)
-        # The solves are bounded by search nodes, not seconds: the same breakdowns
-        # however busy the machine. A first, at the root, says whether the value is a
-        # total at all (most are not); a total found is searched for its other breakdowns.
-        chosen = _breakdowns(*args, 0.0, SAFETY_SECONDS, 1, nodes=1)
-        if chosen:
-            chosen = _breakdowns(*args, 0.0, SAFETY_SECONDS, BREAKDOWNS, nodes=1)
-        elif len(parts) <= LET_OFF_PARTS:
-            chosen = _breakdowns(*args, LET_OFF, SAFETY_SECONDS, BREAKDOWNS, nodes=NODES)
+        chosen = _disjoint_breakdowns(filled, halves, int(total), parts, rows, known)
+        if not chosen and len(parts) <= LET_OFF_PARTS:
+            args = (filled, halves, int(total), parts, rows, known, LET_OFF)
+            chosen = _breakdowns(*args, SAFETY_SECONDS, BREAKDOWNS, nodes=NODES)
         found += _verified(pivot, filled, present, half, int(total), chosen, len(parts))
     return _without_expansions(found)
+
+
+def _disjoint_breakdowns(
+    filled: Floats,
+    halves: Floats,
+    total: int,
+    parts: list[int],
+    rows: npt.NDArray[np.intp],
+    known: list[tuple[int, ...]],
+) -> list[list[int]]:
+    """Exact breakdowns of ``total`` that share no part (the world by region, and by
+    income group), each searched with the parts of those found before left out.
+
+    Each solve is bounded by search nodes, not seconds (the same breakdowns however busy
+    the machine), and stops at the root: the root's heuristics find a breakdown of
+    hundreds of candidate values, or prove there is none, in a fraction of a second; most
+    values are no total, and searching deeper for them is what would be slow."""
+    chosen: list[list[int]] = []
+    while len(chosen) < BREAKDOWNS and len(parts) >= 2:
+        args = (filled, halves, total, parts, rows, known, 0.0)
+        found = _breakdowns(*args, SAFETY_SECONDS, 1, nodes=1)
+        if not found:
+            break
+        chosen += found
+        parts = [p for p in parts if p not in found[0]]
+    return chosen
 
 
 def _seen_parts(
