@@ -10,6 +10,11 @@ precision it is printed to), and searches it for
   sum per level;
 - **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``).
 
+A long table (a row per period and category: dimension columns of text and value
+columns) is told from a wide one by the table itself (``_long``), and searched for sums
+over each dimension and shares of a sum over some dimensions (``_long_search``), written
+as table-form rules (``_long_suite``).
+
 Each relation is weighed against chance (``_evidence``): proposed when it holds on every
 row, a near-miss when it holds on most and the rows it fails on are findings; on too few
 rows it says it cannot tell. The result is a :class:`Suggestion`: the ``Suite`` (built
@@ -55,7 +60,7 @@ class Suggestion:
 
 
 def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
-    """The suite a wide table's own figures support: ``data`` is a drop folder, a
+    """The suite a wide or long table's own figures support: ``data`` is a drop folder, a
     CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
     with the file) when the table cannot be read or has no period or numeric column."""
     from statcheck.suggest._shares import find_shares
@@ -137,7 +142,7 @@ def _notes(table: Any) -> tuple[str, ...]:
     if len(table.repeated) * 2 > len(set(table.periods)):
         notes.append(
             "most periods are printed on several rows: a long table (a row per category "
-            "and period); suggest searches wide tables, one row per period, only"
+            "and period), but no column of text tells its rows apart: read as wide"
         )
     if table.ignored:
         notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")
