@@ -36,10 +36,11 @@ NODES = 200  # search nodes per solve of the let-off search (the others: the roo
 SAFETY_SECONDS = 30.0  # per solve, should a node take unusually long
 BREAKDOWNS = 4  # solutions asked of one total
 LET_OFF_PARTS = 40  # a near-miss is searched for a total with at most this many parts
-PRUNE_GROUPS = 400
+PRUNE_GROUPS = 400  # groups the magnitude pruning compares
+PRUNE_CELLS = 50_000_000  # and at most this many (group, total, part) comparisons
 SMALL_REST = 0.025  # what a failing candidate leaves out, at most, of its total
 SMALL_PARTS = 2  # and in at most this many parts
-LARGE_PART = 0.1  # what each part a failing candidate keeps is, at least, of its total  # groups the magnitude pruning compares
+LARGE_PART = 0.1  # what each part a failing candidate keeps is, at least, of its total
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,9 @@ def _possible_parts(
 ) -> npt.NDArray[np.bool_]:
     """totals × parts: a part is printed beside the total, is not all zero, and (among
     counts, never below zero) is not larger than the total in more than a few groups."""
-    sample = np.linspace(0, len(filled) - 1, min(PRUNE_GROUPS, len(filled))).astype(int)
+    # groups × values × values compared at once: fewer groups when there are many values
+    size = max(10, min(PRUNE_GROUPS, PRUNE_CELLS // max(filled.shape[1] ** 2, 1), len(filled)))
+    sample = np.linspace(0, len(filled) - 1, min(size, len(filled))).astype(int)
     f, p = filled[sample], present[sample]
     t_rows = p[:, :, None]  # groups × total × 1
     larger = (f[:, None, :] > f[:, :, None] + 2 * half) & t_rows
