@@ -18,7 +18,8 @@ import narwhals as nw
 import numpy as np
 import polars as pl
 
-from statcheck.contract.mapping import PeriodSpec, SeriesSpec, SourceSpec, TableMapping
+from statcheck.contract.mapping import RESERVED, PeriodSpec, SeriesSpec, SourceSpec, TableMapping
+from statcheck.errors import StatcheckError
 from statcheck.model.figure import SourceKind
 from statcheck.suggest._table import MARKERS, _period_column, _usual_decimals
 
@@ -53,16 +54,10 @@ class LongTable:
     def dimension(self, column: str) -> str:
         """The figure column a dimension is mapped to: its name in snake case."""
         name = re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_") or "dimension"
-        return f"{name}_dimension" if name in _RESERVED else name
+        return f"{name}_dimension" if name in RESERVED else name
 
     def metric(self, j: int) -> str:
         return self.values[j]
-
-
-_RESERVED = (
-    "figure_id", "metric", "value", "unit", "qualifier", "precision", "scale", "period",
-    "period_start", "period_end", "source_id", "cites", "published_at", "status", "note",
-)  # fmt: skip
 
 
 def _stripped(frame: nw.DataFrame[Any]) -> pl.DataFrame:
@@ -78,7 +73,7 @@ def long_layout(frame: nw.DataFrame[Any], file: str) -> tuple[str, str, list[str
     """(period kind, period column, dimension columns) when the table is long, else None."""
     try:
         kind, period = _period_column(frame, file)
-    except Exception:  # no period column: the wide reader says so, with its hint
+    except StatcheckError:  # no period column: the wide reader says so, with its hint
         return None
     text = _stripped(frame)
     rows = len(text)
