@@ -9,7 +9,7 @@ nox -s spark      # the engine and rule tests and the real-data suites on Spark 
 nox -s bench      # issue 16's benchmark: statcheck against a numpy floor (not run by default)
 nox -s bench -- --synthetic  # the earlier benchmark: hand-written polars and Spark floors
 nox -s bench -- --shapes   # time and weigh odd table shapes (wide, long, one huge cell)
-nox -s bench -- --suggest  # statcheck suggest on a planted wide table of 40 columns
+nox -s bench -- --suggest  # statcheck suggest on planted tables: wide (40 columns), long (10^6 rows)
 nox -s bench -- --locate   # statcheck locate against validate, 10^6 figures, 1% corrupted
 nox -s fuzz       # hypothesis, 10,000 examples per property, over the parsers and readers
 """
@@ -130,8 +130,9 @@ def bench(session: nox.Session) -> None:
     wall time and peak memory; the rest of the arguments go to it, e.g. `--only wide-5000`).
 
     `nox -s bench -- --suggest` times `statcheck.suggest` (benchmarks/bench_suggest.py: a
-    wide table of 40 columns with planted sums and shares, at 1,000 and 100,000 rows; exit
-    1 if a planted relation is missed or anything else proposed)."""
+    wide table of 40 columns with planted sums and shares, at 1,000 and 100,000 rows, and a
+    long table of 10^6 rows with a planted hierarchy and shares; exit 1 if a planted
+    relation is missed or anything else proposed)."""
     if session.posargs[:1] == ["--locate"]:  # benchmarks/bench_locate.py: issue 20's target
         session.install("-e", ".")
         session.run("python", "benchmarks/bench_locate.py", *session.posargs[1:])

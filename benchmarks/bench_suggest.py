@@ -1,7 +1,8 @@
-"""How long `statcheck.suggest` takes on a wide table, and whether it finds what was planted.
+"""How long `statcheck.suggest` takes on a wide and a long table, and whether it finds what
+was planted.
 
-    python benchmarks/bench_suggest.py                 # 1,000 and 100,000 rows
-    python benchmarks/bench_suggest.py --rows 1000 --columns 40
+    python benchmarks/bench_suggest.py                 # 1,000 and 100,000 rows; long: 10^6
+    python benchmarks/bench_suggest.py --rows 1000 --columns 40 --long-rows 0
     nox -s bench -- --suggest [--rows ...]             # the same, through nox
 
 The table (one row per day, printed as text as a publisher prints it): leaves of
@@ -11,6 +12,11 @@ columns, up to ``--columns`` numeric columns. Each size is timed in a fresh proc
 (the import included), best of ``--runs``. It fails (exit 1) when suggest misses a
 planted sum or share or proposes anything else. The issue's targets: 40 columns and
 1,000 rows under 5 seconds, 100,000 rows under 10.
+
+The long table (``--long-rows``, 10^6 by default; the issue's target: under 30 seconds):
+a row per day, region and sex, the regions a planted hierarchy (a world of 4 continents
+of 5 countries each), a count and the count's percentage of its region's count over both
+sexes (printed to one decimal), found as ``ratio`` with ``whole: {sum_over: [sex]}``.
 """
 
 from __future__ import annotations
@@ -58,6 +64,39 @@ def planted_table(rows: int, columns: int, seed: int = 19) -> tuple[pd.DataFrame
     return pd.DataFrame(table), expected
 
 
+CONTINENTS, COUNTRIES = 4, 5
+
+
+def planted_long_table(rows: int, seed: int = 19) -> tuple[pd.DataFrame, set[str]]:
+    """A long table of about ``rows`` rows as text, and the rule ids suggest should write."""
+    rng = np.random.default_rng(seed)
+    regions = 1 + CONTINENTS + CONTINENTS * COUNTRIES
+    days = max(rows // (regions * 2), 1)
+    # countries: days × 2 sexes × countries, summed up the hierarchy as arrays
+    leaves = rng.integers(1_000, 90_000, (days, 2, CONTINENTS, COUNTRIES))
+    continents = leaves.sum(axis=3)
+    world = continents.sum(axis=2)
+    names = ["World", *(f"C{c}" for c in range(CONTINENTS))]
+    names += [f"C{c}-{k}" for c in range(CONTINENTS) for k in range(COUNTRIES)]
+    counts = np.concatenate(
+        [world[:, :, None], continents, leaves.reshape(days, 2, -1)], axis=2
+    )  # days × sex × region
+    percent = counts / counts.sum(axis=1, keepdims=True) * 100
+    dates = pd.date_range("1950-01-01", periods=days, freq="D").strftime("%Y-%m-%d")
+    frame = pd.DataFrame(
+        {
+            "date": np.repeat(dates.to_numpy(), 2 * regions),
+            "sex": np.tile(np.repeat(["men", "women"], regions), days),
+            "region": np.tile(names, 2 * days),
+            "count": counts.reshape(-1).astype(str),
+            "percent": np.char.mod("%.1f", percent.reshape(-1)),
+        }
+    )
+    expected = {"percent-is-count-over-its-sum-over-sex", "world-is-the-sum-of-its-4-parts"}
+    expected |= {f"c{c}-is-the-sum-of-its-5-parts" for c in range(CONTINENTS)}
+    return frame, expected
+
+
 def _parts_said(parts: list[str]) -> str:
     """How suggest names a sum's parts in its rule id."""
     if len(parts) > 3:
@@ -66,8 +105,9 @@ def _parts_said(parts: list[str]) -> str:
 
 
 def _one_run(rows: int, columns: int) -> dict[str, object]:
-    """In this process: build the table, time suggest, compare with what was planted."""
-    frame, expected = planted_table(rows, columns)
+    """In this process: build the table, time suggest, compare with what was planted
+    (``columns`` 0: the long table)."""
+    frame, expected = planted_table(rows, columns) if columns else planted_long_table(rows)
     start = time.perf_counter()
     import statcheck
 
@@ -75,7 +115,7 @@ def _one_run(rows: int, columns: int) -> dict[str, object]:
     seconds = time.perf_counter() - start
     ids = {r.rule.id for r in found.relations}
     return {
-        "rows": rows,
+        "rows": len(frame),
         "columns": frame.shape[1] - 1,
         "seconds": seconds,
         "missed": sorted(expected - ids),
@@ -88,6 +128,7 @@ def main() -> int:
     p.add_argument("--rows", default="1000,100000", help="comma-separated row counts")
     p.add_argument("--columns", type=int, default=40)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--long-rows", type=int, default=1_000_000, help="the long table (0: none)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     sizes = [int(float(r)) for r in args.rows.split(",")]
@@ -97,9 +138,11 @@ def main() -> int:
     print(f"| rows | numeric columns | seconds (best of {args.runs}) | missed | extra |")
     print("|---:|---:|---:|---|---|")
     failed = False
-    for rows in sizes:
+    runs = [(rows, args.columns) for rows in sizes]
+    runs += [(args.long_rows, 0)] if args.long_rows else []  # columns 0: the long table
+    for rows, columns in runs:
         results = []
-        for _ in range(args.runs):
+        for _ in range(args.runs if columns else 1):  # the long table once: it is slow
             out = subprocess.run(
                 [
                     sys.executable,
@@ -108,7 +151,7 @@ def main() -> int:
                     "--rows",
                     str(rows),
                     "--columns",
-                    str(args.columns),
+                    str(columns),
                 ],
                 check=True,
                 capture_output=True,
@@ -118,8 +161,9 @@ def main() -> int:
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         best = min(results, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
         failed |= bool(best["missed"] or best["extra"])
+        layout = "" if columns else " (long)"
         print(
-            f"| {rows:,} | {best['columns']} | {float(best['seconds']):.2f} | "  # type: ignore[arg-type]
+            f"| {int(best['rows']):,}{layout} | {best['columns']} | {float(best['seconds']):.2f} | "  # type: ignore[arg-type]
             f"{', '.join(best['missed']) or '-'} | {', '.join(best['extra']) or '-'} |"  # type: ignore[arg-type]
         )
     return 1 if failed else 0

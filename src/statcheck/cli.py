@@ -594,8 +594,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
     near = len(found.near_misses)
+    failing = sum(1 for r in found.relations if r.candidate)
     console.print(
         f"suggested {len(found.relations)} rule(s), {near} of them near-misses"
+        + (f", {failing} failing candidate(s)" if failing else "")
         + (f": wrote {inert(str(args.out))}" if args.out is not None else "")
     )
     return int(ExitCode.OK)

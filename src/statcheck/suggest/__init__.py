@@ -18,6 +18,11 @@ precision it is printed to), and searches it for
 - **the schema**: units, unique periods, no value below 0, and months that partition
   their year and add up to it (``_schema``); what ``schema:`` cannot state is a note.
 
+A long table (a row per period and category: dimension columns of text and value
+columns) is told from a wide one by the table itself (``_long``), and searched for sums
+over each dimension and shares of a sum over some dimensions (``_long_search``), written
+as table-form rules (``_long_suite``).
+
 Each relation is weighed against chance (``_evidence``): proposed when it holds on every
 row, a near-miss when it holds on most and the rows it fails on are findings; on too few
 rows it says it cannot tell. The result is a :class:`Suggestion`: the ``Suite`` (built
@@ -63,7 +68,7 @@ class Suggestion:
 
 
 def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
-    """The suite a wide table's own figures support: ``data`` is a drop folder, a
+    """The suite a wide or long table's own figures support: ``data`` is a drop folder, a
     CSV/Parquet/JSON file or a DataFrame. Raises ``StatcheckError`` (a ``DataError``
     with the file) when the table cannot be read or has no period or numeric column."""
     from statcheck.suggest._rates import find_rates, find_scaled_sums
@@ -77,9 +82,13 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     from statcheck.suggest._shares import find_shares
     from statcheck.suggest._suite import mapping, relations, suite_of
     from statcheck.suggest._sums import FoundSum, find_sums
-    from statcheck.suggest._table import read_table
+    from statcheck.suggest._table import read_text, wide_table
 
-    table = read_table(data)
+    text, table_name, publisher, file = read_text(data)
+    long = _suggest_long(text, table_name, publisher, file, data, suite_id)
+    if long is not None:
+        return long
+    table = wide_table(text, table_name, publisher, file)
     shares = _distinct([*find_shares(table), *find_rates(table)], table)
     units = {s.share: s.unit for s in shares}
     sums: list[FoundSum] = []
@@ -110,6 +119,24 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
         ),
     )
     return Suggestion(suite, found, undecided, notes)
+
+
+def _suggest_long(
+    text: Any, table_name: str, publisher: str | None, file: str, data: Any, suite_id: str | None
+) -> Suggestion | None:
+    """The suggestion for a long table (a row per period and category), None for a wide one."""
+    from statcheck.suggest._long import long_layout, long_notes, long_table
+    from statcheck.suggest._long_suite import long_suite_parts
+    from statcheck.suggest._suite import suite_of
+
+    layout = long_layout(text, file)
+    if layout is None:
+        return None
+    table = long_table(text, layout, table_name, publisher)
+    found, undecided, m = long_suite_parts(table)
+    name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
+    suite = suite_of(table, _suite_id(name), found, m) if found else None  # type: ignore[arg-type]
+    return Suggestion(suite, found, undecided, long_notes(table))
 
 
 def _distinct(shares: Any, table: Any) -> list[Any]:
@@ -150,7 +177,7 @@ def _notes(table: Any) -> tuple[str, ...]:
     if len(table.repeated) * 2 > len(set(table.periods)):
         notes.append(
             "most periods are printed on several rows: a long table (a row per category "
-            "and period); suggest searches wide tables, one row per period, only"
+            "and period), but no column of text tells its rows apart: read as wide"
         )
     if table.ignored:
         notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")

@@ -42,12 +42,17 @@ class Relation:
     support: Support
     rows: str  # what a row is: years, months, dates
     test: str = ""  # the test against chance, when it is not the default one
+    # Why a relation that fails everywhere is still proposed (a long table's breakdown
+    # with its small parts left out); "" for a relation the figures support.
+    candidate: str = ""
 
     @property
     def near_miss(self) -> bool:
         return self.support.verdict is Verdict.NEAR_MISS
 
     def comment(self) -> str:
+        if self.candidate:
+            return f"failing candidate ({self.candidate}): {self.support.describe(self.rows)}"
         kind = "near-miss: " if self.near_miss else ""
         test = f"; {self.test}" if self.test else ""
         return f"{kind}{self.support.describe(self.rows)} ({self.support.chance}{test})"

@@ -109,6 +109,9 @@ def _breakdowns(
     rows: npt.NDArray[np.intp],
     known: list[tuple[int, ...]],
     let_off_share: float,
+    seconds: float = MILP_SECONDS,
+    limit: int = MAX_BREAKDOWNS,
+    nodes: int | None = None,
 ) -> list[list[int]]:
     """0/1 choices of ``parts`` whose sum is the total on the sampled rows, some let off,
     none holding every part of a ``known`` sum."""
@@ -141,13 +144,14 @@ def _breakdowns(
     cost = np.r_[np.full(n, 1e-3), np.ones(s)]  # fewest rows let off, then fewest parts
     integrality = np.ones(n + s)
     found: list[list[int]] = []
-    while len(found) < MAX_BREAKDOWNS:
+    while len(found) < limit:
         result = milp(
             cost,
             constraints=constraints,
             integrality=integrality,
             bounds=Bounds(0, 1),
-            options={"time_limit": MILP_SECONDS},
+            # a node limit, where given, makes the search the same however busy the machine
+            options={"time_limit": seconds, **({"node_limit": nodes} if nodes else {})},
         )
         if result.x is None:
             break

@@ -81,19 +81,24 @@ class WideTable:
 
 def read_table(data: Any) -> WideTable:
     """A drop folder, a CSV/Parquet/JSON file, or a pandas/polars DataFrame."""
+    return wide_table(*read_text(data))
+
+
+def read_text(data: Any) -> tuple[nw.DataFrame[Any], str, str | None, str]:
+    """(the table's cells as text, its name, its publisher, the file it came from)."""
     if isinstance(data, str | Path):
         path = Path(data)
         if path.is_dir():
             return _from_drop(path)
-        return wide_table(_read_file(path), path.stem, None, str(path))
+        return _read_file(path), path.stem, None, str(path)
     # Parsed on polars whatever the frame's library (one parse, the same numbers): pandas'
     # text columns hold Python objects, whose string methods run cell by cell.
     frame = nw.from_native(nw.from_native(data, eager_only=True).to_polars(), eager_only=True)
     text = frame.select(nw.col(c).cast(nw.String) for c in frame.columns)
-    return wide_table(text, "table", None, "<frame>")
+    return text, "table", None, "<frame>"
 
 
-def _from_drop(folder: Path) -> WideTable:
+def _from_drop(folder: Path) -> tuple[nw.DataFrame[Any], str, str | None, str]:
     from statcheck.drops.manifest import read_drop
     from statcheck.drops.reader import read_drop_file
 
@@ -102,7 +107,7 @@ def _from_drop(folder: Path) -> WideTable:
     assert spec is not None  # a manifest without a figures file is refused when read
     path = drop.folder / spec.path
     frame = read_drop_file(path, spec, "polars", columns=_named_columns(path, spec))
-    return wide_table(frame, drop.id, drop.publisher, str(path))
+    return frame, drop.id, drop.publisher, str(path)
 
 
 def _read_file(path: Path) -> nw.DataFrame[Any]:

@@ -1,0 +1,82 @@
+"""Suggest on a long table: its relations as table-form rules (``sum`` over a dimension,
+``ratio`` with ``whole: {sum_over: [...]}``), each with its evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from statcheck.contract import build
+from statcheck.contract.rules.base import Rule
+from statcheck.suggest._evidence import Verdict
+from statcheck.suggest._long import LongTable, group_words, long_mapping
+from statcheck.suggest._long_search import LongShare, LongSum, find_long_shares, find_long_sums
+from statcheck.suggest._suite import Relation, _unique
+
+
+def long_relations(
+    table: LongTable,
+) -> tuple[tuple[Relation, ...], tuple[str, ...], dict[int, str]]:
+    """(the relations proposed, near-misses among them; what it cannot tell; the unit of
+    each share column)."""
+    shares = find_long_shares(table)
+    units = {s.share: s.unit for s in shares}
+    sums = [
+        s
+        for j in range(len(table.values))
+        if j not in units  # a share's values are not counts that add up
+        for s in find_long_sums(table, j)
+    ]
+    taken: set[str] = set()
+    found: list[Relation] = []
+    for share in shares:
+        found.append(Relation(_ratio_rule(table, share, taken), share.support, "rows"))
+    for s in sums:
+        rule = _sum_rule(table, s, taken)
+        found.append(Relation(rule, s.support, group_words(table, s.over), s.candidate))
+    proposed = tuple(
+        r
+        for r in found
+        if r.candidate or r.support.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS)
+    )
+    undecided = tuple(
+        f"{r.rule.id}: {r.support.describe(r.rows)}, too few to tell it from chance "
+        f"({r.support.chance})"
+        for r in found
+        if r.support.verdict is Verdict.CANNOT_TELL and not r.candidate
+    )
+    return proposed, undecided, units
+
+
+def _sum_rule(table: LongTable, s: LongSum, taken: set[str]) -> Rule:
+    parts = list(s.parts)
+    said = "-plus-".join(parts) if len(parts) <= 3 else f"the-sum-of-its-{len(parts)}-parts"
+    options: dict[str, Any] = {}
+    if s.zero_filled:
+        options["missing"] = "zero"  # a part with no row in a group had none there
+    if len(table.values) > 1:
+        options["figures"] = {"metric": table.metric(s.value)}
+    return build.sum(
+        _unique(f"{s.total}-is-{said}", taken),
+        over=table.dimension(s.over),
+        total=s.total,
+        parts=parts,
+        **options,
+    )
+
+
+def _ratio_rule(table: LongTable, s: LongShare, taken: set[str]) -> Rule:
+    share, part = table.metric(s.share), table.metric(s.part)
+    over = "-and-".join(table.dimension(d) for d in s.over)
+    return build.ratio(
+        _unique(f"{share}-is-{part}-over-its-sum-over-{over}", taken),
+        over="metric",
+        part=part,
+        share=share,
+        whole={"sum_over": [table.dimension(d) for d in s.over]},
+    )
+
+
+def long_suite_parts(table: LongTable) -> tuple[Any, ...]:
+    """(relations, undecided, mapping) of a long table."""
+    found, undecided, units = long_relations(table)
+    return found, undecided, long_mapping(table, units)
