@@ -32,7 +32,7 @@ def long_relations(
         found.append(Relation(_ratio_rule(table, share, taken), share.support, "rows"))
     for s in sums:
         rule = _sum_rule(table, s, taken)
-        found.append(Relation(rule, s.support, group_words(table, s.over), s.candidate))
+        found.append(Relation(rule, s.support, group_words(table, s.over), candidate=s.candidate))
     proposed = tuple(
         r
         for r in found
