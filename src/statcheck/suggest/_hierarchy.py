@@ -77,27 +77,39 @@ def _groups(found: Sequence[Relation]) -> dict[tuple[Any, ...], list[int]]:
 def _chains(found: Sequence[Relation], group: list[int]) -> list[list[int]]:
     """The chains among one group's sums, each root first, then its levels top down.
 
-    One breakdown per total (the one with the most parts that are totals themselves: the
-    one that chains); sums are linked when a part of one is the total of another."""
+    A parent has one list of children, so the chains are taken in rounds: each round
+    takes one breakdown per total among the sums left (the one with the fewest parts,
+    then the most parts that are totals: the world as high plus low and middle income
+    before its seven regions), and links them; a sum left unlinked is tried again in the
+    next round, beside the totals' other breakdowns."""
     levels = {i: _parts_of(found[i]) for i in group}
-    totals = {total for total, _ in levels.values()}
+    pool, out = list(group), []
+    while True:
+        chains = [c for c in _linked(pool, levels) if len(c) > 1]
+        if not chains:
+            return out
+        out += chains
+        used = {i for chain in chains for i in chain}
+        pool = [i for i in pool if i not in used]
+
+
+def _linked(pool: list[int], levels: dict[int, tuple[str, tuple[str, ...]]]) -> list[list[int]]:
+    """One breakdown per total among ``pool``, linked when a part of one is the total of
+    another: the chains, each root first."""
+    totals = {levels[i][0] for i in pool}
     by_total: dict[str, int] = {}
-    for i, (total, parts) in levels.items():
-        kept = by_total.get(total)
-        if kept is None or _chaining(parts, totals) > _chaining(levels[kept][1], totals):
-            by_total[total] = i
+    for i in sorted(pool, key=lambda i: (len(levels[i][1]), -_chaining(levels[i][1], totals))):
+        by_total.setdefault(levels[i][0], i)
     children = {t: levels[i][1] for t, i in by_total.items()}
     below = {p for parts in children.values() for p in parts if p in children}
     # roots in the order found: the search goes smallest total first, so the last is largest
-    roots = [t for t in by_total if t not in below]
-    roots.sort(key=lambda t: by_total[t])
+    roots = sorted((t for t in by_total if t not in below), key=lambda t: by_total[t])
     out, seen = [], set[str]()
     for root in reversed(roots):
         chain = [t for t in _top_down(root, children) if t not in seen]
         seen.update(chain)
         out.append(chain)
-    joined = _joined(out, children)
-    return [[by_total[t] for t in chain] for chain in joined if len(chain) > 1]
+    return [[by_total[t] for t in chain] for chain in _joined(out, children)]
 
 
 def _parts_of(r: Relation) -> tuple[str, tuple[str, ...]]:
