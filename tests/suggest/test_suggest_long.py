@@ -133,6 +133,9 @@ def test_the_2020_income_groups_are_one_hierarchy_checking_what_its_levels_check
             assert_checks_what_its_levels_check(WB_OLD, r, suggestion, engine)
     checked = assert_checks_what_its_levels_check(WB_OLD, relation, suggestion, engine)
     assert checked == (3 * 59, 0)
+    page = (REPO / "docs" / "suggest.md").read_text(encoding="utf-8")
+    (excerpt,) = re.findall(r"<!-- suggest-excerpt-hierarchy -->\n```yaml\n(.*?)```", page, re.S)
+    assert excerpt in suggestion.to_yaml()  # docs/suggest.md shows this rule
 
 
 def test_emdat_total_is_the_sum_of_its_types_but_in_2014_by_12(
