@@ -50,15 +50,23 @@ def _hierarchies(found: Suggestion) -> list[Relation]:
 
 def per_level_suite(relation: Relation, base: Suite) -> Suite:
     """The suite that states ``relation``'s hierarchy a rule per level, as suggest wrote it
-    before: the same ``over``, ``figures`` and ``missing``."""
+    before: the same ``over`` and ``figures``, each level's own ``missing``."""
     rule: Any = relation.rule
-    options: dict[str, Any] = {"missing": rule.missing}
+    options: dict[str, Any] = {}
     if rule.figures is not None:
         options["figures"] = rule.figures.to_yaml()
     rules = [
-        build.sum(f"level-{i}", over=rule.over, total=total, parts=list(parts), **options)
-        for i, (total, parts) in enumerate(rule.hierarchy)
+        build.sum(
+            f"level-{i}",
+            over=rule.over,
+            total=level.total,
+            parts=list(level.parts),
+            missing=level.missing,
+            **options,
+        )
+        for i, level in enumerate(relation.levels)
     ]
+    assert [(lv.total, lv.parts) for lv in relation.levels] == list(rule.hierarchy)
     return build.suite("per-level", rules, table=base.table)
 
 

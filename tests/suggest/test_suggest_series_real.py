@@ -160,7 +160,15 @@ def test_tax_words_six_sums_over_six_rows(found: dict[Path, Suggestion]) -> None
         gap = words[total] - words[list(parts)].sum(axis=1)
         assert (gap.abs() <= 1.5).all(), total
     assert _related(found[TAX_WORDS].relations) == EXPECTED[TAX_WORDS]
-    assert all(r.support.rows == 6 for r in found[TAX_WORDS].relations)
+    # a grid: the entire count by kind of reader, or by code and regulations, each level
+    # of which chains: two hierarchies under one root, a level holding on each of 6 rows
+    relations = found[TAX_WORDS].relations
+    assert [r.rule.id for r in relations] == [
+        "entiretaxcodeandregs-hierarchy",
+        "entiretaxcodeandregs-hierarchy-2",
+    ]
+    assert all(level.support.rows == 6 for r in relations for level in r.levels)
+    assert all(r.support.rows == 3 * 6 for r in relations)
 
 
 def test_nightingale_rates_are_twelve_thousand_times_deaths_over_army(

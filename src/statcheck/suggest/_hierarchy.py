@@ -32,6 +32,7 @@ class Level:
     total: str
     parts: tuple[str, ...]
     support: Support
+    missing: str = "undetermined"  # the level's own rule said `missing: zero`, or not
 
     def describe(self) -> str:
         return f"{self.total} = {' + '.join(self.parts)}"
@@ -83,7 +84,7 @@ def _chains(found: Sequence[Relation], group: list[int]) -> list[list[int]]:
     before its seven regions), and links them; a sum left unlinked is tried again in the
     next round, beside the totals' other breakdowns."""
     levels = {i: _parts_of(found[i]) for i in group}
-    pool, out = list(group), []
+    pool, out = list(group), list[list[int]]()
     while True:
         chains = [c for c in _linked(pool, levels) if len(c) > 1]
         if not chains:
@@ -154,10 +155,14 @@ def _hierarchy(found: Sequence[Relation], chain: list[int], taken: set[str]) -> 
     summed (validate counts each level's totals), its evidence each level's."""
     first = found[chain[0]].rule
     assert isinstance(first, SumRule) and isinstance(first.over, str)
-    levels = tuple(Level(*_parts_of(found[i]), found[i].support) for i in chain)
+    levels = tuple(
+        Level(*_parts_of(found[i]), found[i].support, found[i].rule.missing)  # type: ignore[attr-defined]
+        for i in chain
+    )
     options: dict[str, Any] = {}
-    if any(found[i].rule.missing == "zero" for i in chain):  # type: ignore[attr-defined]
-        # only where a level needed it: elsewhere every part is printed beside its total
+    if any(level.missing == "zero" for level in levels):
+        # A level without it has every part printed wherever its total and a part are
+        # (suggest wrote `missing: zero` otherwise), so zero changes nothing there.
         options["missing"] = "zero"
     if first.figures is not None:
         options["figures"] = first.figures.to_yaml()
