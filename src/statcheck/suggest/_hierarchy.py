@@ -8,8 +8,10 @@ with ``hierarchy: {parent: [children], ...}``. Validate checks each level in the
 so the one rule checks (and counts) exactly what the rules of its levels did.
 
 Left as their own rules: near-misses and failing candidates (their rows are findings, a
-hierarchy rule would hide which level they belong to), sums that chain with no other,
-and a total's second breakdown (a mapping has one list of children per parent).
+hierarchy rule would hide which level they belong to), and sums that chain with no
+other. A mapping has one list of children per parent: a total's second breakdown is its
+own rule, or, when it chains with others, in a hierarchy of its own (the world by income
+group, and by region).
 """
 
 from __future__ import annotations
