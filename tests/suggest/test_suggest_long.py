@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from statcheck.cli import main
 from statcheck.suggest import Relation, Suggestion, suggest
+from statcheck.suggest._evidence import Support
 from tests.conftest import BACKENDS, REPO
 
 DROPS = REPO / "fixtures" / "drops"
@@ -58,6 +59,14 @@ def _sums(s: Suggestion) -> dict[tuple[str, tuple[str, ...]], Relation]:
     }
 
 
+def _level_support(relation: Relation, total: str, parts: tuple[str, ...]) -> Support:
+    """The support of one level: a hierarchy's own, else the relation's."""
+    for level in relation.levels:
+        if (level.total, tuple(sorted(level.parts))) == (total, parts):
+            return level.support
+    return relation.support
+
+
 def _wb(drop: Path) -> pd.DataFrame:
     table = pd.read_csv(drop / "population.csv")
     return table.pivot(index="Year", columns="Country Code", values="Value")
@@ -71,7 +80,8 @@ def test_the_world_bank_world_is_the_sum_of_its_seven_regions_in_both_vintages(
         assert (wb["WLD"] == wb[list(REGIONS)].sum(axis=1)).all()  # pandas agrees
         relation = _sums(found[drop.name])[("WLD", REGIONS)]
         assert not relation.near_miss and not relation.candidate
-        assert relation.support.holds == relation.support.rows == len(wb)
+        support = _level_support(relation, "WLD", REGIONS)
+        assert support.holds == support.rows == len(wb)
 
 
 def test_the_income_groups_hold_in_2020_and_fail_every_year_in_2026(
@@ -95,6 +105,37 @@ def test_the_income_groups_hold_in_2020_and_fail_every_year_in_2026(
     assert relation.candidate.startswith("without VEN, ETH,")  # the smaller first
     assert [f.period for f in relation.support.failures] == [str(y) for y in new.index]
     assert [f.gap for f in relation.support.failures] == pytest.approx(gap.tolist())
+
+
+@pytest.mark.parametrize("engine", BACKENDS)
+def test_the_2020_income_groups_are_one_hierarchy_checking_what_its_levels_check(
+    engine: str, found: dict[str, Suggestion]
+) -> None:
+    from tests.suggest.test_suggest_hierarchy import assert_checks_what_its_levels_check
+
+    suggestion = found[WB_OLD.name]
+    income = {"WLD": ("HIC", "LMY"), "LMY": ("LIC", "MIC"), "MIC": ("LMC", "UMC")}
+    (relation,) = (
+        r for r in suggestion.relations if r.rule.hierarchy[:1] == (("WLD", ("HIC", "LMY")),)
+    )  # type: ignore[attr-defined]
+    rule: Any = relation.rule
+    assert dict(rule.hierarchy) == income  # the world's income groups, root first
+    assert rule.id == "wld-hierarchy" and rule.over == "country_code"
+    assert all(level.support.holds == level.support.rows == 59 for level in relation.levels)
+    assert relation.comment().startswith(
+        "holds in 59 of 59 years at every level: WLD = HIC + LMY; LMY = LIC + MIC; MIC = LMC + UMC"
+    )
+    wb = _wb(WB_OLD)  # pandas: each level exactly, every year
+    assert all((wb[t] == wb[list(p)].sum(axis=1)).all() for t, p in income.items())
+    # validate: the one rule counts what a rule per level counts, for every hierarchy
+    for r in suggestion.relations:
+        if r.levels:
+            assert_checks_what_its_levels_check(WB_OLD, r, suggestion, engine)
+    checked = assert_checks_what_its_levels_check(WB_OLD, relation, suggestion, engine)
+    assert checked == (3 * 59, 0)
+    page = (REPO / "docs" / "suggest.md").read_text(encoding="utf-8")
+    (excerpt,) = re.findall(r"<!-- suggest-excerpt-hierarchy -->\n```yaml\n(.*?)```", page, re.S)
+    assert excerpt in suggestion.to_yaml()  # docs/suggest.md shows this rule
 
 
 def test_emdat_total_is_the_sum_of_its_types_but_in_2014_by_12(

@@ -116,12 +116,13 @@ def test_ces_finds_the_supersector_hierarchy_the_hand_written_suite_states(
         if r.rule.KIND == "sum"
         for total, parts in r.rule.hierarchy  # type: ignore[attr-defined]
     }
-    # nonfarm twice: goods + services, private + government; and the monthly change
-    # (tests/suggest/test_suggest_series_real.py)
-    assert len(ces.relations) == 9
+    # one hierarchy (tests/suggest/test_suggest_hierarchy.py), nonfarm's second breakdown
+    # (private + government), and the monthly change (tests/suggest/test_suggest_series_real.py)
+    assert len(ces.relations) == 3
     assert found == expected
     assert ces.near_misses == () and ces.undecided == ()
-    assert all(r.support.holds == r.support.rows == 120 for r in ces.relations[:8])
+    assert all(level.support.holds == 120 for level in ces.relations[0].levels)
+    assert ces.relations[1].support.holds == ces.relations[1].support.rows == 120
 
 
 def test_the_table_mapping_has_each_column_at_its_printed_precision(ces: Suggestion) -> None:
@@ -191,18 +192,20 @@ def test_ecdat_finds_the_bea_identities_the_hand_written_suite_states() -> None:
     assert written.table is not None
     column = {s.metric: s.column for s in written.table.series}
 
-    def operands(rule: Any) -> tuple[str, ...]:
-        if rule.KIND == "sum":
-            ((total, parts),) = rule.hierarchy
-            return (total, *sorted(parts))
-        return (rule.share, rule.part, rule.whole)
+    def operands(rule: Any) -> list[tuple[str, ...]]:
+        if rule.KIND == "sum":  # a hierarchy level by level
+            return [(total, *sorted(parts)) for total, parts in rule.hierarchy]
+        return [(rule.share, rule.part, rule.whole)]
 
     expected = {
-        tuple(column.get(c, c) for c in operands(r))
+        tuple(column.get(c, c) for c in each)
         for r in written.rules
         if r.KIND in ("sum", "ratio")
+        for each in operands(r)
     }
-    assert {operands(r.rule) for r in found.relations} == expected
+    assert {each for r in found.relations for each in operands(r.rule)} == expected
+    # its two sums chain (a part of one is the other's total): one hierarchy rule
+    assert [len(r.levels) for r in found.relations if r.rule.KIND == "sum"] == [2]
     # independently, at the tenth of a billion the figures are printed to
     table = pd.read_csv(ECDAT / "USFinanceIndustry.csv").dropna(subset=["year", "Domestic"])
     gap = table.Domestic - table.Financial - table.Nonfinancial

@@ -6,8 +6,9 @@ dates, and numeric series columns), infers its ``table:`` mapping (each series a
 precision it is printed to), and searches it for
 
 - **sums**: a column that is the sum of others, at printed precision (``_sums``: integer
-  programming on a sample of rows, verified on every row), nested hierarchies as one
-  sum per level;
+  programming on a sample of rows, verified on every row), a sum per level; the sums
+  that chain (a part of one is another's total) are written as one ``sum`` with
+  ``hierarchy:`` (``_hierarchy``);
 - **shares**: a column equal to part / whole × 100, 1,000, 100,000 or 1 (``_shares``);
 - **rates and constant factors**: a rate a year in a table of months or quarters (part /
   whole × 12 × 1,000: a ``rate`` rule), part / whole × 0.001, and a total printed in

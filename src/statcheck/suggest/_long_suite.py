@@ -8,6 +8,7 @@ from typing import Any
 from statcheck.contract import build
 from statcheck.contract.rules.base import Rule
 from statcheck.suggest._evidence import Verdict
+from statcheck.suggest._hierarchy import as_hierarchies
 from statcheck.suggest._long import LongTable, group_words, long_mapping
 from statcheck.suggest._long_search import LongShare, LongSum, find_long_shares, find_long_sums
 from statcheck.suggest._suite import Relation, _unique
@@ -44,7 +45,7 @@ def long_relations(
         for r in found
         if r.support.verdict is Verdict.CANNOT_TELL and not r.candidate
     )
-    return proposed, undecided, units
+    return as_hierarchies(proposed), undecided, units
 
 
 def _sum_rule(table: LongTable, s: LongSum, taken: set[str]) -> Rule:

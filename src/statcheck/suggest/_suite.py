@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statcheck.contract import build
 from statcheck.contract.mapping import PeriodSpec, SeriesSpec, SourceSpec, TableMapping
@@ -22,6 +22,9 @@ from statcheck.suggest._series import FoundChange, FoundCumulative
 from statcheck.suggest._shares import FoundShare
 from statcheck.suggest._sums import FoundSum
 from statcheck.suggest._table import WideTable
+
+if TYPE_CHECKING:
+    from statcheck.suggest._hierarchy import Level
 
 # The unit of a series that is no share: suggest cannot know what a column counts.
 NUMBER_UNIT = "number"
@@ -45,6 +48,9 @@ class Relation:
     # Why a relation that fails everywhere is still proposed (a long table's breakdown
     # with its small parts left out); "" for a relation the figures support.
     candidate: str = ""
+    # A hierarchy's levels (its sums that chain, root first), each with its own support;
+    # () for a relation of one level.
+    levels: tuple[Level, ...] = ()
 
     @property
     def near_miss(self) -> bool:
@@ -53,6 +59,10 @@ class Relation:
     def comment(self) -> str:
         if self.candidate:
             return f"failing candidate ({self.candidate}): {self.support.describe(self.rows)}"
+        if self.levels:
+            from statcheck.suggest._hierarchy import describe
+
+            return describe(self.levels, self.rows)
         kind = "near-miss: " if self.near_miss else ""
         test = f"; {self.test}" if self.test else ""
         return f"{kind}{self.support.describe(self.rows)} ({self.support.chance}{test})"
@@ -105,7 +115,9 @@ def relations(
         for rule, s in found
         if s.verdict is Verdict.CANNOT_TELL
     )
-    return proposed, undecided
+    from statcheck.suggest._hierarchy import as_hierarchies
+
+    return as_hierarchies(proposed), undecided
 
 
 def _rate_rule(s: FoundRate, names: tuple[str, ...], taken: set[str]) -> Rule:
