@@ -274,3 +274,23 @@ def test_the_docs_show_what_suggest_writes_for_the_emdat_table(
     long_part = page.split("## Long tables", 1)[1]
     block = re.findall(r"```yaml\n(.*?)```", long_part, re.S)[0]
     assert block == found[EMDAT.name].to_yaml()
+
+
+def test_groups_whose_labels_join_alike_are_kept_apart() -> None:
+    # ("x, y", "z") and ("x", "y, z") would both read "x, y, z" once joined with ", ": the
+    # total must be found in each group as printed, not in a mix of the two.
+    rng = np.random.default_rng(7)
+    rows = []
+    for year in range(2000, 2016):
+        a, b = rng.integers(100, 10_000, (2, 3)).tolist()
+        g1, g2, g3 = (("x, y", "z"), ("x", "y, z"), ("x", "z"))
+        # The first group's total and a before the second's b: mixed, they would not add up.
+        for (place, sex), category, count in (
+            (g1, "T", a[0] + b[0]), (g1, "a", a[0]), (g2, "b", b[1]), (g2, "T", a[1] + b[1]),
+            (g2, "a", a[1]), (g1, "b", b[0]), (g3, "T", a[2] + b[2]), (g3, "a", a[2]),
+            (g3, "b", b[2]),
+        ):  # fmt: skip
+            rows.append((year, place, sex, category, count))
+    frame = pl.DataFrame(rows, schema=["year", "place", "sex", "category", "count"], orient="row")
+    found = _sums(suggest(frame))[("T", ("a", "b"))]
+    assert not found.near_miss and found.support.rows == 48  # 16 years x 3 groups, all hold

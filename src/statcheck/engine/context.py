@@ -121,10 +121,13 @@ class Context:
     def figures_by_id(self, ids: Iterable[str]) -> dict[str, Figure]:
         """Several figures by id in one filter: the ones a table-wide rule's findings name."""
         wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        (rows,) = collect_all([rows_with(self.lazy(), "figure_id", wanted)])
-        return self.figures_from(rows)
+        return self.figures_from(self.cells_of(wanted)) if wanted else {}
+
+    def cells_of(self, ids: Iterable[str]) -> nw.DataFrame[Any]:
+        """The figure table's rows of these ids, in one filter: collected now, so that a
+        finding written later needs the rows only, not the table."""
+        (rows,) = collect_all([rows_with(self.lazy(), "figure_id", sorted(set(ids)))])
+        return rows
 
     def figures_from(self, rows: nw.DataFrame[Any]) -> dict[str, Figure]:
         """Figures by id from collected rows of the figure table (all its columns)."""

@@ -123,15 +123,20 @@ def _failing_candidates(
 
 def _pivot(table: LongTable, dim: str, value: str) -> _Pivot:
     others = [PERIOD, *(d for d in table.dimensions if d != dim)]
-    group = pl.concat_str(others, separator=", ").alias("_group")
+    # The group is its columns themselves, under names no printed value has: a label
+    # joined with ", " would merge "a, b" + "c" with "a" + "b, c".
+    keys = [f"\0{k}" for k in range(len(others))]
     wide = (
-        table.frame.select(group, pl.col(dim), pl.col(value))
-        .pivot(on=dim, index="_group", values=value, aggregate_function="first")
-        .sort("_group")
+        table.frame.select(
+            *(pl.col(c).alias(k) for c, k in zip(others, keys, strict=True)), dim, value
+        )
+        .pivot(on=dim, index=keys, values=value, aggregate_function="first")
+        .sort(keys)
     )
-    names = tuple(sorted(c for c in wide.columns if c != "_group"))
+    labels = wide.select(pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=", "))
+    names = tuple(sorted(c for c in wide.columns if c not in keys))
     matrix = wide.select(pl.col(names).cast(pl.Float64)).to_numpy().astype(np.float64)
-    return _Pivot(matrix, tuple(wide["_group"].to_list()), names)
+    return _Pivot(matrix, tuple(labels.to_series().to_list()), names)
 
 
 def _sums_of_pivot(pivot: _Pivot, half: float) -> tuple[FoundSum, ...]:

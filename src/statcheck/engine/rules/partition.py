@@ -35,7 +35,7 @@ from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
-from statcheck.engine.native import collect_all, reused, rows_with, with_previous
+from statcheck.engine.native import collect_all, reused, with_previous
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.model.figure import Figure
 from statcheck.model.granularity import MONTHS_IN, length_range
@@ -323,8 +323,7 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     wholes = list(_by_whole(failing.iter_rows(named=True)))
     named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
     ids = {i for whole_id, rows in wholes for i in (whole_id, *(r["figure_id"] for r in rows))}
-    # Their cells now (one filter), so that the table can go; the Python work later.
-    (cells,) = collect_all([rows_with(ctx.lazy(), "figure_id", sorted(ids))])
+    cells = ctx.cells_of(ids)  # now, so that the table can go; the Python work later
 
     def build() -> list[Finding | None]:
         figures = ctx.figures_from(cells)

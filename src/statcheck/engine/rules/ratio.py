@@ -33,7 +33,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, rows_with, to_lazy
+from statcheck.engine.native import collect_all, to_lazy
 from statcheck.engine.patterns import (
     as_operand,
     matches,
@@ -446,9 +446,8 @@ def _explained(
     if not rows:
         return []
     dims = ctx.figures.dimensions
-    wanted = sorted({i for r in rows for i in r[:3] if i})
     # Their cells now (one filter), so that the table can go; the Python work later.
-    (cells,) = collect_all([rows_with(ctx.lazy(), "figure_id", wanted)])
+    cells = ctx.cells_of(i for r in rows for i in r[:3] if i)
 
     def whole_of(row: tuple[Any, ...], figures: dict[str, Figure]) -> Figure | SummedWhole:
         if not summed:
