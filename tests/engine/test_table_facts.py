@@ -13,6 +13,7 @@ from pathlib import Path
 
 import narwhals as nw
 import polars as pl
+import pytest
 
 from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
@@ -139,3 +140,67 @@ def test_a_ratio_is_not_troubled_by_units_only_counts_use(
     [f] = result.findings
     assert f.slug == "ratio-mismatch" and f.figures == ("s", "p", "w")
     assert f.expected is not None and f.expected.low == 25.0
+
+
+# ---------------------------------------------------------------- keys as integer codes
+
+
+def test_identity_columns_become_codes_that_tell_the_same_values_apart(backend: str) -> None:
+    """The engine joins on the identity columns' codes: equal cells get equal codes,
+    different cells different ones, and every missing cell one code of its own."""
+    from statcheck.backends import codes
+
+    raw = pl.DataFrame(
+        {
+            "region": ["N", None, "S", "N", None],
+            "period_start": pl.Series(
+                ["2024-01-01", "2023-01-01", "2024-01-01", None, "2025-06-30"]
+            ).str.to_date(),
+        }
+    )
+    native = raw if backend == "polars" else raw.to_pandas()
+    got = {
+        c: s.to_list()
+        for c, s in codes(nw.from_native(native, eager_only=True), list(raw.columns)).items()
+    }
+    region, start = got["region"], got["period_start"]
+    assert region[0] == region[3] != region[2] and region[1] == region[4]
+    assert len(set(region)) == 3 and max(region) == 2  # dense: N, S and missing
+    assert start[0] == start[2] and len(set(start)) == 4
+
+
+def test_a_key_too_wide_for_one_integer_is_split_and_still_joins(
+    make_drop: MakeDrop, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codes whose product passes 62 bits are folded into several integers (here every
+    column is made to look as if it had 10^7 distinct values), and groups still meet
+    exactly: the same finding as with one integer."""
+    from statcheck.engine import context
+    from statcheck.engine.context import Context, _fitting
+
+    assert _fitting(["a", "b", "c"], {"a": 10**7, "b": 10**7, "c": 10**7}) == [["a", "b"], ["c"]]
+    assert _fitting(["a", "b"], {"a": 3, "b": 5}) == [["a", "b"]]
+
+    rows = [
+        figure("T", "10", region="TOTAL", sex="f", precision="0"),
+        figure("N", "4", region="N", sex="f", precision="0"),
+        figure("S", "5", region="S", sex="f", precision="0"),
+        figure("mT", "6", region="TOTAL", sex="m", precision="0"),
+        figure("mN", "2", region="N", sex="m", precision="0"),
+        figure("mS", "4", region="S", sex="m", precision="0"),
+    ]
+    drop = make_drop(rows, extra_columns=["region", "sex"])
+    rule = "  - {id: s, kind: sum, over: region, total: TOTAL}\n"
+    coded = Context.code_keys
+    keys: list[list[str]] = []
+
+    def wide(self: Context) -> None:
+        coded(self)
+        self._code_sizes = {c: 10**7 for c in self._code_sizes}
+        keys.append(self.key(["metric", "source_id", "period_start", "period_end", "sex"])[1])
+
+    monkeypatch.setattr(context.Context, "code_keys", wide)
+    [f] = run(drop, rule, backend).result("s").findings
+    assert f.figures == ("T", "N", "S") and f.gap == 1
+    if backend != "spark":
+        assert keys == [["_key0", "_key1", "_key2"]]

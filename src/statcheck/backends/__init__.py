@@ -78,6 +78,18 @@ def collect_all(frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
     return _NARWHALS.collect_all(frames)
 
 
+def python_rows(frame: nw.DataFrame[Any], named: bool = False) -> list[Any]:
+    """A collected (small) frame's rows as tuples, or as dicts with ``named``: a missing
+    cell is None on every library."""
+    return backend_of(frame).rows(frame, named)
+
+
+def codes(frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
+    """Each text column of ``columns`` as dense integer codes (0 to n - 1 for its n
+    distinct values, n for a missing cell)."""
+    return backend_of(frame).codes(frame, columns) if columns else {}
+
+
 def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
     """True when no two rows agree on ``columns`` (each library's fastest way to tell)."""
     if len(frame) == 0:

@@ -30,6 +30,8 @@ class Backend(Protocol):
 
     def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]: ...
 
+    def rows(self, frame: nw.DataFrame[Any], named: bool) -> list[Any]: ...
+
     def small_frame(
         self, data: dict[str, list[Any]], schema: dict[str, Any], like: nw.LazyFrame[Any]
     ) -> nw.LazyFrame[Any]: ...
@@ -74,6 +76,10 @@ class Backend(Protocol):
 
     def null_counts(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[int]: ...
 
+    def codes(
+        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+    ) -> dict[str, nw.Series[Any]]: ...
+
     # --- pandera (the suite's column checks)
 
     def pandera(self) -> ModuleType | None: ...
@@ -115,6 +121,9 @@ class NarwhalsBackend:
 
     def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
         return [f.collect() for f in frames]
+
+    def rows(self, frame: nw.DataFrame[Any], named: bool) -> list[Any]:
+        return frame.rows(named=named)
 
     def small_frame(
         self, data: dict[str, list[Any]], schema: dict[str, Any], like: nw.LazyFrame[Any]
@@ -200,6 +209,18 @@ class NarwhalsBackend:
         if not columns:
             return []
         return [int(n) for n in frame.select(list(columns)).null_count().row(0)]
+
+    def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
+        """Each text column as dense integer codes: 0 to n - 1 for its n distinct values
+        in sorted order, n for a missing cell."""
+        out = {}
+        for c in columns:
+            values = frame.get_column(c).drop_nulls().unique().sort().to_list()
+            codes = frame.get_column(c).replace_strict(
+                values, list(range(len(values))), default=len(values), return_dtype=nw.Int32
+            )
+            out[c] = codes
+        return out
 
     def pandera(self) -> ModuleType | None:
         return None

@@ -52,6 +52,29 @@ class PolarsBackend(NarwhalsBackend):
         native = frame.to_native()
         return bool(native.select(columns).hash_rows().n_unique() == native.height)
 
+    def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
+        """Text as an enumeration of its distinct values (one hash per cell); dates as days
+        from the first."""
+        import polars as pl
+
+        native = frame.to_native()
+        text = [c for c in columns if native.schema[c] != pl.Date]
+        native = native.with_columns(pl.col(text).cast(pl.String))
+        distinct = native.select(pl.col(c).drop_nulls().unique().sort().implode() for c in text)
+        out = {}
+        for c in columns:
+            column = native.get_column(c)
+            if c in text:
+                values = distinct.get_column(c)[0]
+                codes, n = column.cast(pl.Enum(values)).to_physical().cast(pl.Int32), len(values)
+            else:
+                days = column.cast(pl.Int32)
+                first = days.min()
+                codes = days - (first or 0)
+                n = int(codes.max() or 0) + 1
+            out[c] = nw.from_native(codes.fill_null(n), series_only=True)
+        return out
+
     # Text over many columns: one expression over all of them, expanded by polars itself.
     # Whitespace is found with a regular expression rather than by stripping: \s and
     # strip_chars() agree on every code point (both Unicode White_Space), and a search

@@ -32,6 +32,7 @@ def evaluate(
     when the suite has one. A rule that cannot be evaluated is a result in error, never
     a crash. ``earlier``: the earlier drops revision rules compare with, oldest first."""
     ctx = Context(figures=figures, sources=sources, suite=suite, drop_id=drop_id, earlier=earlier)
+    ctx.code_keys()
     ctx.preload([ref for rule in suite.rules for ref in rule.refs()])
     results = _run_rules(suite, ctx)
     if suite.schema is None:

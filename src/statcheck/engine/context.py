@@ -10,16 +10,17 @@ from typing import Any
 
 import narwhals as nw
 
-from statcheck.backends import backend_of
+from statcheck.backends import backend_of, codes
 from statcheck.contract.rules import FigureRef, Ref, Selector
 from statcheck.contract.suite import Suite
-from statcheck.engine.native import collect_all, rows_with
+from statcheck.engine.native import collect_all, python_rows, rows_with
 from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
 from statcheck.prepare import ParsedFigureTable
 
+CODE_PREFIX = "_k_"  # an identity column's integer codes (Context.code_keys)
 SELECTOR_COLUMNS = {"metric": "metric", "unit": "unit", "source": "source_id", "status": "status"}
 
 
@@ -57,6 +58,9 @@ class Context:
     drop_id: str = "<frame>"
     earlier: tuple[Vintage, ...] = ()  # earlier drops, oldest first (revision rules)
     _not_figures: dict[str, NotFigure] = field(default_factory=dict)  # by the ids rules name
+    # The figure table with its text identity columns as integer codes (``code_keys``).
+    _coded: nw.DataFrame[Any] | None = None
+    _code_sizes: dict[str, int] = field(default_factory=dict)
 
     @property
     def holder(self) -> str:
@@ -66,7 +70,44 @@ class Context:
     def lazy(self) -> nw.LazyFrame[Any]:
         """The figure table as a lazy query: rules build plans on it and collect only what
         they need (failing rows, counts)."""
-        return self.figures.frame.lazy()
+        return (self.figures.frame if self._coded is None else self._coded).lazy()
+
+    def code_keys(self) -> None:
+        """Give the identity columns (metric, source, period, dimensions) integer codes, once
+        for every rule: a join or a group-by on one integer costs a fraction of one on
+        several text columns (pandas factorises text keys anew in every merge). Tables
+        on a cluster keep their text."""
+        frame = self.figures.frame
+        if not isinstance(frame, nw.DataFrame):
+            return
+        text = ["metric", "source_id", "period_start", "period_end", *self.figures.dimensions]
+        if any(CODE_PREFIX + c in frame.columns for c in text):
+            return  # (a table that names a column like a code keeps its text)
+        coded = codes(frame, text)
+        self._code_sizes = {c: int(s.max() or 0) + 1 if len(s) else 1 for c, s in coded.items()}
+        self._coded = frame.with_columns(s.alias(CODE_PREFIX + c) for c, s in coded.items())
+
+    def key(self, columns: Sequence[str], fold: bool = True) -> tuple[list[nw.Expr], list[str]]:
+        """What stands for the identity columns ``columns`` when the figure table is joined
+        or grouped with itself: the expressions to select and the names to join on. Text
+        columns with codes are folded into one integer (``_key0``; a second if their codes
+        would overflow 62 bits), the others kept, a missing dimension as blank text so
+        that it matches another (polars joins never match nulls; pandas merges do).
+        ``fold=False``: every column kept (a rule that joins on some of them)."""
+        coded = [c for c in columns if fold and c in self._code_sizes]
+        exprs: list[nw.Expr] = []
+        for group in _fitting(coded, self._code_sizes):
+            key = nw.col(CODE_PREFIX + group[0]).cast(nw.Int64)
+            for c in group[1:]:
+                key = key * self._code_sizes[c] + nw.col(CODE_PREFIX + c)
+            exprs.append(key.alias(f"_key{len(exprs)}"))
+        names = [f"_key{i}" for i in range(len(exprs))]
+        blank = set(self.figures.blank_dimensions())
+        for c in columns:
+            if c not in coded:
+                exprs.append(nw.col(c).fill_null("") if c in blank else nw.col(c))
+                names.append(c)
+        return exprs, names
 
     def preload(self, refs: list[Ref]) -> None:
         """Fetch every figure named by id in one filter, not one query per reference; and
@@ -116,7 +157,7 @@ class Context:
         if mask is not None:
             query = query.filter(mask)
         (rows,) = collect_all([query.select("figure_id", "marker", "reason").sort("figure_id")])
-        return {str(i): NotFigure(str(i), str(m), str(r)) for i, m, r in rows.iter_rows()}
+        return {str(i): NotFigure(str(i), str(m), str(r)) for i, m, r in python_rows(rows)}
 
     def figures_by_id(self, ids: Iterable[str]) -> dict[str, Figure]:
         """Several figures by id in one filter: the ones a table-wide rule's findings name."""
@@ -149,7 +190,7 @@ class Context:
         if isinstance(ref, FigureRef):
             return self._by_id.get(ref.figure_id)
         (found,) = collect_all([self.lazy().filter(self.selector_mask(ref)).head(3)])
-        rows = list(found.iter_rows(named=True))
+        rows = list(python_rows(found, named=True))
         if len(rows) > 1:
             ids = ", ".join(r["figure_id"] for r in rows)
             raise AMBIGUOUS_SELECTOR(
@@ -305,3 +346,16 @@ def _as_date(v: Any) -> date:
     if isinstance(v, date):
         return v
     raise TypeError(f"expected a date, got {v!r}")
+
+
+def _fitting(columns: list[str], sizes: dict[str, int]) -> list[list[str]]:
+    """``columns`` in runs whose codes, folded into one number, fit in 62 bits."""
+    runs: list[list[str]] = []
+    room = 2**62
+    for c in columns:
+        if not runs or room < sizes[c]:
+            runs.append([])
+            room = 2**62
+        runs[-1].append(c)
+        room //= sizes[c]
+    return runs

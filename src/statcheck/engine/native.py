@@ -14,8 +14,7 @@ import narwhals as nw
 from statcheck.backends import all_distinct as all_distinct
 from statcheck.backends import backend_of
 from statcheck.backends import collect_all as collect_all
-
-# Moved to statcheck.prepare; kept for the modules that still import them from here.
+from statcheck.backends import python_rows as python_rows
 
 
 def extract_groups(

@@ -20,7 +20,7 @@ from statcheck.contract.rules.base import Selector
 from statcheck.contract.rules.pattern import Operand
 from statcheck.engine.context import Context
 from statcheck.engine.groups import group_keys, with_blank_dims
-from statcheck.engine.native import collect_all, to_lazy
+from statcheck.engine.native import collect_all, python_rows, to_lazy
 from statcheck.engine.patterns import as_operand, over_columns, rows_of, var_columns
 
 DUPLICATE, MISSING_SIDE = "duplicate", "missing-side"  # skip reasons (SKIP_REASONS)
@@ -164,7 +164,7 @@ def ids_of_groups(
     )
     out: dict[tuple[Any, ...], list[list[tuple[str, float]]]] = {}
     n = len(found.group)
-    for row in rows.iter_rows():
+    for row in python_rows(rows):
         out.setdefault(row[:n], [[], []])[int(row[n])].append((row[n + 1], float(row[n + 2])))
     return out
 

@@ -20,7 +20,7 @@ from statcheck.contract.tolerance import FLOAT_NOISE, Tolerance
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.groups import count_and_flagged, duplicate_finding, flagged
-from statcheck.engine.native import collect_all
+from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.engine.sides import (
     DUPLICATE,
@@ -151,7 +151,7 @@ def _disagreements(
     which is higher, the difference and the gap beyond rounding."""
     ids = ids_of_groups(found, failing)
     findings = []
-    for row in failing.iter_rows(named=True):
+    for row in python_rows(failing, named=True):
         per_side = ids.get(tuple(row[k] for k in found.group), [[], []])
         values = (row["_s0_value"], row["_s1_value"])
         places = explain.places_for(abs(values[0] - values[1]) or row["_gap"])

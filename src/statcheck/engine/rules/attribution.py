@@ -38,8 +38,14 @@ import numpy as np
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
-from statcheck.engine.groups import with_blank_dims
-from statcheck.engine.native import collect_all, reused, small_frame, split_explode, to_lazy
+from statcheck.engine.native import (
+    collect_all,
+    python_rows,
+    reused,
+    small_frame,
+    split_explode,
+    to_lazy,
+)
 from statcheck.engine.rules import concluded, explain
 from statcheck.model.figure import Source
 from statcheck.model.interval import Interval
@@ -99,9 +105,13 @@ class _Setting:
         self.primary = sorted(
             s for s, src in self.sources.items() if src.kind in self.primary_kinds
         )
-        self.key = ["metric", *table.dimensions, "period_start", "period_end"]
-        self.lookup = with_blank_dims(self.frame, table.blank_dimensions()).select(
-            *self.key,
+        # What a figure and the cited source's figure share (everything but the source),
+        # as Context.key makes it: the expressions, and the names to join on.
+        self.key_exprs, self.key = ctx.key(
+            ["metric", *table.dimensions, "period_start", "period_end"]
+        )
+        self.lookup = self.frame.select(
+            *self.key_exprs,
             nw.col("source_id").alias("cited"),
             nw.col("figure_id").alias("cited_figure"),
             nw.col("cites").alias("next_cites"),
@@ -135,19 +145,18 @@ class _Setting:
             present = [t for t in known_cites if t is not None]
             texts = small_frame({"cites": present}, {"cites": nw.String}, self.frame)
         (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
-        pairs: list[tuple[str, str]] = list(items.iter_rows())
-        blank = self.table.blank_dimensions()
-        self.citations = Citations(self.scope, self.key, pairs, blank)
+        pairs: list[tuple[str, str]] = list(python_rows(items))
+        self.citations = Citations(self.scope, self.key_exprs, pairs)
         mark = nw.lit(True) if self.in_scope is None else self.in_scope
         flagged = self.frame.with_columns(mark.alias("_in_scope"))
-        self.all_citations = Citations(flagged, self.key, pairs, blank, extra=("_in_scope",))
+        self.all_citations = Citations(flagged, self.key_exprs, pairs, extra=("_in_scope",))
         self.reporting = set(
             known_reporting
             if known_reporting is not None
             else got["reporting"].get_column("source_id").to_list()
         )
         self.unknown: list[tuple[str, str]] = (
-            list(got["unknown"].iter_rows()) if "unknown" in got else []
+            list(python_rows(got["unknown"])) if "unknown" in got else []
         )
 
     def name(self, sid: str) -> str:
@@ -177,20 +186,17 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
 
 class Citations:
     """The figures' citations: each distinct ``cites`` text with the sources it names
-    (``pairs`` of text and source), and the figures that cite (with the ``extra`` columns
-    of ``scope``)."""
+    (``pairs`` of text and source), and the figures that cite (with their ``key``, as
+    ``Context.key`` makes it, and the ``extra`` columns of ``scope``)."""
 
     def __init__(
         self,
         scope: nw.LazyFrame[Any],
-        key: list[str],
+        key: list[nw.Expr],
         pairs: list[tuple[str, str]],
-        blank_dims: tuple[str, ...],
         extra: tuple[str, ...] = (),
     ) -> None:
-        self.rows = with_blank_dims(scope, blank_dims).select(
-            "figure_id", "source_id", "low", "high", *key, "cites", *extra
-        )
+        self.rows = scope.select("figure_id", "source_id", "low", "high", *key, "cites", *extra)
         self.pairs = pairs
         self.like = scope
 
@@ -490,7 +496,7 @@ def _unknown_sources(rows: list[tuple[str, str]]) -> Iterator[Finding]:
 
 
 def _unresolved(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
-    for fid, cited in found.iter_rows() if found is not None else ():
+    for fid, cited in python_rows(found) if found is not None else ():
         yield Finding(
             "unresolved-citation",
             (fid,),
@@ -499,7 +505,7 @@ def _unresolved(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
 
 
 def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
-    for row in found.iter_rows(named=True) if found is not None else ():
+    for row in python_rows(found, named=True) if found is not None else ():
         mine = Interval(row["low"], row["high"])
         theirs = Interval(row["cited_low"], row["cited_high"])
         gap = mine.gap(theirs)

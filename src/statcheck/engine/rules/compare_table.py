@@ -19,7 +19,7 @@ from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.groups import count_and_flagged, duplicate_finding, flagged
-from statcheck.engine.native import collect_all
+from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.engine.rules.compare import mismatch
 from statcheck.engine.sides import (
@@ -107,7 +107,7 @@ def _explained(rule: CompareRule, found: Grouped, failing: nw.DataFrame[Any]) ->
     """The failing groups, each in the explicit form's sentence, naming its figures."""
     ids = ids_of_groups(found, failing)
     findings = []
-    for row in failing.iter_rows(named=True):
+    for row in python_rows(failing, named=True):
         per_side = ids.get(tuple(row[k] for k in found.group), [[], []])
         described = tuple(
             _describe(getattr(rule, key), figures)

@@ -16,7 +16,8 @@ The whole table in one plan:
    day. Sorted by start, an exact partition is such a chain, and a chain is one.
 4. **Per whole**: breaks of the chain, the last day reached, the parts' sums; each
    whole gets a state (skipped for a reason, failed, passed). The counts per state and the
-   parts of the failing wholes are all that is collected. On those parts only, a running
+   failing wholes are all that is collected; their parts are then found again, for those
+   wholes alone (``_failing_parts``). On those parts only, a running
    maximum of the ends (the furthest day the parts before reach) tells each gap from each
    overlap and names the part overlapped (the same test as the model's ``coverage``);
    the figures they name are fetched to explain them.
@@ -34,8 +35,8 @@ from statcheck.contract.rules import PartitionRule, Rule
 from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.deferred import deferred
-from statcheck.engine.groups import duplicate_finding, group_keys, with_blank_dims
-from statcheck.engine.native import collect_all, reused, with_previous
+from statcheck.engine.groups import duplicate_finding, group_keys
+from statcheck.engine.native import collect_all, python_rows, reused, to_lazy, with_previous
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.model.figure import Figure
 from statcheck.model.granularity import MONTHS_IN, length_range
@@ -70,7 +71,7 @@ def check_partition(rule: Rule, ctx: Context) -> RuleResult:
             f"The partition cannot be checked: no figure matches {str(rule.figures)!r}.",
         )
         return concluded(rule, [finding], Counts.of(0, 0))
-    states = dict(found["states"].iter_rows())
+    states = dict(python_rows(found["states"]))
     counts = Counts.of(
         states.get(PASSED, 0) + states.get(FAILED, 0),
         states.get(FAILED, 0),
@@ -78,7 +79,7 @@ def check_partition(rule: Rule, ctx: Context) -> RuleResult:
     )
     findings = _explained(rule, ctx, found["failing"])
     if "missing" in found:
-        missing = [str(i) for (i,) in found["missing"].iter_rows()]
+        missing = [str(i) for (i,) in python_rows(found["missing"])]
         findings += skipped_findings(rule, {MISSING_PARTS: missing})
     if "dupes" in found:
         findings += duplicate_finding(found["dupes"])
@@ -88,22 +89,22 @@ def check_partition(rule: Rule, ctx: Context) -> RuleResult:
 
 
 def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]]:
-    """Every question the rule asks of the table, collected together: how many wholes are
-    in each state, the parts of the failing wholes, the wholes with no part (with
-    ``skipped: report``), the duplicates left out, the rows the selector matches."""
-    keys = group_keys(ctx.figures, without="period")
-    scope = _in_scope(rule, ctx, keys)
+    """Every question the rule asks of the table: how many wholes are in each state, the
+    parts of the failing wholes, the wholes with no part (with ``skipped: report``), the
+    duplicates left out, the rows the selector matches.
+
+    Two rounds: the verdicts of every whole, then the parts of the few that failed. Asked
+    in one round, the failing parts would need the parts of every whole twice (once for
+    the verdicts, once joined to them), which the engines compute twice or keep in memory.
+    """
+    key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
+    scope = _in_scope(rule, ctx, key_exprs)
     wholes = _wholes(rule, scope, keys)
     parts = reused(_ordered_parts(rule, scope, wholes, keys))
     verdicts = _verdicts(rule, wholes, parts)
-    failing = verdicts.filter(nw.col("_state") == FAILED)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
-        "failing": _detailed(
-            parts.join(failing.select("_w", *_VERDICT_COLUMNS), on="_w", how="inner")
-        )
-        .sort("_w_id", *ORDER)
-        .select(*FAILING_COLUMNS),
+        "verdicts": verdicts.filter(nw.col("_state") == FAILED).select("_w", *_VERDICT_COLUMNS),
     }
     if rule.skipped == "report":
         queries["missing"] = (
@@ -120,15 +121,37 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
         ).unique(["figure_id"])
     if rule.figures is not None:
         queries["in_scope"] = scope.select(nw.len())
-    return dict(zip(queries, collect_all(list(queries.values())), strict=True))
+    found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
+    found["failing"] = _failing_parts(rule, scope, wholes, keys, found.pop("verdicts"))
+    return found
 
 
-def _in_scope(rule: PartitionRule, ctx: Context, keys: list[str]) -> nw.LazyFrame[Any]:
-    """The rows the rule reads, with only the columns a partition needs."""
+def _failing_parts(
+    rule: PartitionRule,
+    scope: nw.LazyFrame[Any],
+    wholes: nw.LazyFrame[Any],
+    keys: list[str],
+    verdicts: nw.DataFrame[Any],
+) -> nw.DataFrame[Any]:
+    """The parts of the failing wholes (``verdicts``: theirs, collected), in order, with
+    what the explanations read: the parts of those wholes alone, found again."""
+    if verdicts.is_empty():
+        return verdicts.select(*FAILING_COLUMNS[:1])
+    failing = to_lazy(verdicts, scope)
+    chosen = wholes.join(failing.select("_w"), on="_w", how="semi")
+    parts = _ordered_parts(rule, scope, chosen, keys)
+    detailed = _detailed(parts.join(failing, on="_w", how="inner"))
+    (out,) = collect_all([detailed.sort("_w_id", *ORDER).select(*FAILING_COLUMNS)])
+    return out
+
+
+def _in_scope(rule: PartitionRule, ctx: Context, keys: list[nw.Expr]) -> nw.LazyFrame[Any]:
+    """The rows the rule reads, with only the columns a partition needs (``keys``: its
+    group key, as ``Context.key`` makes it)."""
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
-    return with_blank_dims(frame, ctx.figures.blank_dimensions()).select(
+    return frame.select(
         "figure_id",
         "_row",
         "value",
@@ -320,7 +343,7 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     and figures now, sentences when one is first read (``engine.deferred``)."""
     if failing.is_empty():
         return []
-    wholes = list(_by_whole(failing.iter_rows(named=True)))
+    wholes = list(_by_whole(python_rows(failing, named=True)))
     named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
     ids = {i for whole_id, rows in wholes for i in (whole_id, *(r["figure_id"] for r in rows))}
     cells = ctx.cells_of(ids)  # now, so that the table can go; the Python work later

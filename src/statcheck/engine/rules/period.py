@@ -9,7 +9,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.native import collect_all
+from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, skipped_findings
 from statcheck.model.figure import FigureStatus
 from statcheck.model.period import Period, parse_period
@@ -34,7 +34,7 @@ def check_period(rule: Rule, ctx: Context) -> RuleResult:
         findings += _outside(found["within"], bound)
     # A figure is one item however many of the checks it fails.
     failed = len({fid for f in findings for fid in f.figures})
-    tally: dict[str, Any] = found["tally"].rows(named=True)[0]
+    tally: dict[str, Any] = python_rows(found["tally"], named=True)[0]
     undated = int(tally.get("undated") or 0)  # a sum over no rows is null on Spark
     counts = Counts.of(int(tally["figures"]) - undated, failed, {"no-publication-date": undated})
     if "undated_ids" in found:
@@ -102,7 +102,7 @@ def _reversed(rows: nw.DataFrame[Any]) -> list[Finding]:
     """Figures whose period starts after it ends."""
     return [
         Finding("period-reversed", (fid,), f"{fid}'s period starts on {s}, after it ends on {e}.")
-        for fid, s, e in rows.iter_rows()
+        for fid, s, e in python_rows(rows)
     ]
 
 
@@ -115,7 +115,7 @@ def _published_early(rows: nw.DataFrame[Any]) -> list[Finding]:
             f"{fid} was published on {pub}, before its period ended on {e}, so it can only be a "
             f"projection; mark it provisional or forecast if that is what it is.",
         )
-        for fid, pub, e in rows.iter_rows()
+        for fid, pub, e in python_rows(rows)
     ]
 
 
@@ -127,7 +127,7 @@ def _outside(rows: nw.DataFrame[Any], bound: Period) -> list[Finding]:
             (fid,),
             f"{fid} covers {s} to {e}, which is not within {bound.describe()}.",
         )
-        for fid, s, e in rows.iter_rows()
+        for fid, s, e in python_rows(rows)
     ]
 
 

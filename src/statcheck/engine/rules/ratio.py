@@ -33,7 +33,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, to_lazy
+from statcheck.engine.native import collect_all, python_rows, to_lazy
 from statcheck.engine.patterns import (
     as_operand,
     matches,
@@ -100,7 +100,10 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     ops = _operands(rule)
     keys = group_keys(table, without=list(columns.values()))
     whole_keys = _whole_keys(rule, ctx, columns, keys)
-    scope = _in_scope(rule, ctx, keys, columns, ops)
+    # Parts, wholes and shares are joined on the key as one integer, unless a whole is
+    # summed over some of its columns.
+    key_exprs, keys = ctx.key(keys, fold=whole_keys is None and spec.per is None)
+    scope = _in_scope(rule, ctx, key_exprs, columns, ops)
     frame, dupes = split_duplicates(scope, table)
     rows = {role: _role_rows(frame, role, ops[role], columns, keys) for role in _ROLES}
     if whole_keys is not None:
@@ -156,7 +159,7 @@ def _with_lengths(
     calendar months where a period is made of them), then joined back."""
     periods = ["period_start", "period_end"]
     (distinct,) = collect_all([shares.select(*periods).unique()])
-    lengths = [period_of(a, b).length_in(per) for a, b in distinct.iter_rows()]
+    lengths = [period_of(a, b).length_in(per) for a, b in python_rows(distinct)]
     measured = distinct.with_columns(
         nw.new_series("_length", lengths, nw.Float64, backend=distinct.implementation)
     )
@@ -243,15 +246,18 @@ def _summed_whole(
 def _in_scope(
     rule: RatioRule,
     ctx: Context,
-    keys: list[str],
+    keys: list[nw.Expr],
     columns: dict[str, str],
     ops: dict[str, Operand],
 ) -> nw.LazyFrame[Any]:
-    """The rows in scope that are a part, whole or share, with the columns the check reads."""
+    """The rows in scope that are a part, whole or share, with the columns the check reads
+    (``keys``: the group key, as ``Context.key`` makes it)."""
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
-    frame = with_blank_dims(frame, ctx.figures.blank_dimensions())
+    frame = with_blank_dims(
+        frame, [d for d in columns.values() if d in ctx.figures.blank_dimensions()]
+    )
     any_role = matches(ops["part"], columns) | matches(ops["whole"], columns)
     any_role = any_role | matches(ops["share"], columns)
     over = list(dict.fromkeys(columns.values()))
@@ -442,7 +448,7 @@ def _explained(
     finding is first read (``engine.deferred``): slugs and figures are known now."""
     summed = isinstance(rule.whole, SumOver)
     extra = ["whole_low", "whole_high", "whole_value", "whole_n"] if summed else []
-    rows = suspects.select("part_id", "whole_id", "share_id", "scale", "_zero", *extra).rows()
+    rows = python_rows(suspects.select("part_id", "whole_id", "share_id", "scale", "_zero", *extra))
     if not rows:
         return []
     dims = ctx.figures.dimensions

@@ -32,7 +32,7 @@ from statcheck.engine.groups import (
     flagged,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all
+from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, explain
 from statcheck.errors import INTERNAL_ERROR, DropNotReady, StatcheckError
 from statcheck.model.figure import Figure
@@ -222,7 +222,7 @@ def _suspects(rule: RevisionRule, pairs: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]
 
 def _revisions(rule: RevisionRule, ctx: Context, suspects: nw.DataFrame[Any]) -> list[Finding]:
     """The suspect pairs (collected) explained, unless the figures' own tolerance lets them be."""
-    rows = suspects.select("figure_id", "prev_id", "_vintage").rows()
+    rows = python_rows(suspects.select("figure_id", "prev_id", "_vintage"))
     current = ctx.figures_by_id(fid for fid, _, _ in rows)
     before: dict[int, dict[str, Figure]] = {}
     for index in sorted({v for _, _, v in rows}):  # one lookup per earlier drop
@@ -287,7 +287,7 @@ def _twice_before(ctx: Context, rows: nw.DataFrame[Any]) -> list[Finding]:
     (``rows``: their figure_id and _vintage, collected and sorted by id.)"""
     if rows.is_empty():
         return []
-    found = rows.rows()
+    found = python_rows(rows)
     ids = tuple(fid for fid, _ in found)
     drops = explain.join(sorted({ctx.earlier[v].drop_id for _, v in found}))
     listed = ", ".join(ids[:SHOWN]) + (f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else "")

@@ -37,7 +37,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all
+from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval
@@ -103,7 +103,7 @@ def _left_out(
             Finding("missing-figure", (), f"The series cannot be checked: {'; '.join(unchecked)}.")
         )
     if "change_skipped" in found:
-        rows = found["change_skipped"].rows()
+        rows = python_rows(found["change_skipped"])
         by_reason: dict[str, list[str]] = {}
         for fid, reason in rows:
             by_reason.setdefault(reason, []).append(fid)
@@ -147,9 +147,9 @@ def _named_figures(
 ) -> dict[str, Figure]:
     """The figures the failing rows name, fetched in one filter."""
     named = [
-        *(falls_rows.select("figure_id", "prev_id").rows() if falls_rows is not None else ()),
+        *(python_rows(falls_rows.select("figure_id", "prev_id")) if falls_rows is not None else ()),
         *(
-            change_rows.select("change_id", "prev_id", "of_id").rows()
+            python_rows(change_rows.select("change_id", "prev_id", "of_id"))
             if change_rows is not None
             else ()
         ),
@@ -163,7 +163,7 @@ def _decreases(
     """The falls (collected) explained, unless the figures' rounding and tolerance allow them."""
     found = (
         _decrease(figures[fid], figures[prev_id], rule)
-        for fid, prev_id in falls_rows.select("figure_id", "prev_id").iter_rows()
+        for fid, prev_id in python_rows(falls_rows.select("figure_id", "prev_id"))
     )
     return [f for f in found if f is not None]
 
@@ -177,9 +177,9 @@ def _changes(
     """The suspect changes (collected) explained; those within rounding and tolerance drop out."""
     found = (
         _change_verdict(figures[change_id], figures[prev_id], figures[of_id], change, rule)
-        for change_id, prev_id, of_id in change_rows.select(
-            "change_id", "prev_id", "of_id"
-        ).iter_rows()
+        for change_id, prev_id, of_id in python_rows(
+            change_rows.select("change_id", "prev_id", "of_id")
+        )
     )
     return [f for f in found if f is not None]
 

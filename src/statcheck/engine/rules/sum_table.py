@@ -27,7 +27,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, to_lazy
+from statcheck.engine.native import collect_all, python_rows, to_lazy
 from statcheck.engine.patterns import over_columns
 from statcheck.engine.rules import NOT_A_FIGURE, concluded, explain, skipped_findings
 from statcheck.engine.rules.sum_groups import Hierarchy, Patterns, Shape
@@ -110,12 +110,13 @@ def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame
     if isinstance(rule.over, tuple):
         columns = over_columns(rule.over, table)
         over = list(dict.fromkeys(columns.values()))
-        keys = group_keys(table, over)
-        frame = _in_scope(rule, ctx, keys, over)
+        key_exprs, keys = ctx.key(group_keys(table, over), fold=table.not_figures is None)
+        frame = _in_scope(rule, ctx, key_exprs, over)
         return keys, Patterns(rule, frame, columns), frame
     over_col = _over_column(rule, table)
-    keys = group_keys(table, rule.over or "")
-    frame = _in_scope(rule, ctx, keys, [over_col])
+    # (cells marked as no figure are matched to groups by the key's own columns)
+    key_exprs, keys = ctx.key(group_keys(table, rule.over or ""), fold=table.not_figures is None)
+    frame = _in_scope(rule, ctx, key_exprs, [over_col])
     return keys, Hierarchy(rule, frame, over_col), frame
 
 
@@ -131,12 +132,16 @@ def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
     return over_col
 
 
-def _in_scope(rule: SumRule, ctx: Context, keys: list[str], over: list[str]) -> nw.LazyFrame[Any]:
-    """The rows the rule reads, with only the columns a sum needs."""
+def _in_scope(
+    rule: SumRule, ctx: Context, keys: list[nw.Expr], over: list[str]
+) -> nw.LazyFrame[Any]:
+    """The rows the rule reads, with only the columns a sum needs (``keys``: the group
+    key, as ``Context.key`` makes it)."""
     frame = ctx.lazy()
     if rule.figures is not None:
         frame = frame.filter(ctx.selector_mask(rule.figures))
-    return with_blank_dims(frame, ctx.figures.blank_dimensions()).select(
+    blank = [d for d in over if d in ctx.figures.blank_dimensions()]
+    return with_blank_dims(frame, blank).select(
         "figure_id", "value", "low", "high", *keys, *over, "_duplicate"
     )
 
@@ -330,7 +335,7 @@ def _parts_of_flagged(
 def _ids_by_group(parts: nw.DataFrame[Any], n_group: int) -> dict[tuple[Any, ...], list[str]]:
     """The part ids of each flagged group (rows sorted by id), for their explanations."""
     out: dict[tuple[Any, ...], list[str]] = {}
-    for row in parts.iter_rows():
+    for row in python_rows(parts):
         out.setdefault(row[:n_group], []).append(row[-1])
     return out
 
@@ -339,7 +344,7 @@ def _mismatches(
     failing: nw.DataFrame[Any], ids: dict[tuple[Any, ...], list[str]], group: list[str]
 ) -> list[Finding]:
     findings = []
-    for row in failing.iter_rows(named=True):
+    for row in python_rows(failing, named=True):
         parts = ids.get(tuple(row[k] for k in group), [])
         reported = Interval(row["_t_low"], row["_t_high"])
         expected = Interval(row["_sum_low"], row["_sum_high"])
@@ -383,7 +388,7 @@ def _incomplete(
     holder: str,
 ) -> list[Finding]:
     findings = []
-    for row in incomplete.iter_rows(named=True):
+    for row in python_rows(incomplete, named=True):
         key = tuple(row[k] for k in group)
         parts, marked = ids.get(key, []), cells.get(key, [])
         total = row["_total_id"] or explain.number(row["_t_value"], None)
@@ -447,7 +452,7 @@ def _marked_of_flagged(
     )
     out: dict[tuple[Any, ...], list[NotFigure]] = {}
     n = len(group)
-    for row in rows.iter_rows():
+    for row in python_rows(rows):
         out.setdefault(row[:n], []).append(NotFigure(*map(str, row[n:])))
     return out
 
