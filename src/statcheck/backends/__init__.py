@@ -85,8 +85,8 @@ def python_rows(frame: nw.DataFrame[Any], named: bool = False) -> list[Any]:
 
 
 def codes(frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
-    """Each text column of ``columns`` as dense integer codes (0 to n - 1 for its n
-    distinct values, n for a missing cell)."""
+    """Each of ``columns`` (text or dates) as dense unsigned integer codes: 0 to n - 1 for
+    its n distinct values, n for a missing cell."""
     return backend_of(frame).codes(frame, columns) if columns else {}
 
 

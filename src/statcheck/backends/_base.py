@@ -211,13 +211,13 @@ class NarwhalsBackend:
         return [int(n) for n in frame.select(list(columns)).null_count().row(0)]
 
     def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
-        """Each text column as dense integer codes: 0 to n - 1 for its n distinct values
-        in sorted order, n for a missing cell."""
+        """Each column as dense unsigned integer codes: 0 to n - 1 for its n distinct
+        values in sorted order, n for a missing cell."""
         out = {}
         for c in columns:
             values = frame.get_column(c).drop_nulls().unique().sort().to_list()
             codes = frame.get_column(c).replace_strict(
-                values, list(range(len(values))), default=len(values), return_dtype=nw.Int32
+                values, list(range(len(values))), default=len(values), return_dtype=nw.UInt32
             )
             out[c] = codes
         return out

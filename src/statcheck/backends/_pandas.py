@@ -29,6 +29,7 @@ class PandasBackend(NarwhalsBackend):
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
     def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
+        import numpy as np
         import pandas as pd
 
         native = frame.to_native()
@@ -36,7 +37,8 @@ class PandasBackend(NarwhalsBackend):
         for c in columns:
             codes, values = pd.factorize(native[c], sort=True)
             codes[codes < 0] = len(values)  # a missing cell: a code of its own
-            coded = pd.Series(codes.astype("int32"), index=native.index, name=c)
+            narrow = np.min_scalar_type(len(values))  # the narrowest that holds every code
+            coded = pd.Series(codes.astype(narrow), index=native.index, name=c)
             out[c] = nw.from_native(coded, series_only=True)
         return out
 

@@ -54,7 +54,7 @@ class PolarsBackend(NarwhalsBackend):
 
     def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
         """Text as an enumeration of its distinct values (one hash per cell); dates as days
-        from the first."""
+        from the first. Each in the narrowest unsigned integers that hold its codes."""
         import polars as pl
 
         native = frame.to_native()
@@ -66,13 +66,13 @@ class PolarsBackend(NarwhalsBackend):
             column = native.get_column(c)
             if c in text:
                 values = distinct.get_column(c)[0]
-                codes, n = column.cast(pl.Enum(values)).to_physical().cast(pl.Int32), len(values)
+                codes, n = column.cast(pl.Enum(values)).to_physical(), len(values)
             else:
                 days = column.cast(pl.Int32)
-                first = days.min()
-                codes = days - (first or 0)
+                codes = days - (days.min() or 0)
                 n = int(codes.max() or 0) + 1
-            out[c] = nw.from_native(codes.fill_null(n), series_only=True)
+            narrow = pl.UInt8 if n < 2**8 else pl.UInt16 if n < 2**16 else pl.UInt32
+            out[c] = nw.from_native(codes.fill_null(n).cast(narrow), series_only=True)
         return out
 
     # Text over many columns: one expression over all of them, expanded by polars itself.

@@ -72,6 +72,16 @@ class Context:
         they need (failing rows, counts)."""
         return (self.figures.frame if self._coded is None else self._coded).lazy()
 
+    def scope(self, selector: Selector | None, *columns: str | nw.Expr) -> nw.LazyFrame[Any]:
+        """The figures ``selector`` matches (every figure without one), with only
+        ``columns``: chosen together with the rows, so that a library that evaluates step
+        by step (pandas) copies those columns, not the whole table."""
+        if selector is None:
+            return self.lazy().select(*columns)
+        inside = self.selector_mask(selector).alias("_selected")
+        chosen = self.lazy().select(*columns, inside).filter(nw.col("_selected"))
+        return chosen.drop("_selected")
+
     def code_keys(self) -> None:
         """Give the identity columns (metric, source, period, dimensions) integer codes, once
         for every rule: a join or a group-by on one integer costs a fraction of one on

@@ -44,6 +44,13 @@ def with_blank_dims(frame: FrameT, dims: Iterable[str]) -> FrameT:
     return frame.with_columns([nw.col(d).fill_null("") for d in dims]) if dims else frame
 
 
+def blank_filled(columns: Iterable[str], blank: Iterable[str]) -> list[nw.Expr]:
+    """``columns`` to select, those in ``blank`` (dimensions with a missing cell) with
+    missing cells as empty text (see ``with_blank_dims``)."""
+    filled = set(blank)
+    return [nw.col(c).fill_null("") if c in filled else nw.col(c) for c in columns]
+
+
 def split_duplicates(frame: FrameT, table: ParsedFigureTable) -> tuple[FrameT, FrameT]:
     """Rows with a unique identity, and rows that share theirs with another row.
 

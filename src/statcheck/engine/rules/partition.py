@@ -148,10 +148,8 @@ def _failing_parts(
 def _in_scope(rule: PartitionRule, ctx: Context, keys: list[nw.Expr]) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with only the columns a partition needs (``keys``: its
     group key, as ``Context.key`` makes it)."""
-    frame = ctx.lazy()
-    if rule.figures is not None:
-        frame = frame.filter(ctx.selector_mask(rule.figures))
-    return frame.select(
+    return ctx.scope(
+        rule.figures,
         "figure_id",
         "_row",
         "value",

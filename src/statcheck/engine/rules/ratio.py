@@ -27,11 +27,11 @@ from statcheck.engine.context import Context, figures_from
 from statcheck.engine.context import _period as period_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
+    blank_filled,
     duplicate_finding,
     flagged,
     group_keys,
     split_duplicates,
-    with_blank_dims,
 )
 from statcheck.engine.native import collect_all, python_rows, to_lazy
 from statcheck.engine.patterns import (
@@ -252,18 +252,15 @@ def _in_scope(
 ) -> nw.LazyFrame[Any]:
     """The rows in scope that are a part, whole or share, with the columns the check reads
     (``keys``: the group key, as ``Context.key`` makes it)."""
-    frame = ctx.lazy()
-    if rule.figures is not None:
-        frame = frame.filter(ctx.selector_mask(rule.figures))
-    frame = with_blank_dims(
-        frame, [d for d in columns.values() if d in ctx.figures.blank_dimensions()]
-    )
-    any_role = matches(ops["part"], columns) | matches(ops["whole"], columns)
-    any_role = any_role | matches(ops["share"], columns)
     over = list(dict.fromkeys(columns.values()))
-    return frame.filter(any_role).select(
-        *keys, *over, "figure_id", "value", "low", "high", "unit", "_duplicate"
-    )
+    frame = ctx.scope(
+        rule.figures,
+        *keys,
+        *blank_filled(over, ctx.figures.blank_dimensions()),
+        "figure_id", "value", "low", "high", "unit", "_duplicate",
+    )  # fmt: skip
+    any_role = matches(ops["part"], columns) | matches(ops["whole"], columns)
+    return frame.filter(any_role | matches(ops["share"], columns))
 
 
 def _role_rows(

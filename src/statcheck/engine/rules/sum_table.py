@@ -20,6 +20,7 @@ from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, NotFigure
 from statcheck.engine.groups import (
+    blank_filled,
     count_and_flagged,
     duplicate_finding,
     flagged,
@@ -137,12 +138,9 @@ def _in_scope(
 ) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with only the columns a sum needs (``keys``: the group
     key, as ``Context.key`` makes it)."""
-    frame = ctx.lazy()
-    if rule.figures is not None:
-        frame = frame.filter(ctx.selector_mask(rule.figures))
-    blank = [d for d in over if d in ctx.figures.blank_dimensions()]
-    return with_blank_dims(frame, blank).select(
-        "figure_id", "value", "low", "high", *keys, *over, "_duplicate"
+    over_columns = blank_filled(over, ctx.figures.blank_dimensions())
+    return ctx.scope(
+        rule.figures, "figure_id", "value", "low", "high", *keys, *over_columns, "_duplicate"
     )
 
 
