@@ -54,25 +54,29 @@ class PolarsBackend(NarwhalsBackend):
 
     def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
         """Text as an enumeration of its distinct values (one hash per cell); dates as days
-        from the first. Each in the narrowest unsigned integers that hold its codes."""
+        from the first. Each in the narrowest unsigned integers that hold its codes; every
+        column at once, on every core."""
         import polars as pl
 
         native = frame.to_native()
-        text = [c for c in columns if native.schema[c] != pl.Date]
-        native = native.with_columns(pl.col(text).cast(pl.String))
-        distinct = native.select(pl.col(c).drop_nulls().unique().sort().implode() for c in text)
+        dates = {c for c in columns if native.schema[c] == pl.Date}
+        text = [pl.col(c).cast(pl.String) for c in columns if c not in dates]
+        distinct = native.select(t.drop_nulls().unique().sort().implode() for t in text)
+        counts = {c: len(distinct.get_column(c)[0]) for c in distinct.columns}
+        days = {c: pl.col(c).cast(pl.Int32) for c in dates}
+        coded = native.select(
+            *(
+                t.cast(pl.Enum(distinct.get_column(c)[0])).to_physical()
+                for c, t in zip(distinct.columns, text, strict=True)
+            ),
+            *((d - d.min()).alias(c) for c, d in days.items()),
+        )
         out = {}
         for c in columns:
-            column = native.get_column(c)
-            if c in text:
-                values = distinct.get_column(c)[0]
-                codes, n = column.cast(pl.Enum(values)).to_physical(), len(values)
-            else:
-                days = column.cast(pl.Int32)
-                codes = days - (days.min() or 0)
-                n = int(codes.max() or 0) + 1
+            n = counts[c] if c in counts else int(coded.get_column(c).max() or 0) + 1
             narrow = pl.UInt8 if n < 2**8 else pl.UInt16 if n < 2**16 else pl.UInt32
-            out[c] = nw.from_native(codes.fill_null(n).cast(narrow), series_only=True)
+            codes = coded.get_column(c).fill_null(n).cast(narrow)
+            out[c] = nw.from_native(codes, series_only=True)
         return out
 
     # Text over many columns: one expression over all of them, expanded by polars itself.

@@ -99,12 +99,15 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     """
     key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
     scope = _in_scope(rule, ctx, key_exprs)
-    wholes = _wholes(rule, scope, keys)
-    parts = reused(_ordered_parts(rule, scope, wholes, keys))
+    classified = _classified(rule, scope)
+    wholes = _wholes(classified, keys)
+    parts = reused(_ordered_parts(classified, wholes, keys))
     verdicts = _verdicts(rule, wholes, parts)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
-        "verdicts": verdicts.filter(nw.col("_state") == FAILED).select("_w", *_VERDICT_COLUMNS),
+        "verdicts": verdicts.filter(nw.col("_state") == FAILED).select(
+            "_w", *keys, *_VERDICT_COLUMNS
+        ),
     }
     if rule.skipped == "report":
         queries["missing"] = (
@@ -122,25 +125,23 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     if rule.figures is not None:
         queries["in_scope"] = scope.select(nw.len())
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
-    found["failing"] = _failing_parts(rule, scope, wholes, keys, found.pop("verdicts"))
+    found["failing"] = _failing_parts(rule, scope, keys, found.pop("verdicts"))
     return found
 
 
 def _failing_parts(
-    rule: PartitionRule,
-    scope: nw.LazyFrame[Any],
-    wholes: nw.LazyFrame[Any],
-    keys: list[str],
-    verdicts: nw.DataFrame[Any],
+    rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str], verdicts: nw.DataFrame[Any]
 ) -> nw.DataFrame[Any]:
     """The parts of the failing wholes (``verdicts``: theirs, collected), in order, with
-    what the explanations read: the parts of those wholes alone, found again."""
+    what the explanations read: the parts of those wholes alone, found again among the
+    rows of their groups (a few, read by a semi join)."""
     if verdicts.is_empty():
         return verdicts.select(*FAILING_COLUMNS[:1])
     failing = to_lazy(verdicts, scope)
-    chosen = wholes.join(failing.select("_w"), on="_w", how="semi")
-    parts = _ordered_parts(rule, scope, chosen, keys)
-    detailed = _detailed(parts.join(failing, on="_w", how="inner"))
+    near = _classified(rule, scope.join(failing.select(*keys).unique(), on=keys, how="semi"))
+    chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
+    parts = _ordered_parts(near, chosen, keys)
+    detailed = _detailed(parts.join(failing.drop(*keys), on="_w", how="inner"))
     (out,) = collect_all([detailed.sort("_w_id", *ORDER).select(*FAILING_COLUMNS)])
     return out
 
@@ -169,10 +170,29 @@ def _bucket(unit: str) -> nw.Expr:
     return _start.dt.year() * 12 + (_start.dt.month() - 1) // months * months
 
 
-def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
-    """The figures whose period is exactly one calendar ``whole`` unit (first day to last;
-    ``model.granularity.is_calendar``)."""
-    months = MONTHS_IN[rule.whole]
+def _classified(rule: PartitionRule, scope: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``scope`` with what the rule asks of each row's period, worked out once for each
+    distinct period (a table has few; date arithmetic on every row costs more than the
+    join) and joined back: the calendar unit its start falls in (``_bucket``), whether it
+    is exactly one ``whole`` unit (``_is_whole``), whether its length may be a part's
+    (``_may_be_part``), its last day and the day before its first as numbers (``_end_n``,
+    ``_eve_n``)."""
+    periods = scope.select("period_start", "period_end").unique()
+    periods = periods.with_columns(
+        _bucket(rule.whole).alias("_bucket"),
+        _is_whole(rule.whole).alias("_is_whole"),
+        _may_be_part(rule.parts).alias("_may_be_part"),
+        # Days as numbers (yyyymmdd): pandas has no running maximum of dates (_detailed).
+        _day_number(_end).alias("_end_n"),
+        _day_number(_start.dt.offset_by("-1d")).alias("_eve_n"),
+    )
+    return scope.join(periods, on=["period_start", "period_end"], how="inner")
+
+
+def _is_whole(unit: str) -> nw.Expr:
+    """Whether a period is exactly one calendar ``unit``, first day to last
+    (``model.granularity.is_calendar``)."""
+    months = MONTHS_IN[unit]
     month0 = _start.dt.month() - 1  # narwhals has no modulo on pandas: floor division
     starts_a_unit = (_start.dt.day() == 1) & (month0 // months * months == month0)
     # The day after the end is the 1st of the month after the unit's last.
@@ -181,9 +201,25 @@ def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> n
         & (_end.dt.year() == _start.dt.year())
         & (_end.dt.month() == _start.dt.month() + (months - 1))
     )
-    return scope.filter(starts_a_unit & ends_it).select(
+    return (starts_a_unit & ends_it).fill_null(False)
+
+
+def _may_be_part(parts: str | None) -> nw.Expr:
+    """Whether a period's length is within the ``parts`` unit's (any length without one)."""
+    if parts is None:
+        return nw.lit(True)
+    shortest, longest = length_range(parts)
+    fits = (_start.dt.offset_by(f"{shortest - 1}d") <= _end) & (
+        _end < _start.dt.offset_by(f"{longest}d")
+    )
+    return fits.fill_null(False)
+
+
+def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
+    """The figures whose period is exactly one calendar ``whole`` unit (``_classified``)."""
+    return classified.filter(nw.col("_is_whole")).select(
         *keys,
-        _bucket(rule.whole).alias("_bucket"),
+        "_bucket",
         nw.col("figure_id").alias("_w_id"),
         nw.col("_row").alias("_w"),  # the whole's key in joins and windows: a number
         nw.col("period_start").alias("_w_start"),
@@ -196,32 +232,21 @@ def _wholes(rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str]) -> n
 
 
 def _ordered_parts(
-    rule: PartitionRule, scope: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str]
+    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str]
 ) -> nw.LazyFrame[Any]:
     """Each whole's parts, each with whether it breaks the chain (``_break``): in order of
     start, a part must begin the day after the one before ends (the first, on the whole's
     first day). The parts partition the whole iff none breaks it and the last ends on the
     whole's last day; one window, on every part of the table."""
-    candidates = scope
-    if rule.parts is not None:
-        shortest, longest = length_range(rule.parts)
-        candidates = scope.filter(
-            (_start.dt.offset_by(f"{shortest - 1}d") <= _end)
-            & (_end < _start.dt.offset_by(f"{longest}d"))
-        )
-    candidates = candidates.with_columns(_bucket(rule.whole).alias("_bucket"))
+    candidates = classified.filter(nw.col("_may_be_part")).drop("_row", "_is_whole", "_may_be_part")
     parts = (
         wholes.select(*keys, "_bucket", "_w", "_w_start", "_w_end")
-        .join(candidates.drop("_row"), on=[*keys, "_bucket"], how="inner")
+        .join(candidates, on=[*keys, "_bucket"], how="inner")
         .filter(
             (_end <= nw.col("_w_end"))
             & ((_start != nw.col("_w_start")) | (_end != nw.col("_w_end")))
         )
         .drop("_bucket", "_w_end", *keys)  # the fewest columns through the ordering below
-    )
-    # Days as numbers (yyyymmdd): pandas has no running maximum of dates (see _detailed).
-    parts = parts.with_columns(
-        _day_number(_end).alias("_end_n"), _day_number(_start.dt.offset_by("-1d")).alias("_eve_n")
     )
     # Two parts with the same period are duplicates (their whole is skipped): start and end
     # order the parts fully, without the id (one sort key less on the whole table).
