@@ -42,6 +42,18 @@ class PandasBackend(NarwhalsBackend):
             out[c] = nw.from_native(coded, series_only=True)
         return out
 
+    def with_previous(
+        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+    ) -> nw.LazyFrame[Any]:
+        # Sorted once and shifted: narwhals' window with an ordering sorts, shifts and
+        # puts the rows back for each column.
+        ordered = frame.to_native().sort_values([group, *order])
+        same = ordered[group].shift(1) == ordered[group]
+        previous = {alias: ordered[c].shift(1).where(same) for c, alias in columns.items()}
+        out = ordered.assign(**previous).reset_index(drop=True)
+        shifted: nw.DataFrame[Any] = nw.from_native(out, eager_only=True)
+        return shifted.lazy()
+
     def split_explode(
         self, frame: nw.LazyFrame[Any], column: str, sep: str, alias: str
     ) -> nw.LazyFrame[Any]:

@@ -52,6 +52,9 @@ _ROLES = ("part", "whole", "share")
 # Why a share row is not checked, in the order they are tried (see RatioRule).
 _SKIPS = ("duplicate", "missing-part", "missing-whole")
 _TALLIES = {"_n_checked": None, **{f"_n_{reason}": reason for reason in _SKIPS}}
+# A share row's state as a small number (text on every row costs pandas a column of
+# strings): 0 when it is checked, else its skip reason's place in _SKIPS, from 1.
+_STATE: dict[str | None, int] = {None: 0, **{reason: i for i, reason in enumerate(_SKIPS, start=1)}}
 
 
 def check_ratio(rule: Rule, ctx: Context) -> RuleResult:
@@ -116,7 +119,7 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
         scale = scale / nw.col("_length")
     judged = _judged(joined.with_columns(scale.alias("scale")), unknown, rule.tolerance)
     report = rule.skipped == "report"
-    flag = nw.col("_suspect") | (nw.lit(report) & ~nw.col("_state").is_null())
+    flag = nw.col("_suspect") | (nw.lit(report) & (nw.col("_state") != _STATE[None]))
     query = flagged(judged, flag, witness="share_id")
     summed = ["whole_value", "whole_n"] if whole_keys is not None else []
     present, found, dupe_rows = collect_all(
@@ -311,28 +314,25 @@ def _joined(
 def _judged(
     joined: nw.LazyFrame[Any], unknown: list[str], tolerance: Tolerance
 ) -> nw.LazyFrame[Any]:
-    """Each share row's reason for being skipped (``_state``, null when it is checked),
+    """Each share row's reason for being skipped (``_state``, 0 when it is checked),
     whether a checked one may fail (``_suspect``), and the tallies of both (``_n_*``, on
     every row: they come back with the few rows collected)."""
     state = (
         nw.when(nw.col("_dup_operand"))
-        .then(nw.lit("duplicate"))
+        .then(nw.lit(_STATE["duplicate"]))
         .when(nw.col("part_id").is_null())
-        .then(nw.lit("missing-part"))
+        .then(nw.lit(_STATE["missing-part"]))
         .when(nw.col("whole_id").is_null())
-        .then(nw.lit("missing-whole"))
-        .otherwise(nw.lit(None, dtype=nw.String))
+        .then(nw.lit(_STATE["missing-whole"]))
+        .otherwise(nw.lit(_STATE[None]))
     )
     out = joined.with_columns(state.alias("_state"))
     out = out.with_columns(
-        (nw.col("_state").is_null() & _suspect(unknown, tolerance)).alias("_suspect"),
+        ((nw.col("_state") == _STATE[None]) & _suspect(unknown, tolerance)).alias("_suspect"),
         intervals.contains_zero((nw.col("whole_low"), nw.col("whole_high"))).alias("_zero"),
     )
     tallies = [
-        (nw.col("_state").is_null() if reason is None else nw.col("_state") == reason)
-        .cast(nw.Int64)
-        .sum()
-        .alias(name)
+        (nw.col("_state") == _STATE[reason]).cast(nw.Int64).sum().alias(name)
         for name, reason in _TALLIES.items()
     ]
     return out.with_columns(*tallies)
@@ -350,7 +350,7 @@ def _counted(
     ids: dict[str, list[str]] = {}
     if report:
         for reason in _SKIPS:
-            rows = found.filter(nw.col("_flag") & (nw.col("_state") == reason))
+            rows = found.filter(nw.col("_flag") & (nw.col("_state") == _STATE[reason]))
             ids[reason] = sorted(rows.get_column("share_id").to_list())
         ids["duplicate"] = sorted(ids["duplicate"] + twice.get_column("figure_id").to_list())
     return tally["_n_checked"], skipped_n, ids
