@@ -175,8 +175,11 @@ def test_a_key_too_wide_for_one_integer_is_split_and_still_joins(
     """Codes whose product passes 62 bits are folded into several integers (here every
     column is made to look as if it had 10^7 distinct values), and groups still meet
     exactly: the same finding as with one integer."""
+    from dataclasses import replace
+
     from statcheck.engine import context
-    from statcheck.engine.context import Context, _fitting
+    from statcheck.engine.context import Context
+    from statcheck.prepare._codes import _fitting
 
     assert _fitting(["a", "b", "c"], {"a": 10**7, "b": 10**7, "c": 10**7}) == [["a", "b"], ["c"]]
     assert _fitting(["a", "b"], {"a": 3, "b": 5}) == [["a", "b"]]
@@ -196,7 +199,8 @@ def test_a_key_too_wide_for_one_integer_is_split_and_still_joins(
 
     def wide(self: Context) -> None:
         coded(self)
-        self._code_sizes = {c: 10**7 for c in self._code_sizes}
+        if self._codes is not None:
+            self._codes = replace(self._codes, sizes={c: 10**7 for c in self._codes.sizes})
         keys.append(self.key(["metric", "source_id", "period_start", "period_end", "sex"])[1])
 
     monkeypatch.setattr(context.Context, "code_keys", wide)

@@ -20,6 +20,10 @@ from statcheck.report import RuleResult, Status
 
 __all__ = ["evaluate"]
 
+# The kinds whose table-wide form joins the figure table with itself on its identity
+# (Context.key): worth its integer codes. A suite without them does not make them.
+_KEYED = frozenset({"sum", "ratio", "rate", "partition", "attribution"})
+
 
 def evaluate(
     figures: FigureTable,
@@ -32,7 +36,8 @@ def evaluate(
     when the suite has one. A rule that cannot be evaluated is a result in error, never
     a crash. ``earlier``: the earlier drops revision rules compare with, oldest first."""
     ctx = Context(figures=figures, sources=sources, suite=suite, drop_id=drop_id, earlier=earlier)
-    ctx.code_keys()
+    if any(rule.KIND in _KEYED for rule in suite.rules):
+        ctx.code_keys()
     ctx.preload([ref for rule in suite.rules for ref in rule.refs()])
     results = _run_rules(suite, ctx)
     if suite.schema is None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import narwhals as nw
 
-from statcheck.backends import backend_of, codes
+from statcheck.backends import backend_of
 from statcheck.contract.rules import FigureRef, Ref, Selector
 from statcheck.contract.suite import Suite
 from statcheck.engine.native import collect_all, python_rows, rows_with
@@ -18,9 +18,8 @@ from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
-from statcheck.prepare import ParsedFigureTable
+from statcheck.prepare import KeyCodes, ParsedFigureTable, key_codes
 
-CODE_PREFIX = "_k_"  # an identity column's integer codes (Context.code_keys)
 SELECTOR_COLUMNS = {"metric": "metric", "unit": "unit", "source": "source_id", "status": "status"}
 
 
@@ -58,9 +57,9 @@ class Context:
     drop_id: str = "<frame>"
     earlier: tuple[Vintage, ...] = ()  # earlier drops, oldest first (revision rules)
     _not_figures: dict[str, NotFigure] = field(default_factory=dict)  # by the ids rules name
-    # The figure table with its text identity columns as integer codes (``code_keys``).
+    # The figure table with its identity columns' integer codes (``code_keys``).
     _coded: nw.DataFrame[Any] | None = None
-    _code_sizes: dict[str, int] = field(default_factory=dict)
+    _codes: KeyCodes | None = None
 
     @property
     def holder(self) -> str:
@@ -83,34 +82,29 @@ class Context:
         return chosen.drop("_selected")
 
     def code_keys(self) -> None:
-        """Give the identity columns (metric, source, period, dimensions) integer codes, once
-        for every rule: a join or a group-by on one integer costs a fraction of one on
-        several text columns (pandas factorises text keys anew in every merge). Tables
-        on a cluster keep their text."""
+        """Give the identity columns (metric, source, period, dimensions) integer codes,
+        once for every rule that joins the table with itself (``prepare._codes``), and add
+        them to the table the rules read. A table on a cluster keeps only its text."""
         frame = self.figures.frame
         if not isinstance(frame, nw.DataFrame):
             return
-        text = ["metric", "source_id", "period_start", "period_end", *self.figures.dimensions]
-        if any(CODE_PREFIX + c in frame.columns for c in text):
-            return  # (a table that names a column like a code keeps its text)
-        coded = codes(frame, text)
-        self._code_sizes = {c: int(s.max() or 0) + 1 if len(s) else 1 for c, s in coded.items()}
-        self._coded = frame.with_columns(s.alias(CODE_PREFIX + c) for c, s in coded.items())
+        identity = ["metric", "source_id", "period_start", "period_end"]
+        keyed = key_codes(frame, [*identity, *self.figures.dimensions])
+        if keyed is None:
+            return
+        self._codes = keyed
+        self._coded = nw.concat([frame, keyed.frame], how="horizontal")
 
     def key(self, columns: Sequence[str], fold: bool = True) -> tuple[list[nw.Expr], list[str]]:
         """What stands for the identity columns ``columns`` when the figure table is joined
-        or grouped with itself: the expressions to select and the names to join on. Text
+        or grouped with itself: the expressions to select and the names to join on. The
         columns with codes are folded into one integer (``_key0``; a second if their codes
         would overflow 62 bits), the others kept, a missing dimension as blank text so
         that it matches another (polars joins never match nulls; pandas merges do).
         ``fold=False``: every column kept (a rule that joins on some of them)."""
-        coded = [c for c in columns if fold and c in self._code_sizes]
-        exprs: list[nw.Expr] = []
-        for group in _fitting(coded, self._code_sizes):
-            key = nw.col(CODE_PREFIX + group[0]).cast(nw.Int64)
-            for c in group[1:]:
-                key = key * self._code_sizes[c] + nw.col(CODE_PREFIX + c)
-            exprs.append(key.alias(f"_key{len(exprs)}"))
+        sizes = self._codes.sizes if self._codes is not None and fold else {}
+        coded = [c for c in columns if c in sizes]
+        exprs = self._codes.folded(coded) if self._codes is not None and coded else []
         names = [f"_key{i}" for i in range(len(exprs))]
         blank = set(self.figures.blank_dimensions())
         for c in columns:
@@ -356,16 +350,3 @@ def _as_date(v: Any) -> date:
     if isinstance(v, date):
         return v
     raise TypeError(f"expected a date, got {v!r}")
-
-
-def _fitting(columns: list[str], sizes: dict[str, int]) -> list[list[str]]:
-    """``columns`` in runs whose codes, folded into one number, fit in 62 bits."""
-    runs: list[list[str]] = []
-    room = 2**62
-    for c in columns:
-        if not runs or room < sizes[c]:
-            runs.append([])
-            room = 2**62
-        runs[-1].append(c)
-        room //= sizes[c]
-    return runs

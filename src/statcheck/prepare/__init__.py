@@ -39,6 +39,7 @@ Modules (private; this package's public names are in ``__all__``):
 - ``_values``: printed values, qualifiers, precision and scale, into intervals;
 - ``_periods``: dates and periods;
 - ``_figures``, ``_sources``: the figure and the source table, built from the above;
+- ``_codes``: the identity columns as integer codes, for duplicates and the rules' joins;
 - ``_problems``: refusing a table with an error naming its first offending rows.
 
 Nothing here evaluates a rule: the engine (:mod:`statcheck.engine`) takes the
@@ -47,6 +48,7 @@ Nothing here evaluates a rule: the engine (:mod:`statcheck.engine`) takes the
 
 from __future__ import annotations
 
+from statcheck.prepare._codes import KeyCodes, key_codes
 from statcheck.prepare._figures import (
     FIGURE_DERIVED,
     FIGURE_OPTIONAL,
@@ -71,9 +73,11 @@ __all__ = [
     "PERCENT_UNITS",
     "SOURCE_OPTIONAL",
     "SOURCE_REQUIRED",
+    "KeyCodes",
     "MappedTable",
     "ParsedFigureTable",
     "as_text_frame",
+    "key_codes",
     "map_table",
     "normalise_figures",
     "normalise_sources",
