@@ -208,3 +208,38 @@ def test_a_key_too_wide_for_one_integer_is_split_and_still_joins(
     assert f.figures == ("T", "N", "S") and f.gap == 1
     if backend != "spark":
         assert keys == [["_key0", "_key1", "_key2"]]
+
+
+def test_collected_rows_read_the_same_on_every_library() -> None:
+    """Rules read the few rows they collect as Python values: on pandas through Arrow
+    (narwhals walks pandas' cells one by one), with a missing cell as None as on polars,
+    dates as dates, and no row index of a filtered frame among the columns."""
+    import datetime as dt
+
+    from statcheck.backends import python_rows, to_pandas_table
+
+    raw = pl.DataFrame(
+        {
+            "figure_id": ["a", "b", "c"],
+            "metric": ["cases"] * 3,
+            "value": ["1", "2", "3"],
+            "unit": ["cases"] * 3,
+            "period": ["2024", "2024", "2025"],
+            "source_id": ["stats", "stats", "paper"],
+            "region": ["N", None, "S"],
+        }
+    )
+    table = normalise_figures(nw.from_native(raw, eager_only=True))
+    frames = {"polars": table.frame, "pandas": to_pandas_table(table).frame}
+    columns = ["figure_id", "region", "value", "period_start"]
+    got = {
+        name: (
+            python_rows(frame.filter(nw.col("figure_id") != "a").select(columns)),
+            python_rows(frame.filter(nw.col("figure_id") != "a").select(columns), named=True),
+        )
+        for name, frame in frames.items()
+    }
+    assert got["pandas"] == got["polars"]
+    tuples, named = got["pandas"]
+    assert tuples == [("b", None, 2.0, dt.date(2024, 1, 1)), ("c", "S", 3.0, dt.date(2025, 1, 1))]
+    assert list(named[0]) == columns
