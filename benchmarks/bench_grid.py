@@ -657,7 +657,7 @@ def profile(n: int, seed: int, kinds: tuple[str, ...]) -> str:
     stats = pstats.Stats(prof, stream=buf)
     for p in threads:
         stats.add(p)
-    stats.sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_N", "30")))
+    stats.sort_stats("cumulative").print_stats(30)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"grid-profile-{n}.txt").write_text(buf.getvalue())
     return buf.getvalue()
