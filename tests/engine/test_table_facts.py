@@ -161,7 +161,7 @@ def test_identity_columns_become_codes_that_tell_the_same_values_apart(backend: 
     native = raw if backend == "polars" else raw.to_pandas()
     got = {
         c: s.to_list()
-        for c, s in codes(nw.from_native(native, eager_only=True), list(raw.columns)).items()
+        for c, (s, _) in codes(nw.from_native(native, eager_only=True), list(raw.columns)).items()
     }
     region, start = got["region"], got["period_start"]
     assert region[0] == region[3] != region[2] and region[1] == region[4]

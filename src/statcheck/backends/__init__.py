@@ -84,9 +84,12 @@ def python_rows(frame: nw.DataFrame[Any], named: bool = False) -> list[Any]:
     return backend_of(frame).rows(frame, named)
 
 
-def codes(frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
-    """Each of ``columns`` (text or dates) as dense unsigned integer codes: 0 to n - 1 for
-    its n distinct values, n for a missing cell."""
+def codes(
+    frame: nw.DataFrame[Any], columns: Sequence[str]
+) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
+    """Each of ``columns`` (text or dates) as dense unsigned integer codes (0 to n - 1 for
+    its n distinct values in sorted order, n for a missing cell), with those values (text
+    columns only: a date's code is its day, counted from the first)."""
     return backend_of(frame).codes(frame, columns) if columns else {}
 
 

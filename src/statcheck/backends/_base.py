@@ -78,7 +78,7 @@ class Backend(Protocol):
 
     def codes(
         self, frame: nw.DataFrame[Any], columns: Sequence[str]
-    ) -> dict[str, nw.Series[Any]]: ...
+    ) -> dict[str, tuple[nw.Series[Any], list[Any]]]: ...
 
     # --- pandera (the suite's column checks)
 
@@ -210,16 +210,18 @@ class NarwhalsBackend:
             return []
         return [int(n) for n in frame.select(list(columns)).null_count().row(0)]
 
-    def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
-        """Each column as dense unsigned integer codes: 0 to n - 1 for its n distinct
-        values in sorted order, n for a missing cell."""
+    def codes(
+        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+    ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
+        """Each column as dense unsigned integer codes (0 to n - 1 for its n distinct
+        values in sorted order, n for a missing cell), with those values."""
         out = {}
         for c in columns:
             values = frame.get_column(c).drop_nulls().unique().sort().to_list()
             codes = frame.get_column(c).replace_strict(
                 values, list(range(len(values))), default=len(values), return_dtype=nw.UInt32
             )
-            out[c] = codes
+            out[c] = (codes, values)
         return out
 
     def pandera(self) -> ModuleType | None:

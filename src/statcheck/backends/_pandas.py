@@ -28,7 +28,9 @@ class PandasBackend(NarwhalsBackend):
             return [()] * table.num_rows
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
-    def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
+    def codes(
+        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+    ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
         import numpy as np
         import pandas as pd
 
@@ -39,7 +41,7 @@ class PandasBackend(NarwhalsBackend):
             codes[codes < 0] = len(values)  # a missing cell: a code of its own
             narrow = np.min_scalar_type(len(values))  # the narrowest that holds every code
             coded = pd.Series(codes.astype(narrow), index=native.index, name=c)
-            out[c] = nw.from_native(coded, series_only=True)
+            out[c] = (nw.from_native(coded, series_only=True), list(values))
         return out
 
     def with_previous(

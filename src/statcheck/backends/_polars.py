@@ -52,7 +52,9 @@ class PolarsBackend(NarwhalsBackend):
         native = frame.to_native()
         return bool(native.select(columns).hash_rows().n_unique() == native.height)
 
-    def codes(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> dict[str, nw.Series[Any]]:
+    def codes(
+        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+    ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
         """Text as an enumeration of its distinct values (one hash per cell); dates as days
         from the first. Each in the narrowest unsigned integers that hold its codes; every
         column at once, on every core."""
@@ -76,7 +78,8 @@ class PolarsBackend(NarwhalsBackend):
             n = counts[c] if c in counts else int(coded.get_column(c).max() or 0) + 1
             narrow = pl.UInt8 if n < 2**8 else pl.UInt16 if n < 2**16 else pl.UInt32
             codes = coded.get_column(c).fill_null(n).cast(narrow)
-            out[c] = nw.from_native(codes, series_only=True)
+            values = distinct.get_column(c)[0].to_list() if c in counts else []
+            out[c] = (nw.from_native(codes, series_only=True), values)
         return out
 
     # Text over many columns: one expression over all of them, expanded by polars itself.

@@ -95,6 +95,13 @@ class Context:
         self._codes = keyed
         self._coded = nw.concat([frame, keyed.frame], how="horizontal")
 
+    def codes_of(self, column: str) -> dict[Any, int] | None:
+        """Each value of a text identity ``column`` with its code (see ``key``); None
+        when the table has no codes."""
+        if self._codes is None or column not in self._codes.values:
+            return None
+        return self._codes.code_of(column)
+
     def key(self, columns: Sequence[str], fold: bool = True) -> tuple[list[nw.Expr], list[str]]:
         """What stands for the identity columns ``columns`` when the figure table is joined
         or grouped with itself: the expressions to select and the names to join on. The

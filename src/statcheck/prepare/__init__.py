@@ -48,7 +48,7 @@ Nothing here evaluates a rule: the engine (:mod:`statcheck.engine`) takes the
 
 from __future__ import annotations
 
-from statcheck.prepare._codes import KeyCodes, key_codes
+from statcheck.prepare._codes import CODE_PREFIX, KeyCodes, key_codes
 from statcheck.prepare._figures import (
     FIGURE_DERIVED,
     FIGURE_OPTIONAL,
@@ -63,6 +63,7 @@ from statcheck.prepare._sources import SOURCE_OPTIONAL, SOURCE_REQUIRED, normali
 from statcheck.prepare._values import PERCENT_UNITS
 
 __all__ = [
+    "CODE_PREFIX",
     "DATE_COLUMNS",
     "EMPTY_CELL",
     "FIGURE_DERIVED",

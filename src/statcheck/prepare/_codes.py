@@ -29,10 +29,16 @@ MAX_CODED = 32
 @dataclass(frozen=True)
 class KeyCodes:
     """Codes of identity columns, row for row with the figure table (``frame``: one
-    column ``_k_<column>`` each), and how many codes each column has (``sizes``)."""
+    column ``_k_<column>`` each), how many codes each column has (``sizes``) and, for a
+    text column, the values its codes stand for, in order (``values``)."""
 
     frame: nw.DataFrame[Any]
     sizes: dict[str, int] = field(default_factory=dict)
+    values: dict[str, list[Any]] = field(default_factory=dict)
+
+    def code_of(self, column: str) -> dict[Any, int]:
+        """Each value of a text ``column`` with its code."""
+        return {v: i for i, v in enumerate(self.values.get(column, ()))}
 
     def folded(self, columns: Sequence[str]) -> list[nw.Expr]:
         """``columns`` (each with codes) as few integers as fit: one, unless their codes
@@ -52,9 +58,10 @@ def key_codes(frame: nw.DataFrame[Any], columns: Sequence[str]) -> KeyCodes | No
     if len(columns) > MAX_CODED or any(CODE_PREFIX + c in frame.columns for c in columns):
         return None
     coded = codes(frame, columns)
-    sizes = {c: int(s.max() or 0) + 1 if len(s) else 1 for c, s in coded.items()}
-    columns_ = [s.alias(CODE_PREFIX + c) for c, s in coded.items()]
-    return KeyCodes(nw.from_dict({s.name: s for s in columns_}), sizes)
+    sizes = {c: int(s.max() or 0) + 1 if len(s) else 1 for c, (s, _) in coded.items()}
+    series = [s.alias(CODE_PREFIX + c) for c, (s, _) in coded.items()]
+    values = {c: v for c, (_, v) in coded.items() if v}
+    return KeyCodes(nw.from_dict({s.name: s for s in series}), sizes, values)
 
 
 def _fitting(columns: list[str], sizes: dict[str, int]) -> list[list[str]]:

@@ -49,6 +49,7 @@ from statcheck.engine.native import (
 from statcheck.engine.rules import concluded, explain
 from statcheck.model.figure import Source
 from statcheck.model.interval import Interval
+from statcheck.prepare import CODE_PREFIX
 from statcheck.report import Counts, Finding, RuleResult
 
 SEP = ">"
@@ -110,9 +111,15 @@ class _Setting:
         self.key_exprs, self.key = ctx.key(
             ["metric", *table.dimensions, "period_start", "period_end"]
         )
+        # The cited source, as joins compare it (``_cited``): its code where the table
+        # has codes (a source no figure comes from has none: -1), else its name.
+        self.cited_codes = ctx.codes_of("source_id")
+        source = nw.col("source_id")
+        if self.cited_codes is not None:
+            source = nw.col(CODE_PREFIX + "source_id").cast(nw.Int64)
         self.lookup = self.frame.select(
             *self.key_exprs,
-            nw.col("source_id").alias("cited"),
+            source.alias("_cited"),
             nw.col("figure_id").alias("cited_figure"),
             nw.col("cites").alias("next_cites"),
             nw.col("low").alias("cited_low"),
@@ -146,10 +153,12 @@ class _Setting:
             texts = small_frame({"cites": present}, {"cites": nw.String}, self.frame)
         (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
         pairs: list[tuple[str, str]] = list(python_rows(items))
-        self.citations = Citations(self.scope, self.key_exprs, pairs)
+        self.citations = Citations(self.scope, self.key_exprs, pairs, self.cited_codes)
         mark = nw.lit(True) if self.in_scope is None else self.in_scope
         flagged = self.frame.with_columns(mark.alias("_in_scope"))
-        self.all_citations = Citations(flagged, self.key_exprs, pairs, extra=("_in_scope",))
+        self.all_citations = Citations(
+            flagged, self.key_exprs, pairs, self.cited_codes, extra=("_in_scope",)
+        )
         self.reporting = set(
             known_reporting
             if known_reporting is not None
@@ -187,17 +196,20 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
 class Citations:
     """The figures' citations: each distinct ``cites`` text with the sources it names
     (``pairs`` of text and source), and the figures that cite (with their ``key``, as
-    ``Context.key`` makes it, and the ``extra`` columns of ``scope``)."""
+    ``Context.key`` makes it, and the ``extra`` columns of ``scope``). ``codes``: each
+    source's code, where the table has codes (see ``_Setting``)."""
 
     def __init__(
         self,
         scope: nw.LazyFrame[Any],
         key: list[nw.Expr],
         pairs: list[tuple[str, str]],
+        codes: dict[Any, int] | None,
         extra: tuple[str, ...] = (),
     ) -> None:
         self.rows = scope.select("figure_id", "source_id", "low", "high", *key, "cites", *extra)
         self.pairs = pairs
+        self.codes = codes
         self.like = scope
 
     def texts(self, wanted: Callable[[str], bool]) -> list[str]:
@@ -210,9 +222,17 @@ class Citations:
         pairs = [(text, cited) for text, cited in self.pairs if wanted(cited)]
         if not pairs:
             return None
+        cited = [c for _, c in pairs]
+        compared: list[Any] = cited
+        if self.codes is not None:
+            compared = [self.codes.get(c, -1) for c in cited]
         split = small_frame(
-            {"cites": [t for t, _ in pairs], "cited": [c for _, c in pairs]},
-            {"cites": nw.String, "cited": nw.String},
+            {"cites": [t for t, _ in pairs], "cited": cited, "_cited": compared},
+            {
+                "cites": nw.String,
+                "cited": nw.String,
+                "_cited": nw.String if self.codes is None else nw.Int64,
+            },
             self.like,
         )
         citing = self.rows.filter(nw.col("cites").is_in(sorted({t for t, _ in pairs})))
@@ -243,7 +263,7 @@ def _meet(
     those few lets the engine hash the small side, where a left join would hash the
     whole lookup. ``reread``: the met citations are read by later queries too.
     """
-    on = [*key, "cited"]
+    on = [*key, "_cited"]
     nulls = [nw.lit(None, dtype=dtype).alias(c) for c, dtype in _UNMET.items()]
     unmet = [] if others is None else [others.with_columns(nulls)]
     if candidates is None:
