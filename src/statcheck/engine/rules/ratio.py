@@ -104,7 +104,7 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     keys = group_keys(table, without=list(columns.values()))
     whole_keys = _whole_keys(rule, ctx, columns, keys)
     # Parts, wholes and shares are joined on the key as one integer, unless a whole is
-    # summed over some of its columns.
+    # summed over some of its columns or a rate reads the periods (_with_lengths).
     key_exprs, keys = ctx.key(keys, fold=whole_keys is None and spec.per is None)
     scope = _in_scope(rule, ctx, key_exprs, columns, ops)
     frame, dupes = split_duplicates(scope, table)
