@@ -292,3 +292,63 @@ def test_sum_with_listed_parts_and_with_a_numeric_total(make_drop: MakeDrop, bac
     result = run(drop_of(make_drop, table(), name="d2"), hundred, backend).result("h")
     assert result.status is Status.PASS, result.findings
     assert result.counts == Counts.of(checked=2, failed=0)
+
+
+# ---------------------------------------------------------------- codes and text
+
+
+def test_operands_matched_by_codes_find_what_text_finds(
+    make_drop: MakeDrop, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the table has codes for its identity columns, operands and hierarchies are
+    matched by them (worked out on the distinct values); every outcome is the one
+    matching the text gives: shares with no part or whole, duplicates, a value the
+    table lacks (c11, gone_share), a value under two parents."""
+    from statcheck.engine.context import Context
+
+    rules = (
+        SHARES
+        + TOTALS.replace("id: s", "id: t")
+        + "  - {id: h, kind: sum, over: category, figures: {metric: m01},"
+        " hierarchy: {ALL: [c01, c02, c03, c04, c05, c06, c07, c08, c09, c10, c11]}}\n"
+        "  - {id: p, kind: sum, over: category, figures: {metric: m02},"
+        " hierarchy: {ALL: [c01, c02], c01: [c03], c02: [c03]}}\n"
+        "  - {id: g, kind: ratio, over: [metric, category], part: {metric: gone, category: '{c}'},"
+        " whole: {metric: gone, category: ALL}, share: {metric: m01_share, category: '{c}'}}\n"
+    )
+    extra = [figure("odd", "7", metric="m01", category="c11", precision="0", **_year("2023"))]
+
+    def outcomes(name: str) -> list[tuple[object, ...]]:
+        rows = table(shift={"m01_share-c01-2023": 5.0, "m02-ALL-2023": 3})
+        del rows["m01-c05-2023"], rows["m02-ALL-2024"]
+        again = [{**rows["m03-c07-2024"], "figure_id": "m03-c07-2024-again"}, *extra]
+        report = run(drop_of(make_drop, rows, again, name=name), rules, backend, "report")
+        return [
+            (
+                r.rule,
+                r.status,
+                r.counts,
+                [(f.slug, f.figures, f.gap, f.explanation) for f in r.findings],
+            )
+            for r in report.results
+        ]
+
+    coded = outcomes("coded")
+    monkeypatch.setattr(Context, "code_keys", lambda self: None)
+    assert coded == outcomes("text")
+    counts = {rule: counts for rule, _, counts, _ in coded}
+    assert counts["r"] == Counts.of(
+        checked=48, failed=1, skipped={"duplicate": 1, "missing-part": 1, "missing-whole": 10}
+    )
+    # c11 is in m01's 2023 only: each year lacks a part (c05 in 2023, c11 in 2024).
+    assert counts["h"] == Counts.of(checked=0, failed=0, skipped={"missing-parts": 2})
+    # c03 under both c01 and c02 (neither adds up), and m02's 2023 ALL moved by 3.
+    failing = [f[1][:2] for f in coded[3][3] if f[0] == "sum-mismatch"]
+    assert failing == [
+        ("m02-ALL-2023", "m02-c01-2023"),
+        ("m02-c01-2023", "m02-c03-2023"),
+        ("m02-c01-2024", "m02-c03-2024"),
+        ("m02-c02-2023", "m02-c03-2023"),
+        ("m02-c02-2024", "m02-c03-2024"),
+    ]
+    assert counts["g"] == Counts.of(checked=0, failed=0, skipped={"missing-part": 20})

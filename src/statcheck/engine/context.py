@@ -102,6 +102,13 @@ class Context:
             return None
         return self._codes.code_of(column)
 
+    def values_coded(self, column: str) -> list[Any] | None:
+        """The value each code of a text identity ``column`` stands for (the code is the
+        position); None when the table has no codes."""
+        if self._codes is None or column not in self._codes.values:
+            return None
+        return self._codes.values[column]
+
     def key(self, columns: Sequence[str], fold: bool = True) -> tuple[list[nw.Expr], list[str]]:
         """What stands for the identity columns ``columns`` when the figure table is joined
         or grouped with itself: the expressions to select and the names to join on. The

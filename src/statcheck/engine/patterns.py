@@ -8,23 +8,90 @@ joins, on every engine. Only operations narwhals has on polars, pandas and PySpa
 used: equality, ``starts_with``, ``ends_with``, ``len_chars``, ``slice`` and one anchored
 regular expression that removes the suffix (its literal text escaped for the three regex
 dialects: Rust's, Python's and Java's).
+
+Where the table has integer codes for its identity columns (``Context.code_keys``), what
+each template matches and binds is worked out once, in Python, on each column's distinct
+values (``OverCodes``): rows are then matched by their codes and each variable is a
+small integer, so that rules join on integers, not text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
 
 from statcheck.contract.rules.pattern import Operand, Template, literal
-from statcheck.engine.context import SELECTOR_COLUMNS
+from statcheck.engine.context import SELECTOR_COLUMNS, Context
+from statcheck.engine.groups import blank_filled
 from statcheck.errors import UNKNOWN_COLUMN
-from statcheck.prepare import ParsedFigureTable
+from statcheck.prepare import CODE_PREFIX, ParsedFigureTable
 
 # Characters with a meaning outside a character class in any of the three dialects;
 # others are escaped by none of them (Rust reads ``\<`` as a word boundary).
 _SPECIAL = frozenset("\\.^$|?*+()[]{}")
+# A column with more distinct values keeps its text: templates are matched against each
+# distinct value in Python (cheap for the few a metric or category column has).
+_FEW_CODED = 10_000
+
+
+@dataclass(frozen=True)
+class OverCodes:
+    """The ``over`` columns by their identity codes: each column's code column
+    (``code_columns``) and the value each code stands for (``values``, by position), and
+    each variable's values with codes of its own (``variables``, shared by every operand
+    that binds it, so that operands join on them)."""
+
+    code_columns: dict[str, str]
+    values: dict[str, list[Any]]
+    variables: dict[str, dict[str, int]]
+
+    @staticmethod
+    def of(ctx: Context, columns: dict[str, str], operands: Sequence[Operand]) -> OverCodes | None:
+        """The codes for ``operands`` over ``columns``; None where a column has no codes
+        (a table on a cluster, a date) or too many distinct values."""
+        values: dict[str, list[Any]] = {}
+        for column in dict.fromkeys(columns.values()):
+            coded = ctx.values_coded(column)
+            if coded is None or len(coded) > _FEW_CODED:
+                return None
+            values[column] = coded
+        bound: dict[str, set[str]] = {}
+        for op in operands:
+            for name, t in op.columns:
+                if t.variable is not None:
+                    fitting = (_taken(v, t) for v in values[columns[name]] if _fits_text(v, t))
+                    bound.setdefault(t.variable, set()).update(fitting)
+        variables = {
+            var: {v: i for i, v in enumerate(sorted(found))} for var, found in bound.items()
+        }
+        return OverCodes({c: CODE_PREFIX + c for c in values}, values, variables)
+
+    def fits(self, column: str, t: Template) -> nw.Expr:
+        """Whether a row's value of ``column`` matches ``t``, by its code."""
+        fit = self._fitting(column, t)
+        return nw.col(self.code_columns[column]).is_in(fit) if fit else nw.lit(False)
+
+    def value(self, column: str, t: Template) -> nw.Expr:
+        """The code of what ``t``'s placeholder matches in a row that fits (-1 elsewhere)."""
+        assert t.variable is not None
+        fit = self._fitting(column, t)
+        if not fit:
+            return nw.lit(-1, dtype=nw.Int64)
+        codes = self.variables[t.variable]
+        values = self.values[column]
+        new = [codes[_taken(values[i], t)] for i in fit]
+        return nw.col(self.code_columns[column]).replace_strict(
+            fit, new, default=-1, return_dtype=nw.Int64
+        )
+
+    def _fitting(self, column: str, t: Template) -> list[int]:
+        values = self.values[column]
+        if t.variable is None:
+            return [i for i, v in enumerate(values) if v == t.prefix]
+        return [i for i, v in enumerate(values) if _fits_text(v, t)]
 
 
 def var_column(name: str) -> str:
@@ -56,40 +123,78 @@ def as_operand(value: str | Operand, over: str) -> Operand:
     return value if isinstance(value, Operand) else literal(over, value)
 
 
-def matches(operand: Operand, columns: dict[str, str]) -> nw.Expr:
+def matches(operand: Operand, columns: dict[str, str], codes: OverCodes | None = None) -> nw.Expr:
     """Whether a row's ``over`` values match the operand: each literal equal, each template
     a full match, and a variable named twice bound to the same text."""
     mask = nw.lit(True)
     first: dict[str, nw.Expr] = {}
     for name, template in operand.columns:
-        col = nw.col(columns[name])
+        column = columns[name]
+        if codes is not None:
+            mask = mask & codes.fits(column, template)
+        elif template.variable is None:
+            mask = mask & (nw.col(column) == template.prefix)
+        else:
+            mask = mask & _fits(nw.col(column), template)
         if template.variable is None:
-            mask = mask & (col == template.prefix)
             continue
-        mask = mask & _fits(col, template)
-        value = _value(col, template)
+        value = _bound_value(column, template, codes)
         if template.variable in first:
             mask = mask & (value == first[template.variable])
         first.setdefault(template.variable, value)
     return mask
 
 
-def bound(operand: Operand, columns: dict[str, str]) -> list[nw.Expr]:
-    """The values the operand's variables take on a matching row, one column each."""
+def bound(
+    operand: Operand, columns: dict[str, str], codes: OverCodes | None = None
+) -> list[nw.Expr]:
+    """The values the operand's variables take on a matching row, one column each (their
+    codes, with ``codes``)."""
     out: dict[str, nw.Expr] = {}
     for name, template in operand.columns:
         if template.variable is not None and template.variable not in out:
-            out[template.variable] = _value(nw.col(columns[name]), template)
+            out[template.variable] = _bound_value(columns[name], template, codes)
     return [value.alias(var_column(v)) for v, value in out.items()]
 
 
 def rows_of(
-    frame: nw.LazyFrame[Any], operand: Operand, columns: dict[str, str]
+    frame: nw.LazyFrame[Any],
+    operand: Operand,
+    columns: dict[str, str],
+    codes: OverCodes | None = None,
 ) -> nw.LazyFrame[Any]:
     """The rows of ``frame`` the operand matches, with its variables' columns."""
-    matched = frame.filter(matches(operand, columns))
-    values = bound(operand, columns)
+    matched = frame.filter(matches(operand, columns, codes))
+    values = bound(operand, columns, codes)
     return matched.with_columns(*values) if values else matched
+
+
+def over_selected(
+    columns: dict[str, str], codes: OverCodes | None, blank: Sequence[str]
+) -> list[nw.Expr]:
+    """What a rule selects of the ``over`` columns to match its operands: their codes, or
+    their text with a missing dimension (``blank``) as blank text."""
+    if codes is not None:
+        return [nw.col(c) for c in dict.fromkeys(codes.code_columns.values())]
+    return blank_filled(dict.fromkeys(columns.values()), blank)
+
+
+def _bound_value(column: str, t: Template, codes: OverCodes | None) -> nw.Expr:
+    return _value(nw.col(column), t) if codes is None else codes.value(column, t)
+
+
+def _fits_text(value: str, t: Template) -> bool:
+    """``_fits`` on one value, in Python."""
+    return (
+        len(value) > len(t.prefix) + len(t.suffix)
+        and value.startswith(t.prefix)
+        and value.endswith(t.suffix)
+    )
+
+
+def _taken(value: str, t: Template) -> str:
+    """``_value`` on one value that fits, in Python."""
+    return value[len(t.prefix) : len(value) - len(t.suffix)]
 
 
 def _fits(col: nw.Expr, t: Template) -> nw.Expr:

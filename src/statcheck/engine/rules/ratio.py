@@ -27,7 +27,6 @@ from statcheck.engine.context import Context, figures_from
 from statcheck.engine.context import _period as period_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
-    blank_filled,
     duplicate_finding,
     flagged,
     group_keys,
@@ -35,9 +34,11 @@ from statcheck.engine.groups import (
 )
 from statcheck.engine.native import collect_all, python_rows, to_lazy
 from statcheck.engine.patterns import (
+    OverCodes,
     as_operand,
     matches,
     over_columns,
+    over_selected,
     rows_of,
     var_columns,
 )
@@ -106,13 +107,14 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     # Parts, wholes and shares are joined on the key as one integer, unless a whole is
     # summed over some of its columns or a rate reads the periods (_with_lengths).
     key_exprs, keys = ctx.key(keys, fold=whole_keys is None and spec.per is None)
-    scope = _in_scope(rule, ctx, key_exprs, columns, ops)
+    codes = OverCodes.of(ctx, columns, list(ops.values()))
+    scope = _in_scope(rule, ctx, key_exprs, columns, ops, codes)
     frame, dupes = split_duplicates(scope, table)
-    rows = {role: _role_rows(frame, role, ops[role], columns, keys) for role in _ROLES}
+    rows = {role: _role_rows(frame, role, ops[role], columns, keys, codes) for role in _ROLES}
     if whole_keys is not None:
         summed = [k for k in keys if k not in whole_keys]
-        rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed)
-    joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys)
+        rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed, codes)
+    joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys, codes)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
     if spec.per is not None:  # a rate: the scale is per `per`, the figures per their period
         joined = _with_lengths(joined, rows["share"], spec.per)
@@ -125,13 +127,15 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     present, found, dupe_rows = collect_all(
         [
             frame.select(
-                *(matches(ops[r], columns).cast(nw.Int64).sum().alias(r) for r in _ROLES)
+                *(matches(ops[r], columns, codes).cast(nw.Int64).sum().alias(r) for r in _ROLES)
             ),
             query.select(
                 "part_id", "whole_id", "share_id", "scale", "share_unit", "_state", "_suspect",
                 "_zero", "_flag", *_TALLIES, "whole_low", "whole_high", *summed,
             ).sort("share_id", "part_id", "whole_id"),
-            dupes.select("figure_id", "value", matches(ops["share"], columns).alias("_is_share")),
+            dupes.select(
+                "figure_id", "value", matches(ops["share"], columns, codes).alias("_is_share")
+            ),
         ]
     )  # fmt: skip
     checked, n_skipped, skipped = _counted(found, dupe_rows, report)
@@ -209,6 +213,7 @@ def _summed_whole(
     columns: dict[str, str],
     whole_keys: list[str],
     summed: list[str],
+    codes: OverCodes | None,
 ) -> nw.LazyFrame[Any]:
     """Each whole the table never printed: its part rows added up, as intervals, per
     group of the whole's key and the part's variables (one group-by).
@@ -223,7 +228,7 @@ def _summed_whole(
     variables = var_columns(part.variables)
     group = [*whole_keys, *variables]
     wholes = (
-        rows_of(frame, part, columns)
+        rows_of(frame, part, columns, codes)
         .group_by(*group)
         .agg(
             nw.col("low").sum().alias("whole_low"),
@@ -233,7 +238,10 @@ def _summed_whole(
         )
     )
     seen = nw.concat(
-        [rows_of(scope, ops[r], columns).select(*variables, *summed) for r in ("part", "share")]
+        [
+            rows_of(scope, ops[r], columns, codes).select(*variables, *summed)
+            for r in ("part", "share")
+        ]
     ).unique()
     if variables:
         expected = seen.group_by(*variables).agg(nw.len().alias("_whole_expected"))
@@ -252,27 +260,32 @@ def _in_scope(
     keys: list[nw.Expr],
     columns: dict[str, str],
     ops: dict[str, Operand],
+    codes: OverCodes | None,
 ) -> nw.LazyFrame[Any]:
     """The rows in scope that are a part, whole or share, with the columns the check reads
     (``keys``: the group key, as ``Context.key`` makes it)."""
-    over = list(dict.fromkeys(columns.values()))
     frame = ctx.scope(
         rule.figures,
         *keys,
-        *blank_filled(over, ctx.figures.blank_dimensions()),
+        *over_selected(columns, codes, ctx.figures.blank_dimensions()),
         "figure_id", "value", "low", "high", "unit", "_duplicate",
     )  # fmt: skip
-    any_role = matches(ops["part"], columns) | matches(ops["whole"], columns)
-    return frame.filter(any_role | matches(ops["share"], columns))
+    any_role = matches(ops["part"], columns, codes) | matches(ops["whole"], columns, codes)
+    return frame.filter(any_role | matches(ops["share"], columns, codes))
 
 
 def _role_rows(
-    frame: nw.LazyFrame[Any], role: str, op: Operand, columns: dict[str, str], keys: list[str]
+    frame: nw.LazyFrame[Any],
+    role: str,
+    op: Operand,
+    columns: dict[str, str],
+    keys: list[str],
+    codes: OverCodes | None,
 ) -> nw.LazyFrame[Any]:
     """The rows of one role, their columns named after it (the share's unit too, which
     decides its scale), with the variables they bind, ready to join on the group key."""
     extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
-    return rows_of(frame, op, columns).select(
+    return rows_of(frame, op, columns, codes).select(
         *keys,
         *var_columns(op.variables),
         nw.col("figure_id").alias(f"{role}_id"),
@@ -290,6 +303,7 @@ def _joined(
     columns: dict[str, str],
     has_duplicates: bool,
     whole_keys: list[str] | None = None,
+    codes: OverCodes | None = None,
 ) -> nw.LazyFrame[Any]:
     """Each share row with its part and whole where they are (a natural join on the key
     and the variables each shares with the share), and whether either is printed twice
@@ -303,7 +317,7 @@ def _joined(
     if not has_duplicates:
         return joined.with_columns(nw.lit(False).alias("_dup_operand"))
     for role in ("part", "whole"):
-        twice = rows_of(dupes, ops[role], columns).select(*on[role]).unique()
+        twice = rows_of(dupes, ops[role], columns, codes).select(*on[role]).unique()
         joined = joined.join(
             twice.with_columns(nw.lit(True).alias(f"_{role}_dup")), on=on[role], how="left"
         )

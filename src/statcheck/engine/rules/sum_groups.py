@@ -17,7 +17,7 @@ import narwhals as nw
 from statcheck.contract.rules import SumRule
 from statcheck.contract.rules.pattern import Operand
 from statcheck.engine.native import small_frame
-from statcheck.engine.patterns import matches, rows_of, var_columns
+from statcheck.engine.patterns import OverCodes, matches, rows_of, var_columns
 
 
 class Shape(Protocol):
@@ -54,18 +54,32 @@ class Hierarchy:
     duplicates go. When every child has one parent (a total and its parts, a tree of
     codes) each child row is given its parent by a lookup of its value; otherwise (a
     value under several parents) the rows join a small table of (parent, child) pairs.
+
+    ``codes``: the column's identity codes (``Context.codes_of``), when ``frame`` has them
+    as ``over_col`` (Int64): values are then compared as their codes, a value the table
+    lacks as a negative number of its own.
     """
 
-    def __init__(self, rule: SumRule, frame: nw.LazyFrame[Any], over_col: str) -> None:
+    def __init__(
+        self,
+        rule: SumRule,
+        frame: nw.LazyFrame[Any],
+        over_col: str,
+        codes: dict[Any, int] | None = None,
+    ) -> None:
         self.group = ["_parent"]
         self.over = over_col
         self.frame = frame  # before duplicates go
-        self.parent_values = [p for p, _ in rule.hierarchy] if rule.constant is None else []
-        self.listed = [(p, c) for p, children in rule.hierarchy for c in children]
-        self.others = [p for p, children in rule.hierarchy if not children]
+        self.dtype = nw.String if codes is None else nw.Int64
+        named = [p for p, _ in rule.hierarchy] + [c for _, cs in rule.hierarchy for c in cs]
+        as_ = _as_codes(named, codes)
+        self.parent_values = [as_(p) for p, _ in rule.hierarchy] if rule.constant is None else []
+        self.listed = [(as_(p), as_(c)) for p, children in rule.hierarchy for c in children]
+        self.others = [as_(p) for p, children in rule.hierarchy if not children]
         kids = [c for _, c in self.listed]
-        self.involved_values = None if self.others else [*(p for p, _ in rule.hierarchy), *kids]
-        self.expected = {p: len(children) for p, children in rule.hierarchy}
+        listed_parents = [as_(p) for p, _ in rule.hierarchy]
+        self.involved_values = None if self.others else [*listed_parents, *kids]
+        self.expected = {as_(p): len(children) for p, children in rule.hierarchy}
         if not self.others and len(set(kids)) == len(kids):
             self.kind = "tree"
         elif not self.listed and len(self.others) == 1:
@@ -94,11 +108,12 @@ class Hierarchy:
         if self.kind == "tree":
             parent_of = {c: p for p, c in self.listed}
             # Only listed children get here; the default is only there because Spark needs one.
-            lookup = over.replace_strict(parent_of, default=None, return_dtype=nw.String)
+            lookup = over.replace_strict(parent_of, default=None, return_dtype=self.dtype)
             return frame.filter(over.is_in(list(parent_of))).with_columns(lookup.alias("_parent"))
         if self.kind == "all-others":
             (parent,) = self.others
-            return frame.filter(over != parent).with_columns(nw.lit(parent).alias("_parent"))
+            parent_lit = nw.lit(parent, dtype=self.dtype)
+            return frame.filter(over != parent).with_columns(parent_lit.alias("_parent"))
         return frame.join(self._pairs(), on=self.over, how="inner")
 
     def with_expected(self, checked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -126,14 +141,23 @@ class Hierarchy:
             self.frame.select(self.over)
             .unique()
             .filter(nw.col(self.over) != parent)
-            .select(nw.lit(parent).alias("_parent"), self.over)
+            .select(nw.lit(parent, dtype=self.dtype).alias("_parent"), self.over)
             for parent in self.others
         ]
         if self.listed:
             data = {"_parent": [p for p, _ in self.listed], self.over: [c for _, c in self.listed]}
-            types = {"_parent": nw.String, self.over: nw.String}
+            types = {"_parent": self.dtype, self.over: self.dtype}
             pieces.append(small_frame(data, types, self.frame))
         return nw.concat(pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _as_codes(values: list[Any], codes: dict[Any, int] | None) -> Any:
+    """How a hierarchy compares each of ``values``: itself, or its code (a value the
+    table lacks: a negative number, one per value)."""
+    if codes is None:
+        return lambda v: v
+    absent = {v: -1 - i for i, v in enumerate(dict.fromkeys(v for v in values if v not in codes))}
+    return lambda v: codes[v] if v in codes else absent[v]
 
 
 class Patterns:
@@ -147,8 +171,15 @@ class Patterns:
     its column), counted before duplicates go; a list expects each listed part.
     """
 
-    def __init__(self, rule: SumRule, frame: nw.LazyFrame[Any], columns: dict[str, str]) -> None:
+    def __init__(
+        self,
+        rule: SumRule,
+        frame: nw.LazyFrame[Any],
+        columns: dict[str, str],
+        codes: OverCodes | None = None,
+    ) -> None:
         assert rule.total is None or isinstance(rule.total, Operand)
+        self.codes = codes  # the over columns' codes, when frame has them
         self.total = rule.total
         self.parts = [p for p in rule.parts if isinstance(p, Operand)]
         self.matching = rule.matching
@@ -160,14 +191,17 @@ class Patterns:
 
     def parents(self, frame: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
         assert self.total is not None
-        found = rows_of(frame, self.total, self.columns)
+        found = rows_of(frame, self.total, self.columns, self.codes)
         return found.select(*_total_columns(keys, [*self.variables, nw.lit("").alias("_parent")]))
 
     def is_total(self) -> nw.Expr:
-        return nw.lit(False) if self.total is None else matches(self.total, self.columns)
+        if self.total is None:
+            return nw.lit(False)
+        return matches(self.total, self.columns, self.codes)
 
     def involved(self) -> nw.Expr:
-        masks = [matches(op, self.columns) for op in (self.total, *self.parts) if op is not None]
+        operands = [op for op in (self.total, *self.parts) if op is not None]
+        masks = [matches(op, self.columns, self.codes) for op in operands]
         mask = masks[0]
         for each in masks[1:]:
             mask = mask | each
@@ -180,7 +214,7 @@ class Patterns:
             # A row that matches the total is never one of its parts.
             frame = frame.filter(~self.is_total())
         pieces = [
-            rows_of(frame, part, self.columns).select(
+            rows_of(frame, part, self.columns, self.codes).select(
                 *names, *self.variables, *(self.summed if self.matching else ())
             )
             for part in self.parts

@@ -16,6 +16,7 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import SumRule
+from statcheck.contract.rules.pattern import Operand
 from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, NotFigure
@@ -29,12 +30,12 @@ from statcheck.engine.groups import (
     with_blank_dims,
 )
 from statcheck.engine.native import collect_all, python_rows, to_lazy
-from statcheck.engine.patterns import over_columns
+from statcheck.engine.patterns import OverCodes, over_columns, over_selected
 from statcheck.engine.rules import NOT_A_FIGURE, concluded, explain, skipped_findings
 from statcheck.engine.rules.sum_groups import Hierarchy, Patterns, Shape
 from statcheck.errors import UNKNOWN_COLUMN
 from statcheck.model.interval import Interval
-from statcheck.prepare import ParsedFigureTable
+from statcheck.prepare import CODE_PREFIX, ParsedFigureTable
 from statcheck.report import Counts, Finding, RuleResult
 
 MAX_IDS = 6  # part ids named in one explanation
@@ -106,19 +107,29 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
 
 
 def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame[Any]]:
-    """The group key, the shape of totals and parts, and the rows in scope."""
+    """The group key, the shape of totals and parts, and the rows in scope. Where the
+    table has codes, keys and ``over`` columns are compared by them; cells marked as no
+    figure have none, and are matched to groups by the key's and over's own text."""
     table = ctx.figures
+    coded = table.not_figures is None
     if isinstance(rule.over, tuple):
         columns = over_columns(rule.over, table)
         over = list(dict.fromkeys(columns.values()))
-        key_exprs, keys = ctx.key(group_keys(table, over), fold=table.not_figures is None)
-        frame = _in_scope(rule, ctx, key_exprs, over)
-        return keys, Patterns(rule, frame, columns), frame
+        key_exprs, keys = ctx.key(group_keys(table, over), fold=coded)
+        operands = [op for op in (rule.total, *rule.parts) if isinstance(op, Operand)]
+        codes = OverCodes.of(ctx, columns, operands) if coded else None
+        selected = over_selected(columns, codes, table.blank_dimensions())
+        frame = _in_scope(rule, ctx, key_exprs, selected)
+        return keys, Patterns(rule, frame, columns, codes), frame
     over_col = _over_column(rule, table)
-    # (cells marked as no figure are matched to groups by the key's own columns)
-    key_exprs, keys = ctx.key(group_keys(table, rule.over or ""), fold=table.not_figures is None)
-    frame = _in_scope(rule, ctx, key_exprs, [over_col])
-    return keys, Hierarchy(rule, frame, over_col), frame
+    key_exprs, keys = ctx.key(group_keys(table, rule.over or ""), fold=coded)
+    over_codes = ctx.codes_of(over_col) if coded else None
+    if over_codes is None:
+        over_expr = blank_filled([over_col], table.blank_dimensions())[0]
+    else:  # the codes, under the column's name: the shape compares them as it would text
+        over_expr = nw.col(CODE_PREFIX + over_col).cast(nw.Int64).alias(over_col)
+    frame = _in_scope(rule, ctx, key_exprs, [over_expr])
+    return keys, Hierarchy(rule, frame, over_col, over_codes), frame
 
 
 def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
@@ -134,14 +145,11 @@ def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
 
 
 def _in_scope(
-    rule: SumRule, ctx: Context, keys: list[nw.Expr], over: list[str]
+    rule: SumRule, ctx: Context, keys: list[nw.Expr], over: list[nw.Expr]
 ) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with only the columns a sum needs (``keys``: the group
-    key, as ``Context.key`` makes it)."""
-    over_columns = blank_filled(over, ctx.figures.blank_dimensions())
-    return ctx.scope(
-        rule.figures, "figure_id", "value", "low", "high", *keys, *over_columns, "_duplicate"
-    )
+    key, as ``Context.key`` makes it; ``over``: what stands for the over columns)."""
+    return ctx.scope(rule.figures, "figure_id", "value", "low", "high", *keys, *over, "_duplicate")
 
 
 def _sums(
