@@ -109,17 +109,19 @@ class Context:
             return None
         return self._codes.values[column]
 
-    def key(self, columns: Sequence[str], fold: bool = True) -> tuple[list[nw.Expr], list[str]]:
+    def key(
+        self, columns: Sequence[str], fold: bool = True, name: str = "_key"
+    ) -> tuple[list[nw.Expr], list[str]]:
         """What stands for the identity columns ``columns`` when the figure table is joined
         or grouped with itself: the expressions to select and the names to join on. The
-        columns with codes are folded into one integer (``_key0``; a second if their codes
-        would overflow 62 bits), the others kept, a missing dimension as blank text so
-        that it matches another (polars joins never match nulls; pandas merges do).
-        ``fold=False``: every column kept (a rule that joins on some of them)."""
+        columns with codes are folded into one integer (``_key0``, after ``name``; a second
+        if their codes would overflow 62 bits), the others kept, a missing dimension as
+        blank text so that it matches another (polars joins never match nulls; pandas
+        merges do). ``fold=False``: every column kept (a rule that joins on some of them)."""
         sizes = self._codes.sizes if self._codes is not None and fold else {}
         coded = [c for c in columns if c in sizes]
-        exprs = self._codes.folded(coded) if self._codes is not None and coded else []
-        names = [f"_key{i}" for i in range(len(exprs))]
+        exprs = self._codes.folded(coded, name) if self._codes is not None and coded else []
+        names = [f"{name}{i}" for i in range(len(exprs))]
         blank = set(self.figures.blank_dimensions())
         for c in columns:
             if c not in coded:

@@ -25,8 +25,18 @@ def contains_zero(iv: Bounds) -> nw.Expr:
 def divide(numerator: Bounds, denominator: Bounds) -> Bounds:
     """Every ratio x/y for x in the numerator and y in the denominator, like
     ``Interval.__truediv__``. Rows whose denominator holds 0 must be filtered out first."""
-    quotients = [_quotient(a, b) for a in numerator for b in denominator]
-    return _enclosing(nw.min_horizontal(*quotients), nw.max_horizontal(*quotients))
+    return enclose(quotients(numerator, denominator))
+
+
+def quotients(numerator: Bounds, denominator: Bounds) -> list[nw.Expr]:
+    """The quotients of the bounds, which ``divide`` encloses (a library that evaluates
+    step by step, as pandas does, computes them once if they are made columns first)."""
+    return [_quotient(a, b) for a in numerator for b in denominator]
+
+
+def enclose(values: list[nw.Expr]) -> Bounds:
+    """The interval from the smallest of ``values`` to the largest."""
+    return _enclosing(nw.min_horizontal(*values), nw.max_horizontal(*values))
 
 
 def _quotient(a: nw.Expr, b: nw.Expr) -> nw.Expr:

@@ -40,15 +40,15 @@ class KeyCodes:
         """Each value of a text ``column`` with its code."""
         return {v: i for i, v in enumerate(self.values.get(column, ()))}
 
-    def folded(self, columns: Sequence[str]) -> list[nw.Expr]:
+    def folded(self, columns: Sequence[str], name: str = "_key") -> list[nw.Expr]:
         """``columns`` (each with codes) as few integers as fit: one, unless their codes
-        together would overflow 62 bits. Named ``_key0``, ``_key1``, ..."""
+        together would overflow 62 bits. Named ``_key0``, ``_key1``, ... (after ``name``)."""
         keys: list[nw.Expr] = []
         for run in _fitting(list(columns), self.sizes):
             key = nw.col(CODE_PREFIX + run[0]).cast(nw.Int64)
             for c in run[1:]:
                 key = key * self.sizes[c] + nw.col(CODE_PREFIX + c)
-            keys.append(key.alias(f"_key{len(keys)}"))
+            keys.append(key.alias(f"{name}{len(keys)}"))
         return keys
 
 

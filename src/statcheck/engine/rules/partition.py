@@ -45,6 +45,7 @@ from statcheck.model.period import Period
 from statcheck.report import Counts, Finding, RuleResult
 
 _start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
+_PERIOD = ["period_start", "period_end"]
 # figure_id last: parts with the same period come out in the same order on every backend.
 ORDER = ["period_start", "period_end", "figure_id"]
 PASSED, FAILED = "passed", "failed"
@@ -98,8 +99,10 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     the verdicts, once joined to them), which the engines compute twice or keep in memory.
     """
     key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
-    scope = _in_scope(rule, ctx, key_exprs)
-    classified = _classified(rule, scope)
+    period_exprs, period = ctx.key(_PERIOD, name="_period")
+    coded = [e for e, name in zip(period_exprs, period, strict=True) if name not in _PERIOD]
+    scope = _in_scope(rule, ctx, [*key_exprs, *coded])
+    classified = _classified(rule, scope, period)
     wholes = _wholes(classified, keys)
     parts = reused(_ordered_parts(classified, wholes, keys))
     verdicts = _verdicts(rule, wholes, parts)
@@ -125,12 +128,16 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     if rule.figures is not None:
         queries["in_scope"] = scope.select(nw.len())
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
-    found["failing"] = _failing_parts(rule, scope, keys, found.pop("verdicts"))
+    found["failing"] = _failing_parts(rule, scope, keys, period, found.pop("verdicts"))
     return found
 
 
 def _failing_parts(
-    rule: PartitionRule, scope: nw.LazyFrame[Any], keys: list[str], verdicts: nw.DataFrame[Any]
+    rule: PartitionRule,
+    scope: nw.LazyFrame[Any],
+    keys: list[str],
+    period: list[str],
+    verdicts: nw.DataFrame[Any],
 ) -> nw.DataFrame[Any]:
     """The parts of the failing wholes (``verdicts``: theirs, collected), in order, with
     what the explanations read: the parts of those wholes alone, found again among the
@@ -138,7 +145,8 @@ def _failing_parts(
     if verdicts.is_empty():
         return verdicts.select(*FAILING_COLUMNS[:1])
     failing = to_lazy(verdicts, scope)
-    near = _classified(rule, scope.join(failing.select(*keys).unique(), on=keys, how="semi"))
+    nearby = scope.join(failing.select(*keys).unique(), on=keys, how="semi")
+    near = _classified(rule, nearby, period)
     chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
     parts = _ordered_parts(near, chosen, keys)
     detailed = _detailed(parts.join(failing.drop(*keys), on="_w", how="inner"))
@@ -148,7 +156,7 @@ def _failing_parts(
 
 def _in_scope(rule: PartitionRule, ctx: Context, keys: list[nw.Expr]) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with only the columns a partition needs (``keys``: its
-    group key, as ``Context.key`` makes it)."""
+    group key and its period's, as ``Context.key`` makes them)."""
     return ctx.scope(
         rule.figures,
         "figure_id",
@@ -170,14 +178,17 @@ def _bucket(unit: str) -> nw.Expr:
     return _start.dt.year() * 12 + (_start.dt.month() - 1) // months * months
 
 
-def _classified(rule: PartitionRule, scope: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _classified(
+    rule: PartitionRule, scope: nw.LazyFrame[Any], period: list[str]
+) -> nw.LazyFrame[Any]:
     """``scope`` with what the rule asks of each row's period, worked out once for each
     distinct period (a table has few; date arithmetic on every row costs more than the
     join) and joined back: the calendar unit its start falls in (``_bucket``), whether it
     is exactly one ``whole`` unit (``_is_whole``), whether its length may be a part's
     (``_may_be_part``), its last day and the day before its first as numbers (``_end_n``,
-    ``_eve_n``)."""
-    periods = scope.select("period_start", "period_end").unique()
+    ``_eve_n``). ``period``: what stands for the period in the join (``Context.key``:
+    the codes of its dates, where the table has them)."""
+    periods = scope.select(*dict.fromkeys([*_PERIOD, *period])).unique(period)
     periods = periods.with_columns(
         _bucket(rule.whole).alias("_bucket"),
         _is_whole(rule.whole).alias("_is_whole"),
@@ -186,7 +197,9 @@ def _classified(rule: PartitionRule, scope: nw.LazyFrame[Any]) -> nw.LazyFrame[A
         _day_number(_end).alias("_end_n"),
         _day_number(_start.dt.offset_by("-1d")).alias("_eve_n"),
     )
-    return scope.join(periods, on=["period_start", "period_end"], how="inner")
+    codes = [c for c in period if c not in _PERIOD]
+    dates = [c for c in _PERIOD if c not in period]
+    return scope.join(periods.drop(*dates), on=period, how="inner").drop(*codes)
 
 
 def _is_whole(unit: str) -> nw.Expr:

@@ -340,9 +340,8 @@ def _judged(
         .then(nw.lit(_STATE["missing-whole"]))
         .otherwise(nw.lit(_STATE[None]))
     )
-    out = joined.with_columns(state.alias("_state"))
+    out = _with_suspect(joined.with_columns(state.alias("_state")), unknown, tolerance)
     out = out.with_columns(
-        ((nw.col("_state") == _STATE[None]) & _suspect(unknown, tolerance)).alias("_suspect"),
         intervals.contains_zero((nw.col("whole_low"), nw.col("whole_high"))).alias("_zero"),
     )
     tallies = [
@@ -400,21 +399,34 @@ def _share_units(
     return list(known_units)
 
 
-def _suspect(unknown: list[str], tolerance: Tolerance) -> nw.Expr:
-    """Whether a joined row fails: its share outside part / whole, scaled, beyond the
-    tolerance (the same floats as the explicit form's ``verdict``, so every row flagged
-    here is one of its findings). Division is only defined where the whole excludes 0: a
-    whole that holds 0 fails whatever its quotient says. Rows whose share unit has no
-    known scale are set apart."""
+def _with_suspect(
+    frame: nw.LazyFrame[Any], unknown: list[str], tolerance: Tolerance
+) -> nw.LazyFrame[Any]:
+    """Whether a checked row fails (``_suspect``): its share outside part / whole, scaled,
+    beyond the tolerance (the same floats as the explicit form's ``verdict``, so every row
+    flagged here is one of its findings). Division is only defined where the whole
+    excludes 0: a whole that holds 0 fails whatever its quotient says. Rows whose share
+    unit has no known scale are set apart. The quotients, the expected interval and the
+    gap are made columns in turn: each is read several times, and pandas would otherwise
+    compute it anew each time."""
     part = (nw.col("part_low"), nw.col("part_high"))
     whole = (nw.col("whole_low"), nw.col("whole_high"))
     share = (nw.col("share_low"), nw.col("share_high"))
-    expected = intervals.scale(intervals.divide(part, whole), nw.col("scale"))
-    beyond = intervals.beyond_tolerance(intervals.gap(share, expected), expected, tolerance)
+    quotients = intervals.quotients(part, whole)
+    names = [f"_q{i}" for i in range(len(quotients))]
+    out = frame.with_columns(*(q.alias(n) for q, n in zip(quotients, names, strict=True)))
+    low, high = intervals.scale(intervals.enclose([nw.col(n) for n in names]), nw.col("scale"))
+    out = out.with_columns(low.alias("_exp_low"), high.alias("_exp_high")).drop(*names)
+    expected = (nw.col("_exp_low"), nw.col("_exp_high"))
+    out = out.with_columns(intervals.gap(share, expected).alias("_exp_gap"))
+    beyond = intervals.beyond_tolerance(nw.col("_exp_gap"), expected, tolerance)
     suspect = intervals.contains_zero(whole) | beyond
     if unknown:
         suspect = suspect | nw.col("share_unit").is_in(unknown)
-    return suspect
+    checked = nw.col("_state") == _STATE[None]
+    return out.with_columns((checked & suspect).alias("_suspect")).drop(
+        "_exp_low", "_exp_high", "_exp_gap"
+    )
 
 
 def _no_whole_group(

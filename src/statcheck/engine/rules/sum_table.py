@@ -217,22 +217,26 @@ def _judged(rule: SumRule, shape: Shape, totals: nw.LazyFrame[Any]) -> nw.LazyFr
     complete = complete & (marked == 0)
     parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
     gap = intervals.gap((nw.col("_t_low"), nw.col("_t_high")), parts_sum)
-    return checked.with_columns(
-        gap.alias("_gap"),
-        intervals.tolerance_amount(parts_sum, rule.tolerance).alias("_allowed"),
-        intervals.beyond_tolerance(gap, parts_sum, rule.tolerance).alias("_beyond"),
-        complete.alias("_complete"),
-    ).with_columns(
-        nw.when(~nw.col("_complete") & ((expected > n) | (marked > 0)))
-        .then(nw.lit(_INCOMPLETE))
-        .when(~nw.col("_complete"))
-        .then(nw.lit(_NO_PARTS))
-        .when(nw.col("_dup_part"))
-        .then(nw.lit(_DUPLICATE))
-        .when(nw.col("_beyond"))
-        .then(nw.lit(_FAILING))
-        .otherwise(nw.lit(None, dtype=nw.String))
-        .alias("_state")
+    # The gap a column first: pandas would compute it anew where it is read again.
+    return (
+        checked.with_columns(gap.alias("_gap"))
+        .with_columns(
+            intervals.tolerance_amount(parts_sum, rule.tolerance).alias("_allowed"),
+            intervals.beyond_tolerance(nw.col("_gap"), parts_sum, rule.tolerance).alias("_beyond"),
+            complete.alias("_complete"),
+        )
+        .with_columns(
+            nw.when(~nw.col("_complete") & ((expected > n) | (marked > 0)))
+            .then(nw.lit(_INCOMPLETE))
+            .when(~nw.col("_complete"))
+            .then(nw.lit(_NO_PARTS))
+            .when(nw.col("_dup_part"))
+            .then(nw.lit(_DUPLICATE))
+            .when(nw.col("_beyond"))
+            .then(nw.lit(_FAILING))
+            .otherwise(nw.lit(None, dtype=nw.String))
+            .alias("_state")
+        )
     )
 
 
