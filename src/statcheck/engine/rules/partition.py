@@ -47,7 +47,8 @@ from statcheck.report import Counts, Finding, RuleResult
 _start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
 _PERIOD = ["period_start", "period_end"]
 # figure_id last: parts with the same period come out in the same order on every backend.
-ORDER = ["period_start", "period_end", "figure_id"]
+# A whole's parts in order of start (the day before it), end and id: as dates would order them.
+ORDER = ["_eve_n", "_end_n", "figure_id"]
 PASSED, FAILED = "passed", "failed"
 MISSING_PARTS, DUPLICATE = "missing-parts", "duplicate"  # skip reasons (SKIP_REASONS)
 PLURAL = {
@@ -104,7 +105,7 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     scope = _in_scope(rule, ctx, [*key_exprs, *coded])
     classified = _classified(rule, scope, period)
     wholes = _wholes(classified, keys)
-    parts = reused(_ordered_parts(classified, wholes, keys))
+    parts = reused(_ordered_parts(classified, wholes, keys, ids=ctx.figures.has_duplicates))
     verdicts = _verdicts(rule, wholes, parts)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
@@ -148,7 +149,7 @@ def _failing_parts(
     nearby = scope.join(failing.select(*keys).unique(), on=keys, how="semi")
     near = _classified(rule, nearby, period)
     chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
-    parts = _ordered_parts(near, chosen, keys)
+    parts = _ordered_parts(near, chosen, keys, ids=True)
     detailed = _detailed(parts.join(failing.drop(*keys), on="_w", how="inner"))
     (out,) = collect_all([detailed.sort("_w_id", *ORDER).select(*FAILING_COLUMNS)])
     return out
@@ -235,8 +236,8 @@ def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]
         "_bucket",
         nw.col("figure_id").alias("_w_id"),
         nw.col("_row").alias("_w"),  # the whole's key in joins and windows: a number
-        nw.col("period_start").alias("_w_start"),
-        nw.col("period_end").alias("_w_end"),
+        nw.col("_eve_n").alias("_w_eve_n"),
+        nw.col("_end_n").alias("_w_end_n"),
         nw.col("low").alias("_w_low"),
         nw.col("high").alias("_w_high"),
         nw.col("value").alias("_w_value"),
@@ -245,31 +246,32 @@ def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]
 
 
 def _ordered_parts(
-    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str]
+    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str], ids: bool
 ) -> nw.LazyFrame[Any]:
     """Each whole's parts, each with whether it breaks the chain (``_break``): in order of
     start, a part must begin the day after the one before ends (the first, on the whole's
     first day). The parts partition the whole iff none breaks it and the last ends on the
-    whole's last day; one window, on every part of the table."""
-    candidates = classified.filter(nw.col("_may_be_part")).drop("_row", "_is_whole", "_may_be_part")
+    whole's last day; one window, on every part of the table. Days as numbers and, only
+    where asked (``ids``), the parts' ids: the fewest columns through the join and sort."""
+    candidates = classified.filter(nw.col("_may_be_part")).select(
+        *keys, "_bucket", "_eve_n", "_end_n", "low", "high", "value", "_duplicate",
+        *(["figure_id"] if ids else []),
+    )  # fmt: skip
+    eve, end = nw.col("_eve_n"), nw.col("_end_n")
     parts = (
-        wholes.select(*keys, "_bucket", "_w", "_w_start", "_w_end")
+        wholes.select(*keys, "_bucket", "_w", "_w_eve_n", "_w_end_n")
         .join(candidates, on=[*keys, "_bucket"], how="inner")
         .filter(
-            (_end <= nw.col("_w_end"))
-            & ((_start != nw.col("_w_start")) | (_end != nw.col("_w_end")))
+            (end <= nw.col("_w_end_n"))
+            & ((eve != nw.col("_w_eve_n")) | (end != nw.col("_w_end_n")))
         )
-        .drop("_bucket", "_w_end", *keys)  # the fewest columns through the ordering below
+        .drop("_bucket", "_w_end_n", *keys)
     )
     # Two parts with the same period are duplicates (their whole is skipped): start and end
     # order the parts fully, without the id (one sort key less on the whole table).
-    parts = with_previous(parts, "_w", ["period_start", "period_end"], {"_end_n": "_before"})
+    parts = with_previous(parts, "_w", ["_eve_n", "_end_n"], {"_end_n": "_before"})
     before = nw.col("_before")
-    breaks = (
-        nw.when(before.is_null())
-        .then(_start > nw.col("_w_start"))
-        .otherwise(nw.col("_eve_n") != before)
-    )
+    breaks = nw.when(before.is_null()).then(eve > nw.col("_w_eve_n")).otherwise(eve != before)
     return parts.with_columns(
         breaks.fill_null(False).cast(nw.Int64).alias("_break"),  # 0 or 1, added up per whole
         nw.col("_duplicate").cast(nw.Int64).alias("_dup_n"),
@@ -291,7 +293,7 @@ def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return parts.with_columns(
         _in_order(nw.col("_top").shift(1)).alias("_reacher"),
         nw.when(first)
-        .then(_start > nw.col("_w_start"))
+        .then(nw.col("_eve_n") > nw.col("_w_eve_n"))
         .otherwise(nw.col("_eve_n") > reach)
         .fill_null(False)
         .alias("_gap_before"),
@@ -342,7 +344,7 @@ def _verdicts(
         nw.col("_n", "_n_breaks", "_n_dup_parts").fill_null(0)
     )
     has_parts = nw.col("_n") > 0
-    tail_gap = (has_parts & (nw.col("_last_end") < _day_number(nw.col("_w_end")))).fill_null(False)
+    tail_gap = (has_parts & (nw.col("_last_end") < nw.col("_w_end_n"))).fill_null(False)
     exact = (nw.col("_n_breaks") == 0) & ~nw.col("_tail_gap")
     v = v.with_columns(tail_gap.alias("_tail_gap"), *_sum_columns(rule))
     parts_sum = (nw.col("_sum_low"), nw.col("_sum_high"))
