@@ -129,6 +129,16 @@ class Context:
                 names.append(c)
         return exprs, names
 
+    def key_with(
+        self, columns: Sequence[str], more: Sequence[tuple[nw.Expr, int]]
+    ) -> nw.Expr | None:
+        """One integer for ``columns`` (selected as ``key`` folds them, ``_key0``) and
+        ``more`` integers (each with its number of values) together, so that a join on
+        all of them is a join on one column; None where they do not fit in one."""
+        if self._codes is None:
+            return None
+        return self._codes.extended(columns, "_key0", more)
+
     def preload(self, refs: list[Ref]) -> None:
         """Fetch every figure named by id in one filter, not one query per reference; and
         of the ids that are no figure, the cells the publisher marked as none."""

@@ -51,6 +51,27 @@ class KeyCodes:
             keys.append(key.alias(f"{name}{len(keys)}"))
         return keys
 
+    def extended(
+        self, columns: Sequence[str], key: str, more: Sequence[tuple[nw.Expr, int]]
+    ) -> nw.Expr | None:
+        """The key of ``columns`` folded into one integer (the column ``key``), with more
+        integers folded in after it (each with how many values it takes, 0 to size - 1);
+        None when ``columns`` do not make one integer or the whole would not fit."""
+        if (
+            not all(c in self.sizes for c in columns)
+            or len(_fitting(list(columns), self.sizes)) != 1
+        ):
+            return None
+        span = 1
+        for size in [*(self.sizes[c] for c in columns), *(size for _, size in more)]:
+            span *= max(size, 1)
+        if span >= _ROOM:
+            return None
+        out = nw.col(key).cast(nw.Int64)
+        for expr, size in more:
+            out = out * max(size, 1) + expr
+        return out
+
 
 def key_codes(frame: nw.DataFrame[Any], columns: Sequence[str]) -> KeyCodes | None:
     """The codes of ``columns`` (text or dates) of a table in memory; None for more than

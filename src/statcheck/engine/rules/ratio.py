@@ -40,6 +40,7 @@ from statcheck.engine.patterns import (
     over_columns,
     over_selected,
     rows_of,
+    var_column,
     var_columns,
 )
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
@@ -102,11 +103,11 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     table = ctx.figures
     columns = over_columns(rule.over, table)
     ops = _operands(rule)
-    keys = group_keys(table, without=list(columns.values()))
-    whole_keys = _whole_keys(rule, ctx, columns, keys)
+    identity = group_keys(table, without=list(columns.values()))
+    whole_keys = _whole_keys(rule, ctx, columns, identity)
     # Parts, wholes and shares are joined on the key as one integer, unless a whole is
     # summed over some of its columns or a rate reads the periods (_with_lengths).
-    key_exprs, keys = ctx.key(keys, fold=whole_keys is None and spec.per is None)
+    key_exprs, keys = ctx.key(identity, fold=whole_keys is None and spec.per is None)
     codes = OverCodes.of(ctx, columns, list(ops.values()))
     scope = _in_scope(rule, ctx, key_exprs, columns, ops, codes)
     frame, dupes = split_duplicates(scope, table)
@@ -114,7 +115,10 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     if whole_keys is not None:
         summed = [k for k in keys if k not in whole_keys]
         rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed, codes)
-    joined = _joined(rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys, codes)
+    folds = _folds(ctx, identity, keys, ops, codes) if whole_keys is None else {}
+    joined = _joined(
+        rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys, codes, folds
+    )
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
     if spec.per is not None:  # a rate: the scale is per `per`, the figures per their period
         joined = _with_lengths(joined, rows["share"], spec.per)
@@ -304,16 +308,25 @@ def _joined(
     has_duplicates: bool,
     whole_keys: list[str] | None = None,
     codes: OverCodes | None = None,
+    folds: dict[str, nw.Expr] | None = None,
 ) -> nw.LazyFrame[Any]:
     """Each share row with its part and whole where they are (a natural join on the key
-    and the variables each shares with the share), and whether either is printed twice
-    (a summed whole: whether any part it adds up is)."""
+    and the variables each shares with the share, or on those folded into one integer,
+    ``folds``), and whether either is printed twice (a summed whole: whether any part it
+    adds up is)."""
     on = {role: [*keys, *var_columns(ops[role].variables)] for role in ("part", "whole")}
     if whole_keys is not None:
         on["whole"] = [*whole_keys, *var_columns(ops["part"].variables)]
     joined = rows["share"]
     for role in ("part", "whole"):
-        joined = joined.join(rows[role], on=on[role], how="left")
+        fold = (folds or {}).get(role)
+        if fold is None:
+            joined = joined.join(rows[role], on=on[role], how="left")
+            continue
+        name = f"_on_{role}"
+        theirs = rows[role].with_columns(fold.alias(name)).drop(*on[role])
+        joined = joined.with_columns(fold.alias(name)).join(theirs, on=name, how="left")
+        joined = joined.drop(name)
     if not has_duplicates:
         return joined.with_columns(nw.lit(False).alias("_dup_operand"))
     for role in ("part", "whole"):
@@ -323,6 +336,28 @@ def _joined(
         )
     dup = nw.col("_part_dup").fill_null(False) | nw.col("_whole_dup").fill_null(False)
     return joined.with_columns(dup.alias("_dup_operand"))
+
+
+def _folds(
+    ctx: Context,
+    identity: list[str],
+    keys: list[str],
+    ops: dict[str, Operand],
+    codes: OverCodes | None,
+) -> dict[str, nw.Expr]:
+    """For the part and the whole, the key (``keys``, folded from ``identity``) and the
+    codes of the variables they share with the share as one integer, where they fit in
+    one: a join on one column, where pandas would factorise each of several."""
+    if codes is None or keys != ["_key0"]:
+        return {}
+    folds = {}
+    for role in ("part", "whole"):
+        variables = ops[role].variables
+        more = [(nw.col(var_column(v)), len(codes.variables[v])) for v in variables]
+        fold = ctx.key_with(identity, more)
+        if fold is not None:
+            folds[role] = fold
+    return folds
 
 
 def _judged(
