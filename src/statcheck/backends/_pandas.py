@@ -44,6 +44,24 @@ class PandasBackend(NarwhalsBackend):
             out[c] = (nw.from_native(coded, series_only=True), list(values))
         return out
 
+    def rows_with(
+        self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
+    ) -> nw.LazyFrame[Any]:
+        """Arrow-backed text looked up by pyarrow's own hash set (twice as fast as
+        ``Series.isin`` on a large table, which rules do to explain a few rows)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+        native = frame.to_native()
+        cells = native[column].array
+        if not _arrow_backed_text(cells.dtype) or not all(isinstance(v, str) for v in values):
+            return frame.filter(nw.col(column).is_in(list(values)))
+        arrow = _arrow(cells)
+        found = pc.is_in(arrow, value_set=pa.array(values, type=arrow.type))
+        mask = found.to_numpy(zero_copy_only=False)
+        chosen: nw.DataFrame[Any] = nw.from_native(native[mask], eager_only=True)
+        return chosen.lazy()
+
     def with_previous(
         self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
     ) -> nw.LazyFrame[Any]:
@@ -122,7 +140,7 @@ class PandasBackend(NarwhalsBackend):
     def blank_rows_and_line_breaks(
         self, frame: nw.DataFrame[Any]
     ) -> tuple[nw.Series[Any], nw.Series[Any]]:
-        import pyarrow.compute as pc  # type: ignore[import-untyped]
+        import pyarrow.compute as pc
 
         native = frame.to_native()
         blank: Any = True
