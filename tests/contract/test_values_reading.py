@@ -39,6 +39,15 @@ def test_an_unknown_reading_names_the_line() -> None:
     assert "prose" in info.value.message and "table" in info.value.message
 
 
+@pytest.mark.parametrize("value", ["[table, prose]", "{table: 1}", "1"])
+def test_a_reading_that_is_not_a_word_is_an_invalid_suite(value: str) -> None:
+    text = f"suite: s\nrules: [{{id: p, kind: period}}]\nvalues: {value}\n"
+    with pytest.raises(StatcheckError) as info:
+        suite_from_yaml(text, "s.yml")
+    assert info.value.slug == "invalid-suite"
+    assert info.value.location is not None and info.value.location.line == 3
+
+
 def test_the_builder_takes_it() -> None:
     suite = statcheck.suite("s", [{"id": "p", "kind": "period"}], values="prose")
     assert suite.values is ValueReading.PROSE

@@ -394,7 +394,7 @@ def _skipped_default(data: Mapping, file: str) -> str:
 def _value_reading(data: Mapping, file: str) -> ValueReading:
     """The suite's `values:`: whether its figures are printed in a table or quoted in prose."""
     value = data.get("values", ValueReading.TABLE.value)
-    if value not in {r.value for r in ValueReading}:
+    if not isinstance(value, str) or value not in {r.value for r in ValueReading}:
         raise INVALID_SUITE(
             f"`values` must be {' or '.join(r.value for r in ValueReading)}, not {describe(value)}",
             location=Location(file=file, line=data.line_of("values")),
