@@ -3,7 +3,9 @@ reader gives it, so that narwhals' list operations work on it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -112,10 +114,14 @@ class PandasBackend(NarwhalsBackend):
             pa.date32(): pd.ArrowDtype(pa.date32()),
         }
         # Through Arrow with the dtypes named: no detour through nanosecond timestamps or
-        # Python objects (a third of the time of polars' own to_pandas).
-        out = native.to_arrow(compat_level=pl.CompatLevel.oldest()).to_pandas(
-            types_mapper=wanted.get
-        )
+        # Python objects (a third of the time of polars' own to_pandas). Column by column,
+        # on every core: polars converts a whole frame's text on one, three times slower
+        # at 10^7 rows.
+        oldest = pl.CompatLevel.oldest()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            arrays = list(pool.map(lambda s: s.to_arrow(compat_level=oldest), native.get_columns()))
+        table = pa.Table.from_arrays(arrays, names=native.columns)
+        out = table.to_pandas(types_mapper=wanted.get)
         for name, dtype in native.schema.items():
             if dtype.is_integer():
                 out[name] = out[name].astype("int64")
