@@ -304,6 +304,7 @@ def test_operands_matched_by_codes_find_what_text_finds(
     matched by them (worked out on the distinct values); every outcome is the one
     matching the text gives: shares with no part or whole, duplicates, a value the
     table lacks (c11, gone_share), a value under two parents."""
+    from statcheck.engine import context
     from statcheck.engine.context import Context
 
     rules = (
@@ -334,6 +335,9 @@ def test_operands_matched_by_codes_find_what_text_finds(
         ]
 
     coded = outcomes("coded")
+    # A column of more values than the engine looks up in Python keeps its text.
+    monkeypatch.setattr(context, "FEW_CODED", 2)
+    assert coded == outcomes("wide")
     monkeypatch.setattr(Context, "code_keys", lambda self: None)
     assert coded == outcomes("text")
     counts = {rule: counts for rule, _, counts, _ in coded}

@@ -20,6 +20,9 @@ from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
 from statcheck.prepare import KeyCodes, ParsedFigureTable, key_codes
 
+# A text identity column with more distinct values is compared as text where a rule would
+# look its values up in Python (operands, hierarchies, cited sources).
+FEW_CODED = 10_000
 SELECTOR_COLUMNS = {"metric": "metric", "unit": "unit", "source": "source_id", "status": "status"}
 
 
@@ -97,17 +100,18 @@ class Context:
 
     def codes_of(self, column: str) -> dict[Any, int] | None:
         """Each value of a text identity ``column`` with its code (see ``key``); None
-        when the table has no codes."""
-        if self._codes is None or column not in self._codes.values:
-            return None
-        return self._codes.code_of(column)
+        when the table has no codes, or the column too many values (``values_coded``)."""
+        values = self.values_coded(column)
+        return None if values is None else {v: i for i, v in enumerate(values)}
 
     def values_coded(self, column: str) -> list[Any] | None:
         """The value each code of a text identity ``column`` stands for (the code is the
-        position); None when the table has no codes."""
+        position); None when the table has no codes, or the column more than
+        ``FEW_CODED`` values (rules look values up in Python, which only a few merit)."""
         if self._codes is None or column not in self._codes.values:
             return None
-        return self._codes.values[column]
+        values = self._codes.values[column]
+        return values if len(values) <= FEW_CODED else None
 
     def key(
         self, columns: Sequence[str], fold: bool = True, name: str = "_key"

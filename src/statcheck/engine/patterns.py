@@ -32,9 +32,6 @@ from statcheck.prepare import CODE_PREFIX, ParsedFigureTable
 # Characters with a meaning outside a character class in any of the three dialects;
 # others are escaped by none of them (Rust reads ``\<`` as a word boundary).
 _SPECIAL = frozenset("\\.^$|?*+()[]{}")
-# A column with more distinct values keeps its text: templates are matched against each
-# distinct value in Python (cheap for the few a metric or category column has).
-_FEW_CODED = 10_000
 
 
 @dataclass(frozen=True)
@@ -51,11 +48,11 @@ class OverCodes:
     @staticmethod
     def of(ctx: Context, columns: dict[str, str], operands: Sequence[Operand]) -> OverCodes | None:
         """The codes for ``operands`` over ``columns``; None where a column has no codes
-        (a table on a cluster, a date) or too many distinct values."""
+        (a table on a cluster, a date) or too many distinct values (``Context.values_coded``)."""
         values: dict[str, list[Any]] = {}
         for column in dict.fromkeys(columns.values()):
             coded = ctx.values_coded(column)
-            if coded is None or len(coded) > _FEW_CODED:
+            if coded is None:
                 return None
             values[column] = coded
         bound: dict[str, set[str]] = {}

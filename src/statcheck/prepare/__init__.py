@@ -39,7 +39,7 @@ Modules (private; this package's public names are in ``__all__``):
 - ``_values``: printed values, qualifiers, precision and scale, into intervals;
 - ``_periods``: dates and periods;
 - ``_figures``, ``_sources``: the figure and the source table, built from the above;
-- ``_codes``: the identity columns as integer codes, for duplicates and the rules' joins;
+- ``_codes``: the identity columns as integer codes, for the rules' joins;
 - ``_problems``: refusing a table with an error naming its first offending rows.
 
 Nothing here evaluates a rule: the engine (:mod:`statcheck.engine`) takes the

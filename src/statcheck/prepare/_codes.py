@@ -36,10 +36,6 @@ class KeyCodes:
     sizes: dict[str, int] = field(default_factory=dict)
     values: dict[str, list[Any]] = field(default_factory=dict)
 
-    def code_of(self, column: str) -> dict[Any, int]:
-        """Each value of a text ``column`` with its code."""
-        return {v: i for i, v in enumerate(self.values.get(column, ()))}
-
     def folded(self, columns: Sequence[str], name: str = "_key") -> list[nw.Expr]:
         """``columns`` (each with codes) as few integers as fit: one, unless their codes
         together would overflow 62 bits. Named ``_key0``, ``_key1``, ... (after ``name``)."""
@@ -57,11 +53,9 @@ class KeyCodes:
         """The key of ``columns`` folded into one integer (the column ``key``), with more
         integers folded in after it (each with how many values it takes, 0 to size - 1);
         None when ``columns`` do not make one integer or the whole would not fit."""
-        if (
-            not all(c in self.sizes for c in columns)
-            or len(_fitting(list(columns), self.sizes)) != 1
-        ):
+        if not all(c in self.sizes for c in columns):
             return None
+        # Under 2**62 in all, ``columns`` alone make one integer (``folded``) too.
         span = 1
         for size in [*(self.sizes[c] for c in columns), *(size for _, size in more)]:
             span *= max(size, 1)

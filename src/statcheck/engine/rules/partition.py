@@ -46,8 +46,8 @@ from statcheck.report import Counts, Finding, RuleResult
 
 _start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
 _PERIOD = ["period_start", "period_end"]
-# figure_id last: parts with the same period come out in the same order on every backend.
-# A whole's parts in order of start (the day before it), end and id: as dates would order them.
+# A whole's parts in order of start (the day before it), end and id (last, so that parts
+# with the same period come out in the same order on every backend).
 ORDER = ["_eve_n", "_end_n", "figure_id"]
 PASSED, FAILED = "passed", "failed"
 MISSING_PARTS, DUPLICATE = "missing-parts", "duplicate"  # skip reasons (SKIP_REASONS)

@@ -10,6 +10,7 @@ operands over several columns (:class:`Patterns`, whose ``_parent`` is constant)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import narwhals as nw
@@ -73,12 +74,12 @@ class Hierarchy:
         self.dtype = nw.String if codes is None else nw.Int64
         named = [p for p, _ in rule.hierarchy] + [c for _, cs in rule.hierarchy for c in cs]
         as_ = _as_codes(named, codes)
-        self.parent_values = [as_(p) for p, _ in rule.hierarchy] if rule.constant is None else []
+        parents = [as_(p) for p, _ in rule.hierarchy]
+        self.parent_values = parents if rule.constant is None else []
         self.listed = [(as_(p), as_(c)) for p, children in rule.hierarchy for c in children]
         self.others = [as_(p) for p, children in rule.hierarchy if not children]
         kids = [c for _, c in self.listed]
-        listed_parents = [as_(p) for p, _ in rule.hierarchy]
-        self.involved_values = None if self.others else [*listed_parents, *kids]
+        self.involved_values = None if self.others else [*parents, *kids]
         self.expected = {as_(p): len(children) for p, children in rule.hierarchy}
         if not self.others and len(set(kids)) == len(kids):
             self.kind = "tree"
@@ -151,7 +152,7 @@ class Hierarchy:
         return nw.concat(pieces) if len(pieces) > 1 else pieces[0]
 
 
-def _as_codes(values: list[Any], codes: dict[Any, int] | None) -> Any:
+def _as_codes(values: list[Any], codes: dict[Any, int] | None) -> Callable[[Any], Any]:
     """How a hierarchy compares each of ``values``: itself, or its code (a value the
     table lacks: a negative number, one per value)."""
     if codes is None:
