@@ -248,6 +248,27 @@ def test_a_frame_that_is_not_a_figure_table_is_reported_not_raised(library: str)
         report.raise_for_failures()
 
 
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_a_real_date_beyond_the_year_9999_is_refused_at_its_row(library: str) -> None:
+    # dataframe libraries hold dates far outside the calendar a figure's period lives in
+    year = pl.date(2024, 1, 1) + pl.duration(days=3_652_425)  # 12024-01-01
+    frame = pl.DataFrame(
+        {"figure_id": ["a", "b"], "metric": ["m", "m"], "value": [1.0, 2.0],
+         "unit": ["persons", "persons"], "precision": [0.0, 0.0], "source_id": ["s", "s"]}
+    ).with_columns(
+        pl.when(pl.col("figure_id") == "b").then(year).otherwise(pl.date(2024, 1, 1))
+        .alias("period_start"),
+        pl.lit(None, dtype=pl.Date).fill_null(pl.date(2024, 12, 31)).alias("period_end"),
+    )  # fmt: skip
+    data = frame.to_pandas() if library == "pandas" else frame
+    report = statcheck.validate(data, statcheck.suite("s", [rules.period("periods")]))
+    [error] = (e.to_dict() for e in report.errors)
+    assert error["slug"] == "invalid-date"
+    assert error["location"] == {"row": 3, "column": "period_start"}
+    assert "12024-01-01" in error["message"]
+    assert report.exit_code is ExitCode.CONTRACT
+
+
 def test_report_ok_when_nothing_failed() -> None:
     suite = statcheck.suite("ok", [rules.period("periods-are-sound")])
     report = statcheck.validate(_pandas(SEED_DROP / "figures.csv"), suite)

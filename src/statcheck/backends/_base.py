@@ -43,7 +43,7 @@ class Backend(Protocol):
     ) -> nw.LazyFrame[Any]: ...
 
     def with_previous(
-        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+        self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
     ) -> nw.LazyFrame[Any]: ...
 
     def split_explode(
@@ -140,14 +140,13 @@ class NarwhalsBackend:
         return frame.filter(nw.col(column).is_in(list(values)))
 
     def with_previous(
-        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+        self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
     ) -> nw.LazyFrame[Any]:
         # One ordering of the whole frame, the group first, and a shift: in one process
         # about twice as fast as a window per group (which sorts each group apart).
-        everything = [group, *order]
-        same = nw.col(group).shift(1).over(order_by=everything) == nw.col(group)
+        same = nw.col(group).shift(1).over(order_by=order) == nw.col(group)
         return frame.with_columns(
-            nw.when(same).then(nw.col(c).shift(1).over(order_by=everything)).alias(alias)
+            nw.when(same).then(nw.col(c).shift(1).over(order_by=order)).alias(alias)
             for c, alias in columns.items()
         )
 

@@ -65,11 +65,11 @@ class PandasBackend(NarwhalsBackend):
         return chosen.lazy()
 
     def with_previous(
-        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+        self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
     ) -> nw.LazyFrame[Any]:
         # Sorted once and shifted: narwhals' window with an ordering sorts, shifts and
         # puts the rows back for each column.
-        ordered = frame.to_native().sort_values([group, *order])
+        ordered = frame.to_native().sort_values(order)
         same = ordered[group].shift(1) == ordered[group]
         previous = {alias: ordered[c].shift(1).where(same) for c, alias in columns.items()}
         out = ordered.assign(**previous).reset_index(drop=True)

@@ -46,14 +46,14 @@ class PolarsBackend(NarwhalsBackend):
         return nw.from_native(out, eager_only=True)
 
     def with_previous(
-        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+        self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
     ) -> nw.LazyFrame[Any]:
         # One sort of the whole frame and a shift, the rows left in that order: a window
         # with an ordering sorts for each column it shifts and puts the rows back, twice
         # the time.
         import polars as pl
 
-        ordered = frame.to_native().sort([group, *order])
+        ordered = frame.to_native().sort(order)
         same = pl.col(group).shift(1) == pl.col(group)
         previous = [pl.when(same).then(pl.col(c).shift(1)).alias(a) for c, a in columns.items()]
         shifted: nw.LazyFrame[Any] = nw.from_native(ordered.with_columns(previous))

@@ -51,11 +51,11 @@ class SparkBackend(NarwhalsBackend):
         return kept
 
     def with_previous(
-        self, frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+        self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
     ) -> nw.LazyFrame[Any]:
         # A window per group: one ordering of every row would gather them in one task.
         return frame.with_columns(
-            nw.col(c).shift(1).over(group, order_by=list(order)).alias(alias)
+            nw.col(c).shift(1).over(group, order_by=order).alias(alias)
             for c, alias in columns.items()
         )
 

@@ -77,9 +77,11 @@ def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> n
 
 
 def with_previous(
-    frame: nw.LazyFrame[Any], group: str, order: Sequence[str], columns: dict[str, str]
+    frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
 ) -> nw.LazyFrame[Any]:
     """``frame`` with, for each ``column: alias``, the value of the row before in its
-    ``group`` in ``order`` (null for a group's first row). ``order`` must order each group's
-    rows fully (ties would make "the row before" depend on the library)."""
+    ``group`` in ``order`` (null for a group's first row). ``order`` is one column that
+    sorts the whole frame with each group's rows together (one sort key, not the group and
+    then the order: a sort on several keys costs half as much again). Among rows tied in
+    ``order`` "the row before" is any of them, whichever the library puts first."""
     return backend_of(frame).with_previous(frame, group, order, columns)

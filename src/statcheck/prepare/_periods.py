@@ -11,6 +11,7 @@ import narwhals as nw
 
 from statcheck.contract.mapping import CONSTANT, FISCAL_YEAR, PeriodSpec
 from statcheck.errors import (
+    INVALID_DATE,
     INVALID_PERIOD,
     MISSING_PERIOD,
     Location,
@@ -30,7 +31,7 @@ from statcheck.model.period import (
     quarter_number,
     year_number,
 )
-from statcheck.prepare._problems import problem, refuse_empty
+from statcheck.prepare._problems import problem, raise_problem, refuse_empty, scan
 from statcheck.prepare._text import Distinct
 
 T = TypeVar("T")
@@ -72,15 +73,42 @@ def parse_dates(
     if column not in frame.columns:
         return frame
     dtype = frame.schema[column]
-    if dtype == nw.Date:  # a pipeline's frame with real dates: nothing to parse
+    if dtype in (nw.Date, nw.Datetime):  # a pipeline's frame with real dates: nothing to parse
+        if dtype == nw.Datetime:
+            frame = frame.with_columns(nw.col(column).cast(nw.Date))
+        _refuse_far_dates(frame, column, file)
         return frame
-    if dtype == nw.Datetime:
-        return frame.with_columns(nw.col(column).cast(nw.Date))
     mapping = parse_each(frame, column, values, parse_date, file)
     if not mapping:  # every cell empty (pandas cannot replace from an empty mapping)
         return frame.with_columns(nw.lit(None, dtype=nw.Date).alias(column))
     return frame.with_columns(
         nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.Date).alias(column)
+    )
+
+
+def _refuse_far_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -> None:
+    """Refuse a real date outside the years 1 to 9999 (dataframe libraries hold far more):
+    a figure's period is a calendar date of those years, as a printed date is."""
+    date = nw.col(column)
+    # The first and last dates' years: a year per cell costs a calendar conversion each.
+    if all(
+        y is None or 1 <= y <= 9999
+        for y in scan(
+            frame, [date.min().dt.year().alias("first"), date.max().dt.year().alias("last")]
+        )
+    ):
+        return
+    far = ((date.dt.year() < 1) | (date.dt.year() > 9999)).fill_null(False)
+    # Shown as text: such a date has no Python value.
+    shown = frame.with_columns(far.alias("_far"), nw.col(column).cast(nw.String))
+    raise_problem(
+        shown,
+        nw.col("_far"),
+        column,
+        f"{column} is not a date of the years 1 to 9999",
+        INVALID_DATE,
+        file,
+        hint="statcheck reads calendar dates from 0001-01-01 to 9999-12-31",
     )
 
 

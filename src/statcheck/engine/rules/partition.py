@@ -267,15 +267,17 @@ def _ordered_parts(
         )
         .drop("_bucket", "_w_end_n", *keys)
     )
-    # Two parts with the same period are duplicates (their whole is skipped): start and end
-    # order the parts fully, without the id (one sort key less on the whole table).
-    parts = with_previous(parts, "_w", ["_eve_n", "_end_n"], {"_end_n": "_before"})
+    # One sort key: the whole, then the start. Parts that start on the same day break the
+    # chain in either order (the second starts on or before the first ends), so which
+    # comes first changes how many breaks a whole has, never whether it has one.
+    in_order = (nw.col("_w").cast(nw.Int64) * _DAY_NUMBERS + eve).alias("_in_order")
+    parts = with_previous(parts.with_columns(in_order), "_w", "_in_order", {"_end_n": "_before"})
     before = nw.col("_before")
     breaks = nw.when(before.is_null()).then(eve > nw.col("_w_eve_n")).otherwise(eve != before)
     return parts.with_columns(
         breaks.fill_null(False).cast(nw.Int64).alias("_break"),  # 0 or 1, added up per whole
         nw.col("_duplicate").cast(nw.Int64).alias("_dup_n"),
-    ).drop("_before")
+    ).drop("_before", "_in_order")
 
 
 def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -306,6 +308,9 @@ def _from_day_number(number: float) -> date:
     back a column with a missing value as floats)."""
     n = int(number)
     return date(n // 10_000, n // 100 % 100, n % 100)
+
+
+_DAY_NUMBERS = 100_000_000  # more than any day number (the model's dates end in year 9999)
 
 
 def _day_number(day: nw.Expr) -> nw.Expr:
