@@ -138,6 +138,26 @@ def test_statcheck_counts_what_the_generator_built_in(
     assert bench_grid.count_notes(backend, counts, _as_meta(table), kinds) == []
 
 
+def test_pandas_two_rules_at_a_time_gives_the_report_of_one_at_a_time(
+    table: grid.Grid, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long tables run pandas' rules in threads that share the table; the grid's every
+    # kind is run both ways on a short one.
+    import statcheck.engine
+
+    suite = suite_from_yaml(grid.suite_yaml(EVERY), "<bench-grid suite>")
+    figures, sources = table.figures.to_pandas(), table.sources.to_pandas()
+
+    def report(threads_from: int) -> str:
+        monkeypatch.setattr(statcheck.engine, "PANDAS_THREADS_FROM", threads_from)
+        out = statcheck.validate(figures, suite, sources=sources)
+        return out.to_json().replace(out.generated_at, "-")
+
+    alone, threaded = report(10**9), report(0)
+    assert threaded == alone
+    assert '"status": "fail"' in alone
+
+
 def test_a_run_that_misses_or_adds_a_violation_is_caught(table: grid.Grid) -> None:
     expected = table.expected_for(CURRENT)
     found = {slug: list(keys) for slug, keys in expected.items()}

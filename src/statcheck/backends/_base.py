@@ -25,6 +25,9 @@ class Backend(Protocol):
     missing_is_none: bool
     # Text columns have one dtype, so a column already clean need not be rewritten.
     one_text_dtype: bool
+    # Each step of a query is computed as it is written (pandas): a frame read twice
+    # costs nothing more the second time.
+    eager: bool
 
     # --- evaluating rules (lazy frames) and preparing tables (eager frames)
 
@@ -118,6 +121,7 @@ class NarwhalsBackend:
     name = "narwhals"
     missing_is_none = False
     one_text_dtype = False
+    eager = False
 
     def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
         return [f.collect() for f in frames]

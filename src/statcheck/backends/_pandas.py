@@ -17,6 +17,7 @@ from statcheck.backends._base import NarwhalsBackend
 
 class PandasBackend(NarwhalsBackend):
     name = "pandas"
+    eager = True
 
     def rows(self, frame: nw.DataFrame[Any], named: bool) -> list[Any]:
         # narwhals hands pandas' Arrow-backed cells over one Python object at a time;

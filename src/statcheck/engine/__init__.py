@@ -59,21 +59,27 @@ def _schema_result(suite: Suite, figures: FigureTable) -> RuleResult:
         )  # fmt: skip
 
 
+# pandas runs rules two at a time only on a table this long: below it each operation's
+# own Python dominates, and two rules contend for the interpreter (10^5 rows: a tenth
+# slower two at a time; 10^6: a quarter faster).
+PANDAS_THREADS_FROM = 300_000
+
+
 def _run_rules(suite: Suite, ctx: Context) -> tuple[RuleResult, ...]:
     """Every rule of the suite, two at a time on a table in memory: polars runs a rule's
     queries in its own threads and pyarrow's kernels (pandas' text, dates and Arrow
     arrays) let go of the interpreter, so one rule computes while another builds its
-    explanations in Python (a quarter off pandas' whole call at 10^6 rows). The rules only
-    read the shared table, as dask's threads read the pandas frames they share; a table
-    on a cluster is checked one rule at a time."""
+    explanations in Python. The rules only read the shared table, as dask's threads read
+    the pandas frames they share; a table on a cluster is checked one rule at a time."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
     workers = min(os.cpu_count() or 1, 4)
-    library = ctx.figures.frame.implementation
-    in_memory = library.is_polars() or library.is_pandas()
+    frame = ctx.figures.frame
+    library = frame.implementation
+    threaded = library.is_polars() or (library.is_pandas() and len(frame) >= PANDAS_THREADS_FROM)
     with _collector_paused():
-        if workers < 2 or len(suite.rules) < 2 or not in_memory:
+        if workers < 2 or len(suite.rules) < 2 or not threaded:
             return tuple(run_rule(rule, ctx) for rule in suite.rules)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return tuple(pool.map(lambda rule: run_rule(rule, ctx), suite.rules))

@@ -70,6 +70,13 @@ def reused(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return backend_of(frame).reused(frame)
 
 
+def computed(frame: nw.LazyFrame[Any]) -> bool:
+    """Whether ``frame`` was computed as it was written (pandas computes every step at
+    once): reading it again then costs nothing, where a lazy library would compute it
+    again or keep it in memory."""
+    return backend_of(frame).eager
+
+
 def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> nw.LazyFrame[Any]:
     """The rows of ``frame`` whose ``column`` is one of ``values``: an ``is_in`` filter, or
     what the library does faster for many values (a semi join on Spark)."""

@@ -36,7 +36,14 @@ from statcheck.engine import intervals
 from statcheck.engine.context import Context
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys
-from statcheck.engine.native import collect_all, python_rows, reused, to_lazy, with_previous
+from statcheck.engine.native import (
+    collect_all,
+    computed,
+    python_rows,
+    reused,
+    to_lazy,
+    with_previous,
+)
 from statcheck.engine.rules import concluded, explain, skipped_findings
 from statcheck.model.figure import Figure
 from statcheck.model.granularity import MONTHS_IN, length_range
@@ -97,7 +104,8 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
 
     Two rounds: the verdicts of every whole, then the parts of the few that failed. Asked
     in one round, the failing parts would need the parts of every whole twice (once for
-    the verdicts, once joined to them), which the engines compute twice or keep in memory.
+    the verdicts, once joined to them), which a lazy engine computes twice or keeps in
+    memory. (pandas has them in memory already: there they are read again, with their ids.)
     """
     key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
     period_exprs, period = ctx.key(_PERIOD, name="_period")
@@ -105,7 +113,10 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     scope = _in_scope(rule, ctx, [*key_exprs, *coded])
     classified = _classified(rule, scope, period)
     wholes = _wholes(classified, keys)
-    parts = reused(_ordered_parts(classified, wholes, keys, ids=ctx.figures.has_duplicates))
+    eager = computed(scope)
+    parts = reused(
+        _ordered_parts(classified, wholes, keys, ids=eager or ctx.figures.has_duplicates)
+    )
     verdicts = _verdicts(rule, wholes, parts)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
@@ -129,7 +140,8 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     if rule.figures is not None:
         queries["in_scope"] = scope.select(nw.len())
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
-    found["failing"] = _failing_parts(rule, scope, keys, period, found.pop("verdicts"))
+    failing = found.pop("verdicts")
+    found["failing"] = _failing_parts(rule, scope, keys, period, failing, parts if eager else None)
     return found
 
 
@@ -139,17 +151,20 @@ def _failing_parts(
     keys: list[str],
     period: list[str],
     verdicts: nw.DataFrame[Any],
+    parts: nw.LazyFrame[Any] | None,
 ) -> nw.DataFrame[Any]:
     """The parts of the failing wholes (``verdicts``: theirs, collected), in order, with
-    what the explanations read: the parts of those wholes alone, found again among the
-    rows of their groups (a few, read by a semi join)."""
+    what the explanations read. ``parts``: every whole's parts with their ids, where
+    computed already; else the parts of the failing wholes alone are found again among
+    the rows of their groups (a few, read by a semi join)."""
     if verdicts.is_empty():
         return verdicts.select(*FAILING_COLUMNS[:1])
     failing = to_lazy(verdicts, scope)
-    nearby = scope.join(failing.select(*keys).unique(), on=keys, how="semi")
-    near = _classified(rule, nearby, period)
-    chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
-    parts = _ordered_parts(near, chosen, keys, ids=True)
+    if parts is None:
+        nearby = scope.join(failing.select(*keys).unique(), on=keys, how="semi")
+        near = _classified(rule, nearby, period)
+        chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
+        parts = _ordered_parts(near, chosen, keys, ids=True)
     detailed = _detailed(parts.join(failing.drop(*keys), on="_w", how="inner"))
     (out,) = collect_all([detailed.sort("_w_id", *ORDER).select(*FAILING_COLUMNS)])
     return out
