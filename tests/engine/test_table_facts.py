@@ -17,7 +17,7 @@ import pytest
 
 from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
-from statcheck.prepare import normalise_figures
+from statcheck.prepare import key_codes, normalise_figures
 from statcheck.report import Report, Status
 from tests.conftest import MakeDrop, figure
 
@@ -53,6 +53,9 @@ def test_the_table_knows_its_blank_dimensions_duplicates_and_values() -> None:
     assert sorted(table.known_values["source_id"]) == ["paper", "stats"]
     assert set(table.known_values["cites"]) == {None, "stats"}  # cleaned as the cells are
     assert table.known_values["unit"] == ("cases",)
+    assert table.known_values["metric"] == ("cases",)
+    assert set(table.known_values["region"]) == {"N", "S"}  # and every dimension's
+    assert set(table.known_values["sex"]) == {"f", None}
 
     unique = normalise_figures(nw.from_native(raw.head(3), eager_only=True))
     assert not unique.has_duplicates
@@ -243,3 +246,30 @@ def test_collected_rows_read_the_same_on_every_library() -> None:
     tuples, named = got["pandas"]
     assert tuples == [("b", None, 2.0, dt.date(2024, 1, 1)), ("c", "S", 3.0, dt.date(2025, 1, 1))]
     assert list(named[0]) == columns
+
+
+def test_the_identitys_codes_from_the_values_the_table_knows_are_the_codes_found_anew() -> None:
+    # A long table (its distinct values found while it is built), with cells to clean
+    # (" N", a blank) and values outside ASCII: the codes the rules join on are the same
+    # whether they start from the values the table knows or find them again.
+    regions = [" N", "S", "", "Ö", "Z"] * 3_000
+    raw = pl.DataFrame(
+        {
+            "figure_id": [f"f{i}" for i in range(len(regions))],
+            "metric": ["cases", "Cases "] * (len(regions) // 2) + ["cases"] * (len(regions) % 2),
+            "value": ["1"] * len(regions),
+            "unit": ["cases"] * len(regions),
+            "period": ["2024"] * len(regions),
+            "source_id": ["stats"] * len(regions),
+            "region": regions,
+        }
+    )
+    table = normalise_figures(nw.from_native(raw, eager_only=True))
+    assert set(table.known_values["region"]) == {"N", "S", None, "Ö", "Z"}
+    columns = ["metric", "source_id", "period_start", "period_end", "region"]
+    known = key_codes(table.frame, columns, table.known_values)
+    anew = key_codes(table.frame, columns)
+    assert known is not None and anew is not None
+    assert known.values == anew.values and known.sizes == anew.sizes
+    assert known.values["region"] == ["N", "S", "Z", "Ö"]
+    assert known.frame.to_native().equals(anew.frame.to_native())

@@ -14,7 +14,7 @@ and ``_BY_NAME``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
@@ -85,12 +85,16 @@ def python_rows(frame: nw.DataFrame[Any], named: bool = False) -> list[Any]:
 
 
 def codes(
-    frame: nw.DataFrame[Any], columns: Sequence[str]
+    frame: nw.DataFrame[Any],
+    columns: Sequence[str],
+    known: Mapping[str, Sequence[Any]] | None = None,
 ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
     """Each of ``columns`` (text or dates) as dense unsigned integer codes (0 to n - 1 for
     its n distinct values in sorted order, n for a missing cell), with those values (text
-    columns only: a date's code is its day, counted from the first)."""
-    return backend_of(frame).codes(frame, columns) if columns else {}
+    columns only: a date's code is its day, counted from the first). ``known``: the
+    distinct values of some text columns (None for a missing cell), every one of them,
+    where already found."""
+    return backend_of(frame).codes(frame, columns, known or {}) if columns else {}
 
 
 def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:

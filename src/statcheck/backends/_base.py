@@ -9,7 +9,7 @@ override only what they do differently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
@@ -80,7 +80,10 @@ class Backend(Protocol):
     def null_counts(self, frame: nw.DataFrame[Any], columns: Sequence[str]) -> list[int]: ...
 
     def codes(
-        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+        self,
+        frame: nw.DataFrame[Any],
+        columns: Sequence[str],
+        known: Mapping[str, Sequence[Any]],
     ) -> dict[str, tuple[nw.Series[Any], list[Any]]]: ...
 
     # --- pandera (the suite's column checks)
@@ -214,7 +217,10 @@ class NarwhalsBackend:
         return [int(n) for n in frame.select(list(columns)).null_count().row(0)]
 
     def codes(
-        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+        self,
+        frame: nw.DataFrame[Any],
+        columns: Sequence[str],
+        known: Mapping[str, Sequence[Any]],
     ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
         """Each column as dense unsigned integer codes (0 to n - 1 for its n distinct
         values in sorted order, n for a missing cell), with those values."""

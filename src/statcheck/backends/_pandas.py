@@ -4,7 +4,7 @@ reader gives it, so that narwhals' list operations work on it."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
@@ -32,7 +32,10 @@ class PandasBackend(NarwhalsBackend):
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
     def codes(
-        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+        self,
+        frame: nw.DataFrame[Any],
+        columns: Sequence[str],
+        known: Mapping[str, Sequence[Any]],
     ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
         import numpy as np
         import pandas as pd

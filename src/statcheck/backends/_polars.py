@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -67,33 +67,36 @@ class PolarsBackend(NarwhalsBackend):
         return bool(native.select(columns).hash_rows().n_unique() == native.height)
 
     def codes(
-        self, frame: nw.DataFrame[Any], columns: Sequence[str]
+        self,
+        frame: nw.DataFrame[Any],
+        columns: Sequence[str],
+        known: Mapping[str, Sequence[Any]],
     ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
-        """Text as an enumeration of its distinct values (one hash per cell); dates as days
-        from the first. Each in the narrowest unsigned integers that hold its codes; every
-        column at once, on every core."""
+        """Text as an enumeration of its distinct values (one hash per cell; the values
+        found, on every core, unless ``known``); dates as days from the first. Each in the
+        narrowest unsigned integers that hold its codes; every column at once."""
         import polars as pl
 
         native = frame.to_native()
         dates = {c for c in columns if native.schema[c] == pl.Date}
-        text = [pl.col(c).cast(pl.String) for c in columns if c not in dates]
-        distinct = native.select(t.drop_nulls().unique().sort().implode() for t in text)
-        counts = {c: len(distinct.get_column(c)[0]) for c in distinct.columns}
+        text = {c: pl.col(c).cast(pl.String) for c in columns if c not in dates}
+        found = native.select(
+            t.drop_nulls().unique().sort().implode() for c, t in text.items() if c not in known
+        )
+        # Sorted as polars sorts text: by UTF-8 bytes, the order of code points.
+        values = {c: sorted(v for v in known[c] if v is not None) for c in text if c in known}
+        values |= {c: found.get_column(c)[0].to_list() for c in found.columns}
         days = {c: pl.col(c).cast(pl.Int32) for c in dates}
         coded = native.select(
-            *(
-                t.cast(pl.Enum(distinct.get_column(c)[0])).to_physical()
-                for c, t in zip(distinct.columns, text, strict=True)
-            ),
+            *(t.cast(pl.Enum(values[c])).to_physical() for c, t in text.items()),
             *((d - d.min()).alias(c) for c, d in days.items()),
         )
         out = {}
         for c in columns:
-            n = counts[c] if c in counts else int(coded.get_column(c).max() or 0) + 1
+            n = len(values[c]) if c in values else int(coded.get_column(c).max() or 0) + 1
             narrow = pl.UInt8 if n < 2**8 else pl.UInt16 if n < 2**16 else pl.UInt32
             codes = coded.get_column(c).fill_null(n).cast(narrow)
-            values = distinct.get_column(c)[0].to_list() if c in counts else []
-            out[c] = (nw.from_native(codes, series_only=True), values)
+            out[c] = (nw.from_native(codes, series_only=True), values.get(c, []))
         return out
 
     # Text over many columns: one expression over all of them, expanded by polars itself.

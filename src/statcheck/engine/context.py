@@ -92,7 +92,8 @@ class Context:
         if not isinstance(frame, nw.DataFrame):
             return
         identity = ["metric", "source_id", "period_start", "period_end"]
-        keyed = key_codes(frame, [*identity, *self.figures.dimensions])
+        columns = [*identity, *self.figures.dimensions]
+        keyed = key_codes(frame, columns, self.figures.known_values)
         if keyed is None:
             return
         self._codes = keyed

@@ -11,7 +11,7 @@ get the same number iff they agree on every column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,12 +67,17 @@ class KeyCodes:
         return out
 
 
-def key_codes(frame: nw.DataFrame[Any], columns: Sequence[str]) -> KeyCodes | None:
+def key_codes(
+    frame: nw.DataFrame[Any],
+    columns: Sequence[str],
+    known: Mapping[str, Sequence[Any]] | None = None,
+) -> KeyCodes | None:
     """The codes of ``columns`` (text or dates) of a table in memory; None for more than
-    ``MAX_CODED`` columns, or a table that already has a column named like a code."""
+    ``MAX_CODED`` columns, or a table that already has a column named like a code.
+    ``known``: the distinct values of text columns, where the table knows them."""
     if len(columns) > MAX_CODED or any(CODE_PREFIX + c in frame.columns for c in columns):
         return None
-    coded = codes(frame, columns)
+    coded = codes(frame, columns, known)
     sizes = {c: int(s.max() or 0) + 1 if len(s) else 1 for c, (s, _) in coded.items()}
     series = [s.alias(CODE_PREFIX + c) for c, (s, _) in coded.items()]
     values = {c: v for c, (_, v) in coded.items() if v}

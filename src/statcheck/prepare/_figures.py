@@ -17,7 +17,7 @@ from statcheck.model.figure import FigureStatus
 from statcheck.model.value import ValueReading
 from statcheck.prepare._periods import parse_dates, parse_periods
 from statcheck.prepare._problems import SOURCE_COLUMN, problem, scan
-from statcheck.prepare._text import clean_text, intake, text_columns, unchanged
+from statcheck.prepare._text import Distinct, clean_text, intake, text_columns, unchanged
 from statcheck.prepare._values import parse_values
 
 FIGURE_REQUIRED = ("figure_id", "metric", "value", "unit", "source_id")
@@ -40,9 +40,9 @@ FIGURE_OPTIONAL = (
 FIGURE_DERIVED = ("low", "high", "percent", "_row", "_duplicate")
 
 
-# Text columns whose distinct values the figure table keeps (FigureTable.known_values):
-# cleaned once, never rewritten afterwards.
-_KNOWN_VALUES = ("unit", "source_id", "cites")
+# Text columns whose distinct values the figure table keeps (FigureTable.known_values), as
+# every dimension's: cleaned once, never rewritten afterwards.
+_KNOWN_VALUES = ("metric", "unit", "source_id", "cites")
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,9 @@ class ParsedFigureTable:
     dimensions_with_blanks: tuple[str, ...] | None = None
     has_duplicates: bool = True
     # The distinct values (None for a missing cell) of the text columns that have few and
-    # that building the table leaves as they are (``_KNOWN_VALUES``): a rule asking which
-    # sources, citations or units occur need not scan the table again.
+    # that building the table leaves as they are (``_KNOWN_VALUES``, the dimensions): a
+    # rule asking which sources, citations or units occur, or the identity's codes, need
+    # not scan the table again.
     known_values: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     # The cells of a publisher's table that hold a marker it declares for no figure
     # (``missing_values``): each with the id, metric, unit, source, period and dimensions
@@ -118,7 +119,7 @@ def normalise_figures(
     for c in ("cites", "note", "published_at"):
         if c not in frame.columns:
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
-    frame = _with_dimensions(frame, raw, dims)
+    frame, dims_distinct = _with_dimensions(frame, raw, dims)
     if SOURCE_COLUMN in frame.columns:  # only errors while reading values name it
         frame = frame.drop(SOURCE_COLUMN)
     # Figures that share metric, source, period and dimensions with another: marked once
@@ -140,34 +141,32 @@ def normalise_figures(
         dimensions_with_blanks=tuple(d for d in dims if nulls[d]),
         has_duplicates=duplicates,
         known_values={
-            c: tuple(
-                None if v is None or v != v else v for v in distinct[c].get_column(c).to_list()
-            )
-            for c in _KNOWN_VALUES
-            if c in distinct
+            c: tuple(None if v is None or v != v else v for v in values.get_column(c).to_list())
+            for c, values in [*distinct.items(), *dims_distinct.items()]
+            if c in _KNOWN_VALUES or c in dims_distinct
         },  # (pandas may give NaN for a missing cell)
     )
 
 
 def _with_dimensions(
     frame: nw.DataFrame[Any], raw: nw.DataFrame[Any], dims: tuple[str, ...]
-) -> nw.DataFrame[Any]:
+) -> tuple[nw.DataFrame[Any], Distinct]:
     """The parsed figure columns and the dimensions, cleaned, in the order of the table
     as read (the row numbers first unless the table brought its own), then the columns
-    parsing added."""
+    parsing added; and the cleaned distinct values of the dimensions that have few."""
     if not dims:
-        return frame
+        return frame, {}
     parsed, wanted = set(frame.columns), set(dims)
     # (a dimension named like a column parsing adds is that column, as it always was)
     dimensions = raw.select([d for d in dims if d not in parsed])
-    dimensions, _ = clean_text(dimensions, text_columns(dimensions))
+    dimensions, distinct = clean_text(dimensions, text_columns(dimensions))
     whole = nw.concat([frame, dimensions], how="horizontal")
     start = [c if c != "_source_row" else "_row" for c in raw.columns]
     if "_row" not in start:
         start.insert(0, "_row")
     kept = [c for c in start if c in parsed or c in wanted]
     started = set(start)
-    return whole.select([*kept, *(c for c in frame.columns if c not in started)])
+    return whole.select([*kept, *(c for c in frame.columns if c not in started)]), distinct
 
 
 def _parse_status(
