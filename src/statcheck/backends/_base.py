@@ -41,6 +41,8 @@ class Backend(Protocol):
 
     def reused(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]: ...
 
+    def kept(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]: ...
+
     def rows_with(
         self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
     ) -> nw.LazyFrame[Any]: ...
@@ -140,6 +142,9 @@ class NarwhalsBackend:
 
     def reused(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return frame
+
+    def kept(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return self.reused(frame)
 
     def rows_with(
         self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]

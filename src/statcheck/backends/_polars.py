@@ -26,6 +26,11 @@ class PolarsBackend(NarwhalsBackend):
             for df in pl.collect_all([f.to_native() for f in frames])
         ]
 
+    def kept(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        # Within one plan polars may compute a part that two branches read once per
+        # branch (and order its joins so that the part is the whole table's).
+        return frame.collect().lazy()
+
     def extract_groups(
         self, frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str
     ) -> nw.DataFrame[Any]:

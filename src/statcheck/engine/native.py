@@ -70,6 +70,12 @@ def reused(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return backend_of(frame).reused(frame)
 
 
+def kept(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``frame`` (a few rows) computed now and kept, for one query that reads it more
+    than once (``reused`` is for several queries: a lazy library plans those together)."""
+    return backend_of(frame).kept(frame)
+
+
 def computed(frame: nw.LazyFrame[Any]) -> bool:
     """Whether ``frame`` was computed as it was written (pandas computes every step at
     once): reading it again then costs nothing, where a lazy library would compute it
