@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import statcheck
 from statcheck.checking import check_frames, validate_drop
 from statcheck.contract import suite_from_yaml
 from statcheck.contract.suite import Suite
@@ -334,6 +335,31 @@ def test_a_part_printed_twice_skips_its_whole(make_drop: MakeDrop, backend: str)
     assert result.counts == Counts.of(1, 0, {"duplicate": 1})
     [f] = result.findings
     assert (f.slug, f.figures) == ("duplicate-figure", ("y24-q3", "y24-q3-again"))
+
+
+def test_a_publishers_row_of_several_series_holds_a_whole_for_each(
+    tmp_path: Path, backend: str
+) -> None:
+    # One row per period, a column per series: the year row holds two wholes (a and b),
+    # each partitioned by its own quarters; only b's do not add up.
+    table = tmp_path / "table.csv"
+    table.write_text(
+        "period,a,b\n2024,10,100\n2024-Q1,1,25\n2024-Q2,2,25\n2024-Q3,3,25\n2024-Q4,4,24\n"
+    )
+    wide = suite_from_yaml(
+        "suite: t\ntable:\n  source: {source_id: s, name: S, kind: official}\n"
+        "  period: {label: period}\n  series:\n"
+        "    a: {unit: persons, precision: 0}\n    b: {unit: persons, precision: 0}\n"
+        "rules:\n  - {id: r, kind: partition, whole: year, parts: quarter, add_up: true}\n"
+    )
+    result = statcheck.validate(table, wide, engine=backend).result("r")
+    assert result.status is Status.FAIL
+    assert result.counts == Counts.of(2, 1)
+    [f] = result.findings
+    assert f.slug == "partition-sum-mismatch"
+    assert f.figures[0].startswith("b") and len(f.figures) == 5
+    assert f.gap == 1
+    assert "b" in f.explanation and "add up to 99" in f.explanation
 
 
 def test_days_make_a_month_and_months_a_half(make_drop: MakeDrop, backend: str) -> None:

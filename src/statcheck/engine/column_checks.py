@@ -74,7 +74,7 @@ def check_schema(schema: TableSchema, table: ParsedFigureTable) -> RuleResult:
         return RuleResult(
             "schema", "schema", Status.FAIL, (finding,), description="column-level schema (pandera)"
         )
-    frame = table.frame.drop("_row") if "_row" in table.frame.columns else table.frame
+    frame = table.frame.drop(*(c for c in ("_row", "_position") if c in table.frame.columns))
     native = library.positional(frame.to_native())  # failure cases name the row's position
     try:
         to_pandera(schema, library.name).validate(native, lazy=True)

@@ -20,6 +20,10 @@ source_id, cites          who reports it; ``;``-separated sources it cites
 published_at, status      when it was published; final / provisional / forecast
 note                      free text
 _row                      row number in the file (the header is row 1)
+_duplicate                the figure shares its metric, source, period and dimensions
+                          with another (table-wide rules leave both out)
+_position                 the figure's number in the table, 0 to n - 1 (a publisher's row
+                          holds several figures: one ``_row``, several positions)
 (any other column)        a dimension (region, offence, age group, ...)
 ========================  ====================================================
 

@@ -37,7 +37,7 @@ FIGURE_OPTIONAL = (
 )
 
 
-FIGURE_DERIVED = ("low", "high", "percent", "_row", "_duplicate")
+FIGURE_DERIVED = ("low", "high", "percent", "_row", "_duplicate", "_position")
 
 
 # Text columns whose distinct values the figure table keeps (FigureTable.known_values), as
@@ -134,6 +134,10 @@ def normalise_figures(
     else:
         frame = frame.with_columns(frame.select(*identity).is_duplicated().alias("_duplicate"))
         duplicates = bool(scan(frame, [nw.col("_duplicate").any()])[0])
+    # Each figure's number, 0 to n - 1: one key per figure where ``_row`` is not one (a
+    # publisher's row holds a figure for each of its series).
+    kept = [c for c in frame.columns if c != "_position"]
+    frame = frame.select(kept).with_row_index("_position").select(*kept, "_position")
     return ParsedFigureTable(
         frame=frame,
         dimensions=dims,

@@ -181,7 +181,7 @@ def _in_scope(rule: PartitionRule, ctx: Context, keys: list[nw.Expr]) -> nw.Lazy
     return ctx.scope(
         rule.figures,
         "figure_id",
-        "_row",
+        "_position",
         "value",
         "low",
         "high",
@@ -255,7 +255,7 @@ def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]
         *keys,
         "_bucket",
         nw.col("figure_id").alias("_w_id"),
-        nw.col("_row").alias("_w"),  # the whole's key in joins and windows: a number
+        nw.col("_position").alias("_w"),  # the whole's key in joins and windows: a number
         nw.col("_eve_n").alias("_w_eve_n"),
         nw.col("_end_n").alias("_w_end_n"),
         nw.col("low").alias("_w_low"),
