@@ -407,7 +407,8 @@ INVALID_PERIOD = _declare(
 INVALID_DATE = _declare(
     "invalid-date",
     _C,
-    "a date that is not `YYYY-MM-DD` or does not exist (`2024-02-30`)",
+    "a date that is not `YYYY-MM-DD`, does not exist (`2024-02-30`), or, in a frame's date "
+    "column, falls outside the years 1 to 9999",
     PeriodParseError,
 )
 MISSING_PERIOD = _declare("missing-period", _C, "a figure without a period", PeriodParseError)

@@ -98,7 +98,7 @@ def _refuse_far_dates(frame: nw.DataFrame[Any], column: str, file: str | None) -
         )
     ):
         return
-    far = ((date.dt.year() < 1) | (date.dt.year() > 9999)).fill_null(False)
+    far = (~date.dt.year().is_between(1, 9999)).fill_null(False)
     # Shown as text: such a date has no Python value.
     shown = frame.with_columns(far.alias("_far"), nw.col(column).cast(nw.String))
     raise_problem(
