@@ -64,5 +64,7 @@ class SparkBackend(NarwhalsBackend):
     ) -> nw.LazyFrame[Any]:
         if len(values) <= MAX_LITERALS:
             return super().rows_with(frame, column, values)
-        wanted = self.small_frame({column: sorted(set(values))}, {column: nw.String}, frame)
+        numbers = all(isinstance(v, int) for v in values)  # row numbers, else ids
+        dtype = nw.Int64 if numbers else nw.String
+        wanted = self.small_frame({column: sorted(set(values))}, {column: dtype}, frame)
         return frame.join(wanted, on=column, how="semi")

@@ -108,19 +108,35 @@ def _ordered(label: Ints, on_cycle: Bools, step: Ints, out: Ints) -> list[Cycle]
     nodes = np.flatnonzero(on_cycle)
     if nodes.size == 0:
         return []
-    groups = nodes[np.argsort(label[nodes], kind="stable")]
-    bounds = np.flatnonzero(np.diff(label[groups])) + 1
-    found: list[Cycle] = []
-    for members in np.split(groups, bounds):
-        start = int(members.min())
-        if not (out[members] == 1).all():
-            found.append(Cycle(tuple(sorted(int(m) for m in members)), simple=False))
-            continue
-        ring = [start]
-        while (nxt := int(step[ring[-1]])) != start:
-            ring.append(nxt)
-        found.append(Cycle(tuple(ring), simple=True))
-    return found
+    # Each component's members together, smallest first (``nodes`` is ascending).
+    grouped = nodes[np.argsort(label[nodes], kind="stable")]
+    first = np.flatnonzero(np.diff(label[grouped], prepend=-1))
+    ends = np.append(first[1:], grouped.size)
+    tangled = np.add.reduceat((out[grouped] != 1).astype(np.int64), first) > 0
+    rings = iter(_walked(grouped[first[~tangled]], step))
+    members = grouped.tolist()
+    return [
+        Cycle(tuple(members[a:b]), simple=False) if knot else Cycle(next(rings), simple=True)
+        for a, b, knot in zip(first.tolist(), ends.tolist(), tangled.tolist(), strict=True)
+    ]
+
+
+def _walked(starts: Ints, step: Ints) -> list[tuple[int, ...]]:
+    """Each simple circle's members in order, from its ``starts`` node on through
+    ``step``: every circle one step at a time, those not yet back at their start only,
+    so the work is the circles' total length."""
+    circles, found = [np.arange(starts.size)], [starts]
+    going, at = circles[0], step[starts]
+    while (back := at == starts[going]).size and not back.all():
+        going, at = going[~back], at[~back]
+        circles.append(going)
+        found.append(at)
+        at = step[at]
+    circle, node = np.concatenate(circles), np.concatenate(found)
+    order = np.argsort(circle, kind="stable")  # each circle's steps stay in walking order
+    bounds = np.searchsorted(circle[order], np.arange(starts.size + 1)).tolist()
+    walked = node[order].tolist()
+    return [tuple(walked[bounds[k] : bounds[k + 1]]) for k in range(starts.size)]
 
 
 def smallest_path(graph: Graph, own: Texts, prefix: Texts, within: Bools) -> Texts:

@@ -69,7 +69,10 @@ class OverCodes:
     def fits(self, column: str, t: Template) -> nw.Expr:
         """Whether a row's value of ``column`` matches ``t``, by its code."""
         fit = self._fitting(column, t)
-        return nw.col(self.code_columns[column]).is_in(fit) if fit else nw.lit(False)
+        code = nw.col(self.code_columns[column])
+        if len(fit) == 1:  # a literal: one comparison, where a set lookup hashes each row
+            return code == fit[0]
+        return code.is_in(fit) if fit else nw.lit(False)
 
     def value(self, column: str, t: Template) -> nw.Expr:
         """The code of what ``t``'s placeholder matches in a row that fits (-1 elsewhere)."""
@@ -159,9 +162,12 @@ def rows_of(
     operand: Operand,
     columns: dict[str, str],
     codes: OverCodes | None = None,
+    matched_by: str | None = None,
 ) -> nw.LazyFrame[Any]:
-    """The rows of ``frame`` the operand matches, with its variables' columns."""
-    matched = frame.filter(matches(operand, columns, codes))
+    """The rows of ``frame`` the operand matches, with its variables' columns.
+    ``matched_by``: a column of ``frame`` that holds ``matches`` already."""
+    mask = matches(operand, columns, codes) if matched_by is None else nw.col(matched_by)
+    matched = frame.filter(mask)
     values = bound(operand, columns, codes)
     return matched.with_columns(*values) if values else matched
 

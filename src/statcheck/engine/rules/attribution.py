@@ -193,7 +193,7 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
                 (nw.col("high") < nw.col("cited_low")) | (nw.col("low") > nw.col("cited_high"))
             ).select("figure_id", "cited", "cited_figure", "low", "high", "cited_low", "cited_high")
     if {"no-cycles", "reaches-primary"} & set(rule.checks):
-        queries.update(_FigureGraph(s).queries())
+        queries.update(_FigureGraph(s, "reaches-primary" in rule.checks).queries())
     if "no-source-cycles" in rule.checks:
         queries["source_edges"] = _source_edges(s)
     return queries
@@ -241,7 +241,8 @@ class Citations:
             },
             self.like,
         )
-        citing = self.rows.filter(nw.col("cites").is_in(sorted({t for t, _ in pairs})))
+        # The join picks the citing rows: a lookup of every row's text first costs more.
+        citing = self.rows.filter(~nw.col("cites").is_null())
         return citing.join(split, on="cites", how="inner")
 
 
@@ -311,17 +312,20 @@ class _FigureGraph:
     or citing one) and each figure's own dead ends (``graph_dead_ends``: the smallest of
     the paths where one of its citations stops short of a primary source, for figures
     not reached on their own). The edges run over the whole table, as chains do; the
-    dead ends are those of the rule's figures and of the figures the edges reach.
+    dead ends are those of the rule's figures and of the figures the edges reach, asked
+    for only where the rule checks ``reaches-primary`` (cycles are the edges' alone).
     """
 
-    def __init__(self, s: _Setting) -> None:
+    def __init__(self, s: _Setting, dead_ends: bool) -> None:
         self.s = s
+        self.dead_ends = dead_ends
         primary = set(s.primary)
         self.primary_texts = s.all_citations.texts(lambda c: c in primary)
         cites = s.all_citations
+        stops = (lambda c: c not in primary and c not in s.reporting) if dead_ends else None
         self.met, unmet = _meet(
             cites.edges(lambda c: c not in primary and c in s.reporting),
-            cites.edges(lambda c: c not in primary and c not in s.reporting),
+            cites.edges(stops) if stops else None,
             s.lookup,
             s.key,
             reread=True,
@@ -358,6 +362,8 @@ class _FigureGraph:
         uncited = s.all_citations.rows.filter(
             nw.col("cites").is_null() & ~nw.col("source_id").is_in(s.primary)
         ).select("figure_id", "source_id", "_in_scope", nw.col("source_id").alias("path"))
+        if not self.dead_ends:
+            return {"graph_edges": edges, "graph_dead_ends": uncited.head(0)}
         path = nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path")
         stops = [
             u.filter(~on_own).select("figure_id", "source_id", "_in_scope", path)

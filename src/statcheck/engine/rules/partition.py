@@ -70,7 +70,7 @@ PLURAL = {
 MAX_IDS = 6  # part ids named in one explanation
 # What the explanations read of a failing whole's parts.
 FAILING_COLUMNS = (
-    "_w_id", "figure_id", "_reach", "_reacher", "_gap_before", "_overlap", "_last_end",
+    "_w_id", "_w", "figure_id", "_position", "_reach", "_reacher", "_gap_before", "_overlap", "_last_end",
     "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed",
 )  # fmt: skip
 
@@ -275,7 +275,7 @@ def _ordered_parts(
     where asked (``ids``), the parts' ids: the fewest columns through the join and sort."""
     candidates = classified.filter(nw.col("_may_be_part")).select(
         *keys, "_bucket", "_eve_n", "_end_n", "low", "high", "value", "_duplicate",
-        *(["figure_id"] if ids else []),
+        *(["figure_id", "_position"] if ids else []),
     )  # fmt: skip
     eve, end = nw.col("_eve_n"), nw.col("_end_n")
     parts = (
@@ -408,8 +408,8 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
         return []
     wholes = list(_by_whole(python_rows(failing, named=True)))
     named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
-    ids = {i for whole_id, rows in wholes for i in (whole_id, *(r["figure_id"] for r in rows))}
-    cells = ctx.cells_of(ids)  # now, so that the table can go; the Python work later
+    at = {int(i) for _, rows in wholes for r in rows for i in (r["_w"], r["_position"])}
+    cells = ctx.cells_at(at)  # now, so that the table can go; the Python work later
 
     def build() -> list[Finding | None]:
         figures = ctx.figures_from(cells)

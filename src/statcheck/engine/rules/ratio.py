@@ -51,6 +51,9 @@ from statcheck.model.units import share_scale
 from statcheck.report import Counts, Finding, RuleResult
 
 _ROLES = ("part", "whole", "share")
+_AT = tuple(f"{role}_at" for role in _ROLES)  # each role's figure's _position
+# Whether a row is each role's (``patterns.matches``): worked out once, as columns.
+_AS = {role: f"_as_{role}" for role in _ROLES}
 # Why a share row is not checked, in the order they are tried (see RatioRule).
 _SKIPS = ("duplicate", "missing-part", "missing-whole")
 _TALLIES = {"_n_checked": None, **{f"_n_{reason}": reason for reason in _SKIPS}}
@@ -115,31 +118,34 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     if whole_keys is not None:
         summed = [k for k in keys if k not in whole_keys]
         rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed, codes)
+    scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
+    # Each share's scale before the joins; its unit goes through them only to be named
+    # when it has no scale.
+    rows["share"] = rows["share"].with_columns(scale.alias("scale"))
+    if not unknown:
+        rows["share"] = rows["share"].drop("share_unit")
     folds = _folds(ctx, identity, keys, ops, codes) if whole_keys is None else {}
     joined = _joined(
         rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys, codes, folds
     )
-    scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
     if spec.per is not None:  # a rate: the scale is per `per`, the figures per their period
         joined = _with_lengths(joined, rows["share"], spec.per)
-        scale = scale / nw.col("_length")
-    judged = _judged(joined.with_columns(scale.alias("scale")), unknown, rule.tolerance)
+        joined = joined.with_columns(nw.col("scale") / nw.col("_length"))
+    judged = _judged(joined, unknown, rule.tolerance)
     report = rule.skipped == "report"
     flag = nw.col("_suspect") | (nw.lit(report) & (nw.col("_state") != _STATE[None]))
-    query = flagged(judged, flag, witness="share_id")
+    query = flagged(judged, flag, witness="share_at")
     summed = ["whole_value", "whole_n"] if whole_keys is not None else []
     present, found, dupe_rows = collect_all(
         [
             frame.select(
-                *(matches(ops[r], columns, codes).cast(nw.Int64).sum().alias(r) for r in _ROLES)
+                *(nw.col(_AS[r]).cast(nw.Int64).sum().alias(r) for r in _ROLES)
             ),
             query.select(
-                "part_id", "whole_id", "share_id", "scale", "share_unit", "_state", "_suspect",
+                "part_id", "whole_id", "share_id", *_AT, "scale", *(["share_unit"] if unknown else []), "_state", "_suspect",
                 "_zero", "_flag", *_TALLIES, "whole_low", "whole_high", *summed,
             ).sort("share_id", "part_id", "whole_id"),
-            dupes.select(
-                "figure_id", "value", matches(ops["share"], columns, codes).alias("_is_share")
-            ),
+            dupes.select("figure_id", "value", nw.col(_AS["share"]).alias("_is_share")),
         ]
     )  # fmt: skip
     checked, n_skipped, skipped = _counted(found, dupe_rows, report)
@@ -232,7 +238,7 @@ def _summed_whole(
     variables = var_columns(part.variables)
     group = [*whole_keys, *variables]
     wholes = (
-        rows_of(frame, part, columns, codes)
+        rows_of(frame, part, columns, codes, _AS["part"])
         .group_by(*group)
         .agg(
             nw.col("low").sum().alias("whole_low"),
@@ -243,7 +249,7 @@ def _summed_whole(
     )
     seen = nw.concat(
         [
-            rows_of(scope, ops[r], columns, codes).select(*variables, *summed)
+            rows_of(scope, ops[r], columns, codes, _AS[r]).select(*variables, *summed)
             for r in ("part", "share")
         ]
     ).unique()
@@ -255,7 +261,8 @@ def _summed_whole(
     # An incomplete whole has no id: its shares are skipped as having no whole.
     complete = nw.col("whole_n") >= nw.col("_whole_expected")
     whole_id = nw.when(complete).then(nw.lit("")).otherwise(nw.lit(None, dtype=nw.String))
-    return wholes.with_columns(whole_id.alias("whole_id")).drop("_whole_expected")
+    no_figure = nw.lit(None, dtype=nw.Float64).alias("whole_at")  # (pandas: no null integer)
+    return wholes.with_columns(whole_id.alias("whole_id"), no_figure).drop("_whole_expected")
 
 
 def _in_scope(
@@ -267,15 +274,17 @@ def _in_scope(
     codes: OverCodes | None,
 ) -> nw.LazyFrame[Any]:
     """The rows in scope that are a part, whole or share, with the columns the check reads
-    (``keys``: the group key, as ``Context.key`` makes it)."""
+    (``keys``: the group key, as ``Context.key`` makes it) and which roles each is
+    (``_AS``)."""
     frame = ctx.scope(
         rule.figures,
         *keys,
         *over_selected(columns, codes, ctx.figures.blank_dimensions()),
-        "figure_id", "value", "low", "high", "unit", "_duplicate",
+        "figure_id", "_position", "value", "low", "high", "unit", "_duplicate",
     )  # fmt: skip
-    any_role = matches(ops["part"], columns, codes) | matches(ops["whole"], columns, codes)
-    return frame.filter(any_role | matches(ops["share"], columns, codes))
+    roles = [matches(ops[r], columns, codes).alias(_AS[r]) for r in _ROLES]
+    any_role = nw.col(_AS["part"]) | nw.col(_AS["whole"]) | nw.col(_AS["share"])
+    return frame.with_columns(*roles).filter(any_role)
 
 
 def _role_rows(
@@ -289,10 +298,11 @@ def _role_rows(
     """The rows of one role, their columns named after it (the share's unit too, which
     decides its scale), with the variables they bind, ready to join on the group key."""
     extra = [nw.col("unit").alias("share_unit")] if role == "share" else []
-    return rows_of(frame, op, columns, codes).select(
+    return rows_of(frame, op, columns, codes, _AS[role]).select(
         *keys,
         *var_columns(op.variables),
         nw.col("figure_id").alias(f"{role}_id"),
+        nw.col("_position").alias(f"{role}_at"),
         nw.col("low").alias(f"{role}_low"),
         nw.col("high").alias(f"{role}_high"),
         *extra,
@@ -330,7 +340,7 @@ def _joined(
     if not has_duplicates:
         return joined.with_columns(nw.lit(False).alias("_dup_operand"))
     for role in ("part", "whole"):
-        twice = rows_of(dupes, ops[role], columns, codes).select(*on[role]).unique()
+        twice = rows_of(dupes, ops[role], columns, codes, _AS[role]).select(*on[role]).unique()
         joined = joined.join(
             twice.with_columns(nw.lit(True).alias(f"_{role}_dup")), on=on[role], how="left"
         )
@@ -510,8 +520,10 @@ def _explained(
     if not rows:
         return []
     dims = ctx.figures.dimensions
-    # Their cells now (one filter), so that the table can go; the Python work later.
-    cells = ctx.cells_of(i for r in rows for i in r[:3] if i)
+    # Their cells now, so that the table can go; the Python work later.
+    cells = ctx.cells_at(
+        i for c in _AT for i in suspects.get_column(c).drop_nulls().cast(nw.Int64).to_list()
+    )
 
     def whole_of(row: tuple[Any, ...], figures: dict[str, Figure]) -> Figure | SummedWhole:
         if not summed:
@@ -619,9 +631,19 @@ def _scale_column(rule: RatioRule, units: list[str | None] | None) -> tuple[nw.E
     known = {u: math.nan if k is None else k for u, k in scales.items()}
     if not known:  # no share in scope: nothing to scale (and Spark refuses an empty map)
         return nw.lit(math.nan, dtype=nw.Float64), []
-    # Every unit is in `known`; the default is only there because Spark needs one.
-    scale = nw.col("share_unit").replace_strict(known, default=None, return_dtype=nw.Float64)
-    return scale, unknown
+    unit = nw.col("share_unit")
+    if len(known) > _FEW_UNITS:
+        # Every unit is in `known`; the default is only there because Spark needs one.
+        return unit.replace_strict(known, default=None, return_dtype=nw.Float64), unknown
+    # A few units: a comparison each (polars replaces text by a join on it).
+    (first, k), *rest = known.items()
+    chain = nw.when(unit == first).then(nw.lit(k, dtype=nw.Float64))
+    for u, k in rest:
+        chain = chain.when(unit == u).then(nw.lit(k, dtype=nw.Float64))
+    return chain.otherwise(nw.lit(None, dtype=nw.Float64)), unknown
+
+
+_FEW_UNITS = 8
 
 
 def _unknown_unit(units: list[str]) -> StatcheckError:
