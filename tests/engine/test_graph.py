@@ -1,0 +1,42 @@
+"""The citation graphs' cycles (``engine.graph.cycles``): each strongly connected set of
+sources or figures once, a simple circle in the order its citations go from its smallest
+member, a tangle of circles as its sorted members."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from statcheck.engine.graph import Cycle, Graph, cycles
+
+
+def graph(n: int, edges: list[tuple[int, int]]) -> Graph:
+    tail, head = zip(*edges, strict=True)
+    return Graph(n, np.array(tail, dtype=np.int64), np.array(head, dtype=np.int64))
+
+
+def test_circles_of_every_length_each_once_from_their_smallest_member() -> None:
+    # 0 cites itself; 2 and 1 cite each other; 5 -> 3 -> 4 -> 5; 9 leads into 1's circle.
+    edges = [(0, 0), (2, 1), (1, 2), (5, 3), (3, 4), (4, 5), (9, 1)]
+    found, on_cycle = cycles(graph(10, edges))
+    assert found == [Cycle((0,), True), Cycle((1, 2), True), Cycle((3, 4, 5), True)]
+    assert np.flatnonzero(on_cycle).tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_tangle_of_circles_is_one_cycle_of_its_sorted_members() -> None:
+    # 8 <-> 6 and 6 <-> 7 share 6: one component, not a simple circle; beside it, 4 -> 5 -> 4.
+    edges = [(8, 6), (6, 8), (6, 7), (7, 6), (4, 5), (5, 4)]
+    found, _ = cycles(graph(9, edges))
+    assert found == [Cycle((4, 5), True), Cycle((6, 7, 8), False)]
+
+
+def test_a_long_circle_beside_short_ones_is_walked_whole() -> None:
+    # One circle of 50,000 sources and 1,000 pairs: the circles are walked together, the
+    # work their total length (a padded table of steps would hold 50 million).
+    n = 50_000
+    edges = [(i, (i + 1) % n) for i in range(n)]
+    edges += [(n + 2 * k + 1, n + 2 * k) for k in range(1_000)]
+    edges += [(n + 2 * k, n + 2 * k + 1) for k in range(1_000)]
+    found, _ = cycles(graph(n + 2_000, edges))
+    assert len(found) == 1_001
+    assert found[0] == Cycle(tuple(range(n)), True)
+    assert found[1:] == [Cycle((n + 2 * k, n + 2 * k + 1), True) for k in range(1_000)]
