@@ -68,7 +68,6 @@ class Hierarchy:
         over_col: str,
         codes: dict[Any, int] | None = None,
     ) -> None:
-        self.group = ["_parent"]
         self.over = over_col
         self.frame = frame  # before duplicates go
         self.dtype = nw.String if codes is None else nw.Int64
@@ -87,6 +86,9 @@ class Hierarchy:
             self.kind = "all-others"
         else:
             self.kind = "pairs"
+        # What tells groups apart besides the key: the parent, except where there is one
+        # (all others): a column of one value would make the key one of several columns.
+        self.group = [] if self.kind == "all-others" else ["_parent"]
 
     def parents(self, frame: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
         return frame.filter(self.is_total()).select(
