@@ -13,7 +13,7 @@ turned into figures, and explained with the same code as the explicit form.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,7 +51,10 @@ from statcheck.model.units import share_scale
 from statcheck.report import Counts, Finding, RuleResult
 
 _ROLES = ("part", "whole", "share")
-_AT = tuple(f"{role}_at" for role in _ROLES)  # each role's figure's _position
+# Each role's figure by its _position (a number through the joins, where its id would be
+# text); a whole summed over rows is no figure: SUMMED.
+_AT = tuple(f"{role}_at" for role in _ROLES)
+SUMMED = -1
 # Whether a row is each role's (``patterns.matches``): worked out once, as columns.
 _AS = {role: f"_as_{role}" for role in _ROLES}
 # Why a share row is not checked, in the order they are tried (see RatioRule).
@@ -142,13 +145,14 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
                 *(nw.col(_AS[r]).cast(nw.Int64).sum().alias(r) for r in _ROLES)
             ),
             query.select(
-                "part_id", "whole_id", "share_id", *_AT, "scale", *(["share_unit"] if unknown else []), "_state", "_suspect",
+                *_AT, "scale", *(["share_unit"] if unknown else []), "_state", "_suspect",
                 "_zero", "_flag", *_TALLIES, "whole_low", "whole_high", *summed,
-            ).sort("share_id", "part_id", "whole_id"),
+            ),
             dupes.select("figure_id", "value", nw.col(_AS["share"]).alias("_is_share")),
         ]
     )  # fmt: skip
-    checked, n_skipped, skipped = _counted(found, dupe_rows, report)
+    ids = _Ids(ctx, found.filter(nw.col("_flag")))
+    checked, n_skipped, skipped = _counted(found, dupe_rows, report, ids)
     counts = Counts.of(checked, 0, n_skipped)  # failures are known once explained
     absent = [_describe(rule, r, ops[r]) for r in _ROLES if not present.item(0, r)]
     if absent:
@@ -162,7 +166,7 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
         units = set(suspects.get_column("share_unit").to_list()) & set(unknown)
         if units:
             raise _unknown_unit(sorted(units))
-    explained = _explained(rule, ctx, suspects, spec)
+    explained = _explained(rule, ctx, suspects, spec, ids)
     findings = duplicate_finding(dupe_rows.select("figure_id", "value")) + explained
     findings += skipped_findings(rule, skipped)
     return spec.as_own(concluded(rule, findings, Counts.of(checked, len(explained), n_skipped)))
@@ -260,9 +264,8 @@ def _summed_whole(
         wholes = wholes.join(seen.select(nw.len().alias("_whole_expected")), how="cross")
     # An incomplete whole has no id: its shares are skipped as having no whole.
     complete = nw.col("whole_n") >= nw.col("_whole_expected")
-    whole_id = nw.when(complete).then(nw.lit("")).otherwise(nw.lit(None, dtype=nw.String))
-    no_figure = nw.lit(None, dtype=nw.Float64).alias("whole_at")  # (pandas: no null integer)
-    return wholes.with_columns(whole_id.alias("whole_id"), no_figure).drop("_whole_expected")
+    whole_at = nw.when(complete).then(nw.lit(SUMMED, dtype=nw.Int64))
+    return wholes.with_columns(whole_at.alias("whole_at")).drop("_whole_expected")
 
 
 def _in_scope(
@@ -301,8 +304,7 @@ def _role_rows(
     return rows_of(frame, op, columns, codes, _AS[role]).select(
         *keys,
         *var_columns(op.variables),
-        nw.col("figure_id").alias(f"{role}_id"),
-        nw.col("_position").alias(f"{role}_at"),
+        nw.col("_position").cast(nw.Int64).alias(f"{role}_at"),
         nw.col("low").alias(f"{role}_low"),
         nw.col("high").alias(f"{role}_high"),
         *extra,
@@ -379,9 +381,9 @@ def _judged(
     state = (
         nw.when(nw.col("_dup_operand"))
         .then(nw.lit(_STATE["duplicate"]))
-        .when(nw.col("part_id").is_null())
+        .when(nw.col("part_at").is_null())
         .then(nw.lit(_STATE["missing-part"]))
-        .when(nw.col("whole_id").is_null())
+        .when(nw.col("whole_at").is_null())
         .then(nw.lit(_STATE["missing-whole"]))
         .otherwise(nw.lit(_STATE[None]))
     )
@@ -397,7 +399,7 @@ def _judged(
 
 
 def _counted(
-    found: nw.DataFrame[Any], dupe_rows: nw.DataFrame[Any], report: bool
+    found: nw.DataFrame[Any], dupe_rows: nw.DataFrame[Any], report: bool, ids: _Ids
 ) -> tuple[int, dict[str, int], dict[str, list[str]]]:
     """The share rows checked, those skipped for each reason and, with ``skipped:
     report``, the ids of the skipped ones."""
@@ -405,13 +407,33 @@ def _counted(
     tally = {name: int(found.item(0, name)) if len(found) else 0 for name in _TALLIES}
     skipped_n = {reason: tally[f"_n_{reason}"] for reason in _SKIPS}
     skipped_n["duplicate"] += len(twice)
-    ids: dict[str, list[str]] = {}
+    named: dict[str, list[str]] = {}
     if report:
         for reason in _SKIPS:
             rows = found.filter(nw.col("_flag") & (nw.col("_state") == _STATE[reason]))
-            ids[reason] = sorted(rows.get_column("share_id").to_list())
-        ids["duplicate"] = sorted(ids["duplicate"] + twice.get_column("figure_id").to_list())
-    return tally["_n_checked"], skipped_n, ids
+            named[reason] = sorted(i for i in ids.of(rows.get_column("share_at").to_list()) if i)
+        named["duplicate"] = sorted(named["duplicate"] + twice.get_column("figure_id").to_list())
+    return tally["_n_checked"], skipped_n, named
+
+
+class _Ids:
+    """The ids of the figures that collected rows name, read once by their positions,
+    with their cells (which explanations read)."""
+
+    def __init__(self, ctx: Context, rows: nw.DataFrame[Any]) -> None:
+        named = {p for c in _AT for p in map(_position, rows.get_column(c).to_list())}
+        self.cells = ctx.cells_at(p for p in named if p is not None and p != SUMMED)
+        at, ids = (self.cells.get_column(c).to_list() for c in ("_position", "figure_id"))
+        self._id: dict[int, str] = dict(zip(at, ids, strict=True))
+        self._id[SUMMED] = ""  # a whole summed over rows: no figure's
+
+    def of(self, positions: Iterable[Any]) -> list[str | None]:
+        return [None if (p := _position(v)) is None else self._id[p] for v in positions]
+
+
+def _position(value: Any) -> int | None:
+    """A collected position (pandas gives a column with a missing value as floats)."""
+    return None if value is None or value != value else int(value)
 
 
 def _with_counts(
@@ -510,20 +532,22 @@ class SummedWhole:
 
 
 def _explained(
-    rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any], spec: Spec
+    rule: RatioRule, ctx: Context, suspects: nw.DataFrame[Any], spec: Spec, ids: _Ids
 ) -> list[Finding]:
     """The failing rows (collected), explained by the explicit form's code when a
-    finding is first read (``engine.deferred``): slugs and figures are known now."""
+    finding is first read (``engine.deferred``): slugs and figures are known now, in the
+    order of the share's, the part's and the whole's ids."""
     summed = isinstance(rule.whole, SumOver)
     extra = ["whole_low", "whole_high", "whole_value", "whole_n"] if summed else []
-    rows = python_rows(suspects.select("part_id", "whole_id", "share_id", "scale", "_zero", *extra))
+    rows = [
+        (*ids.of(row[:3]), *row[3:])
+        for row in python_rows(suspects.select(*_AT, "scale", "_zero", *extra))
+    ]
     if not rows:
         return []
+    rows.sort(key=lambda row: (row[2], row[0], row[1]))
     dims = ctx.figures.dimensions
-    # Their cells now, so that the table can go; the Python work later.
-    cells = ctx.cells_at(
-        i for c in _AT for i in suspects.get_column(c).drop_nulls().cast(nw.Int64).to_list()
-    )
+    cells = ids.cells  # read now, so that the table can go; the Python work later
 
     def whole_of(row: tuple[Any, ...], figures: dict[str, Figure]) -> Figure | SummedWhole:
         if not summed:
