@@ -35,6 +35,8 @@ implementation and size, the peak resident memory during the call above what the
 process held before it (measure.py), as a multiple of the figure table's size in polars
 (``estimated_size``). ``--no-memory`` skips them.
 
+Every child runs with ``NUMPY_MADVISE_HUGEPAGE=0`` (``RUN_ENV``): see there why.
+
 Every run's findings are checked against the injected violations: exit 1 if any is
 missed, or anything else flagged, by statcheck or by the floor, or if a run fails.
 Skips counted differently from the generator's are printed as notes. Performance
@@ -81,6 +83,14 @@ sys.path.insert(0, str(HERE))
 
 import grid  # noqa: E402
 from measure import MEASURE_ENV, peak_memory  # noqa: E402
+
+# Every child, whatever it times: numpy does not ask the kernel for transparent huge pages.
+# numpy asks for them for every large array by default; on a kernel that then compacts
+# memory to find them (defrag "madvise", as here), each fresh array may stall on it, and
+# the floor ran at two speeds, 0.45 to 0.5 s at 10^6 rows when no huge page was to be had
+# and 0.7 to 0.75 s when one was, from round to round. Without them it runs at the first
+# speed every time. polars allocates through its own allocator and does not ask.
+RUN_ENV = {"NUMPY_MADVISE_HUGEPAGE": "0"}
 
 # ---------------------------------------------------------------- the data, once per size
 
@@ -338,7 +348,7 @@ def in_fresh_process(
     ]
     if args.no_warm_up:
         cmd.append("--no-warm-up")
-    env = {**os.environ, **(MEASURE_ENV if memory else {})}
+    env = {**os.environ, **RUN_ENV, **(MEASURE_ENV if memory else {})}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
