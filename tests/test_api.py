@@ -248,6 +248,24 @@ def test_a_frame_that_is_not_a_figure_table_is_reported_not_raised(library: str)
         report.raise_for_failures()
 
 
+@pytest.mark.parametrize("column", ["low", "high", "percent", "_row", "_duplicate", "_position"])
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_a_column_named_as_one_statcheck_works_out_is_refused(library: str, column: str) -> None:
+    # Before: `_row` crashed as an internal error; the others were overwritten in silence.
+    columns = {
+        "figure_id": ["a", "b"], "metric": ["m", "m"], "value": ["1", "2"],
+        "unit": ["persons", "persons"], "period": ["2024", "2025"], "source_id": ["s", "s"],
+        column: ["7", "8"],
+    }  # fmt: skip
+    frame = pd.DataFrame(columns) if library == "pandas" else pl.DataFrame(columns)
+    report = statcheck.validate(frame, statcheck.suite("s", [rules.period("periods")]))
+    [error] = (e.to_dict() for e in report.errors)
+    assert error["slug"] == "bad-header"
+    assert error["location"] == {"column": column}
+    assert f"a column named {column}" in error["message"]
+    assert report.exit_code is ExitCode.CONTRACT
+
+
 @pytest.mark.parametrize("library", ["pandas", "polars"])
 def test_a_real_date_beyond_the_year_9999_is_refused_at_its_row(library: str) -> None:
     # dataframe libraries hold dates far outside the calendar a figure's period lives in

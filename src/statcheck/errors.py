@@ -306,7 +306,9 @@ BAD_HEADER = _declare(
     "bad-header", _F,
     "the header row is blank, has a blank name (in a CSV a suite's `table:` reads, only a column "
     "it reads must have one), repeats a name, has names that differ only by "
-    "case or surrounding spaces (`Region`, `region `), or `header:` points past the end of the file",
+    "case or surrounding spaces (`Region`, `region `), names a column as one statcheck works out "
+    "for each figure (`low`, `high`, `percent`, `_row`, `_duplicate`, `_position`), or "
+    "`header:` points past the end of the file",
     DataError,
 )  # fmt: skip
 UNREADABLE_CSV = _declare(

@@ -10,8 +10,10 @@ import narwhals as nw
 
 from statcheck.backends import all_distinct, backend_of
 from statcheck.errors import (
+    BAD_HEADER,
     DUPLICATE_FIGURE_ID,
     UNKNOWN_STATUS,
+    Location,
 )
 from statcheck.model.figure import FigureStatus
 from statcheck.model.value import ValueReading
@@ -76,6 +78,19 @@ class ParsedFigureTable:
         return self.dimensions_with_blanks
 
 
+def _refuse_derived_names(columns: list[str], file: str | None) -> None:
+    """A column named as one statcheck works out for each figure (``FIGURE_DERIVED``)
+    would be overwritten, or clash with it: refused, never dropped in silence."""
+    clash = [c for c in columns if c in FIGURE_DERIVED]
+    if clash:
+        raise BAD_HEADER(
+            f"the figure table has a column named {clash[0]}, a name statcheck keeps for "
+            "what it works out for each figure",
+            location=Location(file=file, column=clash[0]),
+            hint=f"rename the column: statcheck works out {', '.join(FIGURE_DERIVED)} itself",
+        )
+
+
 def normalise_figures(
     raw: nw.DataFrame[Any],
     file: str | None = None,
@@ -85,6 +100,7 @@ def normalise_figures(
     """The figure table parsed; ``values``: how printed whole numbers' precision is read
     (a table's last printed digit, or prose's last non-zero digit)."""
     columns = list(raw.columns)
+    _refuse_derived_names(columns, file)
     missing = [c for c in FIGURE_REQUIRED if c not in columns]
     dates = {"period_start", "period_end"} & set(columns)
     if len(dates) == 1:  # half a period, whether or not a label is there too
