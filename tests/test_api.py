@@ -266,6 +266,19 @@ def test_a_column_named_as_one_statcheck_works_out_is_refused(library: str, colu
     assert report.exit_code is ExitCode.CONTRACT
 
 
+def test_a_sources_table_with_a_column_named_row_is_refused() -> None:
+    figures = pl.DataFrame(
+        {"figure_id": ["a"], "metric": ["m"], "value": ["1"], "unit": ["persons"],
+         "period": ["2024"], "source_id": ["s"]}
+    )  # fmt: skip
+    sources = pl.DataFrame({"source_id": ["s"], "name": ["S"], "kind": ["official"], "_row": [4]})
+    suite = statcheck.suite("s", [rules.period("periods")])
+    report = statcheck.validate(figures, suite, sources=sources)
+    [error] = (e.to_dict() for e in report.errors)
+    assert (error["slug"], error["location"]) == ("bad-header", {"column": "_row"})
+    assert "the source table has a column named _row" in error["message"]
+
+
 @pytest.mark.parametrize("library", ["pandas", "polars"])
 def test_a_real_date_beyond_the_year_9999_is_refused_at_its_row(library: str) -> None:
     # dataframe libraries hold dates far outside the calendar a figure's period lives in

@@ -13,6 +13,7 @@ import narwhals as nw
 
 from statcheck.backends import backend_of, collect_all
 from statcheck.errors import (
+    BAD_HEADER,
     MISSING_COLUMN,
     MISSING_VALUE,
     Location,
@@ -108,6 +109,13 @@ def intake(
             f"the {what} table lacks required column(s): {', '.join(absent)}",
             location=Location(file=file),
             hint=hint,
+        )
+    if "_row" in raw.columns:
+        raise BAD_HEADER(
+            f"the {what} table has a column named _row, a name statcheck keeps for each "
+            "row's line in the file",
+            location=Location(file=file, column="_row"),
+            hint="rename the column",
         )
     if "_source_row" in raw.columns:  # rows melted from a publisher's table keep their row
         frame = raw.rename({"_source_row": "_row"})
