@@ -127,7 +127,7 @@ def _walked(starts: Ints, step: Ints) -> list[tuple[int, ...]]:
     so the work is the circles' total length."""
     circles, found = [np.arange(starts.size)], [starts]
     going, at = circles[0], step[starts]
-    while (back := at == starts[going]).size and not back.all():
+    while not (back := at == starts[going]).all():  # (all: True once none is going)
         going, at = going[~back], at[~back]
         circles.append(going)
         found.append(at)

@@ -10,10 +10,8 @@ import narwhals as nw
 
 from statcheck.backends import all_distinct, backend_of
 from statcheck.errors import (
-    BAD_HEADER,
     DUPLICATE_FIGURE_ID,
     UNKNOWN_STATUS,
-    Location,
 )
 from statcheck.model.figure import FigureStatus
 from statcheck.model.value import ValueReading
@@ -78,19 +76,6 @@ class ParsedFigureTable:
         return self.dimensions_with_blanks
 
 
-def _refuse_derived_names(columns: list[str], file: str | None) -> None:
-    """A column named as one statcheck works out for each figure (``FIGURE_DERIVED``)
-    would be overwritten, or clash with it: refused, never dropped in silence."""
-    clash = [c for c in columns if c in FIGURE_DERIVED]
-    if clash:
-        raise BAD_HEADER(
-            f"the figure table has a column named {clash[0]}, a name statcheck keeps for "
-            "what it works out for each figure",
-            location=Location(file=file, column=clash[0]),
-            hint=f"rename the column: statcheck works out {', '.join(FIGURE_DERIVED)} itself",
-        )
-
-
 def normalise_figures(
     raw: nw.DataFrame[Any],
     file: str | None = None,
@@ -100,7 +85,6 @@ def normalise_figures(
     """The figure table parsed; ``values``: how printed whole numbers' precision is read
     (a table's last printed digit, or prose's last non-zero digit)."""
     columns = list(raw.columns)
-    _refuse_derived_names(columns, file)
     missing = [c for c in FIGURE_REQUIRED if c not in columns]
     dates = {"period_start", "period_end"} & set(columns)
     if len(dates) == 1:  # half a period, whether or not a label is there too
@@ -116,7 +100,9 @@ def normalise_figures(
     # through every step (each of which costs pandas time per column).
     dim_set = set(dims)
     figure_columns = raw.select([c for c in columns if c not in dim_set]) if dims else raw
-    frame, distinct = intake(figure_columns, "figure", FIGURE_REQUIRED, missing, hint, file)
+    frame, distinct = intake(
+        figure_columns, "figure", FIGURE_REQUIRED, missing, hint, file, FIGURE_DERIVED
+    )
     # Counting distinct ids is much cheaper than marking duplicates: mark only if needed.
     if not all_distinct(frame, ["figure_id"]):
         problem(
@@ -152,8 +138,7 @@ def normalise_figures(
         duplicates = bool(scan(frame, [nw.col("_duplicate").any()])[0])
     # Each figure's number, 0 to n - 1: one key per figure where ``_row`` is not one (a
     # publisher's row holds a figure for each of its series).
-    kept = [c for c in frame.columns if c != "_position"]
-    frame = frame.select(kept).with_row_index("_position").select(*kept, "_position")
+    frame = frame.with_row_index("_position").select(*frame.columns, "_position")
     return ParsedFigureTable(
         frame=frame,
         dimensions=dims,

@@ -100,22 +100,24 @@ def intake(
     absent: list[str],
     hint: str,
     file: str | None,
+    derived: tuple[str, ...] = ("_row",),
 ) -> tuple[nw.DataFrame[Any], Distinct]:
-    """Refuse a table without its required columns or values; number the rows (the
-    header is row 1) and turn blank cells into nulls. Returns the distinct values of the
-    text columns that have few (see clean_text)."""
+    """Refuse a table without its required columns or values, or with a column named as
+    one statcheck works out for each row (``derived``: it would be overwritten or clash);
+    number the rows (the header is row 1) and turn blank cells into nulls. Returns the
+    distinct values of the text columns that have few (see clean_text)."""
     if absent:
         raise MISSING_COLUMN(
             f"the {what} table lacks required column(s): {', '.join(absent)}",
             location=Location(file=file),
             hint=hint,
         )
-    if "_row" in raw.columns:
+    clash = [c for c in raw.columns if c in derived]
+    if clash:
         raise BAD_HEADER(
-            f"the {what} table has a column named _row, a name statcheck keeps for each "
-            "row's line in the file",
-            location=Location(file=file, column="_row"),
-            hint="rename the column",
+            f"the {what} table has a column named {clash[0]}, a name statcheck keeps for itself",
+            location=Location(file=file, column=clash[0]),
+            hint=f"rename the column: statcheck works out {', '.join(derived)} for each row",
         )
     if "_source_row" in raw.columns:  # rows melted from a publisher's table keep their row
         frame = raw.rename({"_source_row": "_row"})

@@ -322,10 +322,12 @@ class _FigureGraph:
         primary = set(s.primary)
         self.primary_texts = s.all_citations.texts(lambda c: c in primary)
         cites = s.all_citations
-        stops = (lambda c: c not in primary and c not in s.reporting) if dead_ends else None
+        stopping = (
+            cites.edges(lambda c: c not in primary and c not in s.reporting) if dead_ends else None
+        )
         self.met, unmet = _meet(
             cites.edges(lambda c: c not in primary and c in s.reporting),
-            cites.edges(stops) if stops else None,
+            stopping,
             s.lookup,
             s.key,
             reread=True,

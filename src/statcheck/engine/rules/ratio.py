@@ -411,7 +411,8 @@ def _counted(
     if report:
         for reason in _SKIPS:
             rows = found.filter(nw.col("_flag") & (nw.col("_state") == _STATE[reason]))
-            named[reason] = sorted(i for i in ids.of(rows.get_column("share_at").to_list()) if i)
+            shares = ids.of(rows.get_column("share_at").to_list())
+            named[reason] = sorted(i for i in shares if i is not None)
         named["duplicate"] = sorted(named["duplicate"] + twice.get_column("figure_id").to_list())
     return tally["_n_checked"], skipped_n, named
 
