@@ -131,13 +131,16 @@ def check(table: Table, library: str) -> Report:
             "kind": list(table.sources.values()),
         }
     )
-    if library == "pandas":
-        frame, sources = frame.to_pandas(), sources.to_pandas()
-    return statcheck.validate(frame, suite_from_yaml(SUITE), sources=sources)
+    if library == "polars":
+        return statcheck.validate(frame, suite_from_yaml(SUITE), sources=sources)
+    # A pandas frame runs on polars unless the pandas engine is asked for.
+    engine = "pandas" if library == "pandas engine" else None
+    frame, sources = frame.to_pandas(), sources.to_pandas()
+    return statcheck.validate(frame, suite_from_yaml(SUITE), sources=sources, engine=engine)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("library", ["polars", "pandas"])
+@pytest.mark.parametrize("library", ["polars", "pandas", "pandas engine"])
 def test_every_cycle_is_reported_once_on_a_table_of_100_000_figures(
     table: Table, library: str
 ) -> None:
@@ -164,3 +167,52 @@ def test_every_cycle_is_reported_once_on_a_table_of_100_000_figures(
     assert set(primary) == set(table.no_primary)
     assert "its chain of citations c0-3 → c0-2 → c0-1 → c0-0 ends at c0-0" in primary["c0-3-000"]
     assert "reported by loner" in primary["loner-00000"]
+
+
+def few_citations() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """An office's 4,000 figures and a paper's 40 citing it: every tenth off by 500, and
+    two for years the office did not report (they meet no figure)."""
+    office = [
+        {"figure_id": f"o{i}", "metric": f"m{i // 20}", "value": str(1000 + i),
+         "period": YEARS[i % 20], "source_id": "office", "cites": None}
+        for i in range(4000)
+    ]  # fmt: skip
+    paper = [
+        {"figure_id": f"p{i}", "metric": f"m{i * 97 // 20}", "value": str(1000 + i * 97 + 500 * (i % 10 == 0)),
+         "period": YEARS[i * 97 % 20], "source_id": "paper", "cites": "office"}
+        for i in range(40)
+    ]  # fmt: skip
+    paper += [
+        {"figure_id": f"q{i}", "metric": "m0", "value": "1", "period": "1999",
+         "source_id": "paper", "cites": "office"}
+        for i in range(2)
+    ]  # fmt: skip
+    rows = [{**r, "unit": "cases"} for r in office + paper]
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in rows[0]})
+    sources = pl.DataFrame(
+        {
+            "source_id": ["office", "paper"],
+            "name": ["Office", "Paper"],
+            "kind": ["official", "media"],
+        }
+    )
+    return frame, sources
+
+
+@pytest.mark.parametrize("engine", ["polars", "pandas"])
+def test_a_few_citations_in_a_large_table_meet_their_cited_figures(engine: str) -> None:
+    """The cited figures are looked up among every figure of the table (on pandas, the
+    few citations' keys pick them first: ``joined_to_few``)."""
+    frame, sources = few_citations()
+    suite = suite_from_yaml(
+        "suite: few\nprimary_sources: [official]\nrules:\n"
+        "  - {id: agree, kind: attribution, checks: [agrees-with-cited, no-cycles]}\n"
+    )
+    data: Any = frame if engine == "polars" else frame.to_pandas()
+    other: Any = sources if engine == "polars" else sources.to_pandas()
+    report = statcheck.validate(data, suite, sources=other, engine=engine)
+    findings = report.result("agree").findings
+    assert [f.figures for f in findings] == [(f"p{i}", f"o{i * 97}") for i in (0, 10, 20, 30)]
+    # Each printed to the unit: 500 apart, 499 between what they can stand for.
+    assert all(f.gap == 499 for f in findings)
+    assert "p10 ([2,469.5, 2,470.5]) cites office, whose own figure o970" in findings[1].explanation

@@ -47,6 +47,12 @@ class Backend(Protocol):
         self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
     ) -> nw.LazyFrame[Any]: ...
 
+    def joined_to_few(
+        self, few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str
+    ) -> nw.LazyFrame[Any]: ...
+
+    def plain_numbers(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]: ...
+
     def with_previous(
         self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
     ) -> nw.LazyFrame[Any]: ...
@@ -150,6 +156,14 @@ class NarwhalsBackend:
         self, frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]
     ) -> nw.LazyFrame[Any]:
         return frame.filter(nw.col(column).is_in(list(values)))
+
+    def joined_to_few(
+        self, few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str
+    ) -> nw.LazyFrame[Any]:
+        return few.join(many, on=on, how="inner")
+
+    def plain_numbers(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame
 
     def with_previous(
         self, frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]

@@ -89,6 +89,18 @@ def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> n
     return backend_of(frame).rows_with(frame, column, values)
 
 
+def joined_to_few(few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str) -> nw.LazyFrame[Any]:
+    """``few`` (rows of a few keys) inner-joined on ``on`` with ``many`` (a whole table,
+    each key in a row or two), as fast as the library joins a few keys with many."""
+    return backend_of(few).joined_to_few(few, many, on)
+
+
+def plain_numbers(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``frame`` (a few rows, to be joined onto many) with its numbers in the library's
+    plainest form, the fastest to copy row by row."""
+    return backend_of(frame).plain_numbers(frame)
+
+
 def with_previous(
     frame: nw.LazyFrame[Any], group: str, order: str, columns: dict[str, str]
 ) -> nw.LazyFrame[Any]:

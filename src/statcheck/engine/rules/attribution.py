@@ -40,6 +40,7 @@ from statcheck.engine.context import Context
 from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
 from statcheck.engine.native import (
     collect_all,
+    joined_to_few,
     python_rows,
     reused,
     small_frame,
@@ -112,7 +113,7 @@ class _Setting:
         self.key_exprs, self.key = ctx.key(same)
         # The cited source, as joins compare it (``_cited``): its code where the table
         # has codes (a source no figure comes from has none: -1), else its name.
-        self.cited_codes = ctx.codes_of("source_id")
+        self.cited_codes = ctx.codes_of("source_id", few=False)
         source = nw.col("source_id")
         # The key and the cited source as one integer where they fit in one (a join on one
         # column is several times faster on pandas than on two).
@@ -201,9 +202,10 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
 
 class Citations:
     """The figures' citations: each distinct ``cites`` text with the sources it names
-    (``pairs`` of text and source), and the figures that cite (with their ``key``, as
-    ``Context.key`` makes it, and the ``extra`` columns of ``scope``). ``codes``: each
-    source's code, where the table has codes (see ``_Setting``)."""
+    (``pairs`` of text and source), and the figures that cite (``citing``, with their
+    ``key``, as ``Context.key`` makes it, and the ``extra`` columns of ``scope``; picked
+    first, so that an eager library works the key out for those rows alone). ``codes``:
+    each source's code, where the table has codes (see ``_Setting``)."""
 
     def __init__(
         self,
@@ -213,10 +215,20 @@ class Citations:
         codes: dict[Any, int] | None,
         extra: tuple[str, ...] = (),
     ) -> None:
-        self.rows = scope.select("figure_id", "source_id", "low", "high", *key, "cites", *extra)
+        cites = nw.col("cites")
+        self.citing = scope.filter(~cites.is_null()).select(
+            "figure_id", "source_id", "low", "high", *key, "cites", *extra
+        )
         self.pairs = pairs
         self.codes = codes
         self.like = scope
+        self.extra = extra
+
+    def uncited(self) -> nw.LazyFrame[Any]:
+        """The figures that cite nothing (with the ``extra`` columns)."""
+        return self.like.filter(nw.col("cites").is_null()).select(
+            "figure_id", "source_id", *self.extra
+        )
 
     def texts(self, wanted: Callable[[str], bool]) -> list[str]:
         """The citation texts that name a source ``wanted`` accepts."""
@@ -242,8 +254,7 @@ class Citations:
             self.like,
         )
         # The join picks the citing rows: a lookup of every row's text first costs more.
-        citing = self.rows.filter(~nw.col("cites").is_null())
-        return citing.join(split, on="cites", how="inner")
+        return self.citing.join(split, on="cites", how="inner")
 
 
 _UNMET: dict[str, type[nw.String] | type[nw.Float64]] = {
@@ -277,11 +288,13 @@ def _meet(
     unmet = [] if others is None else [others.with_columns(nulls)]
     if candidates is None:
         return None, unmet
-    if pair is not None:
+    if pair is None:
+        met = candidates.join(lookup, on=on, how="inner")
+    else:  # the lookup holds every figure; the citations are often a few of them
         candidates = candidates.with_columns(pair.alias("_pair"))
         lookup = lookup.with_columns(pair.alias("_pair")).drop(*on)
         on = ["_pair"]
-    met = candidates.join(lookup, on=on, how="inner")
+        met = joined_to_few(candidates, lookup, "_pair")
     if reread:
         met = reused(met)
     missed = candidates.join(met.select(on), on=on, how="anti").with_columns(nulls)
@@ -301,6 +314,17 @@ class _Loop:
     figures: tuple[str, ...]
     sources: tuple[str, ...]
     simple: bool
+
+
+# What the figure graph's queries give (``_FigureGraph.queries``).
+_EDGE_COLUMNS = {
+    "figure_id": nw.String, "source_id": nw.String, "cited_figure": nw.String,
+    "cited": nw.String, "_in_scope": nw.Boolean, "reached": nw.Boolean,
+    "cited_reached": nw.Boolean,
+}  # fmt: skip
+_DEAD_END_COLUMNS = {
+    "figure_id": nw.String, "source_id": nw.String, "_in_scope": nw.Boolean, "path": nw.String,
+}  # fmt: skip
 
 
 class _FigureGraph:
@@ -338,19 +362,15 @@ class _FigureGraph:
     def _cites_primary(self, column: str) -> nw.Expr:
         return nw.col(column).is_in(self.primary_texts).fill_null(False)
 
+    def _none(self, schema: dict[str, Any]) -> nw.LazyFrame[Any]:
+        """No rows, with the columns of ``schema``."""
+        return small_frame({c: [] for c in schema}, schema, self.s.frame)
+
     def queries(self) -> dict[str, nw.LazyFrame[Any]]:
         s = self.s
         on_own = nw.col("source_id").is_in(s.primary) | self._cites_primary("cites")
         if self.met is None:
-            edges = s.frame.select(
-                "figure_id",
-                "source_id",
-                nw.col("figure_id").alias("cited_figure"),
-                nw.col("source_id").alias("cited"),
-                nw.lit(True).alias("_in_scope"),
-                nw.lit(True).alias("reached"),
-                nw.lit(True).alias("cited_reached"),
-            ).head(0)
+            edges = self._none(_EDGE_COLUMNS)
         else:
             edges = self.met.select(
                 "figure_id",
@@ -361,11 +381,13 @@ class _FigureGraph:
                 on_own.alias("reached"),
                 self._cites_primary("next_cites").alias("cited_reached"),
             )
-        uncited = s.all_citations.rows.filter(
-            nw.col("cites").is_null() & ~nw.col("source_id").is_in(s.primary)
-        ).select("figure_id", "source_id", "_in_scope", nw.col("source_id").alias("path"))
         if not self.dead_ends:
-            return {"graph_edges": edges, "graph_dead_ends": uncited.head(0)}
+            return {"graph_edges": edges, "graph_dead_ends": self._none(_DEAD_END_COLUMNS)}
+        uncited = (
+            s.all_citations.uncited()
+            .filter(~nw.col("source_id").is_in(s.primary))
+            .with_columns(nw.col("source_id").alias("path"))
+        )
         path = nw.concat_str([nw.col("source_id"), nw.lit(SEP), nw.col("cited")]).alias("path")
         stops = [
             u.filter(~on_own).select("figure_id", "source_id", "_in_scope", path)

@@ -40,6 +40,7 @@ from statcheck.engine.native import (
     collect_all,
     computed,
     kept,
+    plain_numbers,
     python_rows,
     reused,
     to_lazy,
@@ -220,7 +221,7 @@ def _classified(
     )
     codes = [c for c in period if c not in _PERIOD]
     dates = [c for c in _PERIOD if c not in period]
-    return scope.join(periods.drop(*dates), on=period, how="inner").drop(*codes)
+    return scope.join(plain_numbers(periods.drop(*dates)), on=period, how="inner").drop(*codes)
 
 
 def _is_whole(unit: str) -> nw.Expr:
