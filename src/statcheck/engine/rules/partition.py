@@ -25,7 +25,6 @@ The whole table in one plan:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,11 +52,11 @@ from statcheck.model.interval import Interval
 from statcheck.model.period import Period
 from statcheck.report import Counts, Finding, RuleResult
 
-_start, _end, _id = nw.col("period_start"), nw.col("period_end"), nw.col("figure_id")
+_start, _end = nw.col("period_start"), nw.col("period_end")
 _PERIOD = ["period_start", "period_end"]
-# A whole's parts in order of start (the day before it), end and id (last, so that parts
-# with the same period come out in the same order on every backend).
-ORDER = ["_eve_n", "_end_n", "figure_id"]
+# A whole's parts in order of start (the day before it), end and place in the table (last,
+# so that parts with the same period come out in the same order on every backend).
+ORDER = ["_eve_n", "_end_n", "_position"]
 PASSED, FAILED = "passed", "failed"
 MISSING_PARTS, DUPLICATE = "missing-parts", "duplicate"  # skip reasons (SKIP_REASONS)
 # A whole's state in the plan: its number here (a number is grouped and compared on every
@@ -69,9 +68,11 @@ PLURAL = {
     "part": "parts",
 }  # fmt: skip
 MAX_IDS = 6  # part ids named in one explanation
-# What the explanations read of a failing whole's parts.
+# What the explanations read of a failing whole's parts. Figures are named by their place
+# in the table (``_position``; the whole's ``_w``, the part overlapped ``_reacher``): their
+# ids, text, are read for the few collected rows alone (``_Named``).
 FAILING_COLUMNS = (
-    "_w_id", "_w", "figure_id", "_position", "_reach", "_reacher", "_gap_before", "_overlap", "_last_end",
+    "_w", "_position", "_reach", "_reacher", "_gap_before", "_overlap", "_last_end",
     "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed",
 )  # fmt: skip
 
@@ -94,10 +95,12 @@ def check_partition(rule: Rule, ctx: Context) -> RuleResult:
     )
     findings = _explained(rule, ctx, found["failing"])
     if "missing" in found:
-        missing = [str(i) for (i,) in python_rows(found["missing"])]
-        findings += skipped_findings(rule, {MISSING_PARTS: missing})
+        missing = ctx.cells_at(found["missing"].get_column("_w").to_list())
+        ids = sorted(str(i) for i in missing.get_column("figure_id").to_list())
+        findings += skipped_findings(rule, {MISSING_PARTS: ids})
     if "dupes" in found:
-        findings += duplicate_finding(found["dupes"])
+        dupes = ctx.cells_at(found["dupes"].get_column("_position").to_list())
+        findings += duplicate_finding(dupes.select("figure_id", "value"))
     if counts.checked == 0:
         findings.append(_nothing_checked(rule, counts))
     return concluded(rule, findings, counts)
@@ -111,7 +114,8 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     Two rounds: the verdicts of every whole, then the parts of the few that failed. Asked
     in one round, the failing parts would need the parts of every whole twice (once for
     the verdicts, once joined to them), which a lazy engine computes twice or keeps in
-    memory. (pandas has them in memory already: there they are read again, with their ids.)
+    memory. (pandas has them in memory already: there they are read again, with their
+    places in the table.)
     """
     key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
     period_exprs, period = ctx.key(_PERIOD, name="_period")
@@ -121,7 +125,7 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     wholes = _wholes(classified, keys)
     eager = computed(scope)
     parts = reused(
-        _ordered_parts(classified, wholes, keys, ids=eager or ctx.figures.has_duplicates)
+        _ordered_parts(classified, wholes, keys, placed=eager or ctx.figures.has_duplicates)
     )
     verdicts = _verdicts(rule, wholes, parts)
     queries: dict[str, nw.LazyFrame[Any]] = {
@@ -131,18 +135,14 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
         ),
     }
     if rule.skipped == "report":
-        queries["missing"] = (
-            verdicts.filter(nw.col("_state") == _STATE[MISSING_PARTS]).select("_w_id").sort("_w_id")
-        )
+        queries["missing"] = verdicts.filter(nw.col("_state") == _STATE[MISSING_PARTS]).select("_w")
     if ctx.figures.has_duplicates:
         queries["dupes"] = nw.concat(
             [
-                wholes.filter(nw.col("_w_dup")).select(
-                    nw.col("_w_id").alias("figure_id"), nw.col("_w_value").alias("value")
-                ),
-                parts.filter(nw.col("_duplicate")).select("figure_id", "value"),
+                wholes.filter(nw.col("_w_dup")).select(nw.col("_w").alias("_position")),
+                parts.filter(nw.col("_duplicate")).select("_position"),
             ]
-        ).unique(["figure_id"])
+        ).unique()
     if rule.figures is not None:
         queries["in_scope"] = scope.select(nw.len())
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
@@ -160,7 +160,7 @@ def _failing_parts(
     parts: nw.LazyFrame[Any] | None,
 ) -> nw.DataFrame[Any]:
     """The parts of the failing wholes (``verdicts``: theirs, collected), in order, with
-    what the explanations read. ``parts``: every whole's parts with their ids, where
+    what the explanations read. ``parts``: every whole's parts with their places, where
     computed already; else the parts of the failing wholes alone are found again among
     the rows of their groups (a few, read by a semi join)."""
     if verdicts.is_empty():
@@ -170,9 +170,9 @@ def _failing_parts(
         nearby = scope.join(failing.select(*keys).unique(), on=keys, how="semi")
         near = kept(_classified(rule, nearby, period))  # its wholes and its parts
         chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
-        parts = _ordered_parts(near, chosen, keys, ids=True)
+        parts = _ordered_parts(near, chosen, keys, placed=True)
     detailed = _detailed(parts.join(failing.drop(*keys), on="_w", how="inner"))
-    (out,) = collect_all([detailed.sort("_w_id", *ORDER).select(*FAILING_COLUMNS)])
+    (out,) = collect_all([detailed.sort("_w", *ORDER).select(*FAILING_COLUMNS)])
     return out
 
 
@@ -181,7 +181,6 @@ def _in_scope(rule: PartitionRule, ctx: Context, keys: list[nw.Expr]) -> nw.Lazy
     group key and its period's, as ``Context.key`` makes them)."""
     return ctx.scope(
         rule.figures,
-        "figure_id",
         "_position",
         "value",
         "low",
@@ -255,7 +254,6 @@ def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]
     return classified.filter(nw.col("_is_whole")).select(
         *keys,
         "_bucket",
-        nw.col("figure_id").alias("_w_id"),
         nw.col("_position").alias("_w"),  # the whole's key in joins and windows: a number
         nw.col("_eve_n").alias("_w_eve_n"),
         nw.col("_end_n").alias("_w_end_n"),
@@ -267,16 +265,17 @@ def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]
 
 
 def _ordered_parts(
-    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str], ids: bool
+    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str], placed: bool
 ) -> nw.LazyFrame[Any]:
     """Each whole's parts, each with whether it breaks the chain (``_break``): in order of
     start, a part must begin the day after the one before ends (the first, on the whole's
     first day). The parts partition the whole iff none breaks it and the last ends on the
     whole's last day; one window, on every part of the table. Days as numbers and, only
-    where asked (``ids``), the parts' ids: the fewest columns through the join and sort."""
+    where asked (``placed``), the parts' places in the table: the fewest columns through
+    the join and sort."""
     candidates = classified.filter(nw.col("_may_be_part")).select(
         *keys, "_bucket", "_eve_n", "_end_n", "low", "high", "value", "_duplicate",
-        *(["figure_id", "_position"] if ids else []),
+        *(["_position"] if placed else []),
     )  # fmt: skip
     eve, end = nw.col("_eve_n"), nw.col("_end_n")
     parts = (
@@ -307,7 +306,7 @@ def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     (it starts on or before that day) with the part that reaches it (``_reacher``, the
     latest to set the reach, carried forward)."""
     parts = parts.with_columns(_in_order(nw.col("_end_n").cum_max()).alias("_reach_incl"))
-    top = nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(_id)
+    top = nw.when(nw.col("_end_n") == nw.col("_reach_incl")).then(nw.col("_position"))
     parts = parts.with_columns(
         _in_order(nw.col("_reach_incl").shift(1)).alias("_reach"),
         _in_order(top.fill_null(strategy="forward")).alias("_top"),
@@ -348,7 +347,7 @@ def _in_order(e: nw.Expr) -> nw.Expr:
 
 # The verdict columns the failing parts carry.
 _VERDICT_COLUMNS = (
-    "_w_id", "_last_end", "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap",
+    "_last_end", "_tail_gap", "_sum_off", "_sum_low", "_sum_high", "_sum_value", "_gap",
     "_allowed",
 )  # fmt: skip
 
@@ -407,10 +406,11 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     and figures now, sentences when one is first read (``engine.deferred``)."""
     if failing.is_empty():
         return []
-    wholes = list(_by_whole(python_rows(failing, named=True)))
-    named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
-    at = {int(i) for _, rows in wholes for r in rows for i in (r["_w"], r["_position"])}
+    rows = python_rows(failing, named=True)
+    at = {p for r in rows for c in _PLACES for p in [_place(r[c])] if p is not None}
     cells = ctx.cells_at(at)  # now, so that the table can go; the Python work later
+    wholes = _by_whole(rows, cells)
+    named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
 
     def build() -> list[Finding | None]:
         figures = ctx.figures_from(cells)
@@ -424,6 +424,14 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
         return findings
 
     return deferred(named, build)
+
+
+_PLACES = ("_w", "_position", "_reacher")  # the collected columns that name a figure
+
+
+def _place(value: Any) -> int | None:
+    """A collected place in the table (pandas gives a column with a missing value as floats)."""
+    return None if value is None or value != value else int(value)
 
 
 def _named(whole_id: str, rows: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
@@ -442,12 +450,24 @@ def _named(whole_id: str, rows: list[dict[str, Any]]) -> list[tuple[str, tuple[s
     return out
 
 
-def _by_whole(rows: Iterable[dict[str, Any]]) -> Iterable[tuple[str, list[dict[str, Any]]]]:
-    """The collected rows (sorted by whole) as (whole id, its parts' rows)."""
+def _by_whole(
+    rows: list[dict[str, Any]], cells: nw.DataFrame[Any]
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The collected rows (in order within each whole) as (whole id, its parts' rows), in
+    order of whole id, each figure named by its id (read from ``cells``: the figures at
+    the rows' places) where the plan named it by its place."""
+    places, ids = (cells.get_column(c).to_list() for c in ("_position", "figure_id"))
+    id_at = dict(zip(places, ids, strict=True))
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
+        named = {c: None if (p := _place(row[c])) is None else id_at[p] for c in _PLACES}
+        row |= {
+            "_w_id": named["_w"],
+            "figure_id": named["_position"],
+            "_reacher": named["_reacher"],
+        }
         out.setdefault(row["_w_id"], []).append(row)
-    return out.items()
+    return sorted(out.items())
 
 
 def _coverage_findings(

@@ -129,8 +129,11 @@ class Hierarchy:
             return checked.with_columns(expected.alias("_expected"))
         if self.kind == "all-others":
             (parent,) = self.others
-            count = self.frame.filter(nw.col(self.over) != parent).select(
-                nw.col(self.over).n_unique().alias("_expected")
+            # The one column first: an eager library would copy every column it filters.
+            count = (
+                self.frame.select(self.over)
+                .filter(nw.col(self.over) != parent)
+                .select(nw.col(self.over).n_unique().alias("_expected"))
             )
             return checked.join(count, how="cross")
         counts = self._pairs().group_by("_parent").agg(nw.len().alias("_expected"))
