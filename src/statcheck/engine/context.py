@@ -18,7 +18,7 @@ from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
-from statcheck.prepare import KeyCodes, ParsedFigureTable, key_codes
+from statcheck.prepare import KeyCodes, ParsedFigureTable, identity_columns, key_codes
 
 # A text identity column with more distinct values is compared as text where a rule would
 # look its values up in Python (operands, hierarchies, cited sources).
@@ -91,9 +91,10 @@ class Context:
         frame = self.figures.frame
         if not isinstance(frame, nw.DataFrame):
             return
-        identity = ["metric", "source_id", "period_start", "period_end"]
-        columns = [*identity, *self.figures.dimensions]
-        keyed = key_codes(frame, columns, self.figures.known_values)
+        keyed = self.figures.codes
+        if keyed is None:
+            columns = identity_columns(self.figures.dimensions)
+            keyed = key_codes(frame, columns, self.figures.known_values)
         if keyed is None:
             return
         self._codes = keyed

@@ -52,7 +52,7 @@ Nothing here evaluates a rule: the engine (:mod:`statcheck.engine`) takes the
 
 from __future__ import annotations
 
-from statcheck.prepare._codes import CODE_PREFIX, KeyCodes, key_codes
+from statcheck.prepare._codes import CODE_PREFIX, KeyCodes, identity_columns, key_codes
 from statcheck.prepare._figures import (
     FIGURE_DERIVED,
     FIGURE_OPTIONAL,
@@ -82,6 +82,7 @@ __all__ = [
     "MappedTable",
     "ParsedFigureTable",
     "as_text_frame",
+    "identity_columns",
     "key_codes",
     "map_table",
     "normalise_figures",

@@ -67,6 +67,12 @@ class KeyCodes:
         return out
 
 
+def identity_columns(dimensions: Sequence[str]) -> list[str]:
+    """The columns that identify a figure, which get codes: its metric, source, the
+    period's dates and every dimension."""
+    return ["metric", "source_id", "period_start", "period_end", *dimensions]
+
+
 def key_codes(
     frame: nw.DataFrame[Any],
     columns: Sequence[str],

@@ -15,6 +15,7 @@ from statcheck.errors import (
 )
 from statcheck.model.figure import FigureStatus
 from statcheck.model.value import ValueReading
+from statcheck.prepare._codes import KeyCodes
 from statcheck.prepare._periods import parse_dates, parse_periods
 from statcheck.prepare._problems import SOURCE_COLUMN, problem, scan
 from statcheck.prepare._text import Distinct, clean_text, intake, text_columns, unchanged
@@ -68,6 +69,9 @@ class ParsedFigureTable:
     # its figure would have, the marker as printed (``marker``) and its ``reason``. A rule
     # that needs one says so. None when the table has none (or is no mapped table).
     not_figures: nw.DataFrame[Any] | None = None
+    # The identity's codes (``Context.code_keys``), where they were made with the table:
+    # the pandas engine's, made by polars before the table moved (several times faster).
+    codes: KeyCodes | None = None
 
     def blank_dimensions(self) -> tuple[str, ...]:
         """The dimensions with a missing cell (to fill before a join or a group-by)."""
