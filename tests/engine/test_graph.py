@@ -40,3 +40,25 @@ def test_a_long_circle_beside_short_ones_is_walked_whole() -> None:
     assert len(found) == 1_001
     assert found[0] == Cycle(tuple(range(n)), True)
     assert found[1:] == [Cycle((n + 2 * k, n + 2 * k + 1), True) for k in range(1_000)]
+
+
+def test_circles_numbered_out_of_order_are_followed_edge_by_edge() -> None:
+    # Circles of 1,000, 7 and 3 nodes whose numbers follow no order, beside a tangle: each
+    # from its smallest member on, in the order its citations go.
+    rng = np.random.default_rng(7)
+    nodes = rng.permutation(1_020)
+    circles = [nodes[:1_000].tolist(), nodes[1_000:1_007].tolist(), nodes[1_007:1_010].tolist()]
+    edges = [(c[i], c[(i + 1) % len(c)]) for c in circles for i in range(len(c))]
+    tangle = nodes[1_010:1_013].tolist()  # a <-> b <-> c: one cycle, not a circle
+    edges += [(tangle[0], tangle[1]), (tangle[1], tangle[0]), (tangle[1], tangle[2])]
+    edges += [(tangle[2], tangle[1])]
+    found, _ = cycles(graph(1_020, rng.permutation(np.array(edges)).tolist()))
+
+    def from_smallest(c: list[int]) -> tuple[int, ...]:
+        i = c.index(min(c))
+        return tuple(c[i:] + c[:i])
+
+    expected = {Cycle(from_smallest(c), True) for c in circles}
+    expected.add(Cycle(tuple(sorted(tangle)), False))
+    assert len(found) == 4
+    assert set(found) == expected

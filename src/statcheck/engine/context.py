@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -63,6 +63,7 @@ class Context:
     # The figure table with its identity columns' integer codes (``code_keys``).
     _coded: nw.DataFrame[Any] | None = None
     _codes: KeyCodes | None = None
+    _sources: SourceTable | None = None  # by id (``source_map``)
 
     @property
     def holder(self) -> str:
@@ -291,13 +292,47 @@ class Context:
         row = raw if backend_of(self.figures.frame).missing_is_none else _without_missing(raw)
         return _figure(row, self.figures.dimensions)
 
-    def source_map(self) -> dict[str, Source]:
-        if self.sources is None:
-            return {}
-        return {
-            r["source_id"]: Source(r["source_id"], r["name"], SourceKind(r["kind"]), r.get("url"))
-            for r in self.sources.select("source_id", "name", "kind", "url").rows(named=True)
-        }
+    def source_map(self) -> SourceTable:
+        """The sources by id, read once (a table may have one per figure)."""
+        if self._sources is None:
+            self._sources = SourceTable(self.sources)
+        return self._sources
+
+
+_KINDS = {k.value: k for k in SourceKind}
+
+
+class SourceTable(Mapping[str, Source]):
+    """The sources table as Sources by id, read column by column; each Source is made
+    when first asked for (a table may have one source per figure, and a rule asks which
+    ids there are, or of which kind, far more often than for a Source)."""
+
+    def __init__(self, table: nw.DataFrame[Any] | None) -> None:
+        names = ("source_id", "name", "kind", "url")
+        columns = (
+            {c: [] for c in names}
+            if table is None
+            else table.select(*names).to_dict(as_series=False)
+        )
+        if table is not None and not backend_of(table).missing_is_none:
+            columns["url"] = [None if _is_missing(u) else u for u in columns["url"]]
+        self._ids, self._names, self._kinds, self._urls = (columns[c] for c in names)
+        self._at = {sid: i for i, sid in enumerate(self._ids)}
+
+    def __getitem__(self, source_id: str) -> Source:
+        i = self._at[source_id]
+        return Source(source_id, self._names[i], _KINDS[self._kinds[i]], self._urls[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def of_kinds(self, kinds: Collection[SourceKind]) -> list[str]:
+        """The ids of the sources of these kinds, in the table's order."""
+        wanted = {k.value for k in kinds}
+        return [sid for sid, kind in zip(self._ids, self._kinds, strict=True) if kind in wanted]
 
 
 def figures_from(rows: nw.DataFrame[Any], dimensions: tuple[str, ...]) -> dict[str, Figure]:

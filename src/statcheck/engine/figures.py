@@ -9,7 +9,7 @@ at a time, so a drop of millions of rows costs one read and a handful of filters
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +55,7 @@ class FigureLookup:
         return cls(Context(figures=figures, sources=sources, suite=suite or _NO_SUITE))
 
     @property
-    def sources(self) -> dict[str, Source]:
+    def sources(self) -> Mapping[str, Source]:
         return self.context.source_map()
 
     def figures(self, ids: Iterable[str]) -> dict[str, Figure]:

@@ -113,7 +113,7 @@ def _ordered(label: Ints, on_cycle: Bools, step: Ints, out: Ints) -> list[Cycle]
     first = np.flatnonzero(np.diff(label[grouped], prepend=-1))
     ends = np.append(first[1:], grouped.size)
     tangled = np.add.reduceat((out[grouped] != 1).astype(np.int64), first) > 0
-    rings = iter(_walked(grouped[first[~tangled]], step))
+    rings = iter(_walked(grouped, first, ends, ~tangled, step))
     members = grouped.tolist()
     return [
         Cycle(tuple(members[a:b]), simple=False) if knot else Cycle(next(rings), simple=True)
@@ -121,22 +121,34 @@ def _ordered(label: Ints, on_cycle: Bools, step: Ints, out: Ints) -> list[Cycle]
     ]
 
 
-def _walked(starts: Ints, step: Ints) -> list[tuple[int, ...]]:
-    """Each simple circle's members in order, from its ``starts`` node on through
-    ``step``: every circle one step at a time, those not yet back at their start only,
-    so the work is the circles' total length."""
-    circles, found = [np.arange(starts.size)], [starts]
-    going, at = circles[0], step[starts]
-    while not (back := at == starts[going]).all():  # (all: True once none is going)
-        going, at = going[~back], at[~back]
-        circles.append(going)
-        found.append(at)
-        at = step[at]
-    circle, node = np.concatenate(circles), np.concatenate(found)
-    order = np.argsort(circle, kind="stable")  # each circle's steps stay in walking order
-    bounds = np.searchsorted(circle[order], np.arange(starts.size + 1)).tolist()
-    walked = node[order].tolist()
-    return [tuple(walked[bounds[k] : bounds[k + 1]]) for k in range(starts.size)]
+def _walked(
+    grouped: Ints, first: Ints, ends: Ints, simple: Bools, step: Ints
+) -> list[tuple[int, ...]]:
+    """Each simple circle's members in order from its smallest (``grouped[first:ends]``,
+    where ``simple``), each node followed by ``step``, its one successor on the circle.
+
+    By pointer jumping, not by walking: each circle is cut before its smallest node, and
+    every node's distance to the cut is found for all nodes at once in as many rounds as
+    the longest circle has binary digits (a walk would take a round per node of it)."""
+    sizes = (ends - first)[simple]
+    if sizes.size == 0:
+        return []
+    component = np.repeat(np.arange(first.size), ends - first)
+    nodes = grouped[simple[component]]
+    circle = (np.cumsum(simple) - 1)[component[simple[component]]]
+    place = np.empty(step.size, dtype=np.int64)
+    place[nodes] = np.arange(nodes.size)
+    following = step[nodes]
+    last = following == grouped[first[simple]][circle]  # its successor is where it starts
+    ahead = place[following]
+    ahead[last] = np.flatnonzero(last)  # the cut: the last node points at itself
+    to_last = (~last).astype(np.int64)
+    for _ in range(int(sizes.max()).bit_length()):
+        to_last += to_last[ahead]
+        ahead = ahead[ahead]
+    walked = nodes[np.lexsort((-to_last, circle))].tolist()  # from the start, furthest from the cut
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    return [tuple(walked[bounds[k] : bounds[k + 1]]) for k in range(sizes.size)]
 
 
 def smallest_path(graph: Graph, own: Texts, prefix: Texts, within: Bools) -> Texts:

@@ -28,13 +28,14 @@ citation on it, the first figure that makes it). Nothing is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
 import numpy as np
 
+from statcheck.backends import codes
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
 from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
@@ -104,9 +105,7 @@ class _Setting:
         self.known = set(self.sources)
         self.primary_kinds = set(rule.primary or ctx.suite.primary_sources)
         self.holder = ctx.holder
-        self.primary = sorted(
-            s for s, src in self.sources.items() if src.kind in self.primary_kinds
-        )
+        self.primary = sorted(self.sources.of_kinds(self.primary_kinds))
         # What a figure and the cited source's figure share (everything but the source),
         # as Context.key makes it: the expressions, and the names to join on.
         same = ["metric", *table.dimensions, "period_start", "period_end"]
@@ -183,11 +182,11 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
     """Every check's query, collected together: only offending rows and the graphs'
     edges leave the engine, with how many figures the rule reads."""
     queries: dict[str, nw.LazyFrame[Any]] = {"in_scope": s.scope.select(nw.len())}
-    unresolved = s.citations.edges(lambda c: c not in s.known)
+    unresolved = s.citations.edges(outside=s.known)
     if "citations-resolve" in rule.checks and unresolved is not None:
         queries["unresolved"] = unresolved.select("figure_id", "cited")
     if "agrees-with-cited" in rule.checks:
-        cited = s.citations.edges(lambda c: c in s.reporting)
+        cited = s.citations.edges(among=s.reporting)
         met, _ = _meet(cited, None, s.lookup, s.key, pair=s.pair)
         if met is not None:
             queries["disagree"] = met.filter(
@@ -221,6 +220,15 @@ class Citations:
         )
         self.pairs = pairs
         self.codes = codes
+        # The pairs as arrays, each cited source's code looked up once (a table may have
+        # a source, and a citation text, per figure).
+        self._texts = np.array([t for t, _ in pairs], dtype=object)
+        self._cited = np.array([c for _, c in pairs], dtype=object)
+        self._codes = (
+            None
+            if codes is None
+            else np.array([codes.get(c, -1) for c in self._cited.tolist()], dtype=np.int64)
+        )
         self.like = scope
         self.extra = extra
 
@@ -230,22 +238,22 @@ class Citations:
             "figure_id", "source_id", *self.extra
         )
 
-    def texts(self, wanted: Callable[[str], bool]) -> list[str]:
-        """The citation texts that name a source ``wanted`` accepts."""
-        return sorted({text for text, cited in self.pairs if wanted(cited)})
+    def texts(self, among: Set[str]) -> list[str]:
+        """The citation texts that name a source ``among`` these."""
+        return sorted(set(self._texts[self._naming(among, frozenset())].tolist()))
 
-    def edges(self, wanted: Callable[[str], bool]) -> nw.LazyFrame[Any] | None:
-        """One row per (figure, cited source) for the cited sources ``wanted`` accepts;
-        None when no figure cites one."""
-        pairs = [(text, cited) for text, cited in self.pairs if wanted(cited)]
-        if not pairs:
+    def edges(
+        self, among: Set[str] | None = None, outside: Set[str] = frozenset()
+    ) -> nw.LazyFrame[Any] | None:
+        """One row per (figure, cited source) for the cited sources ``among`` these (any
+        by default) and not ``outside`` those; None when no figure cites one."""
+        chosen = self._naming(among, outside)
+        if not chosen.any():
             return None
-        cited = [c for _, c in pairs]
-        compared: list[Any] = cited
-        if self.codes is not None:
-            compared = [self.codes.get(c, -1) for c in cited]
+        cited = self._cited[chosen].tolist()
+        compared = cited if self._codes is None else self._codes[chosen].tolist()
         split = small_frame(
-            {"cites": [t for t, _ in pairs], "cited": cited, "_cited": compared},
+            {"cites": self._texts[chosen].tolist(), "cited": cited, "_cited": compared},
             {
                 "cites": nw.String,
                 "cited": nw.String,
@@ -255,6 +263,14 @@ class Citations:
         )
         # The join picks the citing rows: a lookup of every row's text first costs more.
         return self.citing.join(split, on="cites", how="inner")
+
+    def _naming(self, among: Set[str] | None, outside: Set[str]) -> Any:
+        """Which pairs name a source ``among`` these and not ``outside`` those (a table may
+        have a citation text per figure: one pass, without a call per pair)."""
+        cited = self._cited.tolist()
+        if among is None:
+            return np.array([c not in outside for c in cited], dtype=bool)
+        return np.array([c in among and c not in outside for c in cited], dtype=bool)
 
 
 _UNMET: dict[str, type[nw.String] | type[nw.Float64]] = {
@@ -344,13 +360,11 @@ class _FigureGraph:
         self.s = s
         self.dead_ends = dead_ends
         primary = set(s.primary)
-        self.primary_texts = s.all_citations.texts(lambda c: c in primary)
+        self.primary_texts = s.all_citations.texts(among=primary)
         cites = s.all_citations
-        stopping = (
-            cites.edges(lambda c: c not in primary and c not in s.reporting) if dead_ends else None
-        )
+        stopping = cites.edges(outside=primary | s.reporting) if dead_ends else None
         self.met, unmet = _meet(
-            cites.edges(lambda c: c not in primary and c in s.reporting),
+            cites.edges(among=s.reporting, outside=primary),
             stopping,
             s.lookup,
             s.key,
@@ -442,18 +456,18 @@ class _Nodes:
     ids, with what is known of each."""
 
     def __init__(self, edges: nw.DataFrame[Any], dead: nw.DataFrame[Any]) -> None:
-        ids = np.concatenate(
-            [_texts(edges, "figure_id"), _texts(edges, "cited_figure"), _texts(dead, "figure_id")]
+        self.ids, code = _numbered(
+            [(edges, "figure_id"), (edges, "cited_figure"), (dead, "figure_id")]
         )
-        self.ids, first, code = np.unique(ids, return_index=True, return_inverse=True)
-        code = code.ravel().astype(np.int64)
         n_edges, n = len(edges), self.ids.size
         tail, head, own = code[:n_edges], code[n_edges : 2 * n_edges], code[2 * n_edges :]
         self.graph = Graph(n, tail, head)
         sources = np.concatenate(
             [_texts(edges, "source_id"), _texts(edges, "cited"), _texts(dead, "source_id")]
         )
-        self.source: Any = sources[first]
+        # Each figure's source, from any row that names it (all name the same).
+        self.source: Any = np.empty(n, dtype=object)
+        self.source[code] = sources
         self.reached = np.zeros(n, dtype=bool)
         self.reached[tail] = _flags(edges, "reached")
         self.reached[head] = _flags(edges, "cited_reached")
@@ -462,6 +476,15 @@ class _Nodes:
         self.in_scope[own] = _flags(dead, "_in_scope")
         self.own_path = np.full(n, None, dtype=object)
         self.own_path[own] = _texts(dead, "path")
+
+
+def _numbered(columns: list[tuple[nw.DataFrame[Any], str]]) -> tuple[Any, Any]:
+    """The distinct texts of these collected columns, in order, and the number of each
+    text among them, row by row (the columns one after another): factorised by the
+    frames' library (numpy sorts Python strings many times slower)."""
+    names = nw.concat([frame.select(nw.col(c).alias("_name")) for frame, c in columns])
+    ((numbers, texts),) = codes(names, ["_name"]).values()
+    return np.asarray(texts, dtype=object), numbers.to_numpy().astype(np.int64)
 
 
 def _texts(frame: nw.DataFrame[Any], column: str) -> Any:
@@ -479,7 +502,7 @@ def _source_edges(s: _Setting) -> nw.LazyFrame[Any]:
     """The source graph: one row per (source, cited source) that any of the rule's
     figures gives, with the smallest such figure and how many there are. Only a source
     that reports figures can cite, so only citations of those can close a cycle."""
-    edges = s.citations.edges(lambda c: c in s.reporting)
+    edges = s.citations.edges(among=s.reporting)
     if edges is None:
         return s.scope.select(
             "source_id", nw.col("source_id").alias("cited"), "figure_id", nw.lit(0).alias("n")
@@ -489,12 +512,10 @@ def _source_edges(s: _Setting) -> nw.LazyFrame[Any]:
     )
 
 
-def _source_cycles(edges: nw.DataFrame[Any], sources: dict[str, Source]) -> Iterator[Finding]:
+def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> Iterator[Finding]:
     """One finding per cycle of the source graph, naming its sources in order and, for
     each citation on it, the smallest figure that makes it (and how many others do)."""
-    names = np.concatenate([_texts(edges, "source_id"), _texts(edges, "cited")])
-    ids, code = np.unique(names, return_inverse=True)
-    code = code.ravel().astype(np.int64)
+    ids, code = _numbered([(edges, "source_id"), (edges, "cited")])
     tail, head = code[: len(edges)], code[len(edges) :]
     rings, on_cycle = cycles(Graph(ids.size, tail, head))
     if not rings:
