@@ -129,6 +129,10 @@ def bench(session: nox.Session) -> None:
     long and one-huge-cell figure files through `statcheck validate` on polars and pandas,
     wall time and peak memory; the rest of the arguments go to it, e.g. `--only wide-5000`).
 
+    `nox -s bench -- --rule-shapes` times the table-wide rules on shapes the grid does not
+    have (benchmarks/rule_shapes.py: a source per figure in a chain or a ring, one group of
+    every row, days in years, ...) at 10^5 and 10^6 rows on both engines.
+
     `nox -s bench -- --suggest` times `statcheck.suggest` (benchmarks/bench_suggest.py: a
     wide table of 40 columns with planted sums and shares, at 1,000 and 100,000 rows, and a
     long table of 10^6 rows with a planted hierarchy and shares; exit 1 if a planted
@@ -140,6 +144,10 @@ def bench(session: nox.Session) -> None:
     if session.posargs[:1] == ["--suggest"]:
         session.install("-e", ".")
         session.run("python", "benchmarks/bench_suggest.py", *session.posargs[1:])
+        return
+    if session.posargs[:1] == ["--rule-shapes"]:
+        session.install("-e", ".")
+        session.run("python", "benchmarks/rule_shapes.py", *session.posargs[1:])
         return
     if session.posargs[:1] == ["--shapes"]:
         session.install("-e", ".")

@@ -122,6 +122,27 @@ def test_running_totals_since_one_date_are_ordered_by_their_end(
     assert f.figures == ("to-feb", "to-jan") and f.gap == 100
 
 
+def test_year_to_date_totals_start_again_each_year(make_drop: MakeDrop, backend: str) -> None:
+    # January to October and the whole year 2023, then January and January to February
+    # 2024: January 2024 starts a new running total (it is no fall from the year before),
+    # and a fall within 2024 is still one.
+    def to_date(fid: str, year: int, end: str, value: str) -> dict[str, str]:
+        span = {"period_start": f"{year}-01-01", "period_end": f"{year}-{end}"}
+        return figure(fid, value, precision="0", published_at="2025-06-01", **span)
+
+    drop = make_drop(
+        [
+            to_date("y23-oct", 2023, "10-31", "1,000"),
+            to_date("y23", 2023, "12-31", "1,200"),
+            to_date("y24-jan", 2024, "01-31", "100"),
+            to_date("y24-feb", 2024, "02-29", "90"),
+        ]
+    )
+    result = run(drop, CUMULATIVE, backend).result("s")
+    assert [(f.figures, f.gap) for f in result.findings] == [(("y24-feb", "y24-jan"), 10)]
+    assert (result.counts.items, result.counts.failed) == (2, 1)  # a step in each year
+
+
 def test_cumulative_tolerance(make_drop: MakeDrop, backend: str) -> None:
     drop = make_drop([month("c1", 1, "100"), month("c2", 2, "98")])
     loose = "  - {id: s, kind: series, cumulative: true, tolerance: {relative: 0.02}}\n"

@@ -30,7 +30,8 @@ class SeriesChange:
 class SeriesRule(Rule):
     """A series over periods: figures that agree on everything but the period, in order.
 
-    ``cumulative: true``: a running total never falls from one period to the next.
+    ``cumulative: true``: a running total never falls from one period to the next
+    (figures that share their start, as year-to-date totals do, run from it).
     ``change``: figures of one metric are the change in another from the previous period.
     With ``change``, ``cumulative`` applies to the ``of`` metric (changes may fall).
     ``figures`` narrows the rows the rule reads.
@@ -73,7 +74,8 @@ class SeriesRule(Rule):
 
     figures: Selector | None = figures_field()
     cumulative: bool = declared(
-        "`true`: a running total, never falls from one period to the next",
+        "`true`: a running total, never falls from one period to the next (figures that "
+        "share their start, as year-to-date totals do, run from it: a series of their own)",
         schema={"type": "boolean"},
         accepts="bool | None",
         default=False,

@@ -6,7 +6,9 @@ A series is a group of figures that agree on everything but the period (and, for
 are turned into figures and explained.
 
 * ``cumulative``: a running total never falls: a figure whose interval lies entirely
-  below its predecessor's is a ``series-decrease``.
+  below its predecessor's is a ``series-decrease``. Figures that share their start with
+  another of their series run from it (year to date): they are a series of their own
+  (``_running_from``), so the total starts again with each start.
 * ``change``: a figure of the change metric at period t equals of_t - of_t-1
   (``absolute``) or (of_t - of_t-1) / of_t-1 x 100 (``percent``), interval-wise
   (``change-mismatch``). The first period has no predecessor, nor does a period whose
@@ -137,7 +139,8 @@ def _falls(rule: SeriesRule, scope: nw.LazyFrame[Any], ctx: Context) -> nw.LazyF
     prev_id), flagged, with how many pairs there are (see ``groups.flagged``)."""
     rows = scope if rule.change is None else scope.filter(nw.col("metric") == rule.change.of)
     keys = group_keys(ctx.figures, without="period")
-    pairs = _with_predecessor(rows, keys).filter(~nw.col("prev_id").is_null())
+    rows = rows.with_columns(_running_from(keys).alias("_from"))
+    pairs = _with_predecessor(rows, [*keys, "_from"]).filter(~nw.col("prev_id").is_null())
     falls = flagged(pairs, nw.col("high") < nw.col("prev_low"), witness="figure_id")
     return falls.select("figure_id", "prev_id", "_flag", "_count").sort("figure_id")
 
@@ -182,6 +185,18 @@ def _changes(
         )
     )
     return [f for f in found if f is not None]
+
+
+def _running_from(keys: list[str]) -> nw.Expr:
+    """Where a running total starts, for figures that share their start with another of
+    their series (January to March and January to June of one year): those are compared
+    only with each other, so a year-to-date series starts again each year. Figures that
+    share no start (a count to date printed day by day) are one series, in order (0)."""
+    start, end = nw.col("period_start"), nw.col("period_end")
+    by_start = [*keys, "period_start"]
+    shared = end.max().over(*by_start) != end.min().over(*by_start)
+    day = start.dt.year().cast(nw.Int64) * 10_000 + start.dt.month().cast(nw.Int64) * 100
+    return nw.when(shared).then(day + start.dt.day().cast(nw.Int64)).otherwise(nw.lit(0))
 
 
 def _with_predecessor(rows: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
