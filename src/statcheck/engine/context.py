@@ -317,7 +317,7 @@ class SourceTable(Mapping[str, Source]):
         if table is not None and not backend_of(table).missing_is_none:
             columns["url"] = [None if _is_missing(u) else u for u in columns["url"]]
         self._ids, self._names, self._kinds, self._urls = (columns[c] for c in names)
-        self._at = {sid: i for i, sid in enumerate(self._ids)}
+        self._at = dict(zip(self._ids, range(len(self._ids)), strict=True))
 
     def __getitem__(self, source_id: str) -> Source:
         i = self._at[source_id]

@@ -102,6 +102,7 @@ class _Setting:
         self.in_scope = None if rule.figures is None else ctx.selector_mask(rule.figures)
         self.scope = self.frame if self.in_scope is None else self.frame.filter(self.in_scope)
         self.sources = ctx.source_map()
+        self.sources_table = ctx.sources
         self.known = set(self.sources)
         self.primary_kinds = set(rule.primary or ctx.suite.primary_sources)
         self.holder = ctx.holder
@@ -147,9 +148,7 @@ class _Setting:
         if "known-source" in rule.checks and (
             known_reporting is None or set(known_reporting) - self.known
         ):
-            first["unknown"] = self.scope.filter(
-                ~nw.col("source_id").is_in(sorted(self.known))
-            ).select("figure_id", "source_id")
+            first["unknown"] = self._unknown()
         got = dict(zip(first, collect_all(list(first.values())), strict=True))
         if known_cites is None:
             texts = to_lazy(got["texts"], self.frame).filter(~nw.col("cites").is_null())
@@ -172,6 +171,16 @@ class _Setting:
         self.unknown: list[tuple[str, str]] = (
             list(python_rows(got["unknown"])) if "unknown" in got else []
         )
+
+    def _unknown(self) -> nw.LazyFrame[Any]:
+        """The rule's figures from a source not in the sources table: an anti join (a set
+        look-up would spell every known source out in the plan, a million of them in a
+        table with a source per figure)."""
+        rows = self.scope.filter(~nw.col("source_id").is_null()).select("figure_id", "source_id")
+        if self.sources_table is None:
+            return rows
+        known = to_lazy(self.sources_table.select("source_id").unique(), self.frame)
+        return rows.join(known, on="source_id", how="anti")
 
     def name(self, sid: str) -> str:
         s = self.sources.get(sid)
