@@ -40,6 +40,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import grid  # noqa: E402
+
 OUT = HERE.parent / "build" / "bench"
 ENGINES = ("polars", "pandas")
 MONTHS = 120
@@ -138,15 +142,7 @@ def wide_shares(n: int) -> tuple[Any, Any, str]:
     figures = _figures(metric=["m"] * k + ["m_share"] * k + ["m"], value=["1"] * k + ["0.0"] * k + [str(k)],
                        unit=["persons"] * k + ["%"] * k + ["persons"], period=["2020"] * (2 * k + 1),
                        category=[*cats, *cats, "ALL"])  # fmt: skip
-    suite = """rules:
-  - id: r
-    kind: ratio
-    over: [metric, category]
-    part:  {metric: "{m}", category: "{c}"}
-    whole: {metric: "{m}", category: ALL}
-    share: {metric: "{m}_share", category: "{c}"}
-"""
-    return figures, None, suite
+    return figures, None, "rules:\n" + grid.SUITE_RULES["ratio"]  # the grid's shares rule
 
 
 def _monthly(n: int, metrics: dict[str, Callable[[Any, Any], Any]], column: str = "metric") -> Any:
