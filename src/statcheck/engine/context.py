@@ -106,19 +106,18 @@ class Context:
         when the table has no codes, or (``few``) the column too many values
         (``values_coded``). ``few=False``: whatever their number, for a rule that looks up
         only some (the table holds them in a list already)."""
-        if not few and self._codes is not None and column in self._codes.values:
-            return {v: i for i, v in enumerate(self._codes.values[column])}
-        values = self.values_coded(column)
+        values = self.values_coded(column) if few else self._all_coded(column)
         return None if values is None else {v: i for i, v in enumerate(values)}
 
     def values_coded(self, column: str) -> list[Any] | None:
         """The value each code of a text identity ``column`` stands for (the code is the
         position); None when the table has no codes, or the column more than
         ``FEW_CODED`` values (rules look values up in Python, which only a few merit)."""
-        if self._codes is None or column not in self._codes.values:
-            return None
-        values = self._codes.values[column]
-        return values if len(values) <= FEW_CODED else None
+        values = self._all_coded(column)
+        return values if values is not None and len(values) <= FEW_CODED else None
+
+    def _all_coded(self, column: str) -> list[Any] | None:
+        return None if self._codes is None else self._codes.values.get(column)
 
     def key(
         self, columns: Sequence[str], fold: bool = True, name: str = "_key"

@@ -89,6 +89,14 @@ def rows_with(frame: nw.LazyFrame[Any], column: str, values: Sequence[Any]) -> n
     return backend_of(frame).rows_with(frame, column, values)
 
 
+def day_number(day: nw.Expr) -> nw.Expr:
+    """A date as the number yyyymmdd: in the same order as the dates, and a number on
+    every library (pandas has no running maximum of dates, Spark no date as a key of all)."""
+    # Cast first: polars gives the month and day as 8-bit integers.
+    year, month, day_ = (e.cast(nw.Int64) for e in (day.dt.year(), day.dt.month(), day.dt.day()))
+    return year * 10_000 + month * 100 + day_
+
+
 def joined_to_few(few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str) -> nw.LazyFrame[Any]:
     """``few`` (rows of a few keys) inner-joined on ``on`` with ``many`` (a whole table,
     each key in a row or two), as fast as the library joins a few keys with many."""

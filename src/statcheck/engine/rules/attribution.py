@@ -227,8 +227,6 @@ class Citations:
         self.citing = scope.filter(~cites.is_null()).select(
             "figure_id", "source_id", "low", "high", *key, "cites", *extra
         )
-        self.pairs = pairs
-        self.codes = codes
         # The pairs as arrays, each cited source's code looked up once (a table may have
         # a source, and a citation text, per figure).
         self._texts = np.array([t for t, _ in pairs], dtype=object)
@@ -266,7 +264,7 @@ class Citations:
             {
                 "cites": nw.String,
                 "cited": nw.String,
-                "_cited": nw.String if self.codes is None else nw.Int64,
+                "_cited": nw.String if self._codes is None else nw.Int64,
             },
             self.like,
         )
@@ -341,7 +339,12 @@ class _Loop:
     simple: bool
 
 
-# What the figure graph's queries give (``_FigureGraph.queries``).
+def _no_rows(schema: dict[str, Any], like: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """A query's answer when it has nothing to ask: no rows, with the columns of ``schema``."""
+    return small_frame({c: [] for c in schema}, schema, like)
+
+
+# What the graphs' queries give (``_FigureGraph.queries``, ``_source_edges``).
 _EDGE_COLUMNS = {
     "figure_id": nw.String, "source_id": nw.String, "cited_figure": nw.String,
     "cited": nw.String, "_in_scope": nw.Boolean, "reached": nw.Boolean,
@@ -349,6 +352,9 @@ _EDGE_COLUMNS = {
 }  # fmt: skip
 _DEAD_END_COLUMNS = {
     "figure_id": nw.String, "source_id": nw.String, "_in_scope": nw.Boolean, "path": nw.String,
+}  # fmt: skip
+_SOURCE_EDGE_COLUMNS = {
+    "source_id": nw.String, "cited": nw.String, "figure_id": nw.String, "n": nw.Int64,
 }  # fmt: skip
 
 
@@ -385,15 +391,11 @@ class _FigureGraph:
     def _cites_primary(self, column: str) -> nw.Expr:
         return nw.col(column).is_in(self.primary_texts).fill_null(False)
 
-    def _none(self, schema: dict[str, Any]) -> nw.LazyFrame[Any]:
-        """No rows, with the columns of ``schema``."""
-        return small_frame({c: [] for c in schema}, schema, self.s.frame)
-
     def queries(self) -> dict[str, nw.LazyFrame[Any]]:
         s = self.s
         on_own = nw.col("source_id").is_in(s.primary) | self._cites_primary("cites")
         if self.met is None:
-            edges = self._none(_EDGE_COLUMNS)
+            edges = _no_rows(_EDGE_COLUMNS, s.frame)
         else:
             edges = self.met.select(
                 "figure_id",
@@ -405,7 +407,7 @@ class _FigureGraph:
                 self._cites_primary("next_cites").alias("cited_reached"),
             )
         if not self.dead_ends:
-            return {"graph_edges": edges, "graph_dead_ends": self._none(_DEAD_END_COLUMNS)}
+            return {"graph_edges": edges, "graph_dead_ends": _no_rows(_DEAD_END_COLUMNS, s.frame)}
         uncited = (
             s.all_citations.uncited()
             .filter(~nw.col("source_id").is_in(s.primary))
@@ -513,9 +515,7 @@ def _source_edges(s: _Setting) -> nw.LazyFrame[Any]:
     that reports figures can cite, so only citations of those can close a cycle."""
     edges = s.citations.edges(among=s.reporting)
     if edges is None:
-        return s.scope.select(
-            "source_id", nw.col("source_id").alias("cited"), "figure_id", nw.lit(0).alias("n")
-        ).head(0)
+        return _no_rows(_SOURCE_EDGE_COLUMNS, s.frame)
     return edges.group_by("source_id", "cited").agg(
         nw.col("figure_id").min(), nw.col("figure_id").n_unique().alias("n")
     )

@@ -38,6 +38,7 @@ from statcheck.engine.groups import duplicate_finding, group_keys
 from statcheck.engine.native import (
     collect_all,
     computed,
+    day_number,
     kept,
     plain_numbers,
     python_rows,
@@ -215,8 +216,8 @@ def _classified(
         _is_whole(rule.whole).alias("_is_whole"),
         _may_be_part(rule.parts).alias("_may_be_part"),
         # Days as numbers (yyyymmdd): pandas has no running maximum of dates (_detailed).
-        _day_number(_end).alias("_end_n"),
-        _day_number(_start.dt.offset_by("-1d")).alias("_eve_n"),
+        day_number(_end).alias("_end_n"),
+        day_number(_start.dt.offset_by("-1d")).alias("_eve_n"),
     )
     codes = [c for c in period if c not in _PERIOD]
     dates = [c for c in _PERIOD if c not in period]
@@ -324,20 +325,13 @@ def _detailed(parts: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 
 def _from_day_number(number: float) -> date:
-    """The date a day number (yyyymmdd, see ``_day_number``) stands for (pandas hands
+    """The date a day number (yyyymmdd, see ``native.day_number``) stands for (pandas hands
     back a column with a missing value as floats)."""
     n = int(number)
     return date(n // 10_000, n // 100 % 100, n % 100)
 
 
 _DAY_NUMBERS = 100_000_000  # more than any day number (the model's dates end in year 9999)
-
-
-def _day_number(day: nw.Expr) -> nw.Expr:
-    """A date as the number yyyymmdd: in the same order as the dates."""
-    # Cast first: polars gives the month and day as 8-bit integers.
-    year, month, day_ = (e.cast(nw.Int64) for e in (day.dt.year(), day.dt.month(), day.dt.day()))
-    return year * 10_000 + month * 100 + day_
 
 
 def _in_order(e: nw.Expr) -> nw.Expr:

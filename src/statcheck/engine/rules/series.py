@@ -39,7 +39,7 @@ from statcheck.engine.groups import (
     split_duplicates,
     with_blank_dims,
 )
-from statcheck.engine.native import collect_all, python_rows
+from statcheck.engine.native import collect_all, day_number, python_rows
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval
@@ -192,11 +192,9 @@ def _running_from(keys: list[str]) -> nw.Expr:
     their series (January to March and January to June of one year): those are compared
     only with each other, so a year-to-date series starts again each year. Figures that
     share no start (a count to date printed day by day) are one series, in order (0)."""
-    start, end = nw.col("period_start"), nw.col("period_end")
-    by_start = [*keys, "period_start"]
+    end, by_start = nw.col("period_end"), [*keys, "period_start"]
     shared = end.max().over(*by_start) != end.min().over(*by_start)
-    day = start.dt.year().cast(nw.Int64) * 10_000 + start.dt.month().cast(nw.Int64) * 100
-    return nw.when(shared).then(day + start.dt.day().cast(nw.Int64)).otherwise(nw.lit(0))
+    return nw.when(shared).then(day_number(nw.col("period_start"))).otherwise(nw.lit(0))
 
 
 def _with_predecessor(rows: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
