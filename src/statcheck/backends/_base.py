@@ -51,6 +51,10 @@ class Backend(Protocol):
         self, few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str
     ) -> nw.LazyFrame[Any]: ...
 
+    def among(
+        self, frame: nw.LazyFrame[Any], other: nw.LazyFrame[Any], on: Sequence[str]
+    ) -> nw.LazyFrame[Any]: ...
+
     def plain_numbers(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]: ...
 
     def with_previous(
@@ -161,6 +165,11 @@ class NarwhalsBackend:
         self, few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str
     ) -> nw.LazyFrame[Any]:
         return few.join(many, on=on, how="inner")
+
+    def among(
+        self, frame: nw.LazyFrame[Any], other: nw.LazyFrame[Any], on: Sequence[str]
+    ) -> nw.LazyFrame[Any]:
+        return frame.join(other.select(*on).unique(), on=list(on), how="semi")
 
     def plain_numbers(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return frame

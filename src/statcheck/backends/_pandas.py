@@ -14,6 +14,9 @@ import narwhals as nw
 
 from statcheck.backends._base import NarwhalsBackend
 
+# Rows are picked by their codes' place in an array (``among``) while the codes span at
+# most this many times the rows read: the array's memory grows with the data.
+_DENSE = 4
 # One side of a join is "few" (``joined_to_few``) when it is under this part of the other.
 _FEW = 8
 
@@ -82,6 +85,20 @@ class PandasBackend(NarwhalsBackend):
             return few.join(many, on=on, how="inner")
         picked: nw.DataFrame[Any] = nw.from_native(native[native[on].isin(keys)], eager_only=True)
         return few.join(picked.lazy(), on=on, how="inner")
+
+    def among(
+        self, frame: nw.LazyFrame[Any], other: nw.LazyFrame[Any], on: Sequence[str]
+    ) -> nw.LazyFrame[Any]:
+        """Codes looked up by their place in an array of the combinations ``other``
+        shows, as the numpy floor does (a merge hashes every row of both sides, a tenth
+        of a second per million); where ``on`` are not integers of a small span, the
+        semi join."""
+        mine, theirs = frame.to_native(), other.to_native()
+        picked = _shared_codes(mine, theirs, on)
+        if picked is None:
+            return super().among(frame, other, on)
+        chosen: nw.DataFrame[Any] = nw.from_native(mine[picked], eager_only=True)
+        return chosen.lazy()
 
     def plain_numbers(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         """Arrow-backed numbers and booleans with no missing value as numpy's (worked out
@@ -297,6 +314,31 @@ class PandasBackend(NarwhalsBackend):
         import polars as pl
 
         return self.from_arrow(native.to_arrow(compat_level=pl.CompatLevel.oldest()))
+
+
+def _shared_codes(mine: Any, theirs: Any, on: Sequence[str]) -> Any:
+    """Whether each row of ``mine`` has a combination of ``on`` that ``theirs`` has
+    (numpy booleans), each combination a place in one array (mixed radix); None where a
+    column is not plain non-negative integers, or the combinations span more than
+    ``_DENSE`` times the rows."""
+    import numpy as np
+
+    span, places = 1, [np.zeros(len(mine), np.int64), np.zeros(len(theirs), np.int64)]
+    for c in on:
+        columns = [mine[c], theirs[c]]
+        if not all(isinstance(k.dtype, np.dtype) and k.dtype.kind in "iu" for k in columns):
+            return None
+        values = [k.to_numpy() for k in columns]
+        if any(len(v) and v.min() < 0 for v in values):
+            return None
+        size = 1 + max((int(v.max()) for v in values if len(v)), default=0)
+        if span * size > _DENSE * (len(mine) + len(theirs)) + 1024:
+            return None
+        places = [p * size + v for p, v in zip(places, values, strict=True)]
+        span *= size
+    seen = np.zeros(span, dtype=bool)
+    seen[places[1]] = True
+    return seen[places[0]]
 
 
 def _arrow_backed_text(dtype: Any) -> bool:

@@ -103,6 +103,14 @@ def joined_to_few(few: nw.LazyFrame[Any], many: nw.LazyFrame[Any], on: str) -> n
     return backend_of(few).joined_to_few(few, many, on)
 
 
+def among(
+    frame: nw.LazyFrame[Any], other: nw.LazyFrame[Any], on: Sequence[str]
+) -> nw.LazyFrame[Any]:
+    """The rows of ``frame`` whose values of ``on`` some row of ``other`` shares (a semi
+    join), as fast as the library finds them: ``on`` are codes (small integers) as a rule."""
+    return backend_of(frame).among(frame, other, on)
+
+
 def plain_numbers(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """``frame`` (a few rows, to be joined onto many) with its numbers in the library's
     plainest form, the fastest to copy row by row."""
