@@ -41,7 +41,7 @@ def _total_columns(keys: list[str], group: list[nw.Expr | str]) -> list[nw.Expr 
     return [
         *keys,
         *group,
-        nw.col("figure_id").alias("_total_id"),
+        nw.col("_position").alias("_total_at"),  # its id read for the few collected
         nw.col("low").alias("_t_low"),
         nw.col("high").alias("_t_high"),
         nw.col("value").alias("_t_value"),

@@ -47,7 +47,8 @@ _TALLIES = ("_n_checked", "_n_failed", "_n_duplicate", "_n_missing_parts", "_n_n
 
 def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     table = ctx.figures
-    keys, shape, frame = _shaped(rule, ctx)
+    report = rule.skipped == "report"
+    keys, shape, frame = _shaped(rule, ctx, ids=rule.constant is not None or report)
     # "All others" are counted before duplicates go; two figures for the same thing (a
     # coverage break printed twice) are then left out and reported, never added up.
     frame, dupes = split_duplicates(frame, table)
@@ -55,7 +56,6 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     if involved is not None:
         dupes = dupes.filter(involved)
     children = shape.children(frame)
-    report = rule.skipped == "report"
     sums = _sums(rule, children, [*keys, *shape.group], report)
     totals = _against_totals(rule, shape, frame, sums, keys)
     totals = _with_duplicate_parts(totals, shape, dupes, keys, table.has_duplicates)
@@ -68,11 +68,11 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     query = flagged(
         judged,
         shown | (nw.lit(report) & ~nw.col("_reason").is_null()),
-        witness="_first_id" if constant else "_total_id",
+        witness="_first_id" if constant else "_total_at",
     )
     queries = [
-        query.sort([*shape.group, *keys] if constant else ["_total_id"]),
-        dupes.select("figure_id", "value", shape.is_total().alias("_is_total")),
+        query.sort([*shape.group, *keys]) if constant else query,
+        dupes.select("_position", "value", shape.is_total().alias("_is_total")),
     ]
     marked_totals = None
     if marked_scope is not None and not constant:
@@ -84,11 +84,14 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             _lonely_parts(shape, sums, dupes, keys, report, table.has_duplicates, marked_totals)
         )
     rows, dupe_rows, *rest = collect_all(queries)
+    rows = _with_ids(ctx, rows, "_total_at", "_total_id")
+    rows = rows if constant else rows.sort("_total_id")
+    dupe_rows = _with_ids(ctx, dupe_rows, "_position", "figure_id")
     marked_total_rows = rest.pop(0) if marked_totals is not None else None
     lonely = rest
     _, flagged_rows = count_and_flagged(rows)
     group = [*keys, *shape.group]
-    ids = _parts_of_flagged(flagged_rows.filter(shown), children, frame, group)
+    ids = _parts_of_flagged(ctx, flagged_rows.filter(shown), children, frame, group)
     incomplete = flagged_rows.filter(nw.col("_state") == _INCOMPLETE)
     cells = _marked_of_flagged(incomplete, marked, frame, group)
     findings = _mismatches(flagged_rows.filter(nw.col("_state") == _FAILING), ids, group)
@@ -106,10 +109,12 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
     return concluded(rule, findings, Counts.of(checked, failed, skipped))
 
 
-def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame[Any]]:
-    """The group key, the shape of totals and parts, and the rows in scope. Where the
-    table has codes, keys and ``over`` columns are compared by them; cells marked as no
-    figure have none, and are matched to groups by the key's and over's own text."""
+def _shaped(rule: SumRule, ctx: Context, ids: bool) -> tuple[list[str], Shape, nw.LazyFrame[Any]]:
+    """The group key, the shape of totals and parts, and the rows in scope (with their
+    ids only where asked: ``_position`` names a figure through the filters and joins,
+    where its id, text, would be copied on every row). Where the table has codes, keys
+    and ``over`` columns are compared by them; cells marked as no figure have none, and
+    are matched to groups by the key's and over's own text."""
     table = ctx.figures
     coded = table.not_figures is None
     if isinstance(rule.over, tuple):
@@ -119,7 +124,7 @@ def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame
         operands = [op for op in (rule.total, *rule.parts) if isinstance(op, Operand)]
         codes = OverCodes.of(ctx, columns, operands) if coded else None
         selected = over_selected(columns, codes, table.blank_dimensions())
-        frame = _in_scope(rule, ctx, key_exprs, selected)
+        frame = _in_scope(rule, ctx, key_exprs, selected, ids)
         return keys, Patterns(rule, frame, columns, codes), frame
     over_col = _over_column(rule, table)
     key_exprs, keys = ctx.key(group_keys(table, rule.over or ""), fold=coded)
@@ -128,7 +133,7 @@ def _shaped(rule: SumRule, ctx: Context) -> tuple[list[str], Shape, nw.LazyFrame
         over_expr = blank_filled([over_col], table.blank_dimensions())[0]
     else:  # the codes, under the column's name: the shape compares them as it would text
         over_expr = nw.col(CODE_PREFIX + over_col).cast(nw.Int64).alias(over_col)
-    frame = _in_scope(rule, ctx, key_exprs, [over_expr])
+    frame = _in_scope(rule, ctx, key_exprs, [over_expr], ids)
     return keys, Hierarchy(rule, frame, over_col, over_codes), frame
 
 
@@ -145,11 +150,14 @@ def _over_column(rule: SumRule, table: ParsedFigureTable) -> str:
 
 
 def _in_scope(
-    rule: SumRule, ctx: Context, keys: list[nw.Expr], over: list[nw.Expr]
+    rule: SumRule, ctx: Context, keys: list[nw.Expr], over: list[nw.Expr], ids: bool
 ) -> nw.LazyFrame[Any]:
     """The rows the rule reads, with only the columns a sum needs (``keys``: the group
     key, as ``Context.key`` makes it; ``over``: what stands for the over columns)."""
-    return ctx.scope(rule.figures, "figure_id", "value", "low", "high", *keys, *over, "_duplicate")
+    named = ["figure_id"] if ids else []
+    return ctx.scope(
+        rule.figures, "_position", *named, "value", "low", "high", *keys, *over, "_duplicate"
+    )
 
 
 def _sums(
@@ -179,7 +187,7 @@ def _against_totals(
     constant, or the total's own row (a total with no parts has no sums)."""
     if rule.constant is not None:
         return sums.with_columns(
-            nw.lit(None, dtype=nw.String).alias("_total_id"),
+            nw.lit(None, dtype=nw.Float64).alias("_total_at"),  # no figure (pandas: NaN)
             nw.lit(rule.constant).alias("_t_low"),
             nw.lit(rule.constant).alias("_t_high"),
             nw.lit(rule.constant).alias("_t_value"),
@@ -283,9 +291,9 @@ def _lonely_parts(
     named = ["_first_id"] if report else []
     groups = sums.select(*group, *named)
     if has_duplicates:
-        twice = (
-            shape.children(dupes).group_by(*group).agg(nw.col("figure_id").min().alias("_first_id"))
-        )
+        twice = shape.children(dupes)
+        if report:
+            twice = twice.group_by(*group).agg(nw.col("figure_id").min().alias("_first_id"))
         both = nw.concat([groups, twice.select(*group, *named)])
         groups = both.group_by(*group).agg(nw.col("_first_id").min()) if report else both.unique()
     totals = shape.parents(shape.frame, keys).select(*group)
@@ -326,6 +334,7 @@ def _counted(
 
 
 def _parts_of_flagged(
+    ctx: Context,
     flagged_rows: nw.DataFrame[Any],
     children: nw.LazyFrame[Any],
     frame: nw.LazyFrame[Any],
@@ -337,9 +346,22 @@ def _parts_of_flagged(
         return {}
     groups = to_lazy(flagged_rows.select(*group).unique(), frame)
     (part_rows,) = collect_all(
-        [children.join(groups, on=group, how="inner").select(*group, "figure_id").sort("figure_id")]
+        [children.join(groups, on=group, how="inner").select(*group, "_position")]
     )
-    return _ids_by_group(part_rows, len(group))
+    part_rows = _with_ids(ctx, part_rows, "_position", "figure_id").sort("figure_id")
+    return _ids_by_group(part_rows.select(*group, "figure_id"), len(group))
+
+
+def _with_ids(ctx: Context, rows: nw.DataFrame[Any], at: str, name: str) -> nw.DataFrame[Any]:
+    """Collected ``rows`` with the id of the figure at each position ``at`` (``name``;
+    null where there is none: a numeric total), read from the table for these alone."""
+    positions = [None if p is None or p != p else int(p) for p in rows.get_column(at).to_list()]
+    cells = ctx.cells_at(p for p in positions if p is not None)
+    id_of = dict(
+        zip(*(cells.get_column(c).to_list() for c in ("_position", "figure_id")), strict=True)
+    )
+    ids = [None if p is None else id_of[p] for p in positions]
+    return rows.with_columns(nw.new_series(name, ids, nw.String, backend=rows.implementation))
 
 
 def _ids_by_group(parts: nw.DataFrame[Any], n_group: int) -> dict[tuple[Any, ...], list[str]]:
@@ -429,6 +451,8 @@ def _marked_in_scope(rule: SumRule, ctx: Context) -> nw.LazyFrame[Any] | None:
     if rule.figures is not None:
         marked = marked.filter(ctx.selector_mask(rule.figures))
     nothing = [nw.lit(None, dtype=nw.Float64).alias(c) for c in ("value", "low", "high")]
+    # No figure's place (read by no one: a marked total is only counted, by its group).
+    nothing.append(nw.lit(-1, dtype=nw.Int64).alias("_position"))
     return with_blank_dims(marked, ctx.figures.dimensions).with_columns(*nothing)
 
 
@@ -482,7 +506,7 @@ def checked_groups(rule: SumRule, ctx: Context) -> nw.DataFrame[Any]:
     and tests as the check, handed out for another layer to reason over (error
     localisation); nothing is judged here."""
     table = ctx.figures
-    keys, shape, frame = _shaped(rule, ctx)
+    keys, shape, frame = _shaped(rule, ctx, ids=True)
     frame, dupes = split_duplicates(frame, table)
     group = [*keys, *shape.group]
     children = shape.children(frame)
@@ -497,7 +521,15 @@ def checked_groups(rule: SumRule, ctx: Context) -> nw.DataFrame[Any]:
     allowed = intervals.tolerance_amount(parts_sum, rule.tolerance) + nw.lit(
         FLOAT_NOISE
     ) * intervals.magnitude(parts_sum)
-    checked = judged.filter(nw.col("_complete") & ~nw.col("_dup_part")).select(
+    checked = judged.filter(nw.col("_complete") & ~nw.col("_dup_part"))
+    if rule.constant is None:  # each total's id, by its position
+        ids = frame.select(
+            nw.col("_position").alias("_total_at"), nw.col("figure_id").alias("_total_id")
+        )
+        checked = checked.join(ids, on="_total_at", how="left")
+    else:
+        checked = checked.with_columns(nw.lit(None, dtype=nw.String).alias("_total_id"))
+    checked = checked.select(
         *group, "_total_id", "_t_low", "_t_high", "_t_value", allowed.alias("_allowed")
     )
     parts = children.select(*group, "figure_id", "low", "high", "value")
