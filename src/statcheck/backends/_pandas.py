@@ -14,7 +14,7 @@ import narwhals as nw
 
 from statcheck.backends._base import NarwhalsBackend
 
-# Rows are picked by their codes' place in an array (``among``) while the codes span at
+# Rows are picked by their codes' place in an array (``narrowed``) while the codes span at
 # most this many times the rows read: the array's memory grows with the data.
 _DENSE = 4
 # One side of a join is "few" (``joined_to_few``) when it is under this part of the other.
@@ -86,17 +86,16 @@ class PandasBackend(NarwhalsBackend):
         picked: nw.DataFrame[Any] = nw.from_native(native[native[on].isin(keys)], eager_only=True)
         return few.join(picked.lazy(), on=on, how="inner")
 
-    def among(
+    def narrowed(
         self, frame: nw.LazyFrame[Any], other: nw.LazyFrame[Any], on: Sequence[str]
     ) -> nw.LazyFrame[Any]:
-        """Codes looked up by their place in an array of the combinations ``other``
-        shows, as the numpy floor does (a merge hashes every row of both sides, a tenth
-        of a second per million); where ``on`` are not integers of a small span, the
-        semi join."""
-        mine, theirs = frame.to_native(), other.to_native()
-        picked = _shared_codes(mine, theirs, on)
+        """The rows whose codes ``other`` shows, found by their place in an array of the
+        combinations it shows, as the numpy floor does (10^7 rows: the ratio's merges
+        1.8 s to 0.5 s); where ``on`` are not integers of a small span, ``frame``."""
+        mine = frame.to_native()
+        picked = _shared_codes(mine, other.to_native(), on)
         if picked is None:
-            return super().among(frame, other, on)
+            return frame
         chosen: nw.DataFrame[Any] = nw.from_native(mine[picked], eager_only=True)
         return chosen.lazy()
 

@@ -223,6 +223,20 @@ class Context:
         assert rows.get_column("_position").to_list() == wanted, "figures out of order"
         return rows
 
+    def with_ids(
+        self, rows: nw.DataFrame[Any], at: str = "_position", name: str = "figure_id"
+    ) -> nw.DataFrame[Any]:
+        """Collected ``rows`` with the id of the figure at each position ``at`` (as
+        ``name``; null where there is none), read from the table for these rows alone:
+        rules carry a figure's place through their filters and joins, where its id (text)
+        would be copied on every row."""
+        positions = [None if p is None or p != p else int(p) for p in rows.get_column(at).to_list()]
+        cells = self.cells_at(p for p in positions if p is not None)
+        found = (cells.get_column(c).to_list() for c in ("_position", "figure_id"))
+        id_of = dict(zip(*found, strict=True))
+        ids = [None if p is None else id_of[p] for p in positions]
+        return rows.with_columns(nw.new_series(name, ids, nw.String, backend=rows.implementation))
+
     def figures_from(self, rows: nw.DataFrame[Any]) -> dict[str, Figure]:
         """Figures by id from collected rows of the figure table (all its columns)."""
         return figures_from(rows, self.figures.dimensions)

@@ -84,9 +84,9 @@ def check_sum_table(rule: SumRule, ctx: Context) -> RuleResult:
             _lonely_parts(shape, sums, dupes, keys, report, table.has_duplicates, marked_totals)
         )
     rows, dupe_rows, *rest = collect_all(queries)
-    rows = _with_ids(ctx, rows, "_total_at", "_total_id")
+    rows = ctx.with_ids(rows, "_total_at", "_total_id")
     rows = rows if constant else rows.sort("_total_id")
-    dupe_rows = _with_ids(ctx, dupe_rows, "_position", "figure_id")
+    dupe_rows = ctx.with_ids(dupe_rows)
     marked_total_rows = rest.pop(0) if marked_totals is not None else None
     lonely = rest
     _, flagged_rows = count_and_flagged(rows)
@@ -348,20 +348,8 @@ def _parts_of_flagged(
     (part_rows,) = collect_all(
         [children.join(groups, on=group, how="inner").select(*group, "_position")]
     )
-    part_rows = _with_ids(ctx, part_rows, "_position", "figure_id").sort("figure_id")
+    part_rows = ctx.with_ids(part_rows).sort("figure_id")
     return _ids_by_group(part_rows.select(*group, "figure_id"), len(group))
-
-
-def _with_ids(ctx: Context, rows: nw.DataFrame[Any], at: str, name: str) -> nw.DataFrame[Any]:
-    """Collected ``rows`` with the id of the figure at each position ``at`` (``name``;
-    null where there is none: a numeric total), read from the table for these alone."""
-    positions = [None if p is None or p != p else int(p) for p in rows.get_column(at).to_list()]
-    cells = ctx.cells_at(p for p in positions if p is not None)
-    id_of = dict(
-        zip(*(cells.get_column(c).to_list() for c in ("_position", "figure_id")), strict=True)
-    )
-    ids = [None if p is None else id_of[p] for p in positions]
-    return rows.with_columns(nw.new_series(name, ids, nw.String, backend=rows.implementation))
 
 
 def _ids_by_group(parts: nw.DataFrame[Any], n_group: int) -> dict[tuple[Any, ...], list[str]]:
