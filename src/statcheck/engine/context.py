@@ -18,7 +18,13 @@ from statcheck.errors import AMBIGUOUS_SELECTOR, UNKNOWN_COLUMN
 from statcheck.model.figure import Figure, FigureStatus, Source, SourceKind
 from statcheck.model.period import Period, parse_period
 from statcheck.model.value import Qualifier, ReportedValue
-from statcheck.prepare import KeyCodes, ParsedFigureTable, identity_columns, key_codes
+from statcheck.prepare import (
+    CODE_PREFIX,
+    KeyCodes,
+    ParsedFigureTable,
+    identity_columns,
+    key_codes,
+)
 
 # A text identity column with more distinct values is compared as text where a rule would
 # look its values up in Python (operands, hierarchies, cited sources).
@@ -138,6 +144,12 @@ class Context:
                 exprs.append(nw.col(c).fill_null("") if c in blank else nw.col(c))
                 names.append(c)
         return exprs, names
+
+    def key_reads(self, columns: Sequence[str]) -> list[str]:
+        """The table's columns that ``key(columns)`` reads: each one's codes where it has
+        them, else the column itself (a rule that picks rows first selects these alone)."""
+        sizes = self._codes.sizes if self._codes is not None else {}
+        return [CODE_PREFIX + c if c in sizes else c for c in columns]
 
     def key_with(
         self, columns: Sequence[str], more: Sequence[tuple[nw.Expr, int]]

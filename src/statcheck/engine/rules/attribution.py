@@ -111,6 +111,7 @@ class _Setting:
         # as Context.key makes it: the expressions, and the names to join on.
         same = ["metric", *table.dimensions, "period_start", "period_end"]
         self.key_exprs, self.key = ctx.key(same)
+        self.key_reads = ctx.key_reads(same)
         # The cited source, as joins compare it (``_cited``): its code where the table
         # has codes (a source no figure comes from has none: -1), else its name.
         self.cited_codes = ctx.codes_of("source_id", few=False)
@@ -157,11 +158,11 @@ class _Setting:
             texts = small_frame({"cites": present}, {"cites": nw.String}, self.frame)
         (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
         pairs: list[tuple[str, str]] = list(python_rows(items))
-        self.citations = Citations(self.scope, self.key_exprs, pairs, self.cited_codes)
+        reads = self.key_reads
+        self.citations = Citations(self.scope, self.key_exprs, reads, pairs, self.cited_codes)
         mark = nw.lit(True) if self.in_scope is None else self.in_scope
-        flagged = self.frame.with_columns(mark.alias("_in_scope"))
         self.all_citations = Citations(
-            flagged, self.key_exprs, pairs, self.cited_codes, extra=("_in_scope",)
+            self.frame, self.key_exprs, reads, pairs, self.cited_codes, {"_in_scope": mark}
         )
         self.reporting = set(
             known_reporting
@@ -211,21 +212,30 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
 class Citations:
     """The figures' citations: each distinct ``cites`` text with the sources it names
     (``pairs`` of text and source), and the figures that cite (``citing``, with their
-    ``key``, as ``Context.key`` makes it, and the ``extra`` columns of ``scope``; picked
-    first, so that an eager library works the key out for those rows alone). ``codes``:
-    each source's code, where the table has codes (see ``_Setting``)."""
+    ``key``, as ``Context.key`` makes it from the columns ``reads``, and the ``extra``
+    columns, worked out on ``scope``). The citing rows are picked first, with only the
+    columns they need, so that an eager library copies those and works the key out for
+    those rows alone. ``codes``: each source's code, where the table has codes (see
+    ``_Setting``)."""
 
     def __init__(
         self,
         scope: nw.LazyFrame[Any],
         key: list[nw.Expr],
+        reads: list[str],
         pairs: list[tuple[str, str]],
         codes: dict[Any, int] | None,
-        extra: tuple[str, ...] = (),
+        extra: dict[str, nw.Expr] | None = None,
     ) -> None:
         cites = nw.col("cites")
-        self.citing = scope.filter(~cites.is_null()).select(
-            "figure_id", "source_id", "low", "high", *key, "cites", *extra
+        self._extra = [e.alias(name) for name, e in (extra or {}).items()]
+        self.extra = tuple(extra or ())
+        picked = scope.select(
+            *dict.fromkeys(["figure_id", "source_id", "low", "high", "cites", *reads]),
+            *self._extra,
+        ).filter(~cites.is_null())
+        self.citing = picked.select(
+            "figure_id", "source_id", "low", "high", *key, "cites", *self.extra
         )
         # The pairs as arrays, each cited source's code looked up once (a table may have
         # a source, and a citation text, per figure).
@@ -237,11 +247,11 @@ class Citations:
             else np.array([codes.get(c, -1) for c in self._cited.tolist()], dtype=np.int64)
         )
         self.like = scope
-        self.extra = extra
 
     def uncited(self) -> nw.LazyFrame[Any]:
         """The figures that cite nothing (with the ``extra`` columns)."""
-        return self.like.filter(nw.col("cites").is_null()).select(
+        chosen = self.like.select("figure_id", "source_id", "cites", *self._extra)
+        return chosen.filter(nw.col("cites").is_null()).select(
             "figure_id", "source_id", *self.extra
         )
 
