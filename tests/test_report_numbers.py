@@ -35,3 +35,20 @@ def test_settled_numbers_read_back_as_themselves() -> None:
     again = Finding.from_dict(f.to_dict())
     assert again == f
     assert f.expected == Interval(59.277012851087, 59.278535277503)
+
+
+def test_a_small_gap_between_large_bounds_keeps_only_their_digits() -> None:
+    # A partition's parts as polars and as pandas added them (seen on a random table):
+    # the sums agree to the last bit but one, which a gap of 4e4 beside bounds of 1e7
+    # would keep in its own digits.
+    reported, expected = (
+        Interval(9_999_999.805, 9_999_999.815),
+        Interval(10_042_612.65, 10_042_613.75),
+    )
+    gaps = [42_612.834999999, 42_612.834999997]
+    written = {Finding("s", (), "x", reported, expected, gap=g).to_dict()["gap"] for g in gaps}
+    assert written == {42_612.835}
+    # A gap larger than its bounds keeps its fourteen digits; one under them, theirs.
+    wide = Finding("s", (), "x", None, Interval(0.01, 0.02), gap=0.123456789012345)
+    narrow = Finding("s", (), "x", None, Interval(1.5, 2.5), gap=0.123456789012345)
+    assert (wide.gap, narrow.gap) == (0.12345678901234, 0.1234567890123)

@@ -240,7 +240,7 @@ class Finding:
         # object.__setattr__, three times slower than filling the instance's dict at once.
         self.__dict__.update(
             slug=slug, figures=figures, explanation=explanation, reported=reported,
-            expected=_settled_interval(expected), gap=_settled(gap),
+            expected=_settled_interval(expected), gap=_settled_gap(gap, reported, expected),
             tolerance=_settled(tolerance), details=details, culprits=culprits,
         )  # fmt: skip
 
@@ -673,6 +673,24 @@ def _settled_number(x: float) -> float:
     if x.is_integer() or not math.isfinite(x):
         return x
     return float(f"{x:.{COMPUTED_DIGITS}g}")
+
+
+def _settled_gap(
+    gap: float | None, reported: Interval | None, expected: Interval | None
+) -> float | None:
+    """A gap to ``COMPUTED_DIGITS`` significant digits of the largest bound beside it: a
+    gap is a difference of such bounds, and a small one between large bounds would keep,
+    in digits of its own, the last bits of a sum that differ with the order of addition
+    (polars and pandas: 42612.834999999 and 42612.834999997 between bounds of 10^7)."""
+    if gap is None:
+        return None
+    bounds = [b for iv in (reported, expected) if iv is not None for b in (iv.low, iv.high)]
+    scale = max((abs(b) for b in bounds if math.isfinite(b)), default=0.0)
+    settled = _settled_number(gap)
+    if scale <= abs(settled) or settled.is_integer() or not math.isfinite(settled):
+        return settled
+    places = COMPUTED_DIGITS - 1 - math.floor(math.log10(scale))
+    return round(settled, places) + 0.0
 
 
 def _settled_interval(iv: Interval | None) -> Interval | None:
