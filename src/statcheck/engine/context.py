@@ -242,7 +242,7 @@ class Context:
         ``name``; null where there is none), read from the table for these rows alone:
         rules carry a figure's place through their filters and joins, where its id (text)
         would be copied on every row."""
-        positions = [None if p is None or p != p else int(p) for p in rows.get_column(at).to_list()]
+        positions = [place_of(p) for p in rows.get_column(at).to_list()]
         cells = self.cells_at(p for p in positions if p is not None)
         found = (cells.get_column(c).to_list() for c in ("_position", "figure_id"))
         id_of = dict(zip(*found, strict=True))
@@ -358,6 +358,12 @@ class SourceTable(Mapping[str, Source]):
         """The ids of the sources of these kinds, in the table's order."""
         wanted = {k.value for k in kinds}
         return [sid for sid, kind in zip(self._ids, self._kinds, strict=True) if kind in wanted]
+
+
+def place_of(value: Any) -> int | None:
+    """A collected ``_position`` as an int, None where there is none (pandas hands back a
+    column with a missing value as floats, the missing one NaN)."""
+    return None if value is None or value != value else int(value)
 
 
 def figures_from(rows: nw.DataFrame[Any], dimensions: tuple[str, ...]) -> dict[str, Figure]:

@@ -32,7 +32,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import PartitionRule, Rule
 from statcheck.engine import intervals
-from statcheck.engine.context import Context
+from statcheck.engine.context import Context, place_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys
 from statcheck.engine.native import (
@@ -401,7 +401,7 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     if failing.is_empty():
         return []
     rows = python_rows(failing, named=True)
-    at = {p for r in rows for c in _PLACES for p in [_place(r[c])] if p is not None}
+    at = {p for r in rows for c in _PLACES for p in [place_of(r[c])] if p is not None}
     cells = ctx.cells_at(at)  # now, so that the table can go; the Python work later
     wholes = _by_whole(rows, cells)
     named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
@@ -421,11 +421,6 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
 
 
 _PLACES = ("_w", "_position", "_reacher")  # the collected columns that name a figure
-
-
-def _place(value: Any) -> int | None:
-    """A collected place in the table (pandas gives a column with a missing value as floats)."""
-    return None if value is None or value != value else int(value)
 
 
 def _named(whole_id: str, rows: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
@@ -454,7 +449,7 @@ def _by_whole(
     id_at = dict(zip(places, ids, strict=True))
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        named = {c: None if (p := _place(row[c])) is None else id_at[p] for c in _PLACES}
+        named = {c: None if (p := place_of(row[c])) is None else id_at[p] for c in _PLACES}
         row |= {
             "_w_id": named["_w"],
             "figure_id": named["_position"],

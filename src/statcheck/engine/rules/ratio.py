@@ -23,7 +23,7 @@ from statcheck.contract.rules import RatioRule, Rule
 from statcheck.contract.rules.pattern import Operand, SumOver
 from statcheck.contract.tolerance import Tolerance
 from statcheck.engine import intervals
-from statcheck.engine.context import Context, figures_from
+from statcheck.engine.context import Context, figures_from, place_of
 from statcheck.engine.context import _period as period_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
@@ -429,19 +429,14 @@ class _Ids:
     with their cells (which explanations read)."""
 
     def __init__(self, ctx: Context, rows: nw.DataFrame[Any]) -> None:
-        named = {p for c in _AT for p in map(_position, rows.get_column(c).to_list())}
+        named = {p for c in _AT for p in map(place_of, rows.get_column(c).to_list())}
         self.cells = ctx.cells_at(p for p in named if p is not None and p != SUMMED)
         at, ids = (self.cells.get_column(c).to_list() for c in ("_position", "figure_id"))
         self._id: dict[int, str] = dict(zip(at, ids, strict=True))
         self._id[SUMMED] = ""  # a whole summed over rows: no figure's
 
     def of(self, positions: Iterable[Any]) -> list[str | None]:
-        return [None if (p := _position(v)) is None else self._id[p] for v in positions]
-
-
-def _position(value: Any) -> int | None:
-    """A collected position (pandas gives a column with a missing value as floats)."""
-    return None if value is None or value != value else int(value)
+        return [None if (p := place_of(v)) is None else self._id[p] for v in positions]
 
 
 def _with_counts(
