@@ -8,8 +8,9 @@ not shape, at two sizes, to see that it grows with the rows (about 10x from 10^5
 Each run is a fresh process: the table is generated in memory (polars; a pandas frame for
 the pandas engine), ``statcheck.validate(frame, suite, sources=..., engine=...)`` is called
 once on its first 50 rows (imports and thread pools are the process's), then timed once
-on the whole table. Every shape but ``ring`` is valid by construction, and ``ring`` has
-exactly its two cycles: a run fails (exit 1) if its rule finds anything else, or checks a
+on the whole table. Every shape but ``ring`` and ``dead-chain`` is valid by construction;
+``ring`` has exactly its two cycles and ``dead-chain`` a finding per figure: a run fails
+(exit 1) if its rule finds anything else, or checks a
 different number of items than the shape has. Prints seconds per shape and size with the
 growth from the first size to the last; writes build/bench/rule_shapes.json.
 
@@ -18,6 +19,8 @@ growth from the first size to the last; writes build/bench/rule_shapes.json.
   the statistics office (``attribution``: every check).
 - ``ring``: every figure from a source of its own, citing the next, the last the first:
   one cycle of figures and one of sources as long as the table (``attribution``).
+- ``dead-chain``: a chain that stops at a source reporting nothing: every figure fails
+  ``reaches-primary``, each explained by a chain as long as the rest of the table.
 - ``days-in-years``: years and each of their days (``partition``, adding up).
 - ``wide-shares``: one whole with a third of the rows as parts and a third as shares
   (``ratio`` over two columns).
@@ -52,11 +55,11 @@ MONTHS = 120
 @dataclass(frozen=True)
 class Shape:
     """A table and its suite; ``items``: how many items the rule checks on the table;
-    ``findings``: how many it finds (a shape is valid unless it is a cycle)."""
+    ``findings``: how many it finds (a shape is valid unless it is a cycle or a dead end)."""
 
     build: Callable[[int], tuple[Any, Any, str]]
     items: Callable[[Any], int]
-    findings: int = 0
+    findings: Callable[[Any], int] = lambda figures: 0
 
 
 def _figures(**columns: Any) -> Any:
@@ -112,6 +115,18 @@ def ring(n: int) -> tuple[Any, Any, str]:
     figures, sources = _citing(n, "s0")
     checks = "[no-cycles, no-source-cycles]"
     return figures, sources, f"rules:\n  - {{id: r, kind: attribution, checks: {checks}}}\n"
+
+
+def dead_chain(n: int) -> tuple[Any, Any, str]:
+    import polars as pl
+
+    figures, sources = _citing(n, "blog")
+    blog = pl.DataFrame({"source_id": ["blog"], "name": ["A blog"], "kind": ["media"]})
+    checks = "[reaches-primary]"
+    rules = (
+        f"primary_sources: [official]\nrules:\n  - {{id: r, kind: attribution, checks: {checks}}}\n"
+    )
+    return figures, pl.concat([sources, blog]), rules
 
 
 def days_in_years(n: int) -> tuple[Any, Any, str]:
@@ -217,7 +232,8 @@ def _groups(figures: Any) -> int:
 SHAPES: dict[str, Shape] = {
     "one-big-group": Shape(one_big_group, lambda f: 1),
     "chain": Shape(chain, len),
-    "ring": Shape(ring, len, findings=2),  # one cycle of figures and one of sources
+    "ring": Shape(ring, len, lambda f: 2),  # one cycle of figures and one of sources
+    "dead-chain": Shape(dead_chain, len, len),  # every figure stops short
     "days-in-years": Shape(
         days_in_years, lambda f: int((f["period_start"] != f["period_end"]).sum())
     ),
@@ -248,7 +264,7 @@ def run_one(name: str, n: int, engine: str) -> dict[str, Any]:
     return {
         "shape": name, "size": n, "rows": len(figures), "engine": engine, "seconds": seconds,
         "status": result.status.value, "items": result.counts.items, "expected_items": items,
-        "findings": len(result.findings),
+        "findings": len(result.findings), "expected_findings": SHAPES[name].findings(figures),
     }  # fmt: skip
 
 
@@ -277,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                     failed = True
                     continue
                 run = json.loads(done.stdout.strip().splitlines()[-1])
-                found = SHAPES[name].findings
+                found = run["expected_findings"]
                 ok = run["items"] == run["expected_items"] and run["findings"] == found
                 ok &= run["status"] == ("fail" if found else "pass")
                 failed |= not ok

@@ -1,12 +1,13 @@
 """The citation graphs' cycles (``engine.graph.cycles``): each strongly connected set of
 sources or figures once, a simple circle in the order its citations go from its smallest
-member, a tangle of circles as its sorted members."""
+member, a tangle of circles as its sorted members. And each node's shortest chain to a
+dead end (``nearest_ends``, ``chain_ends``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from statcheck.engine.graph import Cycle, Graph, cycles
+from statcheck.engine.graph import Cycle, Graph, chain_ends, cycles, nearest_ends
 
 
 def graph(n: int, edges: list[tuple[int, int]]) -> Graph:
@@ -62,3 +63,30 @@ def test_circles_numbered_out_of_order_are_followed_edge_by_edge() -> None:
     expected.add(Cycle(tuple(sorted(tangle)), False))
     assert len(found) == 4
     assert set(found) == expected
+
+
+def test_each_node_follows_its_shortest_chain_to_an_end() -> None:
+    # 0 -> 1 -> 2 -> 3 (an end) and 0 -> 4 -> 3: 0 takes the shorter way, through 4;
+    # 5 -> 6 and 5 -> 7, both ends: the smaller; 8 -> 9 reaches no end; 10 is outside.
+    edges = [(0, 1), (1, 2), (2, 3), (0, 4), (4, 3), (5, 7), (5, 6), (8, 9), (10, 3)]
+    ends = np.zeros(11, dtype=bool)
+    ends[[3, 6, 7]] = True
+    within = np.ones(11, dtype=bool)
+    within[10] = False
+    dist, step = nearest_ends(graph(11, edges), ends, within)
+    assert dist.tolist() == [2, 2, 1, 0, 1, 1, 0, 0, -1, -1, -1]
+    assert step[[0, 1, 2, 4, 5]].tolist() == [4, 2, 3, 3, 6]
+    assert step[[3, 6, 7]].tolist() == [3, 6, 7]  # an end is its own next step
+    assert chain_ends(step, dist)[[0, 1, 2, 3, 4, 5]].tolist() == [3, 3, 3, 3, 3, 6]
+
+
+def test_a_chain_as_long_as_the_graph_is_followed_in_few_rounds() -> None:
+    # 100,000 nodes in a line to one end: every node's distance and end, without a round
+    # per hop (chain_ends jumps pointers: 17 rounds).
+    n = 100_000
+    edges = [(i, i + 1) for i in range(n - 1)]
+    ends = np.zeros(n, dtype=bool)
+    ends[-1] = True
+    dist, step = nearest_ends(graph(n, edges), ends, np.ones(n, dtype=bool))
+    assert dist.tolist() == list(range(n - 1, -1, -1))
+    assert (chain_ends(step, dist) == n - 1).all()

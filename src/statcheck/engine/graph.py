@@ -17,7 +17,6 @@ import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-Texts = npt.NDArray[np.object_]
 
 
 @dataclass(frozen=True)
@@ -151,52 +150,39 @@ def _walked(
     return [tuple(walked[bounds[k] : bounds[k + 1]]) for k in range(sizes.size)]
 
 
-def smallest_path(graph: Graph, own: Texts, prefix: Texts, within: Bools) -> Texts:
-    """For each node ``within`` (a set closed under following edges, with no cycle): the
-    smallest text among its own ``own`` (None: none) and ``prefix[node]`` followed by a
-    successor's smallest, in text order.
+def nearest_ends(graph: Graph, ends: Bools, within: Bools) -> tuple[Ints, Ints]:
+    """For each node ``within`` (a set closed under following edges): how many edges its
+    shortest chain to a node ``ends`` marks takes (-1 where none reaches one), and the
+    next node on that chain: of its successors nearest an end, the smallest (at an end,
+    itself). One breadth-first search from every end at once, on the reversed edges;
+    then one pass over the edges."""
+    dist = np.full(graph.n, -1, dtype=np.int64)
+    step = np.arange(graph.n, dtype=np.int64)
+    seeds = np.flatnonzero(ends & within)
+    if seeds.size == 0:
+        return dist, step
+    from scipy.sparse.csgraph import dijkstra
 
-    Nodes are settled in layers from the ends of the chains inwards (Kahn's order), each
-    layer one vectorized step over the edges into it, so every edge is read once.
-    """
-    best = own.copy()
-    keep = within[graph.tail]
-    tail, head = graph.tail[keep], graph.head[keep]
-    waiting = np.bincount(tail, minlength=graph.n)  # successors not yet settled
-    by_head = np.argsort(head, kind="stable")
-    starts = np.searchsorted(head[by_head], np.arange(graph.n + 1))
-    ready = np.flatnonzero(within & (waiting == 0))
-    while ready.size:
-        edges = by_head[_ranges(starts[ready], starts[ready + 1])]
-        tails, heads = tail[edges], head[edges]
-        offered = best[heads] != None  # noqa: E711 (elementwise on an object array)
-        _keep_smallest(best, tails[offered], prefix[tails[offered]] + best[heads[offered]])
-        waiting -= np.bincount(tails, minlength=graph.n)
-        ready = np.unique(tails[waiting[tails] == 0])
-    return best
-
-
-def _ranges(starts: Ints, ends: Ints) -> Ints:
-    """``starts[0]..ends[0]-1``, ``starts[1]..ends[1]-1``, ... as one array."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return offsets + np.arange(total, dtype=np.int64)
+    keep = within[graph.tail] & within[graph.head]
+    inside = Graph(graph.n, graph.tail[keep], graph.head[keep])
+    found = dijkstra(
+        inside.matrix(reverse=True), directed=True, indices=seeds, unweighted=True, min_only=True
+    )
+    reached = np.isfinite(found)
+    dist[reached] = found[reached].astype(np.int64)
+    tail, head = inside.tail, inside.head
+    nearer = (dist[tail] > 0) & (dist[head] == dist[tail] - 1)
+    best = np.full(graph.n, graph.n, dtype=np.int64)
+    np.minimum.at(best, tail[nearer], head[nearer])
+    moving = dist > 0
+    step[moving] = best[moving]
+    return dist, step
 
 
-def _keep_smallest(best: Texts, nodes: Ints, texts: Texts) -> None:
-    """``best[node] = min(best[node], text)`` for every pair, None counting as no text."""
-    if nodes.size == 0:
-        return
-    current = best[nodes]
-    has = current != None  # noqa: E711
-    nodes = np.concatenate([nodes, nodes[has]])
-    texts = np.concatenate([texts, current[has]])
-    _, rank = np.unique(texts, return_inverse=True)
-    order = np.lexsort((rank.ravel(), nodes))
-    nodes, texts = nodes[order], texts[order]
-    first = np.ones(nodes.size, dtype=bool)
-    first[1:] = nodes[1:] != nodes[:-1]
-    best[nodes[first]] = texts[first]
+def chain_ends(step: Ints, dist: Ints) -> Ints:
+    """Where each node's chain of ``step`` s ends (``nearest_ends``), by pointer jumping:
+    as many rounds as the longest chain has binary digits, not a round per hop."""
+    end = step.copy()
+    for _ in range(int(dist.max(initial=0)).bit_length()):
+        end = end[end]
+    return end

@@ -38,7 +38,15 @@ import numpy as np
 from statcheck.backends import codes
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.graph import Cycle, Graph, cycles, reachable, reaching, smallest_path
+from statcheck.engine.graph import (
+    Cycle,
+    Graph,
+    chain_ends,
+    cycles,
+    nearest_ends,
+    reachable,
+    reaching,
+)
 from statcheck.engine.native import (
     collect_all,
     joined_to_few,
@@ -443,9 +451,9 @@ class _FigureGraph:
     @staticmethod
     def answer(
         edges: nw.DataFrame[Any], dead: nw.DataFrame[Any]
-    ) -> tuple[list[tuple[str, str]], list[_Loop]]:
-        """The rule's figures that reach no primary source, with the smallest of their
-        dead-end paths, and the cycles a chain of the rule's figures runs into.
+    ) -> tuple[list[_DeadEnd], list[_Loop]]:
+        """The rule's figures that reach no primary source, each with its shortest chain
+        to a dead end, and the cycles a chain of the rule's figures runs into.
 
         A figure in a cycle, or whose chain runs into one, is left to ``no-cycles``: it is
         not reported as reaching no primary source as well.
@@ -456,9 +464,9 @@ class _FigureGraph:
         into_cycle = reaching(graph, on_cycle)
         reached = reaching(graph, nodes.reached)
         open_ = ~reached & ~into_cycle
-        best = smallest_path(graph, nodes.own_path, nodes.source + SEP, open_)
-        failing = np.flatnonzero(open_ & nodes.in_scope & (best != None))  # noqa: E711
-        dead_ends = list(zip(nodes.ids[failing].tolist(), best[failing].tolist(), strict=True))
+        dist, step = nearest_ends(graph, nodes.own_path != None, open_)  # noqa: E711
+        failing = np.flatnonzero(open_ & nodes.in_scope & (dist >= 0))
+        dead_ends = _chains(nodes, failing, dist, step)
         seen = reachable(graph, nodes.in_scope)
         loops = [
             _Loop(
@@ -470,6 +478,48 @@ class _FigureGraph:
             if seen[list(c.members)].any()
         ]
         return dead_ends, loops
+
+
+@dataclass(frozen=True)
+class _DeadEnd:
+    """A figure none of whose chains reaches a primary source, with the sources of its
+    shortest chain to a dead end: the first few (``first``), how many more are passed
+    over (``hidden``), and the dead end's own (``last``: its source, then the source it
+    cites, if any; alone when the figure itself cites no one)."""
+
+    figure: str
+    first: tuple[str, ...]
+    hidden: int
+    last: tuple[str, ...]
+
+
+# How many sources of a long chain an explanation names before the dead end (a chain may
+# be as long as the table: the explanation of each of its figures stays one line).
+_FIRST_SOURCES = 6
+
+
+def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> list[_DeadEnd]:
+    """Each failing node's shortest chain, as its explanation names it: the first few
+    sources by following ``step``, the dead end by pointer jumping (``chain_ends``)."""
+    end = chain_ends(step, dist)
+    walked = [failing]
+    for _ in range(_FIRST_SOURCES + 1):
+        walked.append(step[walked[-1]])
+    # A chain one or two sources longer is named whole: an ellipsis would hide no more.
+    d = dist[failing]
+    shown = np.where(d > _FIRST_SOURCES + 2, _FIRST_SOURCES, d)
+    first = nodes.source[np.stack(walked, axis=1)].tolist() if failing.size else []
+    return [
+        _DeadEnd(fid, tuple(sources[:n]), d - n, tuple(own.split(SEP)))
+        for fid, sources, n, d, own in zip(
+            nodes.ids[failing].tolist(),
+            first,
+            shown.tolist(),
+            d.tolist(),
+            nodes.own_path[end[failing]].tolist(),
+            strict=True,
+        )
+    ]
 
 
 class _Nodes:
@@ -650,11 +700,11 @@ def _figure_cycles(loops: list[_Loop]) -> Iterator[Finding]:
         yield Finding("citation-cycle", loop.figures, text)
 
 
-def _dead_ends(rows: list[tuple[str, str]], s: _Setting) -> Iterator[Finding]:
+def _dead_ends(rows: list[_DeadEnd], s: _Setting) -> Iterator[Finding]:
     kinds = " or ".join(sorted(k.value for k in s.primary_kinds))
-    for fid, path in rows:
-        last = path.split(SEP)[-1]
-        if SEP not in path:
+    for row in rows:
+        fid, last = row.figure, row.last[-1]
+        if not row.first and len(row.last) == 1:
             how = f"it is reported by {s.name(last)} and cites no one"
             yield Finding(
                 "no-primary-source",
@@ -662,7 +712,8 @@ def _dead_ends(rows: list[tuple[str, str]], s: _Setting) -> Iterator[Finding]:
                 f"{fid} is not traced to a primary ({kinds}) source: {how}.",
             )
             continue
-        chain = path.replace(SEP, " → ")
+        passed = [f"… ({row.hidden:,} more)"] if row.hidden else []
+        chain = " → ".join([*row.first, *passed, *row.last])
         yield Finding(
             "no-primary-source",
             (fid,),
