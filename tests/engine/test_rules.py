@@ -366,6 +366,33 @@ def test_attribution_knot_of_cycles_is_one_finding_per_graph(
     assert "Sources blog, news, paper cite one another in circles" in result.findings[1].explanation
 
 
+def test_attribution_many_knots_each_name_their_own_citations(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """300 knots of sources (a ⇄ b ⇄ c), each its own finding naming its four citations
+    alone, in order (the citations of every knot were searched for each one: quadratic)."""
+    rows, sources = [], []
+    for i in range(300):
+        a, b, c = f"a{i:03}", f"b{i:03}", f"c{i:03}"
+        sources += [{"source_id": x, "name": x.upper(), "kind": "media"} for x in (a, b, c)]
+        rows += [
+            figure(f"{a}-1", "5", source_id=a, cites=b, metric=f"m{i}a"),
+            figure(f"{b}-1", "5", source_id=b, cites=a, metric=f"m{i}b"),
+            figure(f"{b}-2", "5", source_id=b, cites=c, metric=f"m{i}c"),
+            figure(f"{c}-1", "5", source_id=c, cites=b, metric=f"m{i}d"),
+        ]
+    drop = make_drop(rows, sources)
+    findings = run(drop, attribution("no-source-cycles"), backend).result("a").findings
+    assert len(findings) == 300
+    knot = next(f for f in findings if "a123" in f.explanation)
+    assert knot.figures == ("a123-1", "b123-1", "b123-2", "c123-1")
+    assert knot.explanation == (
+        "Sources a123, b123, c123 cite one another in circles, whatever the figures: "
+        "a123 cites b123 (figure a123-1); b123 cites a123 (figure b123-1); "
+        "b123 cites c123 (figure b123-2); c123 cites b123 (figure c123-1)."
+    )
+
+
 def test_attribution_narrowed_rule_follows_chains_through_other_figures(
     make_drop: MakeDrop, backend: str
 ) -> None:

@@ -77,23 +77,33 @@ class PolarsBackend(NarwhalsBackend):
         columns: Sequence[str],
         known: Mapping[str, Sequence[Any]],
     ) -> dict[str, tuple[nw.Series[Any], list[Any]]]:
-        """Text as an enumeration of its distinct values (one hash per cell; the values
-        found, on every core, unless ``known``); dates as days from the first. Each in the
-        narrowest unsigned integers that hold its codes; every column at once."""
+        """Text as an enumeration of its distinct values (one hash per cell, where they
+        are ``known`` and few); a column with many, by its rank among them (a sort: an
+        enumeration of a million values is several times slower to make and to apply);
+        dates as days from the first. Each in the narrowest unsigned integers that hold
+        its codes; every column at once. Codes follow the values' order as polars sorts
+        text: by UTF-8 bytes, the order of code points, as Python's ``sorted``."""
         import polars as pl
 
         native = frame.to_native()
         dates = {c for c in columns if native.schema[c] == pl.Date}
         text = {c: pl.col(c).cast(pl.String) for c in columns if c not in dates}
-        found = native.select(
-            t.drop_nulls().unique().sort().implode() for c, t in text.items() if c not in known
-        )
-        # Sorted as polars sorts text: by UTF-8 bytes, the order of code points.
         values = {c: sorted(v for v in known[c] if v is not None) for c in text if c in known}
-        values |= {c: found.get_column(c)[0].to_list() for c in found.columns}
+        many = [c for c in text if c not in known]
+        # Sorted, then each value where it first comes (three times faster than unique
+        # values sorted, on a million of them).
+        first = pl.col("_v").ne_missing(pl.col("_v").shift(1))
+        found = pl.collect_all(
+            [
+                native.lazy().select(text[c].drop_nulls().sort().alias("_v")).filter(first)
+                for c in many
+            ]
+        )
+        values |= {c: got.get_column("_v").to_list() for c, got in zip(many, found, strict=True)}
         days = {c: pl.col(c).cast(pl.Int32) for c in dates}
         coded = native.select(
-            *(t.cast(pl.Enum(values[c])).to_physical() for c, t in text.items()),
+            *(t.cast(pl.Enum(values[c])).to_physical() for c, t in text.items() if c in known),
+            *((text[c].rank("dense") - 1).alias(c) for c in many),
             *((d - d.min()).alias(c) for c, d in days.items()),
         )
         out = {}

@@ -122,6 +122,11 @@ class Context:
         values = self._all_coded(column)
         return values if values is not None and len(values) <= FEW_CODED else None
 
+    def coded_count(self, column: str) -> int | None:
+        """How many values a text identity ``column``'s codes stand for (None: no codes)."""
+        values = self._all_coded(column)
+        return None if values is None else len(values)
+
     def _all_coded(self, column: str) -> list[Any] | None:
         return None if self._codes is None else self._codes.values.get(column)
 

@@ -28,7 +28,7 @@ citation on it, the first figure that makes it). Nothing is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,16 +122,17 @@ class _Setting:
         self.key_reads = ctx.key_reads(same)
         # The cited source, as joins compare it (``_cited``): its code where the table
         # has codes (a source no figure comes from has none: -1), else its name.
-        self.cited_codes = ctx.codes_of("source_id", few=False)
+        coded = ctx.coded_count("source_id")
+        self.source_codes = None if coded is None else ctx.values_coded("source_id")
+        self.coded = coded is not None
         source = nw.col("source_id")
         # The key and the cited source as one integer where they fit in one (a join on one
         # column is several times faster on pandas than on two).
         self.pair: nw.Expr | None = None
-        if self.cited_codes is not None:
+        if coded is not None:
             source = nw.col(CODE_PREFIX + "source_id").cast(nw.Int64)
-            sources = len(self.cited_codes) + 1  # and a missing source's code
-            if self.key == ["_key0"]:
-                self.pair = ctx.key_with(same, [(nw.col("_cited"), sources)])
+            if self.key == ["_key0"]:  # (and a missing source's code)
+                self.pair = ctx.key_with(same, [(nw.col("_cited"), coded + 1)])
         self.lookup = self.frame.select(
             *self.key_exprs,
             source.alias("_cited"),
@@ -152,8 +153,6 @@ class _Setting:
         first: dict[str, nw.LazyFrame[Any]] = {}
         if known_cites is None:
             first["texts"] = self.frame.select("cites").unique()
-        if known_reporting is None:
-            first["reporting"] = self.frame.select("source_id").unique()
         if "known-source" in rule.checks and (
             known_reporting is None or set(known_reporting) - self.known
         ):
@@ -164,22 +163,66 @@ class _Setting:
         else:
             present = [t for t in known_cites if t is not None]
             texts = small_frame({"cites": present}, {"cites": nw.String}, self.frame)
-        (items,) = collect_all([split_explode(texts, "cites", ";", "cited")])
-        pairs: list[tuple[str, str]] = list(python_rows(items))
+        items = split_explode(texts, "cites", ";", "cited")
+        (pairs,) = collect_all([self._flagged(items, known_reporting)])
         reads = self.key_reads
-        self.citations = Citations(self.scope, self.key_exprs, reads, pairs, self.cited_codes)
+        self.citations = Citations(self.scope, self.key_exprs, reads, pairs)
         mark = nw.lit(True) if self.in_scope is None else self.in_scope
         self.all_citations = Citations(
-            self.frame, self.key_exprs, reads, pairs, self.cited_codes, {"_in_scope": mark}
-        )
-        self.reporting = set(
-            known_reporting
-            if known_reporting is not None
-            else got["reporting"].get_column("source_id").to_list()
+            self.frame, self.key_exprs, reads, pairs, {"_in_scope": mark}
         )
         self.unknown: list[tuple[str, str]] = (
             list(python_rows(got["unknown"])) if "unknown" in got else []
         )
+
+    def _flagged(
+        self, items: nw.LazyFrame[Any], known_reporting: tuple[str | None, ...] | None
+    ) -> nw.LazyFrame[Any]:
+        """Each (citation text, cited source) pair with what the checks ask of the source,
+        by joins (a table may have a source per figure): whether the sources table has it
+        (``_known``), whether figures come from it (``_reporting``), whether it is primary
+        (``_primary``), and the source as joins compare it (``_cited``)."""
+        reporting = self._reporting(known_reporting)
+        known = None
+        if self.sources_table is not None:
+            ids = self.sources_table.select(nw.col("source_id").alias("cited")).unique()
+            known = to_lazy(ids, self.frame).with_columns(nw.lit(True).alias("_known"))
+        primary = small_frame(
+            {"cited": self.primary, "_primary": [True] * len(self.primary)},
+            {"cited": nw.String, "_primary": nw.Boolean},
+            self.frame,
+        )
+        pairs = items.join(reporting, on="cited", how="left").join(primary, on="cited", how="left")
+        if known is not None:
+            pairs = pairs.join(known, on="cited", how="left")
+        cited = nw.col("_code").fill_null(-1).cast(nw.Int64) if self.coded else nw.col("cited")
+        # (cast: pandas leaves a left join's missing flags an object column)
+        flags = {
+            c: nw.col(c).fill_null(False).cast(nw.Boolean)
+            for c in ("_reporting", "_primary", "_known")
+        }
+        if known is None:  # no sources table: every source is unknown
+            flags["_known"] = nw.lit(False)
+        return pairs.select(
+            "cites", "cited", cited.alias("_cited"), *(e.alias(c) for c, e in flags.items())
+        )
+
+    def _reporting(self, known: tuple[str | None, ...] | None) -> nw.LazyFrame[Any]:
+        """The sources figures come from (``cited``), with their codes (``_code``) where
+        the table has codes: from the few values the table knows, else from its rows."""
+        values = self.source_codes if self.coded else known
+        if values is not None:
+            present = [v for v in values if v is not None]
+            data: dict[str, list[Any]] = {"cited": present, "_reporting": [True] * len(present)}
+            schema: dict[str, Any] = {"cited": nw.String, "_reporting": nw.Boolean}
+            if self.coded:  # the codes' values, in the order of their codes
+                data["_code"], schema["_code"] = list(range(len(present))), nw.Int64
+            return small_frame(data, schema, self.frame)
+        columns = [nw.col("source_id").alias("cited")]
+        if self.coded:
+            columns.append(nw.col(CODE_PREFIX + "source_id").cast(nw.Int64).alias("_code"))
+        rows = self.frame.select(*columns).filter(~nw.col("cited").is_null()).unique()
+        return rows.with_columns(nw.lit(True).alias("_reporting"))
 
     def _unknown(self) -> nw.LazyFrame[Any]:
         """The rule's figures from a source not in the sources table: an anti join (a set
@@ -200,11 +243,11 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
     """Every check's query, collected together: only offending rows and the graphs'
     edges leave the engine, with how many figures the rule reads."""
     queries: dict[str, nw.LazyFrame[Any]] = {"in_scope": s.scope.select(nw.len())}
-    unresolved = s.citations.edges(outside=s.known)
+    unresolved = s.citations.edges(~_KNOWN)
     if "citations-resolve" in rule.checks and unresolved is not None:
         queries["unresolved"] = unresolved.select("figure_id", "cited")
     if "agrees-with-cited" in rule.checks:
-        cited = s.citations.edges(among=s.reporting)
+        cited = s.citations.edges(_REPORTING)
         met, _ = _meet(cited, None, s.lookup, s.key, pair=s.pair)
         if met is not None:
             queries["disagree"] = met.filter(
@@ -218,21 +261,19 @@ def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]
 
 
 class Citations:
-    """The figures' citations: each distinct ``cites`` text with the sources it names
-    (``pairs`` of text and source), and the figures that cite (``citing``, with their
-    ``key``, as ``Context.key`` makes it from the columns ``reads``, and the ``extra``
-    columns, worked out on ``scope``). The citing rows are picked first, with only the
-    columns they need, so that an eager library copies those and works the key out for
-    those rows alone. ``codes``: each source's code, where the table has codes (see
-    ``_Setting``)."""
+    """The figures' citations: each distinct ``cites`` text with the sources it names and
+    what the checks ask of each (``pairs``, collected: ``_Setting._flagged``), and the
+    figures that cite (``citing``, with their ``key``, as ``Context.key`` makes it from
+    the columns ``reads``, and the ``extra`` columns, worked out on ``scope``). The citing
+    rows are picked first, with only the columns they need, so that an eager library
+    copies those and works the key out for those rows alone."""
 
     def __init__(
         self,
         scope: nw.LazyFrame[Any],
         key: list[nw.Expr],
         reads: list[str],
-        pairs: list[tuple[str, str]],
-        codes: dict[Any, int] | None,
+        pairs: nw.DataFrame[Any],
         extra: dict[str, nw.Expr] | None = None,
     ) -> None:
         cites = nw.col("cites")
@@ -245,15 +286,7 @@ class Citations:
         self.citing = picked.select(
             "figure_id", "source_id", "low", "high", *key, "cites", *self.extra
         )
-        # The pairs as arrays, each cited source's code looked up once (a table may have
-        # a source, and a citation text, per figure).
-        self._texts = np.array([t for t, _ in pairs], dtype=object)
-        self._cited = np.array([c for _, c in pairs], dtype=object)
-        self._codes = (
-            None
-            if codes is None
-            else np.array([codes.get(c, -1) for c in self._cited.tolist()], dtype=np.int64)
-        )
+        self.pairs = pairs
         self.like = scope
 
     def uncited(self) -> nw.LazyFrame[Any]:
@@ -263,39 +296,24 @@ class Citations:
             "figure_id", "source_id", *self.extra
         )
 
-    def texts(self, among: Set[str]) -> list[str]:
-        """The citation texts that name a source ``among`` these."""
-        return sorted(set(self._texts[self._naming(among, frozenset())].tolist()))
+    def texts(self, naming: nw.Expr) -> list[str]:
+        """The citation texts that name a source ``naming`` picks (an expression over
+        the pairs' flags: ``_known``, ``_reporting``, ``_primary``)."""
+        return sorted(self.pairs.filter(naming).get_column("cites").unique().to_list())
 
-    def edges(
-        self, among: Set[str] | None = None, outside: Set[str] = frozenset()
-    ) -> nw.LazyFrame[Any] | None:
-        """One row per (figure, cited source) for the cited sources ``among`` these (any
-        by default) and not ``outside`` those; None when no figure cites one."""
-        chosen = self._naming(among, outside)
-        if not chosen.any():
+    def edges(self, naming: nw.Expr | None = None) -> nw.LazyFrame[Any] | None:
+        """One row per (figure, cited source) for the cited sources ``naming`` picks (any
+        by default); None when no figure cites one."""
+        chosen = self.pairs if naming is None else self.pairs.filter(naming)
+        if len(chosen) == 0:
             return None
-        cited = self._cited[chosen].tolist()
-        compared = cited if self._codes is None else self._codes[chosen].tolist()
-        split = small_frame(
-            {"cites": self._texts[chosen].tolist(), "cited": cited, "_cited": compared},
-            {
-                "cites": nw.String,
-                "cited": nw.String,
-                "_cited": nw.String if self._codes is None else nw.Int64,
-            },
-            self.like,
-        )
+        split = to_lazy(chosen.select("cites", "cited", "_cited"), self.like)
         # The join picks the citing rows: a lookup of every row's text first costs more.
         return self.citing.join(split, on="cites", how="inner")
 
-    def _naming(self, among: Set[str] | None, outside: Set[str]) -> Any:
-        """Which pairs name a source ``among`` these and not ``outside`` those (a table may
-        have a citation text per figure: one pass, without a call per pair)."""
-        cited = self._cited.tolist()
-        if among is None:
-            return np.array([c not in outside for c in cited], dtype=bool)
-        return np.array([c in among and c not in outside for c in cited], dtype=bool)
+
+# The pairs' flags, as the checks pick cited sources by them (``Citations.edges``).
+_KNOWN, _REPORTING, _PRIMARY = nw.col("_known"), nw.col("_reporting"), nw.col("_primary")
 
 
 _UNMET: dict[str, type[nw.String] | type[nw.Float64]] = {
@@ -392,12 +410,11 @@ class _FigureGraph:
     def __init__(self, s: _Setting, dead_ends: bool) -> None:
         self.s = s
         self.dead_ends = dead_ends
-        primary = set(s.primary)
-        self.primary_texts = s.all_citations.texts(among=primary)
         cites = s.all_citations
-        stopping = cites.edges(outside=primary | s.reporting) if dead_ends else None
+        self.primary_texts = cites.texts(_PRIMARY)
+        stopping = cites.edges(~_PRIMARY & ~_REPORTING) if dead_ends else None
         self.met, unmet = _meet(
-            cites.edges(among=s.reporting, outside=primary),
+            cites.edges(_REPORTING & ~_PRIMARY),
             stopping,
             s.lookup,
             s.key,
@@ -573,7 +590,7 @@ def _source_edges(s: _Setting) -> nw.LazyFrame[Any]:
     """The source graph: one row per (source, cited source) that any of the rule's
     figures gives, with the smallest such figure and how many there are. Only a source
     that reports figures can cite, so only citations of those can close a cycle."""
-    edges = s.citations.edges(among=s.reporting)
+    edges = s.citations.edges(_REPORTING)
     if edges is None:
         return _no_rows(_SOURCE_EDGE_COLUMNS, s.frame)
     return edges.group_by("source_id", "cited").agg(
@@ -599,19 +616,40 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
             strict=True,
         )
     }
-    for ring in rings:
-        yield _source_cycle(ring, ids, by_edge)
+    knots = _knot_hops(rings, ids.size, tail[inner], head[inner])
+    for k, ring in enumerate(rings):
+        yield _source_cycle(ring, ids, by_edge, knots.get(k, []))
+
+
+def _knot_hops(
+    rings: list[Cycle], n: int, tail: Any, head: Any
+) -> dict[int, list[tuple[int, int]]]:
+    """The citations inside each knot (a cycle that is no simple circle), by the knot's
+    number in ``rings``, in order: one pass over the edges, however many knots."""
+    knot = np.full(n, -1, dtype=np.int64)
+    for k, ring in enumerate(rings):
+        if not ring.simple:
+            knot[list(ring.members)] = k
+    inside = (knot[tail] >= 0) & (knot[tail] == knot[head])
+    tail, head = tail[inside], head[inside]
+    order = np.lexsort((head, tail, knot[tail]))
+    hops: dict[int, list[tuple[int, int]]] = {}
+    for k, a, b in zip(
+        knot[tail][order].tolist(), tail[order].tolist(), head[order].tolist(), strict=True
+    ):
+        hops.setdefault(k, []).append((a, b))
+    return hops
 
 
 def _source_cycle(
-    ring: Cycle, ids: Any, by_edge: dict[tuple[int, int], tuple[str, int]]
+    ring: Cycle,
+    ids: Any,
+    by_edge: dict[tuple[int, int], tuple[str, int]],
+    knot_hops: list[tuple[int, int]],
 ) -> Finding:
     members = ring.members
-    if ring.simple:
-        hops = list(zip(members, (*members[1:], members[0]), strict=True))
-    else:
-        inside = set(members)
-        hops = sorted(e for e in by_edge if e[0] in inside and e[1] in inside)
+    around = list(zip(members, (*members[1:], members[0]), strict=True))
+    hops = around if ring.simple else knot_hops
     said = [f"{ids[a]} cites {ids[b]} ({_by_figures(*by_edge[(a, b)])})" for a, b in hops]
     figures = tuple(dict.fromkeys(by_edge[h][0] for h in hops))
     if len(members) == 1:
