@@ -366,6 +366,37 @@ def test_attribution_knot_of_cycles_is_one_finding_per_graph(
     assert "Sources blog, news, paper cite one another in circles" in result.findings[1].explanation
 
 
+def test_attribution_a_ring_as_long_as_the_table_is_one_finding_of_one_line(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """A ring of 1,000 sources: each cycle's finding names all 1,000 figures, and its
+    sentence the first six steps, how many more, and the way back to the first."""
+    n = 1_000
+    sources = [{"source_id": f"s{i:04}", "name": f"S{i}", "kind": "media"} for i in range(n)]
+    rows = [
+        figure(f"f{i:04}", "5", source_id=f"s{i:04}", cites=f"s{(i + 1) % n:04}") for i in range(n)
+    ]
+    drop = make_drop(rows, sources)
+    findings = run(drop, attribution("no-cycles, no-source-cycles"), backend).result("a").findings
+    by_slug = {f.slug: f for f in findings}
+    assert sorted(by_slug) == ["citation-cycle", "source-cycle"] and len(findings) == 2
+    figures = tuple(f"f{i:04}" for i in range(n))
+    assert by_slug["citation-cycle"].figures == figures
+    assert by_slug["citation-cycle"].explanation.endswith(
+        "for the same metric, dimensions and period: f0000 (s0000) → f0001 (s0001) → "
+        "f0002 (s0002) → f0003 (s0003) → f0004 (s0004) → f0005 (s0005) → … (994 more) → "
+        "f0000 (s0000)."
+    )
+    assert by_slug["source-cycle"].figures == figures
+    assert by_slug["source-cycle"].explanation == (
+        "Sources cite one another in a circle, whatever the figures: s0000 → s0001 → s0002 → "
+        "s0003 → s0004 → s0005 → … (994 more) → s0000; s0000 cites s0001 (figure f0000); "
+        "s0001 cites s0002 (figure f0001); s0002 cites s0003 (figure f0002); s0003 cites "
+        "s0004 (figure f0003); s0004 cites s0005 (figure f0004); s0005 cites s0006 (figure "
+        "f0005); … (994 more)."
+    )
+
+
 def test_attribution_many_knots_each_name_their_own_citations(
     make_drop: MakeDrop, backend: str
 ) -> None:

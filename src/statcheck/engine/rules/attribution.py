@@ -650,19 +650,23 @@ def _source_cycle(
     members = ring.members
     around = list(zip(members, (*members[1:], members[0]), strict=True))
     hops = around if ring.simple else knot_hops
-    said = [f"{ids[a]} cites {ids[b]} ({_by_figures(*by_edge[(a, b)])})" for a, b in hops]
+    said = _first_few(
+        [f"{ids[a]} cites {ids[b]} ({_by_figures(*by_edge[(a, b)])})" for a, b in hops[:_SHOWN]],
+        len(hops),
+    )
     figures = tuple(dict.fromkeys(by_edge[h][0] for h in hops))
+    shown = _first_few([str(ids[m]) for m in members[:_SHOWN]], len(members))
     if len(members) == 1:
         text = f"{ids[members[0]]} cites itself ({_by_figures(*by_edge[hops[0]])})."
     elif ring.simple:
-        circle = " → ".join(str(ids[m]) for m in (*members, members[0]))
+        circle = " → ".join([*shown, str(ids[members[0]])])
         text = (
             f"Sources cite one another in a circle, whatever the figures: {circle}; "
             + "; ".join(said)
             + "."
         )
     else:
-        names = ", ".join(str(ids[m]) for m in members)
+        names = ", ".join(shown)
         text = (
             f"Sources {names} cite one another in circles, whatever the figures: "
             + "; ".join(said)
@@ -718,14 +722,20 @@ def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
 
 def _figure_cycles(loops: list[_Loop]) -> Iterator[Finding]:
     for loop in loops:
-        steps = [f"{f} ({src})" for f, src in zip(loop.figures, loop.sources, strict=True)]
+        steps = _first_few(
+            [
+                f"{f} ({src})"
+                for f, src in zip(loop.figures[:_SHOWN], loop.sources[:_SHOWN], strict=True)
+            ],
+            len(loop.figures),
+        )
         if len(loop.figures) == 1:
             text = (
                 f"{loop.figures[0]} cites its own source, {loop.sources[0]}, for the same "
                 "metric, dimensions and period: its chain of citations comes straight back to it."
             )
         elif loop.simple:
-            circle = " → ".join([*steps, steps[0]])
+            circle = " → ".join([*steps, f"{loop.figures[0]} ({loop.sources[0]})"])
             text = (
                 "These figures' citations go round in a circle, each citing the next one's "
                 f"source for the same metric, dimensions and period: {circle}."
@@ -736,6 +746,19 @@ def _figure_cycles(loops: list[_Loop]) -> Iterator[Finding]:
                 f"period round in circles: {', '.join(steps)}."
             )
         yield Finding("citation-cycle", loop.figures, text)
+
+
+# How many members of a cycle, or citations on it, an explanation names: a cycle may be
+# as long as the table, and its finding names every figure; its sentence stays one line.
+_SHOWN = 8
+
+
+def _first_few(named: list[str], total: int) -> list[str]:
+    """The first of ``total`` things named (``named``: at least the first _SHOWN), and how
+    many more, when there are more than _SHOWN."""
+    if total <= _SHOWN:
+        return named[:total]
+    return [*named[: _SHOWN - 2], f"… ({total - _SHOWN + 2:,} more)"]
 
 
 def _dead_ends(rows: list[_DeadEnd], s: _Setting) -> Iterator[Finding]:
