@@ -7,13 +7,12 @@ and frames into these tables is the checking layer's (``statcheck.checking``).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from statcheck.contract.rules import Rule
 from statcheck.contract.suite import Suite
 from statcheck.engine.context import Context, Vintage
+from statcheck.engine.deferred import collector_paused
 from statcheck.engine.rules import run_rule
 from statcheck.errors import INTERNAL_ERROR, StatcheckError
 from statcheck.prepare import ParsedFigureTable as FigureTable
@@ -79,7 +78,7 @@ def _run_rules(suite: Suite, ctx: Context) -> tuple[RuleResult, ...]:
     threaded = library.is_polars() or (library.is_pandas() and len(frame) >= PANDAS_THREADS_FROM)
     rules = suite.rules
     keyed = any(rule.KIND in _KEYED for rule in rules)
-    with _collector_paused():
+    with collector_paused():
         if workers < 2 or len(rules) < 2 or not threaded:
             if keyed:
                 ctx.code_keys()
@@ -97,27 +96,3 @@ def _run_rules(suite: Suite, ctx: Context) -> tuple[RuleResult, ...]:
             first = sorted(range(len(rules)), key=lambda i: rules[i].KIND in _KEYED)
             running = {i: pool.submit(run, rules[i]) for i in first}
             return tuple(running[i].result() for i in range(len(rules)))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector while the rules run. A large table yields
-    tens of thousands of findings, each a handful of small objects that live until the
-    report is written; the collector would otherwise walk the whole heap again and again
-    while they are made (a tenth of a run's time), and they form no cycles to collect."""
-    import gc
-
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        # The findings now fill the youngest generation, which the collector's next pass
-        # would walk whole (a few hundredths of a second for a large table). Frozen and
-        # thawed, every object lands in the oldest generation instead, left for the next
-        # full collection, as long-lived objects are.
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()

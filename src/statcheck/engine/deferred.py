@@ -12,8 +12,9 @@ A report that is only asked whether it passed, or how many failed, never writes 
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from statcheck.errors import INTERNAL_ERROR
@@ -34,7 +35,8 @@ class FindingBatch:
     def made(self, index: int) -> Finding:
         with self._lock:
             if self._build is not None:
-                self._made = self._build()
+                with collector_paused():
+                    self._made = self._build()
                 self._build = None  # frees what the builder held (the collected rows)
         found = self._made[index] if len(self._made) == self._size else None
         if found is None:
@@ -90,3 +92,28 @@ def deferred(
     sentences made by ``build`` (the same rows, in the same order) when one is first read."""
     batch = FindingBatch(build, len(rows))
     return [DeferredFinding(slug, ids, batch, i) for i, (slug, ids) in enumerate(rows)]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector while findings are made (the rules run, or
+    a batch's sentences are written). A large table yields tens of thousands of findings,
+    each a handful of small objects that live until the report is written; the collector
+    would otherwise walk the whole heap again and again while they are made (a tenth of a
+    run's time; a third of writing a million sentences), and they form no cycles."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        # The findings now fill the youngest generation, which the collector's next pass
+        # would walk whole (a few hundredths of a second for a large table). Frozen and
+        # thawed, every object lands in the oldest generation instead, left for the next
+        # full collection, as long-lived objects are.
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()

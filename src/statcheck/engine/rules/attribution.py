@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 import narwhals as nw
@@ -38,6 +39,7 @@ import numpy as np
 from statcheck.backends import codes
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
+from statcheck.engine.deferred import deferred
 from statcheck.engine.graph import (
     Cycle,
     Graph,
@@ -83,10 +85,20 @@ def check_attribution(rule: Rule, ctx: Context) -> RuleResult:
             findings.extend(_dead_ends(dead_ends, setting))
     if "no-source-cycles" in rule.checks:
         findings.extend(_source_cycles(found["source_edges"], setting.sources))
-    # Joins do not promise an order: sort so reports are byte-identical run to run.
-    findings.sort(key=lambda f: (f.slug, f.figures, f.explanation))
     counts = Counts.of(found["in_scope"].item(0, 0), _failed(setting, findings))
-    return concluded(rule, findings, counts)
+    return concluded(rule, _in_order(findings), counts)
+
+
+def _in_order(findings: list[Finding]) -> list[Finding]:
+    """By slug and figures, then sentence: joins do not promise an order, and reports are
+    byte-identical run to run. A sentence is read only where slug and figures tie (a
+    figure citing two unknown sources): the others are written when first read."""
+    findings.sort(key=lambda f: (f.slug, f.figures))
+    ordered: list[Finding] = []
+    for _, tied in groupby(findings, key=lambda f: (f.slug, f.figures)):
+        run = list(tied)
+        ordered.extend(sorted(run, key=lambda f: f.explanation) if len(run) > 1 else run)
+    return ordered
 
 
 def _failed(s: _Setting, findings: list[Finding]) -> int:
@@ -110,6 +122,7 @@ class _Setting:
         self.in_scope = None if rule.figures is None else ctx.selector_mask(rule.figures)
         self.scope = self.frame if self.in_scope is None else self.frame.filter(self.in_scope)
         self.sources = ctx.source_map()
+        self._named: dict[str, str] = {}
         self.sources_table = ctx.sources
         self.known = set(self.sources)
         self.primary_kinds = set(rule.primary or ctx.suite.primary_sources)
@@ -235,8 +248,15 @@ class _Setting:
         return rows.join(known, on="source_id", how="anti")
 
     def name(self, sid: str) -> str:
-        s = self.sources.get(sid)
-        return f"{sid} ({s.name}, {s.kind.value})" if s else f"{sid} (not in the sources table)"
+        """A source as a sentence names it (each once: many findings name the same)."""
+        named = self._named.get(sid)
+        if named is None:
+            s = self.sources.get(sid)
+            named = (
+                f"{sid} ({s.name}, {s.kind.value})" if s else f"{sid} (not in the sources table)"
+            )
+            self._named[sid] = named
+        return named
 
 
 def _queries(rule: AttributionRule, s: _Setting) -> dict[str, nw.LazyFrame[Any]]:
@@ -466,9 +486,7 @@ class _FigureGraph:
         return {"graph_edges": edges, "graph_dead_ends": dead}
 
     @staticmethod
-    def answer(
-        edges: nw.DataFrame[Any], dead: nw.DataFrame[Any]
-    ) -> tuple[list[_DeadEnd], list[_Loop]]:
+    def answer(edges: nw.DataFrame[Any], dead: nw.DataFrame[Any]) -> tuple[_DeadEnds, list[_Loop]]:
         """The rule's figures that reach no primary source, each with its shortest chain
         to a dead end, and the cycles a chain of the rule's figures runs into.
 
@@ -498,16 +516,18 @@ class _FigureGraph:
 
 
 @dataclass(frozen=True)
-class _DeadEnd:
-    """A figure none of whose chains reaches a primary source, with the sources of its
-    shortest chain to a dead end: the first few (``first``), how many more are passed
-    over (``hidden``), and the dead end's own (``last``: its source, then the source it
-    cites, if any; alone when the figure itself cites no one)."""
+class _DeadEnds:
+    """The figures none of whose chains reaches a primary source, column by column (every
+    figure of a table may be one), with the sources of each one's shortest chain to a dead
+    end: the first few (``first``: a row of _FIRST_SOURCES + 2, of which ``shown``), how many
+    more are passed over (``hidden``), and the dead end's own path (``last``: its source,
+    then the source it cites, if any; alone when the figure itself cites no one)."""
 
-    figure: str
-    first: tuple[str, ...]
-    hidden: int
-    last: tuple[str, ...]
+    figures: list[str]
+    first: list[list[str]]
+    shown: list[int]
+    hidden: list[int]
+    last: list[str]
 
 
 # How many sources of a long chain an explanation names before the dead end (a chain may
@@ -515,7 +535,7 @@ class _DeadEnd:
 _FIRST_SOURCES = 6
 
 
-def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> list[_DeadEnd]:
+def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> _DeadEnds:
     """Each failing node's shortest chain, as its explanation names it: the first few
     sources by following ``step``, the dead end by pointer jumping (``chain_ends``)."""
     end = chain_ends(step, dist)
@@ -525,18 +545,13 @@ def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> list[_DeadEnd]
     # A chain one or two sources longer is named whole: an ellipsis would hide no more.
     d = dist[failing]
     shown = np.where(d > _FIRST_SOURCES + 2, _FIRST_SOURCES, d)
-    first = nodes.source[np.stack(walked, axis=1)].tolist() if failing.size else []
-    return [
-        _DeadEnd(fid, tuple(sources[:n]), d - n, tuple(own.split(SEP)))
-        for fid, sources, n, d, own in zip(
-            nodes.ids[failing].tolist(),
-            first,
-            shown.tolist(),
-            d.tolist(),
-            nodes.own_path[end[failing]].tolist(),
-            strict=True,
-        )
-    ]
+    return _DeadEnds(
+        nodes.ids[failing].tolist(),
+        nodes.source[np.stack(walked, axis=1)].tolist() if failing.size else [],
+        shown.tolist(),
+        (d - shown).tolist(),
+        nodes.own_path[end[failing]].tolist(),
+    )
 
 
 class _Nodes:
@@ -761,24 +776,31 @@ def _first_few(named: list[str], total: int) -> list[str]:
     return [*named[: _SHOWN - 2], f"… ({total - _SHOWN + 2:,} more)"]
 
 
-def _dead_ends(rows: list[_DeadEnd], s: _Setting) -> Iterator[Finding]:
+def _dead_ends(rows: _DeadEnds, s: _Setting) -> list[Finding]:
+    """One finding per figure that reaches no primary source, its sentence written when
+    first read (``engine.deferred``): every figure of a table may be one."""
     kinds = " or ".join(sorted(k.value for k in s.primary_kinds))
-    for row in rows:
-        fid, last = row.figure, row.last[-1]
-        if not row.first and len(row.last) == 1:
-            how = f"it is reported by {s.name(last)} and cites no one"
-            yield Finding(
-                "no-primary-source",
-                (fid,),
-                f"{fid} is not traced to a primary ({kinds}) source: {how}.",
+
+    def build() -> list[Finding | None]:
+        return [
+            Finding("no-primary-source", (fid,), _dead_end(fid, first[:n], hidden, last, kinds, s))
+            for fid, first, n, hidden, last in zip(
+                rows.figures, rows.first, rows.shown, rows.hidden, rows.last, strict=True
             )
-            continue
-        passed = [f"… ({row.hidden:,} more)"] if row.hidden else []
-        chain = " → ".join([*row.first, *passed, *row.last])
-        yield Finding(
-            "no-primary-source",
-            (fid,),
-            f"{fid} is not traced to a primary ({kinds}) source: its chain of citations {chain} "
-            f"ends at {s.name(last)}, and {s.holder} has no figure from {last} for the same metric "
-            "and period that says where it came from.",
-        )
+        ]
+
+    return deferred([("no-primary-source", (fid,)) for fid in rows.figures], build)
+
+
+def _dead_end(fid: str, first: list[str], hidden: int, own: str, kinds: str, s: _Setting) -> str:
+    last = own.split(SEP)
+    if not first and len(last) == 1:
+        how = f"it is reported by {s.name(last[0])} and cites no one"
+        return f"{fid} is not traced to a primary ({kinds}) source: {how}."
+    passed = [f"… ({hidden:,} more)"] if hidden else []
+    chain = " → ".join([*first, *passed, *last])
+    return (
+        f"{fid} is not traced to a primary ({kinds}) source: its chain of citations {chain} "
+        f"ends at {s.name(last[-1])}, and {s.holder} has no figure from {last[-1]} for the "
+        "same metric and period that says where it came from."
+    )
