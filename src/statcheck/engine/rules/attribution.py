@@ -519,9 +519,10 @@ class _FigureGraph:
 class _DeadEnds:
     """The figures none of whose chains reaches a primary source, column by column (every
     figure of a table may be one), with the sources of each one's shortest chain to a dead
-    end: the first few (``first``: a row of _FIRST_SOURCES + 2, of which ``shown``), how many
-    more are passed over (``hidden``), and the dead end's own path (``last``: its source,
-    then the source it cites, if any; alone when the figure itself cites no one)."""
+    end: the first few (``first``: the first _FIRST_SOURCES + 2 sources of every chain, a
+    list for each place, of which each chain's ``shown``), how many more are passed over
+    (``hidden``), and the dead end's own path (``last``: its source, then the source it
+    cites, if any; alone when the figure itself cites no one)."""
 
     figures: list[str]
     first: list[list[str]]
@@ -547,7 +548,7 @@ def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> _DeadEnds:
     shown = np.where(d > _FIRST_SOURCES + 2, _FIRST_SOURCES, d)
     return _DeadEnds(
         nodes.ids[failing].tolist(),
-        nodes.source[np.stack(walked, axis=1)].tolist() if failing.size else [],
+        nodes.source[np.stack(walked)].tolist(),  # a list per place: far fewer lists
         shown.tolist(),
         (d - shown).tolist(),
         nodes.own_path[end[failing]].tolist(),
@@ -785,14 +786,21 @@ def _dead_ends(rows: _DeadEnds, s: _Setting) -> list[Finding]:
         return [
             Finding("no-primary-source", (fid,), _dead_end(fid, first[:n], hidden, last, kinds, s))
             for fid, first, n, hidden, last in zip(
-                rows.figures, rows.first, rows.shown, rows.hidden, rows.last, strict=True
+                rows.figures,
+                zip(*rows.first, strict=True),
+                rows.shown,
+                rows.hidden,
+                rows.last,
+                strict=True,
             )
         ]
 
     return deferred([("no-primary-source", (fid,)) for fid in rows.figures], build)
 
 
-def _dead_end(fid: str, first: list[str], hidden: int, own: str, kinds: str, s: _Setting) -> str:
+def _dead_end(
+    fid: str, first: tuple[str, ...], hidden: int, own: str, kinds: str, s: _Setting
+) -> str:
     last = own.split(SEP)
     if not first and len(last) == 1:
         how = f"it is reported by {s.name(last[0])} and cites no one"
