@@ -97,7 +97,7 @@ def cycles(graph: Graph) -> tuple[list[Cycle], Bools]:
     # Each node's smallest successor in its own component, and how many it has there.
     step = np.full(graph.n, graph.n, dtype=np.int64)
     np.minimum.at(step, tail, head)
-    out = np.bincount(np.unique(tail * graph.n + head) // graph.n, minlength=graph.n)
+    out = np.bincount(distinct(tail * graph.n + head) // graph.n, minlength=graph.n)
     return _ordered(label, on_cycle, step, out), on_cycle
 
 
@@ -186,3 +186,13 @@ def chain_ends(step: Ints, dist: Ints) -> Ints:
     for _ in range(int(dist.max(initial=0)).bit_length()):
         end = end[end]
     return end
+
+
+def distinct(values: Ints) -> Ints:
+    """The distinct values, sorted, by a sort. (numpy 2.4's ``np.unique`` without
+    ``return_*`` finds them with a hash table: 0.7 to 0.9 s on a million distinct
+    integers, where a sort takes 0.02 s.)"""
+    ordered = np.sort(values)
+    keep = np.ones(ordered.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]

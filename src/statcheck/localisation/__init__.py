@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from statcheck.contract.suite import Suite
+from statcheck.engine.graph import distinct
 from statcheck.engine.linear import LinearRules
 from statcheck.localisation._adjust import Adjustment, Change
 from statcheck.localisation._model import (
@@ -214,7 +215,7 @@ def _layout(
 ) -> _Layout:
     numbered = _numbered(rules)
     label = _components(rules, numbered)
-    wanted = np.unique(label[failing])
+    wanted = distinct(label[failing])
     weight = _weights_of(rules, numbered, label, wanted, figures, weights, kinds or {})
     return _Layout(numbered, label, wanted, weight)
 
@@ -333,9 +334,9 @@ def _alone(rules: LinearRules, layout: _Layout, failing: Any) -> Any:
     entry_ok = np.isfinite(rules.low[e]) & np.isfinite(rules.high[e]) & (rules.coefficient[e] != 0)
     all_ok = np.bincount(rel, weights=~entry_ok, minlength=n) == 0
     figures = layout.numbered.ids.size
-    pairs = np.unique(rel * figures + layout.numbered.number[e])
-    distinct = np.bincount(pairs // figures, minlength=n) == np.bincount(rel, minlength=n)
-    return np.asarray(failing & (count[layout.label] == 1) & all_ok & distinct, dtype=bool)
+    pairs = distinct(rel * figures + layout.numbered.number[e])
+    once = np.bincount(pairs // figures, minlength=n) == np.bincount(rel, minlength=n)
+    return np.asarray(failing & (count[layout.label] == 1) & all_ok & once, dtype=bool)
 
 
 def _closed_form(
@@ -469,7 +470,7 @@ def _part(
 ) -> Part:
     numbered = layout.numbered
     figure = numbered.number[entries]
-    local = np.unique(figure)
+    local = distinct(figure)
     column = np.searchsorted(local, figure)
     by_id = np.argsort(numbered.ids[local].astype(str), kind="stable")  # columns in id order
     local, column = local[by_id], np.argsort(by_id)[column]

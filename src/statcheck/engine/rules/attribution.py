@@ -104,10 +104,11 @@ def _in_order(findings: list[Finding]) -> list[Finding]:
 def _failed(s: _Setting, findings: list[Finding]) -> int:
     """How many of the rule's figures a finding names (a chain or a cycle can name
     figures the rule does not read: those are not its items)."""
-    named = sorted({fid for f in findings for fid in f.figures})
+    named = {fid for f in findings for fid in f.figures}
     if s.in_scope is None or not named:
         return len(named)
-    (n,) = collect_all([s.scope.filter(nw.col("figure_id").is_in(named)).select(nw.len())])
+    chosen = s.scope.filter(nw.col("figure_id").is_in(list(named)))
+    (n,) = collect_all([chosen.select(nw.len())])
     return int(n.item(0, 0))
 
 
@@ -623,23 +624,46 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
     if not rings:
         return
     inner = np.flatnonzero(on_cycle[tail] & on_cycle[head])
-    by_edge = {
-        (int(tail[i]), int(head[i])): (fig, int(n))
-        for i, fig, n in zip(
-            inner,
-            _texts(edges, "figure_id")[inner].tolist(),
-            edges.get_column("n").to_numpy()[inner].tolist(),
-            strict=True,
-        )
-    }
+    citations = _Citations(
+        ids.size,
+        tail[inner],
+        head[inner],
+        _texts(edges, "figure_id")[inner],
+        edges.get_column("n").to_numpy()[inner],
+    )
     knots = _knot_hops(rings, ids.size, tail[inner], head[inner])
     for k, ring in enumerate(rings):
-        yield _source_cycle(ring, ids, by_edge, knots.get(k, []))
+        members = np.asarray(ring.members, dtype=np.int64)
+        hops = (members, np.roll(members, -1)) if ring.simple else knots[k]
+        yield _source_cycle(ring, ids, citations.on(*hops))
 
 
-def _knot_hops(
-    rings: list[Cycle], n: int, tail: Any, head: Any
-) -> dict[int, list[tuple[int, int]]]:
+class _Citations:
+    """The source graph's citations on a cycle, looked up by their two ends at once: each
+    with the smallest figure that makes it (``figure``) and how many do (``count``)."""
+
+    def __init__(self, n: int, tail: Any, head: Any, figure: Any, count: Any) -> None:
+        key = tail * n + head
+        order = np.argsort(key, kind="stable")
+        self.n, self.key = n, key[order]
+        self.figure, self.count = figure[order], count[order]
+
+    def on(self, tail: Any, head: Any) -> _Hops:
+        at = np.searchsorted(self.key, tail * self.n + head)
+        return _Hops(tail, head, self.figure[at], self.count[at])
+
+
+@dataclass(frozen=True)
+class _Hops:
+    """The citations around one cycle, in order, each with its figure and count."""
+
+    tail: Any
+    head: Any
+    figure: Any
+    count: Any
+
+
+def _knot_hops(rings: list[Cycle], n: int, tail: Any, head: Any) -> dict[int, tuple[Any, Any]]:
     """The citations inside each knot (a cycle that is no simple circle), by the knot's
     number in ``rings``, in order: one pass over the edges, however many knots."""
     knot = np.full(n, -1, dtype=np.int64)
@@ -649,31 +673,33 @@ def _knot_hops(
     inside = (knot[tail] >= 0) & (knot[tail] == knot[head])
     tail, head = tail[inside], head[inside]
     order = np.lexsort((head, tail, knot[tail]))
-    hops: dict[int, list[tuple[int, int]]] = {}
-    for k, a, b in zip(
-        knot[tail][order].tolist(), tail[order].tolist(), head[order].tolist(), strict=True
-    ):
-        hops.setdefault(k, []).append((a, b))
-    return hops
+    tail, head, which = tail[order], head[order], knot[tail][order]
+    bounds = np.flatnonzero(np.diff(which, prepend=-1, append=-1))
+    return {
+        int(which[a]): (tail[a:b], head[a:b])
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    }
 
 
-def _source_cycle(
-    ring: Cycle,
-    ids: Any,
-    by_edge: dict[tuple[int, int], tuple[str, int]],
-    knot_hops: list[tuple[int, int]],
-) -> Finding:
+def _source_cycle(ring: Cycle, ids: Any, hops: _Hops) -> Finding:
     members = ring.members
-    around = list(zip(members, (*members[1:], members[0]), strict=True))
-    hops = around if ring.simple else knot_hops
-    said = _first_few(
-        [f"{ids[a]} cites {ids[b]} ({_by_figures(*by_edge[(a, b)])})" for a, b in hops[:_SHOWN]],
-        len(hops),
-    )
-    figures = tuple(dict.fromkeys(by_edge[h][0] for h in hops))
+    first = [
+        f"{ids[a]} cites {ids[b]} ({_by_figures(fig, int(n))})"
+        for a, b, fig, n in zip(
+            hops.tail[:_SHOWN].tolist(),
+            hops.head[:_SHOWN].tolist(),
+            hops.figure[:_SHOWN].tolist(),
+            hops.count[:_SHOWN].tolist(),
+            strict=True,
+        )
+    ]
+    said = _first_few(first, hops.tail.size)
+    figures = tuple(dict.fromkeys(hops.figure.tolist()))
     shown = _first_few([str(ids[m]) for m in members[:_SHOWN]], len(members))
     if len(members) == 1:
-        text = f"{ids[members[0]]} cites itself ({_by_figures(*by_edge[hops[0]])})."
+        text = (
+            f"{ids[members[0]]} cites itself ({_by_figures(hops.figure[0], int(hops.count[0]))})."
+        )
     elif ring.simple:
         circle = " → ".join([*shown, str(ids[members[0]])])
         text = (
