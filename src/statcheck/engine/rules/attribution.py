@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Any
 
 import narwhals as nw
@@ -631,11 +631,8 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
         _texts(edges, "figure_id")[inner],
         edges.get_column("n").to_numpy()[inner],
     )
-    knots = _knot_hops(rings, ids.size, tail[inner], head[inner])
-    for k, ring in enumerate(rings):
-        members = np.asarray(ring.members, dtype=np.int64)
-        hops = (members, np.roll(members, -1)) if ring.simple else knots[k]
-        yield _source_cycle(ring, ids, citations.on(*hops))
+    for ring, hops in zip(rings, _hops(rings, citations), strict=True):
+        yield _source_cycle(ring, ids, hops)
 
 
 class _Citations:
@@ -646,60 +643,87 @@ class _Citations:
         key = tail * n + head
         order = np.argsort(key, kind="stable")
         self.n, self.key = n, key[order]
+        self.tail, self.head = tail[order], head[order]
         self.figure, self.count = figure[order], count[order]
 
     def on(self, tail: Any, head: Any) -> _Hops:
         at = np.searchsorted(self.key, tail * self.n + head)
-        return _Hops(tail, head, self.figure[at], self.count[at])
+        return _Hops(
+            tail.tolist(), head.tolist(), self.figure[at].tolist(), self.count[at].tolist()
+        )
 
 
 @dataclass(frozen=True)
 class _Hops:
-    """The citations around one cycle, in order, each with its figure and count."""
+    """Citations in order, each with its figure and count, as Python values."""
 
-    tail: Any
-    head: Any
-    figure: Any
-    count: Any
+    tail: list[int]
+    head: list[int]
+    figure: list[str]
+    count: list[int]
+
+    def part(self, a: int, b: int) -> _Hops:
+        return _Hops(self.tail[a:b], self.head[a:b], self.figure[a:b], self.count[a:b])
 
 
-def _knot_hops(rings: list[Cycle], n: int, tail: Any, head: Any) -> dict[int, tuple[Any, Any]]:
-    """The citations inside each knot (a cycle that is no simple circle), by the knot's
-    number in ``rings``, in order: one pass over the edges, however many knots."""
-    knot = np.full(n, -1, dtype=np.int64)
-    for k, ring in enumerate(rings):
-        if not ring.simple:
-            knot[list(ring.members)] = k
+def _hops(rings: list[Cycle], citations: _Citations) -> list[_Hops]:
+    """Each cycle's citations in order, looked up for every cycle at once (a table may
+    have thousands of small cycles): round a circle from its first member; inside a knot
+    (a cycle that is no simple circle), every citation between its members, sorted."""
+    members = np.fromiter(
+        (m for ring in rings for m in ring.members),
+        dtype=np.int64,
+        count=sum(len(r.members) for r in rings),
+    )
+    sizes = np.array([len(ring.members) for ring in rings], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    following = np.arange(1, members.size + 1)
+    following[ends - 1] = ends - sizes  # the last member cites the first
+    around = citations.on(members, members[following])
+    knots = _knot_hops(rings, members, sizes, citations)
+    bounds = [0, *ends.tolist()]
+    return [
+        knots[k] if not ring.simple else around.part(bounds[k], bounds[k + 1])
+        for k, ring in enumerate(rings)
+    ]
+
+
+def _knot_hops(
+    rings: list[Cycle], members: Any, sizes: Any, citations: _Citations
+) -> dict[int, _Hops]:
+    """The citations inside each knot, by the knot's number in ``rings``, sorted: one pass
+    over the citations, however many knots."""
+    knot = np.full(citations.n, -1, dtype=np.int64)
+    which = np.repeat(np.arange(len(rings)), sizes)
+    tangled = ~np.array([ring.simple for ring in rings], dtype=bool)[which]
+    knot[members[tangled]] = which[tangled]
+    tail, head = citations.tail, citations.head
     inside = (knot[tail] >= 0) & (knot[tail] == knot[head])
     tail, head = tail[inside], head[inside]
     order = np.lexsort((head, tail, knot[tail]))
-    tail, head, which = tail[order], head[order], knot[tail][order]
-    bounds = np.flatnonzero(np.diff(which, prepend=-1, append=-1))
-    return {
-        int(which[a]): (tail[a:b], head[a:b])
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-    }
+    tail, head, of = tail[order], head[order], knot[tail][order]
+    found = citations.on(tail, head)
+    bounds = np.flatnonzero(np.diff(of, prepend=-1, append=-1)).tolist()
+    return {int(of[a]): found.part(a, b) for a, b in pairwise(bounds)}
 
 
 def _source_cycle(ring: Cycle, ids: Any, hops: _Hops) -> Finding:
     members = ring.members
     first = [
-        f"{ids[a]} cites {ids[b]} ({_by_figures(fig, int(n))})"
+        f"{ids[a]} cites {ids[b]} ({_by_figures(fig, n)})"
         for a, b, fig, n in zip(
-            hops.tail[:_SHOWN].tolist(),
-            hops.head[:_SHOWN].tolist(),
-            hops.figure[:_SHOWN].tolist(),
-            hops.count[:_SHOWN].tolist(),
+            hops.tail[:_SHOWN],
+            hops.head[:_SHOWN],
+            hops.figure[:_SHOWN],
+            hops.count[:_SHOWN],
             strict=True,
         )
     ]
-    said = _first_few(first, hops.tail.size)
-    figures = tuple(dict.fromkeys(hops.figure.tolist()))
+    said = _first_few(first, len(hops.tail))
+    figures = tuple(dict.fromkeys(hops.figure))
     shown = _first_few([str(ids[m]) for m in members[:_SHOWN]], len(members))
     if len(members) == 1:
-        text = (
-            f"{ids[members[0]]} cites itself ({_by_figures(hops.figure[0], int(hops.count[0]))})."
-        )
+        text = f"{ids[members[0]]} cites itself ({_by_figures(hops.figure[0], hops.count[0])})."
     elif ring.simple:
         circle = " → ".join([*shown, str(ids[members[0]])])
         text = (
