@@ -107,12 +107,10 @@ class Context:
         self._codes = keyed
         self._coded = nw.concat([frame, keyed.frame], how="horizontal")
 
-    def codes_of(self, column: str, *, few: bool = True) -> dict[Any, int] | None:
+    def codes_of(self, column: str) -> dict[Any, int] | None:
         """Each value of a text identity ``column`` with its code (see ``key``); None
-        when the table has no codes, or (``few``) the column too many values
-        (``values_coded``). ``few=False``: whatever their number, for a rule that looks up
-        only some (the table holds them in a list already)."""
-        values = self.values_coded(column) if few else self._all_coded(column)
+        when the table has no codes, or the column too many values (``values_coded``)."""
+        values = self.values_coded(column)
         return None if values is None else {v: i for i, v in enumerate(values)}
 
     def values_coded(self, column: str) -> list[Any] | None:

@@ -28,7 +28,7 @@ citation on it, the first figure that makes it). Nothing is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 from typing import Any
@@ -519,39 +519,29 @@ class _FigureGraph:
 @dataclass(frozen=True)
 class _DeadEnds:
     """The figures none of whose chains reaches a primary source, column by column (every
-    figure of a table may be one), with the sources of each one's shortest chain to a dead
-    end: the first few (``first``: the first _FIRST_SOURCES + 2 sources of every chain, a
-    list for each place, of which each chain's ``shown``), how many more are passed over
-    (``hidden``), and the dead end's own path (``last``: its source, then the source it
-    cites, if any; alone when the figure itself cites no one)."""
+    figure of a table may be one), with each one's shortest chain to a dead end: how many
+    sources it passes before the dead end (``passed``), the first _SHOWN of them (``first``:
+    a list for each place, as many as an explanation names), and the dead end's own path
+    (``last``: its source, then the source it cites, if any; alone when the figure itself
+    cites no one)."""
 
     figures: list[str]
+    passed: list[int]
     first: list[list[str]]
-    shown: list[int]
-    hidden: list[int]
     last: list[str]
 
 
-# How many sources of a long chain an explanation names before the dead end (a chain may
-# be as long as the table: the explanation of each of its figures stays one line).
-_FIRST_SOURCES = 6
-
-
 def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> _DeadEnds:
-    """Each failing node's shortest chain, as its explanation names it: the first few
-    sources by following ``step``, the dead end by pointer jumping (``chain_ends``)."""
+    """Each failing node's shortest chain, as its explanation names it: the first sources
+    by following ``step``, the dead end by pointer jumping (``chain_ends``)."""
     end = chain_ends(step, dist)
     walked = [failing]
-    for _ in range(_FIRST_SOURCES + 1):
+    for _ in range(_SHOWN - 1):
         walked.append(step[walked[-1]])
-    # A chain one or two sources longer is named whole: an ellipsis would hide no more.
-    d = dist[failing]
-    shown = np.where(d > _FIRST_SOURCES + 2, _FIRST_SOURCES, d)
     return _DeadEnds(
         nodes.ids[failing].tolist(),
+        dist[failing].tolist(),
         nodes.source[np.stack(walked)].tolist(),  # a list per place: far fewer lists
-        shown.tolist(),
-        (d - shown).tolist(),
         nodes.own_path[end[failing]].tolist(),
     )
 
@@ -624,7 +614,7 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
     if not rings:
         return
     inner = np.flatnonzero(on_cycle[tail] & on_cycle[head])
-    citations = _Citations(
+    citations = _CycleCitations(
         ids.size,
         tail[inner],
         head[inner],
@@ -635,7 +625,7 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
         yield _source_cycle(ring, ids, hops)
 
 
-class _Citations:
+class _CycleCitations:
     """The source graph's citations on a cycle, looked up by their two ends at once: each
     with the smallest figure that makes it (``figure``) and how many do (``count``)."""
 
@@ -666,7 +656,7 @@ class _Hops:
         return _Hops(self.tail[a:b], self.head[a:b], self.figure[a:b], self.count[a:b])
 
 
-def _hops(rings: list[Cycle], citations: _Citations) -> list[_Hops]:
+def _hops(rings: list[Cycle], citations: _CycleCitations) -> list[_Hops]:
     """Each cycle's citations in order, looked up for every cycle at once (a table may
     have thousands of small cycles): round a circle from its first member; inside a knot
     (a cycle that is no simple circle), every citation between its members, sorted."""
@@ -689,7 +679,7 @@ def _hops(rings: list[Cycle], citations: _Citations) -> list[_Hops]:
 
 
 def _knot_hops(
-    rings: list[Cycle], members: Any, sizes: Any, citations: _Citations
+    rings: list[Cycle], members: Any, sizes: Any, citations: _CycleCitations
 ) -> dict[int, _Hops]:
     """The citations inside each knot, by the knot's number in ``rings``, sorted: one pass
     over the citations, however many knots."""
@@ -814,16 +804,18 @@ def _figure_cycles(loops: list[_Loop]) -> Iterator[Finding]:
         yield Finding("citation-cycle", loop.figures, text)
 
 
-# How many members of a cycle, or citations on it, an explanation names: a cycle may be
-# as long as the table, and its finding names every figure; its sentence stays one line.
+# How many members of a cycle, citations on it, or sources of a chain, an explanation
+# names: a cycle or a chain may be as long as the table, and its finding names every
+# figure it is about; its sentence stays one line.
 _SHOWN = 8
 
 
-def _first_few(named: list[str], total: int) -> list[str]:
+def _first_few(named: Sequence[str], total: int) -> list[str]:
     """The first of ``total`` things named (``named``: at least the first _SHOWN), and how
-    many more, when there are more than _SHOWN."""
+    many more, when there are more than _SHOWN (two more are named whole: an ellipsis
+    would hide no more)."""
     if total <= _SHOWN:
-        return named[:total]
+        return list(named[:total])
     return [*named[: _SHOWN - 2], f"… ({total - _SHOWN + 2:,} more)"]
 
 
@@ -834,12 +826,10 @@ def _dead_ends(rows: _DeadEnds, s: _Setting) -> list[Finding]:
 
     def build() -> list[Finding | None]:
         return [
-            Finding("no-primary-source", (fid,), _dead_end(fid, first[:n], hidden, last, kinds, s))
-            for fid, first, n, hidden, last in zip(
+            Finding("no-primary-source", (fid,), _dead_end(fid, chain, last, kinds, s))
+            for fid, chain, last in zip(
                 rows.figures,
-                zip(*rows.first, strict=True),
-                rows.shown,
-                rows.hidden,
+                map(_first_few, zip(*rows.first, strict=True), rows.passed),
                 rows.last,
                 strict=True,
             )
@@ -848,15 +838,14 @@ def _dead_ends(rows: _DeadEnds, s: _Setting) -> list[Finding]:
     return deferred([("no-primary-source", (fid,)) for fid in rows.figures], build)
 
 
-def _dead_end(
-    fid: str, first: tuple[str, ...], hidden: int, own: str, kinds: str, s: _Setting
-) -> str:
+def _dead_end(fid: str, first: list[str], own: str, kinds: str, s: _Setting) -> str:
+    """``first``: the sources the chain passes before its dead end, as ``_first_few``
+    names them; ``own``: the dead end's own path."""
     last = own.split(SEP)
     if not first and len(last) == 1:
         how = f"it is reported by {s.name(last[0])} and cites no one"
         return f"{fid} is not traced to a primary ({kinds}) source: {how}."
-    passed = [f"… ({hidden:,} more)"] if hidden else []
-    chain = " → ".join([*first, *passed, *last])
+    chain = " → ".join([*first, *last])
     return (
         f"{fid} is not traced to a primary ({kinds}) source: its chain of citations {chain} "
         f"ends at {s.name(last[-1])}, and {s.holder} has no figure from {last[-1]} for the "
