@@ -245,6 +245,14 @@ class Context:
         ``name``; null where there is none), read from the table for these rows alone:
         rules carry a figure's place through their filters and joins, where its id (text)
         would be copied on every row."""
+        frame = self.figures.frame
+        if isinstance(frame, nw.DataFrame):  # in memory, in order: gathered in one step
+            places = rows.get_column(at)
+            if places.null_count() == len(places):
+                return rows.with_columns(nw.lit(None, dtype=nw.String).alias(name))
+            ids = frame.get_column("figure_id")[places.fill_null(0).cast(nw.Int64)]
+            placed = nw.when(~nw.col(at).is_null()).then(nw.col(name)).alias(name)
+            return rows.with_columns(ids.alias(name)).with_columns(placed)
         positions = [place_of(p) for p in rows.get_column(at).to_list()]
         cells = self.cells_at(p for p in positions if p is not None)
         found = (cells.get_column(c).to_list() for c in ("_position", "figure_id"))

@@ -26,13 +26,14 @@ The whole table in one plan:
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import narwhals as nw
 
 from statcheck.contract.rules import PartitionRule, Rule
 from statcheck.engine import intervals
-from statcheck.engine.context import Context, place_of
+from statcheck.engine.context import Context
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys
 from statcheck.engine.native import (
@@ -400,16 +401,15 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     and figures now, sentences when one is first read (``engine.deferred``)."""
     if failing.is_empty():
         return []
-    rows = python_rows(failing, named=True)
-    at = {p for r in rows for c in _PLACES for p in [place_of(r[c])] if p is not None}
-    cells = ctx.cells_at(at)  # now, so that the table can go; the Python work later
-    wholes = _by_whole(rows, cells)
-    named = [named for whole_id, rows in wholes for named in _named(whole_id, rows)]
+    named = _with_figure_ids(ctx, failing)
+    places = [failing.select(nw.col(c).alias("_p")).drop_nulls() for c in _PLACES]
+    at = nw.concat([p.select(nw.col("_p").cast(nw.Int64)) for p in places]).unique()
+    cells = ctx.cells_at(at.get_column("_p").to_list())  # now, so that the table can go
 
     def build() -> list[Finding | None]:
         figures = ctx.figures_from(cells)
         findings: list[Finding | None] = []
-        for whole_id, rows in wholes:
+        for whole_id, rows in _by_whole(python_rows(named, named=True)):
             whole = figures[whole_id]
             parts = [figures[r["figure_id"]] for r in rows]
             findings += _coverage_findings(rule, whole, parts, rows, figures)
@@ -417,46 +417,50 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
                 findings.append(_sum_mismatch(rule, whole, parts, rows[0]))
         return findings
 
-    return deferred(named, build)
+    return deferred(_slugs_and_figures(named), build)
 
 
 _PLACES = ("_w", "_position", "_reacher")  # the collected columns that name a figure
 
 
-def _named(whole_id: str, rows: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
-    """The slug and figures of each finding of one failing whole, in the order
-    ``_coverage_findings`` and ``_sum_mismatch`` make them."""
-    everyone = (whole_id, *(r["figure_id"] for r in rows))
-    out = []
-    if rows[0]["_tail_gap"] or any(r["_gap_before"] for r in rows):
-        out.append(("partition-gap", everyone))
-    overlapping = [(r["_reacher"], r["figure_id"]) for r in rows if r["_overlap"]]
-    if overlapping:
-        involved = dict.fromkeys(i for pair in overlapping for i in pair)
-        out.append(("partition-overlap", (whole_id, *involved)))
-    if rows[0]["_sum_off"]:
-        out.append(("partition-sum-mismatch", everyone))
+def _with_figure_ids(ctx: Context, failing: nw.DataFrame[Any]) -> nw.DataFrame[Any]:
+    """The failing parts' rows with each figure named by its id where the plan named it by
+    its place (the whole ``_w_id``, the part ``figure_id``, the part overlapped
+    ``_reacher``), in order of whole id, each whole's parts in the plan's order."""
+    named = ctx.with_ids(ctx.with_ids(failing, "_w", "_w_id"), "_position", "figure_id")
+    named = ctx.with_ids(named.rename({"_reacher": "_reacher_at"}), "_reacher_at", "_reacher")
+    return named.with_row_index("_in_plan").sort("_w_id", "_in_plan")
+
+
+def _slugs_and_figures(named: nw.DataFrame[Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """The slug and figures of each finding of the failing wholes, in the order
+    ``_coverage_findings`` and ``_sum_mismatch`` make them (read column by column)."""
+    columns = ("_w_id", "figure_id", "_reacher", "_overlap", "_gap_before", "_tail_gap", "_sum_off")
+    whole, part, reacher, overlap, gap_before, tail_gap, sum_off = (
+        named.get_column(c).to_list() for c in columns
+    )
+    starts = [i for i in range(len(whole)) if i == 0 or whole[i] != whole[i - 1]]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for a, b in pairwise([*starts, len(whole)]):
+        everyone = (whole[a], *part[a:b])
+        if tail_gap[a] or any(gap_before[a:b]):
+            out.append(("partition-gap", everyone))
+        pairs = [(reacher[i], part[i]) for i in range(a, b) if overlap[i]]
+        if pairs:
+            out.append(
+                ("partition-overlap", (whole[a], *dict.fromkeys(i for p in pairs for i in p)))
+            )
+        if sum_off[a]:
+            out.append(("partition-sum-mismatch", everyone))
     return out
 
 
-def _by_whole(
-    rows: list[dict[str, Any]], cells: nw.DataFrame[Any]
-) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The collected rows (in order within each whole) as (whole id, its parts' rows), in
-    order of whole id, each figure named by its id (read from ``cells``: the figures at
-    the rows' places) where the plan named it by its place."""
-    places, ids = (cells.get_column(c).to_list() for c in ("_position", "figure_id"))
-    id_at = dict(zip(places, ids, strict=True))
+def _by_whole(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The rows (in order of whole id) as (whole id, its parts' rows)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        named = {c: None if (p := place_of(row[c])) is None else id_at[p] for c in _PLACES}
-        row |= {
-            "_w_id": named["_w"],
-            "figure_id": named["_position"],
-            "_reacher": named["_reacher"],
-        }
         out.setdefault(row["_w_id"], []).append(row)
-    return sorted(out.items())
+    return list(out.items())
 
 
 def _coverage_findings(
