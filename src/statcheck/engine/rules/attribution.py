@@ -504,16 +504,7 @@ class _FigureGraph:
         failing = np.flatnonzero(open_ & nodes.in_scope & (dist >= 0))
         dead_ends = _chains(nodes, failing, dist, step)
         seen = reachable(graph, nodes.in_scope)
-        loops = [
-            _Loop(
-                tuple(nodes.ids[list(c.members)].tolist()),
-                tuple(nodes.source[list(c.members)].tolist()),
-                c.simple,
-            )
-            for c in rings
-            if seen[list(c.members)].any()
-        ]
-        return dead_ends, loops
+        return dead_ends, _loops(rings, nodes, seen)
 
 
 @dataclass(frozen=True)
@@ -544,6 +535,30 @@ def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> _DeadEnds:
         nodes.source[np.stack(walked)].tolist(),  # a list per place: far fewer lists
         nodes.own_path[end[failing]].tolist(),
     )
+
+
+def _loops(rings: list[Cycle], nodes: _Nodes, seen: Any) -> list[_Loop]:
+    """The cycles a chain of the rule's figures reaches (``seen``), with their figures
+    and sources: read for the members of every cycle at once (thousands of small ones)."""
+    if not rings:
+        return []
+    members = np.fromiter(
+        (m for ring in rings for m in ring.members),
+        dtype=np.int64,
+        count=sum(len(r.members) for r in rings),
+    )
+    starts = np.cumsum([0, *(len(r.members) for r in rings[:-1])])
+    kept = (np.add.reduceat(seen[members].astype(np.int64), starts) > 0).tolist()
+    ids, sources = nodes.ids[members].tolist(), nodes.source[members].tolist()
+    return [
+        _Loop(
+            tuple(ids[a : a + len(ring.members)]),
+            tuple(sources[a : a + len(ring.members)]),
+            ring.simple,
+        )
+        for ring, a, keep in zip(rings, starts.tolist(), kept, strict=True)
+        if keep
+    ]
 
 
 class _Nodes:
@@ -621,8 +636,9 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
         _texts(edges, "figure_id")[inner],
         edges.get_column("n").to_numpy()[inner],
     )
+    names = ids.tolist()  # a list: indexing a numpy array of text makes a scalar each time
     for ring, hops in zip(rings, _hops(rings, citations), strict=True):
-        yield _source_cycle(ring, ids, hops)
+        yield _source_cycle(ring, names, hops)
 
 
 class _CycleCitations:
@@ -697,7 +713,7 @@ def _knot_hops(
     return {int(of[a]): found.part(a, b) for a, b in pairwise(bounds)}
 
 
-def _source_cycle(ring: Cycle, ids: Any, hops: _Hops) -> Finding:
+def _source_cycle(ring: Cycle, ids: Sequence[str], hops: _Hops) -> Finding:
     members = ring.members
     first = [
         f"{ids[a]} cites {ids[b]} ({_by_figures(fig, n)})"
