@@ -9,6 +9,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
+from statcheck.engine.deferred import deferred
 from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, skipped_findings
 from statcheck.model.figure import FigureStatus
@@ -100,35 +101,36 @@ def _offending_rows(
 
 def _reversed(rows: nw.DataFrame[Any]) -> list[Finding]:
     """Figures whose period starts after it ends."""
-    return [
-        Finding("period-reversed", (fid,), f"{fid}'s period starts on {s}, after it ends on {e}.")
-        for fid, s, e in python_rows(rows)
-    ]
+    return _each_row(rows, "period-reversed", "{0}'s period starts on {1}, after it ends on {2}.")
 
 
 def _published_early(rows: nw.DataFrame[Any]) -> list[Finding]:
     """Final figures published before their period ended."""
-    return [
-        Finding(
-            "published-before-period-end",
-            (fid,),
-            f"{fid} was published on {pub}, before its period ended on {e}, so it can only be a "
-            f"projection; mark it provisional or forecast if that is what it is.",
-        )
-        for fid, pub, e in python_rows(rows)
-    ]
+    return _each_row(
+        rows,
+        "published-before-period-end",
+        "{0} was published on {1}, before its period ended on {2}, so it can only be a "
+        "projection; mark it provisional or forecast if that is what it is.",
+    )
 
 
 def _outside(rows: nw.DataFrame[Any], bound: Period) -> list[Finding]:
     """Figures whose period reaches outside the rule's ``within``."""
-    return [
-        Finding(
-            "period-outside",
-            (fid,),
-            f"{fid} covers {s} to {e}, which is not within {bound.describe()}.",
-        )
-        for fid, s, e in python_rows(rows)
-    ]
+    within = bound.describe().replace("{", "{{").replace("}", "}}")
+    return _each_row(
+        rows, "period-outside", "{0} covers {1} to {2}, which is not within " + within + "."
+    )
+
+
+def _each_row(rows: nw.DataFrame[Any], slug: str, sentence: str) -> list[Finding]:
+    """One finding per collected row (figure id and two dates), its sentence (``sentence``
+    filled with the row) written when first read: a table may have a failure per row."""
+    values = python_rows(rows)
+
+    def build() -> list[Finding | None]:
+        return [Finding(slug, (row[0],), sentence.format(*row)) for row in values]
+
+    return deferred([(slug, (row[0],)) for row in values], build)
 
 
 def _day(column: str) -> nw.Expr:
