@@ -765,13 +765,22 @@ def _unknown_sources(rows: list[tuple[str, str]]) -> Iterator[Finding]:
         )
 
 
-def _unresolved(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
-    for fid, cited in python_rows(found) if found is not None else ():
-        yield Finding(
-            "unresolved-citation",
-            (fid,),
-            f"{fid} cites {cited!r}, which is not in the sources table.",
-        )
+def _unresolved(found: nw.DataFrame[Any] | None) -> list[Finding]:
+    """One finding per citation of a source the sources table lacks, its sentence written
+    when first read (``engine.deferred``): a table may have one on every row."""
+    rows = python_rows(found) if found is not None else []
+
+    def build() -> list[Finding | None]:
+        return [
+            Finding(
+                "unresolved-citation",
+                (fid,),
+                f"{fid} cites {cited!r}, which is not in the sources table.",
+            )
+            for fid, cited in rows
+        ]
+
+    return deferred([("unresolved-citation", (fid,)) for fid, _ in rows], build)
 
 
 def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
