@@ -44,6 +44,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
+from statcheck.collector import collector_paused
 from statcheck.errors import (
     UNSUPPORTED_INPUT,
     UNWRITABLE_OUTPUT,
@@ -522,6 +523,10 @@ class Report:
         raise KeyError(rule_id)
 
     def to_dict(self) -> dict[str, Any]:
+        with collector_paused():  # a dict or two for each of maybe a million findings
+            return self._as_dict()
+
+    def _as_dict(self) -> dict[str, Any]:
         return {
             "report_format": REPORT_FORMAT,
             "suite": self.suite,

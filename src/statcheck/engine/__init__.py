@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from statcheck.collector import collector_paused
 from statcheck.contract.rules import Rule
 from statcheck.contract.suite import Suite
 from statcheck.engine.context import Context, Vintage
-from statcheck.engine.deferred import collector_paused
 from statcheck.engine.rules import run_rule
 from statcheck.errors import INTERNAL_ERROR, StatcheckError
 from statcheck.prepare import ParsedFigureTable as FigureTable

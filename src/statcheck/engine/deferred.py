@@ -12,11 +12,11 @@ A report that is only asked whether it passed, or how many failed, never writes 
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from statcheck.collector import collector_paused
 from statcheck.errors import INTERNAL_ERROR
 from statcheck.report import Finding
 
@@ -33,11 +33,14 @@ class FindingBatch:
         self._lock = threading.Lock()
 
     def made(self, index: int) -> Finding:
-        with self._lock:
-            if self._build is not None:
-                with collector_paused():
-                    self._made = self._build()
-                self._build = None  # frees what the builder held (the collected rows)
+        if (
+            self._build is not None
+        ):  # (read again under the lock: another thread may be making them)
+            with self._lock:
+                if self._build is not None:
+                    with collector_paused():
+                        self._made = self._build()
+                    self._build = None  # frees what the builder held (the collected rows)
         found = self._made[index] if len(self._made) == self._size else None
         if found is None:
             # The vectorized test and the explanation disagree on a row: a statcheck bug.
@@ -71,6 +74,12 @@ class DeferredFinding(Finding):
     def __reduce__(self) -> tuple[Any, ...]:  # pickled as the plain finding it stands for
         return (Finding, self._fields())
 
+    def to_dict(self) -> dict[str, Any]:
+        # The plain finding's own: read field by field through the properties, a report of
+        # a hundred thousand findings took several times as long.
+        batch: FindingBatch = self.__dict__["_batch"]
+        return batch.made(self.__dict__["_index"]).to_dict()
+
 
 # The fields made later are properties: a class attribute (the dataclass defaults) would
 # otherwise answer before the instance is asked.
@@ -92,28 +101,3 @@ def deferred(
     sentences made by ``build`` (the same rows, in the same order) when one is first read."""
     batch = FindingBatch(build, len(rows))
     return [DeferredFinding(slug, ids, batch, i) for i, (slug, ids) in enumerate(rows)]
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector while findings are made (the rules run, or
-    a batch's sentences are written). A large table yields tens of thousands of findings,
-    each a handful of small objects that live until the report is written; the collector
-    would otherwise walk the whole heap again and again while they are made (a tenth of a
-    run's time; a third of writing a million sentences), and they form no cycles."""
-    import gc
-
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        # The findings now fill the youngest generation, which the collector's next pass
-        # would walk whole (a few hundredths of a second for a large table). Frozen and
-        # thawed, every object lands in the oldest generation instead, left for the next
-        # full collection, as long-lived objects are.
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()
