@@ -8,7 +8,9 @@ not shape, at two sizes, to see that it grows with the rows (about 10x from 10^5
 Each run is a fresh process: the table is generated in memory (polars; a pandas frame for
 the pandas engine), ``statcheck.validate(frame, suite, sources=..., engine=...)`` is called
 once on its first 50 rows (imports and thread pools are the process's), then timed once
-on the whole table. Every shape but ``ring`` and ``dead-chain`` is valid by construction;
+on the whole table, then its report written as JSON (``report.to_json()``, every sentence:
+for a shape with findings, its time over the call's is printed). Every shape but ``ring``
+and ``dead-chain`` is valid by construction;
 ``ring`` has exactly its two cycles and ``dead-chain`` a finding per figure: a run fails
 (exit 1) if its rule finds anything else, or checks a
 different number of items than the shape has. Prints seconds per shape and size with the
@@ -260,9 +262,13 @@ def run_one(name: str, n: int, engine: str) -> dict[str, Any]:
     start = time.perf_counter()
     report = statcheck.validate(figures, suite, sources=sources, engine=engine)
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    written = report.to_json()  # what `statcheck check --json` writes: every sentence
+    report_seconds = time.perf_counter() - start
     (result,) = report.results
     return {
         "shape": name, "size": n, "rows": len(figures), "engine": engine, "seconds": seconds,
+        "report_seconds": report_seconds, "report_bytes": len(written.encode()),
         "status": result.status.value, "items": result.counts.items, "expected_items": items,
         "findings": len(result.findings), "expected_findings": SHAPES[name].findings(figures),
     }  # fmt: skip
@@ -298,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
                 ok &= run["status"] == ("fail" if found else "pass")
                 failed |= not ok
                 runs.append(run)
-                print(f"{name} {run['rows']:,} {engine}: {run['seconds']:.2f} s, {run['status']}, "
+                written = f", its report {run['report_seconds']:.2f} s" if found else ""
+                print(f"{name} {run['rows']:,} {engine}: {run['seconds']:.2f} s{written}, {run['status']}, "
                       f"{run['items']:,} items" + ("" if ok else f" (expected {run['expected_items']:,}: WRONG)"))  # fmt: skip
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "rule_shapes.json").write_text(json.dumps(runs, indent=1))
@@ -307,18 +314,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _table(runs: list[dict[str, Any]], sizes: list[int]) -> str:
-    """Seconds per shape, engine and size, with the growth from the first size to the last."""
-    lines = ["| shape | engine | " + " | ".join(f"{n:.0e} rows" for n in sizes) + " | growth |",
-             "|---|---|" + "---:|" * (len(sizes) + 1)]  # fmt: skip
+    """Seconds per shape, engine and size, with the growth from the first size to the last;
+    and, for a shape with findings, writing its report at each size over the call that
+    found them (issue 16: a report must not cost more than the checks)."""
+    lines = ["| shape | engine | " + " | ".join(f"{n:.0e} rows" for n in sizes)
+             + " | growth | report / call |", "|---|---|" + "---:|" * (len(sizes) + 2)]  # fmt: skip
     keys = dict.fromkeys((r["shape"], r["engine"]) for r in runs)
     for shape, engine in keys:
-        t = {r["size"]: r["seconds"] for r in runs if (r["shape"], r["engine"]) == (shape, engine)}
-        cells = [t.get(n) for n in sizes]
+        mine = {r["size"]: r for r in runs if (r["shape"], r["engine"]) == (shape, engine)}
+        cells = [mine[n]["seconds"] if n in mine else None for n in sizes]
         growth = f"{cells[-1] / cells[0]:.1f}x" if len(cells) > 1 and None not in cells else ""
+        report = " / ".join(
+            f"{mine[n]['report_seconds'] / mine[n]['seconds']:.2f}"
+            for n in sizes
+            if n in mine and mine[n]["findings"]
+        )
         lines.append(
             f"| {shape} | {engine} | "
             + " | ".join(f"{c:.2f} s" if c else "-" for c in cells)
-            + f" | {growth} |"
+            + f" | {growth} | {report} |"
         )
     return "\n".join(lines)
 

@@ -94,3 +94,25 @@ def test_every_result_of_a_real_drop_carries_counts_but_errors() -> None:
     assert by_rule["figures-trace-to-a-primary-source"] == Counts.of(14, 4)
     assert by_rule["more-than-two-previous-years-combined"] == Counts.of(0, 0, {"missing-input": 1})
     assert by_rule["active-duty-within-the-force"] == Counts.of(1, 0)
+
+
+def test_each_finding_is_one_line_of_the_same_json() -> None:
+    """The report's text is what ``json.dumps(indent=2)`` writes, but each finding is on a
+    line of its own: the same data, and a report without findings the same bytes."""
+    import json
+
+    report = statcheck.validate(
+        ROOT / "fixtures/drops/worldbank-population-2026-03-06",
+        ROOT / "expectations/worldbank-population.yml",
+    )
+    text = report.to_json()
+    data = report.to_dict()
+    assert json.loads(text) == data
+    findings = [f for r in data["results"] for f in r["findings"]]
+    assert len(findings) > 10
+    lines = text.splitlines()
+    one_line = [json.loads(line.strip().rstrip(",")) for line in lines if '{"slug": ' in line]
+    assert one_line == findings
+    assert all(line.startswith(" " * 8 + '{"slug": ') for line in lines if '{"slug": ' in line)
+    bare = Report.from_dict({**data, "results": [{**r, "findings": []} for r in data["results"]]})
+    assert bare.to_json() == json.dumps(bare.to_dict(), indent=2, ensure_ascii=False) + "\n"
