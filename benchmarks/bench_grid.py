@@ -27,6 +27,10 @@ one call:
 - ``polars-rules``, ``pandas-rules``: the rules alone, ``statcheck.checking.check`` on
   the figure table already built (``frame_inputs``).
 
+After a whole call, untimed in its ratio, the child writes the report as ``statcheck check
+--json`` would (``report.to_json()``: every finding's sentence), and times that against
+the call (issue 16: a report must not cost more than the checks that found them).
+
 A round runs every implementation once, the floor first; at least 5 rounds (3 from 5
 million rows; ``--pairs``, ``--pairs-large``). Each implementation's ratio is the median
 over rounds of its time over the floor's time in the same round (the machine's speed
@@ -77,6 +81,7 @@ TARGETS = {
     "growth_1e6_to_1e7": 10.0,
     "peak_memory_x_table": 2.0,
     "pandas_whole_x_polars_whole": 2.0,
+    "report_x_call": 1.0,  # writing the report (every sentence) over the call that found them
 }
 
 sys.path.insert(0, str(HERE))
@@ -318,10 +323,17 @@ def child(impl: str, n: int, seed: int, kinds: tuple[str, ...], warm_up: bool) -
         result = run()
         seconds = time.perf_counter() - t
     checked = verify(impl, result, meta, kinds)
+    written: dict[str, Any] = {}
+    if impl in ("polars", "pandas"):  # the report as `statcheck check --json` writes it
+        t = time.perf_counter()
+        text = result.to_json()
+        written = {"report_seconds": time.perf_counter() - t, "report_bytes": len(text.encode())}
+        written["findings"] = sum(len(r.findings) for r in result.results)
     return {
         "impl": impl,
         "rows": meta["rows"],
         "seconds": seconds,
+        **written,
         "input_bytes": run.input_bytes,
         "table_bytes": meta["table_bytes"],
         "rss_before_bytes": peak.before,
@@ -451,6 +463,12 @@ def summarise(
         "x_floor": {impl: med(ratios(impl, "floor")) for impl in impls if impl != "floor"},
         "x_floor_runs": {impl: ratios(impl, "floor") for impl in impls if impl != "floor"},
         "pandas_x_polars": med(ratios("pandas", "polars")),
+        "report_x_call": {
+            impl: med([r["report_seconds"] / r["seconds"] for r in rs if "report_seconds" in r])
+            for impl, rs in runs.items()
+            if any("report_seconds" in r for r in rs)
+        },
+        "findings": {impl: rs[0].get("findings") for impl, rs in runs.items() if rs},
         "pandas_rules_x_polars_rules": med(ratios("pandas-rules", "polars-rules")),
         "counts": {impl: rs[0].get("counts") for impl, rs in runs.items() if rs},
         "flagged": {impl: rs[0].get("flagged") for impl, rs in runs.items() if rs},
@@ -557,6 +575,15 @@ def target_lines(results: list[dict[str, Any]]) -> list[str]:
                 f"- pandas whole call within {limit:.0f}x of polars at {_size(r['size'])} rows: "
                 f"{x:.2f}x, {verdict(x <= limit)}"
             )
+    limit = TARGETS["report_x_call"]
+    for r in results:
+        for impl, x in (r.get("report_x_call") or {}).items():
+            if not math.isnan(x):
+                out.append(
+                    f"- writing the report ({r['findings'][impl]:,} findings, every sentence) at "
+                    f"most {limit:.0f}x the {impl} whole call at {_size(r['size'])} rows: "
+                    f"{x:.2f}x, {verdict(x <= limit)}"
+                )
     return out
 
 
