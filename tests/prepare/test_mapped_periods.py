@@ -136,6 +136,27 @@ def test_a_row_without_figures_needs_no_period(tmp_path: Path, backend: str) -> 
     assert report.result("change-is-the-change").status is Status.PASS
 
 
+def test_a_table_of_no_figures_checks_nothing_and_breaks_no_rule(
+    tmp_path: Path, backend: str
+) -> None:
+    """A table whose every value cell is empty has no figure, and no period to read: its
+    periods are still dates, so every rule is undetermined (nothing checked), none in
+    error (a series read the day of an empty text column on pandas)."""
+    rules = (
+        CHANGE_RULE
+        + "  - {id: running, kind: series, figures: {metric: level}, cumulative: true}\n"
+    )
+    path = tmp_path / "table.csv"
+    path.write_text("p,level,change\n2006-01-01,,\n")
+    report = statcheck.validate(path, suite("{month: p}", LEVEL_AND_CHANGE, rules), engine=backend)
+    assert not report.errors
+    assert report.rows is not None and report.rows.figures == 0
+    assert {r.rule: r.status for r in report.results} == {
+        "change-is-the-change": Status.UNDETERMINED,
+        "running": Status.UNDETERMINED,
+    }
+
+
 # --- two columns: a year and a month or quarter ----------------------------------------
 
 

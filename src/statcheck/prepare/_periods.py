@@ -121,6 +121,10 @@ def parse_periods(
             frame, nw.col("period").is_null(), "period", "period is empty", MISSING_PERIOD, file
         )
         periods = parse_each(frame, "period", distinct.get("period"), parse_period, file)
+        if not periods:  # no row (an empty cell is refused above): dates all the same
+            no_date = nw.lit(None, dtype=nw.Date)
+            dates = [no_date.alias("period_start"), no_date.alias("period_end")]
+            return frame.with_columns(*dates).drop("period")
         starts = {text: p.start for text, p in periods.items()}
         ends = {text: p.end for text, p in periods.items()}
         return frame.with_columns(
