@@ -1,10 +1,10 @@
 """Python's cyclic garbage collector held while many small objects are made.
 
 A large table yields tens of thousands of findings, each a handful of small objects that
-live until the report is written, and writing the report makes as many dicts again; the
-collector would otherwise walk the whole heap again and again while they are made (a
-tenth of a run's time; half of writing a report of a hundred thousand findings), and
-they form no cycles.
+live until the report is written, and turning the report into data makes as many dicts
+again; the collector would otherwise walk the whole heap again and again while they are
+made (a tenth of a run's time; a third of writing a million sentences), and they form no
+cycles.
 """
 
 from __future__ import annotations

@@ -727,8 +727,9 @@ _INDENT = "  "
 
 def _one_line_encoder() -> Callable[[Any], str]:
     """A finding as one line of JSON. The stdlib's C encoder, called as ``json.dumps`` calls
-    it, where this Python has one that writes what ``json.dumps`` writes (half the time:
-    ``dumps`` makes a new one per call); else ``json.dumps`` itself."""
+    it, where this Python has one that writes what the public encoder writes (half the
+    time: ``dumps`` makes a new one per call); else the public encoder. (No check for
+    circular references: a finding's data is plain lists, dicts, text and numbers.)"""
     settings = {"ensure_ascii": False, "allow_nan": False, "separators": (", ", ": ")}
     encoder = json.JSONEncoder(**settings)  # type: ignore[arg-type]
     try:
@@ -756,6 +757,7 @@ _ONE_LINE = _one_line_encoder()
 
 
 def _report_text(data: dict[str, Any]) -> str:
+    """``Report.to_dict``'s data as the report's JSON text (see above)."""
     pieces: list[str] = []
     write = pieces.append
 

@@ -33,9 +33,8 @@ class FindingBatch:
         self._lock = threading.Lock()
 
     def made(self, index: int) -> Finding:
-        if (
-            self._build is not None
-        ):  # (read again under the lock: another thread may be making them)
+        # Read again under the lock: another thread may be making them.
+        if self._build is not None:
             with self._lock:
                 if self._build is not None:
                     with collector_paused():
