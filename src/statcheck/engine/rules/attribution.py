@@ -542,12 +542,8 @@ def _loops(rings: list[Cycle], nodes: _Nodes, seen: Any) -> list[_Loop]:
     and sources: read for the members of every cycle at once (thousands of small ones)."""
     if not rings:
         return []
-    members = np.fromiter(
-        (m for ring in rings for m in ring.members),
-        dtype=np.int64,
-        count=sum(len(r.members) for r in rings),
-    )
-    starts = np.cumsum([0, *(len(r.members) for r in rings[:-1])])
+    members, sizes = _members(rings)
+    starts = np.cumsum(sizes) - sizes
     kept = (np.add.reduceat(seen[members].astype(np.int64), starts) > 0).tolist()
     ids, sources = nodes.ids[members].tolist(), nodes.source[members].tolist()
     return [
@@ -559,6 +555,15 @@ def _loops(rings: list[Cycle], nodes: _Nodes, seen: Any) -> list[_Loop]:
         for ring, a, keep in zip(rings, starts.tolist(), kept, strict=True)
         if keep
     ]
+
+
+def _members(rings: list[Cycle]) -> tuple[Any, Any]:
+    """Every cycle's members one after another, and how many each cycle has."""
+    sizes = np.array([len(ring.members) for ring in rings], dtype=np.int64)
+    members = np.fromiter(
+        (m for ring in rings for m in ring.members), dtype=np.int64, count=int(sizes.sum())
+    )
+    return members, sizes
 
 
 class _Nodes:
@@ -676,12 +681,7 @@ def _hops(rings: list[Cycle], citations: _CycleCitations) -> list[_Hops]:
     """Each cycle's citations in order, looked up for every cycle at once (a table may
     have thousands of small cycles): round a circle from its first member; inside a knot
     (a cycle that is no simple circle), every citation between its members, sorted."""
-    members = np.fromiter(
-        (m for ring in rings for m in ring.members),
-        dtype=np.int64,
-        count=sum(len(r.members) for r in rings),
-    )
-    sizes = np.array([len(ring.members) for ring in rings], dtype=np.int64)
+    members, sizes = _members(rings)
     ends = np.cumsum(sizes)
     following = np.arange(1, members.size + 1)
     following[ends - 1] = ends - sizes  # the last member cites the first

@@ -3,6 +3,7 @@ period ends (such a figure is a projection and should say so: provisional or for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import narwhals as nw
@@ -101,7 +102,11 @@ def _offending_rows(
 
 def _reversed(rows: nw.DataFrame[Any]) -> list[Finding]:
     """Figures whose period starts after it ends."""
-    return _each_row(rows, "period-reversed", "{0}'s period starts on {1}, after it ends on {2}.")
+    return _each_row(
+        rows,
+        "period-reversed",
+        lambda fid, s, e: f"{fid}'s period starts on {s}, after it ends on {e}.",
+    )
 
 
 def _published_early(rows: nw.DataFrame[Any]) -> list[Finding]:
@@ -109,26 +114,32 @@ def _published_early(rows: nw.DataFrame[Any]) -> list[Finding]:
     return _each_row(
         rows,
         "published-before-period-end",
-        "{0} was published on {1}, before its period ended on {2}, so it can only be a "
-        "projection; mark it provisional or forecast if that is what it is.",
+        lambda fid, pub, e: (
+            f"{fid} was published on {pub}, before its period ended on {e}, so it "
+            "can only be a projection; mark it provisional or forecast if that is what it is."
+        ),
     )
 
 
 def _outside(rows: nw.DataFrame[Any], bound: Period) -> list[Finding]:
     """Figures whose period reaches outside the rule's ``within``."""
-    within = bound.describe().replace("{", "{{").replace("}", "}}")
+    within = bound.describe()
     return _each_row(
-        rows, "period-outside", "{0} covers {1} to {2}, which is not within " + within + "."
+        rows,
+        "period-outside",
+        lambda fid, s, e: f"{fid} covers {s} to {e}, which is not within {within}.",
     )
 
 
-def _each_row(rows: nw.DataFrame[Any], slug: str, sentence: str) -> list[Finding]:
+def _each_row(
+    rows: nw.DataFrame[Any], slug: str, sentence: Callable[[str, str, str], str]
+) -> list[Finding]:
     """One finding per collected row (figure id and two dates), its sentence (``sentence``
-    filled with the row) written when first read: a table may have a failure per row."""
+    of the row) written when first read: a table may have a failure per row."""
     values = python_rows(rows)
 
     def build() -> list[Finding | None]:
-        return [Finding(slug, (row[0],), sentence.format(*row)) for row in values]
+        return [Finding(slug, (row[0],), sentence(*row)) for row in values]
 
     return deferred([(slug, (row[0],)) for row in values], build)
 
