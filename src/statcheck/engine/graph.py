@@ -10,7 +10,7 @@ cycle. scipy is imported where it is used.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -43,8 +43,7 @@ class Graph:
         return csr_array((data, (tail, head)), shape=(size, size))
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):  # a named tuple: a table may have thousands of small cycles
     """One strongly connected set of nodes that cite one another round in a circle:
     ``members`` in the order the citations go, from the smallest node, when they form one
     simple circle (``simple``); otherwise sorted. A node citing itself is a cycle of one."""

@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby, pairwise
-from typing import Any
+from operator import attrgetter, ne
+from typing import Any, NamedTuple
 
 import narwhals as nw
 import numpy as np
@@ -93,11 +94,15 @@ def _in_order(findings: list[Finding]) -> list[Finding]:
     """By slug and figures, then sentence: joins do not promise an order, and reports are
     byte-identical run to run. A sentence is read only where slug and figures tie (a
     figure citing two unknown sources): the others are written when first read."""
-    findings.sort(key=lambda f: (f.slug, f.figures))
+    by_figures = attrgetter("slug", "figures")
+    findings.sort(key=by_figures)
+    keys = list(map(by_figures, findings))
+    if all(map(ne, keys, keys[1:])):  # the usual case, found without a Python step a finding
+        return findings
     ordered: list[Finding] = []
-    for _, tied in groupby(findings, key=lambda f: (f.slug, f.figures)):
+    for _, tied in groupby(findings, key=by_figures):
         run = list(tied)
-        ordered.extend(sorted(run, key=lambda f: f.explanation) if len(run) > 1 else run)
+        ordered.extend(sorted(run, key=attrgetter("explanation")) if len(run) > 1 else run)
     return ordered
 
 
@@ -387,8 +392,7 @@ def _meet(
 # --- the figure graph ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Loop:
+class _Loop(NamedTuple):
     """A cycle of the figure graph: its figures in order and each one's source."""
 
     figures: tuple[str, ...]
@@ -625,14 +629,15 @@ def _source_edges(s: _Setting) -> nw.LazyFrame[Any]:
     )
 
 
-def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> Iterator[Finding]:
+def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> list[Finding]:
     """One finding per cycle of the source graph, naming its sources in order and, for
-    each citation on it, the smallest figure that makes it (and how many others do)."""
+    each citation on it, the smallest figure that makes it (and how many others do); its
+    sentence written when first read (a table may have thousands of small cycles)."""
     ids, code = _numbered([(edges, "source_id"), (edges, "cited")])
     tail, head = code[: len(edges)], code[len(edges) :]
     rings, on_cycle = cycles(Graph(ids.size, tail, head))
     if not rings:
-        return
+        return []
     inner = np.flatnonzero(on_cycle[tail] & on_cycle[head])
     citations = _CycleCitations(
         ids.size,
@@ -642,8 +647,17 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> I
         edges.get_column("n").to_numpy()[inner],
     )
     names = ids.tolist()  # a list: indexing a numpy array of text makes a scalar each time
-    for ring, hops in zip(rings, _hops(rings, citations), strict=True):
-        yield _source_cycle(ring, names, hops)
+    hops = _hops(rings, citations)
+
+    def build() -> list[Finding | None]:
+        return [_source_cycle(ring, names, on) for ring, on in zip(rings, hops, strict=True)]
+
+    return deferred([("source-cycle", _cycle_figures(on)) for on in hops], build)
+
+
+def _cycle_figures(hops: _Hops) -> tuple[str, ...]:
+    """The figures a source cycle's finding names: each citation's first, once."""
+    return tuple(dict.fromkeys(hops.figure))
 
 
 class _CycleCitations:
@@ -664,17 +678,17 @@ class _CycleCitations:
         )
 
 
-@dataclass(frozen=True)
-class _Hops:
-    """Citations in order, each with its figure and count, as Python values."""
+class _Hops(NamedTuple):
+    """Citations in order, each with its figure and how many figures make it (``times``),
+    as Python values."""
 
     tail: list[int]
     head: list[int]
     figure: list[str]
-    count: list[int]
+    times: list[int]
 
     def part(self, a: int, b: int) -> _Hops:
-        return _Hops(self.tail[a:b], self.head[a:b], self.figure[a:b], self.count[a:b])
+        return _Hops(self.tail[a:b], self.head[a:b], self.figure[a:b], self.times[a:b])
 
 
 def _hops(rings: list[Cycle], citations: _CycleCitations) -> list[_Hops]:
@@ -721,15 +735,15 @@ def _source_cycle(ring: Cycle, ids: Sequence[str], hops: _Hops) -> Finding:
             hops.tail[:_SHOWN],
             hops.head[:_SHOWN],
             hops.figure[:_SHOWN],
-            hops.count[:_SHOWN],
+            hops.times[:_SHOWN],
             strict=True,
         )
     ]
     said = _first_few(first, len(hops.tail))
-    figures = tuple(dict.fromkeys(hops.figure))
+    figures = _cycle_figures(hops)
     shown = _first_few([str(ids[m]) for m in members[:_SHOWN]], len(members))
     if len(members) == 1:
-        text = f"{ids[members[0]]} cites itself ({_by_figures(hops.figure[0], hops.count[0])})."
+        text = f"{ids[members[0]]} cites itself ({_by_figures(hops.figure[0], hops.times[0])})."
     elif ring.simple:
         circle = " → ".join([*shown, str(ids[members[0]])])
         text = (
@@ -801,32 +815,41 @@ def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
         )
 
 
-def _figure_cycles(loops: list[_Loop]) -> Iterator[Finding]:
-    for loop in loops:
-        steps = _first_few(
-            [
-                f"{f} ({src})"
-                for f, src in zip(loop.figures[:_SHOWN], loop.sources[:_SHOWN], strict=True)
-            ],
-            len(loop.figures),
+def _figure_cycles(loops: list[_Loop]) -> list[Finding]:
+    """One finding per cycle of the figure graph, its sentence written when first read (a
+    table may have thousands of small cycles)."""
+
+    def build() -> list[Finding | None]:
+        return list(map(_figure_cycle, loops))
+
+    return deferred([("citation-cycle", loop.figures) for loop in loops], build)
+
+
+def _figure_cycle(loop: _Loop) -> Finding:
+    steps = _first_few(
+        [
+            f"{f} ({src})"
+            for f, src in zip(loop.figures[:_SHOWN], loop.sources[:_SHOWN], strict=True)
+        ],
+        len(loop.figures),
+    )
+    if len(loop.figures) == 1:
+        text = (
+            f"{loop.figures[0]} cites its own source, {loop.sources[0]}, for the same "
+            "metric, dimensions and period: its chain of citations comes straight back to it."
         )
-        if len(loop.figures) == 1:
-            text = (
-                f"{loop.figures[0]} cites its own source, {loop.sources[0]}, for the same "
-                "metric, dimensions and period: its chain of citations comes straight back to it."
-            )
-        elif loop.simple:
-            circle = " → ".join([*steps, f"{loop.figures[0]} ({loop.sources[0]})"])
-            text = (
-                "These figures' citations go round in a circle, each citing the next one's "
-                f"source for the same metric, dimensions and period: {circle}."
-            )
-        else:
-            text = (
-                "These figures cite one another's sources for the same metric, dimensions and "
-                f"period round in circles: {', '.join(steps)}."
-            )
-        yield Finding("citation-cycle", loop.figures, text)
+    elif loop.simple:
+        circle = " → ".join([*steps, f"{loop.figures[0]} ({loop.sources[0]})"])
+        text = (
+            "These figures' citations go round in a circle, each citing the next one's "
+            f"source for the same metric, dimensions and period: {circle}."
+        )
+    else:
+        text = (
+            "These figures cite one another's sources for the same metric, dimensions and "
+            f"period round in circles: {', '.join(steps)}."
+        )
+    return Finding("citation-cycle", loop.figures, text)
 
 
 # How many members of a cycle, citations on it, or sources of a chain, an explanation
