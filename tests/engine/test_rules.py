@@ -342,6 +342,39 @@ def test_attribution_names_the_shortest_dead_end_and_shortens_a_long_chain(
     assert max(len(text) for text in said.values()) < 300
 
 
+def test_attribution_dead_ends_are_explained_whole_however_long_their_chain(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """The sentences of figures that reach no primary source, whole: one whose figure
+    cites no one, one that cites a source the drop has no figure from, and chains past a
+    thousand sources (the count of those left out written as Python writes 1,005)."""
+    n = 1_012
+    sources = [{"source_id": f"s{i}", "name": f"S{i}", "kind": "media"} for i in range(n)]
+    sources += [*SOURCES, {"source_id": "q{x}", "name": 'Q "x"', "kind": "media"}]
+    rows = [figure(f"f{i}", "5", source_id=f"s{i}", cites=f"s{i + 1}") for i in range(n - 1)]
+    rows.append(figure(f"f{n - 1}", "5", source_id=f"s{n - 1}", cites="q{x}"))
+    rows.append(figure("lone", "5", source_id="blog", metric="other"))
+    drop = make_drop(rows, sources)
+    findings = run(drop, attribution("reaches-primary"), backend).result("a").findings
+    said = {f.figures[0]: f.explanation for f in findings}
+    assert len(findings) == n + 1
+    primary = "is not traced to a primary (official) source"
+    assert (
+        said["lone"]
+        == f"lone {primary}: it is reported by blog (A blog, analyst) and cites no one."
+    )
+    assert said["f0"] == (
+        f"f0 {primary}: its chain of citations s0 → s1 → s2 → s3 → s4 → s5 → … (1,005 more) "
+        f'→ s{n - 1} → q{{x}} ends at q{{x}} (Q "x", media), and the drop has no figure '
+        "from q{x} for the same metric and period that says where it came from."
+    )
+    assert "citations s5 → s6 → s7 → s8 → s9 → s10 → … (1,000 more) → s1011 → q{x}" in said["f5"]
+    assert "citations s6 → s7 → s8 → s9 → s10 → s11 → … (999 more) → s1011 → q{x}" in said["f6"]
+    assert said[f"f{n - 1}"].startswith(
+        f"f{n - 1} {primary}: its chain of citations s1011 → q{{x}} "
+    )
+
+
 KNOT_SOURCES = [*SOURCES, {"source_id": "news", "name": "A news agency", "kind": "media"}]
 
 

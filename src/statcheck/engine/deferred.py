@@ -21,18 +21,21 @@ from statcheck.errors import INTERNAL_ERROR
 from statcheck.report import Finding
 
 _LATER = ("explanation", "reported", "expected", "gap", "tolerance", "details")
+# A finding's fields made later but its sentence, when it has no numbers (as Finding's).
+_NO_NUMBERS = {"reported": None, "expected": None, "gap": None, "tolerance": None, "details": ()}
 
 
 class FindingBatch:
     """The findings of one rule's failing rows, made together on first use."""
 
-    def __init__(self, build: Callable[[], Sequence[Finding | None]], size: int) -> None:
-        self._build: Callable[[], Sequence[Finding | None]] | None = build
+    def __init__(self, build: Callable[[], Sequence[Any]], size: int) -> None:
+        self._build: Callable[[], Sequence[Any]] | None = build
         self._size = size
-        self._made: Sequence[Finding | None] = ()
+        self._made: Sequence[Any] = ()
         self._lock = threading.Lock()
 
-    def made(self, index: int) -> Finding:
+    def _ready(self, index: int) -> Any:
+        """What ``build`` made for row ``index``."""
         # Read again under the lock: another thread may be making them.
         if self._build is not None:
             with self._lock:
@@ -46,6 +49,34 @@ class FindingBatch:
             raise INTERNAL_ERROR(f"finding {index} of a batch of {self._size} could not be made")
         return found
 
+    def made(self, index: int, slug: str, figures: tuple[str, ...]) -> Finding:
+        found: Finding = self._ready(index)
+        return found
+
+    def later(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
+        """The fields of finding ``index`` made later (``_LATER``)."""
+        made = self.made(index, slug, figures)
+        return {k: getattr(made, k) for k in _LATER}
+
+    def to_dict(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
+        return self.made(index, slug, figures).to_dict()
+
+
+class SentenceBatch(FindingBatch):
+    """Findings that are a slug, figures and a sentence, nothing more (no numbers): the
+    sentences written for the whole batch at once, often column by column, and a finding
+    made only where one is read by itself (a report takes their data straight away)."""
+
+    def made(self, index: int, slug: str, figures: tuple[str, ...]) -> Finding:
+        return Finding(slug, figures, self._ready(index))
+
+    def later(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
+        return {**_NO_NUMBERS, "explanation": self._ready(index)}
+
+    def to_dict(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
+        # Finding.to_dict of a finding without numbers, details or culprits.
+        return {"slug": slug, "figures": list(figures), "explanation": self._ready(index)}
+
 
 class DeferredFinding(Finding):
     """A finding whose slug and figures are known, and the rest made when first read."""
@@ -55,8 +86,8 @@ class DeferredFinding(Finding):
 
     def _later(self, name: str) -> Any:
         if name not in self.__dict__:
-            made = self.__dict__["_batch"].made(self.__dict__["_index"])
-            self.__dict__.update({k: getattr(made, k) for k in _LATER})
+            mine = self.__dict__
+            mine.update(mine["_batch"].later(mine["_index"], mine["slug"], mine["figures"]))
         return self.__dict__[name]
 
     def _fields(self) -> tuple[Any, ...]:
@@ -76,8 +107,9 @@ class DeferredFinding(Finding):
     def to_dict(self) -> dict[str, Any]:
         # The plain finding's own: read field by field through the properties, a report of
         # a hundred thousand findings took several times as long.
-        batch: FindingBatch = self.__dict__["_batch"]
-        return batch.made(self.__dict__["_index"]).to_dict()
+        mine = self.__dict__
+        batch: FindingBatch = mine["_batch"]
+        return batch.to_dict(mine["_index"], mine["slug"], mine["figures"])
 
 
 # The fields made later are properties: a class attribute (the dataclass defaults) would
@@ -98,5 +130,16 @@ def deferred(
 ) -> list[Finding]:
     """One finding per failing row (``rows``: each row's slug and figure ids), their
     sentences made by ``build`` (the same rows, in the same order) when one is first read."""
-    batch = FindingBatch(build, len(rows))
+    return _each(rows, FindingBatch(build, len(rows)))
+
+
+def deferred_sentences(
+    rows: Sequence[tuple[str, tuple[str, ...]]], sentences: Callable[[], Sequence[str | None]]
+) -> list[Finding]:
+    """As ``deferred``, for findings that are a sentence and nothing more: ``sentences``
+    writes each row's (the same rows, in the same order)."""
+    return _each(rows, SentenceBatch(sentences, len(rows)))
+
+
+def _each(rows: Sequence[tuple[str, tuple[str, ...]]], batch: FindingBatch) -> list[Finding]:
     return [DeferredFinding(slug, ids, batch, i) for i, (slug, ids) in enumerate(rows)]

@@ -40,7 +40,7 @@ import numpy as np
 from statcheck.backends import codes
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.deferred import deferred
+from statcheck.engine.deferred import deferred, deferred_sentences
 from statcheck.engine.graph import (
     Cycle,
     Graph,
@@ -513,17 +513,18 @@ class _FigureGraph:
 
 @dataclass(frozen=True)
 class _DeadEnds:
-    """The figures none of whose chains reaches a primary source, column by column (every
-    figure of a table may be one), with each one's shortest chain to a dead end: how many
-    sources it passes before the dead end (``passed``), the first _SHOWN of them (``first``:
-    a list for each place, as many as an explanation names), and the dead end's own path
-    (``last``: its source, then the source it cites, if any; alone when the figure itself
-    cites no one)."""
+    """The figures none of whose chains reaches a primary source (every figure of a table
+    may be one), with each one's shortest chain to a dead end, as node numbers, column by
+    column: how many sources it passes before the dead end (``passed``), the first _SHOWN
+    nodes on it (``walked``: an array for each place, the figure's own first) and the
+    dead end (``end``, whose own path names its source, then the source it cites, if any).
+    """
 
     figures: list[str]
-    passed: list[int]
-    first: list[list[str]]
-    last: list[str]
+    passed: Any
+    walked: Any
+    end: Any
+    nodes: _Nodes
 
 
 def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> _DeadEnds:
@@ -533,12 +534,7 @@ def _chains(nodes: _Nodes, failing: Any, dist: Any, step: Any) -> _DeadEnds:
     walked = [failing]
     for _ in range(_SHOWN - 1):
         walked.append(step[walked[-1]])
-    return _DeadEnds(
-        nodes.ids[failing].tolist(),
-        dist[failing].tolist(),
-        nodes.source[np.stack(walked)].tolist(),  # a list per place: far fewer lists
-        nodes.own_path[end[failing]].tolist(),
-    )
+    return _DeadEnds(nodes.ids[failing].tolist(), dist[failing], walked, end[failing], nodes)
 
 
 def _loops(rings: list[Cycle], nodes: _Nodes, seen: Any) -> list[_Loop]:
@@ -870,32 +866,81 @@ def _first_few(named: Sequence[str], total: int) -> list[str]:
 def _dead_ends(rows: _DeadEnds, s: _Setting) -> list[Finding]:
     """One finding per figure that reaches no primary source, its sentence written when
     first read (``engine.deferred``): every figure of a table may be one."""
-    kinds = " or ".join(sorted(k.value for k in s.primary_kinds))
-
-    def build() -> list[Finding | None]:
-        return [
-            Finding("no-primary-source", (fid,), _dead_end(fid, chain, last, kinds, s))
-            for fid, chain, last in zip(
-                rows.figures,
-                map(_first_few, zip(*rows.first, strict=True), rows.passed),
-                rows.last,
-                strict=True,
-            )
-        ]
-
-    return deferred([("no-primary-source", (fid,)) for fid in rows.figures], build)
-
-
-def _dead_end(fid: str, first: list[str], own: str, kinds: str, s: _Setting) -> str:
-    """``first``: the sources the chain passes before its dead end, as ``_first_few``
-    names them; ``own``: the dead end's own path."""
-    last = own.split(SEP)
-    if not first and len(last) == 1:
-        how = f"it is reported by {s.name(last[0])} and cites no one"
-        return f"{fid} is not traced to a primary ({kinds}) source: {how}."
-    chain = " → ".join([*first, *last])
-    return (
-        f"{fid} is not traced to a primary ({kinds}) source: its chain of citations {chain} "
-        f"ends at {s.name(last[-1])}, and {s.holder} has no figure from {last[-1]} for the "
-        "same metric and period that says where it came from."
+    return deferred_sentences(
+        [("no-primary-source", (fid,)) for fid in rows.figures],
+        lambda: _dead_end_sentences(rows, s),
     )
+
+
+def _dead_end_sentences(rows: _DeadEnds, s: _Setting) -> list[str]:
+    """Each dead end's sentence: the figure, the first sources its chain passes (as
+    ``_first_few`` names them), then the dead end's own path, and who holds no figure
+    that says where the dead end's came from. Written column by column by polars (always
+    installed, whatever the engine): a table may have one on every row, and a sentence
+    put together in Python costs several times what checking its figure did."""
+    import polars as pl
+
+    kinds = " or ".join(sorted(k.value for k in s.primary_kinds))
+    source = pl.Series(rows.nodes.source.tolist(), dtype=pl.String)
+    frame = pl.DataFrame(
+        {
+            "figure": pl.Series(rows.figures, dtype=pl.String),
+            "passed": rows.passed,
+            "own": pl.Series(rows.nodes.own_path.tolist(), dtype=pl.String).gather(rows.end),
+            **{f"_{k}": source.gather(at) for k, at in enumerate(rows.walked)},
+        }
+    )
+    n, own = pl.col("passed"), pl.col("own")
+    end = own.str.split(SEP).list.last()
+    ends = frame.select(end.unique()).to_series().to_list()  # few: each named once
+    end_name = end.replace_strict({e: s.name(e) for e in ends}, return_dtype=pl.String)
+    shown = [  # as _first_few shows them
+        pl.when((n > k) & ((n <= _SHOWN) | (k < _SHOWN - 2))).then(pl.col(f"_{k}"))
+        for k in range(_SHOWN)
+    ]
+    more = pl.when(n > _SHOWN).then(pl.format("… ({} more)", _thousands(n - (_SHOWN - 2))))
+    chain = pl.concat_str(
+        [*shown, more, own.str.replace_all(SEP, " → ", literal=True)],
+        separator=" → ",
+        ignore_nulls=True,
+    )
+    cites_no_one = (n == 0) & ~own.str.contains(SEP, literal=True)
+    how = (
+        pl.when(cites_no_one)
+        .then(pl.concat_str([pl.lit("it is reported by "), end_name, pl.lit(" and cites no one.")]))
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.lit("its chain of citations "),
+                    chain,
+                    pl.lit(" ends at "),
+                    end_name,
+                    pl.lit(f", and {s.holder} has no figure from "),
+                    end,
+                    pl.lit(" for the same metric and period that says where it came from."),
+                ]
+            )
+        )
+    )
+    said = pl.concat_str(
+        [pl.col("figure"), pl.lit(f" is not traced to a primary ({kinds}) source: "), how]
+    )
+    return frame.select(said).to_series().to_list()
+
+
+def _thousands(x: Any) -> Any:
+    """A whole number from 0 written as Python's ``f"{x:,}"`` writes it (a polars
+    expression): its groups of three digits from the highest, the ones after the first
+    padded, joined by commas."""
+    import polars as pl
+
+    groups = []
+    for k in range(6, -1, -1):  # an Int64 has at most seven groups
+        group = ((x // 10 ** (3 * k)) % 1000).cast(pl.String)
+        first = group if k == 0 else pl.when(x >= 10 ** (3 * k)).then(group)
+        groups.append(
+            first
+            if k == 6
+            else pl.when(x >= 10 ** (3 * k + 3)).then(group.str.zfill(3)).otherwise(first)
+        )
+    return pl.concat_str(groups, separator=",", ignore_nulls=True)
