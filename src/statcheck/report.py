@@ -266,6 +266,10 @@ class Finding:
             self.gap, self.tolerance, self.details, culprits,
         )  # fmt: skip
 
+    def json_line(self) -> str:
+        """The finding's data (``to_dict``) as one line of the report's JSON."""
+        return _ONE_LINE(self.to_dict())
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "slug": self.slug,
@@ -379,6 +383,9 @@ class RuleResult:
         return " · ".join([self.counts.describe(), *_summary_lines(dict(self.summary))])
 
     def to_dict(self) -> dict[str, Any]:
+        return self._as_dict(lambda f: f.to_dict())
+
+    def _as_dict(self, finding: Callable[[Finding], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": self.rule, "kind": self.kind, "status": self.status.value}
         if self.description:
             out["description"] = self.description
@@ -386,7 +393,7 @@ class RuleResult:
             out["counts"] = self.counts.to_dict()
         if self.summary:
             out["summary"] = dict(self.summary)
-        out["findings"] = [f.to_dict() for f in self.findings]
+        out["findings"] = list(map(finding, self.findings))
         if self.error is not None:
             out["error"] = {
                 "slug": self.error_slug,
@@ -524,9 +531,10 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         with collector_paused():  # a dict or two for each of maybe a million findings
-            return self._as_dict()
+            return self._as_dict(lambda f: f.to_dict())
 
-    def _as_dict(self) -> dict[str, Any]:
+    def _as_dict(self, finding: Callable[[Finding], Any]) -> dict[str, Any]:
+        """The report's data, each finding as ``finding`` gives it."""
         return {
             "report_format": REPORT_FORMAT,
             "suite": self.suite,
@@ -534,7 +542,7 @@ class Report:
             "status": _overall(self),
             "exit_code": int(self.exit_code),
             "summary": self.summary,
-            "results": [r.to_dict() for r in self.results],
+            "results": [r._as_dict(finding) for r in self.results],
             "errors": [e.to_dict() for e in self.errors],
             **({"rows": self.rows.to_dict()} if self.rows is not None else {}),
             **({"cache_key": self.cache_key} if self.cache_key is not None else {}),
@@ -568,7 +576,9 @@ class Report:
 
     def to_json(self) -> str:
         """The report as JSON, indented two spaces, each finding on a line of its own."""
-        return _report_text(self.to_dict()) + "\n"
+        with collector_paused():
+            data = self._as_dict(lambda f: f.json_line())  # (text where a finding's data is a dict)
+        return _report_text(data) + "\n"
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the JSON atomically: readers see the old report or the new one, never half."""
@@ -756,6 +766,60 @@ def _one_line_encoder() -> Callable[[Any], str]:
 _ONE_LINE = _one_line_encoder()
 
 
+def sentence_lines(
+    findings: Sequence[tuple[str, tuple[str, ...]]], sentences: Sequence[str | None]
+) -> list[str] | None:
+    """The JSON lines of findings that are a slug, figures and a sentence, nothing more
+    (each line as ``Finding.json_line`` writes it), written column by column by polars: a
+    table may have a failure on every row. None where a text holds a control character
+    or a sentence is missing: those lines are written one by one, as ever."""
+    import polars as pl
+
+    texts = pl.DataFrame(
+        {"slug": [slug for slug, _ in findings], "explanation": sentences},
+        schema={"slug": pl.String, "explanation": pl.String},
+    )
+    ids = pl.DataFrame(
+        {"id": [i for _, named in findings for i in named]}, schema={"id": pl.String}
+    )
+    control = r"[\x00-\x1f]"  # JSON escapes them, each its own way
+    for frame in (texts, ids):
+        if frame.select(
+            pl.any_horizontal(pl.all().str.contains(control).fill_null(True)).any()
+        ).item():
+            return None
+    quoted = ids.select(_json_text(pl.col("id"))).to_series()
+    if all(len(named) == 1 for _, named in findings):  # a figure each: the usual case
+        figures = quoted
+    else:
+        named, at = quoted.to_list(), 0
+        figures = pl.Series([", ".join(named[at : (at := at + len(f))]) for _, f in findings])
+    line = pl.concat_str(
+        [
+            pl.lit('{"slug": '),
+            _json_text(pl.col("slug")),
+            pl.lit(', "figures": ['),
+            figures,
+            pl.lit('], "explanation": '),
+            _json_text(pl.col("explanation")),
+            pl.lit("}"),
+        ]
+    )
+    lines: list[str] = texts.select(line).to_series().to_list()
+    return lines
+
+
+def _json_text(text: Any) -> Any:
+    """A polars text without control characters as a JSON string: quoted, its backslashes
+    and quotes escaped (the rest as it is: the report is not ASCII-only)."""
+    import polars as pl
+
+    escaped = text.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+        '"', '\\"', literal=True
+    )
+    return pl.concat_str([pl.lit('"'), escaped, pl.lit('"')])
+
+
 def _report_text(data: dict[str, Any]) -> str:
     """``Report.to_dict``'s data as the report's JSON text (see above)."""
     pieces: list[str] = []
@@ -779,7 +843,7 @@ def _report_text(data: dict[str, Any]) -> str:
         if depth == 1 and key == "results":
             laid_out(value, 1, "[]", result)
         elif depth == 3 and key == "findings":
-            laid_out(value, 3, "[]", lambda f: write(_ONE_LINE(f)))
+            laid_out(value, 3, "[]", lambda f: write(f if type(f) is str else _ONE_LINE(f)))
         else:  # as json.dumps(indent=2) writes it this deep (no string holds a raw line break)
             write(_json(value, indent=2).replace("\n", "\n" + _INDENT * depth))
 

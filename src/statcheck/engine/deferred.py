@@ -18,7 +18,7 @@ from typing import Any
 
 from statcheck.collector import collector_paused
 from statcheck.errors import INTERNAL_ERROR
-from statcheck.report import Finding
+from statcheck.report import Finding, sentence_lines
 
 _LATER = ("explanation", "reported", "expected", "gap", "tolerance", "details")
 # A finding's fields made later but its sentence, when it has no numbers (as Finding's).
@@ -34,8 +34,8 @@ class FindingBatch:
         self._made: Sequence[Any] = ()
         self._lock = threading.Lock()
 
-    def _ready(self, index: int) -> Any:
-        """What ``build`` made for row ``index``."""
+    def _all(self) -> Sequence[Any]:
+        """What ``build`` made, row by row."""
         # Read again under the lock: another thread may be making them.
         if self._build is not None:
             with self._lock:
@@ -43,7 +43,12 @@ class FindingBatch:
                     with collector_paused():
                         self._made = self._build()
                     self._build = None  # frees what the builder held (the collected rows)
-        found = self._made[index] if len(self._made) == self._size else None
+        return self._made
+
+    def _ready(self, index: int) -> Any:
+        """What ``build`` made for row ``index``."""
+        made = self._all()
+        found = made[index] if len(made) == self._size else None
         if found is None:
             # The vectorized test and the explanation disagree on a row: a statcheck bug.
             raise INTERNAL_ERROR(f"finding {index} of a batch of {self._size} could not be made")
@@ -61,11 +66,35 @@ class FindingBatch:
     def to_dict(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
         return self.made(index, slug, figures).to_dict()
 
+    def json_line(self, index: int, slug: str, figures: tuple[str, ...]) -> str:
+        return self.made(index, slug, figures).json_line()
+
 
 class SentenceBatch(FindingBatch):
     """Findings that are a slug, figures and a sentence, nothing more (no numbers): the
     sentences written for the whole batch at once, often column by column, and a finding
-    made only where one is read by itself (a report takes their data straight away)."""
+    made only where one is read by itself (a report takes their data straight away, and
+    their JSON lines are written for the whole batch at once too)."""
+
+    def __init__(
+        self,
+        rows: Sequence[tuple[str, tuple[str, ...]]],
+        sentences: Callable[[], Sequence[str | None]],
+    ) -> None:
+        super().__init__(sentences, len(rows))
+        self._rows: Sequence[tuple[str, tuple[str, ...]]] | None = rows
+        self._lines: list[str] | None = None
+
+    def json_line(self, index: int, slug: str, figures: tuple[str, ...]) -> str:
+        if self._rows is not None:
+            sentences = self._all()  # (takes the lock itself)
+            with self._lock:
+                if self._rows is not None:
+                    self._lines = sentence_lines(self._rows, sentences)
+                    self._rows = None
+        if self._lines is None:  # a text JSON escapes otherwise: one by one
+            return super().json_line(index, slug, figures)
+        return self._lines[index]
 
     def made(self, index: int, slug: str, figures: tuple[str, ...]) -> Finding:
         return Finding(slug, figures, self._ready(index))
@@ -111,6 +140,11 @@ class DeferredFinding(Finding):
         batch: FindingBatch = mine["_batch"]
         return batch.to_dict(mine["_index"], mine["slug"], mine["figures"])
 
+    def json_line(self) -> str:
+        mine = self.__dict__
+        batch: FindingBatch = mine["_batch"]
+        return batch.json_line(mine["_index"], mine["slug"], mine["figures"])
+
 
 # The fields made later are properties: a class attribute (the dataclass defaults) would
 # otherwise answer before the instance is asked.
@@ -138,7 +172,7 @@ def deferred_sentences(
 ) -> list[Finding]:
     """As ``deferred``, for findings that are a sentence and nothing more: ``sentences``
     writes each row's (the same rows, in the same order)."""
-    return _each(rows, SentenceBatch(sentences, len(rows)))
+    return _each(rows, SentenceBatch(rows, sentences))
 
 
 def _each(rows: Sequence[tuple[str, tuple[str, ...]]], batch: FindingBatch) -> list[Finding]:

@@ -40,7 +40,7 @@ import numpy as np
 from statcheck.backends import codes
 from statcheck.contract.rules import AttributionRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.deferred import deferred, deferred_sentences
+from statcheck.engine.deferred import deferred_sentences
 from statcheck.engine.graph import (
     Cycle,
     Graph,
@@ -645,10 +645,10 @@ def _source_cycles(edges: nw.DataFrame[Any], sources: Mapping[str, Source]) -> l
     names = ids.tolist()  # a list: indexing a numpy array of text makes a scalar each time
     hops = _hops(rings, citations)
 
-    def build() -> list[Finding | None]:
-        return [_source_cycle(ring, names, on) for ring, on in zip(rings, hops, strict=True)]
-
-    return deferred([("source-cycle", _cycle_figures(on)) for on in hops], build)
+    return deferred_sentences(
+        [("source-cycle", _cycle_figures(on)) for on in hops],
+        lambda: [_source_cycle(ring, names, on) for ring, on in zip(rings, hops, strict=True)],
+    )
 
 
 def _cycle_figures(hops: _Hops) -> tuple[str, ...]:
@@ -723,7 +723,7 @@ def _knot_hops(
     return {int(of[a]): found.part(a, b) for a, b in pairwise(bounds)}
 
 
-def _source_cycle(ring: Cycle, ids: Sequence[str], hops: _Hops) -> Finding:
+def _source_cycle(ring: Cycle, ids: Sequence[str], hops: _Hops) -> str:
     members = ring.members
     first = [
         f"{ids[a]} cites {ids[b]} ({_by_figures(fig, n)})"
@@ -736,7 +736,6 @@ def _source_cycle(ring: Cycle, ids: Sequence[str], hops: _Hops) -> Finding:
         )
     ]
     said = _first_few(first, len(hops.tail))
-    figures = _cycle_figures(hops)
     shown = _first_few([str(ids[m]) for m in members[:_SHOWN]], len(members))
     if len(members) == 1:
         text = f"{ids[members[0]]} cites itself ({_by_figures(hops.figure[0], hops.times[0])})."
@@ -754,7 +753,7 @@ def _source_cycle(ring: Cycle, ids: Sequence[str], hops: _Hops) -> Finding:
             + "; ".join(said)
             + "."
         )
-    return Finding("source-cycle", figures, text)
+    return text
 
 
 def _by_figures(figure: str, n: int) -> str:
@@ -780,17 +779,12 @@ def _unresolved(found: nw.DataFrame[Any] | None) -> list[Finding]:
     when first read (``engine.deferred``): a table may have one on every row."""
     rows = python_rows(found) if found is not None else []
 
-    def build() -> list[Finding | None]:
-        return [
-            Finding(
-                "unresolved-citation",
-                (fid,),
-                f"{fid} cites {cited!r}, which is not in the sources table.",
-            )
-            for fid, cited in rows
-        ]
-
-    return deferred([("unresolved-citation", (fid,)) for fid, _ in rows], build)
+    return deferred_sentences(
+        [("unresolved-citation", (fid,)) for fid, _ in rows],
+        lambda: [
+            f"{fid} cites {cited!r}, which is not in the sources table." for fid, cited in rows
+        ],
+    )
 
 
 def _disagreements(found: nw.DataFrame[Any] | None) -> Iterator[Finding]:
@@ -815,13 +809,13 @@ def _figure_cycles(loops: list[_Loop]) -> list[Finding]:
     """One finding per cycle of the figure graph, its sentence written when first read (a
     table may have thousands of small cycles)."""
 
-    def build() -> list[Finding | None]:
-        return list(map(_figure_cycle, loops))
+    return deferred_sentences(
+        [("citation-cycle", loop.figures) for loop in loops],
+        lambda: list(map(_figure_cycle, loops)),
+    )
 
-    return deferred([("citation-cycle", loop.figures) for loop in loops], build)
 
-
-def _figure_cycle(loop: _Loop) -> Finding:
+def _figure_cycle(loop: _Loop) -> str:
     steps = _first_few(
         [
             f"{f} ({src})"
@@ -845,7 +839,7 @@ def _figure_cycle(loop: _Loop) -> Finding:
             "These figures cite one another's sources for the same metric, dimensions and "
             f"period round in circles: {', '.join(steps)}."
         )
-    return Finding("citation-cycle", loop.figures, text)
+    return text
 
 
 # How many members of a cycle, citations on it, or sources of a chain, an explanation

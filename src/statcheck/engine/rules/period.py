@@ -10,7 +10,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import PeriodRule, Rule
 from statcheck.engine.context import Context
-from statcheck.engine.deferred import deferred
+from statcheck.engine.deferred import deferred_sentences
 from statcheck.engine.native import collect_all, python_rows
 from statcheck.engine.rules import concluded, skipped_findings
 from statcheck.model.figure import FigureStatus
@@ -137,11 +137,9 @@ def _each_row(
     """One finding per collected row (figure id and two dates), its sentence (``sentence``
     of the row) written when first read: a table may have a failure per row."""
     values = python_rows(rows)
-
-    def build() -> list[Finding | None]:
-        return [Finding(slug, (row[0],), sentence(*row)) for row in values]
-
-    return deferred([(slug, (row[0],)) for row in values], build)
+    return deferred_sentences(
+        [(slug, (row[0],)) for row in values], lambda: [sentence(*row) for row in values]
+    )
 
 
 def _day(column: str) -> nw.Expr:
