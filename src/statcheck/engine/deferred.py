@@ -21,6 +21,9 @@ from statcheck.errors import INTERNAL_ERROR
 from statcheck.report import Finding, sentence_lines
 
 _LATER = ("explanation", "reported", "expected", "gap", "tolerance", "details")
+# A batch's sentences, row by row: a list, or a polars Series where they were written
+# column by column (the report's JSON lines are written from it as it is).
+Sentences = Sequence[str | None]
 # A finding's fields made later but its sentence, when it has no numbers (as Finding's).
 _NO_NUMBERS = {"reported": None, "expected": None, "gap": None, "tolerance": None, "details": ()}
 
@@ -79,16 +82,33 @@ class SentenceBatch(FindingBatch):
     def __init__(
         self,
         rows: Sequence[tuple[str, tuple[str, ...]]],
-        sentences: Callable[[], Sequence[str | None]],
+        sentences: Callable[[], Sentences],
     ) -> None:
-        super().__init__(sentences, len(rows))
+        super().__init__(self._listed, len(rows))
+        self._write: Callable[[], Sentences] | None = sentences
+        self._written: Sentences = ()
         self._rows: Sequence[tuple[str, tuple[str, ...]]] | None = rows
         self._lines: list[str] | None = None
+        self._own_lock = threading.Lock()  # (the batch's own is held while _listed runs)
+
+    def _sentences(self) -> Sentences:
+        """The sentences as ``sentences`` wrote them (a polars Series or a list), once."""
+        if self._write is not None:
+            with self._own_lock:
+                if self._write is not None:
+                    with collector_paused():
+                        self._written = self._write()
+                    self._write = None
+        return self._written
+
+    def _listed(self) -> list[str | None]:
+        written: Any = self._sentences()
+        return written.to_list() if hasattr(written, "to_list") else list(written)
 
     def json_line(self, index: int, slug: str, figures: tuple[str, ...]) -> str:
         if self._rows is not None:
-            sentences = self._all()  # (takes the lock itself)
-            with self._lock:
+            sentences = self._sentences()
+            with self._own_lock:
                 if self._rows is not None:
                     self._lines = sentence_lines(self._rows, sentences)
                     self._rows = None
@@ -168,7 +188,7 @@ def deferred(
 
 
 def deferred_sentences(
-    rows: Sequence[tuple[str, tuple[str, ...]]], sentences: Callable[[], Sequence[str | None]]
+    rows: Sequence[tuple[str, tuple[str, ...]]], sentences: Callable[[], Sentences]
 ) -> list[Finding]:
     """As ``deferred``, for findings that are a sentence and nothing more: ``sentences``
     writes each row's (the same rows, in the same order)."""

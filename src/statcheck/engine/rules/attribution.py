@@ -866,7 +866,7 @@ def _dead_ends(rows: _DeadEnds, s: _Setting) -> list[Finding]:
     )
 
 
-def _dead_end_sentences(rows: _DeadEnds, s: _Setting) -> list[str]:
+def _dead_end_sentences(rows: _DeadEnds, s: _Setting) -> Any:
     """Each dead end's sentence: the figure, the first sources its chain passes (as
     ``_first_few`` names them), then the dead end's own path, and who holds no figure
     that says where the dead end's came from. Written column by column by polars (always
@@ -919,7 +919,7 @@ def _dead_end_sentences(rows: _DeadEnds, s: _Setting) -> list[str]:
     said = pl.concat_str(
         [pl.col("figure"), pl.lit(f" is not traced to a primary ({kinds}) source: "), how]
     )
-    return frame.select(said).to_series().to_list()
+    return frame.select(said).to_series()  # (a Series: the report's JSON is written from it)
 
 
 def _thousands(x: Any) -> Any:
