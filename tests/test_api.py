@@ -14,10 +14,12 @@ from typing import Any
 
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pytest
 
 import statcheck
 from statcheck import rules
+from statcheck.checking import frame_inputs
 from statcheck.contract.suite import Suite
 from statcheck.errors import ExitCode, StatcheckError, SuiteError
 from statcheck.report import Report, Status, ValidationFailed
@@ -72,6 +74,11 @@ SEED_FORMS: dict[str, Callable[[], tuple[Any, Any, str | None]]] = {
         _pandas(SEED_DROP / "figures.csv"),
         SEED_DROP / "sources.csv",
         "polars",
+    ),
+    "pandas-on-pandas": lambda: (
+        _pandas(SEED_DROP / "figures.csv"),
+        _pandas(SEED_DROP / "sources.csv"),
+        "pandas",
     ),
     "polars-on-pandas-with-pandas-sources": lambda: (
         _polars(SEED_DROP / "figures.csv"),
@@ -166,6 +173,34 @@ def test_earlier_drop_folders_reach_the_revision_rules() -> None:
     )
     assert alone.result(revision).status is Status.UNDETERMINED
     assert with_earlier.result(revision).status is not Status.UNDETERMINED
+
+
+def _data_address(column: pd.Series) -> int:
+    """Where an Arrow-backed text column's characters are (the Arrow protocol's array)."""
+    (chunk,) = pa.chunked_array(column.array.__arrow_array__()).chunks
+    return int(chunk.buffers()[2].address)
+
+
+def test_a_pandas_frame_lends_its_tidy_text_to_the_pandas_engine() -> None:
+    """On the pandas engine, the figure table takes the frame's text columns that needed
+    no cleaning as they are (not copied through polars and back), and a column with
+    spaces around a cell is cleaned: the report is the polars engine's."""
+    figures = _pandas(SEED_DROP / "figures.csv")
+    figures["note"] = figures["figure_id"]  # tidy, and kept as read
+    figures.loc[0, "unit"] = f"  {figures.loc[0, 'unit']} "  # untidy: cleaned
+    sources = _pandas(SEED_DROP / "sources.csv")
+    before = figures.copy()
+    built = frame_inputs(figures, None, "pandas", sources).figures
+    table = built.frame.to_native()
+    assert "unit" not in built.as_read and {"figure_id", "note"} <= set(built.as_read)
+    assert _data_address(table["figure_id"]) == _data_address(figures["figure_id"])
+    assert table.loc[0, "unit"] == figures.loc[0, "unit"].strip()
+    on = {
+        e: statcheck.validate(figures, SEED_SUITE, sources=sources, engine=e)
+        for e in ("pandas", "polars")
+    }
+    assert _comparable(on["pandas"]) == _comparable(on["polars"])
+    pd.testing.assert_frame_equal(figures, before)
 
 
 def test_the_frame_is_not_changed() -> None:

@@ -771,8 +771,9 @@ def sentence_lines(
 ) -> list[str] | None:
     """The JSON lines of findings that are a slug, figures and a sentence, nothing more
     (each line as ``Finding.json_line`` writes it), written column by column by polars: a
-    table may have a failure on every row. None where a text holds a control character
-    or a sentence is missing: those lines are written one by one, as ever."""
+    table may have a failure on every row. ``sentences``: a list, or a polars Series. None
+    where a text holds a control character or a sentence is missing: those lines are
+    written one by one, as ever."""
     import polars as pl
 
     texts = pl.DataFrame(
@@ -821,7 +822,8 @@ def _json_text(text: Any) -> Any:
 
 
 def _report_text(data: dict[str, Any]) -> str:
-    """``Report.to_dict``'s data as the report's JSON text (see above)."""
+    """``Report.to_dict``'s data as the report's JSON text (see above); a finding may be
+    given as its JSON line already written (``Finding.json_line``)."""
     pieces: list[str] = []
     write = pieces.append
 

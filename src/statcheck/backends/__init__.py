@@ -104,10 +104,13 @@ def all_distinct(frame: nw.DataFrame[Any], columns: list[str]) -> bool:
     return backend_of(frame).all_distinct(frame, columns)
 
 
-def to_pandas_table(table: ParsedFigureTable) -> ParsedFigureTable:
+def to_pandas_table(table: ParsedFigureTable, read: Any = None) -> ParsedFigureTable:
     """A figure table built with polars, on pandas for the pandas engine's rules (with the
     cells it marks as no figure, which rules join with it, and the identity's codes, made
-    by polars first: pandas factorises each column on one core, three times slower)."""
+    by polars first: pandas factorises each column on one core, three times slower).
+    ``read``: the pandas frame the table was built from, row for row, whose columns the
+    table took as read (``as_read``) are lent as they are where pandas holds them as the
+    engine does (Arrow text): not converted to polars' text and back."""
     from statcheck.prepare import identity_columns, key_codes
 
     marked = table.not_figures
@@ -117,7 +120,9 @@ def to_pandas_table(table: ParsedFigureTable) -> ParsedFigureTable:
         keyed = dataclasses.replace(keyed, frame=codes)
     return dataclasses.replace(
         table,
-        frame=_PANDAS.table_from_polars(table.frame),
+        frame=_PANDAS.table_from_polars(
+            table.frame, _PANDAS.lent(read, table.as_read, len(table.frame))
+        ),
         not_figures=None if marked is None else _PANDAS.table_from_polars(marked),
         codes=keyed,
     )

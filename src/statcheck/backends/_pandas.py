@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,6 +14,16 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.backends._base import NarwhalsBackend
+
+
+@cache
+def _text() -> Any:
+    """How the pandas engine holds text: as pandas' own readers give it (Arrow-backed
+    ``str``). (pandas imported only when asked.)"""
+    import pandas as pd
+
+    return pd.StringDtype("pyarrow", na_value=float("nan"))
+
 
 # Rows are picked by their codes' place in an array (``narrowed``) while the codes span at
 # most this many times the rows read: the array's memory grows with the data.
@@ -158,18 +169,21 @@ class PandasBackend(NarwhalsBackend):
         out = native.assign(**{c: extracted[c] for c in extracted.columns})
         return nw.from_native(out, eager_only=True)
 
-    def table_from_polars(self, frame: nw.DataFrame[Any]) -> nw.DataFrame[Any]:
+    def table_from_polars(
+        self, frame: nw.DataFrame[Any], lent: Mapping[str, Any] | None = None
+    ) -> nw.DataFrame[Any]:
         """A polars frame with the dtypes pandas' own readers give: text as pandas' ``str``
-        (Arrow-backed), dates as Arrow dates (not nanosecond timestamps), integers int64."""
+        (Arrow-backed), dates as Arrow dates (not nanosecond timestamps), integers int64.
+        ``lent``: pandas arrays that stand for some of its columns as they are."""
         import pandas as pd
         import polars as pl
         import pyarrow as pa
 
+        lent = lent or {}
         native = frame.to_native()
-        text = pd.StringDtype("pyarrow", na_value=float("nan"))
         wanted = {
-            pa.string(): text,
-            pa.large_string(): text,
+            pa.string(): _text(),
+            pa.large_string(): _text(),
             pa.date32(): pd.ArrowDtype(pa.date32()),
         }
         # Through Arrow with the dtypes named: no detour through nanosecond timestamps or
@@ -177,14 +191,31 @@ class PandasBackend(NarwhalsBackend):
         # on every core: polars converts a whole frame's text on one, three times slower
         # at 10^7 rows.
         oldest = pl.CompatLevel.oldest()
+        converted = [c for c in native.columns if c not in lent]
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            arrays = list(pool.map(lambda s: s.to_arrow(compat_level=oldest), native.get_columns()))
-        table = pa.Table.from_arrays(arrays, names=native.columns)
+            arrays = list(
+                pool.map(lambda c: native.get_column(c).to_arrow(compat_level=oldest), converted)
+            )
+        table = pa.Table.from_arrays(arrays, names=converted)
         out = table.to_pandas(types_mapper=wanted.get)
         for name, dtype in native.schema.items():
             if dtype.is_integer():
                 out[name] = out[name].astype("int64")
+        if lent:
+            columns = {c: lent[c] if c in lent else out[c] for c in native.columns}
+            out = pd.DataFrame(columns, index=out.index, copy=False)
         return nw.from_native(out, eager_only=True)
+
+    def lent(self, read: Any, columns: Sequence[str], rows: int) -> dict[str, Any]:
+        """The ``columns`` of ``read`` (a pandas frame of ``rows`` rows, or None) that it
+        holds as the engine holds text (``_text``), as arrays: a table built from ``read``
+        row for row may take them as they are."""
+        import pandas as pd
+
+        if not isinstance(read, pd.DataFrame) or len(read) != rows or not read.columns.is_unique:
+            return {}
+        mine = set(read.columns)
+        return {c: read[c].array for c in columns if c in mine and read[c].dtype == _text()}
 
     def join_in_order(
         self, frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str

@@ -36,12 +36,13 @@ def reading_library(engine: str) -> str:
     return BUILDS_WITH
 
 
-def on_engine(figures: FigureTable, engine: str) -> FigureTable:
-    """The figure table where the rules run: as built (polars), or moved to pandas or Spark."""
+def on_engine(figures: FigureTable, engine: str, read: object = None) -> FigureTable:
+    """The figure table where the rules run: as built (polars), or moved to pandas or Spark.
+    ``read``: the pandas frame it was built from, row for row (``to_pandas_table``)."""
     if engine == "pandas":
         from statcheck.backends import to_pandas_table
 
-        return to_pandas_table(figures)
+        return to_pandas_table(figures, read)
     if engine != SPARK:
         return figures
     from statcheck.engine.spark import distribute

@@ -322,7 +322,17 @@ def frame_inputs(
         srcs = _source_frame(sources, engine)
     elif read.mapped_source is not None:
         srcs = normalise_sources(read.mapped_source, MAPPING_SOURCE)
-    return Inputs(on_engine(figures, engine), srcs, rows, {"id": drop_id})
+    # A frame read as it is holds the table's rows in order: its text columns may be lent.
+    read_as_is = _native(data) if mapping is None else None
+    return Inputs(on_engine(figures, engine, read_as_is), srcs, rows, {"id": drop_id})
+
+
+def _native(frame: Any) -> Any:
+    import narwhals.dependencies as nwd
+
+    if nwd.is_narwhals_dataframe(frame) or nwd.is_narwhals_lazyframe(frame):
+        return frame.to_native()
+    return frame
 
 
 def _source_file(path: Path, engine: str) -> nw.DataFrame[Any]:

@@ -89,7 +89,8 @@ class SentenceBatch(FindingBatch):
         self._written: Sentences = ()
         self._rows: Sequence[tuple[str, tuple[str, ...]]] | None = rows
         self._lines: list[str] | None = None
-        self._own_lock = threading.Lock()  # (the batch's own is held while _listed runs)
+        # A lock of its own: FindingBatch's is held while _listed runs (not reentrant).
+        self._own_lock = threading.Lock()
 
     def _sentences(self) -> Sentences:
         """The sentences as ``sentences`` wrote them (a polars Series or a list), once."""
@@ -112,7 +113,7 @@ class SentenceBatch(FindingBatch):
                 if self._rows is not None:
                     self._lines = sentence_lines(self._rows, sentences)
                     self._rows = None
-        if self._lines is None:  # a text JSON escapes otherwise: one by one
+        if self._lines is None:  # a control character (JSON's own escapes): one by one
             return super().json_line(index, slug, figures)
         return self._lines[index]
 

@@ -18,7 +18,7 @@ from statcheck.model.value import ValueReading
 from statcheck.prepare._codes import KeyCodes
 from statcheck.prepare._periods import parse_dates, parse_periods
 from statcheck.prepare._problems import SOURCE_COLUMN, problem, scan
-from statcheck.prepare._text import Distinct, clean_text, intake, text_columns, unchanged
+from statcheck.prepare._text import Distinct, clean_text_as_read, intake, text_columns, unchanged
 from statcheck.prepare._values import parse_values
 
 FIGURE_REQUIRED = ("figure_id", "metric", "value", "unit", "source_id")
@@ -44,6 +44,9 @@ FIGURE_DERIVED = ("low", "high", "percent", "_row", "_duplicate", "_position")
 # Text columns whose distinct values the figure table keeps (FigureTable.known_values), as
 # every dimension's: cleaned once, never rewritten afterwards.
 _KNOWN_VALUES = ("metric", "unit", "source_id", "cites")
+# Text columns that building the table only cleans (as the dimensions): where cleaning
+# rewrites no cell, the table's column is the one read (ParsedFigureTable.as_read).
+_ONLY_CLEANED = ("figure_id", *_KNOWN_VALUES, "note")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class ParsedFigureTable:
     # The identity's codes (``Context.code_keys``), where they were made with the table:
     # the pandas engine's, made by polars before the table moved (several times faster).
     codes: KeyCodes | None = None
+    # The text columns whose cells are the table's as read, row for row (cleaning found
+    # none to rewrite, and nothing else rewrites them): a table handed over as a pandas
+    # frame lends them to the pandas engine as they are, not converted there and back.
+    as_read: tuple[str, ...] = ()
 
     def blank_dimensions(self) -> tuple[str, ...]:
         """The dimensions with a missing cell (to fill before a join or a group-by)."""
@@ -104,7 +111,7 @@ def normalise_figures(
     # through every step (each of which costs pandas time per column).
     dim_set = set(dims)
     figure_columns = raw.select([c for c in columns if c not in dim_set]) if dims else raw
-    frame, distinct = intake(
+    frame, distinct, as_read = intake(
         figure_columns, "figure", FIGURE_REQUIRED, missing, hint, file, FIGURE_DERIVED
     )
     # Counting distinct ids is much cheaper than marking duplicates: mark only if needed.
@@ -125,7 +132,7 @@ def normalise_figures(
     for c in ("cites", "note", "published_at"):
         if c not in frame.columns:
             frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias(c))
-    frame, dims_distinct = _with_dimensions(frame, raw, dims)
+    frame, dims_distinct, dims_as_read = _with_dimensions(frame, raw, dims)
     if SOURCE_COLUMN in frame.columns:  # only errors while reading values name it
         frame = frame.drop(SOURCE_COLUMN)
     # Figures that share metric, source, period and dimensions with another: marked once
@@ -149,6 +156,7 @@ def normalise_figures(
         file=file,
         dimensions_with_blanks=tuple(d for d in dims if nulls[d]),
         has_duplicates=duplicates,
+        as_read=(*(c for c in as_read if c in _ONLY_CLEANED), *dims_as_read),
         known_values={
             c: tuple(None if v is None or v != v else v for v in values.get_column(c).to_list())
             for c, values in [*distinct.items(), *dims_distinct.items()]
@@ -159,23 +167,25 @@ def normalise_figures(
 
 def _with_dimensions(
     frame: nw.DataFrame[Any], raw: nw.DataFrame[Any], dims: tuple[str, ...]
-) -> tuple[nw.DataFrame[Any], Distinct]:
+) -> tuple[nw.DataFrame[Any], Distinct, list[str]]:
     """The parsed figure columns and the dimensions, cleaned, in the order of the table
     as read (the row numbers first unless the table brought its own), then the columns
-    parsing added; and the cleaned distinct values of the dimensions that have few."""
+    parsing added; the cleaned distinct values of the dimensions that have few, and the
+    dimensions left as read."""
     if not dims:
-        return frame, {}
+        return frame, {}, []
     parsed, wanted = set(frame.columns), set(dims)
     # (a dimension named like a column parsing adds is that column, as it always was)
     dimensions = raw.select([d for d in dims if d not in parsed])
-    dimensions, distinct = clean_text(dimensions, text_columns(dimensions))
+    dimensions, distinct, as_read = clean_text_as_read(dimensions, text_columns(dimensions))
     whole = nw.concat([frame, dimensions], how="horizontal")
     start = [c if c != "_source_row" else "_row" for c in raw.columns]
     if "_row" not in start:
         start.insert(0, "_row")
     kept = [c for c in start if c in parsed or c in wanted]
     started = set(start)
-    return whole.select([*kept, *(c for c in frame.columns if c not in started)]), distinct
+    ordered = whole.select([*kept, *(c for c in frame.columns if c not in started)])
+    return ordered, distinct, as_read
 
 
 def _parse_status(

@@ -23,7 +23,7 @@ SOURCE_OPTIONAL = ("url", "note")
 def normalise_sources(raw: nw.DataFrame[Any], file: str | None = None) -> nw.DataFrame[Any]:
     missing = [c for c in SOURCE_REQUIRED if c not in raw.columns]
     hint = f"a source table has {', '.join(SOURCE_REQUIRED)} and optionally {', '.join(SOURCE_OPTIONAL)}"
-    frame, _ = intake(raw, "source", SOURCE_REQUIRED, missing, hint, file)
+    frame, _, _ = intake(raw, "source", SOURCE_REQUIRED, missing, hint, file)
     problem(
         frame,
         nw.col("source_id").is_duplicated(),

@@ -51,13 +51,23 @@ def clean_text(frame: nw.DataFrame[Any], columns: list[str]) -> tuple[nw.DataFra
     """Strip every text cell and turn blank ones into nulls, rewriting only the columns
     where that changes something. Also returns the cleaned distinct values of the
     columns that have few, for the checks and parsing that depend on a cell alone."""
+    cleaned, distinct, _ = clean_text_as_read(frame, columns)
+    return cleaned, distinct
+
+
+def clean_text_as_read(
+    frame: nw.DataFrame[Any], columns: list[str]
+) -> tuple[nw.DataFrame[Any], Distinct, list[str]]:
+    """``clean_text``, and which of ``columns`` it left as they were read (text already
+    tidy: no cell rewritten)."""
     schema = frame.schema
     distinct = distinct_values(frame, [c for c in columns if schema[c] == nw.String], _FEW_DISTINCT)
     untidy = _untidy_columns(frame, columns, distinct)
     library = backend_of(frame)
     for c in set(untidy) & set(distinct):
         distinct[c] = library.blank_to_null(distinct[c], [c]).unique()
-    return library.blank_to_null(frame, untidy), distinct
+    as_read = [c for c in columns if c not in set(untidy)]
+    return library.blank_to_null(frame, untidy), distinct, as_read
 
 
 def _untidy_columns(frame: nw.DataFrame[Any], columns: list[str], distinct: Distinct) -> list[str]:
@@ -101,11 +111,12 @@ def intake(
     hint: str,
     file: str | None,
     derived: tuple[str, ...] = ("_row",),
-) -> tuple[nw.DataFrame[Any], Distinct]:
+) -> tuple[nw.DataFrame[Any], Distinct, list[str]]:
     """Refuse a table without its required columns or values, or with a column named as
     one statcheck works out for each row (``derived``: it would be overwritten or clash);
     number the rows (the header is row 1) and turn blank cells into nulls. Returns the
-    distinct values of the text columns that have few (see clean_text)."""
+    distinct values of the text columns that have few (see clean_text), and the text
+    columns left as read."""
     if absent:
         raise MISSING_COLUMN(
             f"the {what} table lacks required column(s): {', '.join(absent)}",
@@ -123,6 +134,6 @@ def intake(
         frame = raw.rename({"_source_row": "_row"})
     else:
         frame = raw.with_row_index("_row").with_columns(nw.col("_row") + 2)
-    frame, distinct = clean_text(frame, text_columns(raw))
+    frame, distinct, as_read = clean_text_as_read(frame, text_columns(raw))
     refuse_empty(frame, list(required), MISSING_VALUE, file)
-    return frame, distinct
+    return frame, distinct, as_read
