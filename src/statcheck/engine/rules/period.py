@@ -144,4 +144,6 @@ def _each_row(
 
 def _day(column: str) -> nw.Expr:
     """A date column as the engine writes it: ``2024-01-31`` (findings name thousands)."""
-    return nw.col(column).dt.to_string("%Y-%m-%d")
+    # A date cast to text is ISO 8601 on every library, as %Y-%m-%d writes the years a
+    # figure table holds (1 to 9999); pyarrow's strftime is twenty times slower.
+    return nw.col(column).cast(nw.String)
