@@ -328,6 +328,7 @@ def frame_inputs(
 
 
 def _native(frame: Any) -> Any:
+    """A frame as its own library holds it (a narwhals frame unwrapped)."""
     import narwhals.dependencies as nwd
 
     if nwd.is_narwhals_dataframe(frame) or nwd.is_narwhals_lazyframe(frame):
@@ -361,8 +362,7 @@ def _text_frame_on(frame: Any, engine: str) -> nw.DataFrame[Any]:
 
     from statcheck.prepare import as_text_frame
 
-    if nwd.is_narwhals_dataframe(frame) or nwd.is_narwhals_lazyframe(frame):
-        frame = frame.to_native()
+    frame = _native(frame)
     if nwd.is_polars_lazyframe(frame):
         frame = frame.collect()
     if frame_library(frame) == "spark":
