@@ -73,6 +73,8 @@ def test_sentence_findings_write_the_json_each_finding_would_write_alone() -> No
     assert written == [f.json_line() for f in plain]
     assert _lines(_report(found)) == _lines(_report(plain)) == written
     assert json.loads(_report(found).to_json()) == _report(plain).to_dict()
+    assert _report(found).to_dict() == _report(plain).to_dict()
+    assert [f.explanation for f in found] == sentences and found == plain
 
 
 def test_a_sentence_with_a_control_character_is_written_by_the_json_encoder() -> None:

@@ -24,8 +24,9 @@ _LATER = ("explanation", "reported", "expected", "gap", "tolerance", "details")
 # A batch's sentences, row by row: a list, or a polars Series where they were written
 # column by column (the report's JSON lines are written from it as it is).
 Sentences = Sequence[str | None]
-# A finding's fields made later but its sentence, when it has no numbers (as Finding's).
-_NO_NUMBERS = {"reported": None, "expected": None, "gap": None, "tolerance": None, "details": ()}
+# A finding's fields made later but its sentence, when it has none of them: a plain
+# finding's own defaults.
+_NO_NUMBERS = {k: getattr(Finding("", (), ""), k) for k in _LATER if k != "explanation"}
 
 
 class FindingBatch:
@@ -122,10 +123,6 @@ class SentenceBatch(FindingBatch):
 
     def later(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
         return {**_NO_NUMBERS, "explanation": self._ready(index)}
-
-    def to_dict(self, index: int, slug: str, figures: tuple[str, ...]) -> dict[str, Any]:
-        # Finding.to_dict of a finding without numbers, details or culprits.
-        return {"slug": slug, "figures": list(figures), "explanation": self._ready(index)}
 
 
 class DeferredFinding(Finding):
