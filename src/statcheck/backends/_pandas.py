@@ -212,7 +212,8 @@ class PandasBackend(NarwhalsBackend):
         row for row may take them as they are."""
         import pandas as pd
 
-        if not isinstance(read, pd.DataFrame) or len(read) != rows or not read.columns.is_unique:
+        # (a frame naming a column twice was refused when it was read)
+        if not isinstance(read, pd.DataFrame) or len(read) != rows:
             return {}
         mine = set(read.columns)
         return {c: read[c].array for c in columns if c in mine and read[c].dtype == _text()}
