@@ -158,6 +158,25 @@ def test_pandas_two_rules_at_a_time_gives_the_report_of_one_at_a_time(
     assert '"status": "fail"' in alone
 
 
+def test_polars_streaming_engine_gives_the_report_of_its_in_memory_engine(
+    table: grid.Grid, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A short table's queries run on polars' in-memory engine, a long one's streaming:
+    # the grid's every kind is run on both.
+    from statcheck.backends import _polars
+
+    suite = suite_from_yaml(grid.suite_yaml(EVERY), "<bench-grid suite>")
+
+    def report(in_memory_below: int) -> str:
+        monkeypatch.setattr(_polars, "IN_MEMORY_BELOW", in_memory_below)
+        out = statcheck.validate(table.figures, suite, sources=table.sources)
+        return out.to_json().replace(out.generated_at, "-")
+
+    streaming, in_memory = report(0), report(10**9)
+    assert streaming == in_memory
+    assert '"slug": "partition-gap"' in in_memory and '"slug": "source-cycle"' in in_memory
+
+
 def test_a_run_that_misses_or_adds_a_violation_is_caught(table: grid.Grid) -> None:
     expected = table.expected_for(CURRENT)
     found = {slug: list(keys) for slug, keys in expected.items()}

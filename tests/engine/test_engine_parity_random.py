@@ -9,11 +9,14 @@ must be the same bytes apart from ``generated_at``.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import statcheck
+from statcheck.backends import _polars
 from statcheck.contract import suite_from_yaml
 from statcheck.report import Report
 
@@ -85,3 +88,7 @@ def test_the_engines_agree_on_random_tables(table: pl.DataFrame) -> None:
     polars = statcheck.validate(table, SUITE, engine="polars")
     pandas = statcheck.validate(table.to_pandas(), SUITE, engine="pandas")
     assert _json(polars) == _json(pandas)
+    # A table this short runs on polars' in-memory engine; a long one's on its streaming.
+    with mock.patch.object(_polars, "IN_MEMORY_BELOW", 0):
+        streaming = statcheck.validate(table, SUITE, engine="polars")
+    assert _json(streaming) == _json(polars)

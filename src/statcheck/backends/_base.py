@@ -9,6 +9,7 @@ override only what they do differently.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,9 @@ class Backend(Protocol):
     eager: bool
 
     # --- evaluating rules (lazy frames) and preparing tables (eager frames)
+
+    # Queries collected in the block, on this thread, run as suits ``frame``'s size.
+    def sized_for(self, frame: nw.DataFrame[Any]) -> contextlib.AbstractContextManager[None]: ...
 
     def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]: ...
 
@@ -137,6 +141,9 @@ class NarwhalsBackend:
     missing_is_none = False
     one_text_dtype = False
     eager = False
+
+    def sized_for(self, frame: nw.DataFrame[Any]) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
 
     def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
         return [f.collect() for f in frames]

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import narwhals as nw
 
 from statcheck.backends._base import NarwhalsBackend
+
+# polars' streaming engine (its default) passes data between operators in morsels of
+# about 100,000 rows; on a table of a few morsels its setup costs more than it saves, and
+# the in-memory engine runs a rule's queries a tenth to a fifth faster (grid benchmark,
+# 10^4 to 3 * 10^5 rows; from 5 * 10^5 rows streaming is the faster).
+IN_MEMORY_BELOW = 200_000
+_planned = threading.local()  # the engine this thread's queries run on (``sized_for``)
+Engine = Literal["auto", "in-memory"]
+
+
+def _engine() -> Engine:
+    engine: Engine = getattr(_planned, "engine", "auto")
+    return engine
 
 
 class PolarsBackend(NarwhalsBackend):
@@ -17,19 +32,28 @@ class PolarsBackend(NarwhalsBackend):
     missing_is_none = True
     one_text_dtype = True
 
+    @contextlib.contextmanager
+    def sized_for(self, frame: nw.DataFrame[Any]) -> Iterator[None]:
+        before = _engine()
+        _planned.engine = "in-memory" if len(frame) < IN_MEMORY_BELOW else "auto"
+        try:
+            yield
+        finally:
+            _planned.engine = before
+
     def collect_all(self, frames: Sequence[nw.LazyFrame[Any]]) -> list[nw.DataFrame[Any]]:
         """Planned as one: shared parts computed once, the queries run in parallel."""
         import polars as pl
 
         return [
             nw.from_native(df, eager_only=True)
-            for df in pl.collect_all([f.to_native() for f in frames])
+            for df in pl.collect_all([f.to_native() for f in frames], engine=_engine())
         ]
 
     def kept(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         # Within one plan polars may compute a part that two branches read once per
         # branch (and order its joins so that the part is the whole table's).
-        return frame.collect().lazy()
+        return frame.collect(engine=_engine()).lazy()
 
     def extract_groups(
         self, frame: nw.DataFrame[Any], column: str, pattern: str, prefix: str

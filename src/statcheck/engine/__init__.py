@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from statcheck.backends import backend_of
 from statcheck.collector import collector_paused
 from statcheck.contract.rules import Rule
 from statcheck.contract.suite import Suite
@@ -78,11 +79,13 @@ def _run_rules(suite: Suite, ctx: Context) -> tuple[RuleResult, ...]:
     threaded = library.is_polars() or (library.is_pandas() and len(frame) >= PANDAS_THREADS_FROM)
     rules = suite.rules
     keyed = any(rule.KIND in _KEYED for rule in rules)
+    sized = backend_of(frame).sized_for  # (per thread: each rule's thread says it)
     with collector_paused():
         if workers < 2 or len(rules) < 2 or not threaded:
             if keyed:
                 ctx.code_keys()
-            return tuple(run_rule(rule, ctx) for rule in rules)
+            with sized(frame):
+                return tuple(run_rule(rule, ctx) for rule in rules)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # The codes are made on one thread while the rules that need none start on
             # the others (10^6 rows: a twentieth of the call).
@@ -91,7 +94,8 @@ def _run_rules(suite: Suite, ctx: Context) -> tuple[RuleResult, ...]:
             def run(rule: Rule) -> RuleResult:
                 if coded is not None and rule.KIND in _KEYED:
                     coded.result()
-                return run_rule(rule, ctx)
+                with sized(frame):
+                    return run_rule(rule, ctx)
 
             first = sorted(range(len(rules)), key=lambda i: rules[i].KIND in _KEYED)
             running = {i: pool.submit(run, rules[i]) for i in first}
