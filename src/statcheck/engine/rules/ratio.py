@@ -57,6 +57,7 @@ _AT = tuple(f"{role}_at" for role in _ROLES)
 SUMMED = -1
 # Whether a row is each role's (``patterns.matches``): worked out once, as columns.
 _AS = {role: f"_as_{role}" for role in _ROLES}
+_NO_SCALE = "_no_scale"  # whether a share's unit is one with no known scale
 # Why a share row is not checked, in the order they are tried (see RatioRule).
 _SKIPS = ("duplicate", "missing-part", "missing-whole")
 _TALLIES = {"_n_checked": None, **{f"_n_{reason}": reason for reason in _SKIPS}}
@@ -122,11 +123,14 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
         summed = [k for k in keys if k not in whole_keys]
         rows["whole"] = _summed_whole(frame, scope, ops, columns, whole_keys, summed, codes)
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
-    # Each share's scale before the joins; its unit goes through them only to be named
-    # when it has no scale.
-    rows["share"] = rows["share"].with_columns(scale.alias("scale"))
-    if not unknown:
-        rows["share"] = rows["share"].drop("share_unit")
+    # Each share's scale before the joins, and whether its unit has none: its unit's text
+    # does not go through them (it is read again for the few rows that need it named).
+    without_scale = nw.col("share_unit").is_in(unknown).fill_null(False)
+    rows["share"] = (
+        rows["share"]
+        .with_columns(scale.alias("scale"), *([without_scale.alias(_NO_SCALE)] if unknown else []))
+        .drop("share_unit")
+    )
     folds = _folds(ctx, identity, keys, ops, codes) if whole_keys is None else {}
     joined = _joined(
         rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys, codes, folds
@@ -145,7 +149,7 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
                 *(nw.col(_AS[r]).cast(nw.Int64).sum().alias(r) for r in _ROLES)
             ),
             query.select(
-                *_AT, "scale", *(["share_unit"] if unknown else []), "_state", "_suspect",
+                *_AT, "scale", *([_NO_SCALE] if unknown else []), "_state", "_suspect",
                 "_zero", "_flag", *_TALLIES, "whole_low", "whole_high", *summed,
             ),
             dupes.select("_position", "value", nw.col(_AS["share"]).alias("_is_share")),
@@ -164,9 +168,7 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
         return spec.as_own(_with_counts(result, counts, rule, skipped))
     suspects = found.filter(nw.col("_flag") & nw.col("_suspect"))
     if unknown:
-        units = set(suspects.get_column("share_unit").to_list()) & set(unknown)
-        if units:
-            raise _unknown_unit(sorted(units))
+        _refuse_unknown_units(ctx, suspects.filter(nw.col(_NO_SCALE)))
     explained = _explained(rule, ctx, suspects, spec, ids)
     findings = duplicate_finding(dupe_rows.select("figure_id", "value")) + explained
     findings += skipped_findings(rule, skipped)
@@ -492,7 +494,7 @@ def _with_suspect(
     beyond = intervals.beyond_tolerance(nw.col("_exp_gap"), expected, tolerance)
     suspect = intervals.contains_zero(whole) | beyond
     if unknown:
-        suspect = suspect | nw.col("share_unit").is_in(unknown)
+        suspect = suspect | nw.col(_NO_SCALE)
     checked = nw.col("_state") == _STATE[None]
     return out.with_columns((checked & suspect).alias("_suspect")).drop(
         "_exp_low", "_exp_high", "_exp_gap"
@@ -671,6 +673,14 @@ def _scale_column(rule: RatioRule, units: list[str | None] | None) -> tuple[nw.E
 
 
 _FEW_UNITS = 8
+
+
+def _refuse_unknown_units(ctx: Context, shares: nw.DataFrame[Any]) -> None:
+    """Raise naming the units of ``shares`` (rows collected with their ``share_at``) when
+    there are any: a share whose unit says nothing of its scale cannot be checked."""
+    if not shares.is_empty():
+        units = ctx.cells_at(shares.get_column("share_at").to_list()).get_column("unit")
+        raise _unknown_unit(sorted(set(units.to_list())))
 
 
 def _unknown_unit(units: list[str]) -> StatcheckError:
