@@ -87,6 +87,8 @@ class Context:
         by step (pandas) copies those columns, not the whole table."""
         if selector is None:
             return self.lazy().select(*columns)
+        if not backend_of(self.figures.frame).eager:
+            return self.lazy().filter(self.selector_mask(selector)).select(*columns)
         inside = self.selector_mask(selector).alias("_selected")
         chosen = self.lazy().select(*columns, inside).filter(nw.col("_selected"))
         return chosen.drop("_selected")
