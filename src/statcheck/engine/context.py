@@ -83,8 +83,10 @@ class Context:
 
     def scope(self, selector: Selector | None, *columns: str | nw.Expr) -> nw.LazyFrame[Any]:
         """The figures ``selector`` matches (every figure without one), with only
-        ``columns``: chosen together with the rows, so that a library that evaluates step
-        by step (pandas) copies those columns, not the whole table."""
+        ``columns``: on a lazy library the rows first, so that the columns computed (a
+        folded key) are computed for those rows alone; on one that evaluates step by step
+        (pandas) the columns and rows together, so that it copies those columns, not the
+        whole table."""
         if selector is None:
             return self.lazy().select(*columns)
         if not backend_of(self.figures.frame).eager:
