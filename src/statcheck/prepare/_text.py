@@ -64,9 +64,10 @@ def clean_text_as_read(
     distinct = distinct_values(frame, [c for c in columns if schema[c] == nw.String], _FEW_DISTINCT)
     untidy = _untidy_columns(frame, columns, distinct)
     library = backend_of(frame)
-    for c in set(untidy) & set(distinct):
+    rewritten = set(untidy)
+    for c in rewritten & set(distinct):
         distinct[c] = library.blank_to_null(distinct[c], [c]).unique()
-    as_read = [c for c in columns if c not in set(untidy)]
+    as_read = [c for c in columns if c not in rewritten]
     return library.blank_to_null(frame, untidy), distinct, as_read
 
 

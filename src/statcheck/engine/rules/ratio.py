@@ -125,12 +125,9 @@ def table_form(rule: RatioRule, ctx: Context, spec: Spec | None = None) -> RuleR
     scale, unknown = _scale_column(rule, _share_units(rule, ctx, rows["share"]))
     # Each share's scale before the joins, and whether its unit has none: its unit's text
     # does not go through them (it is read again for the few rows that need it named).
-    without_scale = nw.col("share_unit").is_in(unknown).fill_null(False)
-    rows["share"] = (
-        rows["share"]
-        .with_columns(scale.alias("scale"), *([without_scale.alias(_NO_SCALE)] if unknown else []))
-        .drop("share_unit")
-    )
+    no_scale = nw.col("share_unit").is_in(unknown).fill_null(False).alias(_NO_SCALE)
+    kept = [scale.alias("scale"), *([no_scale] if unknown else [])]
+    rows["share"] = rows["share"].with_columns(*kept).drop("share_unit")
     folds = _folds(ctx, identity, keys, ops, codes) if whole_keys is None else {}
     joined = _joined(
         rows, ops, keys, dupes, columns, table.has_duplicates, whole_keys, codes, folds
