@@ -32,7 +32,7 @@ from statcheck.suggest._sums import LET_OFF, SAMPLE_ROWS, FoundSum, _breakdowns,
 
 Floats = npt.NDArray[np.float64]
 
-NODES = 200  # search nodes per solve of the let-off search (the others: the root only)
+NODES = 200  # search nodes per solve
 SAFETY_SECONDS = 30.0  # per solve, should a node take unusually long
 BREAKDOWNS = 4  # solutions asked of one total
 LET_OFF_PARTS = 40  # a near-miss is searched for a total with at most this many parts
@@ -173,13 +173,14 @@ def _disjoint_breakdowns(
     income group), each searched with the parts of those found before left out.
 
     Each solve is bounded by search nodes, not seconds (the same breakdowns however busy
-    the machine), and stops at the root: the root's heuristics find a breakdown of
-    hundreds of candidate values, or prove there is none, in a fraction of a second; most
-    values are no total, and searching deeper for them is what would be slow."""
+    the machine). A value that is no total is proved so by the linear relaxation, in a
+    fraction of a second; an aggregate of hundreds of candidate values (the World Bank's
+    regions and lending groups) needs a few nodes of branching, and HiGHS's sub-MIP
+    heuristics, off here, would spend seconds at the root without finding it."""
     chosen: list[list[int]] = []
     while len(chosen) < BREAKDOWNS and len(parts) >= 2:
         args = (filled, halves, total, parts, rows, known, 0.0)
-        found = _breakdowns(*args, SAFETY_SECONDS, 1, nodes=1)
+        found = _breakdowns(*args, SAFETY_SECONDS, 1, nodes=NODES, sub_mips=False)
         if not found:
             break
         chosen += found

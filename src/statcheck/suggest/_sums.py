@@ -14,6 +14,7 @@ hierarchy seen one level deeper) is left out: the hierarchy is the sums of each 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,10 @@ LET_OFF = 0.2  # share of the sampled rows a near-miss may fail on
 LET_OFF_SAMPLE = 20  # rows the let-off search sees
 MAX_BREAKDOWNS = 64  # solutions asked of one total
 MILP_SECONDS = 2.0  # a search that takes longer stops with what it found
+# HiGHS's sub-MIP heuristics (RENS and RINS), off where ``sub_mips=False``: on a total of
+# hundreds of candidate parts they spent seconds at the root and found nothing, where a
+# few branch-and-bound nodes find the breakdown. Passed through scipy to HiGHS as they are.
+NO_SUB_MIPS = {"mip_heuristic_run_rens": False, "mip_heuristic_run_rins": False}
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ def _breakdowns(
     seconds: float = MILP_SECONDS,
     limit: int = MAX_BREAKDOWNS,
     nodes: int | None = None,
+    sub_mips: bool = True,
 ) -> list[list[int]]:
     """0/1 choices of ``parts`` whose sum is the total on the sampled rows, some let off,
     none holding every part of a ``known`` sum."""
@@ -145,14 +151,17 @@ def _breakdowns(
     integrality = np.ones(n + s)
     found: list[list[int]] = []
     while len(found) < limit:
-        result = milp(
-            cost,
-            constraints=constraints,
-            integrality=integrality,
-            bounds=Bounds(0, 1),
-            # a node limit, where given, makes the search the same however busy the machine
-            options={"time_limit": seconds, **({"node_limit": nodes} if nodes else {})},
-        )
+        # a node limit, where given, makes the search the same however busy the machine
+        options = {"time_limit": seconds, **({"node_limit": nodes} if nodes else {})}
+        with warnings.catch_warnings():  # scipy warns of the options it hands on as they are
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            result = milp(
+                cost,
+                constraints=constraints,
+                integrality=integrality,
+                bounds=Bounds(0, 1),
+                options=options if sub_mips else options | NO_SUB_MIPS,
+            )
         if result.x is None:
             break
         x = np.round(result.x[:n]).astype(bool)
