@@ -173,10 +173,11 @@ def _disjoint_breakdowns(
     income group), each searched with the parts of those found before left out.
 
     Each solve is bounded by search nodes, not seconds (the same breakdowns however busy
-    the machine). A value that is no total is proved so by the linear relaxation, in a
-    fraction of a second; an aggregate of hundreds of candidate values (the World Bank's
-    regions and lending groups) needs a few nodes of branching, and HiGHS's sub-MIP
-    heuristics, off here, would spend seconds at the root without finding it."""
+    the machine). HiGHS proves most values no total in a fraction of a second (the
+    United Kingdom's population is no sum of other economies'); an aggregate of hundreds
+    of candidate values (the World Bank's regions and lending groups) needs a few nodes
+    of branching, and HiGHS's sub-MIP heuristics, off here, would spend seconds at the
+    root without finding it."""
     chosen: list[list[int]] = []
     while len(chosen) < BREAKDOWNS and len(parts) >= 2:
         args = (filled, halves, total, parts, rows, known, 0.0)
