@@ -47,6 +47,31 @@ def test_every_group_is_checked_and_only_failing_ones_reported(
     assert "the total is larger" in f.explanation
 
 
+def test_failing_totals_are_written_only_when_read_and_each_names_its_gap(
+    make_drop: MakeDrop, backend: str
+) -> None:
+    """A table with many failing totals: the rule hands back slug and figures at once; the
+    sentences (Python work per finding) are written when one is first read, each with its
+    own total, parts and gap."""
+    years = range(2000, 2030)
+    rows = [r for y in years for r in region_rows(str(y), str(20 + y % 7), {"N": "4", "S": "6"})]
+    drop = make_drop(rows, extra_columns=["region"])
+    result = run(drop, TOTAL_OF_OTHERS, backend).result("s")
+    assert result.counts == Counts.of(
+        30, 30, {"duplicate": 0, "missing-parts": 0, "not-a-figure": 0, "missing-total": 0}
+    )
+    assert [f.figures for f in result.findings] == [
+        (f"{y}-TOTAL", f"{y}-N", f"{y}-S") for y in years
+    ]
+    assert all("explanation" not in vars(f) for f in result.findings)  # none written yet
+    for y, f in zip(years, result.findings, strict=True):
+        gap = 20 + y % 7 - 10
+        assert f.gap == gap and f.reported is not None and f.reported.low == 20 + y % 7
+        assert f.explanation.startswith(
+            f"{y}-TOTAL is {20 + y % 7} but its 2 parts ({y}-N, {y}-S) add up to 10, {gap} apart"
+        )
+
+
 def test_rounded_parts_within_rounding_pass(make_drop: MakeDrop, backend: str) -> None:
     # In thousands: 10 vs 4 + 7 = 11 is within 3 x 0.5 thousand; 10 vs 4 + 8 = 12 is not.
     rows = [

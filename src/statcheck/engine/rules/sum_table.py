@@ -20,6 +20,7 @@ from statcheck.contract.rules.pattern import Operand
 from statcheck.contract.tolerance import FLOAT_NOISE
 from statcheck.engine import intervals
 from statcheck.engine.context import Context, NotFigure
+from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import (
     blank_filled,
     count_and_flagged,
@@ -348,56 +349,70 @@ def _parts_of_flagged(
     (part_rows,) = collect_all(
         [children.join(groups, on=group, how="inner").select(*group, "_position")]
     )
-    part_rows = ctx.with_ids(part_rows).sort("figure_id")
-    return _ids_by_group(part_rows.select(*group, "figure_id"), len(group))
+    part_rows = ctx.with_ids(part_rows).sort(*group, "figure_id")
+    return _ids_by_group(part_rows.select(*group, "figure_id"), group)
 
 
-def _ids_by_group(parts: nw.DataFrame[Any], n_group: int) -> dict[tuple[Any, ...], list[str]]:
-    """The part ids of each flagged group (rows sorted by id), for their explanations."""
-    out: dict[tuple[Any, ...], list[str]] = {}
-    for row in python_rows(parts):
-        out.setdefault(row[:n_group], []).append(row[-1])
-    return out
+def _ids_by_group(parts: nw.DataFrame[Any], group: list[str]) -> dict[tuple[Any, ...], list[str]]:
+    """The part ids of each flagged group (``parts``: sorted by group, then id), for their
+    explanations: each group's ids a slice of the one column, where it starts and how
+    long it is found by one group-by."""
+    ids = parts.get_column("figure_id").to_list()
+    spans = (
+        parts.with_row_index("_at")
+        .group_by(*group)
+        .agg(nw.col("_at").min().alias("_start"), nw.len().alias("_n"))
+    )
+    return {
+        tuple(row[:-2]): ids[row[-2] : row[-2] + row[-1]]
+        for row in python_rows(spans.select(*group, "_start", "_n"))
+    }
 
 
 def _mismatches(
     failing: nw.DataFrame[Any], ids: dict[tuple[Any, ...], list[str]], group: list[str]
 ) -> list[Finding]:
-    findings = []
-    for row in python_rows(failing, named=True):
-        parts = ids.get(tuple(row[k] for k in group), [])
-        reported = Interval(row["_t_low"], row["_t_high"])
-        expected = Interval(row["_sum_low"], row["_sum_high"])
-        places = explain.places_for(row["_gap"])
-        total = row["_total_id"] or explain.number(row["_t_value"], None)
-        allowed = explain.number(row["_allowed"], places) if row["_allowed"] else ""
-        # Rounding to go beyond only where some figure has it: exact ones are simply apart.
-        if reported.width or expected.width:
-            beyond = " beyond their rounding" + (
-                f" and the tolerance of {allowed}" if allowed else ""
-            )
-        else:
-            beyond = f" beyond the tolerance of {allowed}" if allowed else ""
-        direction = (
-            "the total is larger: something it counts is in none of the parts"
-            if row["_t_low"] > row["_sum_high"]
-            else "the parts add up to more: something is counted twice, or outside the total"
-        )
-        findings.append(
-            Finding(
-                "sum-mismatch",
-                tuple(x for x in (row["_total_id"], *parts) if x),
-                f"{total} is {explain.number(row['_t_value'], None)} but its "
-                f"{len(parts)} parts ({_list(parts)}) add up to "
-                f"{explain.number(row['_sum_value'], places)}, {explain.number(row['_gap'], places)} "
-                f"apart{beyond}; {direction}.",
-                reported=reported,
-                expected=expected,
-                gap=row["_gap"],
-                tolerance=row["_allowed"],
-            )
-        )
-    return findings
+    """One finding per failing total: slug and figures now, the sentence and its numbers
+    when one is first read (``engine.deferred``: a report asked only whether it passed
+    never writes them)."""
+    rows = python_rows(failing, named=True)
+    parts = [ids.get(tuple(row[k] for k in group), []) for row in rows]
+    named = [
+        ("sum-mismatch", tuple(x for x in (row["_total_id"], *each) if x))
+        for row, each in zip(rows, parts, strict=True)
+    ]
+    return deferred(named, lambda: [_mismatch(r, p) for r, p in zip(rows, parts, strict=True)])
+
+
+def _mismatch(row: dict[str, Any], parts: list[str]) -> Finding:
+    """The finding of one failing total (``row``: its collected row) and its ``parts``."""
+    reported = Interval(row["_t_low"], row["_t_high"])
+    expected = Interval(row["_sum_low"], row["_sum_high"])
+    places = explain.places_for(row["_gap"])
+    total = row["_total_id"] or explain.number(row["_t_value"], None)
+    allowed = explain.number(row["_allowed"], places) if row["_allowed"] else ""
+    # Rounding to go beyond only where some figure has it: exact ones are simply apart.
+    if reported.width or expected.width:
+        beyond = " beyond their rounding" + (f" and the tolerance of {allowed}" if allowed else "")
+    else:
+        beyond = f" beyond the tolerance of {allowed}" if allowed else ""
+    direction = (
+        "the total is larger: something it counts is in none of the parts"
+        if row["_t_low"] > row["_sum_high"]
+        else "the parts add up to more: something is counted twice, or outside the total"
+    )
+    return Finding(
+        "sum-mismatch",
+        tuple(x for x in (row["_total_id"], *parts) if x),
+        f"{total} is {explain.number(row['_t_value'], None)} but its "
+        f"{len(parts)} parts ({_list(parts)}) add up to "
+        f"{explain.number(row['_sum_value'], places)}, {explain.number(row['_gap'], places)} "
+        f"apart{beyond}; {direction}.",
+        reported=reported,
+        expected=expected,
+        gap=row["_gap"],
+        tolerance=row["_allowed"],
+    )
 
 
 def _incomplete(
