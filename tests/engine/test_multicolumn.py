@@ -348,11 +348,12 @@ def test_operands_matched_by_codes_find_what_text_finds(
         ]
 
     coded = outcomes("coded")
-    # A column of more values than the engine looks up in Python keeps its text.
-    monkeypatch.setattr(context, "FEW_CODED", 2)
-    assert coded == outcomes("wide")
-    monkeypatch.setattr(Context, "code_keys", lambda self: None)
-    assert coded == outcomes("text")
+    if backend != "spark":  # (a table on a cluster has no codes: the three runs are one)
+        # A column of more values than the engine looks up in Python keeps its text.
+        monkeypatch.setattr(context, "FEW_CODED", 2)
+        assert coded == outcomes("wide")
+        monkeypatch.setattr(Context, "code_keys", lambda self: None)
+        assert coded == outcomes("text")
     counts = {rule: counts for rule, _, counts, _ in coded}
     assert counts["r"] == Counts.of(
         checked=48, failed=1, skipped={"duplicate": 1, "missing-part": 1, "missing-whole": 10}
