@@ -150,9 +150,10 @@ def _breakdowns(
     cost = np.r_[np.full(n, 1e-3), np.ones(s)]  # fewest rows let off, then fewest parts
     integrality = np.ones(n + s)
     found: list[list[int]] = []
+    # a node limit, where given, makes the search the same however busy the machine
+    options = {"time_limit": seconds, **({"node_limit": nodes} if nodes else {})}
+    options |= {} if sub_mips else NO_SUB_MIPS
     while len(found) < limit:
-        # a node limit, where given, makes the search the same however busy the machine
-        options = {"time_limit": seconds, **({"node_limit": nodes} if nodes else {})}
         with warnings.catch_warnings():  # scipy warns of the options it hands on as they are
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
             result = milp(
@@ -160,7 +161,7 @@ def _breakdowns(
                 constraints=constraints,
                 integrality=integrality,
                 bounds=Bounds(0, 1),
-                options=options if sub_mips else options | NO_SUB_MIPS,
+                options=options,
             )
         if result.x is None:
             break

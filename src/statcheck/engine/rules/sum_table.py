@@ -374,11 +374,16 @@ def _mismatches(
         ("sum-mismatch", tuple(x for x in (row["_total_id"], *each) if x))
         for row, each in zip(rows, parts, strict=True)
     ]
-    return deferred(named, lambda: [_mismatch(r, p) for r, p in zip(rows, parts, strict=True)])
+
+    def build() -> list[Finding]:
+        return [_mismatch(*each) for each in zip(rows, parts, named, strict=True)]
+
+    return deferred(named, build)
 
 
-def _mismatch(row: dict[str, Any], parts: list[str]) -> Finding:
-    """The finding of one failing total (``row``: its collected row) and its ``parts``."""
+def _mismatch(row: dict[str, Any], parts: list[str], named: tuple[str, tuple[str, ...]]) -> Finding:
+    """The finding of one failing total (``row``: its collected row), its ``parts``, and
+    its slug and figures as named beforehand."""
     reported = Interval(row["_t_low"], row["_t_high"])
     expected = Interval(row["_sum_low"], row["_sum_high"])
     places = explain.places_for(row["_gap"])
@@ -394,9 +399,10 @@ def _mismatch(row: dict[str, Any], parts: list[str]) -> Finding:
         if row["_t_low"] > row["_sum_high"]
         else "the parts add up to more: something is counted twice, or outside the total"
     )
+    slug, figures = named
     return Finding(
-        "sum-mismatch",
-        tuple(x for x in (row["_total_id"], *parts) if x),
+        slug,
+        figures,
         f"{total} is {explain.number(row['_t_value'], None)} but its "
         f"{len(parts)} parts ({_list(parts)}) add up to "
         f"{explain.number(row['_sum_value'], places)}, {explain.number(row['_gap'], places)} "
