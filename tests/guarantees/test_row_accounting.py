@@ -147,6 +147,29 @@ def test_a_long_table_with_blank_lines(tmp_path: Path, backend: str) -> None:
     assert (report.rows.read, report.rows.cells, report.rows.figures) == (3, 3, 3)
 
 
+def test_a_row_blank_in_its_first_cell_is_kept_and_line_breaks_move_the_lines_after(
+    tmp_path: Path, backend: str
+) -> None:
+    """Only a row blank in every cell is no row: one whose first cell alone is blank is
+    read (and refused for it, at its line); a quoted line break in a later column moves
+    the lines of the rows after it."""
+    text = (
+        "figure_id,metric,value,unit,period,source_id,note\n"
+        'a,cases,1,cases,2024,stats,"two\nlines"\n'
+        " ,,,,,,\n"
+        "b,cases,2,cases,2024,stats,\n"
+        "  ,cases,3,cases,2023,stats,\n"
+    )
+    suite = suite_from_yaml("suite: s\nrules:\n  - {id: p, kind: period}\n")
+    report = validate_drop(_drop(tmp_path / "long", text), suite, engine=backend)
+    (error,) = report.errors
+    assert error.slug == "missing-value"
+    assert "figure_id" in error.message
+    # Header line 1, "a" lines 2-3, the blank row line 4, "b" line 5, the row without
+    # an id line 6.
+    assert error.location.row == 6
+
+
 def test_no_rows_section_when_the_figures_cannot_be_read(tmp_path: Path) -> None:
     suite = suite_from_yaml("suite: s\nrules:\n  - {id: p, kind: period}\n")
     report = validate_drop(_drop(tmp_path / "bad", "figure_id,metric\na,cases\n"), suite)

@@ -222,7 +222,8 @@ def _classified(
     )
     codes = [c for c in period if c not in _PERIOD]
     dates = [c for c in _PERIOD if c not in period]
-    return scope.join(plain_numbers(periods.drop(*dates)), on=period, how="inner").drop(*codes)
+    periods = kept(plain_numbers(periods.drop(*dates)))
+    return scope.join(periods, on=period, how="inner").drop(*codes)
 
 
 def _is_whole(unit: str) -> nw.Expr:
