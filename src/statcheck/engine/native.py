@@ -29,8 +29,9 @@ def extract_groups(
 
 
 def join_in_order(frame: nw.DataFrame[Any], other: nw.DataFrame[Any], on: str) -> nw.DataFrame[Any]:
-    """``frame`` with the columns of ``other`` for its value of ``on`` (a left join), rows in
-    ``frame``'s order (narwhals promises no order for a join's rows)."""
+    """``frame`` with the columns of ``other`` for its value of ``on`` (a left join; ``other``
+    has one row per value), rows in ``frame``'s order (narwhals promises no order for a
+    join's rows)."""
     return backend_of(frame).join_in_order(frame, other, on)
 
 
