@@ -3,9 +3,12 @@ equality that names the larger side, rounding mentioned only where figures have 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statcheck.checking import validate_drop
 from statcheck.contract import suite_from_yaml
@@ -48,6 +51,24 @@ def test_numbers_print_in_fixed_notation_with_the_digits_asked_for(
     x: float, places: int | None, printed: str
 ) -> None:
     assert explain.number(x, places) == printed
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    x=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e17, max_value=1e17)
+    | st.floats(min_value=1e-12, max_value=1e-3),
+    places=st.one_of(st.none(), st.integers(0, 12)),
+)
+def test_numbers_show_the_decimals_of_their_shortest_form_to_15_digits(
+    x: float, places: int | None
+) -> None:
+    # The shortest decimal that stands for x to 15 significant digits, worked out with
+    # Python's decimal module: its decimals, capped at ``places``, trailing zeros dropped.
+    decimals = -int(Decimal(f"{x:.15g}").normalize().as_tuple().exponent)
+    shown = decimals if places is None else min(places, decimals)
+    expected = f"{x:,.{shown}f}".rstrip("0").rstrip(".") if shown > 0 else f"{x:,.0f}"
+    expected = "0" if expected == "-0" else expected
+    assert explain.number(x, places) == (f"{int(x):,}" if x.is_integer() else expected)
 
 
 @pytest.mark.parametrize(
