@@ -330,3 +330,32 @@ def test_groups_whose_labels_join_alike_are_kept_apart() -> None:
     frame = pl.DataFrame(rows, schema=["year", "place", "sex", "category", "count"], orient="row")
     found = _sums(suggest(frame))[("T", ("a", "b"))]
     assert not found.near_miss and found.support.rows == 48  # 16 years x 3 groups, all hold
+
+
+def test_a_column_whose_values_each_come_in_few_groups_is_searched_for_nothing() -> None:
+    """A release date printed beside each figure reads as a dimension (text, repeated),
+    but each of its values comes in few of the table's groups: the matrix of groups x
+    values the sum search builds would grow with the square of the table (10^5 rows of
+    statcheck's own figure table: 8.7 GB, 150 s). It is named in the notes, with its
+    counts, and searched for no sum or share; so is the item, whose groups it splits."""
+    rng = np.random.default_rng(7)
+    years, items = 4, 1000
+    rows = years * items
+    released = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.permutation(rows) // 2, unit="D")
+    table = pd.DataFrame(
+        {
+            "year": np.repeat(np.arange(2020, 2020 + years), items).astype(str),
+            "item": np.tile([f"i{k:04d}" for k in range(items)], years),
+            "released": released.strftime("%Y-%m-%d"),
+            "value": rng.integers(1, 1000, rows),
+        }
+    )
+    found = suggest(table)
+    skipped = {
+        m.group(1): n
+        for n in found.notes
+        if (m := re.match(r"no sum or share searched over '(\w+)'", n))
+    }
+    assert set(skipped) == {"item", "released"}
+    assert "its 2,000 values each come in few of its 4,000 groups" in skipped["released"]
+    assert found.suite is None and not found.relations

@@ -11,7 +11,7 @@ scientific notation (``9.15e-7``), as JSON writers print small shares.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import narwhals as nw
@@ -26,6 +26,14 @@ from statcheck.suggest._table import MARKERS, _period_column, _usual_decimals
 _NUMBER = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 PERIOD = "_period"  # the period column of LongTable.frame
 NUMBER_UNIT = "number"
+# Sums over a dimension are searched in a matrix of its groups (the period and the other
+# dimensions) x its values: at most this many cells a row read, or SMALL_PIVOT. A
+# dimension whose values each come in a few groups only (a date of publication, an id
+# printed beside the figures) holds no sum and is the whole of no share, and its matrix
+# would grow with the square of the table (10^5 rows: 8.7 GB, 150 s). A county under its
+# state, 60 of 3,000 in each group, is 50 cells a row.
+PIVOT_CELLS_PER_ROW = 64
+SMALL_PIVOT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,14 @@ class LongTable:
     ignored: tuple[str, ...]
     markers: tuple[str, ...]
     duplicates: int  # rows left out: their period and dimensions are printed twice
+    # The dimensions searched for no sum or share (``too_sparse``): each with its number of
+    # values and of groups.
+    sparse: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def searched(self) -> tuple[str, ...]:
+        """The dimensions sums and shares are searched over."""
+        return tuple(d for d in self.dimensions if d not in self.sparse)
 
     def half(self, j: int) -> float:
         return 0.5 * 10.0 ** -self.decimals[j]
@@ -152,7 +168,7 @@ def long_table(
     key = [PERIOD, *dims]
     twice = pl.len().over(key) > 1
     parsed = cleaned.select(*key, *(pl.col(c).cast(pl.Float64) for c in values))
-    kept = parsed.filter(~twice)
+    kept = parsed.filter(~twice).sort(key)
     return LongTable(
         name=name,
         publisher=publisher,
@@ -161,10 +177,11 @@ def long_table(
         dimensions=tuple(dims),
         values=tuple(values),
         decimals=decimals,
-        frame=kept.sort(key),
+        frame=kept,
         ignored=tuple(c for c in rest if c not in values),
         markers=markers,
         duplicates=len(parsed) - len(kept),
+        sparse=too_sparse(kept, dims),
     )
 
 
@@ -225,7 +242,27 @@ def long_notes(table: LongTable) -> tuple[str, ...]:
         )
     if table.ignored:
         notes.append(f"not dimensions or values: {', '.join(table.ignored)}")
+    for dim, (values, groups) in table.sparse.items():
+        notes.append(
+            f"no sum or share searched over {dim!r}: its {values:,} values each come in few of "
+            f"its {groups:,} groups (a matrix of {values * groups:,} cells for "
+            f"{len(table.frame):,} rows)"
+        )
     return tuple(notes)
+
+
+def too_sparse(frame: pl.DataFrame, dims: list[str]) -> dict[str, tuple[int, int]]:
+    """The dimensions whose matrix of groups x values would be too large to search
+    (``PIVOT_CELLS_PER_ROW``), each with its number of values and of groups."""
+    budget = max(PIVOT_CELLS_PER_ROW * len(frame), SMALL_PIVOT)
+    out: dict[str, tuple[int, int]] = {}
+    for dim in dims:
+        others = [PERIOD, *(d for d in dims if d != dim)]
+        counts = frame.select(pl.struct(others).n_unique(), pl.col(dim).n_unique())
+        groups, values = counts.row(0)
+        if groups * values > budget:
+            out[dim] = (values, groups)
+    return out
 
 
 def group_words(table: LongTable, over: str) -> str:

@@ -40,6 +40,10 @@ PRUNE_GROUPS = 400  # groups the magnitude pruning compares
 PRUNE_CELLS = 50_000_000  # and at most this many (group, total, part) comparisons
 SMALL_REST = 0.025  # what a failing candidate leaves out, at most, of its total
 SMALL_PARTS = 2  # and in at most this many parts
+# A share's whole is searched as the sum over each set of dimensions, fewest first, up to
+# this many sets: every set of up to six dimensions (2^d - 1 sets would grow
+# exponentially with a table's text columns).
+SHARE_WHOLES = 63
 LARGE_PART = 0.1  # what each part a failing candidate keeps is, at least, of its total
 
 
@@ -77,7 +81,7 @@ class _Pivot:
 def find_long_sums(table: LongTable, value: int) -> list[LongSum]:
     """The sums between the values of each dimension, in one value column."""
     found: list[LongSum] = []
-    for dim in table.dimensions:
+    for dim in table.searched:
         pivot = _pivot(table, dim, table.values[value])
         if pivot.matrix.shape[1] < 3:
             continue
@@ -203,11 +207,16 @@ def _seen_parts(
 
 
 def _distinct_columns(matrix: Floats) -> npt.NDArray[np.bool_]:
-    """False for a value printed the same as an earlier one in every group."""
-    coded = np.where(np.isnan(matrix), np.inf, matrix).T
-    _, first = np.unique(coded, axis=0, return_index=True)
+    """False for a value printed the same as an earlier one in every group: each column
+    looked up by its bytes (``np.unique`` over whole columns sorts them as records, seconds
+    for a long table's hundred thousand groups)."""
+    coded = np.where(np.isnan(matrix), np.inf, matrix) + 0.0  # (+ 0.0: -0.0 is 0.0)
     keep = np.zeros(matrix.shape[1], dtype=bool)
-    keep[first] = True
+    seen: set[bytes] = set()
+    for j in range(coded.shape[1]):  # a dimension's values: bounded by PIVOT_CELLS_PER_ROW
+        column = np.ascontiguousarray(coded[:, j]).tobytes()
+        keep[j] = column not in seen
+        seen.add(column)
     return keep
 
 
@@ -274,8 +283,9 @@ def find_long_shares(table: LongTable) -> list[LongShare]:
     best-supported reading of each."""
     best: dict[int, LongShare] = {}
     labels = _row_labels(table)
-    dims = table.dimensions
-    subsets = [c for k in range(1, len(dims) + 1) for c in itertools.combinations(dims, k)]
+    dims = table.searched
+    every = (c for k in range(1, len(dims) + 1) for c in itertools.combinations(dims, k))
+    subsets = list(itertools.islice(every, SHARE_WHOLES))
     for part, over in itertools.product(range(len(table.values)), subsets):
         whole, count = _wholes(table, part, over)
         for share, scale in itertools.product(range(len(table.values)), SCALES):
