@@ -41,8 +41,8 @@ PRUNE_CELLS = 50_000_000  # and at most this many (group, total, part) compariso
 SMALL_REST = 0.025  # what a failing candidate leaves out, at most, of its total
 SMALL_PARTS = 2  # and in at most this many parts
 # A share's whole is searched as the sum over each set of dimensions, fewest first, up to
-# this many sets: every set of up to six dimensions (2^d - 1 sets would grow
-# exponentially with a table's text columns).
+# this many sets: every set for a table of up to six dimensions (all 2^d - 1 sets would
+# grow exponentially with a table's text columns).
 SHARE_WHOLES = 63
 LARGE_PART = 0.1  # what each part a failing candidate keeps is, at least, of its total
 
