@@ -676,6 +676,7 @@ def _json_number(x: float) -> float | None:
 # last bits of a double, far below this; rounded here, every engine writes the same
 # report. A figure's own bounds (``reported``) are written as read.
 COMPUTED_DIGITS = 14
+_COMPUTED_FORMAT = f"{{:.{COMPUTED_DIGITS}g}}".format
 
 
 def _settled(x: float | None) -> float | None:
@@ -688,7 +689,7 @@ def _settled_number(x: float) -> float:
     x = float(x) + 0.0  # + 0.0: a negative zero (from a subtraction) is zero
     if x.is_integer() or not math.isfinite(x):
         return x
-    return float(f"{x:.{COMPUTED_DIGITS}g}")
+    return float(_COMPUTED_FORMAT(x))
 
 
 def _settled_gap(
@@ -700,10 +701,16 @@ def _settled_gap(
     (polars and pandas: 42612.834999999 and 42612.834999997 between bounds of 10^7)."""
     if gap is None:
         return None
-    bounds = [b for iv in (reported, expected) if iv is not None for b in (iv.low, iv.high)]
-    scale = max((abs(b) for b in bounds if math.isfinite(b)), default=0.0)
     settled = _settled_number(gap)
-    if scale <= abs(settled) or settled.is_integer() or not math.isfinite(settled):
+    if settled.is_integer() or not math.isfinite(settled):
+        return settled
+    scale = 0.0  # the largest finite bound (a loop: a report settles a gap per finding)
+    for iv in (reported, expected):
+        if iv is not None:
+            for bound in (abs(iv.low), abs(iv.high)):
+                if scale < bound < math.inf:
+                    scale = bound
+    if scale <= abs(settled):
         return settled
     places = COMPUTED_DIGITS - 1 - math.floor(math.log10(scale))
     return round(settled, places) + 0.0

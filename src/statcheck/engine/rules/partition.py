@@ -33,7 +33,7 @@ import narwhals as nw
 
 from statcheck.contract.rules import PartitionRule, Rule
 from statcheck.engine import intervals
-from statcheck.engine.context import Context
+from statcheck.engine.context import Context, place_of
 from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys
 from statcheck.engine.native import (
@@ -408,14 +408,22 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     cells = ctx.cells_at(at.get_column("_p").to_list())  # now, so that the table can go
 
     def build() -> list[Finding | None]:
-        figures = ctx.figures_from(cells)
+        by_whole = _by_whole(python_rows(named, named=True))
+        # Figures for the wholes, and for the parts of those not covered exactly: a whole
+        # whose parts only add up wrong names them by id (most failures, on a large table).
+        uncovered = [rows for _, rows in by_whole if _uncovered(rows)]
+        named_at = [r[c] for rows in uncovered for r in rows for c in ("_position", "_reacher_at")]
+        named_at += [rows[0]["_w"] for _, rows in by_whole]
+        wanted = {p for p in map(place_of, named_at) if p is not None}
+        figures = ctx.figures_from(cells.filter(nw.col("_position").is_in(list(wanted))))
         findings: list[Finding | None] = []
-        for whole_id, rows in _by_whole(python_rows(named, named=True)):
+        for whole_id, rows in by_whole:
             whole = figures[whole_id]
-            parts = [figures[r["figure_id"]] for r in rows]
-            findings += _coverage_findings(rule, whole, parts, rows, figures)
+            if _uncovered(rows):
+                parts = [figures[r["figure_id"]] for r in rows]
+                findings += _coverage_findings(rule, whole, parts, rows, figures)
             if rows[0]["_sum_off"]:
-                findings.append(_sum_mismatch(rule, whole, parts, rows[0]))
+                findings.append(_sum_mismatch(rule, whole, [r["figure_id"] for r in rows], rows[0]))
         return findings
 
     return deferred(_slugs_and_figures(named), build)
@@ -456,6 +464,11 @@ def _slugs_and_figures(named: nw.DataFrame[Any]) -> list[tuple[str, tuple[str, .
     return out
 
 
+def _uncovered(rows: list[dict[str, Any]]) -> bool:
+    """Whether a failing whole's parts (its rows) leave a gap or overlap."""
+    return bool(rows[0]["_tail_gap"]) or any(r["_gap_before"] or r["_overlap"] for r in rows)
+
+
 def _by_whole(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The rows (in order of whole id) as (whole id, its parts' rows)."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -488,7 +501,7 @@ def _coverage_findings(
     if rows[0]["_tail_gap"]:
         gaps.append(Period(_from_day_number(rows[0]["_last_end"]) + day, whole.period.end))
     ids = (whole.figure_id, *(p.figure_id for p in parts))
-    listed = f"its {_count(len(parts), one)} ({_list(parts)})"
+    listed = f"its {_count(len(parts), one)} ({_listed([p.figure_id for p in parts])})"
     out = []
     if gaps:
         out.append(
@@ -518,7 +531,7 @@ def _coverage_findings(
 
 
 def _sum_mismatch(
-    rule: PartitionRule, whole: Figure, parts: list[Figure], row: dict[str, Any]
+    rule: PartitionRule, whole: Figure, parts: list[str], row: dict[str, Any]
 ) -> Finding:
     """The parts partition the whole but do not add up to it, beyond rounding and tolerance."""
     _, many = _words(rule)
@@ -533,9 +546,9 @@ def _sum_mismatch(
     )
     return Finding(
         "partition-sum-mismatch",
-        (whole.figure_id, *(p.figure_id for p in parts)),
+        (whole.figure_id, *parts),
         f"{explain.figure(whole)} should equal the sum of its {len(parts)} {many} "
-        f"({_list(parts)}), which cover it exactly, but they add up to "
+        f"({_listed(parts)}), which cover it exactly, but they add up to "
         f"{explain.amount(row['_sum_value'], expected, places)}, {explain.number(gap, places)} "
         f"away from what {explain.as_reported(whole)} can stand for "
         f"({explain.span(reported, places)})"
@@ -582,8 +595,7 @@ def _days(p: Period) -> str:
     return iso if said == iso else f"{said} ({iso})"
 
 
-def _list(parts: list[Figure]) -> str:
-    ids = [p.figure_id for p in parts]
+def _listed(ids: list[str]) -> str:
     if len(ids) <= MAX_IDS:
         return ", ".join(ids)
     return ", ".join(ids[:MAX_IDS]) + f" and {len(ids) - MAX_IDS} more"
