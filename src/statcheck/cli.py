@@ -576,8 +576,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
+    from statcheck.checking import refuse_output_on_inputs
+    from statcheck.report import write_atomic
     from statcheck.suggest import suggest
 
+    if args.out is not None:  # before the search: the table is never written over
+        refuse_output_on_inputs(args.out, [args.data])
     found = suggest(args.data, suite_id=args.suite_id)
     console = _console(stderr=args.out is None)  # the suite alone on stdout
     for note in found.undecided:
@@ -591,8 +595,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        write_atomic(args.out, text)
     near = len(found.near_misses)
     failing = sum(1 for r in found.relations if r.candidate)
     console.print(

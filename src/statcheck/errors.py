@@ -286,7 +286,8 @@ UNREADABLE_FILE = _declare(
     "unreadable-file",
     _F,
     "a listed file (or the manifest) cannot be opened: no permission to read it, a link that "
-    "points to itself, or a path the system refuses",
+    "points to itself, a path the system refuses, or no regular file (a folder, a device, a "
+    "pipe)",
     DataError,
 )
 INVALID_ENCODING = _declare(
@@ -327,7 +328,7 @@ UNREADABLE_JSON = _declare(
     "unreadable-json", _F,
     "not an array of records (a top-level object, or a list of non-objects: which element), not "
     "well formed (line and column), a JSON Lines line that is not an object, or a number no float "
-    "holds (`1e400`)",
+    "holds (`1e400`, `1e-400`)",
     DataError,
 )  # fmt: skip
 UNSUPPORTED_COLUMN_TYPE = _declare(
@@ -381,8 +382,9 @@ NOT_FINITE = _declare(
 )
 INEXACT_NUMBER = _declare(
     "inexact-number", _C,
-    "more significant digits than a 64-bit float keeps, so it would silently become another "
-    "number (`9007199254740993`, any integer beyond 2^53)",
+    "more significant digits than a 64-bit float keeps, or closer to 0 than one keeps, so it "
+    "would silently become another number (`9007199254740993`, any integer beyond 2^53; "
+    "`1e-400`, which would be 0)",
     ValueParseError,
 )  # fmt: skip
 UNIT_MISMATCH = _declare(

@@ -872,7 +872,8 @@ def write_atomic(path: Path, text: str) -> Path:
     file in the same folder (``.NAME.XXXXXXXX.tmp``), flushed to disk, then moved over
     ``path`` in one ``os.replace``. A process killed at any moment leaves ``path`` as it
     was or as it is meant to be. Temporary files of ``path`` left by killed writers are
-    removed once they are an hour old (never a live writer's)."""
+    removed once they are an hour old (never a live writer's). A path that is no plain
+    file (``/dev/stdout``, a named pipe) is written into as it is."""
     try:
         _write_replacing(path, text)
     except OSError as exc:  # where the output is asked for is the caller's to change
@@ -887,6 +888,10 @@ def write_atomic(path: Path, text: str) -> Path:
 def _write_replacing(path: Path, text: str) -> None:
     if path.is_dir():
         raise IsADirectoryError(21, "it is a folder", str(path))
+    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: written into, never replaced
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -319,6 +319,20 @@ NUMBERS = [
     ),
     error("inf", figures_csv("inf"), "invalid-number", at(2), says="not a finite number"),
     error("1e400", figures_csv("1e400"), "not-finite", at(2), says="too large"),
+    # Too close to 0 for a float: refused, never read as 0 (or, below 2.2e-308, with fewer digits).
+    error("1e-400", figures_csv("1", "1e-400"), "inexact-number", at(3), says="closer to 0"),
+    error("1e-310", figures_csv("1e-310"), "inexact-number", at(2), says="closer to 0"),
+    error(
+        "1e-400-in-json",
+        b'[{"figure_id": "a", "metric": "cases", "value": 2, "unit": "cases",'
+        b' "period": "2024", "source_id": "stats"},'
+        b' {"figure_id": "b", "metric": "cases", "value": -1.5e-400, "unit": "cases",'
+        b' "period": "2024", "source_id": "stats"}]',
+        "unreadable-json",
+        {"file": "drop/f.json", "row": 3},
+        says="closer to 0",
+        name="f.json",
+    ),
     error(
         "1e400-in-json",  # a typed JSON number too large for a float: refused, never inf
         b'[{"figure_id": "a", "metric": "cases", "value": 1e400, "unit": "cases",'

@@ -80,6 +80,34 @@ def test_a_link_to_itself_is_an_unreadable_file(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_listed_file_that_is_a_folder_or_a_pipe_is_unreadable_not_still_arriving(
+    tmp_path: Path, kind: str
+) -> None:
+    drop = make_drop(tmp_path, f"path: g.csv, sha256: {SHA}")
+    if kind == "folder":
+        (drop / "g.csv").mkdir()
+    else:
+        os.mkfifo(drop / "g.csv")  # never opened: a read would wait for a writer
+    slug, code, where = only_error(drop)
+    assert (slug, code, where["file"]) == (
+        "unreadable-file",
+        ExitCode.CONTRACT,
+        str(drop / "g.csv"),
+    )
+
+
+def test_a_manifest_that_is_a_folder_is_unreadable_not_still_arriving(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    (drop / "drop.yml").mkdir(parents=True)
+    slug, code, where = only_error(drop)
+    assert (slug, code, where["file"]) == (
+        "unreadable-file",
+        ExitCode.CONTRACT,
+        str(drop / "drop.yml"),
+    )
+
+
 def test_a_file_without_read_permission_is_an_unreadable_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,6 +14,7 @@ import random
 import re
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -122,3 +123,18 @@ def test_only_stale_temporary_files_of_the_same_report_are_removed(tmp_path: Pat
     assert target.read_text() == "{}\n"
     assert not stale.exists()
     assert fresh.exists() and other.exists() and decoy.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_asked_for_as_the_output_is_written_into_never_replaced(tmp_path: Path) -> None:
+    # As `--out /dev/stdout` is: a report moved over it would replace the device's node.
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()))
+    reader.start()
+    write_atomic(pipe, '{"report": 1}\n')
+    reader.join(timeout=10)
+    assert read == [b'{"report": 1}\n']
+    assert pipe.is_fifo()
+    assert _temps(tmp_path, pipe.name) == []

@@ -653,3 +653,13 @@ def test_scientific_notation(
 @pytest.mark.parametrize("text", ["1e400", "1E400", "1.0e400"])
 def test_scientific_notation_beyond_any_float(text: str) -> None:
     assert parse_error(text).slug == "not-finite"
+
+
+@pytest.mark.parametrize("text", ["1e-400", "-2.5E-320", "0.001e-306"])
+def test_a_number_too_close_to_zero_for_a_float_is_refused_never_read_as_zero(text: str) -> None:
+    assert parse_error(text).slug == "inexact-number"
+
+
+@pytest.mark.parametrize("text", ["0e-400", "0.000", "2.3e-308"])
+def test_zero_and_the_smallest_full_floats_are_read(text: str) -> None:
+    assert parse_value(text).value == float(text)

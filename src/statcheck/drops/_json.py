@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +60,7 @@ def read_json(
         raise
     except Exception as exc:
         raise _json_error(path, text_file, fmt, exc) from None
-    _refuse_duplicate_keys(path, text_file, fmt)
+    _refuse_what_a_parser_hides(path, text_file, fmt)
     final = names if positions is None else [names[i] for i in positions]
     native = native.rename(dict(zip(native.columns, final, strict=True)))
 
@@ -70,9 +72,19 @@ class _DuplicateKey(Exception):
         self.key, self.record = key, record
 
 
-def _refuse_duplicate_keys(path: Path, text_file: Path, fmt: str) -> None:
+class _Underflow(Exception):
+    def __init__(self, text: str, record: int) -> None:
+        self.text, self.record = text, record
+
+
+# The digits of a JSON number, before its exponent: one that is not 0 makes the number not 0.
+_NONZERO_DIGIT = re.compile(r"^[^eE]*[1-9]")
+
+
+def _refuse_what_a_parser_hides(path: Path, text_file: Path, fmt: str) -> None:
     """A record that names a key twice is refused: a parser keeps one of the two values
-    without a word. Python's parser calls a check for each object as it closes; objects
+    without a word; so is a number too close to 0 for a float (``1e-400``), which a parser
+    reads as 0. Python's parser calls a check for each object as it closes; objects
     are not kept, so this pass holds little more than the file's text."""
     text = text_file.read_text(encoding="utf-8-sig")
     if fmt == "jsonl":  # one array of the lines' objects, parsed in one call
@@ -86,13 +98,26 @@ def _refuse_duplicate_keys(path: Path, text_file: Path, fmt: str) -> None:
         if len(set(keys)) != len(keys):
             raise _DuplicateKey(next(k for k in keys if keys.count(k) > 1), count)
 
+    def number(text: str) -> float:
+        value = float(text)
+        if abs(value) < sys.float_info.min and _NONZERO_DIGIT.match(text):
+            raise _Underflow(text, count + 1)  # (count: the records closed before this one)
+        return value
+
     try:
-        json.loads(text, object_pairs_hook=check)
+        json.loads(text, object_pairs_hook=check, parse_float=number)
     except _DuplicateKey as dup:
         raise UNREADABLE_JSON(
             f"record {dup.record} names the key {dup.key!r} twice",
             location=Location(file=str(path), row=dup.record + 1, column=dup.key),
             hint="a parser would keep one of the two values without a word: keep one key",
+        ) from None
+    except _Underflow as small:
+        raise UNREADABLE_JSON(
+            f"record {small.record} holds the number {small.text}, closer to 0 than a 64-bit "
+            "float keeps: it would be read as 0",
+            location=Location(file=str(path), row=small.record + 1),
+            hint="print the value in a smaller unit (a `scale` column keeps its size)",
         ) from None
     except (ValueError, RecursionError):  # polars read it: its own reading stands
         return

@@ -232,6 +232,8 @@ def _manifest_mapping(root: Path, manifest: Path) -> Mapping:
             f"drop folder {str(root)!r} does not exist",
             location=Location(file=str(root)),
         )
+    if manifest.exists() and not manifest.is_file():
+        raise _not_a_file(manifest)
     if not manifest.is_file():
         raise MANIFEST_MISSING(
             f"drop {root.name!r} has no {MANIFEST}: it may still be arriving",
@@ -314,6 +316,16 @@ def _unreadable(path: Path, exc: BaseException) -> StatcheckError:
         f"{str(path)!r} cannot be opened: {reason}",
         location=Location(file=str(path)),
         hint="check the file's permissions and that any link in its path leads to a file",
+    )
+
+
+def _not_a_file(path: Path) -> StatcheckError:
+    """A path that is there but no regular file: no wait makes it one."""
+    what = "a folder" if path.is_dir() else "a device, a pipe or a socket"
+    return UNREADABLE_FILE(
+        f"{str(path)!r} is {what}, not a file",
+        location=Location(file=str(path)),
+        hint="a drop lists regular files (and its manifest, drop.yml, is one)",
     )
 
 
@@ -554,6 +566,8 @@ def _check_ready(root: Path, f: DropFile, manifest: Path) -> FileStamp:
             f"{f.path!r} is a link to a file outside the drop",
             location=Location(file=str(target)),
         )
+    if target.exists() and not target.is_file():
+        raise _not_a_file(target)
     if not target.is_file():
         raise FILE_MISSING(
             f"{f.path!r}, listed in the manifest, is not in the drop",

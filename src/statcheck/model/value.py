@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
@@ -324,6 +325,8 @@ def parse_value(
     value = -magnitude if sign == "-" else magnitude
     if not math.isfinite(value):
         raise NOT_FINITE(f"{text!r} is too large to represent")
+    if number and abs(value) < sys.float_info.min:
+        raise INEXACT_NUMBER(underflow_message(text), hint=UNDERFLOW_HINT)
     if precision is None:
         precision = infer_precision(digits, frac, scale, exponent=exponent, reading=reading)
     return ReportedValue(
@@ -415,6 +418,16 @@ def exactly_representable(digits: str, fraction: str | None) -> bool:
     number = float(text)
     # Too large for any float: that is reported as not finite, not as inexact.
     return not math.isfinite(number) or Decimal(repr(number)) == Decimal(text)
+
+
+UNDERFLOW_HINT = "print the value in a smaller unit (a `scale` column keeps its size)"
+
+
+def underflow_message(text: str) -> str:
+    return (
+        f"{text!r} is closer to 0 than a 64-bit float keeps (below 2.2e-308): it would be "
+        "read as 0 or with fewer digits"
+    )
 
 
 def inexact_message(text: str) -> str:

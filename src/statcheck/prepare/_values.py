@@ -8,6 +8,7 @@ has it, with the scalar parser's reason."""
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import narwhals as nw
@@ -32,6 +33,7 @@ from statcheck.model.value import (
     QUALIFIER_BOUNDS,
     QUALIFIER_WORDS,
     SCALE_WORDS,
+    UNDERFLOW_HINT,
     Qualifier,
     ValueReading,
     exactly_representable,
@@ -160,6 +162,18 @@ def _parse_printed(
         "value is too large to represent",
         NOT_FINITE,
         file,
+    )
+    # A number printed with a digit that is not 0 but too close to 0 for a float.
+    nonzero = nw.concat_str([digits, nw.col("_v_frac").fill_null("")]).str.contains("[1-9]")
+    problem(
+        frame,
+        (nw.col("_value").abs() < sys.float_info.min) & nonzero,
+        "value",
+        "value is closer to 0 than a 64-bit float keeps (below 2.2e-308): it would be read as 0 "
+        "or with fewer digits",
+        INEXACT_NUMBER,
+        file,
+        UNDERFLOW_HINT,
     )
     return frame.with_columns(nw.col("value").alias("value_text"))
 
