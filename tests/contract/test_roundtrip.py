@@ -584,7 +584,7 @@ def test_arbitrary_text_round_trips(
                 id=figure_id,
                 description=description or None,
                 total=FigureRef(figure_id),
-                parts=(Selector(((key, value),)), FigureRef(figure_id)),
+                parts=(Selector(((key, value),)), FigureRef(figure_id + "-part")),
             ),
             PeriodRule(id=figure_id + "-period", figures=Selector(((key, value), ("k", value)))),
         ),

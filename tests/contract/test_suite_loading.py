@@ -388,6 +388,23 @@ def test_bad_figure_references(value: str, needle: str) -> None:
     assert needle in err.message
 
 
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ("total: t\nparts: [t, a]", "the total 't' is listed among its own parts"),
+        ("total: t\nparts: [a, b, a]", "the part 'a' is listed twice"),
+        ("over: region\ntotal: all\nparts: [north, all]", "the total 'all' is listed"),
+        ("over: region\ntotal: all\nparts: [north, north]", "the part 'north' is listed twice"),
+    ],
+)
+def test_a_sum_that_counts_a_figure_twice_is_the_suites_error(rule: str, says: str) -> None:
+    # It could only fail: a data failure (exit 1) would blame the figures.
+    text = one_rule(f"id: r\nkind: sum\n{rule}\n")
+    err = load_error(text)
+    assert_error(err, "invalid-rule", line=line_of(text, "parts:"), rule="r")
+    assert says in err.message
+
+
 @pytest.mark.parametrize("value", ["{flag: true}", "{metric: [a, b]}", "{metric: null}"])
 def test_selector_values_must_be_single_scalars(value: str) -> None:
     text = one_rule(f"id: r\nkind: period\nfigures: {value}\n")

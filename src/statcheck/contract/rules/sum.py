@@ -161,7 +161,9 @@ class SumRule(Rule):
             total = r.required("total")
             if _is_number(total):
                 return cls(**common, constant=float(total), parts=r.refs("parts"), **shared)
-            return cls(**common, total=r.ref(total, "total"), parts=r.refs("parts"), **shared)
+            named, parts = r.ref(total, "total"), r.refs("parts")
+            _refuse_counted_twice(r, named, parts)
+            return cls(**common, total=named, parts=parts, **shared)
         if shared["across"] != "categories":
             raise r.error(
                 "`across: time` applies to the explicit form (total and parts as figures)", "across"
@@ -175,6 +177,7 @@ class SumRule(Rule):
             )
         total = r.required("total")
         parts = tuple(r.values("parts")) if "parts" in r.m else ()
+        _refuse_counted_twice(r, str(total), parts)
         if _is_number(total):
             if not parts:
                 raise r.error("a numeric total needs the `parts` it is the sum of", "total")
@@ -277,3 +280,15 @@ def _bound(r: RuleReader, operand: Operand, by: Operand, names: tuple[str, str])
         check_bound(operand, by, names)
     except PatternError as exc:
         raise as_error(r, exc, names[0]) from None
+
+
+def _refuse_counted_twice(r: RuleReader, total: object, parts: tuple[object, ...]) -> None:
+    """A total among its own parts, or a part listed twice, can only fail: refused as the
+    suite's fault, not reported as the data's."""
+    if total in parts:
+        raise r.error(f"the total {str(total)!r} is listed among its own parts", "parts")
+    seen: set[object] = set()
+    for part in parts:
+        if part in seen:
+            raise r.error(f"the part {str(part)!r} is listed twice", "parts")
+        seen.add(part)
