@@ -101,3 +101,14 @@ def test_a_file_name_that_looks_like_yaml_is_listed_as_a_name(tmp_path: Path) ->
     shutil.copy(SEED_DROP / "figures.csv", folder / name)
     assert main(["init", str(folder)]) == 0
     assert [f.path for f in read_drop(folder).files] == [name]
+
+
+@pytest.mark.parametrize("given", [".", "./"])
+def test_a_drop_given_as_the_current_folder_is_named_after_it(
+    folder: Path, given: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(folder)
+    assert main(["init", given]) == 0
+    assert read_drop(folder).id == "new-drop"
+    main(["validate", given, "-s", str(SEED_SUITE), "-o", str(tmp_path / "r.json")])
+    assert json.loads((tmp_path / "r.json").read_text())["drop"]["id"] == "new-drop"

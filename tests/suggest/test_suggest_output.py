@@ -46,3 +46,12 @@ def test_suggest_into_a_folder_is_an_unwritable_output(
     assert main(["suggest", str(DROP), "--out", str(tmp_path)]) == ExitCode.CONTRACT
     err = capsys.readouterr().err
     assert "[unwritable-output]" in err and "it is a folder" in err
+
+
+def test_a_drop_given_as_the_current_folder_names_the_suite(
+    drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(drop)
+    assert main(["suggest", ".", "--out", str(tmp_path / "s.yml")]) == 0
+    text = (tmp_path / "s.yml").read_text(encoding="utf-8")
+    assert "\nsuite: drop\n" in text  # the folder's name, as for `suggest drop`

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         file_inputs,
         frame_inputs,
         frame_library,
+        text_frame_on,
     )
     from statcheck.engine.context import Vintage
     from statcheck.report import RowCount
@@ -69,6 +70,7 @@ __all__ = [
     "read_earlier",
     "refuse_output_on_inputs",
     "report_path",
+    "text_frame_on",
     "validate_drop",
     "validate_file",
     "validate_frame",
@@ -92,6 +94,7 @@ _LAZY = {
     "file_inputs": "statcheck.checking._inputs",
     "frame_inputs": "statcheck.checking._inputs",
     "frame_library": "statcheck.checking._inputs",
+    "text_frame_on": "statcheck.checking._inputs",
     "Vintage": "statcheck.engine.context",
     "RowCount": "statcheck.report",
 }

@@ -98,6 +98,7 @@ def read_earlier(
     """The earlier drops a suite's revision rules compare with, oldest first; each read
     as the drop itself is, or holding the problem that kept it from being read. None for
     a suite without revision rules."""
+    from statcheck.drops.manifest import folder_name
     from statcheck.engine.context import Vintage
 
     if not has_revision_rules(suite):
@@ -105,7 +106,7 @@ def read_earlier(
     cache = cache or DropCache()
     vintages = []
     for folder in map(Path, folders):
-        drop_id = folder.name
+        drop_id = folder_name(folder)
         try:
             drop = cache.drop(folder)
             drop_id = drop.id

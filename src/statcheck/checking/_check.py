@@ -67,9 +67,11 @@ def validate_drop(
     ``cache``: the drops already read in this run (``DropCache``); each drop, this one or
     an earlier one, is hashed and read once however often it is asked for.
     """
+    from statcheck.drops.manifest import folder_name
+
     folder = Path(folder)
     cache = cache or DropCache()
-    drop_info: dict[str, Any] = {"id": folder.name, "path": str(folder)}
+    drop_info: dict[str, Any] = {"id": folder_name(folder), "path": str(folder)}
     try:
         drop = cache.drop(folder)
         drop_info = drop.to_report(database_url)

@@ -312,7 +312,7 @@ def frame_inputs(
 
     engine = engine or ("spark" if frame_library(data) == "spark" else "polars")
     check_engine(engine)
-    read = _mapped(_text_frame_on(data, engine), mapping, None)
+    read = _mapped(text_frame_on(data, engine), mapping, None)
     figures = with_not_figures(normalise_figures(read.raw, values=values), read.marked, None)
     rows = row_count(figures, read.read, read.cells, read.reasons)  # before Spark takes it
     srcs = None
@@ -351,10 +351,10 @@ def _source_frame(frame: Any, engine: str) -> nw.DataFrame[Any]:
             f"cannot read sources from a {type(frame).__name__}: give a file or a pandas or "
             "polars DataFrame",
         )
-    return normalise_sources(_text_frame_on(frame, engine))
+    return normalise_sources(text_frame_on(frame, engine))
 
 
-def _text_frame_on(frame: Any, engine: str) -> nw.DataFrame[Any]:
+def text_frame_on(frame: Any, engine: str) -> nw.DataFrame[Any]:
     """The frame as text cells (``as_text_frame``, on the frame's own library, which knows
     its own odd columns best), on the library the engine builds its tables with. A Spark
     DataFrame is collected to the driver first."""

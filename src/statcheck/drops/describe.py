@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statcheck.contract.yamlio import Mapping
-from statcheck.drops.manifest import MANIFEST, SUFFIXES, _manifest_mapping, sha256_of
+from statcheck.drops.manifest import (
+    MANIFEST,
+    SUFFIXES,
+    _manifest_mapping,
+    folder_name,
+    sha256_of,
+)
 from statcheck.errors import INIT_REFUSED, INVALID_MANIFEST, Location
 
 SOURCES_STEM = "sources"
@@ -58,7 +64,7 @@ def init_drop(
         return _refresh(root, manifest)
     files = _data_files(root, figures)
     changes = tuple(ChecksumChange(name, None, sha256_of(root / name)) for name, _ in files)
-    manifest.write_text(_manifest_text(root.name, files, changes), encoding="utf-8")
+    manifest.write_text(_manifest_text(folder_name(root), files, changes), encoding="utf-8")
     return InitResult(manifest, True, changes)
 
 

@@ -216,7 +216,7 @@ def read_drop(folder: str | Path) -> Drop:
     stamps = tuple((f.path, _check_ready(root, f, manifest)) for f in files if not f.on_server)
     return Drop(
         folder=root,
-        id=str(data.get("id", root.name)),
+        id=str(data.get("id", folder_name(root))),
         files=files,
         publisher=_opt_str(data.get("publisher")),
         published_at=_published_at(data, manifest),
@@ -236,7 +236,7 @@ def _manifest_mapping(root: Path, manifest: Path) -> Mapping:
         raise _not_a_file(manifest)
     if not manifest.is_file():
         raise MANIFEST_MISSING(
-            f"drop {root.name!r} has no {MANIFEST}: it may still be arriving",
+            f"drop {folder_name(root)!r} has no {MANIFEST}: it may still be arriving",
             location=Location(file=str(manifest)),
             hint="a drop is validated only once its manifest lists its files and their SHA-256",
         )
@@ -327,6 +327,11 @@ def _not_a_file(path: Path) -> StatcheckError:
         location=Location(file=str(path)),
         hint="a drop lists regular files (and its manifest, drop.yml, is one)",
     )
+
+
+def folder_name(folder: Path) -> str:
+    """A folder's own name, also when given as ``.`` or ``./`` (whose name is empty)."""
+    return folder.name or folder.resolve().name or str(folder)
 
 
 def _opt_str(v: Any) -> str | None:

@@ -38,7 +38,21 @@ def as_text_frame(native: Any) -> nw.DataFrame[Any]:
         and not (c in NUMERIC_COLUMNS and schema[c].is_numeric())
         and not (c in DATE_COLUMNS and schema[c] in (nw.Date, nw.Datetime))
     ]
-    return frame.with_columns([nw.col(c).cast(nw.String) for c in convert]) if convert else frame
+    return frame.with_columns([_as_text(frame, c) for c in convert]) if convert else frame
+
+
+def _as_text(frame: nw.DataFrame[Any], column: str) -> nw.Expr:
+    """A column as text; timestamps that are all at midnight as their dates (``2020-01-31``,
+    as pandas prints them and a CSV would: a frame often holds its dates as timestamps;
+    polars would print ``2020-01-31 00:00:00.000000``)."""
+    cell = nw.col(column)
+    if frame.schema[column] == nw.Datetime and frame.implementation.is_polars():
+        clock = cell.dt.hour() * 3600 + cell.dt.minute() * 60 + cell.dt.second()
+        at_midnight = ((clock == 0) & (cell.dt.nanosecond() == 0)).all()
+        every = frame.select(at_midnight).item()  # None: every cell is missing
+        if every is None or bool(every):
+            return cell.cast(nw.Date).cast(nw.String)
+    return cell.cast(nw.String)
 
 
 def _refuse_labels(native: Any) -> None:

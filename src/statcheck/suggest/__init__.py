@@ -33,6 +33,8 @@ each rule after a comment with its evidence.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,7 +107,7 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     partition = find_partition(table)
     found, undecided = relations(table, sums, shares, series, partition)
     m = mapping(table, shares, {f.total: scale for f, scale in scaled})
-    name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
+    name = suite_id or _name_of(data, table.name)
     schema = table_schema(table, (s.unit for s in m.series))
     suite = suite_of(table, _suite_id(name), found, m, schema) if found else None
     notes = (
@@ -135,7 +137,7 @@ def _suggest_long(
         return None
     table = long_table(text, layout, table_name, publisher)
     found, undecided, m = long_suite_parts(table)
-    name = suite_id or (Path(data).stem if isinstance(data, str | Path) else table.name)
+    name = suite_id or _name_of(data, table.name)
     suite = suite_of(table, _suite_id(name), found, m) if found else None  # type: ignore[arg-type]
     return Suggestion(suite, found, undecided, long_notes(table))
 
@@ -183,3 +185,25 @@ def _notes(table: Any) -> tuple[str, ...]:
     if table.ignored:
         notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")
     return tuple(notes)
+
+
+def _name_of(data: Any, name: str) -> str:
+    """What the suite is named after: the drop folder or the file (``name``: a frame's)."""
+    from statcheck.drops.manifest import folder_name
+
+    if not isinstance(data, str | Path):
+        return name
+    path = Path(data)
+    return folder_name(path) if path.is_dir() else path.stem
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as the function it is named after. Importing it (``from
+    statcheck.suggest import Suggestion``) makes it ``statcheck``'s attribute ``suggest``
+    in place of the function; ``statcheck.suggest(data)`` then still suggests."""
+
+    def __call__(self, data: Any, *, suite_id: str | None = None) -> Suggestion:
+        return suggest(data, suite_id=suite_id)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -19,6 +19,7 @@ rounding intervals compared as arrays.
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +148,9 @@ def _sums_of_pivot(pivot: _Pivot, half: float) -> tuple[FoundSum, ...]:
     present = ~np.isnan(pivot.matrix)
     filled = np.nan_to_num(pivot.matrix)
     distinct = _distinct_columns(pivot.matrix)
-    magnitude = np.nanmedian(np.where(present, np.abs(pivot.matrix), np.nan), axis=0)
+    with warnings.catch_warnings():  # a column with no figure has no median (NaN): no warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        magnitude = np.nanmedian(np.where(present, np.abs(pivot.matrix), np.nan), axis=0)
     possible = _possible_parts(filled, present, half, distinct)
     halves = np.full(filled.shape[1], half)
     found: list[FoundSum] = []

@@ -22,7 +22,14 @@ import narwhals as nw
 import numpy as np
 import numpy.typing as npt
 
-from statcheck.errors import EMPTY_FILE, FILE_MISSING, MISSING_COLUMN, UNSUPPORTED_FORMAT, Location
+from statcheck.errors import (
+    EMPTY_FILE,
+    FILE_MISSING,
+    MISSING_COLUMN,
+    UNSUPPORTED_FORMAT,
+    UNSUPPORTED_INPUT,
+    Location,
+)
 
 Floats = npt.NDArray[np.float64]
 
@@ -91,9 +98,16 @@ def read_text(data: Any) -> tuple[nw.DataFrame[Any], str, str | None, str]:
         if path.is_dir():
             return _from_drop(path)
         return _read_file(path), path.stem, None, str(path)
-    # Parsed on polars whatever the frame's library (one parse, the same numbers): pandas'
-    # text columns hold Python objects, whose string methods run cell by cell.
-    frame = nw.from_native(nw.from_native(data, eager_only=True).to_polars(), eager_only=True)
+    from statcheck.checking import frame_library, text_frame_on
+
+    if frame_library(data) not in ("pandas", "polars"):
+        raise UNSUPPORTED_INPUT(
+            f"cannot suggest a suite for a {type(data).__name__}: give a drop folder, a CSV, "
+            "Parquet or JSON file, or a pandas or polars DataFrame",
+        )
+    # Read as validate reads a frame (its odd columns refused by name), then parsed on
+    # polars whatever the frame's library: one parse, the same numbers.
+    frame = text_frame_on(data, "polars")
     text = frame.select(nw.col(c).cast(nw.String) for c in frame.columns)
     return text, "table", None, "<frame>"
 

@@ -161,9 +161,9 @@ class SumRule(Rule):
             total = r.required("total")
             if _is_number(total):
                 return cls(**common, constant=float(total), parts=r.refs("parts"), **shared)
-            named, parts = r.ref(total, "total"), r.refs("parts")
-            _refuse_counted_twice(r, named, parts)
-            return cls(**common, total=named, parts=parts, **shared)
+            named, refs = r.ref(total, "total"), r.refs("parts")
+            _refuse_counted_twice(r, named, refs)
+            return cls(**common, total=named, parts=refs, **shared)
         if shared["across"] != "categories":
             raise r.error(
                 "`across: time` applies to the explicit form (total and parts as figures)", "across"
