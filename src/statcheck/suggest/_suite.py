@@ -189,7 +189,7 @@ def mapping(
             SeriesSpec(
                 column=name,
                 metric=name,
-                unit=units.get(j, NUMBER_UNIT),
+                unit=units.get(j, "percent" if table.prints_percent(j) else NUMBER_UNIT),
                 scale=scales.get(j, 1.0),
                 precision=table.precision(j),
             )

@@ -30,10 +30,13 @@ from statcheck.errors import (
     UNSUPPORTED_INPUT,
     Location,
 )
+from statcheck.model.value import GROUP_SPACES, MINUS_SIGNS
 
 Floats = npt.NDArray[np.float64]
 
 _NUMBER = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
+# A number whose thousands are set apart by spaces: 45 939, 1 234 567.5, 61 234%.
+_SPACE_GROUPED = rf"^[-+]?[0-9]{{1,3}}(?:[{GROUP_SPACES} ][0-9]{{3}})+(?:\.[0-9]*)?%?$"
 # A period column, by its text: the kind a `table:` mapping reads it as.
 _PERIOD_TEXT = (
     ("year", r"^[12][0-9]{3}$"),
@@ -67,6 +70,10 @@ class WideTable:
     # ``values``, as validate leaves duplicate figures out of every rule.
     repeated: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()  # the MARKERS the series print for no figure
+    percent: tuple[bool, ...] = ()  # whether each series prints a % sign (its unit is percent)
+
+    def prints_percent(self, series: int) -> bool:
+        return series < len(self.percent) and self.percent[series]
 
     @property
     def half(self) -> Floats:
@@ -179,10 +186,7 @@ def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file:
     ).row(0)
     markers = tuple(m for m, found in zip(MARKERS, seen, strict=True) if found)
     cleaned = stripped.select(
-        nw.when(~nw.col(c).is_in(markers))
-        .then(nw.col(c).str.replace_all(",", "", literal=True))
-        .alias(c)
-        for c in columns
+        nw.when(~nw.col(c).is_in(markers)).then(_plain_number(c)).alias(c) for c in columns
     )
     stats = cleaned.select(
         *(_filled(c).sum().alias(f"filled:{c}") for c in columns),
@@ -202,6 +206,9 @@ def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file:
             location=Location(file=file),
             hint=f"the columns: {', '.join(columns)}",
         )
+    percent = stripped.select(
+        nw.col(c).str.ends_with("%").fill_null(False).any().alias(c) for c in names
+    ).row(0)
     decimals = _usual_decimals(
         cleaned.select(nw.when(_numeric(c)).then(_decimals(c)) for c in names).to_numpy()
     )
@@ -232,7 +239,18 @@ def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file:
         ignored=tuple(c for c in columns if c not in in_period and c not in names),
         repeated=tuple(str(r) for r in repeated),
         markers=markers,
+        percent=tuple(bool(p) for p in percent),
     )
+
+
+def _plain_number(column: str) -> nw.Expr:
+    """A cell as the plain number it prints, as validate reads it: thousands commas, and
+    spaces (no-break and thin ones too) between groups of three digits, gone; a Unicode
+    minus as ``-``; a trailing % sign dropped (the series' unit says it)."""
+    cell = nw.col(column).str.replace_all(f"[{MINUS_SIGNS}]", "-")
+    grouped = cell.str.contains(_SPACE_GROUPED).fill_null(False)
+    cell = nw.when(grouped).then(cell.str.replace_all(f"[{GROUP_SPACES} ]", "")).otherwise(cell)
+    return cell.str.replace_all(",", "", literal=True).str.replace(r"%$", "")
 
 
 def _filled(column: str) -> nw.Expr:
