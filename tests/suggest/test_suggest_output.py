@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,31 @@ def test_numbers_as_publishers_print_them_are_read_and_the_suite_holds(
     # what suggest proposed holds, or fails only where it said (its near-misses)
     failing = {r.rule for r in report.results if r.status.value == "fail"}
     assert failing <= {r.rule.id for r in found.near_misses}
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda lines: [*lines, "Total," + ",".join(["1"] * 11)], "row 87: 'Total'"),
+        (lambda lines: [*lines, "Source: BLS, Current Population Survey"], "row 87: 'Source: BLS"),
+        (
+            lambda lines: [lines[0], lines[1].replace("1941", "1941 (p)", 1), *lines[2:]],
+            "row 2: '1941 (p)'",
+        ),
+        (lambda lines: [line.replace("19", "", 1) for line in lines], "'year' holds neither years"),
+        (
+            lambda lines: [lines[0].replace("year", ""), *lines[1:]],
+            "column 1 of the header has no name",
+        ),
+    ],
+    ids=["a totals row", "a note below", "a footnoted year", "two-digit years", "no name"],
+)
+def test_why_no_period_column_is_said(
+    tmp_path: Path, edit: Any, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (DROP / "aat1.csv").read_text(encoding="utf-8").splitlines()
+    table = tmp_path / "aat1.csv"
+    table.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    assert main(["suggest", str(table)]) == ExitCode.CONTRACT
+    err = capsys.readouterr().err
+    assert "no period column" in err and says in err

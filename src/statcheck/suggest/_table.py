@@ -302,7 +302,63 @@ def _period_column(frame: nw.DataFrame[Any], file: str) -> tuple[str, str]:
             if frame.select(text.str.contains(pattern).fill_null(False).all()).item():
                 return kind, column
     raise MISSING_COLUMN(
-        "no period column: suggest reads a wide table with one column of years, months or dates",
+        "no period column: suggest reads a wide table with one column of years, months or dates"
+        + (_why_no_period(frame, columns) or _unnamed(file)),
         location=Location(file=file),
-        hint=f"the columns: {', '.join(frame.columns)}",
+        hint=f"the columns: {', '.join(repr(c) if not c.strip() else c for c in frame.columns)}",
+    )
+
+
+def _unnamed(file: str) -> str:
+    """Where a CSV's header names no column (R writes its row names so, often the years):
+    such a column is not read."""
+    path = Path(file)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return ""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            names = next(csv.reader(fh), [])
+    except (OSError, UnicodeError, csv.Error):
+        return ""
+    blank = [str(i) for i, n in enumerate(names, start=1) if not n.strip()]
+    if not blank:
+        return ""
+    return (
+        f"; column {', '.join(blank)} of the header has no name, and is not read (R writes its "
+        "row names so): name it (`year`) if it holds the periods"
+    )
+
+
+def _why_no_period(frame: nw.DataFrame[Any], columns: list[str]) -> str:
+    """What keeps the likeliest column (one named as a period, or the first) from being
+    the period: the cells that read as no period where most cells do (a totals row, a
+    footnote mark, notes below the table), or its first cells. Rows as validate counts
+    them (the header is row 1)."""
+    best: tuple[float, str, str] | None = None
+    named = [c for c in columns if c.strip().lower() in _PERIOD_NAMES]
+    for column in [*named, frame.columns[0]]:  # where a period is looked for first
+        text = nw.col(column).cast(nw.String).str.strip_chars()
+        for _, pattern in _PERIOD_TEXT:
+            share = frame.select(text.str.contains(pattern).fill_null(False).mean()).item()
+            if share >= 0.5 and (best is None or share > best[0]):
+                best = (share, column, pattern)
+    if best is None and not named:
+        return ""
+    column, pattern = (best[1], best[2]) if best else (named[0], "^$")
+    text = nw.col(column).cast(nw.String).str.strip_chars()
+    odd = (
+        frame.with_row_index("_at")
+        .filter(~text.str.contains(pattern).fill_null(False))
+        .select((nw.col("_at") + 2).alias("_row"), text.alias("_cell"))
+        .head(3)
+        .rows()
+    )
+    cells = ", ".join(f"row {row}: {cell!r}" for row, cell in odd)
+    if best is None:
+        return (
+            f"; {column!r} holds neither years (four digits), months (2006-01) nor dates ({cells})"
+        )
+    return (
+        f"; {column!r} would be one, but some rows hold no period ({cells}): a totals row, "
+        "a footnote mark or notes below the table, to remove before suggesting"
     )
