@@ -123,3 +123,20 @@ def test_why_no_period_column_is_said(
     assert main(["suggest", str(table)]) == ExitCode.CONTRACT
     err = capsys.readouterr().err
     assert "no period column" in err and says in err
+
+
+def test_a_search_stopped_at_its_time_limit_is_a_note_not_silence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scipy.optimize
+    from scipy.optimize import OptimizeResult
+
+    import statcheck
+
+    def out_of_time(*_: Any, **__: Any) -> OptimizeResult:  # as HiGHS stops at time_limit
+        return OptimizeResult(x=None, status=1, message="Time limit reached")
+
+    monkeypatch.setattr(scipy.optimize, "milp", out_of_time)
+    found = statcheck.suggest(DROP)
+    [note] = [n for n in found.notes if "time limit" in n]
+    assert note.startswith("the search for the parts of ") and "labor_force" in note

@@ -95,9 +95,10 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     shares = _distinct([*find_shares(table), *find_rates(table)], table)
     units = {s.share: s.unit for s in shares}
     sums: list[FoundSum] = []
+    stopped: list[int] = []  # the totals whose search for parts ran out of time
     for unit in dict.fromkeys(units.get(j, "") for j in range(len(table.series))):
         columns = tuple(j for j in range(len(table.series)) if units.get(j, "") == unit)
-        sums += find_sums(table, columns)
+        sums += find_sums(table, columns, stopped)
     in_relations = frozenset(c for f in sums for c in (f.total, *f.parts)) | frozenset(
         c for s in shares for c in (s.share, s.part, s.whole)
     )
@@ -112,6 +113,7 @@ def suggest(data: Any, *, suite_id: str | None = None) -> Suggestion:
     suite = suite_of(table, _suite_id(name), found, m, schema) if found else None
     notes = (
         *_notes(table),
+        *_stopped_notes(table, stopped),
         *schema_notes(table, units),
         *partition_notes(table, partition),
         *series_notes,
@@ -185,6 +187,20 @@ def _notes(table: Any) -> tuple[str, ...]:
     if table.ignored:
         notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")
     return tuple(notes)
+
+
+def _stopped_notes(table: Any, stopped: list[int]) -> tuple[str, ...]:
+    """Where the search for a total's parts stopped at its time limit: a sum may be missed."""
+    from statcheck.suggest._sums import MILP_SECONDS
+
+    if not stopped:
+        return ()
+    names = ", ".join(table.series[j] for j in sorted(stopped))
+    return (
+        f"the search for the parts of {names} stopped at its time limit ({MILP_SECONDS:g} s a "
+        "search), with a sum possibly missed: suggest a table of fewer columns (a total and "
+        "its candidate parts) to search them fully",
+    )
 
 
 def _name_of(data: Any, name: str) -> str:

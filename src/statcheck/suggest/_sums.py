@@ -30,6 +30,7 @@ LET_OFF = 0.2  # share of the sampled rows a near-miss may fail on
 LET_OFF_SAMPLE = 20  # rows the let-off search sees
 MAX_BREAKDOWNS = 64  # solutions asked of one total
 MILP_SECONDS = 2.0  # a search that takes longer stops with what it found
+_LIMIT_REACHED = 1  # scipy's milp status: stopped at its time or node limit
 # HiGHS's sub-MIP heuristics (RENS and RINS), off where ``sub_mips=False``: on a total of
 # hundreds of candidate parts they spent seconds at the root and found nothing, where a
 # few branch-and-bound nodes find the breakdown. Passed through scipy to HiGHS as they are.
@@ -43,20 +44,27 @@ class FoundSum:
     support: Support
 
 
-def find_sums(table: WideTable, columns: tuple[int, ...]) -> tuple[FoundSum, ...]:
-    """The sums among ``columns`` (one unit), proposed and near-miss, hierarchy reduced."""
+def find_sums(
+    table: WideTable, columns: tuple[int, ...], stopped: list[int] | None = None
+) -> tuple[FoundSum, ...]:
+    """The sums among ``columns`` (one unit), proposed and near-miss, hierarchy reduced.
+    ``stopped``: where given, the totals whose search ran out of time is added to it."""
     found: list[FoundSum] = []
     # Smallest totals first: a larger total's search then leaves out every breakdown
     # that holds a smaller total's parts whole (it expands a part by its own sum).
     magnitude = table.magnitude[list(columns)]
     for total in [columns[i] for i in np.argsort(magnitude, kind="stable")]:
         known = [f.parts for f in found if f.support.verdict is not Verdict.CANNOT_TELL]
-        found += _sums_of(table, total, [c for c in columns if c != total], known)
+        found += _sums_of(table, total, [c for c in columns if c != total], known, stopped)
     return _without_expansions(found)
 
 
 def _sums_of(
-    table: WideTable, total: int, others: list[int], known: list[tuple[int, ...]]
+    table: WideTable,
+    total: int,
+    others: list[int],
+    known: list[tuple[int, ...]],
+    stopped: list[int] | None = None,
 ) -> list[FoundSum]:
     values, half = table.values, table.half
     t = values[:, total]
@@ -71,9 +79,10 @@ def _sums_of(
     found = []
     # Exact breakdowns first; only a total with none is searched again with rows let off
     # (the let-off search is the slow one: HiGHS must branch on the rows too).
-    chosen_sets = _breakdowns(values, half, total, parts, rows, known, 0.0)
+    chosen_sets = _breakdowns(values, half, total, parts, rows, known, 0.0, stopped=stopped)
     if not chosen_sets:
-        chosen_sets = _breakdowns(values, half, total, parts, rows, known, LET_OFF)
+        args = (values, half, total, parts, rows, known, LET_OFF)
+        chosen_sets = _breakdowns(*args, stopped=stopped)
     for chosen in chosen_sets:
         gap = t - values[:, chosen].sum(axis=1)
         tolerance = half[total] + half[chosen].sum()
@@ -118,9 +127,12 @@ def _breakdowns(
     limit: int = MAX_BREAKDOWNS,
     nodes: int | None = None,
     sub_mips: bool = True,
+    stopped: list[int] | None = None,
 ) -> list[list[int]]:
     """0/1 choices of ``parts`` whose sum is the total on the sampled rows, some let off,
-    none holding every part of a ``known`` sum."""
+    none holding every part of a ``known`` sum. ``stopped``: where given, the total is
+    added to it when a search ran out of time (or nodes) before it found a choice or
+    found there is none."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     size = min(SAMPLE_ROWS if not let_off_share else LET_OFF_SAMPLE, len(rows))
@@ -164,6 +176,8 @@ def _breakdowns(
                 options=options,
             )
         if result.x is None:
+            if result.status == _LIMIT_REACHED and stopped is not None and total not in stopped:
+                stopped.append(total)
             break
         x = np.round(result.x[:n]).astype(bool)
         found.append([parts[i] for i in np.flatnonzero(x)])
