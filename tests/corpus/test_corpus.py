@@ -317,6 +317,7 @@ NUMBERS = [
             "empty": "",
         }.items()
     ),
+    error("empty-cell-shown", figures_csv("1", ""), "missing-value", at(3), says="row 3: empty"),
     error("inf", figures_csv("inf"), "invalid-number", at(2), says="not a finite number"),
     error("1e400", figures_csv("1e400"), "not-finite", at(2), says="too large"),
     # Too close to 0 for a float: refused, never read as 0 (or, below 2.2e-308, with fewer digits).
@@ -385,7 +386,13 @@ NUMBERS = [
         name="f.parquet",
     ),
     clean("integer-at-2-53-is-exact", figures_csv("9007199254740992"), {"a": 2.0**53}),
-    error("percent-in-a-count-column", figures_csv("12%"), "unit-mismatch", at(2)),
+    error(
+        "percent-in-a-count-column",
+        figures_csv("12%"),
+        "unit-mismatch",
+        at(2),
+        says="row 2: '12%'",  # the cell as printed, not the number read from it
+    ),
     clean("scale-word-bn", figures_csv("1.2bn"), {"a": 1.2e9}),
     error("footnote-star", figures_csv("60,000*"), "unexpected-text", at(2), says="'*'"),
     error("footnote-bracket", figures_csv("60,000[1]"), "unexpected-text", at(2), says="'[1]'"),

@@ -40,14 +40,17 @@ def problem(
     file: str | None,
     hint: str | None = None,
     probe: nw.DataFrame[Any] | None = None,
+    shown: str | None = None,
 ) -> None:
     """Raise a DataError naming the first offending rows, if any row matches ``mask``.
 
     ``probe``: the distinct values of the one column ``mask`` reads, when known; a row
-    matches only if one of them does, so they are looked at instead of every row."""
+    matches only if one of them does, so they are looked at instead of every row.
+    ``shown``: the column whose cells the error quotes, where not ``column`` (the text
+    a value was printed as)."""
     if not scan(frame if probe is None else probe, [mask.fill_null(False).any()])[0]:
         return
-    raise_problem(frame, mask, column, message, kind, file, hint)
+    raise_problem(frame, mask, column, message, kind, file, hint, shown)
 
 
 def refuse_empty(
@@ -71,13 +74,16 @@ def raise_problem(
     kind: ErrorKind,
     file: str | None,
     hint: str | None = None,
+    shown: str | None = None,
 ) -> None:
     bad = frame.filter(mask)
     printed = column == "value" and SOURCE_COLUMN in frame.columns
     where = [SOURCE_COLUMN] if printed else []
-    examples = bad.head(MAX_EXAMPLES).select("_row", column, *where).rows()
+    examples = bad.head(MAX_EXAMPLES).select("_row", shown or column, *where).rows()
     first_row = examples[0][0]
-    shown = "; ".join(f"row {e[0]}{f' ({e[2]})' if printed else ''}: {e[1]!r}" for e in examples)
+    shown = "; ".join(
+        f"row {e[0]}{f' ({e[2]})' if printed else ''}: {_cell(e[1])}" for e in examples
+    )
     more = f" (and {len(bad) - len(examples)} more)" if len(bad) > len(examples) else ""
     raise kind(
         f"{message} in {len(bad)} row(s): {shown}{more}",
@@ -86,6 +92,11 @@ def raise_problem(
         ),
         hint=hint,
     )
+
+
+def _cell(value: Any) -> str:
+    """A cell as an error shows it: quoted, or ``empty``."""
+    return "empty" if value is None else repr(value)
 
 
 def value_cell(cells: nw.DataFrame[Any]) -> tuple[int, Any, str]:

@@ -283,6 +283,7 @@ def _qualify(frame: nw.DataFrame[Any], file: str | None, distinct: Distinct) -> 
             "value has a % sign but its unit is not percent",
             UNIT_MISMATCH,
             file,
+            shown="value_text",  # the cell as printed, with its % sign
         )
     return frame.drop(
         [
