@@ -252,8 +252,9 @@ INVALID_MANIFEST = _declare(
     "invalid-manifest", _M,
     "`drop.yml` is not UTF-8 or not YAML, lists no files or no `role: figures` file, lists two files "
     "with the same role (a drop has one figure table and one source table), has an unknown role, a "
-    "field that does not apply to the format (never ignored), a bad `header` (not a line number ≥ 1), "
-    "`delimiter` or `decimal`, or a `published_at` that is not a date",
+    "field that does not apply to the format (never ignored), a bad `header` (not a line number "
+    "≥ 1) or `footer` (not a count of lines the file has), `delimiter` or `decimal`, or a "
+    "`published_at` that is not a date",
     DataError,
 )  # fmt: skip
 UNSAFE_PATH = _declare(

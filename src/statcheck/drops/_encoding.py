@@ -16,12 +16,14 @@ from typing import Any
 from statcheck.drops.manifest import DropFile
 from statcheck.errors import (
     INVALID_ENCODING,
+    INVALID_MANIFEST,
     UNSUPPORTED_ENCODING,
     Location,
     StatcheckError,
 )
 
 BLOCK = 1 << 20  # bytes read at a time when checking or transcoding text
+_TAIL_BLOCK = 1 << 16  # bytes of a file's end read first for its footer (then twice as many)
 
 
 _UTF8 = ("utf-8", "utf-8-sig")
@@ -56,17 +58,61 @@ def as_utf8(path: Path, spec: DropFile) -> Iterator[Path]:
             hint=f"declare encoding: {codec}-le or {codec}-be",
         )
     is_csv = spec.format == "csv"
+    footer = spec.footer if is_csv else 0
     # polars reads a UTF-8 CSV or JSON array with a byte-order mark, but not JSON Lines.
     if codec in _UTF8 and not (spec.format == "jsonl" and head.startswith(codecs.BOM_UTF8)):
         lone_cr = _decode_blocks(path, "utf-8", None)
-        if not (is_csv and lone_cr):
+        if not (is_csv and lone_cr) and not footer:
             yield path
             return
     with tempfile.TemporaryDirectory(prefix="statcheck-") as tmp:
         copy = Path(tmp) / f"utf8{path.suffix}"
         with copy.open("w", encoding="utf-8", newline="") as out:
             _decode_blocks(path, codec, out.write, translate_newlines=is_csv)
+        if footer:
+            _cut_footer(copy, footer, path)
         yield copy
+
+
+def _cut_footer(copy: Path, lines: int, path: Path) -> None:
+    """Cut the last ``lines`` lines that are not blank (a publisher's totals row, source
+    line, notes) off the UTF-8 copy: its end read backwards, a block at a time."""
+    with copy.open("r+b") as fh:
+        size = fh.seek(0, io.SEEK_END)
+        start, block = size, _TAIL_BLOCK
+        while True:
+            start, block = max(0, size - block), 2 * block  # reads grow: linear in the file
+            fh.seek(start)
+            tail = fh.read(size - start)
+            begin = _footer_begins(tail, lines, whole=start == 0)
+            if begin is not None:
+                fh.truncate(start + begin)
+                return
+            if start == 0:
+                raise INVALID_MANIFEST(
+                    f"footer: {lines} skips more lines than the file holds",
+                    location=Location(file=str(path)),
+                    hint="footer counts the lines below the table's last row (blank ones not counted)",
+                )
+
+
+def _footer_begins(tail: bytes, lines: int, whole: bool) -> int | None:
+    """Where the last ``lines`` non-blank lines of ``tail`` begin; None when ``tail`` does
+    not hold them all (``whole``: it is the file from its first byte)."""
+    end = len(tail) - 1 if tail.endswith(b"\n") else len(tail)
+    found = 0
+    while True:
+        newline = tail.rfind(b"\n", 0, end)
+        if newline < 0 and not whole:
+            return None  # the line begins before the part read
+        begin = newline + 1
+        if tail[begin:end].strip():
+            found += 1
+            if found == lines:
+                return begin
+        if newline < 0:
+            return None
+        end = newline
 
 
 def _codec(path: Path, encoding: str) -> str:

@@ -20,6 +20,8 @@ SHA-256 the manifest states. A drop that is not ready is never validated as if c
         delimiter: ","          # csv only; default ","
         header: 1               # csv only; the line of the column names, lines above it
                                 # skipped (a publisher's title lines); default 1
+        footer: 0               # csv only; the lines at the end that are no rows (a totals
+                                # row, a source line, notes): skipped; default 0
         decimal: "."            # default "."; "," for a decimal comma in text cells
 
 A field that does not apply to the file's format (a delimiter for a Parquet file) is an
@@ -79,7 +81,7 @@ SUFFIXES = {
 }
 # The fields each format takes beyond path, role, format, sha256 and decimal.
 FORMAT_FIELDS = {
-    "csv": ("encoding", "delimiter", "header"),
+    "csv": ("encoding", "delimiter", "header", "footer"),
     "parquet": (),
     "json": ("encoding",),
     "jsonl": ("encoding",),
@@ -96,6 +98,7 @@ class DropFile:
     delimiter: str = ","
     decimal: str = "."
     header: int = 1  # the line of the column names (csv); the lines above it are skipped
+    footer: int = 0  # the lines at the end that are no rows (csv; blank lines not counted)
     # A database entry (statcheck.drops.database): duckdb (``path`` is the database file)
     # or postgresql (``path`` is "", ``sha256`` None: a server has no file to hash).
     database: str | None = None
@@ -353,7 +356,7 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
             hint=f"use one of: {', '.join(ROLES)}",
         )
     fmt = _format(entry, path, where)
-    for key in ("encoding", "delimiter", "header"):
+    for key in ("encoding", "delimiter", "header", "footer"):
         if key in entry and key not in FORMAT_FIELDS[fmt]:
             raise INVALID_MANIFEST(
                 f"file {path!r}: `{key}` does not apply to a {fmt} file",
@@ -376,6 +379,13 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
             location=where,
             hint="header: 3 reads the column names from line 3 and skips lines 1 and 2",
         )
+    footer = entry.get("footer", 0)
+    if isinstance(footer, bool) or not isinstance(footer, int) or footer < 0:
+        raise INVALID_MANIFEST(
+            f"footer {footer!r} must be the number of lines at the end to skip (0 or more)",
+            location=where,
+            hint="footer: 2 skips the last two lines (a totals row and a source line, say)",
+        )
     encoding = entry.get("encoding", "utf-8")
     if not isinstance(encoding, str) or not _is_text_encoding(encoding):
         raise UNSUPPORTED_ENCODING(
@@ -392,6 +402,7 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
         delimiter=delimiter,
         decimal=decimal,
         header=header,
+        footer=footer,
     )
 
 

@@ -360,5 +360,6 @@ def _why_no_period(frame: nw.DataFrame[Any], columns: list[str]) -> str:
         )
     return (
         f"; {column!r} would be one, but some rows hold no period ({cells}): a totals row, "
-        "a footnote mark or notes below the table, to remove before suggesting"
+        "a footnote mark or notes below the table (a drop's drop.yml skips lines below the "
+        "table with `footer:`)"
     )
