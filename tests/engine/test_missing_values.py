@@ -195,7 +195,7 @@ def test_an_unreadable_value_names_the_publishers_column(tmp_path: Path, backend
     [error] = check(tmp_path / "pct", backend, STATES, text=text).errors
     assert error.slug == "unit-mismatch"
     assert (error.location.row, error.location.column) == (8, "farms")
-    assert "in 1 row(s): row 8 (farms): 9.0" in error.message
+    assert "in 1 row(s): row 8 (farms): '9%'" in error.message  # the cell as printed
 
 
 def test_a_long_table_names_its_value_column(tmp_path: Path, backend: str) -> None:
