@@ -322,6 +322,19 @@ def _unreadable(path: Path, exc: BaseException) -> StatcheckError:
     )
 
 
+def _lines(
+    entry: dict[str, Any], key: str, least: int, where: Location, what: str, hint: str
+) -> int:
+    """A count of lines the entry gives (``header``, ``footer``): a whole number, at least
+    ``least`` (its default)."""
+    n = entry.get(key, least)
+    if isinstance(n, bool) or not isinstance(n, int) or n < least:
+        raise INVALID_MANIFEST(
+            f"{key} {n!r} must be {what} ({least} or more)", location=where, hint=hint
+        )
+    return n
+
+
 def _not_a_file(path: Path) -> StatcheckError:
     """A path that is there but no regular file: no wait makes it one."""
     what = "a folder" if path.is_dir() else "a device, a pipe or a socket"
@@ -372,20 +385,14 @@ def _read_entry(entry: Any, manifest: Path, root: Path) -> DropFile:
             f"delimiter {delimiter!r} must be one character, not a quote or line break",
             location=where,
         )
-    header = entry.get("header", 1)
-    if isinstance(header, bool) or not isinstance(header, int) or header < 1:
-        raise INVALID_MANIFEST(
-            f"header {header!r} must be the line number of the column names (1 or more)",
-            location=where,
-            hint="header: 3 reads the column names from line 3 and skips lines 1 and 2",
-        )
-    footer = entry.get("footer", 0)
-    if isinstance(footer, bool) or not isinstance(footer, int) or footer < 0:
-        raise INVALID_MANIFEST(
-            f"footer {footer!r} must be the number of lines at the end to skip (0 or more)",
-            location=where,
-            hint="footer: 2 skips the last two lines (a totals row and a source line, say)",
-        )
+    header = _lines(
+        entry, "header", 1, where, "the line number of the column names",
+        "header: 3 reads the column names from line 3 and skips lines 1 and 2",
+    )  # fmt: skip
+    footer = _lines(
+        entry, "footer", 0, where, "the number of lines at the end to skip",
+        "footer: 2 skips the last two lines (a totals row and a source line, say)",
+    )  # fmt: skip
     encoding = entry.get("encoding", "utf-8")
     if not isinstance(encoding, str) or not _is_text_encoding(encoding):
         raise UNSUPPORTED_ENCODING(
