@@ -359,3 +359,16 @@ def test_a_column_whose_values_each_come_in_few_groups_is_searched_for_nothing()
     assert set(skipped) == {"item", "released"}
     assert "its 2,000 values each come in few of its 4,000 groups" in skipped["released"]
     assert found.suite is None and not found.relations
+
+
+def test_what_it_cannot_tell_names_the_value_column_it_is_about() -> None:
+    # HistData's Prostitutes, shaped: the month's number beside the count makes Mar = Feb +
+    # Jan hold on every year, true of `mon` and not of `count`.
+    rows = [
+        {"year": str(y), "month": m, "count": str(1000 + 37 * y % 101 + 11 * i), "mon": str(i)}
+        for y in range(1812, 1817)
+        for i, m in enumerate(["Jan", "Feb", "Mar"], start=1)
+    ]
+    found = suggest(pl.DataFrame(rows))
+    assert any(u.startswith("mar-is-feb-plus-jan (metric=mon): ") for u in found.undecided)
+    assert not any("metric=count" in u and "mar-is-feb-plus-jan" in u for u in found.undecided)

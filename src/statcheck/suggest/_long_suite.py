@@ -40,8 +40,8 @@ def long_relations(
         if r.candidate or r.support.verdict in (Verdict.PROPOSED, Verdict.NEAR_MISS)
     )
     undecided = tuple(
-        f"{r.rule.id}: {r.support.describe(r.rows)}, too few to tell it from chance "
-        f"({r.support.chance})"
+        f"{r.rule.id}{_of_which(r.rule)}: {r.support.describe(r.rows)}, too few to tell it "
+        f"from chance ({r.support.chance})"
         for r in found
         if r.support.verdict is Verdict.CANNOT_TELL and not r.candidate
     )
@@ -75,6 +75,12 @@ def _ratio_rule(table: LongTable, s: LongShare, taken: set[str]) -> Rule:
         share=share,
         whole={"sum_over": [table.dimension(d) for d in s.over]},
     )
+
+
+def _of_which(rule: Any) -> str:
+    """`` (metric=count)``: the value column a rule reads, where the table has several."""
+    figures = getattr(rule, "figures", None)
+    return f" ({figures})" if figures is not None else ""
 
 
 def long_suite_parts(table: LongTable) -> tuple[Any, ...]:
