@@ -130,3 +130,23 @@ def test_a_file_written_to_after_its_checksum_is_not_ready(tmp_path: Path) -> No
     with pytest.raises(DropNotReady) as caught:
         drop.verify_unchanged()
     assert (caught.value.slug, caught.value.exit_code) == ("checksum-mismatch", ExitCode.NOT_READY)
+
+
+def test_a_file_given_alone_is_told_how_to_get_the_drop_yml_a_hint_names(tmp_path: Path) -> None:
+    bare = tmp_path / "f.csv"
+    bare.write_bytes(FIGURES.replace(b",", b";"))
+    [error] = statcheck.validate(bare, SUITE).errors
+    assert error.slug == "unreadable-csv" and "delimiter: ';' in drop.yml" in (error.hint or "")
+    assert "`statcheck init FOLDER`" in (error.hint or "")
+    with pytest.raises(StatcheckError) as caught:
+        statcheck.suggest(bare)
+    assert "`statcheck init FOLDER`" in (caught.value.hint or "")
+    # In a drop, the drop.yml is there: the hint says only what to declare in it.
+    drop = make_drop(
+        tmp_path, f"path: f.csv, sha256: {hashlib.sha256(FIGURES.replace(b',', b';')).hexdigest()}"
+    )
+    (drop / "f.csv").write_bytes(FIGURES.replace(b",", b";"))
+    [error] = statcheck.validate(drop, SUITE).errors
+    assert "delimiter: ';' in drop.yml" in (error.hint or "") and "statcheck init" not in (
+        error.hint or ""
+    )

@@ -249,7 +249,10 @@ def file_inputs(
     DataFrame (a DataFrame replaces any sources the suite's mapping declares). ``drop``:
     the file already described by ``file_drop`` (not hashed again)."""
     drop = drop or file_drop(path, sources)
-    figures, srcs, rows = _read_drop_tables(drop, mapping, engine, None, values)
+    from statcheck.drops.reader import read_alone
+
+    with read_alone():
+        figures, srcs, rows = _read_drop_tables(drop, mapping, engine, None, values)
     if sources is not None and not isinstance(sources, str | os.PathLike):
         srcs = _source_frame(sources, engine)
     return Inputs(figures, srcs, rows, file_drop_info(path, drop))

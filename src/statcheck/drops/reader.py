@@ -40,7 +40,8 @@ the line or row where known: ``invalid-encoding`` (byte offset and line),
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ from statcheck.errors import (
     EMPTY_FILE,
     UNKNOWN_ENGINE,
     Location,
+    StatcheckError,
 )
 
 __all__ = ["BACKENDS", "read_drop_file", "read_text_table", "source_name", "with_file_rows"]
@@ -134,3 +136,18 @@ def with_file_rows(frame: nw.DataFrame[Any], spec: DropFile) -> nw.DataFrame[Any
     return frame.with_row_index("_source_row").with_columns(
         nw.col("_source_row") + (spec.header + 1)
     )
+
+
+@contextmanager
+def read_alone() -> Iterator[None]:
+    """Reading a file given alone, outside a drop: an error whose hint says to set a field
+    in drop.yml also says how to get one (the file has none)."""
+    try:
+        yield
+    except StatcheckError as exc:
+        if exc.hint and "drop.yml" in exc.hint:
+            exc.hint += (
+                "; a file given alone has no drop.yml: put it in a folder and run "
+                "`statcheck init FOLDER` to write one"
+            )
+        raise

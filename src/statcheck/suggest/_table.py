@@ -133,7 +133,7 @@ def _from_drop(folder: Path) -> tuple[nw.DataFrame[Any], str, str | None, str]:
 
 def _read_file(path: Path) -> nw.DataFrame[Any]:
     from statcheck.drops import manifest
-    from statcheck.drops.reader import read_drop_file
+    from statcheck.drops.reader import read_alone, read_drop_file
 
     fmt = manifest.SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -147,7 +147,8 @@ def _read_file(path: Path) -> nw.DataFrame[Any]:
             f"the figures file {str(path)!r} does not exist", location=Location(file=str(path))
         )
     spec = manifest.DropFile(path=str(path), role="figures", sha256=None, format=fmt)
-    return read_drop_file(path, spec, "polars", columns=_named_columns(path, spec))
+    with read_alone():
+        return read_drop_file(path, spec, "polars", columns=_named_columns(path, spec))
 
 
 def _named_columns(path: Path, spec: Any) -> list[str] | None:
