@@ -78,8 +78,7 @@ def _cut_footer(copy: Path, lines: int, path: Path) -> None:
     """Cut the last ``lines`` lines that are not blank (a publisher's totals row, source
     line, notes) off the UTF-8 copy: its end read backwards, a block at a time."""
     with copy.open("r+b") as fh:
-        size = fh.seek(0, io.SEEK_END)
-        start, block = size, _TAIL_BLOCK
+        size, block = fh.seek(0, io.SEEK_END), _TAIL_BLOCK
         while True:
             start, block = max(0, size - block), 2 * block  # reads grow: linear in the file
             fh.seek(start)

@@ -23,6 +23,7 @@ from statcheck.errors import (
     Location,
     StatcheckError,
 )
+from statcheck.model.value import UNDERFLOW, UNDERFLOW_HINT
 
 
 def read_json(
@@ -114,10 +115,9 @@ def _refuse_what_a_parser_hides(path: Path, text_file: Path, fmt: str) -> None:
         ) from None
     except _Underflow as small:
         raise UNREADABLE_JSON(
-            f"record {small.record} holds the number {small.text}, closer to 0 than a 64-bit "
-            "float keeps: it would be read as 0",
+            f"record {small.record} holds the number {small.text}, {UNDERFLOW}",
             location=Location(file=str(path), row=small.record + 1),
-            hint="print the value in a smaller unit (a `scale` column keeps its size)",
+            hint=UNDERFLOW_HINT,
         ) from None
     except (ValueError, RecursionError):  # polars read it: its own reading stands
         return

@@ -420,14 +420,17 @@ def exactly_representable(digits: str, fraction: str | None) -> bool:
     return not math.isfinite(number) or Decimal(repr(number)) == Decimal(text)
 
 
+# A number printed with a digit that is not 0, too close to 0 for a float: said so wherever
+# it is read (a cell, a column of cells, a JSON number).
+UNDERFLOW = (
+    "closer to 0 than a 64-bit float keeps (below 2.2e-308): it would be read as 0 or with "
+    "fewer digits"
+)
 UNDERFLOW_HINT = "print the value in a smaller unit (a `scale` column keeps its size)"
 
 
 def underflow_message(text: str) -> str:
-    return (
-        f"{text!r} is closer to 0 than a 64-bit float keeps (below 2.2e-308): it would be "
-        "read as 0 or with fewer digits"
-    )
+    return f"{text!r} is {UNDERFLOW}"
 
 
 def inexact_message(text: str) -> str:

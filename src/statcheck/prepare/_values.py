@@ -33,6 +33,7 @@ from statcheck.model.value import (
     QUALIFIER_BOUNDS,
     QUALIFIER_WORDS,
     SCALE_WORDS,
+    UNDERFLOW,
     UNDERFLOW_HINT,
     Qualifier,
     ValueReading,
@@ -169,8 +170,7 @@ def _parse_printed(
         frame,
         (nw.col("_value").abs() < sys.float_info.min) & nonzero,
         "value",
-        "value is closer to 0 than a 64-bit float keeps (below 2.2e-308): it would be read as 0 "
-        "or with fewer digits",
+        f"value is {UNDERFLOW}",
         INEXACT_NUMBER,
         file,
         UNDERFLOW_HINT,

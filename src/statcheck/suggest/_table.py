@@ -154,18 +154,24 @@ def _read_file(path: Path) -> nw.DataFrame[Any]:
 def _named_columns(path: Path, spec: Any) -> list[str] | None:
     """A CSV's named columns when its header leaves one blank (R's row names, written
     with a blank name): those are read, the unnamed one is not a series. None: all."""
+    names = _header(path, spec)
+    named = [n.strip() for n in names if n.strip()]
+    return named if named and len(named) < len(names) else None
+
+
+def _header(path: Path, spec: Any) -> list[str]:
+    """A CSV's header row as the csv module reads it; [] for no CSV, or one it cannot
+    read (the reader reports the problem, with its location)."""
     if spec.format != "csv" or spec.database is not None or not path.is_file():
-        return None
+        return []
     encoding = "utf-8-sig" if spec.encoding.lower().replace("_", "-") == "utf-8" else spec.encoding
     try:
         with path.open(encoding=encoding, newline="") as fh:
             for _ in range(spec.header - 1):
                 fh.readline()
-            names = next(csv.reader(fh, delimiter=spec.delimiter), [])
+            return next(csv.reader(fh, delimiter=spec.delimiter), [])
     except (OSError, UnicodeError, LookupError, csv.Error):
-        return None  # the reader reports the problem, with its location
-    named = [n.strip() for n in names if n.strip()]
-    return named if named and len(named) < len(names) else None
+        return []
 
 
 def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file: str) -> WideTable:
@@ -313,14 +319,12 @@ def _period_column(frame: nw.DataFrame[Any], file: str) -> tuple[str, str]:
 def _unnamed(file: str) -> str:
     """Where a CSV's header names no column (R writes its row names so, often the years):
     such a column is not read."""
+    from statcheck.drops.manifest import DropFile
+
     path = Path(file)
-    if path.suffix.lower() != ".csv" or not path.is_file():
+    if path.suffix.lower() != ".csv":
         return ""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            names = next(csv.reader(fh), [])
-    except (OSError, UnicodeError, csv.Error):
-        return ""
+    names = _header(path, DropFile(path=file, role="figures", sha256=None))
     blank = [str(i) for i, n in enumerate(names, start=1) if not n.strip()]
     if not blank:
         return ""
