@@ -70,9 +70,12 @@ def places_for(gap: float) -> int:
 
 def as_reported(f: Figure) -> str:
     """``about 60,000`` or ``20%``: the value as a reader would say it, with its own digits."""
-    unit = "%" if f.reported.percent else ""
-    value = number(f.reported.value, None)
-    return f"{_QUALIFIER_WORDS[f.reported.qualifier]}{value}{unit}"
+    return reported_as(f.reported.qualifier, number(f.reported.value, None), f.reported.percent)
+
+
+def reported_as(qualifier: Qualifier, value: str, percent: bool) -> str:
+    """``as_reported`` of a value already printed."""
+    return f"{_QUALIFIER_WORDS[qualifier]}{value}{'%' if percent else ''}"
 
 
 def figure(f: Figure) -> str:
@@ -131,14 +134,22 @@ def mismatch(
     if tolerance.allows(gap, expected):
         return None
     allowed = tolerance.amount(expected)
-    places = places_for(gap)
     return Finding(
         slug,
         figures,
-        f"{claim}, {number(gap, places)} away from what {as_reported(shown)} can stand for "
-        f"({span(reported, places)}){beyond_tolerance(allowed)}.",
+        missed(claim, gap, as_reported(shown), reported, allowed),
         reported=reported,
         expected=expected,
         gap=gap,
         tolerance=allowed,
+    )
+
+
+def missed(claim: str, gap: float, shown: str, reported: Interval, allowed: float) -> str:
+    """``mismatch``'s sentence: ``claim``, then the gap, the span the figure ``shown`` (as
+    reported) can stand for and the tolerance."""
+    places = places_for(gap)
+    return (
+        f"{claim}, {number(gap, places)} away from what {shown} can stand for "
+        f"({span(reported, places)}){beyond_tolerance(allowed)}."
     )

@@ -44,6 +44,7 @@ from statcheck.engine.patterns import (
     var_columns,
 )
 from statcheck.engine.rules import concluded, explain, skipped_findings, undetermined
+from statcheck.engine.rules.ratio_told import should_be, told, zero_whole
 from statcheck.errors import UNKNOWN_COLUMN, UNKNOWN_SHARE_UNIT, StatcheckError
 from statcheck.model.figure import Figure
 from statcheck.model.interval import Interval
@@ -559,6 +560,8 @@ def _explained(
         return SummedWhole(Interval(low, high), value, int(n), rule.whole.columns)
 
     def build() -> list[Finding | None]:
+        if not summed and spec.judge is verdict:  # a ratio's own sentences, by the column
+            return told(rows, cells, rule)
         figures = figures_from(cells, dims)
         return [
             spec.judge(
@@ -591,20 +594,13 @@ def verdict(
     reported = share.interval
     if 0 in whole_interval:
         said = "it" if isinstance(whole, SummedWhole) else explain.as_reported(whole)
-        return Finding(
-            "zero-denominator",
-            ids,
-            f"{explain.figure(share)} is given as a share of {whole_text}, but "
-            f"{said} can stand for 0 ({explain.span(whole_interval)}), "
-            f"and a share of 0 is not defined.",
-            reported=reported,
-        )
+        text = zero_whole(explain.figure(share), whole_text, said, whole_interval)
+        return Finding("zero-denominator", ids, text, reported=reported)
     expected = (part.interval / whole_interval).scale(k)
     point = part.reported.value / whole_value * k
     places = explain.places_for(reported.gap(expected))
-    claim = (
-        f"{explain.figure(share)} should be {explain.figure(part)} {_per(k)} "
-        f"{whole_text}, which is {explain.amount(point, expected, places)}"
+    claim = should_be(
+        explain.figure(share), explain.figure(part), k, whole_text, point, expected, places
     )
     return explain.mismatch("ratio-mismatch", ids, claim, share, expected, rule.tolerance)
 
@@ -627,14 +623,6 @@ class Spec:
 
     def as_own(self, result: RuleResult) -> RuleResult:
         return result if result.kind == self.kind else replace(result, kind=self.kind)
-
-
-def _per(k: float) -> str:
-    if k == 100:
-        return "as a percentage of"
-    if k == 1:
-        return "as a fraction of"
-    return f"per {explain.number(k)} of"
 
 
 def _scale(rule: RatioRule, unit: str) -> float:
