@@ -48,6 +48,7 @@ from statcheck.engine.native import (
     with_previous,
 )
 from statcheck.engine.rules import concluded, explain, skipped_findings
+from statcheck.engine.rules.named import FigureWords
 from statcheck.model.figure import Figure
 from statcheck.model.granularity import MONTHS_IN, length_range
 from statcheck.model.interval import Interval
@@ -408,22 +409,36 @@ def _explained(rule: PartitionRule, ctx: Context, failing: nw.DataFrame[Any]) ->
     cells = ctx.cells_at(at.get_column("_p").to_list())  # now, so that the table can go
 
     def build() -> list[Finding | None]:
-        by_whole = _by_whole(python_rows(named, named=True))
-        # Figures for the wholes, and for the parts of those not covered exactly: a whole
-        # whose parts only add up wrong names them by id (most failures, on a large table).
-        uncovered = [rows for _, rows in by_whole if _uncovered(rows)]
-        named_at = [r[c] for rows in uncovered for r in rows for c in ("_position", "_reacher_at")]
-        named_at += [rows[0]["_w"] for _, rows in by_whole]
+        names = named.columns
+        at = {c: i for i, c in enumerate(names)}
+        by_whole = _by_whole(python_rows(named), at["_w_id"])
+        # Whole Figures only where the parts leave a gap or overlap (their sentences print
+        # periods): a whole whose parts only add up wrong is named in words (most failures).
+        uncovered = {
+            w: [dict(zip(names, r, strict=True)) for r in rows]
+            for w, rows in by_whole
+            if _uncovered(rows, at)
+        }
+        named_at = [
+            r[c]
+            for rows in uncovered.values()
+            for r in rows
+            for c in ("_position", "_reacher_at", "_w")
+        ]
         wanted = {p for p in map(place_of, named_at) if p is not None}
         figures = ctx.figures_from(cells.filter(nw.col("_position").is_in(list(wanted))))
+        summed = [place_of(rows[0][at["_w"]]) for _, rows in by_whole if rows[0][at["_sum_off"]]]
+        words = FigureWords(cells.filter(nw.col("_position").is_in(summed)))
         findings: list[Finding | None] = []
         for whole_id, rows in by_whole:
-            whole = figures[whole_id]
-            if _uncovered(rows):
-                parts = [figures[r["figure_id"]] for r in rows]
-                findings += _coverage_findings(rule, whole, parts, rows, figures)
-            if rows[0]["_sum_off"]:
-                findings.append(_sum_mismatch(rule, whole, [r["figure_id"] for r in rows], rows[0]))
+            if whole_id in uncovered:
+                dicts = uncovered[whole_id]
+                parts = [figures[r["figure_id"]] for r in dicts]
+                findings += _coverage_findings(rule, figures[whole_id], parts, dicts, figures)
+            if rows[0][at["_sum_off"]]:
+                sums = {c: rows[0][at[c]] for c in _SUMS}
+                ids = [r[at["figure_id"]] for r in rows]
+                findings.append(_sum_mismatch(rule, words, whole_id, ids, sums))
         return findings
 
     return deferred(_slugs_and_figures(named), build)
@@ -464,16 +479,17 @@ def _slugs_and_figures(named: nw.DataFrame[Any]) -> list[tuple[str, tuple[str, .
     return out
 
 
-def _uncovered(rows: list[dict[str, Any]]) -> bool:
+def _uncovered(rows: list[tuple[Any, ...]], at: dict[str, int]) -> bool:
     """Whether a failing whole's parts (its rows) leave a gap or overlap."""
-    return bool(rows[0]["_tail_gap"]) or any(r["_gap_before"] or r["_overlap"] for r in rows)
+    gap, overlap = at["_gap_before"], at["_overlap"]
+    return bool(rows[0][at["_tail_gap"]]) or any(r[gap] or r[overlap] for r in rows)
 
 
-def _by_whole(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _by_whole(rows: list[tuple[Any, ...]], whole: int) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """The rows (in order of whole id) as (whole id, its parts' rows)."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[tuple[Any, ...]]] = {}
     for row in rows:
-        out.setdefault(row["_w_id"], []).append(row)
+        out.setdefault(row[whole], []).append(row)
     return list(out.items())
 
 
@@ -530,14 +546,17 @@ def _coverage_findings(
     return out
 
 
+_SUMS = ("_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed")  # of a whole's first row
+
+
 def _sum_mismatch(
-    rule: PartitionRule, whole: Figure, parts: list[str], row: dict[str, Any]
+    rule: PartitionRule, words: FigureWords, whole: str, parts: list[str], sums: dict[str, Any]
 ) -> Finding:
     """The parts partition the whole but do not add up to it, beyond rounding and tolerance."""
     _, many = _words(rule)
-    expected = Interval(row["_sum_low"], row["_sum_high"])
-    reported = whole.interval
-    gap, allowed = row["_gap"], row["_allowed"]
+    expected = Interval(sums["_sum_low"], sums["_sum_high"])
+    reported = words.interval[whole]
+    gap, allowed = sums["_gap"], sums["_allowed"]
     places = explain.places_for(gap)
     direction = (
         "the whole is larger: it counts something none of its parts does"
@@ -546,11 +565,11 @@ def _sum_mismatch(
     )
     return Finding(
         "partition-sum-mismatch",
-        (whole.figure_id, *parts),
-        f"{explain.figure(whole)} should equal the sum of its {len(parts)} {many} "
+        (whole, *parts),
+        f"{words.named[whole]} should equal the sum of its {len(parts)} {many} "
         f"({_listed(parts)}), which cover it exactly, but they add up to "
-        f"{explain.amount(row['_sum_value'], expected, places)}, {explain.number(gap, places)} "
-        f"away from what {explain.as_reported(whole)} can stand for "
+        f"{explain.amount(sums['_sum_value'], expected, places)}, {explain.number(gap, places)} "
+        f"away from what {words.reported[whole]} can stand for "
         f"({explain.span(reported, places)})"
         f"{explain.beyond_tolerance(allowed)}; {direction}.",
         reported=reported,

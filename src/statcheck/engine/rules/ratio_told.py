@@ -1,10 +1,10 @@
 """A ratio's sentences, and its failing rows told many at once.
 
 ``told`` gives the same findings (text, intervals, gap) as ``ratio.verdict`` gives one row
-at a time, without a ``Figure`` per figure (each figure is read once, and each named in
-words once, however many shares name it): on a table with tens of thousands of failing
-shares, those were a third of the report's cost. Both write their sentences with the
-functions below, so the two cannot drift apart (a test holds them to the same findings).
+at a time, without a ``Figure`` per figure (``FigureWords``): on a table with tens of
+thousands of failing shares, those were a third of the report's cost. Both write their
+sentences with the functions below, so the two cannot drift apart (a test holds them to
+the same findings).
 """
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ from typing import Any
 import narwhals as nw
 
 from statcheck.contract.rules import RatioRule
-from statcheck.engine.context import _period as period_of
 from statcheck.engine.rules import explain
+from statcheck.engine.rules.named import FigureWords
 from statcheck.model.interval import Interval
-from statcheck.model.value import Qualifier, ReportedValue
 from statcheck.report import Finding
-
-_QUALIFIERS = {q.value: q for q in Qualifier}
 
 
 def per(k: float) -> str:
@@ -50,42 +47,17 @@ def zero_whole(share: str, whole: str, said: str, interval: Interval) -> str:
     )
 
 
-class _Figures:
-    """The figures the rows name, by id: value, interval, as reported and as a sentence
-    names them (``explain.as_reported``, ``explain.figure``)."""
-
-    def __init__(self, cells: nw.DataFrame[Any]) -> None:
-        wanted = ("figure_id", "value", "qualifier", "precision", "percent")
-        columns = cells.select(*wanted, "period_start", "period_end").to_dict(as_series=False)
-        ids = columns["figure_id"]
-        values = [
-            ReportedValue(float(v), _QUALIFIERS[q], float(p), bool(pct))
-            for v, q, p, pct in zip(*(columns[c] for c in wanted[1:]), strict=True)
-        ]
-        self.value = {i: v.value for i, v in zip(ids, values, strict=True)}
-        self.interval = {i: v.interval() for i, v in zip(ids, values, strict=True)}
-        self.reported = {
-            i: explain.reported_as(v.qualifier, explain.number(v.value, None), v.percent)
-            for i, v in zip(ids, values, strict=True)
-        }
-        periods = zip(columns["period_start"], columns["period_end"], strict=True)
-        self.named = {
-            i: f"{i} ({self.reported[i]}, {period_of(start, end).describe()})"
-            for i, (start, end) in zip(ids, periods, strict=True)
-        }
-
-
 def told(
     rows: Sequence[tuple[Any, ...]], cells: nw.DataFrame[Any], rule: RatioRule
 ) -> list[Finding | None]:
     """Each row's finding (its part's, whole's and share's ids and its scale first), as
     ``verdict`` makes it; None where the row agrees after all."""
-    figures = _Figures(cells)
+    figures = FigureWords(cells)
     judged = [_judged(row, figures, rule) for row in rows]
     return [None if j is None else _finding(j, _sentence(j, figures)) for j in judged]
 
 
-def _judged(row: tuple[Any, ...], figures: _Figures, rule: RatioRule) -> tuple[Any, ...] | None:
+def _judged(row: tuple[Any, ...], figures: FigureWords, rule: RatioRule) -> tuple[Any, ...] | None:
     """What ``verdict`` works out for a row (its part's, whole's and share's ids, then its
     scale; None: it agrees)."""
     part, whole, share, k = row[0], row[1], row[2], float(row[3])
@@ -100,7 +72,7 @@ def _judged(row: tuple[Any, ...], figures: _Figures, rule: RatioRule) -> tuple[A
     return (share, part, whole, k, reported, expected, gap, point, rule.tolerance.amount(expected))
 
 
-def _sentence(j: tuple[Any, ...], figures: _Figures) -> str:
+def _sentence(j: tuple[Any, ...], figures: FigureWords) -> str:
     share, part, whole, k, reported, expected = j[:6]
     named = figures.named
     if expected is None:
