@@ -781,6 +781,50 @@ def sentence_lines(
     table may have a failure on every row. ``sentences``: a list, or a polars Series. None
     where a text holds a control character or a sentence is missing: those lines are
     written one by one, as ever."""
+    return _lines(findings, sentences, [])
+
+
+def finding_lines(findings: Sequence[Finding]) -> list[str] | None:
+    """``sentence_lines`` of findings with numbers too (their intervals, gap and
+    tolerance; the same JSON as ``Finding.json_line`` once read, though a number may be
+    laid out otherwise, see ``_json_numbers``); None where one has details or culprits,
+    which are written one by one."""
+    import polars as pl
+
+    if any(f.details or f.culprits is not None for f in findings):
+        return None
+    numbers: list[Any] = []
+    for name in ("reported", "expected"):
+        intervals = [getattr(f, name) for f in findings]
+        given = [iv is not None for iv in intervals]
+        low = [iv.low if iv is not None else 0.0 for iv in intervals]
+        high = [iv.high if iv is not None else 0.0 for iv in intervals]
+        pair = pl.concat_str(
+            [
+                pl.lit(f', "{name}": ['),
+                _json_numbers(low),
+                pl.lit(", "),
+                _json_numbers(high),
+                pl.lit("]"),
+            ]
+        )
+        numbers.append(pl.when(pl.Series(given)).then(pair).otherwise(pl.lit("")))
+    for name in ("gap", "tolerance"):
+        values = [getattr(f, name) for f in findings]
+        given = [v is not None for v in values]
+        number = pl.lit(f', "{name}": ') + _json_numbers([0.0 if v is None else v for v in values])
+        numbers.append(pl.when(pl.Series(given)).then(number).otherwise(pl.lit("")))
+    rows = [(f.slug, f.figures) for f in findings]
+    return _lines(rows, [f.explanation for f in findings], numbers)
+
+
+def _lines(
+    findings: Sequence[tuple[str, tuple[str, ...]]],
+    sentences: Sequence[str | None],
+    numbers: list[Any],
+) -> list[str] | None:
+    """The JSON lines of findings (slug, figures, sentence), ``numbers`` (polars
+    expressions, the text of the fields after the sentence) after their sentence."""
     import polars as pl
 
     texts = pl.DataFrame(
@@ -810,11 +854,23 @@ def sentence_lines(
             figures,
             pl.lit('], "explanation": '),
             _json_text(pl.col("explanation")),
+            *numbers,
             pl.lit("}"),
         ]
     )
     lines: list[str] = texts.select(line).to_series().to_list()
     return lines
+
+
+def _json_numbers(values: Sequence[float]) -> Any:
+    """Each number as JSON text, as a polars Series: its shortest round-trip digits
+    (Python's, though laid out as polars lays them out: ``1e-7`` where Python writes
+    ``1e-07``; the same float either way), null where it is infinite or NaN."""
+    import polars as pl
+
+    x = pl.Series("x", values, dtype=pl.Float64)
+    finite = x.is_finite()
+    return pl.select(pl.when(finite).then(x.cast(pl.String)).otherwise(pl.lit("null"))).to_series()
 
 
 def _json_text(text: Any) -> Any:

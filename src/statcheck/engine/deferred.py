@@ -18,7 +18,7 @@ from typing import Any
 
 from statcheck.collector import collector_paused
 from statcheck.errors import INTERNAL_ERROR
-from statcheck.report import Finding, sentence_lines
+from statcheck.report import Finding, finding_lines, sentence_lines
 
 _LATER = ("explanation", "reported", "expected", "gap", "tolerance", "details")
 # A batch's sentences, row by row: a list, or a polars Series where they were written
@@ -37,6 +37,9 @@ class FindingBatch:
         self._size = size
         self._made: Sequence[Any] = ()
         self._lock = threading.Lock()
+        self._batch_lines: list[str] | None = None
+        self._lines_to_write = True
+        self._lines_lock = threading.Lock()  # (``_lock`` is held while ``build`` runs)
 
     def _all(self) -> Sequence[Any]:
         """What ``build`` made, row by row."""
@@ -71,7 +74,18 @@ class FindingBatch:
         return self.made(index, slug, figures).to_dict()
 
     def json_line(self, index: int, slug: str, figures: tuple[str, ...]) -> str:
-        return self.made(index, slug, figures).json_line()
+        """Finding ``index``'s JSON line: the batch's lines are written together, the
+        first time one is asked for (``report.finding_lines``), where they can be."""
+        if self._lines_to_write:
+            with self._lines_lock:
+                if self._lines_to_write:
+                    made = self._all()
+                    whole = len(made) == self._size and all(f is not None for f in made)
+                    self._batch_lines = finding_lines(made) if whole else None
+                    self._lines_to_write = False
+        if self._batch_lines is None:
+            return self.made(index, slug, figures).json_line()
+        return self._batch_lines[index]
 
 
 class SentenceBatch(FindingBatch):
@@ -115,7 +129,7 @@ class SentenceBatch(FindingBatch):
                     self._lines = sentence_lines(self._rows, sentences)
                     self._rows = None
         if self._lines is None:  # a control character (JSON's own escapes): one by one
-            return super().json_line(index, slug, figures)
+            return self.made(index, slug, figures).json_line()
         return self._lines[index]
 
     def made(self, index: int, slug: str, figures: tuple[str, ...]) -> Finding:
