@@ -12,6 +12,7 @@ import pytest
 
 from statcheck.cli import main
 from statcheck.errors import ExitCode
+from statcheck.suggest import suggest
 from tests.conftest import REPO
 
 DROP = REPO / "fixtures" / "drops" / "bls-cps-aat1-2025"
@@ -140,3 +141,24 @@ def test_a_search_stopped_at_its_time_limit_is_a_note_not_silence(
     found = statcheck.suggest(DROP)
     [note] = [n for n in found.notes if "time limit" in n]
     assert note.startswith("the search for the parts of ") and "labor_force" in note
+
+
+def test_the_notes_say_why_a_column_is_no_series(tmp_path: Path) -> None:
+    """A column of numbers with a footnote mark in one cell, or one in parentheses, is no
+    series: the note says which cell, in validate's words; a column of notes says how few
+    rows it fills."""
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "year,total,men,women,net,notes\n"
+        '2019,"6,662(r)","3,500","3,162",5,\n'
+        '2020,"6,800","3,600","3,200",(7),revised\n'
+        '2021,"7,000","3,700","3,300",8,\n'
+        '2022,"7,100","3,750","3,350",9,\n'
+    )
+    result = suggest(table)
+    (note,) = [n for n in result.notes if n.startswith("not series")]
+    assert (
+        "total (row 2: '6,662(r)' is the number '6,662' followed by '(r)', a footnote mark)" in note
+    )
+    assert "net (row 3: '(7)' is ambiguous" in note
+    assert "notes (filled on 1 of 4 rows)" in note

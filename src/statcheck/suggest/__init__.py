@@ -185,7 +185,8 @@ def _notes(table: Any) -> tuple[str, ...]:
             "and period), but no column of text tells its rows apart: read as wide"
         )
     if table.ignored:
-        notes.append(f"not series (not numbers, or mostly empty): {', '.join(table.ignored)}")
+        told = [*table.ignored_because, *table.ignored[len(table.ignored_because) :]]
+        notes.append(f"not series (not numbers, or mostly empty): {', '.join(told)}")
     return tuple(notes)
 
 

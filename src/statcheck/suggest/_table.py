@@ -71,6 +71,9 @@ class WideTable:
     repeated: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()  # the MARKERS the series print for no figure
     percent: tuple[bool, ...] = ()  # whether each series prints a % sign (its unit is percent)
+    # Why the first few ``ignored`` columns are no series: the first cell no number, or
+    # how few rows the column fills (``column (row 2: '6,662(r)' is ...)``).
+    ignored_because: tuple[str, ...] = ()
 
     def prints_percent(self, series: int) -> bool:
         return series < len(self.percent) and self.percent[series]
@@ -207,6 +210,8 @@ def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file:
         # a column filled on fewer than half the rows is notes or markers, not a series
         if c not in in_period and f == k and 2 * f >= len(frame)
     ]
+    ignored = tuple(c for c in columns if c not in in_period and c not in names)
+    filled_in = dict(zip(columns, filled, strict=True))
     if not names:
         raise MISSING_COLUMN(
             "no numeric column to suggest rules for",
@@ -243,11 +248,57 @@ def wide_table(frame: nw.DataFrame[Any], name: str, publisher: str | None, file:
         series=tuple(names),
         decimals=decimals,
         values=matrix,
-        ignored=tuple(c for c in columns if c not in in_period and c not in names),
+        ignored=ignored,
         repeated=tuple(str(r) for r in repeated),
         markers=markers,
         percent=tuple(bool(p) for p in percent),
+        ignored_because=_why_no_series(cleaned, stripped, ignored[:_EXPLAINED], filled_in),
     )
+
+
+_EXPLAINED = 5  # the ignored columns whose reason a note gives (a wide table has many)
+
+
+def _why_no_series(
+    cleaned: nw.DataFrame[Any],
+    stripped: nw.DataFrame[Any],
+    columns: tuple[str, ...],
+    filled: dict[str, int],
+) -> tuple[str, ...]:
+    """Why each of ``columns`` is no series, as validate would tell it: its first cell
+    that is no number (a footnote mark, a number in parentheses, text), or how few of
+    the rows it fills. Rows as validate counts them (the header is row 1)."""
+    rows = len(cleaned)
+    out = []
+    for c in columns:
+        if 2 * filled[c] < rows:
+            out.append(f"{c} (filled on {filled[c]:,} of {rows:,} rows)")
+            continue
+        both = cleaned.select(nw.col(c).alias("_clean")).with_columns(
+            stripped.get_column(c).alias("_cell")
+        )
+        odd = (
+            both.with_row_index("_at")
+            .filter(_filled("_clean") & ~_numeric("_clean"))
+            .select((nw.col("_at") + 2).alias("_row"), "_cell")
+            .head(1)
+            .rows()
+        )
+        out.append(f"{c} (row {odd[0][0]}: {_no_number(odd[0][1])})" if odd else c)
+    return tuple(out)
+
+
+def _no_number(cell: str) -> str:
+    """Why a cell is no number, in validate's words (``'6,662(r)' is the number '6,662'
+    followed by '(r)', a footnote mark``), without its advice."""
+    from statcheck.errors import StatcheckError
+    from statcheck.model.value import parse_value
+
+    try:
+        parse_value(cell)
+    except StatcheckError as exc:
+        return str(exc).split(";")[0]
+    return f"{cell!r} is no plain number"  # a qualifier or a scale word: validate reads it
 
 
 def _plain_number(column: str) -> nw.Expr:
