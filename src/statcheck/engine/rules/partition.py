@@ -546,7 +546,8 @@ def _coverage_findings(
     return out
 
 
-_SUMS = ("_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed")  # of a whole's first row
+# What a failing whole's rows carry of its parts' sum (each of its rows the same).
+_SUMS = ("_sum_low", "_sum_high", "_sum_value", "_gap", "_allowed")
 
 
 def _sum_mismatch(

@@ -560,7 +560,7 @@ def _explained(
         return SummedWhole(Interval(low, high), value, int(n), rule.whole.columns)
 
     def build() -> list[Finding | None]:
-        if not summed and spec.judge is verdict:  # a ratio's own sentences, by the column
+        if not summed and spec.judge is verdict:  # a ratio: each figure said once (ratio_told)
             return told(rows, cells, rule)
         figures = figures_from(cells, dims)
         return [
