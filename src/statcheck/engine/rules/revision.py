@@ -173,7 +173,7 @@ def _earlier_rows(
     allowed = nw.lit(False)
     if "open" in rule.allow:
         allowed = allowed | _open(
-            vintage.figures.frame.schema["published_at"], vintage.published_at
+            vintage.figures.frame.collect_schema()["published_at"], vintage.published_at
         )
     statuses = [s for s in ("provisional", "forecast") if s in rule.allow]
     if statuses:
