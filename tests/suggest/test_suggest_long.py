@@ -372,3 +372,18 @@ def test_what_it_cannot_tell_names_the_value_column_it_is_about() -> None:
     found = suggest(pl.DataFrame(rows))
     assert any(u.startswith("mar-is-feb-plus-jan (metric=mon): ") for u in found.undecided)
     assert not any("metric=count" in u and "mar-is-feb-plus-jan" in u for u in found.undecided)
+
+
+def test_a_total_whose_search_stops_at_its_limit_is_named_in_the_notes(
+    found: _Found, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search for a total's parts that reaches its limit may miss a sum: the notes name
+    the totals (forced here: a microsecond a search on EM-DAT's disasters by type). Run as
+    it is, no search of that table stops."""
+    from statcheck.suggest import _long_search
+
+    assert not any("stopped at its limit" in n for n in found[EMDAT.name].notes)
+    monkeypatch.setattr(_long_search, "SAFETY_SECONDS", 1e-6)
+    (note,) = [n for n in suggest(EMDAT).notes if "stopped at its limit" in n]
+    assert note.startswith("the search for the parts of ") and "(Entity)" in note
+    assert "with a sum possibly missed" in note

@@ -138,10 +138,11 @@ def _suggest_long(
     if layout is None:
         return None
     table = long_table(text, layout, table_name, publisher)
-    found, undecided, m = long_suite_parts(table)
+    stopped: list[str] = []  # the totals whose search for parts reached its limit
+    found, undecided, m = long_suite_parts(table, stopped)
     name = suite_id or _name_of(data, table.name)
     suite = suite_of(table, _suite_id(name), found, m) if found else None  # type: ignore[arg-type]
-    return Suggestion(suite, found, undecided, long_notes(table))
+    return Suggestion(suite, found, undecided, (*long_notes(table), *_long_stopped(stopped)))
 
 
 def _distinct(shares: Any, table: Any) -> list[Any]:
@@ -202,6 +203,22 @@ def _stopped_notes(table: Any, stopped: list[int]) -> tuple[str, ...]:
         "search), with a sum possibly missed: suggest a table of fewer columns (a total and "
         "its candidate parts) to search them fully",
     )
+
+
+def _long_stopped(stopped: list[str]) -> tuple[str, ...]:
+    """Where the search for the parts of a long table's total stopped at its limit."""
+    if not stopped:
+        return ()
+    distinct = list(dict.fromkeys(stopped))
+    shown = ", ".join(distinct[:_SHOWN])
+    more = f" and {len(distinct) - _SHOWN} more" if len(distinct) > _SHOWN else ""
+    return (
+        f"the search for the parts of {shown}{more} stopped at its limit, with a sum possibly "
+        "missed: suggest the rows of fewer categories to search them fully",
+    )
+
+
+_SHOWN = 10  # the totals a note names
 
 
 def _name_of(data: Any, name: str) -> str:

@@ -79,14 +79,19 @@ class _Pivot:
     names: tuple[str, ...]  # the dimension's values
 
 
-def find_long_sums(table: LongTable, value: int) -> list[LongSum]:
-    """The sums between the values of each dimension, in one value column."""
+def find_long_sums(table: LongTable, value: int, stopped: list[str] | None = None) -> list[LongSum]:
+    """The sums between the values of each dimension, in one value column. ``stopped``:
+    where given, each total whose search stopped at its limit is added to it (``Africa
+    (region)``)."""
     found: list[LongSum] = []
     for dim in table.searched:
         pivot = _pivot(table, dim, table.values[value])
         if pivot.matrix.shape[1] < 3:
             continue
-        sums = _sums_of_pivot(pivot, table.half(value))
+        cut: list[int] = []
+        sums = _sums_of_pivot(pivot, table.half(value), cut)
+        if stopped is not None:
+            stopped += [f"{pivot.names[t]} ({dim})" for t in cut]
         candidates = _failing_candidates(pivot, table.half(value), sums)
         for f, why in [*((s, "") for s in sums), *candidates]:
             present = ~np.isnan(pivot.matrix)
@@ -144,7 +149,7 @@ def _pivot(table: LongTable, dim: str, value: str) -> _Pivot:
     return _Pivot(matrix, tuple(labels.to_series().to_list()), names)
 
 
-def _sums_of_pivot(pivot: _Pivot, half: float) -> tuple[FoundSum, ...]:
+def _sums_of_pivot(pivot: _Pivot, half: float, stopped: list[int]) -> tuple[FoundSum, ...]:
     present = ~np.isnan(pivot.matrix)
     filled = np.nan_to_num(pivot.matrix)
     distinct = _distinct_columns(pivot.matrix)
@@ -160,10 +165,10 @@ def _sums_of_pivot(pivot: _Pivot, half: float) -> tuple[FoundSum, ...]:
         if len(parts) < 2:
             continue
         known = [f.parts for f in found if f.support.verdict is not Verdict.CANNOT_TELL]
-        chosen = _disjoint_breakdowns(filled, halves, int(total), parts, rows, known)
+        chosen = _disjoint_breakdowns(filled, halves, int(total), parts, rows, known, stopped)
         if not chosen and len(parts) <= LET_OFF_PARTS:
             args = (filled, halves, int(total), parts, rows, known, LET_OFF)
-            chosen = _breakdowns(*args, SAFETY_SECONDS, BREAKDOWNS, nodes=NODES)
+            chosen = _breakdowns(*args, SAFETY_SECONDS, BREAKDOWNS, nodes=NODES, stopped=stopped)
         found += _verified(pivot, filled, present, half, int(total), chosen, len(parts))
     return _without_expansions(found)
 
@@ -175,9 +180,11 @@ def _disjoint_breakdowns(
     parts: list[int],
     rows: npt.NDArray[np.intp],
     known: list[tuple[int, ...]],
+    stopped: list[int],
 ) -> list[list[int]]:
     """Exact breakdowns of ``total`` that share no part (the world by region, and by
-    income group), each searched with the parts of those found before left out.
+    income group), each searched with the parts of those found before left out (a search
+    that stops at its limit adds ``total`` to ``stopped``).
 
     Each solve is bounded by search nodes, not seconds (the same breakdowns however busy
     the machine). HiGHS proves most values no total in a fraction of a second (the
@@ -188,7 +195,7 @@ def _disjoint_breakdowns(
     chosen: list[list[int]] = []
     while len(chosen) < BREAKDOWNS and len(parts) >= 2:
         args = (filled, halves, total, parts, rows, known, 0.0)
-        found = _breakdowns(*args, SAFETY_SECONDS, 1, nodes=NODES, sub_mips=False)
+        found = _breakdowns(*args, SAFETY_SECONDS, 1, nodes=NODES, sub_mips=False, stopped=stopped)
         if not found:
             break
         chosen += found

@@ -15,17 +15,18 @@ from statcheck.suggest._suite import Relation, _unique
 
 
 def long_relations(
-    table: LongTable,
+    table: LongTable, stopped: list[str] | None = None
 ) -> tuple[tuple[Relation, ...], tuple[str, ...], dict[int, str]]:
     """(the relations proposed, near-misses among them; what it cannot tell; the unit of
-    each share column)."""
+    each share column). ``stopped``: where given, the totals whose search for parts
+    stopped at its limit are added to it."""
     shares = find_long_shares(table)
     units = {s.share: s.unit for s in shares}
     sums = [
         s
         for j in range(len(table.values))
         if j not in units  # a share's values are not counts that add up
-        for s in find_long_sums(table, j)
+        for s in find_long_sums(table, j, stopped)
     ]
     taken: set[str] = set()
     found: list[Relation] = []
@@ -83,7 +84,7 @@ def _of_which(rule: Any) -> str:
     return f" ({figures})" if figures is not None else ""
 
 
-def long_suite_parts(table: LongTable) -> tuple[Any, ...]:
-    """(relations, undecided, mapping) of a long table."""
-    found, undecided, units = long_relations(table)
+def long_suite_parts(table: LongTable, stopped: list[str] | None = None) -> tuple[Any, ...]:
+    """(relations, undecided, mapping) of a long table (``stopped``: as ``long_relations``)."""
+    found, undecided, units = long_relations(table, stopped)
     return found, undecided, long_mapping(table, units)
