@@ -149,11 +149,11 @@ def test_the_notes_say_why_a_column_is_no_series(tmp_path: Path) -> None:
     rows it fills."""
     table = tmp_path / "t.csv"
     table.write_text(
-        "year,total,men,women,net,notes\n"
-        '2019,"6,662(r)","3,500","3,162",5,\n'
-        '2020,"6,800","3,600","3,200",(7),revised\n'
-        '2021,"7,000","3,700","3,300",8,\n'
-        '2022,"7,100","3,750","3,350",9,\n'
+        "year,total,men,women,net,notes,remark\n"
+        '2019,"6,662(r)","3,500","3,162",5,,1\n'
+        f'2020,"6,800","3,600","3,200",(7),revised,{"see note " * 500}\n'
+        '2021,"7,000","3,700","3,300",8,,3\n'
+        '2022,"7,100","3,750","3,350",9,,4\n'
     )
     result = suggest(table)
     (note,) = [n for n in result.notes if n.startswith("not series")]
@@ -162,3 +162,7 @@ def test_the_notes_say_why_a_column_is_no_series(tmp_path: Path) -> None:
     )
     assert "net (row 3: '(7)' is ambiguous" in note
     assert "notes (filled on 1 of 4 rows)" in note
+    # A long cell is quoted by its start (stripped, as validate reads it): a note is one
+    # line a reader takes in.
+    assert "remark (row 3: 'see note see note see note see note see '... (4,499 characters)" in note
+    assert len(note) < 600

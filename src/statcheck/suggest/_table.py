@@ -288,12 +288,18 @@ def _why_no_series(
     return tuple(out)
 
 
+_QUOTED = 40  # the longest cell a note quotes whole
+
+
 def _no_number(cell: str) -> str:
     """Why a cell is no number, in validate's words (``'6,662(r)' is the number '6,662'
-    followed by '(r)', a footnote mark``), without its advice."""
+    followed by '(r)', a footnote mark``), without its advice; a long cell (text, not a
+    number with a mark) quoted by its start."""
     from statcheck.errors import StatcheckError
     from statcheck.model.value import parse_value
 
+    if len(cell) > _QUOTED:
+        return f"{cell[:_QUOTED]!r}... ({len(cell):,} characters) is text, not a number"
     try:
         parse_value(cell)
     except StatcheckError as exc:
