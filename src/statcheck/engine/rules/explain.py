@@ -80,7 +80,12 @@ def reported_as(qualifier: Qualifier, value: str, percent: bool) -> str:
 
 def figure(f: Figure) -> str:
     """``kp-odb-awol-2024 (41,950, 2024)``."""
-    return f"{f.figure_id} ({as_reported(f)}, {f.period.describe()})"
+    return named(f.figure_id, as_reported(f), f.period.describe())
+
+
+def named(figure_id: str, reported: str, period: str) -> str:
+    """``figure`` of a figure's id, value as reported and period, already in words."""
+    return f"{figure_id} ({reported}, {period})"
 
 
 def span(iv: Interval, places: int = PLACES) -> str:

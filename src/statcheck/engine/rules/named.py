@@ -11,11 +11,10 @@ from typing import Any
 
 import narwhals as nw
 
+from statcheck.engine.context import _QUALIFIERS
 from statcheck.engine.context import _period as period_of
 from statcheck.engine.rules import explain
-from statcheck.model.value import Qualifier, ReportedValue
-
-_QUALIFIERS = {q.value: q for q in Qualifier}
+from statcheck.model.value import ReportedValue
 
 
 class FigureWords:
@@ -38,6 +37,6 @@ class FigureWords:
         }
         periods = zip(columns["period_start"], columns["period_end"], strict=True)
         self.named = {
-            i: f"{i} ({self.reported[i]}, {period_of(start, end).describe()})"
+            i: explain.named(i, self.reported[i], period_of(start, end).describe())
             for i, (start, end) in zip(ids, periods, strict=True)
         }
