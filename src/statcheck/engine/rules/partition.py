@@ -16,8 +16,9 @@ The whole table in one plan:
    day. Sorted by start, an exact partition is such a chain, and a chain is one.
 4. **Per whole**: breaks of the chain, the last day reached, the parts' sums; each
    whole gets a state (skipped for a reason, failed, passed). The counts per state and the
-   failing wholes are all that is collected; their parts are then found again, for those
-   wholes alone (``_failing_parts``). On those parts only, a running
+   failing wholes are all that is collected; the parts, sorted, are kept (in memory, or
+   by Spark's executors) and the failing wholes' parts read from them
+   (``_failing_parts``). On those parts only, a running
    maximum of the ends (the furthest day the parts before reach) tells each gap from each
    overlap and names the part overlapped (the same test as the model's ``coverage``);
    the figures they name are fetched to explain them.
@@ -38,12 +39,10 @@ from statcheck.engine.deferred import deferred
 from statcheck.engine.groups import duplicate_finding, group_keys
 from statcheck.engine.native import (
     collect_all,
-    computed,
     day_number,
     kept,
     plain_numbers,
     python_rows,
-    reused,
     to_lazy,
     with_previous,
 )
@@ -114,11 +113,11 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     parts of the failing wholes, the wholes with no part (with ``skipped: report``), the
     duplicates left out, the rows the selector matches.
 
-    Two rounds: the verdicts of every whole, then the parts of the few that failed. Asked
-    in one round, the failing parts would need the parts of every whole twice (once for
-    the verdicts, once joined to them), which a lazy engine computes twice or keeps in
-    memory. (pandas has them in memory already: there they are read again, with their
-    places in the table.)
+    Two rounds: the verdicts of every whole, then the parts of the few that failed, read
+    from every whole's parts, kept between the rounds. Found again instead, among the
+    rows of the failing wholes' groups, they cost a pass over the table and its periods
+    (10^6 rows: a third of the rule); the parts are sorted in memory anyway, and a part
+    kept is smaller than its row.
     """
     key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
     period_exprs, period = ctx.key(_PERIOD, name="_period")
@@ -126,15 +125,12 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
     scope = _in_scope(rule, ctx, [*key_exprs, *coded])
     classified = _classified(rule, scope, period)
     wholes = _wholes(classified, keys)
-    eager = computed(scope)
-    parts = reused(
-        _ordered_parts(classified, wholes, keys, placed=eager or ctx.figures.has_duplicates)
-    )
+    parts = kept(_ordered_parts(classified, wholes, keys))
     verdicts = _verdicts(rule, wholes, parts)
     queries: dict[str, nw.LazyFrame[Any]] = {
         "states": verdicts.group_by("_state").agg(nw.len().alias("_n")),
         "verdicts": verdicts.filter(nw.col("_state") == _STATE[FAILED]).select(
-            "_w", *keys, *_VERDICT_COLUMNS
+            "_w", *_VERDICT_COLUMNS
         ),
     }
     if rule.skipped == "report":
@@ -150,31 +146,17 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
         queries["in_scope"] = scope.select(nw.len())
     found = dict(zip(queries, collect_all(list(queries.values())), strict=True))
     failing = found.pop("verdicts")
-    found["failing"] = _failing_parts(rule, scope, keys, period, failing, parts if eager else None)
+    found["failing"] = _failing_parts(failing, parts)
     return found
 
 
-def _failing_parts(
-    rule: PartitionRule,
-    scope: nw.LazyFrame[Any],
-    keys: list[str],
-    period: list[str],
-    verdicts: nw.DataFrame[Any],
-    parts: nw.LazyFrame[Any] | None,
-) -> nw.DataFrame[Any]:
+def _failing_parts(verdicts: nw.DataFrame[Any], parts: nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
     """The parts of the failing wholes (``verdicts``: theirs, collected), in order, with
-    what the explanations read. ``parts``: every whole's parts with their places, where
-    computed already; else the parts of the failing wholes alone are found again among
-    the rows of their groups (a few, read by a semi join)."""
+    what the explanations read, from ``parts`` (every whole's, kept)."""
     if verdicts.is_empty():
         return verdicts.select(*FAILING_COLUMNS[:1])
-    failing = to_lazy(verdicts, scope)
-    if parts is None:
-        nearby = scope.join(failing.select(*keys).unique(), on=keys, how="semi")
-        near = kept(_classified(rule, nearby, period))  # its wholes and its parts
-        chosen = _wholes(near, keys).join(failing.select("_w"), on="_w", how="semi")
-        parts = _ordered_parts(near, chosen, keys, placed=True)
-    detailed = _detailed(parts.join(failing.drop(*keys), on="_w", how="inner"))
+    failing = to_lazy(verdicts, parts)
+    detailed = _detailed(parts.join(failing, on="_w", how="inner"))
     (out,) = collect_all([detailed.sort("_w", *ORDER).select(*FAILING_COLUMNS)])
     return out
 
@@ -269,17 +251,17 @@ def _wholes(classified: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]
 
 
 def _ordered_parts(
-    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str], placed: bool
+    classified: nw.LazyFrame[Any], wholes: nw.LazyFrame[Any], keys: list[str]
 ) -> nw.LazyFrame[Any]:
     """Each whole's parts, each with whether it breaks the chain (``_break``): in order of
     start, a part must begin the day after the one before ends (the first, on the whole's
     first day). The parts partition the whole iff none breaks it and the last ends on the
-    whole's last day; one window, on every part of the table. Days as numbers and, only
-    where asked (``placed``), the parts' places in the table: the fewest columns through
-    the join and sort."""
+    whole's last day; one window, on every part of the table. Days as numbers, and the
+    parts' places in the table (to find their ids if they fail): the fewest columns
+    through the join and sort."""
     candidates = classified.filter(nw.col("_may_be_part")).select(
         *keys, "_bucket", "_eve_n", "_end_n", "low", "high", "value", "_duplicate",
-        *(["_position"] if placed else []),
+        "_position",
     )  # fmt: skip
     eve, end = nw.col("_eve_n"), nw.col("_end_n")
     parts = (
