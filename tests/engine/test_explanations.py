@@ -53,11 +53,15 @@ def test_numbers_print_in_fixed_notation_with_the_digits_asked_for(
     assert explain.number(x, places) == printed
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=5000, deadline=None)
 @given(
     x=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e17, max_value=1e17)
-    | st.floats(min_value=1e-12, max_value=1e-3),
-    places=st.one_of(st.none(), st.integers(0, 12)),
+    | st.floats(min_value=1e-12, max_value=1e-3)
+    # Quotients, as computed numbers are, and numbers around 10^(15 - places), where a
+    # number's decimals stop being all within 15 significant digits.
+    | st.builds(lambda a, b: a / b, st.integers(-(10**9), 10**9), st.integers(1, 10**6))
+    | st.builds(lambda m, e: m * 10.0**e, st.floats(-10, 10), st.integers(0, 14)),
+    places=st.one_of(st.none(), st.integers(0, 20)),
 )
 def test_numbers_show_the_decimals_of_their_shortest_form_to_15_digits(
     x: float, places: int | None

@@ -33,6 +33,11 @@ _QUALIFIER_WORDS = {
 
 PLACES = 6  # decimals of a computed number, unless its gap needs more
 SIGNIFICANT = 15  # never more significant digits than this: beyond, binary noise
+# For each number of decimals, the magnitude under which a number shown with that many
+# shows at most SIGNIFICANT digits (with none, or more than SIGNIFICANT, none is taken so).
+_ROUNDED_BELOW: dict[int | None, float] = {
+    p: 10.0 ** (SIGNIFICANT - p) for p in range(1, SIGNIFICANT + 1)
+}
 
 
 def number(x: float, places: int | None = PLACES) -> str:
@@ -42,8 +47,22 @@ def number(x: float, places: int | None = PLACES) -> str:
     x = float(x)
     if x.is_integer():  # the usual case first: explanations print many counts
         return f"{int(x):,}"
+    below = _ROUNDED_BELOW.get(places, 0.0)
+    if -below < x < below:
+        # ``places`` decimals are at most 15 significant digits here: rounded to them, x
+        # sheds the noise it sheds at 15 digits (one formatting, where ``_general`` needs
+        # two; a report prints hundreds of thousands of numbers).
+        text = f"{x:,.{places}f}".rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+    return _general(x, places)
+
+
+def _general(x: float, places: int | None) -> str:
+    """``number`` of any float: its decimals to 15 significant digits found first."""
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
+    if x.is_integer():
+        return f"{int(x):,}"
     decimals = _decimals(x)
     shown = decimals if places is None else min(places, decimals)
     text = f"{x:,.{shown}f}".rstrip("0").rstrip(".") if shown > 0 else f"{x:,.0f}"
