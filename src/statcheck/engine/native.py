@@ -72,8 +72,10 @@ def reused(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 
 def kept(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """``frame`` (a few rows) computed now and kept, for one query that reads it more
-    than once (``reused`` is for several queries: a lazy library plans those together)."""
+    """``frame`` computed now and kept (in memory; on Spark, by the executors), for
+    queries that read it more than once: a few rows one query joins twice, or rows a rule
+    reads in two rounds (``reused`` is for several queries of one round: a lazy library
+    plans those together)."""
     return backend_of(frame).kept(frame)
 
 

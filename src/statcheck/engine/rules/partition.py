@@ -115,9 +115,9 @@ def _collected(rule: PartitionRule, ctx: Context) -> dict[str, nw.DataFrame[Any]
 
     Two rounds: the verdicts of every whole, then the parts of the few that failed, read
     from every whole's parts, kept between the rounds. Found again instead, among the
-    rows of the failing wholes' groups, they cost a pass over the table and its periods
-    (10^6 rows: a third of the rule); the parts are sorted in memory anyway, and a part
-    kept is smaller than its row.
+    rows of the failing wholes' groups, they cost another pass over the table and its
+    periods (10^6 rows: a third of the rule). The sort puts every part in memory anyway;
+    kept, a part is a few narrow columns (days as numbers, bounds, places).
     """
     key_exprs, keys = ctx.key(group_keys(ctx.figures, without="period"))
     period_exprs, period = ctx.key(_PERIOD, name="_period")
