@@ -229,10 +229,14 @@ class ReportedValue:
         )
 
     def interval(self) -> Interval:
-        lo, hi = QUALIFIER_BOUNDS[self.qualifier]
-        return Interval(
-            _offset(self.value, lo, self.precision), _offset(self.value, hi, self.precision)
-        )
+        return interval_of(self.value, self.qualifier, self.precision)
+
+
+def interval_of(value: float, qualifier: Qualifier, precision: float) -> Interval:
+    """Every value a figure reported as ``value`` with ``qualifier`` and ``precision`` can
+    stand for (``ReportedValue.interval``, for values read from a table, checked there)."""
+    lo, hi = QUALIFIER_BOUNDS[qualifier]
+    return Interval(_offset(value, lo, precision), _offset(value, hi, precision))
 
 
 def _offset(value: float, factor: float, precision: float) -> float:

@@ -14,7 +14,7 @@ import narwhals as nw
 from statcheck.engine.context import _QUALIFIERS
 from statcheck.engine.context import _period as period_of
 from statcheck.engine.rules import explain
-from statcheck.model.value import ReportedValue
+from statcheck.model.value import interval_of
 
 
 class FigureWords:
@@ -25,18 +25,22 @@ class FigureWords:
         wanted = ("figure_id", "value", "qualifier", "precision", "percent")
         columns = cells.select(*wanted, "period_start", "period_end").to_dict(as_series=False)
         ids = columns["figure_id"]
-        values = [
-            ReportedValue(float(v), _QUALIFIERS[q], float(p), bool(pct))
-            for v, q, p, pct in zip(*(columns[c] for c in wanted[1:]), strict=True)
-        ]
-        self.value = {i: v.value for i, v in zip(ids, values, strict=True)}
-        self.interval = {i: v.interval() for i, v in zip(ids, values, strict=True)}
-        self.reported = {
-            i: explain.reported_as(v.qualifier, explain.number(v.value, None), v.percent)
-            for i, v in zip(ids, values, strict=True)
+        # The table's values, already checked (finite, precision >= 0): no ReportedValue.
+        values = [float(v) for v in columns["value"]]
+        qualifiers = [_QUALIFIERS[q] for q in columns["qualifier"]]
+        self.value = dict(zip(ids, values, strict=True))
+        self.interval = {
+            i: interval_of(v, q, float(p))
+            for i, v, q, p in zip(ids, values, qualifiers, columns["precision"], strict=True)
         }
-        periods = zip(columns["period_start"], columns["period_end"], strict=True)
+        self.reported = {
+            i: explain.reported_as(q, explain.number(v, None), bool(pct))
+            for i, v, q, pct in zip(ids, values, qualifiers, columns["percent"], strict=True)
+        }
+        periods = list(zip(columns["period_start"], columns["period_end"], strict=True))
+        # A table has few periods: each said once, not once a figure.
+        said = {p: period_of(*p).describe() for p in set(periods)}
         self.named = {
-            i: explain.named(i, self.reported[i], period_of(start, end).describe())
-            for i, (start, end) in zip(ids, periods, strict=True)
+            i: explain.named(i, self.reported[i], said[p])
+            for i, p in zip(ids, periods, strict=True)
         }
