@@ -34,7 +34,8 @@ _QUALIFIER_WORDS = {
 PLACES = 6  # decimals of a computed number, unless its gap needs more
 SIGNIFICANT = 15  # never more significant digits than this: beyond, binary noise
 # For each number of decimals, the magnitude under which a number shown with that many
-# shows at most SIGNIFICANT digits (with none, or more than SIGNIFICANT, none is taken so).
+# shows at most SIGNIFICANT digits. Other places (None, 0, more than SIGNIFICANT) take
+# ``_general``.
 _ROUNDED_BELOW: dict[int | None, float] = {
     p: 10.0 ** (SIGNIFICANT - p) for p in range(1, SIGNIFICANT + 1)
 }
@@ -58,11 +59,10 @@ def number(x: float, places: int | None = PLACES) -> str:
 
 
 def _general(x: float, places: int | None) -> str:
-    """``number`` of any float: its decimals to 15 significant digits found first."""
+    """``number`` of a float that is not whole: its decimals to 15 significant digits
+    found first."""
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    if x.is_integer():
-        return f"{int(x):,}"
     decimals = _decimals(x)
     shown = decimals if places is None else min(places, decimals)
     text = f"{x:,.{shown}f}".rstrip("0").rstrip(".") if shown > 0 else f"{x:,.0f}"
