@@ -49,12 +49,11 @@ def number(x: float, places: int | None = PLACES) -> str:
     if x.is_integer():  # the usual case first: explanations print many counts
         return f"{int(x):,}"
     below = _ROUNDED_BELOW.get(places, 0.0)
-    if -below < x < below:
+    if places is not None and -below < x < below:
         # ``places`` decimals are at most 15 significant digits here: rounded to them, x
         # sheds the noise it sheds at 15 digits (one formatting, where ``_general`` needs
         # two; a report prints hundreds of thousands of numbers).
-        text = f"{x:,.{places}f}".rstrip("0").rstrip(".")
-        return "0" if text == "-0" else text
+        return _fixed(x, places)
     return _general(x, places)
 
 
@@ -64,7 +63,11 @@ def _general(x: float, places: int | None) -> str:
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     decimals = _decimals(x)
-    shown = decimals if places is None else min(places, decimals)
+    return _fixed(x, decimals if places is None else min(places, decimals))
+
+
+def _fixed(x: float, shown: int) -> str:
+    """``x`` with ``shown`` decimals, its trailing zeros dropped (never ``-0``)."""
     text = f"{x:,.{shown}f}".rstrip("0").rstrip(".") if shown > 0 else f"{x:,.0f}"
     return "0" if text == "-0" else text
 
